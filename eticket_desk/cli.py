@@ -1,0 +1,74 @@
+"""Command line: the GUI when no subcommand is given, and the scriptable commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from eticket_desk import __version__
+from eticket_desk.paths import default_database_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eticket-desk",
+        description="Guichet des services périscolaires (cantine, garderie, bus, TAP).",
+    )
+    parser.add_argument("--db", type=Path, default=None,
+                        help="fichier de base de données (par défaut : dossier de l'utilisateur)")
+    parser.add_argument("--version", action="version", version=f"eticket-desk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    demo = commands.add_parser("demo", help="crée une commune de démonstration réaliste")
+    demo.add_argument("--families", type=int, default=300, help="nombre de familles (300)")
+    demo.add_argument("--seed", type=int, default=1, help="graine du hasard (1)")
+    demo.add_argument("--force", action="store_true", help="remplace un fichier existant")
+
+    commands.add_parser("migrate", help="met la base à jour (fait aussi à chaque démarrage)")
+    return parser
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return args.db if args.db is not None else default_database_path()
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from eticket_desk.services.demo import DemoOptions, build_demo_town
+
+    path = _db_path(args)
+    if args.families < 1 or args.families > 50_000:
+        print("Le nombre de familles doit être compris entre 1 et 50 000.", file=sys.stderr)
+        return 2
+    if path.exists() and not args.force:
+        print(f"Le fichier {path} existe déjà (ajoutez --force pour le remplacer).", file=sys.stderr)
+        return 2
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = build_demo_town(path, DemoOptions(families=args.families, seed=args.seed),
+                              progress=lambda text: print(text, flush=True))
+    print(summary)
+    return 0
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    from eticket_desk.services.store import Store
+
+    with Store(_db_path(args)) as store:
+        print(f"Base à jour : {store.path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from eticket_desk.ui.app import run_gui
+
+        return run_gui(args.db)
+    handlers = {"demo": _run_demo, "migrate": _run_migrate}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Roles and the permission matrix, enforced by every service call."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from eticket_desk.rules.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    COORDINATOR = "coordinator"
+    REGISSEUR = "regisseur"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.AGENT: "Agent d'accueil",
+    Role.COORDINATOR: "Coordinateur périscolaire",
+    Role.REGISSEUR: "Régisseur",
+    Role.ADMIN: "Administrateur",
+}
+
+
+class Permission(StrEnum):
+    FAMILY_VIEW = "family.view"
+    FAMILY_EDIT = "family.edit"
+    FAMILY_VALIDATE = "family.validate"
+    FAMILY_ARCHIVE = "family.archive"
+    HEALTH_VIEW = "health.view"
+    PORTAL_CREDENTIALS = "portal.credentials"
+    BOOKING_EDIT = "booking.edit"
+    DEADLINE_OVERRIDE = "booking.override_deadline"
+    SALE = "counter.sale"
+    TILL_CLOSE = "counter.till"
+    WALLET_CORRECT = "wallet.correct"
+    TARIFF_EDIT = "tariff.edit"
+    ACTIVITY_EDIT = "activity.edit"
+    CALENDAR_EDIT = "calendar.edit"
+    INVOICE_RUN = "invoice.run"
+    REPORTS_VIEW = "reports.view"
+    USER_MANAGE = "user.manage"
+    AUDIT_VIEW = "audit.view"
+    SETTINGS_EDIT = "settings.edit"
+    BACKUP = "backup"
+
+
+PERMISSION_LABELS = {
+    Permission.FAMILY_VIEW: "consulter les dossiers famille",
+    Permission.FAMILY_EDIT: "modifier les dossiers famille",
+    Permission.FAMILY_VALIDATE: "valider les dossiers famille",
+    Permission.FAMILY_ARCHIVE: "archiver les dossiers famille",
+    Permission.HEALTH_VIEW: "voir les données de santé des enfants",
+    Permission.PORTAL_CREDENTIALS: "remettre les codes d'accès au portail",
+    Permission.BOOKING_EDIT: "réserver et annuler des jours",
+    Permission.DEADLINE_OVERRIDE: "passer outre un délai de réservation",
+    Permission.SALE: "vendre des tickets et encaisser",
+    Permission.TILL_CLOSE: "ouvrir et clôturer la caisse",
+    Permission.WALLET_CORRECT: "corriger un porte-monnaie",
+    Permission.TARIFF_EDIT: "modifier les tarifs",
+    Permission.ACTIVITY_EDIT: "modifier les activités",
+    Permission.CALENDAR_EDIT: "modifier le calendrier",
+    Permission.INVOICE_RUN: "lancer la facturation",
+    Permission.REPORTS_VIEW: "imprimer les listes et les effectifs",
+    Permission.USER_MANAGE: "gérer les utilisateurs",
+    Permission.AUDIT_VIEW: "consulter le journal des opérations",
+    Permission.SETTINGS_EDIT: "modifier les paramètres",
+    Permission.BACKUP: "sauvegarder et restaurer",
+}
+
+_AGENT = {
+    Permission.FAMILY_VIEW,
+    Permission.FAMILY_EDIT,
+    Permission.FAMILY_VALIDATE,
+    Permission.PORTAL_CREDENTIALS,
+    Permission.BOOKING_EDIT,
+    Permission.SALE,
+    Permission.TILL_CLOSE,
+}
+_COORDINATOR = _AGENT | {
+    Permission.HEALTH_VIEW,
+    Permission.DEADLINE_OVERRIDE,
+    Permission.REPORTS_VIEW,
+    Permission.FAMILY_ARCHIVE,
+}
+_REGISSEUR = _COORDINATOR | {
+    Permission.WALLET_CORRECT,
+    Permission.TARIFF_EDIT,
+    Permission.ACTIVITY_EDIT,
+    Permission.CALENDAR_EDIT,
+    Permission.INVOICE_RUN,
+    Permission.BACKUP,
+}
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset(_AGENT),
+    Role.COORDINATOR: frozenset(_COORDINATOR),
+    Role.REGISSEUR: frozenset(_REGISSEUR),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def allows(role: Role | str, permission: Permission) -> bool:
+    return permission in MATRIX[Role(role)]
+
+
+def require(role: Role | str, permission: Permission) -> None:
+    if not allows(role, permission):
+        raise PermissionDenied(
+            f"Votre profil ({Role(role).label}) ne permet pas de "
+            f"{PERMISSION_LABELS[permission]}."
+        )

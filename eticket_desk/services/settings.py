@@ -1,0 +1,45 @@
+"""Typed program settings with defaults, stored in the database (shared by every desk)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from sqlalchemy import select
+
+from eticket_desk.models import Setting
+from eticket_desk.rules.errors import ValidationFailed
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.store import Actor, Store
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    idle_lock_minutes: int = 5
+
+    def check(self) -> None:
+        errors = {}
+        if not 1 <= self.idle_lock_minutes <= 120:
+            errors["idle_lock_minutes"] = "Le verrouillage doit être compris entre 1 et 120 minutes."
+        if errors:
+            raise ValidationFailed(errors)
+
+
+def load_settings(store: Store) -> AppSettings:
+    with store.read() as session:
+        stored = {s.key: json.loads(s.value) for s in session.scalars(select(Setting))}
+    known = {f.name for f in fields(AppSettings)}
+    return AppSettings(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_settings(store: Store, actor: Actor, settings: AppSettings) -> None:
+    actor.require(Permission.SETTINGS_EDIT)
+    settings.check()
+    with store.write(actor) as session:
+        for key, value in asdict(settings).items():
+            row = session.get(Setting, key)
+            encoded = json.dumps(value, ensure_ascii=False)
+            if row is None:
+                session.add(Setting(key=key, value=encoded))
+            elif row.value != encoded:
+                row.value = encoded
