@@ -194,7 +194,8 @@ def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
 
 # ---------------------------------------------------------------- writing
 
-def _search_text(reference: str, adults: list[AdultData], children: list[ChildData]) -> str:
+def search_text_for(reference: str, adults: list[AdultData], children: list[ChildData]) -> str:
+    """The folded words a family is found by: reference, names, emails and phone digits."""
     values = [reference]
     for a in adults:
         values += [a.last_name, a.first_name, a.email]
@@ -268,7 +269,7 @@ def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
         missing = missing_for_validation(dossier_check(data.adults, data.children))
         family.status = status_after_save(FamilyStatus(family.status), missing).value
         family.display_name = family_display_name(data.adults)
-        family.search_text = _search_text(family.reference, data.adults, data.children)
+        family.search_text = search_text_for(family.reference, data.adults, data.children)
         if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
             family.updated_at = now
         session.flush()
