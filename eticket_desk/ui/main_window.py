@@ -1,0 +1,215 @@
+"""The main window: navigation between screens, menus, status bar and the idle lock."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from eticket_desk import __version__
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.organisation import load_organisation
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.family_search import FamilySearchScreen
+from eticket_desk.ui.idle_lock import ScreenLocker
+
+
+class MainWindow(QMainWindow):
+    """One window; each screen is a page of the central stack, chosen on the left."""
+
+    logout_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.editors: dict[uuid.UUID | None, QWidget] = {}
+        organisation = load_organisation(ctx.store)
+        self.setWindowTitle(
+            self.tr("eTicket Guichet — %1").replace("%1", organisation.name or self.tr("sans nom"))
+        )
+        self.resize(1200, 760)
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setObjectName("navigation")
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.search_screen = FamilySearchScreen(ctx)
+        self.search_screen.family_requested.connect(self.open_family)
+        self.search_screen.new_family_requested.connect(self.new_family)
+        self._pages: dict[str, QWidget] = {}
+        self._add_page("families", self.tr("Familles"), self.search_screen)
+        for key, label, permission in (
+            ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
+            ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
+            ("settings", self.tr("Paramètres"), None),
+        ):
+            if permission is None or ctx.actor.can(permission):
+                self._add_page(key, label, None)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.nav.setCurrentRow(0)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.locker = ScreenLocker(ctx, self)
+        ctx.bus.changed.connect(self._on_bus_changed)
+        self.setStyleSheet(
+            "#screenTitle { font-size: 16pt; font-weight: bold; padding: 4px 0 8px 0; }"
+            "#navigation { font-size: 11pt; } #navigation::item { padding: 8px 6px; }"
+        )
+        self.search_screen.focus_search()
+
+    # ------------------------------------------------------------ pages
+
+    def _add_page(self, key: str, label: str, widget: QWidget | None) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.nav.addItem(item)
+        self._pages[key] = widget
+        if widget is not None:
+            self.stack.addWidget(widget)
+
+    def _page(self, key: str) -> QWidget:
+        """Screens other than the search are built the first time they are shown."""
+        widget = self._pages.get(key)
+        if widget is None:
+            if key == "users":
+                from eticket_desk.ui.admin.users_screen import UsersScreen as screen
+            elif key == "audit":
+                from eticket_desk.ui.admin.audit_screen import AuditScreen as screen
+            else:
+                from eticket_desk.ui.admin.settings_screen import SettingsScreen as screen
+            widget = screen(self.ctx)
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_page(self, key: str) -> None:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+                return
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        self.stack.setCurrentWidget(self._page(key))
+        if key == "families":
+            self.search_screen.focus_search()
+
+    # ------------------------------------------------------------ dossiers
+
+    def open_family(self, family_id: uuid.UUID | None) -> QWidget:
+        """Opens (or brings to front) the dossier editor of a family; None for a new one."""
+        from eticket_desk.ui.family_editor import FamilyEditorDialog
+
+        existing = self.editors.get(family_id) if family_id is not None else None
+        if existing is not None and existing.isVisible():
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = FamilyEditorDialog(self.ctx, family_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.family_saved.connect(self._on_editor_family_saved)
+        dialog.destroyed.connect(lambda _=None, key=family_id: self.editors.pop(key, None))
+        if family_id is not None:
+            self.editors[family_id] = dialog
+        dialog.show()
+        return dialog
+
+    def new_family(self) -> QWidget:
+        return self.open_family(None)
+
+    def _on_editor_family_saved(self, family_id: uuid.UUID) -> None:
+        sender = self.sender()
+        if sender is not None and family_id not in self.editors:
+            self.editors[family_id] = sender
+
+    # ------------------------------------------------------------ menus
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Fichier"))
+        file_menu.addAction(self._action(self.tr("&Nouveau dossier famille"), self.new_family, "Ctrl+N"))
+        file_menu.addAction(self._action(self.tr("&Rechercher une famille"), self._on_find_triggered, "Ctrl+F"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Verrouiller l'écran"), self._on_lock_triggered, "Ctrl+L"))
+        file_menu.addAction(self._action(self.tr("&Changer mon mot de passe…"), self._on_password_triggered))
+        file_menu.addAction(self._action(self.tr("Se &déconnecter"), self._on_logout_triggered))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Quitter"), self.close, "Ctrl+Q"))
+        help_menu = self.menuBar().addMenu(self.tr("&Aide"))
+        help_menu.addAction(self._action(self.tr("À &propos d'eTicket Guichet"), self._on_about_triggered))
+
+    def _build_status_bar(self) -> None:
+        who = QLabel(
+            self.tr("Connecté : %1 — %2").replace("%1", self.ctx.actor.full_name)
+            .replace("%2", self.ctx.actor.role.label)
+        )
+        where = QLabel(self.tr("Base : %1").replace("%1", str(self.ctx.store.path)))
+        where.setStyleSheet("color: #6b7280;")
+        self.statusBar().addWidget(who)
+        self.statusBar().addPermanentWidget(where)
+
+    def _on_find_triggered(self) -> None:
+        self.show_page("families")
+        self.raise_()
+        self.activateWindow()
+        self.search_screen.focus_search()
+
+    def _on_lock_triggered(self) -> None:
+        self.locker.lock()
+
+    def _on_password_triggered(self) -> None:
+        from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, parent=self).exec()
+
+    def _on_logout_triggered(self) -> None:
+        self.logout_requested.emit()
+        self.close()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("À propos d'eTicket Guichet"),
+            self.tr("eTicket Guichet %1\nGuichet des services périscolaires : cantine, garderie, "
+                    "bus, TAP.\nFonctionne hors ligne sur une base locale.").replace("%1", __version__),
+        )
+
+    def _on_bus_changed(self, topics: frozenset) -> None:
+        if "settings" in topics:
+            self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for editor in list(self.editors.values()):
+            if editor.isVisible() and not editor.close():
+                event.ignore()
+                return
+        event.accept()
