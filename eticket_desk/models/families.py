@@ -28,6 +28,8 @@ class Family(UuidPk, Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     validated_at: Mapped[datetime | None]
+    # Incremented by every save: a window holding an older version cannot overwrite a newer one.
+    version: Mapped[int] = mapped_column(default=1)
 
     members: Mapped[list[Adult]] = relationship(
         back_populates="family", order_by="Adult.position", cascade="all, delete-orphan"

@@ -123,6 +123,7 @@ def _load(session: Session, family_id: uuid.UUID, actor: Actor) -> FamilyData:
         qf_source=family.qf_source,
         notes=family.notes,
         updated_at=family.updated_at,
+        version=family.version,
         adults=adults,
         children=children,
         health_visible=health,
@@ -238,7 +239,7 @@ def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
             )
             if family is None:
                 raise NotFound("Ce dossier famille n'existe plus.")
-            if data.updated_at is not None and family.updated_at != data.updated_at:
+            if family.version != data.version:
                 raise Conflict(
                     "Ce dossier a été modifié ailleurs entre-temps. Fermez-le et rouvrez-le "
                     "pour voir la dernière version."
@@ -272,6 +273,7 @@ def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
         family.search_text = search_text_for(family.reference, data.adults, data.children)
         if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
             family.updated_at = now
+            family.version = (family.version or 0) + 1
         session.flush()
         family_id = family.id
     return load_family_quietly(store, actor, family_id)
@@ -300,6 +302,7 @@ def validate_family(store: Store, actor: Actor, family_id: uuid.UUID) -> list[st
             family.validated_at = session.info["now"]
             record(session, "validate", "family", family.id, f"Dossier {family.reference} validé")
         family.updated_at = session.info["now"]
+        family.version += 1
         return data.missing
 
 
@@ -311,3 +314,4 @@ def set_archived(store: Store, actor: Actor, family_id: uuid.UUID, archived: boo
             raise NotFound("Ce dossier famille n'existe plus.")
         family.status = (FamilyStatus.ARCHIVED if archived else FamilyStatus.INCOMPLETE).value
         family.updated_at = session.info["now"]
+        family.version += 1

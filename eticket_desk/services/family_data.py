@@ -83,6 +83,7 @@ class FamilyData:
     id: uuid.UUID | None = None
     reference: str = ""
     updated_at: datetime | None = None
+    version: int = 0
     health_visible: bool = True
     portal_login: str = ""
     missing: list[str] = field(default_factory=list)

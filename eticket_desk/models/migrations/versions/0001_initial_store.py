@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:06:45.044818
+Create Date: 2026-11-22 03:13:01.232465
 """
 
 from alembic import op
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('validated_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_family')),
     sa.UniqueConstraint('number', name=op.f('uq_family_number')),

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 03:06:46.954495
+Create Date: 2026-11-22 03:13:03.430583
 """
 
 from alembic import op
