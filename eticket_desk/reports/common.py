@@ -1,0 +1,272 @@
+"""Shared layout of the printed documents: page geometry, styles, letterhead, address, footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape as _xml_escape
+
+from babel.dates import format_date
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
+
+from eticket_desk.reports.fonts import BOLD, REGULAR, register_fonts
+from eticket_desk.rules.contact import format_phone
+
+if TYPE_CHECKING:
+    from eticket_desk.services.organisation import OrganisationData
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = 20 * mm
+MARGIN_RIGHT = 15 * mm
+MARGIN_TOP = 15 * mm
+FOOTER_TOP = 22 * mm  # distance from the bottom edge: the footer lives below this line
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#5F6368")
+ACCENT = colors.HexColor("#1F3A5F")
+TINT = colors.HexColor("#F2F5F9")
+RULE = colors.HexColor("#C9D3E0")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle measured like a ruler on paper: from the left and from the top edge."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+# French DL window envelope (window 45 x 100 mm, 20 mm from the right edge): the address
+# block sits 110 mm from the left and 45 mm from the top of an A4 sheet folded in three.
+ADDRESS_WINDOW = Box(left=110 * mm, top=45 * mm, width=85 * mm, height=40 * mm)
+# The sender's block, top left, beside the address window.
+LETTERHEAD = Box(left=MARGIN_LEFT, top=MARGIN_TOP, width=82 * mm, height=70 * mm)
+
+
+def french_date(day: date) -> str:
+    """'14 septembre 2026'; the first of the month reads '1er septembre 2026'."""
+    text = format_date(day, "d MMMM y", locale="fr_FR")
+    return f"1er{text[1:]}" if day.day == 1 else text
+
+
+def place_and_date(city: str, day: date) -> str:
+    """'Neuvecelle, le 14 septembre 2026' (just 'Le 14 septembre 2026' without a city)."""
+    city = city.strip()
+    return f"{city}, le {french_date(day)}" if city else f"Le {french_date(day)}"
+
+
+def escape(text: str) -> str:
+    """User text made safe inside Paragraph markup (&, < and > are tags there)."""
+    return _xml_escape(text or "")
+
+
+def join_french(items: Sequence[str]) -> str:
+    """'Léa', 'Léa et Tom', 'Léa, Tom et Zoé'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    body_right: ParagraphStyle
+    small: ParagraphStyle
+    label: ParagraphStyle
+    heading: ParagraphStyle
+    address: ParagraphStyle
+    org_name: ParagraphStyle
+    org_line: ParagraphStyle
+    footer: ParagraphStyle
+
+
+def styles(size: float = 10) -> Styles:
+    """The paragraph styles of every document, around a body font size in points."""
+    register_fonts()
+    body = ParagraphStyle(
+        "body",
+        fontName=REGULAR,
+        fontSize=size,
+        leading=size * 1.38,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=size * 0.6,
+        bulletFontName=REGULAR,
+        bulletFontSize=size,
+    )
+    return Styles(
+        body=body,
+        body_right=ParagraphStyle("body_right", parent=body, alignment=TA_RIGHT),
+        small=ParagraphStyle(
+            "small",
+            parent=body,
+            fontSize=size * 0.82,
+            leading=size * 1.1,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+        label=ParagraphStyle(
+            "label",
+            parent=body,
+            fontSize=size * 0.82,
+            leading=size * 1.05,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=BOLD,
+            textColor=ACCENT,
+            spaceBefore=size * 0.3,
+            spaceAfter=size * 0.3,
+        ),
+        address=ParagraphStyle(
+            "address",
+            parent=body,
+            fontSize=size * 1.05,
+            leading=size * 1.4,
+            spaceAfter=0,
+        ),
+        org_name=ParagraphStyle(
+            "org_name",
+            parent=body,
+            fontName=BOLD,
+            fontSize=size * 1.3,
+            leading=size * 1.6,
+            textColor=ACCENT,
+            spaceAfter=size * 0.2,
+        ),
+        org_line=ParagraphStyle(
+            "org_line",
+            parent=body,
+            fontSize=size * 0.88,
+            leading=size * 1.22,
+            spaceAfter=0,
+        ),
+        footer=ParagraphStyle(
+            "footer",
+            parent=body,
+            fontSize=7.5,
+            leading=9.5,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+    )
+
+
+def document_options(title: str, author: str = "", subject: str = "") -> dict:
+    """Keyword arguments for a reportlab DocTemplate: A4, metadata, no unembedded font.
+
+    ``invariant`` drops the creation date and random ids, so the same data gives the same
+    bytes (stable sample PNGs, comparable files).
+    """
+    register_fonts()
+    return {
+        "pagesize": (PAGE_WIDTH, PAGE_HEIGHT),
+        "title": title,
+        "author": author,
+        "subject": subject,
+        "creator": "eticket-desk",
+        "invariant": True,
+        "initialFontName": REGULAR,
+        "initialFontSize": 10,
+        "lang": "fr-FR",
+    }
+
+
+def organisation_lines(org: OrganisationData) -> list[str]:
+    """The sender's postal address and contacts, one line each, blanks left out."""
+    town = f"{org.postcode} {org.city}".strip()
+    lines = [org.address1, org.address2, town]
+    phone = format_phone(org.phone) if org.phone else ""
+    if phone:
+        lines.append(f"Tél. {phone}")
+    if org.email:
+        lines.append(org.email)
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+def letterhead_flowables(org: OrganisationData, st: Styles, service: str = "") -> list[Flowable]:
+    """The organisation's name, the service writing, its address and contacts."""
+    story: list[Flowable] = [Paragraph(escape(org.name or "Mairie"), st.org_name)]
+    if service:
+        story.append(Paragraph(escape(service), st.org_line))
+        story.append(Spacer(1, 1.5 * mm))
+    story += [Paragraph(escape(line), st.org_line) for line in organisation_lines(org)]
+    return story
+
+
+def draw_in_box(canvas: Canvas, flowables: Iterable[Flowable], box: Box) -> None:
+    """Draw flowables from the top of a fixed box; too much text shrinks, never spills over."""
+    frame = KeepInFrame(box.width, box.height, list(flowables), mode="shrink")
+    _, height = frame.wrapOn(canvas, box.width, box.height)
+    frame.drawOn(canvas, box.left, PAGE_HEIGHT - box.top - height)
+
+
+def draw_address(canvas: Canvas, name: str, lines: Sequence[str], st: Styles) -> None:
+    """The addressee, placed to show through the window of a DL envelope."""
+    story = [Paragraph(escape(name), st.address)]
+    story += [Paragraph(escape(line), st.address) for line in lines if line]
+    draw_in_box(canvas, story, ADDRESS_WINDOW)
+
+
+def draw_footer(canvas: Canvas, lines: Sequence[str], st: Styles) -> None:
+    """A hairline and a few small lines of markup at the foot of the page."""
+    canvas.saveState()
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(0.4)
+    canvas.line(MARGIN_LEFT, FOOTER_TOP, PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TOP)
+    canvas.restoreState()
+    box = Box(
+        left=MARGIN_LEFT,
+        top=PAGE_HEIGHT - FOOTER_TOP + 2 * mm,
+        width=CONTENT_WIDTH - 25 * mm,
+        height=FOOTER_TOP - 8 * mm,
+    )
+    draw_in_box(canvas, [Paragraph(line, st.footer) for line in lines], box)
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that writes 'Page n / N' bottom right once the page count is known.
+
+    Use as ``doc.build(story, canvasmaker=NumberedCanvas)``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_page_number(total)
+            super().showPage()
+        super().save()
+
+    def _draw_page_number(self, total: int) -> None:
+        register_fonts()
+        self.saveState()
+        self.setFont(REGULAR, 7.5)
+        self.setFillColor(MUTED)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TOP - 3.2 * mm, f"Page {self._pageNumber} / {total}"
+        )
+        self.restoreState()

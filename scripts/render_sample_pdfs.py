@@ -1,0 +1,72 @@
+"""Render one sample of every PDF kind to docs/screenshots/ (PDF and PNG) to look at them.
+
+Usage: .venv/bin/python scripts/render_sample_pdfs.py   (needs pdftoppm from poppler-utils)
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eticket_desk.reports import portal_letter  # noqa: E402
+from eticket_desk.services.organisation import OrganisationData  # noqa: E402
+from eticket_desk.services.portal import PortalLetter  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+ORGANISATION = OrganisationData(
+    name="Commune de Neuvecelle",
+    address1="Mairie – 1 place de la Mairie",
+    postcode="74500",
+    city="Neuvecelle",
+    phone="+33450701234",
+    email="periscolaire@neuvecelle.fr",
+    regie_name="Régie périscolaire de Neuvecelle",
+    portal_url="https://famille.neuvecelle.fr",
+)
+
+
+def sample_portal_letter() -> PortalLetter:
+    return PortalLetter(
+        organisation=ORGANISATION,
+        family_reference="F00042",
+        addressee="Éloïse LEFÈVRE",
+        address_lines=(
+            "12 chemin des Écureuils",
+            "Résidence Les Œillets, bât. B",
+            "74500 NEUVECELLE",
+        ),
+        children=("Léa Lefèvre", "Noé Lefèvre"),
+        login="f00042",
+        password="Kp7wRt3zHa",
+        portal_url=ORGANISATION.portal_url,
+        issued_on=date(2026, 9, 14),
+        agent_name="Anne Martin",
+    )
+
+
+def to_png(pdf: Path) -> Path:
+    """First page of `pdf` as a PNG next to it, at 80 dpi."""
+    if shutil.which("pdftoppm") is None:
+        raise SystemExit("pdftoppm is missing: apt-get install -y poppler-utils")
+    stem = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(stem)], check=True)
+    return stem.with_suffix(".png")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    samples = [(portal_letter.render, sample_portal_letter(), "portal_letter")]
+    for render, data, name in samples:
+        pdf = render(data, OUT / f"{name}.pdf")
+        print(to_png(pdf))
+
+
+if __name__ == "__main__":
+    main()
