@@ -15,8 +15,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="eticket-desk",
         description="Guichet des services périscolaires (cantine, garderie, bus, TAP).",
     )
-    parser.add_argument("--db", type=Path, default=None,
-                        help="fichier de base de données (par défaut : dossier de l'utilisateur)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="fichier de base de données (par défaut : dossier de l'utilisateur)",
+    )
     parser.add_argument("--version", action="version", version=f"eticket-desk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
@@ -41,13 +45,18 @@ def _run_demo(args: argparse.Namespace) -> int:
         print("Le nombre de familles doit être compris entre 1 et 50 000.", file=sys.stderr)
         return 2
     if path.exists() and not args.force:
-        print(f"Le fichier {path} existe déjà (ajoutez --force pour le remplacer).", file=sys.stderr)
+        print(
+            f"Le fichier {path} existe déjà (ajoutez --force pour le remplacer).", file=sys.stderr
+        )
         return 2
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    summary = build_demo_town(path, DemoOptions(families=args.families, seed=args.seed),
-                              progress=lambda text: print(text, flush=True))
+    summary = build_demo_town(
+        path,
+        DemoOptions(families=args.families, seed=args.seed),
+        progress=lambda text: print(text, flush=True),
+    )
     print(summary)
     return 0
 

@@ -12,8 +12,8 @@ import pytest
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import users
-from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
 from eticket_desk.services.families import save_family
+from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.services.setup import FirstSetup, create_empty_town
 from eticket_desk.services.store import Actor, Store
@@ -33,8 +33,12 @@ def store(tmp_path, clock) -> Store:
     create_empty_town(
         store,
         FirstSetup(
-            commune="Commune de Neuvecelle", postcode="74500", city="Neuvecelle",
-            admin_login="admin", admin_full_name="Anne Martin", admin_password=ADMIN_PASSWORD,
+            commune="Commune de Neuvecelle",
+            postcode="74500",
+            city="Neuvecelle",
+            admin_login="admin",
+            admin_full_name="Anne Martin",
+            admin_password=ADMIN_PASSWORD,
             schools=["École Jules Ferry", "École du Lac"],
         ),
     )
@@ -75,16 +79,29 @@ def complete_family(schools, *, last_name="Dupont", child_first_name="Léa") -> 
     return FamilyData(
         adults=[
             AdultData(
-                last_name=last_name, first_name="Marie", relation="Mère",
-                phone_mobile="06 12 34 56 78", email="marie.dupont@example.fr",
-                address1="12 rue des Écoles", postcode="74500", city="Neuvecelle",
-                legal_guardian=True, billing=True, emergency_contact=True, may_pick_up=True,
+                last_name=last_name,
+                first_name="Marie",
+                relation="Mère",
+                phone_mobile="06 12 34 56 78",
+                email="marie.dupont@example.fr",
+                address1="12 rue des Écoles",
+                postcode="74500",
+                city="Neuvecelle",
+                legal_guardian=True,
+                billing=True,
+                emergency_contact=True,
+                may_pick_up=True,
             )
         ],
         children=[
             ChildData(
-                last_name=last_name, first_name=child_first_name, birth_date=date(2019, 5, 3),
-                school_id=school.id, class_id=cp.id, diet="sans_porc", allergies="Arachide",
+                last_name=last_name,
+                first_name=child_first_name,
+                birth_date=date(2019, 5, 3),
+                school_id=school.id,
+                class_id=cp.id,
+                diet="sans_porc",
+                allergies="Arachide",
                 pai=True,
             )
         ],

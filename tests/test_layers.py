@@ -42,8 +42,15 @@ def test_ui_never_touches_the_database():
 
 
 def test_rules_are_pure():
-    forbidden = ("sqlalchemy", "PySide6", "eticket_desk.models", "eticket_desk.services",
-                 "eticket_desk.reports", "eticket_desk.ui", "eticket_desk.sync")
+    forbidden = (
+        "sqlalchemy",
+        "PySide6",
+        "eticket_desk.models",
+        "eticket_desk.services",
+        "eticket_desk.reports",
+        "eticket_desk.ui",
+        "eticket_desk.sync",
+    )
     assert _offenders(_modules("rules"), forbidden) == []
 
 

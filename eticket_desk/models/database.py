@@ -27,7 +27,9 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def _on_begin(connection) -> None:
     # BEGIN IMMEDIATE takes the write lock at once: two writers never deadlock mid-transaction.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN")
+    connection.exec_driver_sql(
+        "BEGIN IMMEDIATE" if connection.get_execution_options().get("write") else "BEGIN"
+    )
 
 
 def make_engine(path: Path | str) -> Engine:

@@ -75,9 +75,7 @@ def check_birth_date(birth: date | None, today: date) -> None:
         raise InvalidInput("La date de naissance est dans le futur.")
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     if age < 1 or age > 16:
-        raise InvalidInput(
-            f"Date de naissance peu plausible pour un enfant scolarisé ({age} ans)."
-        )
+        raise InvalidInput(f"Date de naissance peu plausible pour un enfant scolarisé ({age} ans).")
 
 
 def check_qf(value: int | None, qf_date: date | None, today: date) -> None:

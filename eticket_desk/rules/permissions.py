@@ -110,6 +110,5 @@ def allows(role: Role | str, permission: Permission) -> bool:
 def require(role: Role | str, permission: Permission) -> None:
     if not allows(role, permission):
         raise PermissionDenied(
-            f"Votre profil ({Role(role).label}) ne permet pas de "
-            f"{PERMISSION_LABELS[permission]}."
+            f"Votre profil ({Role(role).label}) ne permet pas de {PERMISSION_LABELS[permission]}."
         )

@@ -108,7 +108,11 @@ def _after_flush(session: Session, _context: object) -> None:
     if "actor" not in session.info:
         return
     rows = []
-    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
         for obj in objects:
             if getattr(obj, "__tablename__", None) in _SKIP_TABLES:
                 continue
@@ -119,7 +123,9 @@ def _after_flush(session: Session, _context: object) -> None:
                 if not details:
                     continue
             elif action == "create":
-                details = {k: v[1] for k, v in _changes(obj).items() if v[1] not in (None, "", False)}
+                details = {
+                    k: v[1] for k, v in _changes(obj).items() if v[1] not in (None, "", False)
+                }
             else:
                 details = {}
             rows.append(_row(session, action, obj, details))
@@ -133,7 +139,9 @@ def install_audit_hook(factory: sessionmaker) -> None:
     event.listen(factory, "after_flush", _after_flush)
 
 
-def record(session: Session, action: str, entity: str, entity_id: object, summary: str, **details) -> None:
+def record(
+    session: Session, action: str, entity: str, entity_id: object, summary: str, **details
+) -> None:
     """A named event that is not a row change (login, validation, health-data view…)."""
     actor = session.info["actor"]
     session.add(

@@ -26,7 +26,13 @@ from eticket_desk.rules.dossier import (
     missing_for_validation,
     status_after_save,
 )
-from eticket_desk.rules.errors import Conflict, DomainError, InvalidInput, NotFound, ValidationFailed
+from eticket_desk.rules.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    ValidationFailed,
+)
 from eticket_desk.rules.numbering import FAMILY_SERIES, family_reference
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import search_words
@@ -42,8 +48,16 @@ from eticket_desk.services.family_data import (
 from eticket_desk.services.store import Actor, Store
 
 _ADULT_FIELDS = [f.name for f in fields(AdultData) if f.name != "id"]
-_CHILD_PLAIN = ["last_name", "first_name", "birth_date", "school_id", "class_id", "diet",
-                "image_authorised", "outing_authorised"]
+_CHILD_PLAIN = [
+    "last_name",
+    "first_name",
+    "birth_date",
+    "school_id",
+    "class_id",
+    "diet",
+    "image_authorised",
+    "outing_authorised",
+]
 _HEALTH = ["allergies", "pai", "treatments"]
 
 
@@ -63,6 +77,7 @@ def next_number(session: Session, series: str) -> int:
 
 
 # ---------------------------------------------------------------- reading
+
 
 def _adult_data(adult: Adult) -> AdultData:
     return AdultData(id=adult.id, **{name: getattr(adult, name) for name in _ADULT_FIELDS})
@@ -95,8 +110,12 @@ def dossier_check(adults: list[AdultData], children: list[ChildData]) -> Dossier
             for a in adults
         ),
         children=tuple(
-            ChildCheck(c.display_name or "(sans nom)", c.school_id is not None,
-                       c.class_id is not None, c.birth_date is not None)
+            ChildCheck(
+                c.display_name or "(sans nom)",
+                c.school_id is not None,
+                c.class_id is not None,
+                c.birth_date is not None,
+            )
             for c in children
         ),
     )
@@ -139,12 +158,18 @@ def load_family(store: Store, actor: Actor, family_id: uuid.UUID) -> FamilyData:
         data = _load(session, family_id, actor)
     if data.health_visible and any(c.allergies or c.pai or c.treatments for c in data.children):
         with store.write(actor) as session:
-            record(session, "health_view", "family", data.id,
-                   f"Consultation des données de santé de la famille {data.reference}")
+            record(
+                session,
+                "health_view",
+                "family",
+                data.id,
+                f"Consultation des données de santé de la famille {data.reference}",
+            )
     return data
 
 
 # ---------------------------------------------------------------- checking
+
 
 def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
     """A normalised copy of the dossier, or ValidationFailed naming every bad field."""
@@ -161,7 +186,9 @@ def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
     guard("qf_value", check_qf, data.qf_value, data.qf_date, today)
     adults = []
     for i, adult in enumerate(data.adults):
-        a = replace(adult, last_name=clean_name(adult.last_name), first_name=clean_name(adult.first_name))
+        a = replace(
+            adult, last_name=clean_name(adult.last_name), first_name=clean_name(adult.first_name)
+        )
         key = f"{'tiers' if a.third_party else 'adulte'} {i + 1}"
         if not a.last_name:
             errors[f"adults[{i}].last_name"] = f"{key} : le nom est obligatoire."
@@ -177,14 +204,18 @@ def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
     classes = {c.id: c.school_id for c in session.scalars(select(SchoolClass))}
     children = []
     for i, child in enumerate(data.children):
-        c = replace(child, last_name=clean_name(child.last_name), first_name=clean_name(child.first_name))
+        c = replace(
+            child, last_name=clean_name(child.last_name), first_name=clean_name(child.first_name)
+        )
         if not c.last_name:
             errors[f"children[{i}].last_name"] = f"Enfant {i + 1} : le nom est obligatoire."
         if not c.first_name:
             errors[f"children[{i}].first_name"] = f"Enfant {i + 1} : le prénom est obligatoire."
         guard(f"children[{i}].birth_date", check_birth_date, c.birth_date, today)
         if c.class_id is not None and classes.get(c.class_id) != c.school_id:
-            errors[f"children[{i}].class_id"] = f"{c.display_name} : la classe n'est pas dans cette école."
+            errors[f"children[{i}].class_id"] = (
+                f"{c.display_name} : la classe n'est pas dans cette école."
+            )
         if c.diet not in DIETS:
             errors[f"children[{i}].diet"] = f"{c.display_name} : régime inconnu."
         children.append(c)
@@ -194,6 +225,7 @@ def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
 
 
 # ---------------------------------------------------------------- writing
+
 
 def search_text_for(reference: str, adults: list[AdultData], children: list[ChildData]) -> str:
     """The folded words a family is found by: reference, names, emails and phone digits."""
@@ -228,13 +260,17 @@ def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
         if data.id is None:
             number = next_number(session, FAMILY_SERIES)
             family = Family(
-                number=number, reference=family_reference(number), status=FamilyStatus.DRAFT,
-                created_at=now, updated_at=now,
+                number=number,
+                reference=family_reference(number),
+                status=FamilyStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
             )
             session.add(family)
         else:
             family = session.scalar(
-                select(Family).where(Family.id == data.id)
+                select(Family)
+                .where(Family.id == data.id)
                 .options(selectinload(Family.members), selectinload(Family.children))
             )
             if family is None:
@@ -295,8 +331,14 @@ def validate_family(store: Store, actor: Actor, family_id: uuid.UUID) -> list[st
             raise DomainError("Ce dossier est archivé : désarchivez-le avant de le valider.")
         if data.missing:
             family.status = FamilyStatus.INCOMPLETE.value
-            record(session, "validate", "family", family.id,
-                   f"Validation refusée de la famille {family.reference}", missing=data.missing)
+            record(
+                session,
+                "validate",
+                "family",
+                family.id,
+                f"Validation refusée de la famille {family.reference}",
+                missing=data.missing,
+            )
         else:
             family.status = FamilyStatus.VALIDATED.value
             family.validated_at = session.info["now"]

@@ -9,9 +9,22 @@ from datetime import date, datetime
 from eticket_desk.rules.dossier import FamilyStatus
 
 RELATIONS = (
-    "Mère", "Père", "Belle-mère", "Beau-père", "Tuteur", "Tutrice",
-    "Grand-mère", "Grand-père", "Oncle", "Tante", "Frère", "Sœur",
-    "Assistante maternelle", "Voisin(e)", "Ami(e)", "Autre",
+    "Mère",
+    "Père",
+    "Belle-mère",
+    "Beau-père",
+    "Tuteur",
+    "Tutrice",
+    "Grand-mère",
+    "Grand-père",
+    "Oncle",
+    "Tante",
+    "Frère",
+    "Sœur",
+    "Assistante maternelle",
+    "Voisin(e)",
+    "Ami(e)",
+    "Autre",
 )
 DIETS = {
     "": "Aucun régime",

@@ -105,14 +105,16 @@ def list_schools(store: Store) -> list[SchoolInfo]:
     with store.read() as session:
         schools = session.scalars(select(School).order_by(School.name))
         return [
-            SchoolInfo(s.id, s.name, s.address,
-                       tuple(ClassInfo(c.id, c.name, c.level) for c in s.classes))
+            SchoolInfo(
+                s.id, s.name, s.address, tuple(ClassInfo(c.id, c.name, c.level) for c in s.classes)
+            )
             for s in schools
         ]
 
 
-def add_school(store: Store, actor: Actor, name: str, address: str = "",
-               levels: tuple[str, ...] = LEVELS) -> SchoolInfo:
+def add_school(
+    store: Store, actor: Actor, name: str, address: str = "", levels: tuple[str, ...] = LEVELS
+) -> SchoolInfo:
     """A new school, with one class per level by default (PS … CM2)."""
     actor.require(Permission.SETTINGS_EDIT)
     name = " ".join(name.split())
@@ -141,7 +143,9 @@ def add_class(store: Store, actor: Actor, school_id: uuid.UUID, name: str, level
         if any(c.name == name for c in school.classes):
             raise InvalidInput(f"La classe « {name} » existe déjà dans cette école.")
         school.classes.append(
-            SchoolClass(name=name, level=level, position=LEVELS.index(level) * 10 + len(school.classes))
+            SchoolClass(
+                name=name, level=level, position=LEVELS.index(level) * 10 + len(school.classes)
+            )
         )
 
 

@@ -37,8 +37,9 @@ class PortalLetter:
     agent_name: str
 
 
-def issue_portal_access(store: Store, actor: Actor, family_id: uuid.UUID,
-                        rng: random.Random | None = None) -> PortalLetter:
+def issue_portal_access(
+    store: Store, actor: Actor, family_id: uuid.UUID, rng: random.Random | None = None
+) -> PortalLetter:
     """Create (or renew) the family's portal login; the previous password stops working."""
     actor.require(Permission.PORTAL_CREDENTIALS)
     rng = rng or random.SystemRandom()
@@ -64,14 +65,25 @@ def issue_portal_access(store: Store, actor: Actor, family_id: uuid.UUID,
         account.must_change_password = True
         account.issued_at = session.info["now"]
         account.issued_by = actor.user_id
-        record(session, "portal_access", "family", family_id,
-               f"Codes d'accès au portail remis à la famille {fam.reference}")
+        record(
+            session,
+            "portal_access",
+            "family",
+            family_id,
+            f"Codes d'accès au portail remis à la famille {fam.reference}",
+        )
         issued_on = session.info["now"].date()
         login = account.login
     organisation = load_organisation(store)
     address = tuple(
-        line for line in (payer.address1, payer.address2, payer.address3,
-                          f"{payer.postcode} {payer.city.upper()}".strip()) if line
+        line
+        for line in (
+            payer.address1,
+            payer.address2,
+            payer.address3,
+            f"{payer.postcode} {payer.city.upper()}".strip(),
+        )
+        if line
     )
     return PortalLetter(
         organisation=organisation,

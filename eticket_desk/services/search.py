@@ -39,8 +39,9 @@ def _rank(search_text: str, reference: str, terms: list[str]) -> int:
     return 2
 
 
-def search_families(store: Store, actor: Actor, query: str, limit: int = 50,
-                    include_archived: bool = True) -> list[FamilyHit]:
+def search_families(
+    store: Store, actor: Actor, query: str, limit: int = 50, include_archived: bool = True
+) -> list[FamilyHit]:
     """Families matching every term, best first (reference, then word starts, then name)."""
     actor.require(Permission.FAMILY_VIEW)
     terms = query_terms(query)
@@ -77,18 +78,31 @@ def _hits(session, ids: list[uuid.UUID]) -> list[FamilyHit]:
         children[family_id].append(f"{first_name} ({class_name})" if class_name else first_name)
     contact: dict[uuid.UUID, tuple[str, str]] = {}
     for adult in session.scalars(
-        select(Adult).where(Adult.family_id.in_(ids), Adult.third_party.is_(False))
+        select(Adult)
+        .where(Adult.family_id.in_(ids), Adult.third_party.is_(False))
         .order_by(Adult.family_id, Adult.legal_guardian.desc(), Adult.position)
     ):
         if adult.family_id not in contact:
-            phone = adult.phone_mobile or adult.phone_home or adult.phone_work_mobile or adult.phone_work
+            phone = (
+                adult.phone_mobile
+                or adult.phone_home
+                or adult.phone_work_mobile
+                or adult.phone_work
+            )
             contact[adult.family_id] = (format_phone(phone), adult.city)
     hits = []
     for family_id in ids:
         f = families[family_id]
         phone, city = contact.get(family_id, ("", ""))
         hits.append(
-            FamilyHit(f.id, f.reference, f.display_name, FamilyStatus(f.status),
-                      ", ".join(children[family_id]), phone, city)
+            FamilyHit(
+                f.id,
+                f.reference,
+                f.display_name,
+                FamilyStatus(f.status),
+                ", ".join(children[family_id]),
+                phone,
+                city,
+            )
         )
     return hits

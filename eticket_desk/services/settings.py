@@ -20,7 +20,9 @@ class AppSettings:
     def check(self) -> None:
         errors = {}
         if not 1 <= self.idle_lock_minutes <= 120:
-            errors["idle_lock_minutes"] = "Le verrouillage doit être compris entre 1 et 120 minutes."
+            errors["idle_lock_minutes"] = (
+                "Le verrouillage doit être compris entre 1 et 120 minutes."
+            )
         if errors:
             raise ValidationFailed(errors)
 

@@ -42,8 +42,10 @@ def check_setup(setup: FirstSetup) -> dict[str, str]:
     if not setup.city.strip():
         errors["city"] = "La ville est obligatoire."
     if not _LOGIN.match(setup.admin_login.strip().lower()):
-        errors["admin_login"] = ("L'identifiant doit faire 2 à 50 caractères : lettres minuscules "
-                                 "sans accent, chiffres, point, tiret.")
+        errors["admin_login"] = (
+            "L'identifiant doit faire 2 à 50 caractères : lettres minuscules "
+            "sans accent, chiffres, point, tiret."
+        )
     if not setup.admin_full_name.strip():
         errors["admin_full_name"] = "Le nom de l'administrateur est obligatoire."
     try:
@@ -61,19 +63,36 @@ def create_empty_town(store: Store, setup: FirstSetup) -> Actor:
     with store.write(SYSTEM) as session:
         if session.scalar(select(func.count()).select_from(User)):
             raise DomainError("Cette base contient déjà des utilisateurs.")
-        session.add(Organisation(
-            name=" ".join(setup.commune.split()), postcode=normalise_postcode(setup.postcode),
-            city=setup.city.strip().upper(), school_zone=setup.school_zone,
-            regie_name=f"Régie périscolaire de {setup.commune.strip()}",
-        ))
+        session.add(
+            Organisation(
+                name=" ".join(setup.commune.split()),
+                postcode=normalise_postcode(setup.postcode),
+                city=setup.city.strip().upper(),
+                school_zone=setup.school_zone,
+                regie_name=f"Régie périscolaire de {setup.commune.strip()}",
+            )
+        )
         for name in dict.fromkeys(" ".join(s.split()) for s in setup.schools if s.strip()):
             school = School(name=name)
-            school.classes = [SchoolClass(name=lv, level=lv, position=i) for i, lv in enumerate(LEVELS)]
+            school.classes = [
+                SchoolClass(name=lv, level=lv, position=i) for i, lv in enumerate(LEVELS)
+            ]
             session.add(school)
-        admin = create_first_admin(session, setup.admin_login, setup.admin_full_name,
-                                   setup.admin_password, session.info["now"])
+        admin = create_first_admin(
+            session,
+            setup.admin_login,
+            setup.admin_full_name,
+            setup.admin_password,
+            session.info["now"],
+        )
         session.flush()
         actor = Actor(admin.id, admin.login, admin.full_name, Role.ADMIN)
         session.info["actor"] = actor
-        record(session, "setup", "organisation", "", f"Installation de la base pour {setup.commune.strip()}")
+        record(
+            session,
+            "setup",
+            "organisation",
+            "",
+            f"Installation de la base pour {setup.commune.strip()}",
+        )
     return actor

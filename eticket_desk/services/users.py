@@ -51,8 +51,13 @@ class UserInfo:
 
 def _info(user: User) -> UserInfo:
     return UserInfo(
-        user.id, user.login, user.full_name, Role(user.role), user.active,
-        user.must_change_password, user.last_login_at,
+        user.id,
+        user.login,
+        user.full_name,
+        Role(user.role),
+        user.active,
+        user.must_change_password,
+        user.last_login_at,
     )
 
 
@@ -71,8 +76,14 @@ def authenticate(store: Store, login: str, password: str) -> tuple[Actor, bool]:
     with store.write(SYSTEM) as session:
         user = session.scalar(select(User).where(User.login == login))
         if user is None or not user.active or not verify_password(user.password_hash, password):
-            record(session, "login_failed", "app_user", user.id if user else "",
-                   f"Échec de connexion pour « {login} »", login=login)
+            record(
+                session,
+                "login_failed",
+                "app_user",
+                user.id if user else "",
+                f"Échec de connexion pour « {login} »",
+                login=login,
+            )
             failed = True
         else:
             failed = False
@@ -120,8 +131,10 @@ class UserDraft:
 def _check_draft(draft: UserDraft, new: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not _LOGIN.match(draft.login.strip().lower()):
-        errors["login"] = ("L'identifiant doit faire 2 à 50 caractères : lettres minuscules "
-                           "sans accent, chiffres, point, tiret.")
+        errors["login"] = (
+            "L'identifiant doit faire 2 à 50 caractères : lettres minuscules "
+            "sans accent, chiffres, point, tiret."
+        )
     if not " ".join(draft.full_name.split()):
         errors["full_name"] = "Le nom complet est obligatoire."
     if new or draft.password:
@@ -141,7 +154,9 @@ def _ensure_an_admin_remains(session, changed: User, role: Role, active: bool) -
             raise DomainError("Il doit rester au moins un administrateur actif.")
 
 
-def save_user(store: Store, actor: Actor, draft: UserDraft, user_id: uuid.UUID | None = None) -> UserInfo:
+def save_user(
+    store: Store, actor: Actor, draft: UserDraft, user_id: uuid.UUID | None = None
+) -> UserInfo:
     actor.require(Permission.USER_MANAGE)
     errors = _check_draft(draft, new=user_id is None)
     if errors:
@@ -189,8 +204,11 @@ def create_first_admin(session, login: str, full_name: str, password: str, now: 
     """Used by the set-up wizard and the demo: the first account of a new database."""
     check_password_policy(password)
     user = User(
-        login=login.strip().lower(), full_name=full_name.strip(), role=Role.ADMIN.value,
-        password_hash=hash_password(password), created_at=now,
+        login=login.strip().lower(),
+        full_name=full_name.strip(),
+        role=Role.ADMIN.value,
+        password_hash=hash_password(password),
+        created_at=now,
     )
     session.add(user)
     return user

@@ -86,7 +86,9 @@ def open_store(path: Path) -> tuple[Store, Actor | None] | None:
 
 
 def run_gui(db_path: Path | None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = make_application()
     path = db_path or default_database_path()
     opened = open_store(path)
@@ -103,12 +105,10 @@ def run_gui(db_path: Path | None) -> int:
                 return 0
         ctx = AppContext(store, actor, TaskRunner(), ChangeBus(), load_settings(store))
         window = MainWindow(ctx)
-        logged_out = []
-        window.logout_requested.connect(lambda: logged_out.append(True))
         window.show()
         app.exec()
         ctx.runner.wait()
-        if not logged_out:
+        if not window.logged_out:
             store.close()
             return 0
         actor = None

@@ -180,7 +180,8 @@ class FamilySearchScreen(QWidget):
             return self.tr("Aucune famille. Créez le premier dossier avec Ctrl+N.")
         if count >= SEARCH_LIMIT:
             return self.tr("Les %1 premières familles : précisez la recherche.").replace(
-                "%1", str(SEARCH_LIMIT))
+                "%1", str(SEARCH_LIMIT)
+            )
         if count == 1:
             return self.tr("1 famille")
         return self.tr("%1 familles").replace("%1", str(count))
@@ -209,8 +210,12 @@ class FamilySearchScreen(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.KeyPress:
             key = event.key()
-            if watched is self.search_edit and key in (Qt.Key.Key_Down, Qt.Key.Key_Up,
-                                                        Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            if watched is self.search_edit and key in (
+                Qt.Key.Key_Down,
+                Qt.Key.Key_Up,
+                Qt.Key.Key_PageDown,
+                Qt.Key.Key_PageUp,
+            ):
                 self._move_selection(key)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -223,6 +228,10 @@ class FamilySearchScreen(QWidget):
         if not rows:
             return
         current = self.table.currentIndex().row() if self.table.currentIndex().isValid() else -1
-        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10,
-                Qt.Key.Key_PageUp: -10}[Qt.Key(key)]
+        step = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: 10,
+            Qt.Key.Key_PageUp: -10,
+        }[Qt.Key(key)]
         self.table.selectRow(max(0, min(rows - 1, current + step)))

@@ -33,8 +33,10 @@ class FirstLaunchDialog(QDialog):
         title = QLabel(self.tr("Bienvenue dans eTicket Guichet"))
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         text = QLabel(
-            self.tr("Aucune base de données n'existe encore à cet emplacement :\n%1\n\n"
-                    "Que souhaitez-vous faire ?").replace("%1", str(path))
+            self.tr(
+                "Aucune base de données n'existe encore à cet emplacement :\n%1\n\n"
+                "Que souhaitez-vous faire ?"
+            ).replace("%1", str(path))
         )
         text.setWordWrap(True)
         self.families_spin = QSpinBox()
@@ -43,14 +45,18 @@ class FirstLaunchDialog(QDialog):
         self.families_spin.setSuffix(self.tr(" familles"))
         self.demo_button = QCommandLinkButton(
             self.tr("Créer une commune de démonstration"),
-            self.tr("Des familles, enfants, écoles et utilisateurs fictifs pour découvrir "
-                    "le programme ou former les agents (mot de passe des comptes : demo2026)."),
+            self.tr(
+                "Des familles, enfants, écoles et utilisateurs fictifs pour découvrir "
+                "le programme ou former les agents (mot de passe des comptes : demo2026)."
+            ),
         )
         self.demo_button.clicked.connect(self._on_demo_button_clicked)
         self.empty_button = QCommandLinkButton(
             self.tr("Démarrer avec une base vide"),
-            self.tr("Pour la mise en service réelle : la commune, ses écoles et le premier "
-                    "compte administrateur."),
+            self.tr(
+                "Pour la mise en service réelle : la commune, ses écoles et le premier "
+                "compte administrateur."
+            ),
         )
         self.empty_button.clicked.connect(self._on_empty_button_clicked)
         size_row = QHBoxLayout()
@@ -66,7 +72,9 @@ class FirstLaunchDialog(QDialog):
         layout.addWidget(self.empty_button)
 
     def _on_demo_button_clicked(self) -> None:
-        progress = QProgressDialog(self.tr("Création de la commune de démonstration…"), "", 0, 0, self)
+        progress = QProgressDialog(
+            self.tr("Création de la commune de démonstration…"), "", 0, 0, self
+        )
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
@@ -77,7 +85,9 @@ class FirstLaunchDialog(QDialog):
             QApplication.processEvents()
 
         try:
-            build_demo_town(self.path, DemoOptions(families=self.families_spin.value()), progress=report)
+            build_demo_town(
+                self.path, DemoOptions(families=self.families_spin.value()), progress=report
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the agent
             progress.close()
             show_error(self, exc)

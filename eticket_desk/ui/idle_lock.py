@@ -73,7 +73,8 @@ class LockDialog(QDialog):
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
         who = QLabel(
             self.tr("Session de %1 (%2).\nVos fenêtres et la saisie en cours sont conservées.")
-            .replace("%1", ctx.actor.full_name).replace("%2", ctx.actor.role.label)
+            .replace("%1", ctx.actor.full_name)
+            .replace("%2", ctx.actor.role.label)
         )
         who.setWordWrap(True)
         self.password_edit = QLineEdit()

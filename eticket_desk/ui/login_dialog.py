@@ -45,7 +45,9 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("&Identifiant :"), self.login_edit)
         form.addRow(self.tr("&Mot de passe :"), self.password_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.connect_button = buttons.addButton(self.tr("Se &connecter"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.connect_button = buttons.addButton(
+            self.tr("Se &connecter"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.connect_button.setDefault(True)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)

@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.logged_out = False
         self.editors: dict[uuid.UUID | None, QWidget] = {}
         organisation = load_organisation(ctx.store)
         self.setWindowTitle(
@@ -156,20 +157,31 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&Fichier"))
-        file_menu.addAction(self._action(self.tr("&Nouveau dossier famille"), self.new_family, "Ctrl+N"))
-        file_menu.addAction(self._action(self.tr("&Rechercher une famille"), self._on_find_triggered, "Ctrl+F"))
+        file_menu.addAction(
+            self._action(self.tr("&Nouveau dossier famille"), self.new_family, "Ctrl+N")
+        )
+        file_menu.addAction(
+            self._action(self.tr("&Rechercher une famille"), self._on_find_triggered, "Ctrl+F")
+        )
         file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Verrouiller l'écran"), self._on_lock_triggered, "Ctrl+L"))
-        file_menu.addAction(self._action(self.tr("&Changer mon mot de passe…"), self._on_password_triggered))
+        file_menu.addAction(
+            self._action(self.tr("&Verrouiller l'écran"), self._on_lock_triggered, "Ctrl+L")
+        )
+        file_menu.addAction(
+            self._action(self.tr("&Changer mon mot de passe…"), self._on_password_triggered)
+        )
         file_menu.addAction(self._action(self.tr("Se &déconnecter"), self._on_logout_triggered))
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quitter"), self.close, "Ctrl+Q"))
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
-        help_menu.addAction(self._action(self.tr("À &propos d'eTicket Guichet"), self._on_about_triggered))
+        help_menu.addAction(
+            self._action(self.tr("À &propos d'eTicket Guichet"), self._on_about_triggered)
+        )
 
     def _build_status_bar(self) -> None:
         who = QLabel(
-            self.tr("Connecté : %1 — %2").replace("%1", self.ctx.actor.full_name)
+            self.tr("Connecté : %1 — %2")
+            .replace("%1", self.ctx.actor.full_name)
             .replace("%2", self.ctx.actor.role.label)
         )
         where = QLabel(self.tr("Base : %1").replace("%1", str(self.ctx.store.path)))
@@ -192,15 +204,18 @@ class MainWindow(QMainWindow):
         ChangePasswordDialog(self.ctx, parent=self).exec()
 
     def _on_logout_triggered(self) -> None:
-        self.logout_requested.emit()
-        self.close()
+        if self.close():
+            self.logged_out = True
+            self.logout_requested.emit()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
             self.tr("À propos d'eTicket Guichet"),
-            self.tr("eTicket Guichet %1\nGuichet des services périscolaires : cantine, garderie, "
-                    "bus, TAP.\nFonctionne hors ligne sur une base locale.").replace("%1", __version__),
+            self.tr(
+                "eTicket Guichet %1\nGuichet des services périscolaires : cantine, garderie, "
+                "bus, TAP.\nFonctionne hors ligne sur une base locale."
+            ).replace("%1", __version__),
         )
 
     def _on_bus_changed(self, topics: frozenset) -> None:

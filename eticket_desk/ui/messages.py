@@ -21,8 +21,12 @@ def error_text(exc: BaseException) -> str:
     )
 
 
-def show_error(parent: QWidget | None, exc: BaseException, title: str = "Opération impossible") -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, title, error_text(exc), QMessageBox.StandardButton.Ok, parent)
+def show_error(
+    parent: QWidget | None, exc: BaseException, title: str = "Opération impossible"
+) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, error_text(exc), QMessageBox.StandardButton.Ok, parent
+    )
     if isinstance(exc, ValidationFailed):
         box.setText("Certains champs sont incorrects :")
         box.setInformativeText("\n".join(f"• {m}" for m in exc.errors.values()))

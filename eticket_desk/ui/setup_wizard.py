@@ -42,7 +42,10 @@ class _CheckedPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802
         errors = check_setup(self.wizard_.collect())
         messages = [errors[k] for k in _PAGE_FIELDS[self.index] if k in errors]
-        if self.index == 2 and self.wizard_.password_edit.text() != self.wizard_.confirm_edit.text():
+        if (
+            self.index == 2
+            and self.wizard_.password_edit.text() != self.wizard_.confirm_edit.text()
+        ):
             messages.append(self.tr("Les deux mots de passe ne sont pas identiques."))
         self.errors.setText("\n".join(messages))
         return not messages
@@ -78,11 +81,17 @@ class SetupWizard(QWizard):
         self.addPage(page)
 
         self.schools_edit = QPlainTextEdit()
-        self.schools_edit.setPlaceholderText(self.tr("Une école par ligne, ex.\nÉcole Jules Ferry\nÉcole du Lac"))
+        self.schools_edit.setPlaceholderText(
+            self.tr("Une école par ligne, ex.\nÉcole Jules Ferry\nÉcole du Lac")
+        )
         page = _CheckedPage(self, 1)
         page.setTitle(self.tr("Les écoles"))
-        page.setSubTitle(self.tr("Les classes PS, MS, GS, CP, CE1, CE2, CM1 et CM2 sont créées pour "
-                                 "chaque école ; vous pourrez en ajouter dans les paramètres."))
+        page.setSubTitle(
+            self.tr(
+                "Les classes PS, MS, GS, CP, CE1, CE2, CM1 et CM2 sont créées pour "
+                "chaque école ; vous pourrez en ajouter dans les paramètres."
+            )
+        )
         box = QVBoxLayout(page)
         box.addWidget(self.schools_edit)
         self.addPage(page)

@@ -23,8 +23,13 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, on_done: Callback | None,
-                 on_error: Callback | None) -> None:
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        relay: _Relay,
+        on_done: Callback | None,
+        on_error: Callback | None,
+    ) -> None:
         super().__init__()
         self.fn, self.relay, self.on_done, self.on_error = fn, relay, on_done, on_error
 
@@ -48,8 +53,12 @@ class TaskRunner(QObject):
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_relay_finished)
 
-    def submit(self, fn: Callable[[], Any], on_done: Callback | None = None,
-               on_error: Callback | None = None) -> None:
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> None:
         self._pool.start(_Task(fn, self._relay, on_done, on_error))
 
     def wait(self, msecs: int = 30_000) -> bool:
@@ -66,8 +75,12 @@ class TaskRunner(QObject):
 class ImmediateRunner(TaskRunner):
     """Runs the call at once on the calling thread (tests, scripts, screenshots)."""
 
-    def submit(self, fn: Callable[[], Any], on_done: Callback | None = None,
-               on_error: Callback | None = None) -> None:
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> None:
         try:
             value = fn()
         except Exception as exc:

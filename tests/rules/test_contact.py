@@ -17,7 +17,9 @@ from eticket_desk.rules.contact import (
 from eticket_desk.rules.errors import InvalidInput
 
 
-@pytest.mark.parametrize("typed", ["0612345678", "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78"])
+@pytest.mark.parametrize(
+    "typed", ["0612345678", "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78"]
+)
 def test_a_mobile_typed_any_way_is_stored_once(typed):
     assert normalise_phone(typed) == "+33612345678"
     assert format_phone(normalise_phone(typed)) == "06 12 34 56 78"

@@ -6,8 +6,16 @@ from eticket_desk.rules.dossier import ChildCheck, DossierCheck, PersonCheck, mi
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.rules.permissions import Permission, Role, allows, require
 
-MOTHER = PersonCheck("DUPONT Marie", legal_guardian=True, billing=True, emergency_contact=True,
-                     phones=("+33612345678",), address1="1 rue", postcode="74500", city="Neuvecelle")
+MOTHER = PersonCheck(
+    "DUPONT Marie",
+    legal_guardian=True,
+    billing=True,
+    emergency_contact=True,
+    phones=("+33612345678",),
+    address1="1 rue",
+    postcode="74500",
+    city="Neuvecelle",
+)
 CHILD = ChildCheck("Léa DUPONT", has_school=True, has_class=True)
 
 
@@ -25,16 +33,31 @@ def test_everything_missing_is_listed():
 
 
 def test_two_billing_adults_are_refused():
-    father = PersonCheck("DUPONT Jean", legal_guardian=True, billing=True, phones=("+33612345679",),
-                         address1="2 rue", postcode="74500", city="Neuvecelle")
+    father = PersonCheck(
+        "DUPONT Jean",
+        legal_guardian=True,
+        billing=True,
+        phones=("+33612345679",),
+        address1="2 rue",
+        postcode="74500",
+        city="Neuvecelle",
+    )
     missing = missing_for_validation(DossierCheck((MOTHER, father), (CHILD,)))
     assert missing == ["Une seule adresse de facturation est permise (DUPONT Marie, DUPONT Jean)."]
 
 
 def test_an_unreachable_guardian_blocks_validation():
-    silent = PersonCheck("DUPONT Marie", legal_guardian=True, billing=True, address1="1 rue",
-                         postcode="74500", city="Neuvecelle")
-    granny = PersonCheck("DUPONT Mamie", third_party=True, emergency_contact=True, phones=("+33450000000",))
+    silent = PersonCheck(
+        "DUPONT Marie",
+        legal_guardian=True,
+        billing=True,
+        address1="1 rue",
+        postcode="74500",
+        city="Neuvecelle",
+    )
+    granny = PersonCheck(
+        "DUPONT Mamie", third_party=True, emergency_contact=True, phones=("+33450000000",)
+    )
     missing = missing_for_validation(DossierCheck((silent, granny), (CHILD,)))
     assert missing == ["Aucun responsable légal n'est joignable (téléphone ou e-mail)."]
 
@@ -54,5 +77,8 @@ def test_the_matrix_grows_with_the_role():
 
 
 def test_refusal_names_the_role_in_french():
-    with pytest.raises(PermissionDenied, match=r"Votre profil \(Agent d'accueil\) ne permet pas de gérer les utilisateurs"):
+    with pytest.raises(
+        PermissionDenied,
+        match=r"Votre profil \(Agent d'accueil\) ne permet pas de gérer les utilisateurs",
+    ):
         require(Role.AGENT, Permission.USER_MANAGE)

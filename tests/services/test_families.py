@@ -30,7 +30,10 @@ def test_every_bad_field_is_reported_and_nothing_is_written(store, admin, school
     with pytest.raises(ValidationFailed) as refused:
         save_family(store, admin, data)
     assert set(refused.value.errors) == {
-        "adults[0].phone_mobile", "adults[0].email", "adults[0].postcode", "children[0].first_name",
+        "adults[0].phone_mobile",
+        "adults[0].email",
+        "adults[0].postcode",
+        "children[0].first_name",
     }
     assert "n'est pas un numéro valide" in refused.value.errors["adults[0].phone_mobile"]
     assert search_families(store, admin, "") == []
@@ -42,7 +45,10 @@ def test_validation_lists_what_is_missing_then_validates(store, admin, schools):
     data.children[0].class_id = None
     family = save_family(store, admin, data)
     missing = validate_family(store, admin, family.id)
-    assert missing == ["Aucun contact d'urgence n'est désigné.", "Léa DUPONT : classe non renseignée."]
+    assert missing == [
+        "Aucun contact d'urgence n'est désigné.",
+        "Léa DUPONT : classe non renseignée.",
+    ]
     assert load_family(store, admin, family.id).status == FamilyStatus.INCOMPLETE
 
     family = load_family(store, admin, family.id)
@@ -84,7 +90,11 @@ def test_every_view_of_health_data_is_audited(store, admin, coordinator, family)
 def test_every_change_is_audited_with_old_and_new_values(store, admin, family):
     family.adults[0].phone_mobile = "06 98 76 54 32"
     save_family(store, admin, family)
-    change = next(line for line in list_audit(store, admin) if line.action == "Modification" and line.entity == "Adulte")
+    change = next(
+        line
+        for line in list_audit(store, admin)
+        if line.action == "Modification" and line.entity == "Adulte"
+    )
     assert change.details["phone_mobile"] == ["+33612345678", "+33698765432"]
     assert change.user == "Anne Martin"
 
@@ -99,16 +109,29 @@ def test_a_stale_copy_is_refused(store, admin, family):
 
 
 def test_adults_and_third_parties_are_kept_in_order(store, admin, family):
-    family.adults.append(AdultData(last_name="Durand", first_name="Jeanne", relation="Grand-mère",
-                                   third_party=True, may_pick_up=True, phone_home="04 50 71 22 33"))
+    family.adults.append(
+        AdultData(
+            last_name="Durand",
+            first_name="Jeanne",
+            relation="Grand-mère",
+            third_party=True,
+            may_pick_up=True,
+            phone_home="04 50 71 22 33",
+        )
+    )
     family = save_family(store, admin, family)
-    assert [(a.last_name, a.third_party) for a in family.adults] == [("Dupont", False), ("Durand", True)]
+    assert [(a.last_name, a.third_party) for a in family.adults] == [
+        ("Dupont", False),
+        ("Durand", True),
+    ]
     assert [h.reference for h in search_families(store, admin, "04 50 71")] == ["F00001"]
 
 
 def test_a_third_party_cannot_pay(store, admin, family):
     family.adults.append(AdultData(last_name="Durand", third_party=True, billing=True))
-    with pytest.raises(ValidationFailed, match="un tiers ne peut être ni responsable légal ni payeur"):
+    with pytest.raises(
+        ValidationFailed, match="un tiers ne peut être ni responsable légal ni payeur"
+    ):
         save_family(store, admin, family)
 
 

@@ -11,8 +11,12 @@ from tests.conftest import complete_family
 
 @pytest.fixture
 def town(store, admin, schools):
-    for last_name, child in (("Lefèvre", "Éloïse"), ("Bérard", "Noé"), ("Martin", "Chloé"),
-                             ("Martinez", "Zoé")):
+    for last_name, child in (
+        ("Lefèvre", "Éloïse"),
+        ("Bérard", "Noé"),
+        ("Martin", "Chloé"),
+        ("Martinez", "Zoé"),
+    ):
         data = complete_family(schools, last_name=last_name, child_first_name=child)
         data.adults[0].email = f"{last_name.lower()}@example.fr".replace("è", "e").replace("é", "e")
         save_family(store, admin, data)
