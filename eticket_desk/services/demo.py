@@ -1,0 +1,180 @@
+"""The deterministic demo town: builds a new database with a commune, agents and N families."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from eticket_desk.clock import Clock, FrozenClock
+from eticket_desk.models import (
+    Adult,
+    AuditEntry,
+    Child,
+    Family,
+    NumberSeries,
+    Organisation,
+    School,
+    SchoolClass,
+    User,
+)
+from eticket_desk.rules.contact import normalise_phone
+from eticket_desk.rules.dossier import FamilyStatus, missing_for_validation
+from eticket_desk.rules.numbering import FAMILY_SERIES, family_reference
+from eticket_desk.services import demo_data as d
+from eticket_desk.services.audit import record
+from eticket_desk.services.demo_families import Dossier, FamilyMaker
+from eticket_desk.services.families import dossier_check, search_text_for
+from eticket_desk.services.family_data import AdultData, ChildData, family_display_name
+from eticket_desk.services.organisation import LEVELS
+from eticket_desk.services.store import SYSTEM, Store
+from eticket_desk.services.users import hash_password
+
+DEMO_PASSWORD = "demo2026"
+DEMO_START = datetime(2026, 9, 1, 8, 0)
+_BATCH = 1000  # families per bulk insert (and per progress message)
+_ADULT_COLUMNS = [f.name for f in fields(AdultData) if f.name != "id"]
+_CHILD_COLUMNS = [f.name for f in fields(ChildData) if f.name != "id"]
+_COMPLETE = (FamilyStatus.VALIDATED, FamilyStatus.ARCHIVED)
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    families: int = 300
+    seed: int = 1
+
+
+def build_demo_town(
+    path: Path,
+    options: DemoOptions,
+    progress: Callable[[str], None] | None = None,
+    clock: Clock | None = None,
+) -> str:
+    """Creates a new database file at `path` (must not exist) and fills it; returns a French summary line."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"Le fichier {path} existe déjà.")
+    say = progress or (lambda _text: None)
+    say(f"Création de la commune de démonstration ({options.families} familles)…")
+    try:
+        children_count = _fill(path, options, say, clock or FrozenClock(DEMO_START))
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    total = options.families
+    return (
+        f"Commune de démonstration créée : {total} familles, {children_count} enfants, "
+        f"{len(d.USERS)} utilisateurs (mot de passe : {DEMO_PASSWORD}) — fichier {path}"
+    )
+
+
+def _fill(path: Path, options: DemoOptions, say: Callable[[str], None], clock: Clock) -> int:
+    """Everything in one write transaction; returns the number of children."""
+    maker = FamilyMaker(random.Random(options.seed))
+    total = options.families
+    children_count = 0
+    with Store(path, clock) as store, store.write(SYSTEM) as session:
+        now = session.info["now"]
+        maker.use_schools(_write_town(session, maker, now))
+        for start in range(1, total + 1, _BATCH):
+            end = min(start + _BATCH - 1, total)
+            families, adults, children = [], [], []
+            for number in range(start, end + 1):
+                family, its_adults, its_children = _family_rows(maker, number, now)
+                families.append(family)
+                adults += its_adults
+                children += its_children
+            # Bulk Core inserts: no ORM objects, so no audit line per row (one summary below).
+            session.execute(insert(Family), families)
+            session.execute(insert(Adult), adults)
+            session.execute(insert(Child), children)
+            children_count += len(children)
+            say(f"Familles créées : {end} / {total}")
+        # The next dossier typed at the counter continues the gapless series.
+        session.execute(insert(NumberSeries), [{"name": FAMILY_SERIES, "next_value": total + 1}])
+        summary = f"Création de la commune de démonstration ({total} familles)"
+        record(session, "demo", "organisation", "", summary)
+        for entry in session.new:  # its id too comes from the seed, like every other row
+            if isinstance(entry, AuditEntry):
+                entry.id = maker.uuid()
+    return children_count
+
+
+def _write_town(session: Session, maker: FamilyMaker, now: datetime) -> dict:
+    """The commune, its schools and their classes, the demo agents; returns the class ids."""
+    org = dict(d.COMMUNE, id=maker.uuid(), phone=normalise_phone(d.COMMUNE["phone"]))
+    session.execute(insert(Organisation), [org])
+    classes: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
+    school_rows, class_rows = [], []
+    for name, address in d.SCHOOLS:
+        school_id = maker.uuid()
+        school_rows.append({"id": school_id, "name": name, "address": address})
+        classes[school_id] = {level: maker.uuid() for level in LEVELS}
+        class_rows += [
+            {"id": class_id, "school_id": school_id, "name": level, "level": level, "position": i}
+            for i, (level, class_id) in enumerate(classes[school_id].items())
+        ]
+    session.execute(insert(School), school_rows)
+    session.execute(insert(SchoolClass), class_rows)
+    password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow: one hash for every account
+    user_rows = [
+        {
+            "id": maker.uuid(),
+            "login": login,
+            "full_name": full_name,
+            "role": role,
+            "password_hash": password_hash,
+            "active": True,
+            "must_change_password": False,
+            "created_at": now,
+            "last_login_at": None,
+        }
+        for login, full_name, role in d.USERS
+    ]
+    session.execute(insert(User), user_rows)
+    return classes
+
+
+def _family_rows(maker: FamilyMaker, number: int, now: datetime):
+    """The family row and the rows of its adults and children, checked like the counter would."""
+    dossier: Dossier = maker.dossier()
+    reference = family_reference(number)
+    missing = missing_for_validation(dossier_check(dossier.adults, dossier.children))
+    if dossier.status in _COMPLETE and missing:
+        raise RuntimeError(f"Dossier de démonstration {reference} incomplet : {missing}")
+    if dossier.status == FamilyStatus.INCOMPLETE and not missing:
+        raise RuntimeError(f"Dossier de démonstration {reference} marqué incomplet à tort.")
+    family_id = maker.uuid()
+    family = {
+        "id": family_id,
+        "number": number,
+        "reference": reference,
+        "status": dossier.status.value,
+        "display_name": family_display_name(dossier.adults),
+        "qf_value": dossier.qf_value,
+        "qf_date": dossier.qf_date,
+        "qf_source": dossier.qf_source,
+        "notes": dossier.notes,
+        "search_text": search_text_for(reference, dossier.adults, dossier.children),
+        "created_at": now,
+        "updated_at": now,
+        "validated_at": now if dossier.status in _COMPLETE else None,
+    }
+    adults = [_row(maker, family_id, i, a, _ADULT_COLUMNS) for i, a in enumerate(dossier.adults)]
+    children = [
+        _row(maker, family_id, i, c, _CHILD_COLUMNS) for i, c in enumerate(dossier.children)
+    ]
+    return family, adults, children
+
+
+def _row(maker: FamilyMaker, family_id: uuid.UUID, position: int, item, columns) -> dict:
+    row = {name: getattr(item, name) for name in columns}
+    row.update(id=maker.uuid(), family_id=family_id, position=position)
+    return row
