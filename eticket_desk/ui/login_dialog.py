@@ -50,6 +50,8 @@ class LoginDialog(QDialog):
         )
         self.connect_button.setDefault(True)
         buttons.accepted.connect(self._on_buttons_accepted)
+        self.password_edit.returnPressed.connect(self._on_buttons_accepted)
+        self.login_edit.returnPressed.connect(self.password_edit.setFocus)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

@@ -127,6 +127,8 @@ class SetupWizard(QWizard):
         )
 
     def accept(self) -> None:
+        if not self.validateCurrentPage():
+            return
         try:
             self.actor = create_empty_town(self.store, self.collect())
         except Exception as exc:  # noqa: BLE001 - shown to the agent
