@@ -33,7 +33,9 @@ def test_login_refuses_a_wrong_password_in_french(qtbot, store):
 
 def test_find_a_family_by_a_child_and_open_it_with_the_keyboard(qtbot, ctx, schools):
     for name, child in (("Lefèvre", "Éloïse"), ("Bérard", "Noé"), ("Martin", "Chloé")):
-        save_family(ctx.store, ctx.actor, complete_family(schools, last_name=name, child_first_name=child))
+        save_family(
+            ctx.store, ctx.actor, complete_family(schools, last_name=name, child_first_name=child)
+        )
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     screen = window.search_screen
@@ -113,5 +115,14 @@ def test_setup_wizard_creates_the_commune_schools_and_admin(qtbot, tmp_path, clo
     assert wizard.actor.full_name == "Hélène Dubois"
     assert authenticate(store, "mairie", "publier2026")[0].role == "admin"
     assert [s.name for s in list_schools(store)] == ["École Jules Ferry", "École du Lac"]
-    assert [c.name for c in list_schools(store)[0].classes] == ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"]
+    assert [c.name for c in list_schools(store)[0].classes] == [
+        "PS",
+        "MS",
+        "GS",
+        "CP",
+        "CE1",
+        "CE2",
+        "CM1",
+        "CM2",
+    ]
     store.close()

@@ -1,0 +1,1 @@
+"""Benchmarks of the performance budgets of DESIGN.md, on `demo --families 6000`."""

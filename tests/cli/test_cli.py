@@ -1,0 +1,38 @@
+"""The command line: `demo` builds a town, refuses to overwrite, `--db` works everywhere."""
+
+from __future__ import annotations
+
+from eticket_desk.cli import main
+from eticket_desk.services.demo import DEMO_PASSWORD
+from eticket_desk.services.search import search_families
+from eticket_desk.services.store import Store
+from eticket_desk.services.users import authenticate
+
+
+def test_demo_builds_a_town_that_agents_can_use(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--families", "25", "--seed", "3"]) == 0
+    assert "25 familles" in capsys.readouterr().out
+    with Store(path) as store:
+        actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+        assert len(search_families(store, actor, "", limit=100)) == 25
+
+
+def test_demo_refuses_to_overwrite_an_existing_file(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite"
+    path.write_text("précieux")
+    assert main(["--db", str(path), "demo", "--families", "5"]) == 2
+    assert "existe déjà" in capsys.readouterr().err
+    assert path.read_text() == "précieux"
+
+
+def test_demo_refuses_a_silly_size(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "x.sqlite"), "demo", "--families", "0"]) == 2
+    assert "compris entre 1 et 50 000" in capsys.readouterr().err
+
+
+def test_migrate_on_another_file(tmp_path, capsys):
+    path = tmp_path / "autre.sqlite"
+    assert main(["--db", str(path), "migrate"]) == 0
+    assert "Base à jour" in capsys.readouterr().out
+    assert path.exists()
