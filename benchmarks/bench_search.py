@@ -69,6 +69,9 @@ def main() -> None:
     print(f"reference town: {path} ({len(queries)} queries)")
     print(summary("search service per keystroke", service_ms, 30))
     print(summary("search screen per keystroke (service + table)", screen_ms, 30))
+    screen.close()
+    screen.deleteLater()
+    app.processEvents()
     store.close()
 
 

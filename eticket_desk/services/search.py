@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, literal, select
 
 from eticket_desk.models import Adult, Child, Family, SchoolClass
 from eticket_desk.rules.contact import format_phone
@@ -30,44 +30,52 @@ class FamilyHit:
         return self.status.label
 
 
-def _rank(search_text: str, reference: str, terms: list[str]) -> int:
-    if len(terms) == 1 and terms[0] == reference.lower():
-        return 0
-    words = search_text.split()
-    if all(any(w.startswith(t) for w in words) for t in terms):
-        return 1
-    return 2
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_families(
-    store: Store, actor: Actor, query: str, limit: int = 50, include_archived: bool = True
+    store: Store,
+    actor: Actor,
+    query: str,
+    limit: int = 50,
+    include_archived: bool = True,
 ) -> list[FamilyHit]:
-    """Families matching every term, best first (reference, then word starts, then name)."""
+    """Families matching every term, best first: the exact reference, then families where
+    every term starts a word, then the others; alphabetical within each group."""
     actor.require(Permission.FAMILY_VIEW)
-    terms = query_terms(query)
-    candidates = select(Family.id, Family.reference, Family.display_name, Family.search_text)
+    terms = [_escape(t) for t in query_terms(query)]
+    statement = select(Family.id)
     if terms:
-        escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in terms]
-        candidates = candidates.where(
-            and_(*(Family.search_text.like(f"%{t}%", escape="\\") for t in escaped))
+        statement = statement.where(
+            and_(*(Family.search_text.like(f"%{t}%", escape="\\") for t in terms))
         )
+        spaced = literal(" ") + Family.search_text
+        word_starts = and_(*(spaced.like(f"% {t}%", escape="\\") for t in terms))
+        exact = Family.reference == query.strip().upper()
+        statement = statement.order_by(
+            case((exact, 0), (word_starts, 1), else_=2), Family.display_name
+        )
+    else:
+        statement = statement.order_by(Family.display_name)
     if not include_archived:
-        candidates = candidates.where(Family.status != FamilyStatus.ARCHIVED.value)
+        statement = statement.where(Family.status != FamilyStatus.ARCHIVED.value)
     with store.read() as session:
-        if not terms:
-            rows = session.execute(candidates.order_by(Family.display_name).limit(limit)).all()
-        else:
-            rows = session.execute(candidates.limit(2000)).all()
-            rows.sort(key=lambda r: (_rank(r.search_text, r.reference, terms), r.display_name))
-            rows = rows[:limit]
-        ids = [r.id for r in rows]
+        ids = list(session.scalars(statement.limit(limit)))
         return _hits(session, ids)
 
 
 def _hits(session, ids: list[uuid.UUID]) -> list[FamilyHit]:
     if not ids:
         return []
-    families = {f.id: f for f in session.scalars(select(Family).where(Family.id.in_(ids)))}
+    families = {
+        row.id: row
+        for row in session.execute(
+            select(Family.id, Family.reference, Family.display_name, Family.status).where(
+                Family.id.in_(ids)
+            )
+        )
+    }
     children: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
     for first_name, class_name, family_id in session.execute(
         select(Child.first_name, SchoolClass.name, Child.family_id)
@@ -77,19 +85,21 @@ def _hits(session, ids: list[uuid.UUID]) -> list[FamilyHit]:
     ):
         children[family_id].append(f"{first_name} ({class_name})" if class_name else first_name)
     contact: dict[uuid.UUID, tuple[str, str]] = {}
-    for adult in session.scalars(
-        select(Adult)
+    for row in session.execute(
+        select(
+            Adult.family_id,
+            Adult.phone_mobile,
+            Adult.phone_home,
+            Adult.phone_work_mobile,
+            Adult.phone_work,
+            Adult.city,
+        )
         .where(Adult.family_id.in_(ids), Adult.third_party.is_(False))
         .order_by(Adult.family_id, Adult.legal_guardian.desc(), Adult.position)
     ):
-        if adult.family_id not in contact:
-            phone = (
-                adult.phone_mobile
-                or adult.phone_home
-                or adult.phone_work_mobile
-                or adult.phone_work
-            )
-            contact[adult.family_id] = (format_phone(phone), adult.city)
+        if row.family_id not in contact:
+            phone = row.phone_mobile or row.phone_home or row.phone_work_mobile or row.phone_work
+            contact[row.family_id] = (format_phone(phone), row.city)
     hits = []
     for family_id in ids:
         f = families[family_id]

@@ -54,47 +54,56 @@ HEADERS = {
 }
 
 
+COLUMN_WIDTHS = {
+    Column.REFERENCE: 80,
+    Column.NAME: 260,
+    Column.PHONE: 120,
+    Column.CITY: 170,
+    Column.STATUS: 90,
+}
+
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_USER = Qt.ItemDataRole.UserRole
+
+
 class FamilyHitsModel(QAbstractTableModel):
-    """The search results, one row per family."""
+    """The search results, one row per family (texts computed once per search: the view
+    asks for them hundreds of times per repaint)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.hits: list[FamilyHit] = []
+        self._rows: list[tuple[str, ...]] = []
+        self._colours = {status: QColor(colour) for status, colour in STATUS_COLOURS.items()}
 
     def set_hits(self, hits: list[FamilyHit]) -> None:
         self.beginResetModel()
         self.hits = hits
+        self._rows = [
+            (h.reference, h.display_name, h.children, h.phone, h.city, h.status_label) for h in hits
+        ]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return HEADERS[Column(section)]
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                Column.REFERENCE: hit.reference,
-                Column.NAME: hit.display_name,
-                Column.CHILDREN: hit.children,
-                Column.PHONE: hit.phone,
-                Column.CITY: hit.city,
-                Column.STATUS: hit.status_label,
-            }[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
-            return QColor(STATUS_COLOURS[hit.status])
-        if role == Qt.ItemDataRole.UserRole:
-            return hit.id
+    def data(self, index: QModelIndex, role=_DISPLAY):
+        if role == _DISPLAY:
+            return self._rows[index.row()][index.column()]
+        if role == _FOREGROUND and index.column() == Column.STATUS:
+            return self._colours[self.hits[index.row()].status]
+        if role == _USER:
+            return self.hits[index.row()].id
         return None
 
 
@@ -127,8 +136,13 @@ class FamilySearchScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: measuring every cell at each keystroke would cost more than the search.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.CHILDREN, QHeaderView.ResizeMode.Stretch)
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.installEventFilter(self)
 

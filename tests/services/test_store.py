@@ -76,3 +76,9 @@ def test_family_numbers_are_gapless_even_when_a_save_fails(store, admin, schools
         save_family(store, admin, broken)
     second = save_family(store, admin, complete_family(schools, last_name="Carré"))
     assert (first.reference, second.reference) == ("F00001", "F00002")
+
+
+def test_the_known_head_is_alembics_head():
+    from eticket_desk.models.database import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
