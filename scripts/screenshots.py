@@ -1,0 +1,136 @@
+"""Renders every screen on a demo town, offscreen, into docs/screenshots/*.png.
+
+Usage: uv run python scripts/screenshots.py [--families 300]
+PDF samples are turned into PNG with pdftoppm (poppler-utils) so they can be looked at too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from eticket_desk.clock import FrozenClock  # noqa: E402
+from eticket_desk.reports import portal_letter  # noqa: E402
+from eticket_desk.rules.dossier import FamilyStatus  # noqa: E402
+from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town  # noqa: E402
+from eticket_desk.services.portal import issue_portal_access  # noqa: E402
+from eticket_desk.services.search import search_families  # noqa: E402
+from eticket_desk.services.settings import load_settings  # noqa: E402
+from eticket_desk.services.store import Store  # noqa: E402
+from eticket_desk.services.users import authenticate  # noqa: E402
+from eticket_desk.ui.admin.screenshots import render_admin_screens  # noqa: E402
+from eticket_desk.ui.app import make_application  # noqa: E402
+from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
+from eticket_desk.ui.family_editor.screenshots import render_editor_screens  # noqa: E402
+from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
+from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
+from eticket_desk.ui.main_window import MainWindow  # noqa: E402
+from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
+from eticket_desk.ui.tasks import ImmediateRunner  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def save(widget: QWidget, name: str, size: tuple[int, int] | None = None) -> None:
+    if size is not None:
+        widget.resize(*size)
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"  {name}.png")
+
+
+def pdf_to_png(pdf: Path, name: str) -> None:
+    if shutil.which("pdftoppm") is None:
+        print("  (pdftoppm missing: apt-get install poppler-utils)")
+        return
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(OUT / name)], check=True
+    )
+    print(f"  {name}.png")
+
+
+def shell_screens(store: Store, ctx: AppContext, folder: Path) -> None:
+    login = LoginDialog(store, "Commune de Val-d'Arve-les-Bains")
+    login.login_edit.setText("agent")
+    save(login, "login")
+    login.password_edit.setText("faux")
+    login._on_buttons_accepted()
+    save(login, "login_refused")
+
+    save(FirstLaunchDialog(folder / "nouvelle-base.sqlite"), "first_launch")
+    wizard_store = Store(folder / "assistant.sqlite", store.clock)
+    wizard = SetupWizard(wizard_store)
+    wizard.commune_edit.setText("Commune de Publier")
+    wizard.postcode_edit.setText("745")
+    wizard.city_edit.setText("Publier")
+    wizard.show()
+    wizard.next()
+    save(wizard, "setup_wizard_commune_error")
+    wizard.postcode_edit.setText("74500")
+    wizard.next()
+    wizard.schools_edit.setPlainText("École Jules Ferry\nÉcole du Lac")
+    save(wizard, "setup_wizard_schools")
+    wizard.next()
+    wizard.login_edit.setText("mairie")
+    wizard.name_edit.setText("Hélène Dubois")
+    save(wizard, "setup_wizard_admin")
+
+    window = MainWindow(ctx)
+    save(window, "main_families", (1200, 760))
+    window.search_screen.search_edit.setText("chloé")
+    save(window, "main_search", (1200, 760))
+    window.search_screen.search_edit.setText("zzz")
+    save(window, "main_search_empty", (1200, 760))
+    window.locker.dialog.show_locked()
+    save(window.locker.dialog, "idle_lock", (1200, 760))
+    window.locker.dialog.hide()
+
+
+def portal_letter_sample(store: Store, ctx: AppContext, folder: Path) -> None:
+    hit = next(
+        h
+        for h in search_families(store, ctx.actor, "", limit=50)
+        if h.status == FamilyStatus.VALIDATED
+    )
+    letter = issue_portal_access(store, ctx.actor, hit.id, rng=random.Random(7))
+    pdf_to_png(portal_letter.render(letter, folder / "acces-portail.pdf"), "portal_letter")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--families", type=int, default=300)
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
+    clock = FrozenClock(datetime(2026, 9, 14, 9, 30))
+    build_demo_town(folder / "demo.sqlite", DemoOptions(families=args.families, seed=1), clock=clock)
+    app = make_application([])
+    store = Store(folder / "demo.sqlite", clock)
+    actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    ctx = AppContext(store, actor, ImmediateRunner(), ChangeBus(), load_settings(store))
+    print(f"screenshots into {OUT}")
+    shell_screens(store, ctx, folder)
+    render_editor_screens(ctx, OUT)
+    render_admin_screens(ctx, OUT)
+    portal_letter_sample(store, ctx, folder)
+    app.processEvents()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
