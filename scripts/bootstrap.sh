@@ -10,6 +10,8 @@ APT_PACKAGES=(
   fonts-dejavu-core poppler-utils
 )
 
+python3 -m pip --version >/dev/null 2>&1 || APT_PACKAGES+=(python3-pip python3-venv)
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${APT_PACKAGES[@]}"; do
@@ -28,6 +30,9 @@ fi
 
 if ! python3 -m uv --version >/dev/null 2>&1; then
   echo "Installation de uv"
-  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+  # Debian's own Python refuses user installs (PEP 668) unless told: uv is a standalone tool.
+  python3 -m pip install --quiet --user uv 2>/dev/null \
+    || python3 -m pip install --quiet uv 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages uv
 fi
 python3 -m uv --version
