@@ -1,5 +1,12 @@
-"""Start to a usable window: a fresh process imports, opens the store, logs in, shows the
-main window with its family list. Budget < 2 s. Run: `uv run python -m benchmarks.bench_startup`.
+"""Start to a usable window, in a fresh process each run, on the reference town.
+
+Three moments, from the spawn of the process:
+- the login dialog is on screen and takes keys (the first usable window; the database layer
+  is still loading in the background);
+- the database is open and « Se connecter » is enabled;
+- the main window shows the family list, the agent having "typed" the password at once
+  (argon2 check included) — the worst case, with no human delay to hide the loading.
+Budget < 2 s. Run: `uv run python -m benchmarks.bench_startup`.
 """
 
 from __future__ import annotations
@@ -13,35 +20,44 @@ from benchmarks.reference_town import reference_town, summary
 
 CHILD = r"""
 import os, sys, time
-t0 = time.perf_counter()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication
 from eticket_desk.ui.app import make_application
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.ui.login_dialog import LoginDialog, StoreOpener
+app = make_application([])
+dialog = LoginDialog(None)
+dialog.show()
+app.processEvents()
+shown = time.time()
+opener = StoreOpener(sys.argv[1], dialog)
+opener.opened.connect(dialog.set_store)
+opener.start()
+dialog.login_edit.setText("admin")
+dialog.password_edit.setText("demo2026")
+while dialog.store is None:
+    app.processEvents()
+    time.sleep(0.001)
+store_ready = time.time()
+dialog._on_buttons_accepted()
+assert dialog.actor is not None
 from eticket_desk.services.settings import load_settings
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.tasks import TaskRunner
-t_import = time.perf_counter()
-app = make_application([])
-store = Store(sys.argv[1])
-t_store = time.perf_counter()
-actor, _ = authenticate(store, "admin", "demo2026")
-t_login = time.perf_counter()
-window = MainWindow(AppContext(store, actor, TaskRunner(), ChangeBus(), load_settings(store)))
+window = MainWindow(AppContext(dialog.store, dialog.actor, TaskRunner(), ChangeBus(),
+                               load_settings(dialog.store)))
 window.show()
 app.processEvents()
 assert window.search_screen.model.rowCount() > 0
-t_ready = time.perf_counter()
-print(f"{t_import - t0:.3f} {t_store - t_import:.3f} {t_login - t_store:.3f} {t_ready - t_login:.3f}")
+print(shown, store_ready, time.time())
 """
 
 
-def main(runs: int = 7) -> None:
+def main(runs: int = 9) -> None:
     path = reference_town()
-    totals, parts = [], []
+    shown, ready, main_window = [], [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        spawned = time.time()
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(path)],
             capture_output=True,
@@ -49,15 +65,13 @@ def main(runs: int = 7) -> None:
             check=True,
             env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
         )
-        totals.append((time.perf_counter() - started) * 1000)
-        parts.append([float(x) * 1000 for x in out.stdout.split()])
-    print(summary("process start to usable main window (login included)", totals, 2000))
-    names = ("imports", "open + migrate check", "login (argon2)", "main window + family list")
-    last = parts[len(parts) // 2]
-    print(
-        "  breakdown of one run: "
-        + ", ".join(f"{n} {v:.0f} ms" for n, v in zip(names, last, strict=True))
-    )
+        t_shown, t_ready, t_main = (float(x) for x in out.stdout.split())
+        shown.append((t_shown - spawned) * 1000)
+        ready.append((t_ready - spawned) * 1000)
+        main_window.append((t_main - spawned) * 1000)
+    print(summary("spawn to login dialog taking keys", shown, 2000))
+    print(summary("spawn to database open (« Se connecter » enabled)", ready, 2000))
+    print(summary("spawn to main window with the family list (no typing delay)", main_window, 2000))
 
 
 if __name__ == "__main__":

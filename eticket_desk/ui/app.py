@@ -1,22 +1,28 @@
-"""Starting the GUI: Qt's French translation, first launch, login, then the main window."""
+"""Starting the GUI: Qt's French translation, first launch, login, then the main window.
+
+The login dialog shows before the database layer is imported: the agent types while
+SQLAlchemy loads and the file opens on a background thread.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from eticket_desk.paths import default_database_path, resource
-from eticket_desk.services.organisation import load_organisation
-from eticket_desk.services.settings import load_settings
-from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.users import has_users
 from eticket_desk.ui.context import AppContext, ChangeBus
+from eticket_desk.ui.login_dialog import LoginDialog, StoreOpener
+from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from eticket_desk.services.store import Actor, Store
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +49,12 @@ def _remove_database(path: Path) -> None:
 
 def first_launch(path: Path) -> tuple[Store, Actor | None] | None:
     """Demo town or empty base; returns the open store and, for an empty base, its admin."""
+    from eticket_desk.services.store import Store
     from eticket_desk.ui.first_launch import FirstLaunchDialog
     from eticket_desk.ui.setup_wizard import SetupWizard
 
+    _remove_database(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     dialog = FirstLaunchDialog(path)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -60,29 +69,32 @@ def first_launch(path: Path) -> tuple[Store, Actor | None] | None:
     return store, wizard.actor
 
 
-def login(store: Store) -> Actor | None:
-    from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
-    from eticket_desk.ui.login_dialog import LoginDialog
+def login(path: Path, store: Store | None) -> tuple[Store | None, Actor | None, bool]:
+    """(store, actor, no_users): actor is None when the agent gave up."""
+    name = ""
+    if store is not None:
+        from eticket_desk.services.organisation import load_organisation
 
-    dialog = LoginDialog(store, load_organisation(store).name)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
-        return None
+        name = load_organisation(store).name
+    dialog = LoginDialog(store, name)
+    if store is None:
+        opener = StoreOpener(path, dialog)
+        opener.opened.connect(dialog.set_store)
+        opener.failed.connect(lambda exc: (show_error(dialog, exc), dialog.reject()))
+        opener.start()
+    result = dialog.exec()
+    store = dialog.store
+    if result == LoginDialog.NO_USERS:
+        return store, None, True
+    if result != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return store, None, False
     if dialog.must_change_password:
+        from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
+
         ctx = AppContext(store, dialog.actor, TaskRunner(), ChangeBus())
         if ChangePasswordDialog(ctx, forced=True).exec() != QDialog.DialogCode.Accepted:
-            return None
-    return dialog.actor
-
-
-def open_store(path: Path) -> tuple[Store, Actor | None] | None:
-    if path.exists():
-        store = Store(path)
-        if has_users(store):
-            return store, None
-        store.close()
-        _remove_database(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return first_launch(path)
+            return store, None, False
+    return store, dialog.actor, False
 
 
 def run_gui(db_path: Path | None) -> int:
@@ -91,15 +103,27 @@ def run_gui(db_path: Path | None) -> int:
     )
     app = make_application()
     path = db_path or default_database_path()
-    opened = open_store(path)
-    if opened is None:
-        return 0
-    store, actor = opened
+    store: Store | None = None
+    actor: Actor | None = None
+    if path.exists():
+        store, actor, no_users = login(path, None)
+        if no_users:
+            store.close()
+            store = None
+        elif actor is None:
+            return 0
+    if store is None:
+        opened = first_launch(path)
+        if opened is None:
+            return 0
+        store, actor = opened
+
+    from eticket_desk.services.settings import load_settings
     from eticket_desk.ui.main_window import MainWindow
 
     while True:
         if actor is None:
-            actor = login(store)
+            store, actor, _ = login(path, store)
             if actor is None:
                 store.close()
                 return 0

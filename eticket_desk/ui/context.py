@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from eticket_desk.services.settings import AppSettings
-from eticket_desk.services.store import Actor, Store
 from eticket_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the login dialog shows before the database layer is even imported
+    from eticket_desk.services.settings import AppSettings
+    from eticket_desk.services.store import Actor, Store
+
+
+def _default_settings() -> AppSettings:
+    from eticket_desk.services.settings import AppSettings
+
+    return AppSettings()
 
 
 class ChangeBus(QObject):
@@ -29,4 +38,4 @@ class AppContext:
     actor: Actor
     runner: TaskRunner
     bus: ChangeBus
-    settings: AppSettings = field(default_factory=AppSettings)
+    settings: AppSettings = field(default_factory=_default_settings)

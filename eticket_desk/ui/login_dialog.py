@@ -1,8 +1,12 @@
-"""The login dialog: identifier and password, checked against argon2 hashes."""
+"""The login dialog: shown at once, usable while the database opens in the background."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,23 +18,60 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services import users
-from eticket_desk.services.store import Actor, Store
+
+if TYPE_CHECKING:
+    from eticket_desk.services.store import Actor, Store
+
+
+class StoreOpener(QObject):
+    """Imports the database layer and opens (migrates) the file on a background thread."""
+
+    opened = Signal(object, bool, str)  # store, has users, organisation name
+    failed = Signal(object)  # the exception
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="store-opener", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            from eticket_desk.services.organisation import load_organisation
+            from eticket_desk.services.store import Store
+            from eticket_desk.services.users import has_users
+
+            store = Store(self.path)
+            found = has_users(store)
+            name = load_organisation(store).name
+            import eticket_desk.ui.main_window  # noqa: F401  (warm: shown right after login)
+        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+            self.failed.emit(exc)
+        else:
+            self.opened.emit(store, found, name)
 
 
 class LoginDialog(QDialog):
-    """On success `actor` holds the agent and `must_change_password` tells what comes next."""
+    """On success `actor` holds the agent and `must_change_password` tells what comes next.
 
-    def __init__(self, store: Store, organisation_name: str, parent: QWidget | None = None) -> None:
+    Without a store yet, the agent may already type; « Se connecter » waits for `set_store`.
+    """
+
+    NO_USERS = 2  # result code: the file has no account, the first-launch flow must run
+
+    def __init__(
+        self, store: Store | None, organisation_name: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor: Actor | None = None
         self.must_change_password = False
         self.setWindowTitle(self.tr("eTicket Guichet — Connexion"))
-        self.setMinimumWidth(420)
-        heading = QLabel(organisation_name or self.tr("eTicket Guichet"))
-        heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        heading.setWordWrap(True)
+        self.setMinimumWidth(440)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.heading.setWordWrap(True)
         subtitle = QLabel(self.tr("Guichet des services périscolaires"))
         subtitle.setStyleSheet("color: #4b5563;")
         self.login_edit = QLineEdit()
@@ -50,22 +91,49 @@ class LoginDialog(QDialog):
         )
         self.connect_button.setDefault(True)
         buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
         self.password_edit.returnPressed.connect(self._on_buttons_accepted)
         self.login_edit.returnPressed.connect(self.password_edit.setFocus)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
+        layout.addWidget(self.heading)
         layout.addWidget(subtitle)
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._set_heading(organisation_name)
+        if store is None:
+            self.connect_button.setEnabled(False)
+            self.error_label.setStyleSheet("color: #4b5563;")
+            self.error_label.setText(self.tr("Ouverture de la base de données…"))
+
+    def _set_heading(self, organisation_name: str) -> None:
+        self.heading.setText(organisation_name or self.tr("eTicket Guichet"))
+
+    def set_store(self, store: Store, has_users: bool = True, organisation_name: str = "") -> None:
+        """The database is open: log in now (at once if the agent already pressed Enter)."""
+        self.store = store
+        if not has_users:
+            self.done(self.NO_USERS)
+            return
+        self._set_heading(organisation_name)
+        self.connect_button.setEnabled(True)
+        self.error_label.clear()
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        if getattr(self, "_pending", False):
+            self._on_buttons_accepted()
 
     def _on_buttons_accepted(self) -> None:
         if not self.login_edit.text().strip() or not self.password_edit.text():
             self.error_label.setText(self.tr("Saisissez votre identifiant et votre mot de passe."))
             return
+        if self.store is None:
+            self._pending = True
+            return
+        self._pending = False
+        from eticket_desk.services import users
+
         try:
             self.actor, self.must_change_password = users.authenticate(
                 self.store, self.login_edit.text(), self.password_edit.text()
