@@ -126,3 +126,38 @@ def test_setup_wizard_creates_the_commune_schools_and_admin(qtbot, tmp_path, clo
         "CM2",
     ]
     store.close()
+
+
+def test_agent_may_type_and_press_enter_before_the_database_is_open(qtbot, store):
+    from eticket_desk.ui.login_dialog import StoreOpener
+
+    store.close()
+    dialog = LoginDialog(None)
+    qtbot.addWidget(dialog)
+    assert dialog.error_label.text() == "Ouverture de la base de données…"
+    assert not dialog.connect_button.isEnabled()
+    qtbot.keyClicks(dialog.login_edit, "admin")
+    qtbot.keyClicks(dialog.password_edit, ADMIN_PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    opener = StoreOpener(store.path, dialog)
+    opener.opened.connect(dialog.set_store)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        opener.start()
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.heading.text() == "Commune de Neuvecelle"
+    assert dialog.actor.login == "admin"
+    dialog.store.close()
+
+
+def test_a_file_without_accounts_goes_to_first_launch(qtbot, tmp_path, clock):
+    from eticket_desk.ui.login_dialog import StoreOpener
+
+    Store(tmp_path / "sans-compte.sqlite", clock).close()
+    dialog = LoginDialog(None)
+    qtbot.addWidget(dialog)
+    opener = StoreOpener(tmp_path / "sans-compte.sqlite", dialog)
+    opener.opened.connect(dialog.set_store)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000) as finished:
+        opener.start()
+    assert finished.args == [LoginDialog.NO_USERS]
+    dialog.store.close()
