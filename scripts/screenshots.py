@@ -26,6 +26,7 @@ from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.rules.dossier import FamilyStatus  # noqa: E402
 from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town  # noqa: E402
+from eticket_desk.services.families import load_family_quietly  # noqa: E402
 from eticket_desk.services.portal import issue_portal_access  # noqa: E402
 from eticket_desk.services.search import search_families  # noqa: E402
 from eticket_desk.services.settings import load_settings  # noqa: E402
@@ -100,6 +101,18 @@ def shell_screens(store: Store, ctx: AppContext, folder: Path) -> None:
     window.locker.dialog.hide()
 
 
+def showcase_family(store: Store, ctx: AppContext):
+    """A validated dossier with two adults, a third party and two children or more."""
+    for hit in search_families(store, ctx.actor, "", limit=300):
+        if hit.status != FamilyStatus.VALIDATED or hit.children.count("(") < 2:
+            continue
+        family = load_family_quietly(store, ctx.actor, hit.id)
+        people = [a.third_party for a in family.adults]
+        if people.count(False) == 2 and people.count(True) >= 1:
+            return hit.id
+    raise LookupError("no showcase family in the demo town")
+
+
 def portal_letter_sample(store: Store, ctx: AppContext, folder: Path) -> None:
     hit = next(
         h
@@ -117,14 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
     clock = FrozenClock(datetime(2026, 9, 14, 9, 30))
-    build_demo_town(folder / "demo.sqlite", DemoOptions(families=args.families, seed=1), clock=clock)
+    build_demo_town(
+        folder / "demo.sqlite", DemoOptions(families=args.families, seed=1), clock=clock
+    )
     app = make_application([])
     store = Store(folder / "demo.sqlite", clock)
     actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
     ctx = AppContext(store, actor, ImmediateRunner(), ChangeBus(), load_settings(store))
     print(f"screenshots into {OUT}")
     shell_screens(store, ctx, folder)
-    render_editor_screens(ctx, OUT)
+    render_editor_screens(ctx, OUT, showcase_family(store, ctx))
     render_admin_screens(ctx, OUT)
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
