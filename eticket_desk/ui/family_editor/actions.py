@@ -1,0 +1,270 @@
+"""What the dossier editor's buttons do: save, validate, portal access and archiving.
+
+Every write goes through the task runner; on success the change is announced on the bus.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.errors import ValidationFailed
+from eticket_desk.services.families import (
+    load_family_quietly,
+    save_family,
+    set_archived,
+    validate_family,
+)
+from eticket_desk.services.family_data import FamilyData
+from eticket_desk.services.portal import PortalLetter, issue_portal_access
+from eticket_desk.ui.family_editor import prompts
+from eticket_desk.ui.family_editor.checks import check_adult, check_child, split_key
+from eticket_desk.ui.family_editor.signals import emit
+from eticket_desk.ui.messages import show_error
+
+if TYPE_CHECKING:
+    from eticket_desk.ui.family_editor.dialog import FamilyEditorDialog
+
+    _Base = FamilyEditorDialog
+else:
+    _Base = object
+
+
+def portal_letter_writer() -> Callable[[PortalLetter], Path]:
+    """Imported before the access is issued: no new password without its letter."""
+    from eticket_desk.reports.portal_letter import render
+
+    def write(letter: PortalLetter) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix="eticket-"))
+        return render(letter, folder / f"acces-portail-{letter.family_reference}.pdf")
+
+    return write
+
+
+def open_file(path: Path) -> None:
+    """Open the PDF in the system viewer, ready to print."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class DossierActions(_Base):
+    """The button half of FamilyEditorDialog (mixed into it)."""
+
+    # ------------------------------------------------------------ checking
+
+    def check_all(self) -> bool:
+        """Run every field check; on a wrong field, show it (tab, person, cursor) and say no."""
+        today = self.ctx.store.clock.today()
+        family_errors = self.family_tab.check_all()
+        for page in (self.adults_page, self.third_parties_page):
+            for entry in page.entries:
+                entry.errors = check_adult(entry.data)
+        for entry in self.children_page.entries:
+            entry.errors = check_child(entry.data, today)
+        for page in self._pages():
+            page.refresh()
+            page.select(page.current_row())
+        self._refresh()
+        if family_errors:
+            self.tabs.setCurrentWidget(self.family_tab)
+            self.family_tab.focus_field(next(iter(family_errors)))
+            return False
+        for page in (self.adults_page, self.children_page, self.third_parties_page):
+            first = page.first_error()
+            if first is not None:
+                self.tabs.setCurrentWidget(page)
+                page.show_error(*first)
+                return False
+        return True
+
+    def show_server_errors(self, errors: dict[str, str]) -> None:
+        """Put the service's ValidationFailed messages beside their fields."""
+        adult_count = len(self.adults_page.entries)
+        unplaced: dict[str, str] = {}
+        for key, message in errors.items():
+            parts = split_key(key)
+            if parts is None:
+                if key in ("qf_value", "qf_date"):
+                    self.family_tab.errors[key] = message
+                else:
+                    unplaced[key] = message
+                continue
+            kind, index, name = parts
+            if kind == "children":
+                page, row = self.children_page, index
+            elif index < adult_count:
+                page, row = self.adults_page, index
+            else:
+                page, row = self.third_parties_page, index - adult_count
+            if 0 <= row < len(page.entries):
+                page.entries[row].errors[name] = message
+            else:
+                unplaced[key] = message
+        self.family_tab.show_errors()
+        for page in self._pages():
+            page.refresh()
+        self._refresh()
+        if unplaced:
+            show_error(self, ValidationFailed(unplaced))
+        for page in (self.adults_page, self.children_page, self.third_parties_page):
+            first = page.first_error()
+            if first is not None:
+                self.tabs.setCurrentWidget(page)
+                page.show_error(*first)
+                return
+        if self.family_tab.errors:
+            self.tabs.setCurrentWidget(self.family_tab)
+            self.family_tab.focus_field(next(iter(self.family_tab.errors)))
+
+    # ------------------------------------------------------------ saving
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Check, then save through the task runner; `then` runs after a successful save."""
+        if self._busy or self.is_read_only():
+            return
+        if not self.check_all():
+            return
+        if self._data.id is None and not (self._everyone() or self.children_page.entries):
+            self._info = ""
+            self.message.setStyleSheet("color: #c62828;")
+            self.message.setText(self.tr("Ajoutez au moins un adulte avant d'enregistrer."))
+            return
+        if not self.is_dirty() and self._data.id is not None:
+            if then is not None:
+                then()
+            return
+        data = self.collect()
+        store, actor = self.ctx.store, self.ctx.actor
+        self._set_busy(True)
+        self.ctx.runner.submit(
+            lambda: save_family(store, actor, data),
+            lambda saved: self._on_saved(saved, then),
+            self._on_save_failed,
+        )
+
+    def _on_saved(self, saved: FamilyData, then: Callable[[], None] | None) -> None:
+        self._busy = False
+        self._info = self.tr("Dossier enregistré à %s.") % self.ctx.store.clock.now().strftime(
+            "%H:%M"
+        )
+        self.show_family(saved)
+        self._announce(saved)
+        if then is not None:
+            then()
+
+    def _on_save_failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ValidationFailed):
+            self.show_server_errors(exc.errors)
+        else:
+            show_error(self, exc, self.tr("Enregistrement impossible"))
+
+    def _on_save_button_clicked(self) -> None:
+        self.save()
+
+    def _on_save_shortcut_activated(self) -> None:
+        if self.save_button.isVisible() and not self.is_read_only():
+            self.save()
+
+    # ------------------------------------------------------------ validating
+
+    def _on_validate_button_clicked(self) -> None:
+        self.save(then=self._validate)
+
+    def _validate(self) -> None:
+        family_id = self._data.id
+        store, actor = self.ctx.store, self.ctx.actor
+        self._set_busy(True)
+        self.ctx.runner.submit(
+            lambda: validate_family(store, actor, family_id),
+            self._on_validated,
+            self._on_action_failed,
+        )
+
+    def _on_validated(self, missing: list[str]) -> None:
+        self._busy = False
+        data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
+        self._info = "" if missing else self.tr("✔ Dossier validé.")
+        self.show_family(data)
+        self._announce(data)
+        if missing:
+            prompts.tell_validation_refused(self, missing)
+
+    # ------------------------------------------------------------ portal access
+
+    def _on_portal_button_clicked(self) -> None:
+        self.save(then=self._issue_portal_access)
+
+    def _issue_portal_access(self) -> None:
+        if self._data.portal_login and not prompts.confirm_portal_renewal(
+            self, self._data.portal_login
+        ):
+            return
+        family_id = self._data.id
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def work() -> tuple[PortalLetter, Path]:
+            write = portal_letter_writer()
+            letter = issue_portal_access(store, actor, family_id)
+            return letter, write(letter)
+
+        self._set_busy(True)
+        self.ctx.runner.submit(work, self._on_portal_issued, self._on_action_failed)
+
+    def _on_portal_issued(self, result: tuple[PortalLetter, Path]) -> None:
+        letter, path = result
+        self._busy = False
+        self._reload()
+        open_file(path)
+        prompts.tell_portal_issued(self, letter.login, path)
+
+    # ------------------------------------------------------------ archiving
+
+    def _on_archive_button_clicked(self) -> None:
+        archive = self._data.status != FamilyStatus.ARCHIVED
+        if not prompts.confirm_archive(self, self._data.reference, archive):
+            return
+        if archive:
+            self.save(then=lambda: self._set_archived(True))
+        else:
+            self._set_archived(False)
+
+    def _set_archived(self, archived: bool) -> None:
+        family_id = self._data.id
+        store, actor = self.ctx.store, self.ctx.actor
+        self._set_busy(True)
+        self.ctx.runner.submit(
+            lambda: set_archived(store, actor, family_id, archived),
+            lambda _none: self._on_archived(archived),
+            self._on_action_failed,
+        )
+
+    def _on_archived(self, archived: bool) -> None:
+        self._busy = False
+        self._info = self.tr("Dossier archivé.") if archived else self.tr("Dossier désarchivé.")
+        self._reload()
+
+    # ------------------------------------------------------------ shared
+
+    def _reload(self) -> None:
+        data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
+        self.show_family(data)
+        self._announce(data, saved=False)
+
+    def _announce(self, data: FamilyData, saved: bool = True) -> None:
+        self.ctx.bus.announce("families", f"family:{data.id}")
+        if saved:
+            emit(self.family_saved, data.id)
+
+    def _on_action_failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        show_error(self, exc)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._refresh()

@@ -1,0 +1,415 @@
+"""The "Dossier famille" dialog: its layout, the dossier on screen, dirty state and closing."""
+
+from __future__ import annotations
+
+import uuid
+from copy import deepcopy
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.families import load_family
+from eticket_desk.services.family_data import (
+    DIETS,
+    PHONE_FIELDS,
+    AdultData,
+    ChildData,
+    FamilyData,
+    family_display_name,
+)
+from eticket_desk.services.fields import format_phone
+from eticket_desk.services.organisation import list_schools
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.family_editor import prompts
+from eticket_desk.ui.family_editor.actions import DossierActions
+from eticket_desk.ui.family_editor.adult_form import AdultForm
+from eticket_desk.ui.family_editor.checks import missing_now
+from eticket_desk.ui.family_editor.child_form import ChildForm
+from eticket_desk.ui.family_editor.family_tab import FamilyTab
+from eticket_desk.ui.family_editor.header import DossierHeader
+from eticket_desk.ui.family_editor.people_page import PeoplePage
+from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
+
+FLAG_WORDS = (
+    ("legal_guardian", "Resp. légal"),
+    ("billing", "Facturation"),
+    ("emergency_contact", "Urgence"),
+    ("may_pick_up", "Récupère"),
+)
+
+
+class FamilyEditorDialog(DossierActions, QDialog):
+    """Create or edit one family dossier; saves, validates, archives and issues portal access."""
+
+    family_saved = Signal(object)  # the family UUID, after each successful save or validation
+
+    def __init__(
+        self, ctx: AppContext, family_id: uuid.UUID | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._busy = False
+        self._closing = False
+        self._info = ""
+        self._data = FamilyData()
+        self._baseline: tuple = ()
+        self._schools = list_schools(ctx.store)
+        self._class_names = {c.id: c.name for s in self._schools for c in s.classes}
+        self._school_names = {s.id: s.name for s in self._schools}
+        self.resize(1000, 700)
+        self.setMinimumSize(900, 620)
+        self._build()
+        if family_id is None:
+            data = FamilyData(health_visible=ctx.actor.can(Permission.HEALTH_VIEW))
+        else:
+            data = load_family(ctx.store, ctx.actor, family_id)
+        self.show_family(data)
+        self.tabs.setCurrentIndex(1 if family_id is None else 0)
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        today = self.ctx.store.clock.today
+        self.header = DossierHeader()
+        self.family_tab = FamilyTab(today)
+        self.adult_form = AdultForm(third_party=False)
+        self.adults_page = PeoplePage(
+            self.adult_form,
+            add_text=self.tr("&Ajouter un adulte"),
+            empty_text=self.tr(
+                "Aucun adulte dans le dossier.\nCliquez sur « Ajouter un adulte » (Alt+A)."
+            ),
+            new_item=self._new_adult,
+            describe=self._describe_adult,
+        )
+        self.child_form = ChildForm(today)
+        self.child_form.set_schools(self._schools)
+        self.children_page = PeoplePage(
+            self.child_form,
+            add_text=self.tr("&Ajouter un enfant"),
+            empty_text=self.tr(
+                "Aucun enfant dans le dossier.\nCliquez sur « Ajouter un enfant » (Alt+A)."
+            ),
+            new_item=self._new_child,
+            describe=self._describe_child,
+        )
+        self.third_party_form = AdultForm(third_party=True)
+        self.third_parties_page = PeoplePage(
+            self.third_party_form,
+            add_text=self.tr("&Ajouter un tiers"),
+            empty_text=self.tr(
+                "Aucune autre personne (grand-parent, assistante maternelle…).\n"
+                "Cliquez sur « Ajouter un tiers » (Alt+A)."
+            ),
+            new_item=self._new_third_party,
+            describe=self._describe_adult,
+        )
+        self.adult_form.set_address_source(self._first_adult)
+        self.tabs = QTabWidget()
+        for page in (
+            self.family_tab,
+            self.adults_page,
+            self.children_page,
+            self.third_parties_page,
+        ):
+            self.tabs.addTab(page, "")
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.save_button = plain_button(self.tr("&Enregistrer"))
+        self.save_button.setToolTip(self.tr("Enregistrer le dossier (Ctrl+S)"))
+        self.validate_button = plain_button(self.tr("&Valider le dossier"))
+        self.portal_button = plain_button(self.tr("Accès &portail…"))
+        self.archive_button = plain_button(self.tr("A&rchiver"))
+        self.close_button = plain_button(self.tr("Fer&mer"))
+        self.close_button.setToolTip(self.tr("Fermer le dossier (Échap)"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        for button in (
+            self.save_button,
+            self.validate_button,
+            self.portal_button,
+            self.archive_button,
+            self.close_button,
+        ):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        chain = [
+            self.tabs,
+            self.save_button,
+            self.validate_button,
+            self.portal_button,
+            self.archive_button,
+            self.close_button,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
+
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Save),
+            self,
+            activated=self._on_save_shortcut_activated,
+        )
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.validate_button.clicked.connect(self._on_validate_button_clicked)
+        self.portal_button.clicked.connect(self._on_portal_button_clicked)
+        self.archive_button.clicked.connect(self._on_archive_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self.family_tab.edited.connect(self._on_dossier_edited)
+        self.family_tab.errors_changed.connect(self._on_dossier_edited)
+        for page in self._pages():
+            page.edited.connect(self._on_dossier_edited)
+        self.adult_form.flag_claimed.connect(self._on_adult_form_flag_claimed)
+        self.third_party_form.flag_claimed.connect(self._on_third_party_form_flag_claimed)
+
+    def _pages(self) -> tuple[PeoplePage, PeoplePage, PeoplePage]:
+        return self.adults_page, self.children_page, self.third_parties_page
+
+    # ------------------------------------------------------------ people
+
+    def _first_adult(self) -> AdultData | None:
+        items = self.adults_page.items()
+        return items[0] if items else None
+
+    def _everyone(self) -> list[AdultData]:
+        return self.adults_page.items() + self.third_parties_page.items()
+
+    def _new_adult(self) -> AdultData:
+        everyone = self._everyone()
+        return AdultData(
+            legal_guardian=True,
+            may_pick_up=True,
+            billing=not any(a.billing for a in self.adults_page.items()),
+            emergency_contact=not any(a.emergency_contact for a in everyone),
+        )
+
+    def _new_third_party(self) -> AdultData:
+        return AdultData(third_party=True, may_pick_up=True)
+
+    def _new_child(self) -> ChildData:
+        first = self._first_adult()
+        child = ChildData(last_name=first.last_name if first else "")
+        if not self._data.health_visible:
+            child.allergies = child.pai = child.treatments = None
+        return child
+
+    def _describe_adult(self, adult: AdultData) -> tuple[str, str]:
+        name = adult.display_name or self.tr("(nom à saisir)")
+        title = f"{name} ({adult.relation})" if adult.relation else name
+        flags = [self.tr(word) for key, word in FLAG_WORDS if getattr(adult, key)]
+        return title, " · ".join(flags)
+
+    def _describe_child(self, child: ChildData) -> tuple[str, str]:
+        title = child.display_name or self.tr("(nom à saisir)")
+        parts = []
+        if child.class_id in self._class_names:
+            parts.append(self._class_names[child.class_id])
+        if child.school_id in self._school_names:
+            parts.append(self._school_names[child.school_id])
+        if child.birth_date:
+            parts.append(child.birth_date.strftime("%d/%m/%Y"))
+        if child.diet:
+            parts.append(self.tr(DIETS[child.diet]) if child.diet in DIETS else child.diet)
+        return title, " · ".join(parts)
+
+    def _on_adult_form_flag_claimed(self, name: str) -> None:
+        self._release_flag(name, self.adults_page)
+
+    def _on_third_party_form_flag_claimed(self, name: str) -> None:
+        self._release_flag(name, self.third_parties_page)
+
+    def _release_flag(self, name: str, claimer: PeoplePage) -> None:
+        """A dossier has one payer and one emergency contact: untick the previous one."""
+        chosen = claimer.current_entry()
+        for page in (self.adults_page, self.third_parties_page):
+            changed = False
+            for entry in page.entries:
+                if entry is not chosen and getattr(entry.data, name, False):
+                    setattr(entry.data, name, False)
+                    changed = True
+            if changed:
+                page.refresh()
+                if page is not claimer:
+                    page.select(page.current_row())
+        self._on_dossier_edited()
+
+    # ------------------------------------------------------------ the dossier on screen
+
+    def show_family(self, data: FamilyData) -> None:
+        """Put a dossier (as loaded or just saved) on screen; it becomes the unmodified state."""
+        self._data = data
+        adults = [replace(a) for a in data.adults]
+        for adult in adults:
+            for name in PHONE_FIELDS:
+                setattr(adult, name, format_phone(getattr(adult, name)))
+        rows = [max(page.current_row(), 0) for page in self._pages()]
+        self.child_form.set_health_visible(data.health_visible)
+        self.adults_page.set_items([a for a in adults if not a.third_party], rows[0])
+        self.children_page.set_items([replace(c) for c in data.children], rows[1])
+        self.third_parties_page.set_items([a for a in adults if a.third_party], rows[2])
+        self.family_tab.load(data.qf_value, data.qf_date, data.qf_source, data.notes)
+        read_only = self.is_read_only()
+        self.family_tab.set_read_only(read_only)
+        for page in self._pages():
+            page.set_read_only(read_only)
+        self._baseline = self._snapshot()
+        self._refresh()
+
+    def discard_changes(self) -> None:
+        """Back to the dossier as last loaded or saved."""
+        self.show_family(self._data)
+
+    def is_read_only(self) -> bool:
+        return self._data.status == FamilyStatus.ARCHIVED or not self.ctx.actor.can(
+            Permission.FAMILY_EDIT
+        )
+
+    def collect(self) -> FamilyData:
+        """The dossier as typed, ready for save_family."""
+        qf_value, qf_date, qf_source, notes = self.family_tab.values()
+        return FamilyData(
+            id=self._data.id,
+            reference=self._data.reference,
+            status=self._data.status,
+            updated_at=self._data.updated_at,
+            version=self._data.version,
+            health_visible=self._data.health_visible,
+            adults=deepcopy(self._everyone()),
+            children=deepcopy(self.children_page.items()),
+            qf_value=qf_value,
+            qf_date=qf_date,
+            qf_source=qf_source,
+            notes=notes,
+        )
+
+    def _snapshot(self) -> tuple:
+        return (
+            deepcopy(self.adults_page.items()),
+            deepcopy(self.children_page.items()),
+            deepcopy(self.third_parties_page.items()),
+            self.family_tab.values(),
+            self.family_tab.qf_value.text(),
+        )
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._baseline
+
+    def has_errors(self) -> bool:
+        return bool(self.family_tab.errors) or any(p.has_errors() for p in self._pages())
+
+    def _on_dossier_edited(self) -> None:
+        if self._info and self.is_dirty():
+            self._info = ""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Header, title, tab labels, message line and buttons, from what is on screen."""
+        data, dirty = self._data, self.is_dirty()
+        adults, children = self._everyone(), self.children_page.items()
+        missing = (
+            data.missing if data.id is not None and not dirty else missing_now(adults, children)
+        )
+        name = family_display_name(adults) if adults else self.tr("Nouvelle famille")
+        self.header.show_identity(data.reference, name, data.status, data.portal_login)
+        self.header.set_missing(missing)
+        if data.id is None:
+            self.setWindowTitle(self.tr("Nouveau dossier famille") + "[*]")
+        else:
+            self.setWindowTitle(self.tr("Dossier famille %s – %s") % (data.reference, name) + "[*]")
+        self.setWindowModified(dirty)
+        labels = (
+            self.tr("&Famille"),
+            self.tr("A&dultes (%d)") % len(self.adults_page.entries),
+            self.tr("E&nfants (%d)") % len(children),
+            self.tr("Autres &tiers (%d)") % len(self.third_parties_page.entries),
+        )
+        for index, label in enumerate(labels):
+            self.tabs.setTabText(index, label)
+        self._show_message(dirty)
+        self._update_buttons(dirty)
+
+    def _show_message(self, dirty: bool) -> None:
+        if self.has_errors():
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(
+                self.tr("⚠ Corrigez les champs signalés en rouge avant d'enregistrer.")
+            )
+        elif dirty:
+            self.message.setStyleSheet("color: #8a4b00;")
+            self.message.setText(self.tr("Modifications non enregistrées."))
+        else:
+            self.message.setStyleSheet("color: #1b5e20;")
+            self.message.setText(self._info)
+
+    def _update_buttons(self, dirty: bool) -> None:
+        can = self.ctx.actor.can
+        status, saved = self._data.status, self._data.id is not None
+        archived = status == FamilyStatus.ARCHIVED
+        editable = not self.is_read_only() and not self._busy
+        for button in (self.save_button, self.validate_button, self.portal_button):
+            button.setVisible(not archived)
+        self.save_button.setEnabled(editable and dirty and not self.has_errors())
+        self.validate_button.setEnabled(
+            editable
+            and can(Permission.FAMILY_VALIDATE)
+            and not self.has_errors()
+            and (dirty or status != FamilyStatus.VALIDATED)
+        )
+        self.validate_button.setToolTip(
+            self.tr("Le dossier est validé.")
+            if status == FamilyStatus.VALIDATED and not dirty
+            else self.tr("Enregistrer puis valider le dossier")
+        )
+        self.portal_button.setEnabled(
+            not self._busy
+            and can(Permission.PORTAL_CREDENTIALS)
+            and status == FamilyStatus.VALIDATED
+        )
+        self.portal_button.setToolTip(
+            self.tr(
+                "Créer l'identifiant et le mot de passe du portail famille et imprimer le courrier"
+            )
+            if status == FamilyStatus.VALIDATED
+            else self.tr("Réservé aux dossiers validés")
+        )
+        self.archive_button.setText(self.tr("Désa&rchiver") if archived else self.tr("A&rchiver"))
+        self.archive_button.setEnabled(saved and not self._busy and can(Permission.FAMILY_ARCHIVE))
+        self.archive_button.setToolTip(
+            ""
+            if can(Permission.FAMILY_ARCHIVE)
+            else self.tr("Votre profil ne permet pas d'archiver les dossiers.")
+        )
+
+    # ------------------------------------------------------------ closing
+
+    def reject(self) -> None:
+        """Fermer, Échap and the window's close box all come here."""
+        if self._closing or self.is_read_only() or not self.is_dirty():
+            self._close_now()
+            return
+        answer = prompts.ask_unsaved_changes(self)
+        if answer == QMessageBox.StandardButton.Save:
+            self.save(then=self._close_now)
+        elif answer == QMessageBox.StandardButton.Discard:
+            self._close_now()
+
+    def _close_now(self) -> None:
+        self._closing = True
+        super().reject()
+        self._closing = False

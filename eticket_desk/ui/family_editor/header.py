@@ -1,0 +1,109 @@
+"""The dossier header: reference, family name, status badge and what is missing to validate."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from eticket_desk.rules.dossier import FamilyStatus
+
+# (background, text) of the status badge
+STATUS_COLOURS = {
+    FamilyStatus.DRAFT: ("#e0e0e0", "#424242"),
+    FamilyStatus.INCOMPLETE: ("#ffe0b2", "#8a4b00"),
+    FamilyStatus.VALIDATED: ("#c8e6c9", "#1b5e20"),
+    FamilyStatus.ARCHIVED: ("#cfd8dc", "#37474f"),
+}
+_MISSING_STYLE = (
+    "QFrame#missingPanel { background: #fff3e0; border: 1px solid #fb8c00; border-radius: 4px; }"
+    "QLabel { color: #8a4b00; background: transparent; border: none; }"
+)
+_COMPLETE_STYLE = (
+    "QFrame#missingPanel { background: #e8f5e9; border: 1px solid #43a047; border-radius: 4px; }"
+    "QLabel { color: #1b5e20; background: transparent; border: none; }"
+)
+
+
+class DossierHeader(QFrame):
+    """Who the dossier is and whether it can be validated, always in view above the tabs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._missing: list[str] = []
+        self.reference = QLabel()
+        self.reference.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setObjectName("statusBadge")
+        self.name = QLabel()
+        self.name.setStyleSheet("font-size: 12pt;")
+        self.name.setWordWrap(True)
+        self.portal = QLabel()
+        self.portal.setStyleSheet("color: #6b6b6b;")
+
+        top = QHBoxLayout()
+        top.addWidget(self.reference)
+        top.addWidget(self.status)
+        top.addStretch(1)
+        identity = QVBoxLayout()
+        identity.addLayout(top)
+        identity.addWidget(self.name)
+        identity.addWidget(self.portal)
+        identity.addStretch(1)
+
+        self.missing_panel = QFrame()
+        self.missing_panel.setObjectName("missingPanel")
+        self.missing_title = QLabel()
+        self.missing_title.setStyleSheet("font-weight: bold;")
+        self.missing_list = QLabel()
+        self.missing_list.setWordWrap(True)
+        self.missing_list.setTextFormat(Qt.TextFormat.RichText)
+        self.missing_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        panel = QVBoxLayout(self.missing_panel)
+        panel.setContentsMargins(8, 6, 8, 6)
+        panel.setSpacing(2)
+        panel.addWidget(self.missing_title)
+        panel.addWidget(self.missing_list, 1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(identity, 2)
+        layout.addWidget(self.missing_panel, 3)
+
+    def show_identity(
+        self, reference: str, display_name: str, status: FamilyStatus, portal_login: str
+    ) -> None:
+        self.reference.setText(reference or self.tr("Nouveau dossier"))
+        self.name.setText(display_name)
+        background, colour = STATUS_COLOURS[status]
+        self.status.setText(self.tr(status.label))
+        self.status.setStyleSheet(
+            f"background: {background}; color: {colour}; font-weight: bold; "
+            "border-radius: 9px; padding: 2px 10px;"
+        )
+        self.portal.setText(
+            self.tr("Accès portail : %s") % portal_login
+            if portal_login
+            else self.tr("Pas encore d'accès au portail")
+        )
+
+    def set_missing(self, missing: list[str]) -> None:
+        """Orange list of what is missing, or a green "Dossier complet"."""
+        self._missing = list(missing)
+        if missing:
+            self.missing_panel.setStyleSheet(_MISSING_STYLE)
+            self.missing_title.setText(self.tr("Éléments manquants pour valider le dossier"))
+            items = "".join(f"<li>{escape(item, quote=False)}</li>" for item in missing)
+            self.missing_list.setText(f"<ul style='margin: 0; -qt-list-indent: 1;'>{items}</ul>")
+            self.missing_list.show()
+        else:
+            self.missing_panel.setStyleSheet(_COMPLETE_STYLE)
+            self.missing_title.setText(self.tr("✔ Dossier complet"))
+            self.missing_list.clear()
+            self.missing_list.hide()
+
+    def missing_items(self) -> list[str]:
+        """The reasons shown in the panel, as plain text (tests, accessibility)."""
+        return list(self._missing)

@@ -1,0 +1,98 @@
+"""The questions and notices the dossier editor puts to the agent (one function each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+_Button = QMessageBox.StandardButton
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("FamilyEditorDialog", text)
+
+
+def ask_unsaved_changes(parent: QWidget) -> QMessageBox.StandardButton:
+    """Save, Discard or Cancel (Qt's French translation gives the button texts)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _tr("Dossier famille"),
+        _tr("Enregistrer les modifications ?"),
+        _Button.Save | _Button.Discard | _Button.Cancel,
+        parent,
+    )
+    box.setInformativeText(_tr("Le dossier a été modifié depuis le dernier enregistrement."))
+    box.setDefaultButton(_Button.Save)
+    box.setEscapeButton(_Button.Cancel)
+    return _Button(box.exec())
+
+
+def tell_validation_refused(parent: QWidget, missing: list[str]) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _tr("Validation impossible"),
+        _tr("Le dossier ne peut pas encore être validé. Il manque :"),
+        _Button.Ok,
+        parent,
+    )
+    box.setInformativeText("\n".join(f"• {item}" for item in missing))
+    box.exec()
+
+
+def confirm_portal_renewal(parent: QWidget, login: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        _tr("Accès portail"),
+        _tr(
+            "Cette famille a déjà un accès au portail (identifiant « %s »).\n\n"
+            "Un nouveau mot de passe va être créé : l'ancien ne fonctionnera plus. "
+            "Continuer ?"
+        )
+        % login,
+        _Button.Yes | _Button.No,
+        _Button.No,
+    )
+    return answer == _Button.Yes
+
+
+def tell_portal_issued(parent: QWidget, login: str, path: Path) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        _tr("Accès portail"),
+        _tr("Les codes d'accès au portail sont prêts.\nIdentifiant : %s") % login,
+        _Button.Ok,
+        parent,
+    )
+    box.setInformativeText(
+        _tr(
+            "Le courrier avec le mot de passe provisoire s'est ouvert pour être imprimé et "
+            "remis à la famille :\n%s"
+        )
+        % path
+    )
+    box.exec()
+
+
+def confirm_archive(parent: QWidget, reference: str, archive: bool) -> bool:
+    if archive:
+        text = (
+            _tr(
+                "Archiver le dossier %s ?\n\nUn dossier archivé ne peut plus réserver ; "
+                "il reste consultable et peut être désarchivé."
+            )
+            % reference
+        )
+    else:
+        text = (
+            _tr(
+                "Désarchiver le dossier %s ?\n\nIl repassera « Incomplet » et devra être "
+                "validé à nouveau avant de réserver."
+            )
+            % reference
+        )
+    answer = QMessageBox.question(
+        parent, _tr("Archivage"), text, _Button.Yes | _Button.No, _Button.No
+    )
+    return answer == _Button.Yes
