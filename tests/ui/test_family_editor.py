@@ -163,7 +163,8 @@ def test_new_dossier_from_typing_to_validation(qtbot, ctx, store, admin, open_ed
     assert "Aucun contact d'urgence n'est désigné." in missing
     assert "L'adresse de facturation de DUPONT Marie est incomplète." in missing
     assert dialog.header.missing_panel.isVisible()
-    assert "Aucun contact d'urgence" in dialog.header.missing_list.text()
+    shown = [row.text() for row in dialog.header.missing_rows if row.isVisible()]
+    assert "• Aucun contact d'urgence n'est désigné." in shown
     assert dialog.header.status.text() == "Incomplet"
 
     qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)

@@ -43,7 +43,7 @@ class AdultForm(QWidget):
         self.relation.setEditable(True)
         self.relation.addItems(list(RELATIONS))
         self.relation.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.relation.lineEdit().setPlaceholderText(self.tr("ex. Mère, Grand-mère, Nourrice"))
+        self.relation.lineEdit().setPlaceholderText(self.tr("ex. Mère, Père"))
 
         self.fields: dict[str, CheckedLineEdit] = {}
         labels = {

@@ -42,6 +42,9 @@ from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
 
+READ_ONLY_STYLE = (
+    "QLineEdit:read-only, QPlainTextEdit:read-only { background: #f1f1f1; color: #3c3c3c; }"
+)
 FLAG_WORDS = (
     ("legal_guardian", "Resp. légal"),
     ("billing", "Facturation"),
@@ -68,6 +71,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
         self._schools = list_schools(ctx.store)
         self._class_names = {c.id: c.name for s in self._schools for c in s.classes}
         self._school_names = {s.id: s.name for s in self._schools}
+        self.setStyleSheet(READ_ONLY_STYLE)
         self.resize(1000, 700)
         self.setMinimumSize(900, 620)
         self._build()
@@ -209,24 +213,37 @@ class FamilyEditorDialog(DossierActions, QDialog):
             child.allergies = child.pai = child.treatments = None
         return child
 
-    def _describe_adult(self, adult: AdultData) -> tuple[str, str]:
-        name = adult.display_name or self.tr("(nom à saisir)")
-        title = f"{name} ({adult.relation})" if adult.relation else name
+    def _describe_adult(self, adult: AdultData) -> list[str]:
+        """List rows: the name, then the relation, then the roles in the dossier."""
+        lines = [adult.display_name or self.tr("(nom à saisir)")]
+        if adult.relation:
+            lines.append(adult.relation)
         flags = [self.tr(word) for key, word in FLAG_WORDS if getattr(adult, key)]
-        return title, " · ".join(flags)
+        if flags:
+            lines.append(" · ".join(flags))
+        return lines
 
-    def _describe_child(self, child: ChildData) -> tuple[str, str]:
-        title = child.display_name or self.tr("(nom à saisir)")
-        parts = []
-        if child.class_id in self._class_names:
-            parts.append(self._class_names[child.class_id])
-        if child.school_id in self._school_names:
-            parts.append(self._school_names[child.school_id])
+    def _describe_child(self, child: ChildData) -> list[str]:
+        """List rows: the name, the class and school, the birth date and diet."""
+        lines = [child.display_name or self.tr("(nom à saisir)")]
+        school = [
+            names[key]
+            for names, key in (
+                (self._class_names, child.class_id),
+                (self._school_names, child.school_id),
+            )
+            if key in names
+        ]
+        if school:
+            lines.append(" · ".join(school))
+        details = []
         if child.birth_date:
-            parts.append(child.birth_date.strftime("%d/%m/%Y"))
+            details.append(self.tr("né(e) le %s") % child.birth_date.strftime("%d/%m/%Y"))
         if child.diet:
-            parts.append(self.tr(DIETS[child.diet]) if child.diet in DIETS else child.diet)
-        return title, " · ".join(parts)
+            details.append(self.tr(DIETS[child.diet]) if child.diet in DIETS else child.diet)
+        if details:
+            lines.append(" · ".join(details))
+        return lines
 
     def _on_adult_form_flag_claimed(self, name: str) -> None:
         self._release_flag(name, self.adults_page)
@@ -325,7 +342,9 @@ class FamilyEditorDialog(DossierActions, QDialog):
         missing = (
             data.missing if data.id is not None and not dirty else missing_now(adults, children)
         )
-        name = family_display_name(adults) if adults else self.tr("Nouvelle famille")
+        name = (family_display_name(adults) if any(a.last_name for a in adults) else "") or (
+            self.tr("Nouvelle famille")
+        )
         self.header.show_identity(data.reference, name, data.status, data.portal_login)
         self.header.set_missing(missing)
         if data.id is None:
@@ -345,7 +364,12 @@ class FamilyEditorDialog(DossierActions, QDialog):
         self._update_buttons(dirty)
 
     def _show_message(self, dirty: bool) -> None:
-        if self.has_errors():
+        if self._data.status == FamilyStatus.ARCHIVED and not self._info:
+            self.message.setStyleSheet("color: #37474f;")
+            self.message.setText(
+                self.tr("Dossier archivé : consultation seule. Désarchivez-le pour le modifier.")
+            )
+        elif self.has_errors():
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(
                 self.tr("⚠ Corrigez les champs signalés en rouge avant d'enregistrer.")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from eticket_desk.rules.dossier import FamilyStatus
+
+MAX_ROWS = 6  # missing items listed in the header; the rest are summed up on the last row
 
 # (background, text) of the status badge
 STATUS_COLOURS = {
@@ -57,15 +57,21 @@ class DossierHeader(QFrame):
         self.missing_panel.setObjectName("missingPanel")
         self.missing_title = QLabel()
         self.missing_title.setStyleSheet("font-weight: bold;")
-        self.missing_list = QLabel()
-        self.missing_list.setWordWrap(True)
-        self.missing_list.setTextFormat(Qt.TextFormat.RichText)
-        self.missing_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        panel = QVBoxLayout(self.missing_panel)
-        panel.setContentsMargins(8, 6, 8, 6)
-        panel.setSpacing(2)
-        panel.addWidget(self.missing_title)
-        panel.addWidget(self.missing_list, 1)
+        self.missing_rows: list[QLabel] = []
+        self._panel_layout = QVBoxLayout(self.missing_panel)
+        self._panel_layout.setContentsMargins(8, 6, 8, 6)
+        self._panel_layout.setSpacing(1)
+        self._panel_layout.addStretch(1)
+        self._panel_layout.addWidget(self.missing_title)
+        for _ in range(MAX_ROWS):
+            row = QLabel()
+            row.setWordWrap(True)
+            row.setTextFormat(Qt.TextFormat.PlainText)
+            row.setContentsMargins(10, 0, 0, 0)
+            row.hide()
+            self._panel_layout.addWidget(row)
+            self.missing_rows.append(row)
+        self._panel_layout.addStretch(1)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -92,17 +98,26 @@ class DossierHeader(QFrame):
     def set_missing(self, missing: list[str]) -> None:
         """Orange list of what is missing, or a green "Dossier complet"."""
         self._missing = list(missing)
-        if missing:
-            self.missing_panel.setStyleSheet(_MISSING_STYLE)
-            self.missing_title.setText(self.tr("Éléments manquants pour valider le dossier"))
-            items = "".join(f"<li>{escape(item, quote=False)}</li>" for item in missing)
-            self.missing_list.setText(f"<ul style='margin: 0; -qt-list-indent: 1;'>{items}</ul>")
-            self.missing_list.show()
-        else:
-            self.missing_panel.setStyleSheet(_COMPLETE_STYLE)
-            self.missing_title.setText(self.tr("✔ Dossier complet"))
-            self.missing_list.clear()
-            self.missing_list.hide()
+        self.missing_panel.setStyleSheet(_MISSING_STYLE if missing else _COMPLETE_STYLE)
+        self.missing_title.setText(
+            self.tr("Éléments manquants pour valider le dossier")
+            if missing
+            else self.tr("✔ Dossier complet")
+        )
+        shown = missing if len(missing) <= MAX_ROWS else missing[: MAX_ROWS - 1]
+        for row, item in zip(self.missing_rows, shown, strict=False):
+            row.setText(f"• {item}")
+            row.setToolTip("")
+        if len(shown) < len(missing):
+            last = self.missing_rows[MAX_ROWS - 1]
+            last.setText(
+                self.tr("… et %d autres éléments (survolez pour la liste)")
+                % (len(missing) - len(shown))
+            )
+            last.setToolTip("\n".join(f"• {item}" for item in missing[len(shown) :]))
+            shown = [*shown, ""]
+        for index, row in enumerate(self.missing_rows):
+            row.setVisible(index < len(shown))
 
     def missing_items(self) -> list[str]:
         """The reasons shown in the panel, as plain text (tests, accessibility)."""

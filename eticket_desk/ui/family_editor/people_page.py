@@ -53,7 +53,7 @@ class PeoplePage(QWidget):
         add_text: str,
         empty_text: str,
         new_item: Callable[[], Any],
-        describe: Callable[[Any], tuple[str, str]],
+        describe: Callable[[Any], list[str]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,7 +68,7 @@ class PeoplePage(QWidget):
         self.list.setMinimumWidth(250)
         self.list.setMaximumWidth(300)
         self.list.setSpacing(2)
-        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.add_button = plain_button(add_text)
@@ -85,6 +85,7 @@ class PeoplePage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(form)
         self.placeholder = QLabel(empty_text)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -170,15 +171,16 @@ class PeoplePage(QWidget):
         return item
 
     def _fill_item(self, item: QListWidgetItem, entry: Entry) -> None:
-        title, detail = self._describe(entry.data)
+        lines = self._describe(entry.data)
+        tooltip = list(lines)
         if entry.errors:
-            title = "⚠ " + title
+            lines = ["⚠ " + lines[0], *lines[1:]]
             item.setForeground(QBrush(_ERROR_COLOUR))
-            item.setToolTip("\n".join(entry.errors.values()))
+            tooltip += ["", *entry.errors.values()]
         else:
             item.setForeground(self.list.palette().text())
-            item.setToolTip("")
-        item.setText(f"{title}\n{detail}" if detail else title)
+        item.setText("\n".join(lines))
+        item.setToolTip("\n".join(tooltip))
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(not self._read_only)
