@@ -312,7 +312,8 @@ def test_one_payer_and_one_emergency_contact(qtbot, ctx, family, open_editor):
     tick(qtbot, form.flags["billing"])
     first, second = dialog.adults_page.items()
     assert second.billing and not first.billing
-    assert "Facturation" not in dialog.adults_page.list.item(0).text()
+    assert "Payeur" not in dialog.adults_page.list.item(0).text()
+    assert "Payeur" in dialog.adults_page.list.item(1).text()
 
 
 def test_stale_dossier_is_refused_with_its_message(

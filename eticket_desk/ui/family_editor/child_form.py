@@ -66,7 +66,12 @@ class ChildForm(QWidget):
         for key, label in DIETS.items():
             self.diet.addItem(label, key)
         self.diet_field = FieldWithError(self.diet)
-        self.school.setMinimumContentsLength(18)
+        for combo in (self.school, self.school_class, self.diet):
+            # long school names must not widen the form past the window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
 
         identity = QGroupBox(self.tr("Enfant"))
         form = QFormLayout(identity)

@@ -22,7 +22,6 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.families import load_family
 from eticket_desk.services.family_data import (
-    DIETS,
     PHONE_FIELDS,
     AdultData,
     ChildData,
@@ -40,16 +39,11 @@ from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.people_page import PeoplePage
+from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
 from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
 
 READ_ONLY_STYLE = (
     "QLineEdit:read-only, QPlainTextEdit:read-only { background: #f1f1f1; color: #3c3c3c; }"
-)
-FLAG_WORDS = (
-    ("legal_guardian", "Resp. légal"),
-    ("billing", "Facturation"),
-    ("emergency_contact", "Urgence"),
-    ("may_pick_up", "Récupère"),
 )
 
 
@@ -69,8 +63,6 @@ class FamilyEditorDialog(DossierActions, QDialog):
         self._data = FamilyData()
         self._baseline: tuple = ()
         self._schools = list_schools(ctx.store)
-        self._class_names = {c.id: c.name for s in self._schools for c in s.classes}
-        self._school_names = {s.id: s.name for s in self._schools}
         self.setStyleSheet(READ_ONLY_STYLE)
         self.resize(1000, 700)
         self.setMinimumSize(900, 620)
@@ -96,7 +88,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
                 "Aucun adulte dans le dossier.\nCliquez sur « Ajouter un adulte » (Alt+A)."
             ),
             new_item=self._new_adult,
-            describe=self._describe_adult,
+            describe=describe_adult,
         )
         self.child_form = ChildForm(today)
         self.child_form.set_schools(self._schools)
@@ -107,7 +99,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
                 "Aucun enfant dans le dossier.\nCliquez sur « Ajouter un enfant » (Alt+A)."
             ),
             new_item=self._new_child,
-            describe=self._describe_child,
+            describe=lambda child: describe_child(child, self._schools),
         )
         self.third_party_form = AdultForm(third_party=True)
         self.third_parties_page = PeoplePage(
@@ -118,7 +110,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
                 "Cliquez sur « Ajouter un tiers » (Alt+A)."
             ),
             new_item=self._new_third_party,
-            describe=self._describe_adult,
+            describe=describe_adult,
         )
         self.adult_form.set_address_source(self._first_adult)
         self.tabs = QTabWidget()
@@ -212,38 +204,6 @@ class FamilyEditorDialog(DossierActions, QDialog):
         if not self._data.health_visible:
             child.allergies = child.pai = child.treatments = None
         return child
-
-    def _describe_adult(self, adult: AdultData) -> list[str]:
-        """List rows: the name, then the relation, then the roles in the dossier."""
-        lines = [adult.display_name or self.tr("(nom à saisir)")]
-        if adult.relation:
-            lines.append(adult.relation)
-        flags = [self.tr(word) for key, word in FLAG_WORDS if getattr(adult, key)]
-        if flags:
-            lines.append(" · ".join(flags))
-        return lines
-
-    def _describe_child(self, child: ChildData) -> list[str]:
-        """List rows: the name, the class and school, the birth date and diet."""
-        lines = [child.display_name or self.tr("(nom à saisir)")]
-        school = [
-            names[key]
-            for names, key in (
-                (self._class_names, child.class_id),
-                (self._school_names, child.school_id),
-            )
-            if key in names
-        ]
-        if school:
-            lines.append(" · ".join(school))
-        details = []
-        if child.birth_date:
-            details.append(self.tr("né(e) le %s") % child.birth_date.strftime("%d/%m/%Y"))
-        if child.diet:
-            details.append(self.tr(DIETS[child.diet]) if child.diet in DIETS else child.diet)
-        if details:
-            lines.append(" · ".join(details))
-        return lines
 
     def _on_adult_form_flag_claimed(self, name: str) -> None:
         self._release_flag(name, self.adults_page)

@@ -65,8 +65,8 @@ class PeoplePage(QWidget):
 
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setMinimumWidth(290)
-        self.list.setMaximumWidth(320)
+        self.list.setMinimumWidth(280)
+        self.list.setMaximumWidth(300)
         self.list.setSpacing(2)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
