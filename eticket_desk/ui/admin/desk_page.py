@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,10 +46,11 @@ class DeskPage(QWidget):
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.save_button)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.error_label)
-        layout.addWidget(
+        lock_box = QGroupBox(self.tr("Verrouillage de l'écran"))
+        lock_layout = QVBoxLayout(lock_box)
+        lock_layout.addLayout(row)
+        lock_layout.addWidget(self.error_label)
+        lock_layout.addWidget(
             note_label(
                 self.tr(
                     "Quand personne ne touche le poste pendant ce délai, l'écran se verrouille : "
@@ -58,6 +60,8 @@ class DeskPage(QWidget):
                 )
             )
         )
+        layout = QVBoxLayout(self)
+        layout.addWidget(lock_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.idle_spin.valueChanged.connect(self._on_idle_spin_value_changed)

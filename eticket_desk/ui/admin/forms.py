@@ -93,6 +93,8 @@ class FieldErrors:
         label = self._labels[key]
         label.setText(message)
         label.setVisible(bool(message))
+        if message and isinstance(label.window(), QDialog):
+            grow_to_fit(label.window())
 
     def message(self, key: str) -> str:
         label = self._labels.get(key)
@@ -112,6 +114,24 @@ class FieldErrors:
             else:
                 unplaced[key] = message
         return unplaced
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Makes a dialog tall enough for its wrapped messages at its current width.
+
+    Qt sizes a window from its layout's size hint, which underestimates word-wrapped labels
+    shown after the fact (the field errors): without this the fields get squashed.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    if layout.hasHeightForWidth():
+        needed = layout.totalHeightForWidth(window.width())
+    else:
+        needed = layout.totalSizeHint().height()
+    if window.height() < needed:
+        window.resize(window.width(), needed)
 
 
 def save_cancel_buttons(

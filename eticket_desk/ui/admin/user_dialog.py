@@ -87,6 +87,7 @@ class UserDialog(QDialog):
         rights_box = QGroupBox(self.tr("Ce que permet ce profil"))
         self.role_description = note_label()
         self.role_description.setTextFormat(Qt.TextFormat.RichText)
+        self.role_description.setWordWrap(False)  # a table: its size is exact unwrapped
         QVBoxLayout(rights_box).addWidget(self.role_description)
 
         self.buttons, self.save_button = save_cancel_buttons(self, self.tr("Enregistrer"))
