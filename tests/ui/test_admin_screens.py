@@ -10,9 +10,15 @@ from PySide6.QtCore import Qt
 
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import audit, organisation, settings, users
+from eticket_desk.services.audit import AuditLine
 from eticket_desk.services.users import UserInfo
 from eticket_desk.ui import messages
-from eticket_desk.ui.admin.audit_model import AuditColumn, describe_details, readable_summary
+from eticket_desk.ui.admin.audit_model import (
+    AuditColumn,
+    cell_text,
+    describe_details,
+    readable_summary,
+)
 from eticket_desk.ui.admin.audit_screen import AuditScreen
 from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
 from eticket_desk.ui.admin.school_dialogs import ClassDialog, SchoolDialog
@@ -231,6 +237,9 @@ def test_audit_details_read_old_and_new_values_in_french(qtbot, ctx, store, admi
     details = screen.details_edit.toPlainText().splitlines()
     assert "Actif : Oui → Non" in details
     assert "Profil : Agent d'accueil → Coordinateur périscolaire" in details
+
+    by_system = AuditLine(datetime(2026, 9, 1), "systeme", "Démonstration", "Organisation", "x", {})
+    assert cell_text(by_system, AuditColumn.USER) == "Système"
 
     lines = describe_details({"phone_mobile": ["+33612345678", "+33712345678"], "zzz": [1, None]})
     assert lines == ["Portable : 06 12 34 56 78 → 07 12 34 56 78", "zzz : 1 → (vide)"]

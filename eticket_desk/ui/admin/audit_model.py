@@ -14,6 +14,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services.audit import AuditLine
 from eticket_desk.services.family_data import DIETS
+from eticket_desk.services.store import SYSTEM
 from eticket_desk.ui.admin.forms import format_date, format_datetime
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -186,7 +187,8 @@ def readable_summary(line: AuditLine) -> str:
 
 def describe_line(line: AuditLine, names: dict[str, str] | None = None) -> str:
     """The details pane of one entry: who, when, what, then one line per changed field."""
-    head = f"{format_datetime(line.at)} — {line.user} — {readable_summary(line)}"
+    who = cell_text(line, AuditColumn.USER)
+    head = f"{format_datetime(line.at)} — {who} — {readable_summary(line)}"
     body = describe_details(line.details, names) or ["Aucun détail."]
     return "\n".join([head, ""] + body)
 
@@ -256,7 +258,7 @@ def cell_text(line: AuditLine, column: AuditColumn) -> str:
     if column == AuditColumn.AT:
         return format_datetime(line.at)
     if column == AuditColumn.USER:
-        return line.user
+        return SYSTEM.full_name if line.user == SYSTEM.login else line.user
     if column == AuditColumn.ACTION:
         return line.action
     if column == AuditColumn.ENTITY:
