@@ -1,12 +1,22 @@
 """SQLAlchemy 2.0 tables of the local store (imported here so the metadata is complete)."""
 
+from eticket_desk.models.activities import Activity, ActivitySchool
 from eticket_desk.models.base import Base
+from eticket_desk.models.bookings import Booking, Occupancy
+from eticket_desk.models.calendar import ClosedSpan, Period, SchoolYear
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "Activity",
+    "ActivitySchool",
+    "Booking",
+    "ClosedSpan",
+    "Occupancy",
+    "Period",
+    "SchoolYear",
     "Adult",
     "AuditEntry",
     "Base",

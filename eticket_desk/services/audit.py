@@ -24,6 +24,12 @@ ENTITY_LABELS = {
     "adult": "Adulte",
     "child": "Enfant",
     "portal_account": "Accès portail",
+    "school_year": "Année scolaire",
+    "period": "Période",
+    "closed_span": "Fermeture",
+    "activity": "Activité",
+    "activity_school": "École de l'activité",
+    "booking": "Réservation",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -38,6 +44,8 @@ ACTION_LABELS = {
     "portal_access": "Accès portail",
     "demo": "Démonstration",
     "setup": "Installation",
+    "deadline_override": "Dérogation au délai",
+    "waiting_promoted": "Place attribuée (liste d'attente)",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}
@@ -52,6 +60,8 @@ def _plain(value: object) -> object:
 
 
 def _label(obj: object) -> str:
+    if hasattr(obj, "audit_label"):
+        return obj.audit_label
     for attr in ("reference", "login"):
         if getattr(obj, attr, None):
             return str(getattr(obj, attr))
@@ -98,7 +108,7 @@ def _row(session: Session, action: str, obj: object, details: dict) -> dict:
         "user_login": actor.login,
         "action": action,
         "entity": table,
-        "entity_id": str(getattr(obj, "id", "") or ""),
+        "entity_id": str(getattr(obj, "audit_key", None) or getattr(obj, "id", "") or ""),
         "summary": summary,
         "details": json.dumps(details, ensure_ascii=False, default=str),
     }

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import select
 
 from eticket_desk.models import Organisation, School, SchoolClass
+from eticket_desk.rules.activity import LEVELS
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
-
-LEVELS = ("PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2")
 
 
 @dataclass

@@ -1,0 +1,46 @@
+"""Activities (prestations): weekdays, who is concerned, capacity, deadline and billing mode."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+
+from sqlalchemy import ForeignKey, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eticket_desk.models.base import Base, UuidPk
+
+
+class Activity(UuidPk, Base):
+    __tablename__ = "activity"
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    weekdays: Mapped[str] = mapped_column(String(7))  # "0124": Monday=0 … Sunday=6
+    levels: Mapped[str] = mapped_column(String(100), default="")  # "PS,MS,…"; empty: all
+    capacity: Mapped[int | None]  # per day, all schools together; None: unlimited
+    deadline_kind: Mapped[str] = mapped_column(String(30))
+    deadline_time: Mapped[time] = mapped_column(default=time(10, 0))
+    deadline_weekday: Mapped[int] = mapped_column(default=1)
+    billing_mode: Mapped[str] = mapped_column(String(20))
+    ticket_type: Mapped[str] = mapped_column(String(30), default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#2563eb")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    schools: Mapped[list[ActivitySchool]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan"
+    )
+
+
+class ActivitySchool(Base):
+    """A school concerned by the activity, with its own daily capacity when it has one."""
+
+    __tablename__ = "activity_school"
+
+    activity_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("activity.id"), primary_key=True
+    )
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("school.id"), primary_key=True)
+    capacity: Mapped[int | None]
+    activity: Mapped[Activity] = relationship(back_populates="schools")

@@ -1,0 +1,51 @@
+"""Hooks the booking service calls inside its transaction (the wallet debits tickets here).
+
+A hook may refuse a booking by raising a DomainError: the whole change is then rolled back
+and the agent reads the hook's message (e.g. "plus de ticket dans le porte-monnaie").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import Booking
+from eticket_desk.rules.activity import ActivitySpec
+
+
+class BookingHook(Protocol):
+    def seat_taken(
+        self, session: Session, booking: Booking, activity: ActivitySpec, family_id, day: date
+    ) -> None:
+        """A child now holds a seat (booked at the counter, on the portal, or from the list)."""
+
+    def seat_released(
+        self,
+        session: Session,
+        booking: Booking,
+        activity: ActivitySpec,
+        family_id,
+        day: date,
+        *,
+        timely: bool,
+    ) -> None:
+        """A seat was given back; `timely` when before the deadline (a ticket comes back)."""
+
+
+_hooks: list[BookingHook] = []
+
+
+def register_booking_hook(hook: BookingHook) -> None:
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def unregister_booking_hook(hook: BookingHook) -> None:
+    if hook in _hooks:
+        _hooks.remove(hook)
+
+
+def booking_hooks() -> tuple[BookingHook, ...]:
+    return tuple(_hooks)
