@@ -140,46 +140,58 @@ def create_school_year(
     actor.require(Permission.CALENDAR_EDIT)
     with store.write(actor) as session:
         zone = session.scalar(select(Organisation.school_zone)) or "A"
-        draft = draft_school_year(zone, first_year)
-        start, end = start or draft.start, end or draft.end
-        if start is None or end is None:
-            low, high = holiday_data_years()
-            raise DomainError(
-                f"Les dates de l'année {draft.label} ne sont pas connues des données de "
-                f"vacances scolaires installées (années {low} à {high}) : indiquez la date "
-                "de la rentrée et celle de la fin des cours."
-            )
-        if end <= start:
-            raise InvalidInput("La fin de l'année scolaire doit venir après la rentrée.")
-        if session.scalar(select(SchoolYear.id).where(SchoolYear.label == draft.label)):
-            raise DomainError(f"L'année scolaire {draft.label} existe déjà.")
-        overlap = session.scalar(
-            select(SchoolYear.label).where(SchoolYear.start <= end, SchoolYear.end >= start)
+        return add_school_year(session, zone, first_year, period_mode, start, end).id
+
+
+def add_school_year(
+    session: Session,
+    zone: str,
+    first_year: int,
+    period_mode: PeriodMode = PeriodMode.BETWEEN_HOLIDAYS,
+    start: date | None = None,
+    end: date | None = None,
+) -> SchoolYear:
+    """Adds the year inside the caller's transaction (the demo town uses it too)."""
+    draft = draft_school_year(zone, first_year)
+    start, end = start or draft.start, end or draft.end
+    if start is None or end is None:
+        low, high = holiday_data_years()
+        raise DomainError(
+            f"Les dates de l'année {draft.label} ne sont pas connues des données de "
+            f"vacances scolaires installées (années {low} à {high}) : indiquez la date "
+            "de la rentrée et celle de la fin des cours."
         )
-        if overlap:
-            raise DomainError(f"Ces dates chevauchent l'année scolaire {overlap}.")
-        year = SchoolYear(
-            label=draft.label,
-            start=start,
-            end=end,
-            zone=zone,
-            period_mode=period_mode.value,
-            unknown_holidays=", ".join(draft.unknown),
+    if end <= start:
+        raise InvalidInput("La fin de l'année scolaire doit venir après la rentrée.")
+    if session.scalar(select(SchoolYear.id).where(SchoolYear.label == draft.label)):
+        raise DomainError(f"L'année scolaire {draft.label} existe déjà.")
+    overlap = session.scalar(
+        select(SchoolYear.label).where(SchoolYear.start <= end, SchoolYear.end >= start)
+    )
+    if overlap:
+        raise DomainError(f"Ces dates chevauchent l'année scolaire {overlap}.")
+    year = SchoolYear(
+        label=draft.label,
+        start=start,
+        end=end,
+        zone=zone,
+        period_mode=period_mode.value,
+        unknown_holidays=", ".join(draft.unknown),
+    )
+    for h in draft.holidays:
+        year.closures.append(
+            ClosedSpan(kind=ClosureKind.SCHOOL_HOLIDAY, label=h.label, start=h.start, end=h.end)
         )
-        for h in draft.holidays:
+    for day, name in draft.public_holidays:
+        if day.weekday() < 5 and not any(h.start <= day <= h.end for h in draft.holidays):
             year.closures.append(
-                ClosedSpan(kind=ClosureKind.SCHOOL_HOLIDAY, label=h.label, start=h.start, end=h.end)
+                ClosedSpan(kind=ClosureKind.PUBLIC_HOLIDAY, label=name, start=day, end=day)
             )
-        for day, name in draft.public_holidays:
-            if day.weekday() < 5 and not any(h.start <= day <= h.end for h in draft.holidays):
-                year.closures.append(
-                    ClosedSpan(kind=ClosureKind.PUBLIC_HOLIDAY, label=name, start=day, end=day)
-                )
-        for p in build_periods(period_mode, start, end, list(draft.holidays)):
-            year.periods.append(Period(name=p.name, start=p.start, end=p.end))
-        session.add(year)
-        session.flush()
-        return year.id
+    for p in build_periods(period_mode, start, end, list(draft.holidays)):
+        year.periods.append(Period(name=p.name, start=p.start, end=p.end))
+    session.add(year)
+    session.flush()
+    return year
 
 
 def add_closure(
