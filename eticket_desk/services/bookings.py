@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -172,6 +173,10 @@ def _case(
     )
 
 
+def _day(day: date) -> str:
+    return format_date(day, "EEEE d MMMM", locale="fr_FR")
+
+
 def _late(case: BookingCase) -> bool:
     return case.deadline is None or case.now >= case.deadline
 
@@ -242,7 +247,7 @@ def _change(
         booking.waiting_since = ctx.now
         session.flush()
         _bump(session, booking, waiting=1)
-        message = f"{child.name} est sur la liste d'attente de {activity.name}."
+        message = f"Liste d'attente : {child.name}, {activity.name} du {_day(day)}."
     elif action == Action.BOOK:
         _set_state(ctx, booking, BookingState.BOOKED, late, source)
         booking.school_id = child.school_id
@@ -251,7 +256,7 @@ def _change(
         _bump(session, booking, booked=1, waiting=-1 if current == BookingState.WAITING else 0)
         for hook in booking_hooks():
             hook.seat_taken(session, booking, activity, child.family_id, day)
-        message = f"{activity.name} réservé pour {child.name}."
+        message = f"Réservé : {activity.name} du {_day(day)} pour {child.name}."
     else:
         _set_state(ctx, booking, BookingState.CANCELLED, late, source)
         booking.waiting_since = None
@@ -265,7 +270,7 @@ def _change(
             promoted = _offer_seat(ctx, activity, day)
         else:
             _bump(session, booking, waiting=-1)
-        message = f"{activity.name} annulé pour {child.name}."
+        message = f"Réservation annulée : {activity.name} du {_day(day)} pour {child.name}."
         if promoted:
             message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
     if late and override_reason.strip():

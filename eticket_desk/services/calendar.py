@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -150,9 +151,14 @@ def add_school_year(
     period_mode: PeriodMode = PeriodMode.BETWEEN_HOLIDAYS,
     start: date | None = None,
     end: date | None = None,
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
 ) -> SchoolYear:
-    """Adds the year inside the caller's transaction (the demo town uses it too)."""
+    """Adds the year inside the caller's transaction (the demo town uses it too, with
+    ids drawn from its seed)."""
     draft = draft_school_year(zone, first_year)
+    # Dates typed by hand are no longer unknown; the missing holidays still are.
+    typed = {"Date de la rentrée": start is not None, "Début des vacances d'été": end is not None}
+    unknown = tuple(name for name in draft.unknown if not typed.get(name))
     start, end = start or draft.start, end or draft.end
     if start is None or end is None:
         low, high = holiday_data_years()
@@ -171,24 +177,33 @@ def add_school_year(
     if overlap:
         raise DomainError(f"Ces dates chevauchent l'année scolaire {overlap}.")
     year = SchoolYear(
+        id=new_id(),
         label=draft.label,
         start=start,
         end=end,
         zone=zone,
         period_mode=period_mode.value,
-        unknown_holidays=", ".join(draft.unknown),
+        unknown_holidays=", ".join(unknown),
     )
     for h in draft.holidays:
         year.closures.append(
-            ClosedSpan(kind=ClosureKind.SCHOOL_HOLIDAY, label=h.label, start=h.start, end=h.end)
+            ClosedSpan(
+                id=new_id(),
+                kind=ClosureKind.SCHOOL_HOLIDAY,
+                label=h.label,
+                start=h.start,
+                end=h.end,
+            )
         )
     for day, name in draft.public_holidays:
         if day.weekday() < 5 and not any(h.start <= day <= h.end for h in draft.holidays):
             year.closures.append(
-                ClosedSpan(kind=ClosureKind.PUBLIC_HOLIDAY, label=name, start=day, end=day)
+                ClosedSpan(
+                    id=new_id(), kind=ClosureKind.PUBLIC_HOLIDAY, label=name, start=day, end=day
+                )
             )
     for p in build_periods(period_mode, start, end, list(draft.holidays)):
-        year.periods.append(Period(name=p.name, start=p.start, end=p.end))
+        year.periods.append(Period(id=new_id(), name=p.name, start=p.start, end=p.end))
     session.add(year)
     session.flush()
     return year

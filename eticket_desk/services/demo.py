@@ -29,6 +29,11 @@ from eticket_desk.rules.dossier import FamilyStatus, missing_for_validation
 from eticket_desk.rules.numbering import FAMILY_SERIES, family_reference
 from eticket_desk.services import demo_data as d
 from eticket_desk.services.audit import record
+from eticket_desk.services.demo_activities import (
+    finish_bookings,
+    start_bookings,
+    write_calendar_and_activities,
+)
 from eticket_desk.services.demo_families import Dossier, FamilyMaker
 from eticket_desk.services.families import dossier_check, search_text_for
 from eticket_desk.services.family_data import AdultData, ChildData, family_display_name
@@ -63,7 +68,7 @@ def build_demo_town(
     say = progress or (lambda _text: None)
     say(f"Création de la commune de démonstration ({options.families} familles)…")
     try:
-        children_count = _fill(path, options, say, clock or FrozenClock(DEMO_START))
+        children_count, booking_count = _fill(path, options, say, clock or FrozenClock(DEMO_START))
     except BaseException:
         for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -71,18 +76,26 @@ def build_demo_town(
     total = options.families
     return (
         f"Commune de démonstration créée : {total} familles, {children_count} enfants, "
+        f"{booking_count} réservations sur l'année scolaire, "
         f"{len(d.USERS)} utilisateurs (mot de passe : {DEMO_PASSWORD}) — fichier {path}"
     )
 
 
-def _fill(path: Path, options: DemoOptions, say: Callable[[str], None], clock: Clock) -> int:
-    """Everything in one write transaction; returns the number of children."""
+def _fill(
+    path: Path, options: DemoOptions, say: Callable[[str], None], clock: Clock
+) -> tuple[int, int]:
+    """Everything in one write transaction; returns the number of children and bookings."""
     maker = FamilyMaker(random.Random(options.seed))
     total = options.families
     children_count = 0
     with Store(path, clock) as store, store.write(SYSTEM) as session:
         now = session.info["now"]
-        maker.use_schools(_write_town(session, maker, now))
+        classes = _write_town(session, maker, now)
+        maker.use_schools(classes)
+        level_of = {cid: level for levels in classes.values() for level, cid in levels.items()}
+        specs = write_calendar_and_activities(session, d.COMMUNE["school_zone"], maker.uuid)
+        bookings = start_bookings(session, options.seed, specs, int(total * 1.4))
+        booking_count = 0
         for start in range(1, total + 1, _BATCH):
             end = min(start + _BATCH - 1, total)
             families, adults, children = [], [], []
@@ -96,7 +109,16 @@ def _fill(path: Path, options: DemoOptions, say: Callable[[str], None], clock: C
             session.execute(insert(Adult), adults)
             session.execute(insert(Child), children)
             children_count += len(children)
+            validated = {f["id"] for f in families if f["status"] == FamilyStatus.VALIDATED.value}
+            for child in children:
+                if child["family_id"] in validated:
+                    bookings.add_child(
+                        child["id"], child["school_id"], level_of[child["class_id"]], now
+                    )
+            booking_count += bookings.flush(session)
             say(f"Familles créées : {end} / {total}")
+        booking_count += finish_bookings(session, bookings)
+        say(f"Réservations de l'année scolaire : {booking_count}")
         # The next dossier typed at the counter continues the gapless series.
         session.execute(insert(NumberSeries), [{"name": FAMILY_SERIES, "next_value": total + 1}])
         summary = f"Création de la commune de démonstration ({total} familles)"
@@ -104,7 +126,7 @@ def _fill(path: Path, options: DemoOptions, say: Callable[[str], None], clock: C
         for entry in session.new:  # its id too comes from the seed, like every other row
             if isinstance(entry, AuditEntry):
                 entry.id = maker.uuid()
-    return children_count
+    return children_count, booking_count
 
 
 def _write_town(session: Session, maker: FamilyMaker, now: datetime) -> dict:

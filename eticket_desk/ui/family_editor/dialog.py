@@ -41,6 +41,7 @@ from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
 from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
+from eticket_desk.ui.planning import WeekGrid
 
 READ_ONLY_STYLE = (
     "QLineEdit:read-only, QPlainTextEdit:read-only { background: #f1f1f1; color: #3c3c3c; }"
@@ -71,8 +72,14 @@ class FamilyEditorDialog(DossierActions, QDialog):
             data = FamilyData(health_visible=ctx.actor.can(Permission.HEALTH_VIEW))
         else:
             data = load_family(ctx.store, ctx.actor, family_id)
+        self.planning: WeekGrid | None = None
         self.show_family(data)
-        self.tabs.setCurrentIndex(1 if family_id is None else 0)
+        if family_id is None:
+            self.tabs.setCurrentIndex(1)
+        elif data.status == FamilyStatus.VALIDATED and self.planning is not None:
+            self.tabs.setCurrentWidget(self.planning)  # the main screen of a known family
+        else:
+            self.tabs.setCurrentIndex(0)
 
     # ------------------------------------------------------------ layout
 
@@ -246,7 +253,18 @@ class FamilyEditorDialog(DossierActions, QDialog):
         for page in self._pages():
             page.set_read_only(read_only)
         self._baseline = self._snapshot()
+        self._show_planning(data)
         self._refresh()
+
+    def _show_planning(self, data: FamilyData) -> None:
+        """The week grid tab, once the dossier exists; reloaded after each save."""
+        if data.id is None:
+            return
+        if getattr(self, "planning", None) is None:
+            self.planning = WeekGrid(self.ctx, data.id)
+            self.tabs.addTab(self.planning, self.tr("P&lanning"))
+        else:
+            self.planning.reload()
 
     def discard_changes(self) -> None:
         """Back to the dossier as last loaded or saved."""

@@ -1,0 +1,210 @@
+"""The demo town's activities (from the guides), its school year and a year of bookings."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import Activity
+from eticket_desk.rules.activity import ActivitySpec, BillingMode
+from eticket_desk.rules.booking import BookingState
+from eticket_desk.rules.calendar import CalendarSet, days_between, iso_week_parity
+from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
+from eticket_desk.services.activities import _apply
+from eticket_desk.services.bookings import rebuild_occupancy
+from eticket_desk.services.calendar import add_school_year, calendar_in
+
+DEMO_YEAR = 2026
+BUS_SEATS = 64
+_BEFORE_DAY = DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0))  # seed 000
+_WEEK_BEFORE = DeadlineRule(DeadlineKind.WEEKDAY_OF_PREVIOUS_WEEK, time(12, 0), 1)  # seed 003
+_TERM = DeadlineRule(DeadlineKind.SUBSCRIPTION_ONLY)  # seed 003, TAP
+
+DEMO_ACTIVITIES = (
+    ActivitySpec(
+        code="GARDERIE_MATIN",
+        name="Garderie matin",
+        weekdays=(0, 1, 2, 3, 4),
+        deadline=_BEFORE_DAY,
+        billing_mode=BillingMode.PREPAID,
+        ticket_type="GARDERIE",
+        colour="#f59e0b",
+        position=1,
+    ),
+    ActivitySpec(
+        code="CANTINE",
+        name="Cantine",
+        weekdays=(0, 1, 3, 4),
+        deadline=_BEFORE_DAY,
+        billing_mode=BillingMode.UNIT,
+        colour="#16a34a",
+        position=2,
+    ),
+    ActivitySpec(
+        code="GARDERIE_SOIR",
+        name="Garderie soir",
+        weekdays=(0, 1, 3, 4),
+        deadline=_BEFORE_DAY,
+        billing_mode=BillingMode.PREPAID,
+        ticket_type="GARDERIE",
+        colour="#ea580c",
+        position=3,
+    ),
+    ActivitySpec(
+        code="BUS_0830",
+        name="Bus 8h30",
+        weekdays=(0, 1, 2, 3, 4),
+        deadline=_WEEK_BEFORE,
+        billing_mode=BillingMode.FARE,
+        capacity=BUS_SEATS,
+        colour="#2563eb",
+        position=4,
+    ),
+    ActivitySpec(
+        code="BUS_1630",
+        name="Bus 16h30",
+        weekdays=(0, 1, 3, 4),
+        deadline=_WEEK_BEFORE,
+        billing_mode=BillingMode.FARE,
+        capacity=BUS_SEATS,
+        colour="#0891b2",
+        position=5,
+    ),
+    ActivitySpec(
+        code="BUS_FIN_ECOLE",
+        name="Bus fin école",
+        weekdays=(2,),
+        deadline=_WEEK_BEFORE,
+        billing_mode=BillingMode.FARE,
+        capacity=BUS_SEATS,
+        colour="#7c3aed",
+        position=6,
+    ),
+    ActivitySpec(
+        code="TAP",
+        name="TAP",
+        weekdays=(1, 4),
+        deadline=_TERM,
+        billing_mode=BillingMode.FARE,
+        levels=("CP", "CE1", "CE2", "CM1", "CM2"),
+        colour="#db2777",
+        position=7,
+    ),
+)
+
+
+def write_calendar_and_activities(
+    session: Session, zone: str, new_id: Callable[[], uuid.UUID]
+) -> dict[str, ActivitySpec]:
+    """The 2026-2027 school year of the zone and the guides' activities; codes -> specs."""
+    add_school_year(session, zone, DEMO_YEAR, new_id=new_id)
+    specs: dict[str, ActivitySpec] = {}
+    for spec in DEMO_ACTIVITIES:
+        activity = Activity(id=new_id())
+        session.add(activity)
+        _apply(activity, spec)
+        specs[spec.code] = ActivitySpec(**{**spec.__dict__, "id": activity.id})
+    session.flush()
+    return specs
+
+
+_INSERT = (
+    "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
+    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, 'demo', ?, ?, 'demo')"
+)
+
+
+class BookingMaker:
+    """Draws each validated child's habits (which activities, which weekdays) and writes a
+    school year of bookings in bulk; bus seats are handed out first come, first served."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        specs: dict[str, ActivitySpec],
+        calendar: CalendarSet,
+        expected_children: int,
+    ):
+        self.rng, self.specs, self.calendar = rng, specs, calendar
+        # About 72 regular bus riders whatever the town's size: the 64-seat trips fill up
+        # and a few children wait on the busiest days.
+        self.bus_share = min(0.16, 72 / max(expected_children, 1))
+        year = calendar.years[0]
+        self.open_days = {
+            code: [d for d in days_between(year.start, year.end) if spec.runs_on(d, calendar)]
+            for code, spec in specs.items()
+        }
+        self.seats: dict[tuple[str, date], int] = {}
+        self.rows: list[tuple] = []
+        self.stamp = ""
+
+    def habits(self, level: str) -> dict[str, set[int]]:
+        """Activity code -> weekdays this child comes (0 = Monday)."""
+        rng, habits = self.rng, {}
+        if rng.random() < 0.78:
+            habits["CANTINE"] = (
+                {0, 1, 3, 4} if rng.random() < 0.7 else set(rng.sample([0, 1, 3, 4], 2))
+            )
+        if rng.random() < 0.25:
+            habits["GARDERIE_MATIN"] = set(rng.sample(range(5), rng.choice((2, 3, 5))))
+        if rng.random() < 0.35:
+            habits["GARDERIE_SOIR"] = set(rng.sample([0, 1, 3, 4], rng.choice((2, 3, 4))))
+        if rng.random() < self.bus_share:  # regular bus riders, both ways
+            habits["BUS_0830"] = {0, 1, 2, 3, 4}
+            habits["BUS_1630"] = {0, 1, 3, 4}
+            habits["BUS_FIN_ECOLE"] = {2}
+        if level in self.specs["TAP"].levels and rng.random() < 0.5:
+            habits["TAP"] = {1, 4} if rng.random() < 0.4 else {rng.choice((1, 4))}
+        return habits
+
+    def add_child(
+        self, child_id: uuid.UUID, school_id: uuid.UUID, level: str, now: datetime
+    ) -> None:
+        self.stamp = now.strftime("%Y-%m-%d %H:%M:%S.000000")
+        child, school = child_id.hex, school_id.hex
+        every_other = self.rng.random() < 0.1  # shared custody: one week in two
+        parity = self.rng.randrange(2)
+        for code, weekdays in self.habits(level).items():
+            spec = self.specs[code]
+            activity = spec.id.hex
+            for day in self.open_days[code]:
+                if day.weekday() not in weekdays:
+                    continue
+                if every_other and code != "TAP" and iso_week_parity(day) != parity:
+                    continue
+                state, since = BookingState.BOOKED.value, None
+                if spec.capacity is not None:
+                    taken = self.seats.get((code, day), 0)
+                    if taken >= spec.capacity:
+                        state, since = BookingState.WAITING.value, self.stamp
+                    else:
+                        self.seats[(code, day)] = taken + 1
+                elif code != "TAP" and self.rng.random() < 0.03:
+                    state = BookingState.CANCELLED.value  # a sick day, cancelled in time
+                self.rows.append(
+                    (activity, day.isoformat(), child, school, state, since, self.stamp)
+                )
+
+    def flush(self, session: Session) -> int:
+        count = len(self.rows)
+        if self.rows:
+            session.connection().exec_driver_sql(_INSERT, self.rows)
+            self.rows = []
+        return count
+
+
+def start_bookings(session: Session, seed: int, specs, expected_children: int) -> BookingMaker:
+    # A generator of its own: the families drawn for a seed stay the same as before.
+    return BookingMaker(
+        random.Random(seed * 7919 + 1), specs, calendar_in(session), expected_children
+    )
+
+
+def finish_bookings(session: Session, maker: BookingMaker) -> int:
+    count = maker.flush(session)
+    rebuild_occupancy(session)
+    return count

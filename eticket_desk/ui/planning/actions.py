@@ -1,0 +1,176 @@
+"""What the grid does on a click: one cell, a whole week of an activity, a whole day."""
+
+from __future__ import annotations
+
+from eticket_desk.rules.booking import BookingRefused, RefusalCode
+from eticket_desk.rules.cells import CellState
+from eticket_desk.services.bookings import set_day, set_week
+from eticket_desk.services.planning import Cell, toggle_cell
+
+_LOCKED = (CellState.LOCKED_FREE, CellState.LOCKED_BOOKED)
+
+
+class PlanningActions:
+    """Mixed into WeekGrid: it provides ctx, plan, model, say(), reload() and the prompts."""
+
+    def _why_locked(self, cell: Cell) -> str:
+        if self.plan.notice and not self.plan.can_edit:
+            return self.plan.notice
+        if not self.plan.can_edit:
+            return self.tr("Votre profil ne permet pas de modifier les réservations.")
+        return cell.tooltip.split("\n")[-1]
+
+    def _announce(self) -> None:
+        self.sender_is_self = True
+        try:
+            self.ctx.bus.announce("bookings")
+        finally:
+            self.sender_is_self = False
+        self.bookings_changed.emit()
+
+    # ------------------------------------------------------------ one cell
+
+    def toggle(self, row: int, column: int, cell: Cell) -> None:
+        if cell.state == CellState.CLOSED:
+            self.say(cell.tooltip.replace("\n", " — "), error=True)
+            return
+        override = ""
+        if cell.state in _LOCKED:
+            if not self.plan.can_edit or not self.plan.can_override:
+                reason = self._why_locked(cell)
+                if self.plan.can_edit:
+                    reason += " " + self.tr(
+                        "Seul un profil autorisé (coordinateur, régisseur) peut déroger au délai."
+                    )
+                self.say(reason, error=True)
+                return
+            override = self.ask_override_reason(cell.tooltip)
+            if override is None:
+                return
+        self._submit_toggle(row, column, cell, override, waiting=False)
+
+    def _submit_toggle(self, row: int, column: int, cell: Cell, override: str, waiting: bool):
+        activity = self.model.rows[row].activity
+        booked = self.cell_is_booked(cell)
+        ctx = self.ctx
+
+        def run():
+            return toggle_cell(
+                ctx.store,
+                ctx.actor,
+                activity.child_id,
+                activity.activity_id,
+                cell.day,
+                booked=booked,
+                override_reason=override,
+                waiting_list=waiting,
+            )
+
+        def done(outcome) -> None:
+            self.say(outcome.message)
+            self.reload(keep=(row, column))
+            self._announce()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, BookingRefused):
+                if exc.code == RefusalCode.CAPACITY_FULL and not waiting:
+                    if self.ask_waiting_list(exc.message):
+                        self._submit_toggle(row, column, cell, override, waiting=True)
+                    else:
+                        self.say(exc.message, error=True)
+                    return
+                if (
+                    exc.code == RefusalCode.DEADLINE_PASSED
+                    and not override
+                    and self.plan.can_override
+                ):
+                    reason = self.ask_override_reason(exc.message)
+                    if reason:
+                        self._submit_toggle(row, column, cell, reason, waiting)
+                    return
+            self.failed(exc)
+            self.reload(keep=(row, column))
+
+        ctx.runner.submit(run, done, failed)
+
+    # ------------------------------------------------------------ several cells
+
+    def _plan_batch(self, cells: list[Cell]) -> tuple[bool, str] | None:
+        """(book?, override reason) for a row or a column, or None when nothing can be done."""
+        open_cells = [c for c in cells if c.state != CellState.CLOSED]
+        if not open_cells:
+            self.say(self.tr("Rien à modifier : l'activité est fermée ces jours-là."), error=True)
+            return None
+        editable = [c for c in open_cells if c.state not in _LOCKED]
+        override = ""
+        if not editable:
+            if not self.plan.can_edit or not self.plan.can_override:
+                self.say(self._why_locked(open_cells[0]), error=True)
+                return None
+            reason = self.ask_override_reason(self.tr("Le délai est dépassé pour tous ces jours."))
+            if reason is None:
+                return None
+            override, editable = reason, open_cells
+        book = any(not self.cell_is_booked(c) for c in editable)
+        return book, override
+
+    def _submit_batch(self, run, row: int, column: int, verb_book: bool) -> None:
+        def done(outcome) -> None:
+            verb = self.tr("réservé(s)") if verb_book else self.tr("annulé(s)")
+            self.say(outcome.summary(verb), error=bool(outcome.refusals))
+            self.reload(keep=(row, column))
+            self._announce()
+
+        self.ctx.runner.submit(run, done, self.failed)
+
+    def whole_week(self, row: int) -> None:
+        """ "Toute la semaine": books every open day of the activity, or cancels them all."""
+        activity = self.model.rows[row].activity
+        decision = self._plan_batch(list(activity.cells))
+        if decision is None:
+            return
+        book, override = decision
+        ctx, monday, days = self.ctx, self.plan.monday, len(self.plan.days)
+        self._submit_batch(
+            lambda: set_week(
+                ctx.store,
+                ctx.actor,
+                activity.child_id,
+                activity.activity_id,
+                monday,
+                book=book,
+                override_reason=override,
+                days=days,
+            ),
+            row,
+            self.model.week_column,
+            book,
+        )
+
+    def whole_day(self, row: int, column: int) -> None:
+        """ "Toutes les activités": every activity of the child that day."""
+        child = self.model.rows[row].child
+        day_index = column - 1
+        cells = [r.cells[day_index] for r in child.rows]
+        decision = self._plan_batch(cells)
+        if decision is None:
+            return
+        book, override = decision
+        ctx, day = self.ctx, self.plan.days[day_index]
+        activity_ids = [
+            r.activity_id for r in child.rows if r.cells[day_index].state != CellState.CLOSED
+        ]
+        self._submit_batch(
+            lambda: set_day(
+                ctx.store,
+                ctx.actor,
+                child.child_id,
+                day,
+                activity_ids,
+                book=book,
+                override_reason=override,
+            ),
+            row,
+            column,
+            book,
+        )

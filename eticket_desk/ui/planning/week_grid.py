@@ -1,0 +1,291 @@
+"""The week grid widget: navigate weeks, click or press Space to book and cancel at once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from babel.dates import format_date
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
+from eticket_desk.rules.cells import CELL_LABELS, CellState
+from eticket_desk.services.planning import Cell, WeekPlan, load_week
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.messages import ask_yes_no, error_text, show_error
+from eticket_desk.ui.planning.actions import PlanningActions
+from eticket_desk.ui.planning.cell_painter import CellDelegate, legend_pixmap
+from eticket_desk.ui.planning.week_model import RowKind, WeekModel
+
+_CLOSED_ROW_HEIGHT = 30
+
+
+class WeekGrid(PlanningActions, QWidget):
+    """Every child × activity × day of one week; changes are saved at once, like the portal."""
+
+    week_changed = Signal(object)  # the Monday shown
+    bookings_changed = Signal()
+
+    def __init__(self, ctx: AppContext, family_id: uuid.UUID, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.family_id = family_id
+        self.plan: WeekPlan | None = None
+        self.day = ctx.store.clock.today()
+        self.model = WeekModel(self)
+        self._build()
+        ctx.bus.changed.connect(self._on_bus_changed)
+        self.reload()
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.previous_button = QPushButton(self.tr("◀ Semaine précédente"))
+        self.previous_button.setToolTip(self.tr("Semaine précédente (Page précédente)"))
+        self.next_button = QPushButton(self.tr("Semaine suivante ▶"))
+        self.next_button.setToolTip(self.tr("Semaine suivante (Page suivante)"))
+        self.today_button = QPushButton(self.tr("Aujourd'hui"))
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setToolTip(self.tr("Aller à la semaine d'une date"))
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        bar = QHBoxLayout()
+        bar.addWidget(self.previous_button)
+        bar.addWidget(self.title, 1, Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.date_edit)
+        bar.addWidget(self.today_button)
+        bar.addWidget(self.next_button)
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background: #fff7ed; border: 1px solid #fdba74; color: #9a3412; padding: 6px;"
+        )
+        self.notice.hide()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(self.table))
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(_CLOSED_ROW_HEIGHT)
+        self.table.setMouseTracking(True)
+        self.table.installEventFilter(self)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.setAccessibleName(self.tr("Planning de la semaine"))
+
+        legend = QHBoxLayout()
+        legend.setSpacing(6)
+        for state, booking in (
+            (CellState.OPEN_FREE, None),
+            (CellState.OPEN_BOOKED, BookingState.BOOKED),
+            (CellState.LOCKED_FREE, None),
+            (CellState.LOCKED_BOOKED, BookingState.BOOKED),
+            (CellState.CLOSED, None),
+            (CellState.OPEN_BOOKED, BookingState.WAITING),
+        ):
+            swatch = QLabel()
+            swatch.setPixmap(legend_pixmap(state, booking))
+            legend.addWidget(swatch)
+            text = (
+                self.tr("Liste d'attente")
+                if booking == BookingState.WAITING
+                else self.tr(CELL_LABELS[state])
+            )
+            legend.addWidget(QLabel(text))
+            legend.addSpacing(8)
+        legend.addStretch(1)
+
+        self.status = QLabel(
+            self.tr(
+                "Clic ou Espace : réserver / annuler. Flèches : se déplacer. "
+                "Page précédente / suivante : changer de semaine."
+            )
+        )
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #374151;")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(legend)
+        layout.addWidget(self.status)
+
+        self.previous_button.clicked.connect(self._on_previous_button_clicked)
+        self.next_button.clicked.connect(self._on_next_button_clicked)
+        self.today_button.clicked.connect(self._on_today_button_clicked)
+        self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
+        for keys, slot in (
+            ("PgUp", self._on_previous_button_clicked),
+            ("PgDown", self._on_next_button_clicked),
+            ("Alt+Left", self._on_previous_button_clicked),
+            ("Alt+Right", self._on_next_button_clicked),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, 230)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.model.week_column, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(self.model.week_column, 120)
+
+    # ------------------------------------------------------------ loading
+
+    def go_to(self, day: date) -> None:
+        self.day = day
+        self.reload()
+
+    def reload(self, keep: tuple[int, int] | None = None) -> None:
+        family_id, day = self.family_id, self.day
+        self.ctx.runner.submit(
+            lambda: load_week(self.ctx.store, self.ctx.actor, family_id, day),
+            lambda plan: self._show_plan(plan, keep),
+            lambda exc: show_error(self, exc, self.tr("Planning indisponible")),
+        )
+
+    def _show_plan(self, plan: WeekPlan, keep: tuple[int, int] | None) -> None:
+        self.plan = plan
+        current = keep or (self.table.currentIndex().row(), self.table.currentIndex().column())
+        self.model.set_plan(plan)
+        self._size_columns()
+        first, last = plan.days[0], plan.days[-1]
+        if first.month == last.month:
+            span = f"{format_date(first, 'EEEE d', locale='fr_FR')} au {format_date(last, 'EEEE d MMMM y', locale='fr_FR')}"
+        else:
+            span = f"{format_date(first, 'EEEE d MMMM', locale='fr_FR')} au {format_date(last, 'EEEE d MMMM y', locale='fr_FR')}"
+        self.title.setText(self.tr("Semaine du %1").replace("%1", span))
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
+        self.date_edit.blockSignals(False)
+        self.notice.setText(plan.notice)
+        self.notice.setVisible(bool(plan.notice))
+        if not plan.children:
+            self.status.setText(
+                self.tr("Aucun enfant dans ce dossier : ajoutez-en un dans l'onglet Enfants.")
+            )
+        row, column = current
+        if row < 0 or row >= self.model.rowCount():
+            row, column = (1, 1) if self.model.rowCount() > 1 else (0, 0)
+        self.table.setCurrentIndex(self.model.index(row, max(column, 0)))
+        self.week_changed.emit(plan.monday)
+
+    def _on_bus_changed(self, topics: frozenset) -> None:
+        if topics & {"bookings", "activities", "calendar", f"family:{self.family_id}"}:
+            if "bookings" in topics and self.sender_is_self:
+                return
+            self.reload()
+
+    sender_is_self = False
+
+    # ------------------------------------------------------------ navigation
+
+    def _on_previous_button_clicked(self) -> None:
+        self.go_to(self.day - timedelta(days=7))
+
+    def _on_next_button_clicked(self) -> None:
+        self.go_to(self.day + timedelta(days=7))
+
+    def _on_today_button_clicked(self) -> None:
+        self.go_to(self.ctx.store.clock.today())
+
+    def _on_date_edit_date_changed(self, value: QDate) -> None:
+        self.go_to(date(value.year(), value.month(), value.day()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.activate(self.table.currentIndex())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        self.activate(index)
+
+    def activate(self, index: QModelIndex) -> None:
+        """What a click or Space does on the cell, link or name under the cursor."""
+        if not index.isValid() or self.plan is None:
+            return
+        row, column = index.row(), index.column()
+        cell = self.model.cell_at(row, column)
+        if cell is not None:
+            self.toggle(row, column, cell)
+        elif self.model.is_week_link(row, column):
+            self.whole_week(row)
+        elif self.model.is_day_link(row, column):
+            self.whole_day(row, column)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #b91c1c;" if error else "color: #166534;")
+        self.status.setText(text)
+
+    # ------------------------------------------------------------ helpers for PlanningActions
+
+    def ask_override_reason(self, what: str) -> str | None:
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Dérogation au délai"),
+            self.tr(
+                "%1\n\nVous pouvez passer outre à titre exceptionnel. "
+                "Motif de la dérogation (obligatoire, inscrit au journal) :"
+            ).replace("%1", what),
+        )
+        if not ok:
+            return None
+        if not reason.strip():
+            show_error(
+                self,
+                BookingRefused(
+                    RefusalCode.OVERRIDE_REASON_MISSING,
+                    self.tr("Le motif de la dérogation est obligatoire."),
+                ),
+            )
+            return None
+        return reason.strip()
+
+    def ask_waiting_list(self, message: str) -> bool:
+        return ask_yes_no(
+            self,
+            self.tr("Activité complète"),
+            message.replace(" L'enfant peut être inscrit sur la liste d'attente.", "")
+            + "\n\n"
+            + self.tr(
+                "Inscrire l'enfant sur la liste d'attente ? Il aura la première place libérée."
+            ),
+        )
+
+    def failed(self, exc: BaseException) -> None:
+        self.say(error_text(exc), error=True)
+        if not isinstance(exc, BookingRefused):
+            show_error(self, exc)
+
+    def cell_is_booked(self, cell: Cell) -> bool:
+        return cell.booking in SEAT_STATES or cell.booking == BookingState.WAITING
+
+    def child_row_kind(self, row: int) -> RowKind:
+        return self.model.rows[row].kind
