@@ -111,3 +111,60 @@ def complete_family(schools, *, last_name="Dupont", child_first_name="Léa") -> 
 @pytest.fixture
 def family(store, admin, schools) -> FamilyData:
     return save_family(store, admin, complete_family(schools))
+
+
+# ---------------------------------------------------------------- calendar and activities
+
+
+@pytest.fixture
+def school_year(store, admin):
+    """2026-2027, zone A: rentrée Tuesday 1 September 2026, Toussaint 17 Oct – 1 Nov."""
+    from eticket_desk.services.calendar import create_school_year
+
+    return create_school_year(store, admin, 2026)
+
+
+@pytest.fixture
+def activities(store, admin, school_year) -> dict:
+    """The guides' rules: canteen until the previous open day 10:00 (closed on Wednesday),
+    a 2-seat bus until Tuesday 12:00 of the week before, TAP by subscription only."""
+    from datetime import time
+
+    from eticket_desk.rules.activity import ActivitySpec, BillingMode
+    from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
+    from eticket_desk.services.activities import save_activity
+
+    specs = (
+        ActivitySpec(
+            code="CANTINE",
+            name="Cantine",
+            weekdays=(0, 1, 3, 4),
+            deadline=DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0)),
+            billing_mode=BillingMode.UNIT,
+        ),
+        ActivitySpec(
+            code="BUS",
+            name="Bus 8h30",
+            weekdays=(0, 1, 2, 3, 4),
+            deadline=DeadlineRule(DeadlineKind.WEEKDAY_OF_PREVIOUS_WEEK, time(12, 0), 1),
+            billing_mode=BillingMode.FARE,
+            capacity=2,
+        ),
+        ActivitySpec(
+            code="TAP",
+            name="TAP",
+            weekdays=(1, 4),
+            deadline=DeadlineRule(DeadlineKind.SUBSCRIPTION_ONLY),
+            billing_mode=BillingMode.FARE,
+            levels=("CP", "CE1", "CE2", "CM1", "CM2"),
+        ),
+    )
+    return {spec.code: save_activity(store, admin, spec) for spec in specs}
+
+
+def validated_family(store, admin, schools, **names) -> FamilyData:
+    from eticket_desk.services.families import load_family, validate_family
+
+    data = save_family(store, admin, complete_family(schools, **names))
+    assert validate_family(store, admin, data.id) == []
+    return load_family(store, admin, data.id)

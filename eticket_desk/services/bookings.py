@@ -280,7 +280,7 @@ def _change(
             "booking",
             booking.audit_key,
             f"Dérogation au délai : {booking.audit_label}",
-            action=action.value,
+            change=action.value,
             reason=override_reason.strip(),
         )
     state = BookingState(booking.state)
