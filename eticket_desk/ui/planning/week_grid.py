@@ -136,8 +136,6 @@ class WeekGrid(PlanningActions, QWidget):
         self.today_button.clicked.connect(self._on_today_button_clicked)
         self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
         for keys, slot in (
-            ("PgUp", self._on_previous_button_clicked),
-            ("PgDown", self._on_next_button_clicked),
             ("Alt+Left", self._on_previous_button_clicked),
             ("Alt+Right", self._on_next_button_clicked),
         ):
@@ -221,6 +219,12 @@ class WeekGrid(PlanningActions, QWidget):
             key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
             if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.activate(self.table.currentIndex())
+                return True
+            if key == Qt.Key.Key_PageUp:  # the table would move its cursor instead
+                self._on_previous_button_clicked()
+                return True
+            if key == Qt.Key.Key_PageDown:
+                self._on_next_button_clicked()
                 return True
         return super().eventFilter(watched, event)
 
