@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from eticket_desk.rules.calendar import WEEKDAY_NAMES, CalendarSet
+from eticket_desk.rules.calendar import WEEKDAY_NAMES, WEEKDAY_SHORT, CalendarSet
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule, deadline_for
 from eticket_desk.rules.errors import ValidationFailed
 
@@ -65,6 +66,33 @@ class ActivitySpec:
     def deadline_of(self, day: date, calendar: CalendarSet) -> datetime | None:
         return deadline_for(day, self.deadline, lambda d: self.runs_on(d, calendar), self.weekdays)
 
+    def next_open_days(
+        self, after: date, calendar: CalendarSet, within: int = 400
+    ) -> Iterator[date]:
+        """The days the activity runs, from the day after `after`, up to `within` days later."""
+        for offset in range(1, within + 1):
+            day = after + timedelta(days=offset)
+            if day.weekday() in self.weekdays and self.runs_on(day, calendar):
+                yield day
+
+    def deadline_example(
+        self, now: datetime, calendar: CalendarSet
+    ) -> tuple[date, datetime | None] | None:
+        """A day to explain the deadline rule with, and its deadline (None: never by the day).
+
+        The first open day after today whose deadline is still ahead (the day a family would
+        book next); failing that the first open day; None when the activity never runs in the
+        known school years.
+        """
+        first: date | None = None
+        for day in self.next_open_days(now.date(), calendar):
+            deadline = self.deadline_of(day, calendar)
+            if deadline is None or deadline > now:
+                return day, deadline
+            if first is None:
+                first = day
+        return (first, self.deadline_of(first, calendar)) if first is not None else None
+
     @property
     def subscription_only(self) -> bool:
         return self.deadline.kind == DeadlineKind.SUBSCRIPTION_ONLY
@@ -83,6 +111,19 @@ class ActivitySpec:
 
     def weekdays_text(self) -> str:
         return ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+
+    def weekdays_short_text(self) -> str:
+        """ "lun., mar., jeu., ven." """
+        return ", ".join(WEEKDAY_SHORT[d] for d in sorted(self.weekdays))
+
+    def levels_text(self) -> str:
+        """ "Tous" when every level; "CP à CM2" for a run of levels; else "PS, CP"."""
+        chosen = sorted({LEVELS.index(lv) for lv in self.levels if lv in LEVELS})
+        if not chosen or len(chosen) == len(LEVELS):
+            return "Tous"
+        if len(chosen) > 2 and chosen == list(range(chosen[0], chosen[-1] + 1)):
+            return f"{LEVELS[chosen[0]]} à {LEVELS[chosen[-1]]}"
+        return ", ".join(LEVELS[i] for i in chosen)
 
 
 def check_activity(spec: ActivitySpec) -> None:
