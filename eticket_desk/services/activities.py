@@ -102,3 +102,21 @@ def save_activity(store: Store, actor: Actor, spec: ActivitySpec) -> ActivitySpe
         session.flush()
         session.refresh(activity)
         return _spec(activity)
+
+
+def move_activity(store: Store, actor: Actor, activity_id: uuid.UUID, step: int) -> None:
+    """Moves an activity up (step -1) or down (+1) in the order screens list activities.
+
+    Positions are renumbered 1…n on the way, so equal positions cannot tie any more.
+    """
+    actor.require(Permission.ACTIVITY_EDIT)
+    with store.write(actor) as session:
+        ordered = list(session.scalars(select(Activity).order_by(Activity.position, Activity.name)))
+        index = next((i for i, a in enumerate(ordered) if a.id == activity_id), None)
+        if index is None:
+            raise NotFound("Cette activité n'existe plus.")
+        target = min(max(index + step, 0), len(ordered) - 1)
+        ordered.insert(target, ordered.pop(index))
+        for position, activity in enumerate(ordered, start=1):
+            if activity.position != position:
+                activity.position = position
