@@ -11,6 +11,10 @@ from email_validator import EmailNotValidError, validate_email
 from eticket_desk.rules.errors import InvalidInput
 
 _POSTCODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
+# Overseas departments and collectivities share the national numbering plan: 0696… typed in
+# France is a Martinique mobile. They are tried when a number is not a metropolitan one.
+_OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+_OVERSEAS_CODES = {262, 269, 508, 590, 594, 596}
 
 
 def normalise_phone(text: str) -> str:
@@ -22,6 +26,12 @@ def normalise_phone(text: str) -> str:
         number = phonenumbers.parse(text, "FR")
     except phonenumbers.NumberParseException:
         raise InvalidInput(f"« {text} » n'est pas un numéro de téléphone.") from None
+    if not phonenumbers.is_valid_number(number) and text.startswith("0"):
+        for region in _OVERSEAS:
+            overseas = phonenumbers.parse(text, region)
+            if phonenumbers.is_valid_number(overseas):
+                number = overseas
+                break
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(
             f"« {text} » n'est pas un numéro valide (10 chiffres en France, ex. 06 12 34 56 78)."
@@ -40,7 +50,7 @@ def format_phone(e164: str) -> str:
         number = phonenumbers.parse(e164, "FR")
     except phonenumbers.NumberParseException:
         return e164
-    if number.country_code == 33:
+    if number.country_code == 33 or number.country_code in _OVERSEAS_CODES:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 

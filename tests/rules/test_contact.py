@@ -71,3 +71,9 @@ def test_birth_dates_must_be_plausible_for_a_pupil():
         check_birth_date(date(2027, 1, 1), today)
     with pytest.raises(InvalidInput, match="peu plausible"):
         check_birth_date(date(1990, 1, 1), today)
+
+
+def test_overseas_mobiles_typed_nationally_are_accepted():
+    # Martinique and La Réunion share the national plan: 0696… and 0692… dial from France.
+    assert normalise_phone("06 96 12 34 56") == "+596696123456"
+    assert phone_digits(normalise_phone("0692 12 34 56")) == "0692123456"
