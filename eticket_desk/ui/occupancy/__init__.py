@@ -1,0 +1,1 @@
+"""The occupancy view (« Fréquentation »): seats booked against capacity, chart and table."""
