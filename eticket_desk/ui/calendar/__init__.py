@@ -1,0 +1,1 @@
+"""The « Calendrier » administration screen: school years, closures, the year view."""
