@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from babel.dates import format_datetime
 
@@ -92,6 +93,7 @@ def is_editable(deadline: datetime | None, now: datetime) -> bool:
     return deadline is not None and now < deadline
 
 
+@lru_cache(maxsize=4096)
 def format_deadline(deadline: datetime) -> str:
     """ "vendredi 11 septembre 2026 à 10:00"."""
     return format_datetime(deadline, "EEEE d MMMM y 'à' HH:mm", locale="fr_FR")

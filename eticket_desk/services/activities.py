@@ -16,7 +16,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
 
 
-def _spec(activity: Activity) -> ActivitySpec:
+def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> ActivitySpec:
     return ActivitySpec(
         id=activity.id,
         code=activity.code,
@@ -27,7 +27,9 @@ def _spec(activity: Activity) -> ActivitySpec:
         ),
         billing_mode=BillingMode(activity.billing_mode),
         capacity=activity.capacity,
-        school_capacities={s.school_id: s.capacity for s in activity.schools},
+        school_capacities={
+            s.school_id: s.capacity for s in (activity.schools if schools is None else schools)
+        },
         levels=tuple(level for level in activity.levels.split(",") if level),
         ticket_type=activity.ticket_type,
         colour=activity.colour,
@@ -37,11 +39,14 @@ def _spec(activity: Activity) -> ActivitySpec:
 
 
 def activities_in(session: Session, *, include_inactive: bool = False) -> list[ActivitySpec]:
-    query = select(Activity).options(selectinload(Activity.schools))
+    """The activities in two plain queries (every booking and every grid reads them)."""
+    query = select(Activity).order_by(Activity.position, Activity.name)
     if not include_inactive:
         query = query.where(Activity.active.is_(True))
-    activities = session.scalars(query.order_by(Activity.position, Activity.name)).all()
-    return [_spec(a) for a in activities]
+    schools: dict[uuid.UUID, list[ActivitySchool]] = {}
+    for link in session.execute(select(ActivitySchool)).scalars():
+        schools.setdefault(link.activity_id, []).append(link)
+    return [_spec(a, schools.get(a.id, [])) for a in session.scalars(query)]
 
 
 def list_activities(store: Store, *, include_inactive: bool = False) -> list[ActivitySpec]:

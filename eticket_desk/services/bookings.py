@@ -290,6 +290,13 @@ def _change(
 def _offer_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[str, ...]:
     """Gives a freed seat to the first waiting child who fits (capacity, hooks)."""
     session = ctx.session
+    queued = session.scalar(
+        select(func.sum(Occupancy.waiting)).where(
+            Occupancy.activity_id == activity.id, Occupancy.day == day
+        )
+    )
+    if not queued:
+        return ()  # nobody waits: no need to look through the day's bookings
     waiting = session.execute(
         select(Booking, Child.first_name, Child.last_name, Child.family_id)
         .join(Child, Child.id == Booking.child_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -70,6 +71,7 @@ class WeekPlan:
     notice: str  # a French line above the grid ("" when all is well)
 
 
+@lru_cache(maxsize=2048)
 def _day_text(day: date) -> str:
     return format_date(day, "EEEE d MMMM", locale="fr_FR")
 
@@ -144,11 +146,11 @@ def load_week(store: Store, actor: Actor, family_id: uuid.UUID, day: date) -> We
         days = tuple(week_days(monday, 7 if weekend else 5))
         child_ids = [c.id for c, *_ in children]
         bookings = {
-            (b.child_id, b.activity_id, b.day): b
-            for b in session.scalars(
-                select(Booking).where(
-                    Booking.child_id.in_(child_ids), Booking.day.between(days[0], days[-1])
-                )
+            (child_id, activity_id, day): (state, late)
+            for child_id, activity_id, day, state, late in session.execute(
+                select(
+                    Booking.child_id, Booking.activity_id, Booking.day, Booking.state, Booking.late
+                ).where(Booking.child_id.in_(child_ids), Booking.day.between(days[0], days[-1]))
             )
         }
         counts: dict = {}
@@ -174,8 +176,8 @@ def load_week(store: Store, actor: Actor, family_id: uuid.UUID, day: date) -> We
             cells = []
             for d in days:
                 closed = activity.closed_reason(d, calendar)
-                booking = bookings.get((child.id, activity.id, d))
-                state = BookingState(booking.state) if booking is not None else None
+                state_text, late = bookings.get((child.id, activity.id, d), (None, False))
+                state = BookingState(state_text) if state_text is not None else None
                 deadline = None if closed else activity.deadline_of(d, calendar)
                 editable = can_edit and not closed and is_editable(deadline, now)
                 left, waiting = _places(activity, counts, d, child.school_id)
@@ -203,7 +205,7 @@ def load_week(store: Store, actor: Actor, family_id: uuid.UUID, day: date) -> We
                         deadline=deadline,
                         places_left=left,
                         waiting=waiting,
-                        late=bool(booking and booking.late),
+                        late=bool(late),
                         closed_label=calendar.closed_reason(d, activity.code) or "",
                     )
                 )

@@ -102,7 +102,14 @@ def paint_cell(
     painter.restore()
 
 
+_legend_cache: dict[tuple, QPixmap] = {}
+
+
 def legend_pixmap(state: CellState, booking: BookingState | None = None) -> QPixmap:
+    """The swatch of a state for the legend (drawn once, then reused)."""
+    cached = _legend_cache.get((state, booking))
+    if cached is not None:
+        return cached
     pixmap = QPixmap(QSize(34, 22))
     pixmap.fill(QColor("#ffffff"))
     painter = QPainter(pixmap)
@@ -110,6 +117,7 @@ def legend_pixmap(state: CellState, booking: BookingState | None = None) -> QPix
     painter.setPen(QColor("#9ca3af"))
     painter.drawRect(QRect(0, 0, 33, 21))
     painter.end()
+    _legend_cache[(state, booking)] = pixmap
     return pixmap
 
 

@@ -39,12 +39,18 @@ class WeekGrid(PlanningActions, QWidget):
     week_changed = Signal(object)  # the Monday shown
     bookings_changed = Signal()
 
-    def __init__(self, ctx: AppContext, family_id: uuid.UUID, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        family_id: uuid.UUID,
+        parent: QWidget | None = None,
+        day: date | None = None,
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.family_id = family_id
         self.plan: WeekPlan | None = None
-        self.day = ctx.store.clock.today()
+        self.day = day or ctx.store.clock.today()
         self.model = WeekModel(self)
         self._build()
         ctx.bus.changed.connect(self._on_bus_changed)

@@ -42,11 +42,15 @@ class WeekModel(QAbstractTableModel):
         super().__init__(parent)
         self.plan: WeekPlan | None = None
         self.rows: list[GridRow] = []
+        self._headers: list[str] = []
 
     def set_plan(self, plan: WeekPlan | None) -> None:
         self.beginResetModel()
         self.plan = plan
         self.rows = []
+        self._headers = [
+            format_date(day, "EEEE d/MM", locale="fr_FR") for day in (plan.days if plan else ())
+        ]
         for child in plan.children if plan else ():
             self.rows.append(GridRow(RowKind.CHILD, child))
             self.rows += [GridRow(RowKind.ACTIVITY, child, row) for row in child.rows]
@@ -104,8 +108,7 @@ class WeekModel(QAbstractTableModel):
             return self.tr("Enfant / activité")
         if section == self.week_column:
             return ""
-        day = self.day_of(section)
-        return format_date(day, "EEEE d/MM", locale="fr_FR") if day else None
+        return self._headers[section - 1] if self.day_of(section) else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
