@@ -33,6 +33,7 @@ class DayOccupancy:
     waiting: int
     capacity: int | None  # seats for the scope; None: no limit
     full: bool  # no seat left for a child of the scope
+    scheduled: bool = True  # False: the activity never runs on this weekday
 
     @property
     def is_open(self) -> bool:
@@ -154,6 +155,7 @@ def _day(
         waiting=waiting,
         capacity=capacity,
         full=full,
+        scheduled=day.weekday() in activity.weekdays,
     )
 
 

@@ -326,7 +326,7 @@ class OccupancyChart(QWidget):
             day_closed = all(
                 b.item.closed_reason is not None for b in self.bars() if b.item.day == item.day
             )
-            if not day_closed:  # this activity alone does not run: a grey column
+            if not day_closed and item.scheduled:  # this activity alone is closed: greyed
                 column = bar.slot.adjusted(1, 0, -1, 0)
                 painter.fillRect(column, CLOSED)
                 painter.fillRect(column, QBrush(CLOSED_HATCH, Qt.BrushStyle.FDiagPattern))

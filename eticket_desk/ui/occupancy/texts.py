@@ -39,7 +39,7 @@ def percent(rate: float | None) -> str:
 def cell_text(item: DayOccupancy) -> str:
     """« 212/250 (+3) »: booked / capacity, and the waiting list when there is one."""
     if not item.is_open:
-        return _tr("fermé")
+        return _tr("fermé") if item.scheduled else "—"
     text = f"{item.booked}/{item.capacity}" if item.capacity is not None else str(item.booked)
     if item.waiting:
         text += f" (+{item.waiting})"
