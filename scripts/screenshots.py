@@ -32,7 +32,11 @@ from eticket_desk.services.search import search_families  # noqa: E402
 from eticket_desk.services.settings import load_settings  # noqa: E402
 from eticket_desk.services.store import Store  # noqa: E402
 from eticket_desk.services.users import authenticate  # noqa: E402
+from eticket_desk.ui.activities.screenshots import render_activity_screens  # noqa: E402
 from eticket_desk.ui.admin.screenshots import render_admin_screens  # noqa: E402
+from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
+from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
+from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.family_editor.screenshots import render_editor_screens  # noqa: E402
@@ -141,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     shell_screens(store, ctx, folder)
     render_editor_screens(ctx, OUT, showcase_family(store, ctx))
     render_admin_screens(ctx, OUT)
+    render_planning_screens(ctx, OUT, showcase_family(store, ctx))
+    render_activity_screens(ctx, OUT)
+    render_calendar_screens(ctx, OUT)
+    render_occupancy_screens(ctx, OUT)
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

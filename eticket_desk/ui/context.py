@@ -23,7 +23,8 @@ def _default_settings() -> AppSettings:
 class ChangeBus(QObject):
     """Announces what a write changed, so each open screen decides whether to refresh.
 
-    Topics: "families", "family:<uuid>", "users", "settings", "organisation", "schools".
+    Topics: "families", "family:<uuid>", "users", "settings", "organisation", "schools",
+    "bookings", "activities", "calendar".
     """
 
     changed = Signal(object)  # frozenset[str]

@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._add_page("families", self.tr("Familles"), self.search_screen)
         for key, label, permission in (
+            ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
+            ("activities", self.tr("Activités"), None),
+            ("calendar", self.tr("Calendrier"), None),
             ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
             ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
             ("settings", self.tr("Paramètres"), None),
@@ -92,7 +95,13 @@ class MainWindow(QMainWindow):
         """Screens other than the search are built the first time they are shown."""
         widget = self._pages.get(key)
         if widget is None:
-            if key == "users":
+            if key == "occupancy":
+                from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen
+            elif key == "activities":
+                from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
+            elif key == "calendar":
+                from eticket_desk.ui.calendar.calendar_screen import CalendarScreen as screen
+            elif key == "users":
                 from eticket_desk.ui.admin.users_screen import UsersScreen as screen
             elif key == "audit":
                 from eticket_desk.ui.admin.audit_screen import AuditScreen as screen

@@ -56,11 +56,18 @@ def test_no_result_says_so(qtbot, ctx):
     assert window.search_screen.count_label.text() == "Aucune famille ne correspond à « zzz »."
 
 
-def test_an_agent_sees_no_admin_screens(qtbot, store, agent):
+def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
     window = MainWindow(AppContext(store, agent, ImmediateRunner(), ChangeBus()))
     qtbot.addWidget(window)
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Familles", "Paramètres"]
+    # Activities and the calendar are there to read; changing them is the régisseur's.
+    assert labels == ["Familles", "Activités", "Calendrier", "Paramètres"]
+    window = MainWindow(AppContext(store, coordinator, ImmediateRunner(), ChangeBus()))
+    qtbot.addWidget(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["Familles", "Fréquentation", "Activités", "Calendrier", "Paramètres"]
+    window.show_page("occupancy")
+    assert type(window.stack.currentWidget()).__name__ == "OccupancyScreen"
 
 
 def test_idle_lock_keeps_what_was_being_typed(qtbot, ctx):
