@@ -34,15 +34,15 @@ from eticket_desk.services.store import Store  # noqa: E402
 from eticket_desk.services.users import authenticate  # noqa: E402
 from eticket_desk.ui.activities.screenshots import render_activity_screens  # noqa: E402
 from eticket_desk.ui.admin.screenshots import render_admin_screens  # noqa: E402
-from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
-from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
-from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
+from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.family_editor.screenshots import render_editor_screens  # noqa: E402
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
 from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
 from eticket_desk.ui.main_window import MainWindow  # noqa: E402
+from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
+from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
 from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
 from eticket_desk.ui.tasks import ImmediateRunner  # noqa: E402
 

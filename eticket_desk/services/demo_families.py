@@ -70,9 +70,11 @@ class FamilyMaker:
                 prefix = rng.choice(("0450", "0450", "0456", "0479", "0474"))
             digits = prefix + "".join(rng.choice("0123456789") for _ in range(10 - len(prefix)))
             try:
-                return normalise_phone(digits)
+                number = normalise_phone(digits)
             except InvalidInput:
                 continue  # an unassigned range (070…, 072…): draw again
+            if number.startswith("+33"):  # 0692… would be a Réunion mobile: draw again
+                return number
 
     def email(self, first: str, last: str) -> str:
         first, last = _ascii_word(first), _ascii_word(last)
