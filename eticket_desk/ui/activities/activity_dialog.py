@@ -176,7 +176,9 @@ class ActivityDialog(QDialog):
         self._fill(spec)
         if not editable:
             self._make_read_only()
-        self.setMinimumWidth(980)
+        # An explicit minimum replaces the layout's own: keep the larger, so a long school
+        # name is never squeezed under its capacity field.
+        self.setMinimumWidth(max(980, self.layout().minimumSize().width()))
 
     # -- filling -----------------------------------------------------------------------------
 
