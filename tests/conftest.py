@@ -9,6 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from eticket_desk.ui.refcount_guard import guard
+
+guard()  # before pytest-qt makes its first PySide6 call (see the module's docstring)
+
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import users

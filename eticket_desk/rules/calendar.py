@@ -102,16 +102,15 @@ class CalendarSet:
         return None
 
     def closed_reason(self, day: date, activity_code: str | None = None) -> str | None:
-        """Why the whole service is shut that day (French), or None when school runs."""
+        """Why the calendar shuts `day` (French: holidays, closures, outside the school
+        year), or None; whether an activity runs on that weekday is the activity's."""
         year = self.year_of(day)
         if year is None:
             return "Hors année scolaire"
         closure = year.closure_on(day, activity_code)
         if closure is not None:
             return closure.label
-        if day.weekday() >= 5:
-            return "Week-end"
-        return None
+        return None  # weekdays are each activity's own (a Saturday morning activity runs)
 
 
 @dataclass(frozen=True)

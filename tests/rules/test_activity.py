@@ -148,7 +148,7 @@ def test_a_day_off_the_activity_weekdays_says_so():
 
 def test_holidays_weekends_and_days_out_of_the_year_are_closed():
     assert CANTINE.closed_reason(date(2026, 10, 20), YEAR) == "Vacances de la Toussaint"
-    assert CANTINE.closed_reason(date(2026, 9, 19), YEAR) == "Week-end"
+    assert CANTINE.closed_reason(date(2026, 9, 19), YEAR) == "Cantine n'a pas lieu le samedi"
     assert CANTINE.closed_reason(date(2027, 8, 2), YEAR) == "Hors année scolaire"
     assert CANTINE.closed_reason(date(2026, 9, 17), YEAR) is None
 

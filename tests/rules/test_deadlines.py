@@ -118,3 +118,16 @@ def test_a_deadline_is_always_before_its_day(day, kind, weekday, at, weekdays):
     deadline = deadline_for(day, rule, lambda d: d.weekday() in weekdays, weekdays)
     assert deadline is not None
     assert deadline < datetime.combine(day, time(0, 0))
+
+
+def test_a_saturday_activity_runs_on_saturdays():
+    saturday_club = ActivitySpec(
+        code="CLUB",
+        name="Club du samedi",
+        weekdays=(5,),
+        deadline=DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0)),
+        billing_mode=BillingMode.UNIT,
+    )
+    assert saturday_club.runs_on(date(2026, 9, 19), CALENDAR)
+    assert saturday_club.deadline_of(date(2026, 9, 26), CALENDAR) == datetime(2026, 9, 19, 10, 0)
+    assert not CANTINE.runs_on(date(2026, 9, 19), CALENDAR)

@@ -115,7 +115,7 @@ def test_closed_days_carry_their_french_reason(store, admin, town):
     assert bus_row.on(date(2026, 9, 16)).closed_reason == "Bus 8h30 n'a pas lieu le mercredi"
     assert not bus_row.on(date(2026, 9, 16)).scheduled
     assert bus_row.on(TOUSSAINT_MONDAY).scheduled
-    assert bus_row.on(date(2026, 9, 19)).closed_reason == "Week-end"
+    assert bus_row.on(date(2026, 9, 19)).closed_reason == "Bus 8h30 n'a pas lieu le samedi"
     assert bus_row.on(THURSDAY).closed_reason is None
     assert [a.name for a in report.activities] == ["Bus 8h30"]
 
