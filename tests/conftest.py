@@ -9,10 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from eticket_desk.ui.refcount_guard import guard
-
-guard()  # before pytest-qt makes its first PySide6 call (see the module's docstring)
-
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import users
@@ -21,6 +17,9 @@ from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.services.setup import FirstSetup, create_empty_town
 from eticket_desk.services.store import Actor, Store
+from eticket_desk.ui.refcount_guard import guard
+
+guard()  # before pytest-qt makes its first PySide6 call (see the module's docstring)
 
 ADMIN_PASSWORD = "motdepasse1"
 AGENT_PASSWORD = "guichet2026"
