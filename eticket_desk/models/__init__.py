@@ -7,6 +7,7 @@ from eticket_desk.models.calendar import ClosedSpan, Period, SchoolYear
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
+from eticket_desk.models.subscriptions import Subscription
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "School",
     "SchoolClass",
     "Setting",
+    "Subscription",
     "User",
 ]

@@ -267,7 +267,7 @@ def _change(
                 hook.seat_released(
                     session, booking, activity, child.family_id, day, timely=not late
                 )
-            promoted = _offer_seat(ctx, activity, day)
+            promoted = offer_freed_seat(ctx, activity, day)
         else:
             _bump(session, booking, waiting=-1)
         message = f"Réservation annulée : {activity.name} du {_day(day)} pour {child.name}."
@@ -287,8 +287,11 @@ def _change(
     return DayOutcome(child.id, activity.id, day, state, True, message, promoted=promoted)
 
 
-def _offer_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[str, ...]:
-    """Gives a freed seat to the first waiting child who fits (capacity, hooks)."""
+def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[str, ...]:
+    """Gives a freed seat to the first waiting child who fits (capacity, hooks).
+
+    `ctx` is anything with the open `session`, the `actor` and `now` (the subscriptions'
+    planner calls it too, after cancelling days of a changed template)."""
     session = ctx.session
     queued = session.scalar(
         select(func.sum(Occupancy.waiting)).where(
