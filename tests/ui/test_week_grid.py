@@ -141,3 +141,21 @@ def test_a_full_bus_puts_the_child_on_the_waiting_list(
     assert "complet (2 places)" in asked[0]
     assert _cell(grid, row, 1).booking == BookingState.WAITING
     assert grid.status.text() == "Liste d'attente : Léa Dupont, Bus 8h30 du lundi 28 septembre."
+
+
+def test_semaine_type_copies_the_week_forward_after_a_confirmation(
+    qtbot, ctx, store, admin, family, monkeypatch
+):
+    grid = _grid(qtbot, ctx, family)
+    cantine = _row(grid, "CANTINE")
+    _click(qtbot, grid, cantine, 1)  # Monday 21
+    _click(qtbot, grid, cantine, 4)  # Thursday 24
+    asked: list[str] = []
+    monkeypatch.setattr(
+        week_grid_module, "ask_yes_no", lambda parent, title, text: asked.append(text) or True
+    )
+    _click(qtbot, grid, cantine, grid.model.template_column)
+    assert "du 28/09/2026 au 16/10/2026" in asked[0]
+    assert "Cantine : 6 jour(s) à réserver" in asked[0]
+    assert grid.status.text().startswith("Semaine type mise à jour — Cantine : 6 jour(s)")
+    assert _booked_days(store, admin, family, "CANTINE", date(2026, 10, 5)) == [5, 8]

@@ -6,6 +6,7 @@ from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.cells import CellState
 from eticket_desk.services.bookings import set_day, set_week
 from eticket_desk.services.planning import Cell, toggle_cell
+from eticket_desk.services.week_template import apply_week_template, preview_week_template
 
 _LOCKED = (CellState.LOCKED_FREE, CellState.LOCKED_BOOKED)
 
@@ -173,4 +174,49 @@ class PlanningActions:
             row,
             column,
             book,
+        )
+
+    def week_template(self, row: int) -> None:
+        """ "Mettre à jour la semaine type": preview, confirm, then copy the week forward."""
+        activity = self.model.rows[row].activity
+        ctx, monday = self.ctx, self.plan.monday
+        if not self.plan.can_edit:
+            self.say(self._why_locked(activity.cells[0]), error=True)
+            return
+
+        def previewed(preview) -> None:
+            text = self.tr(
+                "Les jours réservés cette semaine en %1 deviendront la semaine type des "
+                "semaines suivantes, du %2 au %3 (jours encore modifiables seulement).\n\n%4"
+            )
+            text = (
+                text.replace("%1", activity.name)
+                .replace("%2", f"{preview.start:%d/%m/%Y}")
+                .replace("%3", f"{preview.end:%d/%m/%Y}")
+                .replace("%4", preview.summary())
+            )
+            if preview.changes == 0:
+                self.say(self.tr("Semaine type déjà à jour : ") + preview.summary())
+                return
+            if not self.ask_confirm(self.tr("Mettre à jour la semaine type"), text):
+                return
+            ctx.runner.submit(
+                lambda: apply_week_template(
+                    ctx.store, ctx.actor, activity.child_id, activity.activity_id, monday
+                ),
+                done,
+                self.failed,
+            )
+
+        def done(preview) -> None:
+            self.say(self.tr("Semaine type mise à jour — ") + preview.summary())
+            self.reload(keep=(row, self.model.template_column))
+            self._announce()
+
+        ctx.runner.submit(
+            lambda: preview_week_template(
+                ctx.store, ctx.actor, activity.child_id, activity.activity_id, monday
+            ),
+            previewed,
+            self.failed,
         )

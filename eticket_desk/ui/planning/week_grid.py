@@ -155,8 +155,9 @@ class WeekGrid(PlanningActions, QWidget):
         self.table.setColumnWidth(0, 230)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self.model.week_column, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(self.model.week_column, 120)
+        for column in (self.model.week_column, self.model.template_column):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(column, 112)
 
     # ------------------------------------------------------------ loading
 
@@ -247,6 +248,8 @@ class WeekGrid(PlanningActions, QWidget):
             self.toggle(row, column, cell)
         elif self.model.is_week_link(row, column):
             self.whole_week(row)
+        elif self.model.is_template_link(row, column):
+            self.week_template(row)
         elif self.model.is_day_link(row, column):
             self.whole_day(row, column)
 
@@ -277,6 +280,9 @@ class WeekGrid(PlanningActions, QWidget):
             )
             return None
         return reason.strip()
+
+    def ask_confirm(self, title: str, text: str) -> bool:
+        return ask_yes_no(self, title, text)
 
     def ask_waiting_list(self, message: str) -> bool:
         return ask_yes_no(

@@ -32,6 +32,7 @@ class GridRow:
 
 
 WEEK_LINK = "toute la semaine"
+TEMPLATE_LINK = "semaine type"
 DAY_LINK = "toutes les activités"
 
 
@@ -66,11 +67,15 @@ class WeekModel(QAbstractTableModel):
     def week_column(self) -> int:
         return self.day_count + 1
 
+    @property
+    def template_column(self) -> int:
+        return self.day_count + 2
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.day_count + 2
+        return 0 if parent.isValid() else self.day_count + 3
 
     def day_of(self, column: int):
         if self.plan and 1 <= column <= self.day_count:
@@ -92,6 +97,13 @@ class WeekModel(QAbstractTableModel):
             and self.day_of(column) is not None
         )
 
+    def is_template_link(self, row: int, column: int) -> bool:
+        return (
+            0 <= row < len(self.rows)
+            and self.rows[row].kind == RowKind.ACTIVITY
+            and column == self.template_column
+        )
+
     def is_week_link(self, row: int, column: int) -> bool:
         return (
             0 <= row < len(self.rows)
@@ -106,7 +118,7 @@ class WeekModel(QAbstractTableModel):
             return None
         if section == 0:
             return self.tr("Enfant / activité")
-        if section == self.week_column:
+        if section in (self.week_column, self.template_column):
             return ""
         return self._headers[section - 1] if self.day_of(section) else None
 
@@ -133,6 +145,8 @@ class WeekModel(QAbstractTableModel):
                 return grid_row.activity.name
             if column == self.week_column:
                 return self.tr(WEEK_LINK)
+            if column == self.template_column:
+                return self.tr(TEMPLATE_LINK)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if cell is not None:
@@ -141,6 +155,11 @@ class WeekModel(QAbstractTableModel):
                 return self.tr(
                     "Réserver (ou annuler) %1 tous les jours ouverts de la semaine"
                 ).replace("%1", grid_row.activity.name)
+            if column == self.template_column:
+                return self.tr(
+                    "Mettre à jour la semaine type : reporter les jours de cette semaine sur "
+                    "les semaines suivantes de la période"
+                )
         if role == Qt.ItemDataRole.AccessibleTextRole and cell is not None:
             return cell.tooltip.replace("\n", ", ")
         return None
