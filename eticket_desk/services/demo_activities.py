@@ -14,6 +14,7 @@ from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.calendar import CalendarSet, days_between, iso_week_parity
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
+from eticket_desk.rules.templates import Parity
 from eticket_desk.services.activities import _apply
 from eticket_desk.services.bookings import rebuild_occupancy
 from eticket_desk.services.calendar import add_school_year, calendar_in
@@ -114,7 +115,12 @@ def write_calendar_and_activities(
 
 _INSERT = (
     "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
-    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, 'demo', ?, ?, 'demo')"
+    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'demo')"
+)
+_SUBSCRIBE = (
+    'INSERT INTO subscription (id, child_id, activity_id, start, "end", period_label, regular, '
+    "weekdays, parity, fare_option, source, created_at, updated_at, updated_by) "
+    "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'paper', ?, ?, 'demo')"
 )
 
 
@@ -140,6 +146,9 @@ class BookingMaker:
         }
         self.seats: dict[tuple[str, date], int] = {}
         self.rows: list[tuple] = []
+        self.subscriptions: list[tuple] = []
+        # Subscription ids come from the seed too: the same town, row for row.
+        self.new_id = lambda: uuid.UUID(int=self.rng.getrandbits(128), version=4)
         self.stamp = ""
 
     def habits(self, level: str) -> dict[str, set[int]]:
@@ -168,15 +177,38 @@ class BookingMaker:
         child, school = child_id.hex, school_id.hex
         every_other = self.rng.random() < 0.1  # shared custody: one week in two
         parity = self.rng.randrange(2)
-        for code, weekdays in self.habits(level).items():
+        year = self.calendar.years[0]
+        habits = self.habits(level)
+        for code, weekdays in habits.items():
             spec = self.specs[code]
             activity = spec.id.hex
+            alternate = every_other and code != "TAP"
+            fare = ""
+            if code.startswith("BUS"):
+                fare = "2"  # regular riders go both ways
+            elif code == "TAP":
+                fare = str(len(weekdays))
+            self.subscriptions.append(
+                (
+                    self.new_id().hex,
+                    child,
+                    activity,
+                    year.start.isoformat(),
+                    year.end.isoformat(),
+                    f"Année scolaire {year.label}",
+                    "".join(str(d) for d in sorted(weekdays)),
+                    (Parity.EVEN if parity == 0 else Parity.ODD).value if alternate else "all",
+                    fare,
+                    self.stamp,
+                    self.stamp,
+                )
+            )
             for day in self.open_days[code]:
                 if day.weekday() not in weekdays:
                     continue
-                if every_other and code != "TAP" and iso_week_parity(day) != parity:
+                if alternate and iso_week_parity(day) != parity:
                     continue
-                state, since = BookingState.BOOKED.value, None
+                state, since, source = BookingState.BOOKED.value, None, "template"
                 if spec.capacity is not None:
                     taken = self.seats.get((code, day), 0)
                     if taken >= spec.capacity:
@@ -185,8 +217,9 @@ class BookingMaker:
                         self.seats[(code, day)] = taken + 1
                 elif code != "TAP" and self.rng.random() < 0.03:
                     state = BookingState.CANCELLED.value  # a sick day, cancelled in time
+                    source = "counter"
                 self.rows.append(
-                    (activity, day.isoformat(), child, school, state, since, self.stamp)
+                    (activity, day.isoformat(), child, school, state, source, since, self.stamp)
                 )
 
     def flush(self, session: Session) -> int:
@@ -194,6 +227,9 @@ class BookingMaker:
         if self.rows:
             session.connection().exec_driver_sql(_INSERT, self.rows)
             self.rows = []
+        if self.subscriptions:
+            session.connection().exec_driver_sql(_SUBSCRIBE, self.subscriptions)
+            self.subscriptions = []
         return count
 
 

@@ -47,6 +47,7 @@ TABLES = (
     "activity_school",
     "booking",
     "occupancy",
+    "subscription",
 )
 WITHOUT_ROWID = {"booking", "occupancy"}
 
