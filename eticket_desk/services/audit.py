@@ -30,6 +30,7 @@ ENTITY_LABELS = {
     "activity": "Activité",
     "activity_school": "École de l'activité",
     "booking": "Réservation",
+    "subscription": "Inscription",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -46,6 +47,7 @@ ACTION_LABELS = {
     "setup": "Installation",
     "deadline_override": "Dérogation au délai",
     "waiting_promoted": "Place attribuée (liste d'attente)",
+    "subscription": "Inscription",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

@@ -233,6 +233,7 @@ class Planner:
         out: Buffers,
         *,
         save: bool = True,
+        audit: bool = True,
     ) -> None:
         child = self.children[draft.child_id]
         activity = self.activities[draft.activity_id]
@@ -274,6 +275,8 @@ class Planner:
             self.bookings[(child.id, activity.id, day)] = (BookingState.CANCELLED.value, TEMPLATE)
         if save:
             self._save_subscription(draft, source)
+        if not audit:
+            return
         out.audit.append(
             {
                 "id": uuid.uuid4(),

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Subscription
+from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import FareOption, WeekTemplate
 from eticket_desk.services.activities import activities_in
+from eticket_desk.services.audit import record
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.subscription_data import (
     SubscriptionDraft,
@@ -36,6 +40,8 @@ __all__ = [
     "apply_subscriptions_in",
     "list_subscriptions",
     "preview_subscription",
+    "apply_saved_subscriptions",
+    "saved_drafts",
 ]
 
 
@@ -128,3 +134,79 @@ def list_subscriptions(store: Store, actor: Actor, child_id: uuid.UUID) -> list[
             )
             for s in rows
         ]
+
+
+def saved_drafts(store: Store, start: date, end: date) -> list[SubscriptionDraft]:
+    """Every saved subscription overlapping [start, end], clipped to it, as drafts."""
+    with store.read() as session:
+        rows = session.scalars(
+            select(Subscription)
+            .where(Subscription.start <= end, Subscription.end >= start, Subscription.regular)
+            .order_by(Subscription.start, Subscription.child_id, Subscription.activity_id)
+        ).all()
+        return [
+            SubscriptionDraft(
+                s.child_id,
+                s.activity_id,
+                s.start,
+                s.end,
+                WeekTemplate.parse(s.weekdays, s.parity),
+                s.regular,
+                FareOption(s.fare_option),
+                s.period_label,
+            )
+            for s in rows
+        ]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    forms: int
+    applied: int
+    booked: int
+    stopped: bool
+
+
+def apply_saved_subscriptions(
+    store: Store,
+    actor: Actor,
+    start: date,
+    end: date,
+    *,
+    progress: Callable[[int, int], bool] | None = None,
+    chunk: int = 2000,
+) -> RunSummary:
+    """Books again every saved week template over a period (after the calendar changed, or
+    at the start of the year): only days still open, never twice; forms whose dossier is no
+    longer valid are skipped. One transaction per chunk of forms; `progress(done, total)`
+    may return False to stop after the current chunk."""
+    actor.require(Permission.BOOKING_EDIT)
+    drafts = saved_drafts(store, start, end)
+    booked = applied = 0
+    stopped = False
+    for first in range(0, len(drafts), chunk):
+        part = drafts[first : first + chunk]
+        with store.write(actor) as session:
+            planner = Planner(session, actor, part, session.info["now"])
+            out = Buffers()
+            for draft in part:
+                try:
+                    preview = planner.plan(draft)
+                except DomainError:
+                    continue  # dossier archived, child moved out of the activity's classes
+                planner.stage(draft, preview, "template", out, save=False, audit=False)
+                applied += 1
+                booked += len(preview.to_book)
+            planner.write(out)
+            record(
+                session,
+                "subscription",
+                "subscription",
+                "",
+                f"Semaines types appliquées du {start:%d/%m/%Y} au {end:%d/%m/%Y} : "
+                f"{len(part)} inscription(s), {len(out.upserts)} jour(s) réservé(s) ou en attente",
+            )
+        if progress is not None and progress(first + len(part), len(drafts)) is False:
+            stopped = first + len(part) < len(drafts)
+            break
+    return RunSummary(len(drafts), applied, booked, stopped)
