@@ -31,6 +31,7 @@ ENTITY_LABELS = {
     "activity_school": "École de l'activité",
     "booking": "Réservation",
     "subscription": "Inscription",
+    "import": "Import",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     "deadline_override": "Dérogation au délai",
     "waiting_promoted": "Place attribuée (liste d'attente)",
     "subscription": "Inscription",
+    "import": "Import",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import fields, replace
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -151,6 +152,12 @@ def _load(session: Session, family_id: uuid.UUID, actor: Actor) -> FamilyData:
     )
 
 
+def load_family_in(session: Session, actor: Actor, family_id: uuid.UUID) -> FamilyData:
+    """The dossier as seen inside the caller's session (an import merging a row into it)."""
+    actor.require(Permission.FAMILY_VIEW)
+    return _load(session, family_id, actor)
+
+
 def load_family(store: Store, actor: Actor, family_id: uuid.UUID) -> FamilyData:
     """The whole dossier; a view of children's health data is written in the audit log."""
     actor.require(Permission.FAMILY_VIEW)
@@ -171,10 +178,16 @@ def load_family(store: Store, actor: Actor, family_id: uuid.UUID) -> FamilyData:
 # ---------------------------------------------------------------- checking
 
 
-def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
-    """A normalised copy of the dossier, or ValidationFailed naming every bad field."""
+def _check(
+    data: FamilyData,
+    today: date,
+    session: Session,
+    classes: dict[uuid.UUID, uuid.UUID] | None = None,
+) -> FamilyData:
+    """A normalised copy of the dossier, or ValidationFailed naming every bad field.
+
+    `classes` (class id -> school id) may be given by a caller that saves many dossiers."""
     errors: dict[str, str] = {}
-    today = store.clock.today()
 
     def guard(key: str, fn, *args):
         try:
@@ -201,7 +214,8 @@ def _check(data: FamilyData, store: Store, session: Session) -> FamilyData:
                 f"{a.display_name} : un tiers ne peut être ni responsable légal ni payeur."
             )
         adults.append(a)
-    classes = {c.id: c.school_id for c in session.scalars(select(SchoolClass))}
+    if classes is None:
+        classes = school_classes_in(session)
     children = []
     for i, child in enumerate(data.children):
         c = replace(
@@ -251,68 +265,96 @@ def _sync_rows(existing, wanted, make, copy) -> list:
     return rows
 
 
+def school_classes_in(session: Session) -> dict[uuid.UUID, uuid.UUID]:
+    """Class id -> school id: what the checks need to refuse a class of another school."""
+    return {c: s for c, s in session.execute(select(SchoolClass.id, SchoolClass.school_id))}
+
+
 def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
     """Create or update a dossier in one transaction; nothing is written if a field is wrong."""
     actor.require(Permission.FAMILY_EDIT)
     with store.write(actor) as session:
-        data = _check(data, store, session)
-        now = session.info["now"]
-        if data.id is None:
-            number = next_number(session, FAMILY_SERIES)
-            family = Family(
-                number=number,
-                reference=family_reference(number),
-                status=FamilyStatus.DRAFT,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(family)
-        else:
-            family = session.scalar(
-                select(Family)
-                .where(Family.id == data.id)
-                .options(selectinload(Family.members), selectinload(Family.children))
-            )
-            if family is None:
-                raise NotFound("Ce dossier famille n'existe plus.")
-            if family.version != data.version:
-                raise Conflict(
-                    "Ce dossier a été modifié ailleurs entre-temps. Fermez-le et rouvrez-le "
-                    "pour voir la dernière version."
-                )
-            if family.status == FamilyStatus.ARCHIVED:
-                raise DomainError("Ce dossier est archivé : désarchivez-le avant de le modifier.")
-
-        def copy_adult(row: Adult, item: AdultData) -> None:
-            for name in _ADULT_FIELDS:
-                if getattr(row, name, None) != getattr(item, name):
-                    setattr(row, name, getattr(item, name))
-
-        def copy_child(row: Child, item: ChildData) -> None:
-            for name in _CHILD_PLAIN + _HEALTH:
-                value = getattr(item, name)
-                if name in _HEALTH and value is None:
-                    continue  # hidden from this role: keep what is stored
-                if getattr(row, name, None) != value:
-                    setattr(row, name, value)
-            if row.allergies is None:
-                row.allergies, row.treatments, row.pai = "", "", False
-
-        family.members = _sync_rows(family.members, data.adults, lambda: Adult(), copy_adult)
-        family.children = _sync_rows(family.children, data.children, lambda: Child(), copy_child)
-        for field_name in ("qf_value", "qf_date", "qf_source", "notes"):
-            if getattr(family, field_name) != getattr(data, field_name):
-                setattr(family, field_name, getattr(data, field_name))
-        missing = missing_for_validation(dossier_check(data.adults, data.children))
-        family.status = status_after_save(FamilyStatus(family.status), missing).value
-        family.display_name = family_display_name(data.adults)
-        family.search_text = search_text_for(family.reference, data.adults, data.children)
-        if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
-            family.updated_at = now
-            family.version = (family.version or 0) + 1
-        session.flush()
-        family_id = family.id
+        family_id = save_family_in(session, actor, data)
     return load_family_quietly(store, actor, family_id)
+
+
+def save_family_in(
+    session: Session,
+    actor: Actor,
+    data: FamilyData,
+    *,
+    validate: bool = False,
+    classes: dict[uuid.UUID, uuid.UUID] | None = None,
+) -> uuid.UUID:
+    """Create or update a dossier inside the caller's write transaction (an import saves
+    many); the same checks as `save_family`. With `validate`, a complete dossier is
+    validated in the same write. Returns the family's id."""
+    actor.require(Permission.FAMILY_EDIT)
+    if validate:
+        actor.require(Permission.FAMILY_VALIDATE)
+    now = session.info["now"]
+    data = _check(data, now.date(), session, classes)
+    if data.id is None:
+        number = next_number(session, FAMILY_SERIES)
+        family = Family(
+            id=uuid.uuid4(),
+            number=number,
+            reference=family_reference(number),
+            status=FamilyStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(family)
+    else:
+        family = session.scalar(
+            select(Family)
+            .where(Family.id == data.id)
+            .options(selectinload(Family.members), selectinload(Family.children))
+        )
+        if family is None:
+            raise NotFound("Ce dossier famille n'existe plus.")
+        if family.version != data.version:
+            raise Conflict(
+                "Ce dossier a été modifié ailleurs entre-temps. Fermez-le et rouvrez-le "
+                "pour voir la dernière version."
+            )
+        if family.status == FamilyStatus.ARCHIVED:
+            raise DomainError("Ce dossier est archivé : désarchivez-le avant de le modifier.")
+
+    def copy_adult(row: Adult, item: AdultData) -> None:
+        for name in _ADULT_FIELDS:
+            if getattr(row, name, None) != getattr(item, name):
+                setattr(row, name, getattr(item, name))
+
+    def copy_child(row: Child, item: ChildData) -> None:
+        for name in _CHILD_PLAIN + _HEALTH:
+            value = getattr(item, name)
+            if name in _HEALTH and value is None:
+                continue  # hidden from this role: keep what is stored
+            if getattr(row, name, None) != value:
+                setattr(row, name, value)
+        if row.allergies is None:
+            row.allergies, row.treatments, row.pai = "", "", False
+
+    family.members = _sync_rows(family.members, data.adults, lambda: Adult(), copy_adult)
+    family.children = _sync_rows(family.children, data.children, lambda: Child(), copy_child)
+    for field_name in ("qf_value", "qf_date", "qf_source", "notes"):
+        if getattr(family, field_name) != getattr(data, field_name):
+            setattr(family, field_name, getattr(data, field_name))
+    missing = missing_for_validation(dossier_check(data.adults, data.children))
+    status = status_after_save(FamilyStatus(family.status), missing)
+    if validate and status != FamilyStatus.VALIDATED:
+        status = FamilyStatus.INCOMPLETE if missing else FamilyStatus.VALIDATED
+        if not missing:
+            family.validated_at = now
+    family.status = status.value
+    family.display_name = family_display_name(data.adults)
+    family.search_text = search_text_for(family.reference, data.adults, data.children)
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        family.updated_at = now
+        family.version = (family.version or 0) + 1
+    session.flush()
+    return family.id
 
 
 def load_family_quietly(store: Store, actor: Actor, family_id: uuid.UUID) -> FamilyData:
