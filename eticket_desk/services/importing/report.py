@@ -1,0 +1,168 @@
+"""What a dry run and an import tell the agent: bad rows, duplicates, counts, decisions."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from babel.numbers import format_decimal
+
+from eticket_desk.rules.errors import DomainError
+
+
+class Decision(StrEnum):
+    """What to do with a row whose child is already in the base."""
+
+    MERGE = "merge"
+    SKIP = "skip"
+
+    @property
+    def label(self) -> str:
+        return DECISION_LABELS[self]
+
+
+DECISION_LABELS = {Decision.MERGE: "Fusionner", Decision.SKIP: "Ignorer la ligne"}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason a row cannot be imported; `line` is the line in the file (header = 1)."""
+
+    line: int
+    column: str  # the header of the column at fault ("" for the row as a whole)
+    value: str
+    reason: str  # French, lower-case start: « la classe « CE3 » est inconnue à l'école… »
+
+    @property
+    def message(self) -> str:
+        return f"ligne {self.line} : {self.reason}"
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    """A row whose child is already in the base (same names and birth date)."""
+
+    line: int
+    child_name: str
+    birth_date: date
+    family_reference: str
+    family_name: str
+    registrations: int  # what merging would subscribe the existing child to
+    problems: tuple[RowProblem, ...]  # why merging is not possible (skipping always is)
+    child_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """One family of the file: its new children (their registrations) and its duplicates."""
+
+    new_children: tuple[int, ...]
+    duplicate_lines: tuple[int, ...]
+
+
+def _n(value: int) -> str:
+    return format_decimal(value, locale="fr_FR")
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    families: int = 0  # new dossiers
+    children: int = 0  # new children
+    registrations: int = 0  # child × activity subscriptions
+    merged: int = 0
+    skipped: int = 0
+
+    def sentence(self) -> str:
+        """ "412 familles, 695 enfants, 1 230 inscriptions importées"."""
+        text = (
+            f"{_n(self.families)} famille{'s' if self.families > 1 else ''}, "
+            f"{_n(self.children)} enfant{'s' if self.children > 1 else ''}, "
+            f"{_n(self.registrations)} inscription{'s' if self.registrations > 1 else ''} "
+            f"importée{'s' if self.registrations > 1 else ''}"
+        )
+        if self.merged:
+            text += f" ; {_n(self.merged)} doublon{'s' if self.merged > 1 else ''} fusionné"
+            text += "s" if self.merged > 1 else ""
+        if self.skipped:
+            text += f" ; {_n(self.skipped)} ligne{'s' if self.skipped > 1 else ''} ignorée"
+            text += "s" if self.skipped > 1 else ""
+        return text
+
+
+Decisions = dict[int, Decision]  # line -> decision; a line not in it is merged
+
+
+@dataclass(frozen=True)
+class DryRunReport:
+    file: str
+    rows: int
+    problems: tuple[RowProblem, ...]
+    duplicates: tuple[DuplicateRow, ...]
+    groups: tuple[GroupCount, ...]
+    general: tuple[str, ...] = ()  # problems of the whole file (mapping, school year)
+    incomplete: int = 0  # dossiers that will be imported incomplete (no registration)
+    year_label: str = ""
+
+    def decision(self, decisions: Decisions | None, line: int) -> Decision:
+        return (decisions or {}).get(line, Decision.MERGE)
+
+    def problems_for(self, decisions: Decisions | None = None) -> list[RowProblem]:
+        """Every problem, with those of the duplicates the agent chose to merge."""
+        found = list(self.problems)
+        for dup in self.duplicates:
+            if self.decision(decisions, dup.line) == Decision.MERGE:
+                found += dup.problems
+        return sorted(found, key=lambda p: p.line)
+
+    def bad_lines(self, decisions: Decisions | None = None) -> list[int]:
+        return sorted({p.line for p in self.problems_for(decisions)})
+
+    def can_import(self, decisions: Decisions | None = None) -> bool:
+        return not self.general and not self.problems_for(decisions) and bool(self.groups)
+
+    def counts(self, decisions: Decisions | None = None) -> ImportCounts:
+        registrations = {d.line: d.registrations for d in self.duplicates}
+        families = children = subscribed = merged = skipped = 0
+        for group in self.groups:
+            merging = [
+                line
+                for line in group.duplicate_lines
+                if self.decision(decisions, line) == Decision.MERGE
+            ]
+            merged += len(merging)
+            skipped += len(group.duplicate_lines) - len(merging)
+            subscribed += sum(registrations.get(line, 0) for line in merging)
+            if group.new_children:
+                families += 0 if merging else 1
+                children += len(group.new_children)
+                subscribed += sum(group.new_children)
+        return ImportCounts(families, children, subscribed, merged, skipped)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: ImportCounts
+    references: tuple[str, ...]  # the new dossiers' references, in file order
+    booked_days: int
+    waiting_days: int
+
+    def sentence(self) -> str:
+        return self.counts.sentence()
+
+
+class ImportRefused(DomainError):
+    """The file still has bad rows: nothing was written."""
+
+    def __init__(self, report: DryRunReport, decisions: Decisions | None = None) -> None:
+        problems = report.problems_for(decisions)
+        lines = list(report.general) + [p.message for p in problems[:10]]
+        more = len(problems) - 10
+        text = "Rien n'a été importé : le fichier doit d'abord être corrigé.\n" + "\n".join(
+            f"• {line}" for line in lines
+        )
+        if more > 0:
+            text += f"\n… et {more} autre(s) erreur(s)."
+        super().__init__(text)
+        self.report = report

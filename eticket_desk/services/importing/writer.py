@@ -1,0 +1,158 @@
+"""Writing an analysed file inside one write transaction: dossiers, merges, registrations.
+
+Dossiers go through `save_family_in` (the editor's checks, gapless numbers taken in this
+transaction) and are validated when complete; registrations become subscriptions over the
+school year, applied by the subscription planner in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import Family
+from eticket_desk.services.audit import record
+from eticket_desk.services.families import load_family_in, save_family_in
+from eticket_desk.services.family_data import FamilyData
+from eticket_desk.services.importing.analysis import Analysis, FamilyPlan, merged_family
+from eticket_desk.services.importing.reference import Reference
+from eticket_desk.services.importing.report import (
+    Decision,
+    Decisions,
+    ImportResult,
+)
+from eticket_desk.services.importing.rows import ParsedRow
+from eticket_desk.services.store import Actor
+from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscriptions_in
+
+Progress = Callable[[int, int], None]
+SOURCE = "import"
+CHUNK = 1000  # subscriptions planned at a time (the progress bar moves between chunks)
+
+
+class ImportWriter:
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        analysis: Analysis,
+        ref: Reference,
+        decisions: Decisions,
+        progress: Progress | None = None,
+    ):
+        self.session, self.actor, self.analysis, self.ref = session, actor, analysis, ref
+        self.decisions, self.progress = decisions, progress
+        self.child_ids: dict[int, uuid.UUID] = {}  # line -> child id
+        self.references: list[str] = []
+        self.today = session.info["now"].date()
+        self.notes = (
+            f"Importé le {self.today:%d/%m/%Y} depuis le fichier « {analysis.report.file} »"
+        )
+
+    def _merging(self, row: ParsedRow) -> bool:
+        return row.existing is not None and (
+            self.decisions.get(row.line, Decision.MERGE) == Decision.MERGE
+        )
+
+    def write(self) -> ImportResult:
+        plans = self.analysis.families
+        drafts_total = sum(
+            len(r.registrations)
+            for plan in plans
+            for r in plan.rows
+            if r.existing is None or self._merging(r)
+        )
+        total = len(plans) + drafts_total
+        done = 0
+        for plan in plans:
+            self._write_family(plan)
+            done += 1
+            if self.progress is not None and (done % 25 == 0 or done == len(plans)):
+                self.progress(done, total)
+        drafts = self._drafts(plans)
+        booked = waiting = 0
+        for start in range(0, len(drafts), CHUNK):
+            chunk = drafts[start : start + CHUNK]
+            for preview in apply_subscriptions_in(self.session, self.actor, chunk, SOURCE):
+                booked += len(preview.to_book)
+                waiting += len(preview.waiting)
+            done += len(chunk)
+            if self.progress is not None:
+                self.progress(done, total)
+        counts = self.analysis.report.counts(self.decisions)
+        record(
+            self.session,
+            "import",
+            "family",
+            None,
+            f"Import du fichier « {self.analysis.report.file} » : {counts.sentence()}",
+            file=self.analysis.report.file,
+            families=counts.families,
+            children=counts.children,
+            registrations=counts.registrations,
+            merged=counts.merged,
+            skipped=counts.skipped,
+            booked_days=booked,
+            references=", ".join(self.references[:1] + self.references[-1:]),
+        )
+        return ImportResult(counts, tuple(self.references), booked, waiting)
+
+    def _write_family(self, plan: FamilyPlan) -> None:
+        new = plan.new_rows
+        target: uuid.UUID | None = None
+        for row in plan.rows:
+            if not self._merging(row):
+                continue
+            extra = new if target is None else []
+            existing = load_family_in(self.session, self.actor, row.existing.family_id)
+            data = merged_family(existing, plan, row, [r.child for r in extra])
+            family_id = self._save(data)
+            self.child_ids[row.line] = row.existing.id
+            if extra:
+                target = family_id
+                added = self._children_of(family_id)[len(existing.children) :]
+                for r, child_id in zip(extra, added, strict=True):
+                    self.child_ids[r.line] = child_id
+        if new and target is None:
+            data = FamilyData(
+                adults=plan.adults,
+                children=[r.child for r in new],
+                qf_value=plan.qf,
+                notes=self.notes
+                + (f" (référence d'origine {plan.reference})." if plan.reference else "."),
+            )
+            family_id = self._save(data)
+            family = self.session.get(Family, family_id)
+            self.references.append(family.reference)
+            for r, child_id in zip(new, self._children_of(family_id), strict=True):
+                self.child_ids[r.line] = child_id
+
+    def _save(self, data: FamilyData) -> uuid.UUID:
+        return save_family_in(
+            self.session, self.actor, data, validate=True, classes=self.ref.classes
+        )
+
+    def _children_of(self, family_id: uuid.UUID) -> list[uuid.UUID]:
+        return [c.id for c in self.session.get(Family, family_id).children]
+
+    def _drafts(self, plans: list[FamilyPlan]) -> list[SubscriptionDraft]:
+        year = self.ref.year
+        drafts = []
+        for plan in plans:
+            for row in plan.rows:
+                if row.existing is not None and not self._merging(row):
+                    continue
+                for registration in row.registrations:
+                    drafts.append(
+                        SubscriptionDraft(
+                            child_id=self.child_ids[row.line],
+                            activity_id=registration.activity.id,
+                            start=year.start,
+                            end=year.end,
+                            template=registration.template,
+                            period_label=year.label,
+                        )
+                    )
+        return drafts
