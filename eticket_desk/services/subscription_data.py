@@ -38,6 +38,7 @@ class SubscriptionPreview:
     waiting: tuple[date, ...]  # full: the child goes on the waiting list
     closed: tuple[tuple[date, str], ...]
     locked: tuple[date, ...]  # deadline passed: left as they are
+    kept: tuple[date, ...] = ()  # cancelled by hand (desk, portal): a form does not undo it
 
     @property
     def changes(self) -> int:
@@ -56,6 +57,8 @@ class SubscriptionPreview:
             parts.append(f"{len(self.closed)} fermé(s)")
         if self.locked:
             parts.append(f"{len(self.locked)} verrouillé(s) (délai dépassé)")
+        if self.kept:
+            parts.append(f"{len(self.kept)} annulé(s) à la main, laissé(s) annulé(s)")
         return f"{self.activity_name} : " + ", ".join(parts)
 
 

@@ -92,7 +92,8 @@ class Planner:
                 )
         low = min((d.start for d in drafts), default=now.date())
         high = max((d.end for d in drafts), default=low)
-        self.bookings: dict[tuple, tuple[str, str]] = {}
+        # (child, activity) -> day -> (state, source): what each form looks at.
+        self.bookings: dict[tuple, dict[date, tuple[str, str]]] = defaultdict(dict)
         for start in range(0, len(child_ids), 900):
             for child_id, activity_id, day, state, source in session.execute(
                 select(
@@ -106,7 +107,7 @@ class Planner:
                     Booking.day.between(low, high),
                 )
             ):
-                self.bookings[(child_id, activity_id, day)] = (state, source)
+                self.bookings[(child_id, activity_id)][day] = (state, source)
         activity_ids = list({d.activity_id for d in drafts})
         self.total: dict[tuple, int] = defaultdict(int)
         self.by_school: dict[tuple, int] = defaultdict(int)
@@ -183,13 +184,17 @@ class Planner:
         child, activity = self.check(draft)
         wanted = set(draft.template.days_of(draft.start, draft.end)) if draft.regular else set()
         to_book, already, waiting, closed, locked, to_cancel = [], [], [], [], [], []
+        kept = []
+        days = self.bookings.get((child.id, activity.id), {})
         for day in sorted(wanted):
             reason, changeable = self._facts(activity, day)
-            state = self.bookings.get((child.id, activity.id, day), (None, None))[0]
+            state, source = days.get(day, (None, None))
             if reason is not None:
                 closed.append((day, reason))
             elif state in HELD:
                 already.append(day)
+            elif state is not None and source != TEMPLATE and not any_source:
+                kept.append(day)  # cancelled by the family or the desk: their decision stays
             elif not changeable:
                 locked.append(day)
             elif self._full(activity, day, child.school_id):
@@ -198,11 +203,9 @@ class Planner:
                 to_book.append(day)
                 self.total[(activity.id, day)] += 1
                 self.by_school[(activity.id, day, child.school_id)] += 1
-        for (child_id, activity_id, day), (state, source) in self.bookings.items():
+        for day, (state, source) in days.items():
             if (
-                child_id == child.id
-                and activity_id == activity.id
-                and draft.start <= day <= draft.end
+                draft.start <= day <= draft.end
                 and day not in wanted
                 and (any_source or source == TEMPLATE)
                 and state in HELD
@@ -221,6 +224,7 @@ class Planner:
             tuple(waiting),
             tuple(closed),
             tuple(locked),
+            tuple(kept),
         )
 
     # ------------------------------------------------------------ writing
@@ -259,11 +263,11 @@ class Planner:
                 )
                 seat = out.seats[(activity.id, day, child.school_id)]
                 seat[0 if state == BookingState.BOOKED else 1] += 1
-                self.bookings[(child.id, activity.id, day)] = (state.value, TEMPLATE)
+                self.bookings[(child.id, activity.id)][day] = (state.value, TEMPLATE)
                 if state == BookingState.BOOKED:
                     out.taken.append((activity, child, day))
         for day in preview.to_cancel:
-            previous = self.bookings[(child.id, activity.id, day)][0]
+            previous = self.bookings[(child.id, activity.id)][day][0]
             out.cancels.append({"a": activity.id, "d": day, "c": child.id, "at": now, "by": login})
             seat = out.seats[(activity.id, day, child.school_id)]
             if previous == BookingState.WAITING.value:
@@ -272,7 +276,7 @@ class Planner:
                 seat[0] -= 1
                 out.freed.add((activity.id, day))
                 self.total[(activity.id, day)] -= 1
-            self.bookings[(child.id, activity.id, day)] = (BookingState.CANCELLED.value, TEMPLATE)
+            self.bookings[(child.id, activity.id)][day] = (BookingState.CANCELLED.value, TEMPLATE)
         if save:
             self._save_subscription(draft, source)
         if not audit:

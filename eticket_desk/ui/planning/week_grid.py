@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -86,7 +86,8 @@ class WeekGrid(PlanningActions, QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setItemDelegate(CellDelegate(self.table))
+        self.delegate = CellDelegate(self.table)  # kept: the view does not own its delegate
+        self.table.setItemDelegate(self.delegate)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -223,7 +224,7 @@ class WeekGrid(PlanningActions, QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            key = event.key()
             if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.activate(self.table.currentIndex())
                 return True
