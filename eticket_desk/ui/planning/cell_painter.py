@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from eticket_desk.rules.booking import BookingState
@@ -142,21 +142,22 @@ class CellDelegate(QStyledItemDelegate):
     """Paints day cells with their state, links in blue, child rows in bold."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        rect = QRect(option.rect)  # a copy: never keep a view into the style option
         cell = index.data(Role.CELL)
         kind = index.data(Role.KIND)
         selected = bool(option.state & QStyle.StateFlag.State_HasFocus) or bool(
             option.state & QStyle.StateFlag.State_Selected
         )
         if cell is not None:
-            paint_cell(painter, option.rect, cell.state, cell.booking, cell.closed_label)
+            paint_cell(painter, rect, cell.state, cell.booking, cell.closed_label)
             if cell.places_left is not None and cell.state != CellState.CLOSED:
-                _places(painter, option.rect, cell.places_left)
+                _places(painter, rect, cell.places_left)
         else:
             painter.save()
             if kind == RowKind.CHILD:
-                painter.fillRect(option.rect, QColor("#e0e7ff"))
+                painter.fillRect(rect, QColor("#e0e7ff"))
             if index.column() == 0 and kind == RowKind.ACTIVITY:
-                swatch = QRect(option.rect.left() + 6, option.rect.center().y() - 6, 12, 12)
+                swatch = QRect(rect.left() + 6, rect.center().y() - 6, 12, 12)
                 painter.fillRect(swatch, QColor(index.data(Role.COLOUR) or "#2563eb"))
             text = index.data(Qt.ItemDataRole.DisplayRole) or ""
             font = painter.font()
@@ -169,23 +170,21 @@ class CellDelegate(QStyledItemDelegate):
                 painter.setPen(QColor("#1d4ed8"))
             painter.setFont(font)
             left = 24 if (index.column() == 0 and kind == RowKind.ACTIVITY) else 6
-            inner = option.rect.adjusted(left, 0, -4, 0)
+            inner = rect.adjusted(left, 0, -4, 0)
             align = Qt.AlignmentFlag.AlignVCenter | (
                 Qt.AlignmentFlag.AlignHCenter if link else Qt.AlignmentFlag.AlignLeft
             )
-            elided = painter.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideRight, inner.width()
-            )
+            elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
             painter.drawText(inner, align, elided)
             painter.restore()
         if selected:
             painter.save()
             painter.setPen(QPen(QColor("#1d4ed8"), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(option.rect).adjusted(1, 1, -1, -1))
+            painter.drawRect(QRectF(rect).adjusted(1, 1, -1, -1))
             painter.restore()
         painter.save()
         painter.setPen(QColor("#d1d5db"))
-        painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
-        painter.drawLine(option.rect.topRight(), option.rect.bottomRight())
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        painter.drawLine(rect.topRight(), rect.bottomRight())
         painter.restore()
