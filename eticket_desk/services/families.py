@@ -64,14 +64,21 @@ _HEALTH = ["allergies", "pai", "treatments"]
 
 def next_number(session: Session, series: str) -> int:
     """Take the next number of a gapless series inside the current write transaction."""
+    return take_numbers(session, series, 1)
+
+
+def take_numbers(session: Session, series: str, count: int) -> int:
+    """Take `count` numbers of a gapless series at once inside the current write transaction
+    (an import numbering its new dossiers); returns the first. The caller must use them all
+    or roll the transaction back."""
     row = session.get(NumberSeries, series)
     if row is None:
-        session.add(NumberSeries(name=series, next_value=2))
+        session.add(NumberSeries(name=series, next_value=count + 1))
         session.flush()
         return 1
     value = row.next_value
     session.execute(
-        update(NumberSeries).where(NumberSeries.name == series).values(next_value=value + 1)
+        update(NumberSeries).where(NumberSeries.name == series).values(next_value=value + count)
     )
     session.expire(row)
     return value
@@ -285,17 +292,23 @@ def save_family_in(
     *,
     validate: bool = False,
     classes: dict[uuid.UUID, uuid.UUID] | None = None,
+    number: int | None = None,
+    flush: bool = True,
 ) -> uuid.UUID:
     """Create or update a dossier inside the caller's write transaction (an import saves
     many); the same checks as `save_family`. With `validate`, a complete dossier is
-    validated in the same write. Returns the family's id."""
+    validated in the same write. Returns the family's id.
+
+    A caller saving many new dossiers may give each its `number` (taken with
+    `take_numbers`) and leave the `flush` to later, so that they are inserted together."""
     actor.require(Permission.FAMILY_EDIT)
     if validate:
         actor.require(Permission.FAMILY_VALIDATE)
     now = session.info["now"]
     data = _check(data, now.date(), session, classes)
     if data.id is None:
-        number = next_number(session, FAMILY_SERIES)
+        if number is None:
+            number = next_number(session, FAMILY_SERIES)
         family = Family(
             id=uuid.uuid4(),
             number=number,
@@ -353,7 +366,8 @@ def save_family_in(
     if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
         family.updated_at = now
         family.version = (family.version or 0) + 1
-    session.flush()
+    if flush:
+        session.flush()
     return family.id
 
 

@@ -235,7 +235,7 @@ def test_a_file_full_of_bad_rows_writes_nothing_and_reports_every_row(
     assert messages == [
         "ligne 3 : classe « CE3 » inconnue à l'école Jules Ferry",
         "ligne 4 : le téléphone portable du responsable 1 « 06 12 » n'est pas un numéro "
-        "valide (10 chiffres en France, ex. 06 12 34 56 78)",
+        "valide (10 chiffres, ex. 06 12 34 56 78)",
         "ligne 5 : l'e-mail du responsable 1 « sophie@ » n'est pas une adresse e-mail valide",
         "ligne 6 : la date de naissance « 31/02/2019 » n'est pas une date qui existe",
         "ligne 7 : l'école « École Pasteur » est inconnue (écoles : École Jules Ferry, "

@@ -16,6 +16,7 @@ from eticket_desk.services.importing.report import (
     ImportRefused,
     ImportResult,
     RowProblem,
+    save_problems_csv,
 )
 from eticket_desk.services.importing.service import (
     ImportPreview,
@@ -54,4 +55,5 @@ __all__ = [
     "known_activities",
     "preview_import",
     "read_import_file",
+    "save_problems_csv",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 from babel.numbers import format_decimal
 
@@ -166,3 +168,14 @@ class ImportRefused(DomainError):
             text += f"\n… et {more} autre(s) erreur(s)."
         super().__init__(text)
         self.report = report
+
+
+def save_problems_csv(problems: list[RowProblem], path: Path | str) -> Path:
+    """The bad rows as a CSV Excel opens in French (utf-8 with BOM, semicolons)."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["Ligne", "Colonne", "Valeur", "Motif"])
+        for problem in problems:
+            writer.writerow([problem.line, problem.column, problem.value, problem.reason])
+    return path

@@ -160,7 +160,7 @@ class RowReader:
             return normalise_phone(cells.fix_phone_text(text))
         except InvalidInput:
             raise InvalidInput(
-                "n'est pas un numéro valide (10 chiffres en France, ex. 06 12 34 56 78)"
+                "n'est pas un numéro valide (10 chiffres, ex. 06 12 34 56 78)"
             ) from None
 
     @staticmethod

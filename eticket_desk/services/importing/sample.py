@@ -65,6 +65,7 @@ class _Drawer:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.used_phones: set[str] = set()
+        self.children: set[tuple[str, str, str]] = set()  # a file never holds a child twice
 
     def phone(self, mobile: bool) -> str:
         rng = self.rng
@@ -148,11 +149,16 @@ class _Drawer:
         rows = []
         girls, boys = list(d.GIRLS), list(d.BOYS)
         for level in levels:
-            first = rng.choice(girls if rng.random() < 0.5 else boys)
+            while True:
+                first = rng.choice(girls if rng.random() < 0.5 else boys)
+                birth = self.birth(level)
+                if (last, first, birth) not in self.children:
+                    break
+            self.children.add((last, first, birth))
             for names in (girls, boys):
                 if first in names:
                     names.remove(first)
-            child = [last.upper() if rng.random() < 0.3 else last, first, self.birth(level)]
+            child = [last.upper() if rng.random() < 0.3 else last, first, birth]
             shown_school = school if rng.random() < 0.9 else school.upper()
             child += [shown_school, level, rng.choice(_DIETS), qf]
             rows.append([f"{number:04d}", *parents, *child, *self.registrations(level)])

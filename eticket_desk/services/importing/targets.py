@@ -25,7 +25,7 @@ _ADULT = (
     ("address3", "Adresse (ligne 3)", "la ligne 3 de l'adresse"),
     ("postcode", "Code postal", "le code postal"),
     ("city", "Ville", "la ville"),
-    ("billing", "Payeur (adresse de facturation)", "« payeur »"),
+    ("billing", "Payeur (facturation)", "« payeur »"),
     ("legal_guardian", "Responsable légal", "« responsable légal »"),
     ("emergency_contact", "Contact d'urgence", "« contact d'urgence »"),
 )
@@ -35,7 +35,10 @@ PHONES = ("phone_mobile", "phone_home")
 
 
 def _fields() -> tuple[TargetField, ...]:
-    out = [TargetField("family.reference", "Référence famille", "la référence", "Famille")]
+    out = [
+        TargetField("family.reference", "Référence famille", "la référence", "Famille"),
+        TargetField("family.qf", "Quotient familial", "le quotient familial", "Famille"),
+    ]
     for n in (1, 2):
         group = f"Responsable {n}"
         for name, label, phrase in _ADULT:
@@ -54,7 +57,6 @@ def _fields() -> tuple[TargetField, ...]:
         TargetField("child.school", "École", "l'école", "Enfant"),
         TargetField("child.class", "Classe", "la classe", "Enfant"),
         TargetField("child.diet", "Régime alimentaire", "le régime alimentaire", "Enfant"),
-        TargetField("family.qf", "Quotient familial", "le quotient familial", "Famille"),
     ]
     return tuple(out)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Family
+from eticket_desk.models import Child, Family
+from eticket_desk.rules.numbering import FAMILY_SERIES
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import load_family_in, save_family_in
+from eticket_desk.services.families import load_family_in, save_family_in, take_numbers
 from eticket_desk.services.family_data import FamilyData
 from eticket_desk.services.importing.analysis import Analysis, FamilyPlan, merged_family
 from eticket_desk.services.importing.reference import Reference
@@ -29,7 +31,8 @@ from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscri
 
 Progress = Callable[[int, int], None]
 SOURCE = "import"
-CHUNK = 1000  # subscriptions planned at a time (the progress bar moves between chunks)
+CHUNK = 200  # subscriptions planned at a time (the progress bar moves between chunks)
+BATCH = 100  # new dossiers inserted together
 
 
 class ImportWriter:
@@ -45,6 +48,8 @@ class ImportWriter:
         self.session, self.actor, self.analysis, self.ref = session, actor, analysis, ref
         self.decisions, self.progress = decisions, progress
         self.child_ids: dict[int, uuid.UUID] = {}  # line -> child id
+        self.created: list[tuple[uuid.UUID, list[ParsedRow]]] = []  # new dossiers, in order
+        self.next_number = 0
         self.references: list[str] = []
         self.today = session.info["now"].date()
         self.notes = (
@@ -65,12 +70,18 @@ class ImportWriter:
             if r.existing is None or self._merging(r)
         )
         total = len(plans) + drafts_total
+        new_families = sum(1 for plan in plans if self._creates_family(plan))
+        self.next_number = take_numbers(self.session, FAMILY_SERIES, new_families)
         done = 0
         for plan in plans:
             self._write_family(plan)
             done += 1
-            if self.progress is not None and (done % 25 == 0 or done == len(plans)):
-                self.progress(done, total)
+            if done % BATCH == 0 or done == len(plans):
+                self.session.flush()
+                if self.progress is not None:
+                    self.progress(done, total)
+        self.session.flush()
+        self._created_children()
         drafts = self._drafts(plans)
         booked = waiting = 0
         for start in range(0, len(drafts), CHUNK):
@@ -99,12 +110,16 @@ class ImportWriter:
         )
         return ImportResult(counts, tuple(self.references), booked, waiting)
 
+    def _creates_family(self, plan: FamilyPlan) -> bool:
+        return bool(plan.new_rows) and not any(self._merging(r) for r in plan.rows)
+
     def _write_family(self, plan: FamilyPlan) -> None:
         new = plan.new_rows
         target: uuid.UUID | None = None
         for row in plan.rows:
             if not self._merging(row):
                 continue
+            self.session.flush()  # the dossier is read back: pending rows go first
             extra = new if target is None else []
             existing = load_family_in(self.session, self.actor, row.existing.family_id)
             data = merged_family(existing, plan, row, [r.child for r in extra])
@@ -123,16 +138,42 @@ class ImportWriter:
                 notes=self.notes
                 + (f" (référence d'origine {plan.reference})." if plan.reference else "."),
             )
-            family_id = self._save(data)
-            family = self.session.get(Family, family_id)
-            self.references.append(family.reference)
-            for r, child_id in zip(new, self._children_of(family_id), strict=True):
-                self.child_ids[r.line] = child_id
+            family_id = self._save(data, number=self.next_number)
+            self.next_number += 1
+            self.created.append((family_id, new))
 
-    def _save(self, data: FamilyData) -> uuid.UUID:
+    def _save(self, data: FamilyData, number: int | None = None) -> uuid.UUID:
         return save_family_in(
-            self.session, self.actor, data, validate=True, classes=self.ref.classes
+            self.session,
+            self.actor,
+            data,
+            validate=True,
+            classes=self.ref.classes,
+            number=number,
+            flush=number is None,
         )
+
+    def _created_children(self) -> None:
+        """The new dossiers' references and children's ids, read back in a few queries."""
+        ids = [family_id for family_id, _rows in self.created]
+        references: dict[uuid.UUID, str] = {}
+        children: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            for family_id, reference in self.session.execute(
+                select(Family.id, Family.reference).where(Family.id.in_(part))
+            ):
+                references[family_id] = reference
+            for child_id, family_id in self.session.execute(
+                select(Child.id, Child.family_id)
+                .where(Child.family_id.in_(part))
+                .order_by(Child.family_id, Child.position)
+            ):
+                children.setdefault(family_id, []).append(child_id)
+        for family_id, rows in self.created:
+            self.references.append(references[family_id])
+            for r, child_id in zip(rows, children[family_id], strict=True):
+                self.child_ids[r.line] = child_id
 
     def _children_of(self, family_id: uuid.UUID) -> list[uuid.UUID]:
         return [c.id for c in self.session.get(Family, family_id).children]
