@@ -44,6 +44,7 @@ from eticket_desk.ui.main_window import MainWindow  # noqa: E402
 from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
 from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
 from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
+from eticket_desk.ui.subscriptions.screenshots import render_subscription_screens  # noqa: E402
 from eticket_desk.ui.tasks import ImmediateRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     render_activity_screens(ctx, OUT)
     render_calendar_screens(ctx, OUT)
     render_occupancy_screens(ctx, OUT)
+    render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._add_page("families", self.tr("Familles"), self.search_screen)
         for key, label, permission in (
+            ("batch", self.tr("Saisie des inscriptions"), Permission.BOOKING_EDIT),
             ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
             ("activities", self.tr("Activités"), None),
             ("calendar", self.tr("Calendrier"), None),
@@ -95,7 +96,9 @@ class MainWindow(QMainWindow):
         """Screens other than the search are built the first time they are shown."""
         widget = self._pages.get(key)
         if widget is None:
-            if key == "occupancy":
+            if key == "batch":
+                from eticket_desk.ui.subscriptions import BatchEntryScreen as screen
+            elif key == "occupancy":
                 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen
             elif key == "activities":
                 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
@@ -182,6 +185,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(self.tr("Se &déconnecter"), self._on_logout_triggered))
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Quitter"), self.close, "Ctrl+Q"))
+        bookings_menu = self.menuBar().addMenu(self.tr("&Inscriptions"))
+        bookings_menu.addAction(
+            self._action(self.tr("&Saisie des inscriptions papier"), self._on_batch_triggered)
+        )
+        bookings_menu.addAction(
+            self._action(self.tr("&Appliquer les semaines types…"), self._on_templates_triggered)
+        )
+        bookings_menu.addAction(
+            self._action(self.tr("&Importer des familles (CSV, Excel)…"), self._on_import_triggered)
+        )
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
         help_menu.addAction(
             self._action(self.tr("À &propos d'eTicket Guichet"), self._on_about_triggered)
@@ -203,6 +216,19 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         self.search_screen.focus_search()
+
+    def _on_batch_triggered(self) -> None:
+        self.show_page("batch")
+
+    def _on_templates_triggered(self) -> None:
+        from eticket_desk.ui.year_templates import ApplyTemplatesDialog
+
+        ApplyTemplatesDialog(self.ctx, self).exec()
+
+    def _on_import_triggered(self) -> None:
+        from eticket_desk.ui.import_wizard import ImportWizard
+
+        ImportWizard(self.ctx, self).exec()
 
     def _on_lock_triggered(self) -> None:
         self.locker.lock()

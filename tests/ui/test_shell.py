@@ -61,11 +61,24 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
     qtbot.addWidget(window)
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     # Activities and the calendar are there to read; changing them is the régisseur's.
-    assert labels == ["Familles", "Activités", "Calendrier", "Paramètres"]
+    assert labels == [
+        "Familles",
+        "Saisie des inscriptions",
+        "Activités",
+        "Calendrier",
+        "Paramètres",
+    ]
     window = MainWindow(AppContext(store, coordinator, ImmediateRunner(), ChangeBus()))
     qtbot.addWidget(window)
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Familles", "Fréquentation", "Activités", "Calendrier", "Paramètres"]
+    assert labels == [
+        "Familles",
+        "Saisie des inscriptions",
+        "Fréquentation",
+        "Activités",
+        "Calendrier",
+        "Paramètres",
+    ]
     window.show_page("occupancy")
     assert type(window.stack.currentWidget()).__name__ == "OccupancyScreen"
 

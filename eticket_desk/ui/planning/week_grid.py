@@ -64,6 +64,10 @@ class WeekGrid(PlanningActions, QWidget):
         self.next_button = QPushButton(self.tr("Semaine suivante ▶"))
         self.next_button.setToolTip(self.tr("Semaine suivante (Page suivante)"))
         self.today_button = QPushButton(self.tr("Aujourd'hui"))
+        self.forms_button = QPushButton(self.tr("&Inscriptions…"))
+        self.forms_button.setToolTip(
+            self.tr("Formulaire d'inscription : semaines types de chaque activité sur une période")
+        )
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
@@ -76,6 +80,8 @@ class WeekGrid(PlanningActions, QWidget):
         bar.addWidget(self.date_edit)
         bar.addWidget(self.today_button)
         bar.addWidget(self.next_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.forms_button)
 
         self.notice = QLabel()
         self.notice.setWordWrap(True)
@@ -141,6 +147,7 @@ class WeekGrid(PlanningActions, QWidget):
         self.previous_button.clicked.connect(self._on_previous_button_clicked)
         self.next_button.clicked.connect(self._on_next_button_clicked)
         self.today_button.clicked.connect(self._on_today_button_clicked)
+        self.forms_button.clicked.connect(self._on_forms_button_clicked)
         self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
         for keys, slot in (
             ("Alt+Left", self._on_previous_button_clicked),
@@ -218,6 +225,16 @@ class WeekGrid(PlanningActions, QWidget):
 
     def _on_today_button_clicked(self) -> None:
         self.go_to(self.ctx.store.clock.today())
+
+    def _on_forms_button_clicked(self) -> None:
+        from eticket_desk.ui.subscriptions import SubscriptionDialog
+
+        child_id = None
+        row = self.table.currentIndex().row()
+        if 0 <= row < len(self.model.rows):
+            child_id = self.model.rows[row].child.child_id
+        dialog = SubscriptionDialog(self.ctx, self.family_id, child_id, self)
+        dialog.exec()
 
     def _on_date_edit_date_changed(self, value: QDate) -> None:
         self.go_to(date(value.year(), value.month(), value.day()))
