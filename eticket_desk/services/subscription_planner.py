@@ -8,9 +8,10 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property, lru_cache
 
 from babel.dates import format_date
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,7 @@ from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import InvalidInput, NotFound
+from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.activities import activities_in
 from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.bookings import offer_freed_seat
@@ -37,6 +39,31 @@ from eticket_desk.services.subscription_data import SubscriptionDraft, Subscript
 
 TEMPLATE = "template"
 HELD = {s.value for s in SEAT_STATES} | {BookingState.WAITING.value}
+BOOKED, WAITING = BookingState.BOOKED.value, BookingState.WAITING.value
+CANCELLED = BookingState.CANCELLED.value
+_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
+_UPSERT = (
+    "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
+    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, 'template', ?, ?, ?) "
+    "ON CONFLICT (activity_id, day, child_id) DO UPDATE SET school_id = excluded.school_id, "
+    "state = excluded.state, late = 0, source = 'template', "
+    "waiting_since = excluded.waiting_since, updated_at = excluded.updated_at, "
+    "updated_by = excluded.updated_by"
+)
+_CANCEL = (
+    "UPDATE booking SET state = 'cancelled', updated_at = ?, updated_by = ? "
+    "WHERE activity_id = ? AND day = ? AND child_id = ?"
+)
+
+
+def _table_order(row: tuple) -> tuple:
+    return row[:3]  # activity, day, child: the booking table's primary key
+
+
+@lru_cache(maxsize=512)
+def _template_days(template: WeekTemplate, start: date, end: date) -> tuple[date, ...]:
+    """The days a template asks for in a period (forms share a few templates and periods)."""
+    return tuple(template.days_of(start, end))
 
 
 @dataclass
@@ -53,7 +80,8 @@ class _ChildRow:
 class Buffers:
     upserts: list[dict] = field(default_factory=list)
     cancels: list[dict] = field(default_factory=list)
-    seats: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    # activity -> (day, school) -> [seats taken, children waiting] to add to the counters
+    seats: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
     freed: set = field(default_factory=set)
     audit: list[dict] = field(default_factory=list)
     taken: list[tuple] = field(default_factory=list)
@@ -109,23 +137,30 @@ class Planner:
             ):
                 self.bookings[(child_id, activity_id)][day] = (state, source)
         activity_ids = list({d.activity_id for d in drafts})
-        self.total: dict[tuple, int] = defaultdict(int)
-        self.by_school: dict[tuple, int] = defaultdict(int)
+        # Seats taken per activity: day -> count, and (day, school) -> count. Keyed per
+        # activity so that the day loops hash dates, not UUIDs (a year of forms is millions
+        # of days).
+        self.total: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
+        self.by_school: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
         for activity_id, day, school_id, booked in session.execute(
             select(
                 Occupancy.activity_id, Occupancy.day, Occupancy.school_id, Occupancy.booked
             ).where(Occupancy.activity_id.in_(activity_ids), Occupancy.day.between(low, high))
         ):
-            self.total[(activity_id, day)] += booked
-            self.by_school[(activity_id, day, school_id)] += booked
-        self._day_facts: dict[tuple, tuple[str | None, bool]] = {}
-        self.existing = {
+            self.total[activity_id][day] += booked
+            self.by_school[activity_id][(day, school_id.hex)] += booked
+        self._day_facts: dict[uuid.UUID, dict[date, tuple[str | None, bool]]] = defaultdict(dict)
+        self._child_ids = child_ids
+
+    @cached_property
+    def existing(self) -> dict[tuple, Subscription]:
+        """The children's saved subscriptions, read when a form is saved (not for a rerun)."""
+        ids = self._child_ids
+        return {
             (s.child_id, s.activity_id, s.start): s
-            for start in range(0, len(child_ids), 900)
-            for s in session.scalars(
-                select(Subscription).where(
-                    Subscription.child_id.in_(child_ids[start : start + 900])
-                )
+            for start in range(0, len(ids), 900)
+            for s in self.session.scalars(
+                select(Subscription).where(Subscription.child_id.in_(ids[start : start + 900]))
             )
         }
 
@@ -133,8 +168,8 @@ class Planner:
 
     def _facts(self, activity: ActivitySpec, day: date) -> tuple[str | None, bool]:
         """(closed reason, still changeable) — the same for every child, computed once."""
-        key = (activity.id, day)
-        facts = self._day_facts.get(key)
+        known = self._day_facts[activity.id]
+        facts = known.get(day)
         if facts is None:
             closed = activity.closed_reason(day, self.calendar)
             if closed is not None:
@@ -144,14 +179,8 @@ class Planner:
             else:
                 deadline = activity.deadline_of(day, self.calendar)
                 facts = (None, deadline is not None and self.now < deadline)
-            self._day_facts[key] = facts
+            known[day] = facts
         return facts
-
-    def _full(self, activity: ActivitySpec, day: date, school_id) -> bool:
-        if activity.capacity is not None and self.total[(activity.id, day)] >= activity.capacity:
-            return True
-        own = activity.school_capacity(school_id) if school_id else None
-        return own is not None and self.by_school[(activity.id, day, school_id)] >= own
 
     def check(self, draft: SubscriptionDraft) -> tuple[_ChildRow, ActivitySpec]:
         child = self.children.get(draft.child_id)
@@ -182,12 +211,17 @@ class Planner:
         Days of the period outside the template are cancelled when the template booked them,
         or whatever booked them when `any_source` (the week shown becomes the rule)."""
         child, activity = self.check(draft)
-        wanted = set(draft.template.days_of(draft.start, draft.end)) if draft.regular else set()
+        wanted = _template_days(draft.template, draft.start, draft.end) if draft.regular else ()
         to_book, already, waiting, closed, locked, to_cancel = [], [], [], [], [], []
         kept = []
         days = self.bookings.get((child.id, activity.id), {})
-        for day in sorted(wanted):
-            reason, changeable = self._facts(activity, day)
+        facts, facts_of = self._day_facts[activity.id], self._facts
+        totals, schools = self.total[activity.id], self.by_school[activity.id]
+        school = child.school_id.hex if child.school_id else None  # str: cheap to hash
+        capacity = activity.capacity
+        own = activity.school_capacity(child.school_id) if school else None
+        for day in wanted:
+            reason, changeable = facts.get(day) or facts_of(activity, day)
             state, source = days.get(day, (None, None))
             if reason is not None:
                 closed.append((day, reason))
@@ -197,16 +231,19 @@ class Planner:
                 kept.append(day)  # cancelled by the family or the desk: their decision stays
             elif not changeable:
                 locked.append(day)
-            elif self._full(activity, day, child.school_id):
+            elif (capacity is not None and totals[day] >= capacity) or (
+                own is not None and schools[(day, school)] >= own
+            ):
                 waiting.append(day)
             else:
                 to_book.append(day)
-                self.total[(activity.id, day)] += 1
-                self.by_school[(activity.id, day, child.school_id)] += 1
+                totals[day] += 1
+                schools[(day, school)] += 1
+        wanted_set = set(wanted)
         for day, (state, source) in days.items():
             if (
                 draft.start <= day <= draft.end
-                and day not in wanted
+                and day not in wanted_set
                 and (any_source or source == TEMPLATE)
                 and state in HELD
                 and self._facts(activity, day)[1]
@@ -242,41 +279,32 @@ class Planner:
         child = self.children[draft.child_id]
         activity = self.activities[draft.activity_id]
         now, login = self.now, self.actor.login
-        for state, days in (
-            (BookingState.BOOKED, preview.to_book),
-            (BookingState.WAITING, preview.waiting),
-        ):
-            for day in days:
-                out.upserts.append(
-                    {
-                        "activity_id": activity.id,
-                        "day": day,
-                        "child_id": child.id,
-                        "school_id": child.school_id,
-                        "state": state.value,
-                        "late": False,
-                        "source": TEMPLATE,
-                        "waiting_since": now if state == BookingState.WAITING else None,
-                        "updated_at": now,
-                        "updated_by": login,
-                    }
-                )
-                seat = out.seats[(activity.id, day, child.school_id)]
-                seat[0 if state == BookingState.BOOKED else 1] += 1
-                self.bookings[(child.id, activity.id)][day] = (state.value, TEMPLATE)
-                if state == BookingState.BOOKED:
-                    out.taken.append((activity, child, day))
+        stamp = now.strftime(_STAMP)
+        a, c = activity.id.hex, child.id.hex
+        school = child.school_id.hex if child.school_id else None
+        seats = out.seats[activity.id]
+        bookings = self.bookings[(child.id, activity.id)]
+        for day in preview.to_book:
+            out.upserts.append((a, day.isoformat(), c, school, BOOKED, None, stamp, login))
+            seats[(day, school)][0] += 1
+            bookings[day] = (BOOKED, TEMPLATE)
+        for day in preview.waiting:
+            out.upserts.append((a, day.isoformat(), c, school, WAITING, stamp, stamp, login))
+            seats[(day, school)][1] += 1
+            bookings[day] = (WAITING, TEMPLATE)
+        if booking_hooks():
+            out.taken += [(activity, child, day) for day in preview.to_book]
         for day in preview.to_cancel:
-            previous = self.bookings[(child.id, activity.id)][day][0]
-            out.cancels.append({"a": activity.id, "d": day, "c": child.id, "at": now, "by": login})
-            seat = out.seats[(activity.id, day, child.school_id)]
-            if previous == BookingState.WAITING.value:
+            previous = bookings[day][0]
+            out.cancels.append((stamp, login, a, day.isoformat(), c))
+            seat = seats[(day, school)]
+            if previous == WAITING:
                 seat[1] -= 1
             else:
                 seat[0] -= 1
                 out.freed.add((activity.id, day))
-                self.total[(activity.id, day)] -= 1
-            self.bookings[(child.id, activity.id)][day] = (BookingState.CANCELLED.value, TEMPLATE)
+                self.total[activity.id][day] -= 1
+            bookings[day] = (CANCELLED, TEMPLATE)
         if save:
             self._save_subscription(draft, source)
         if not audit:
@@ -351,44 +379,24 @@ class Planner:
 
     def write(self, out: Buffers) -> None:
         session = self.session
+        connection = session.connection()
         if out.upserts:
-            statement = sqlite_insert(Booking)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["activity_id", "day", "child_id"],
-                    set_={
-                        name: statement.excluded[name]
-                        for name in (
-                            "school_id",
-                            "state",
-                            "late",
-                            "source",
-                            "waiting_since",
-                            "updated_at",
-                            "updated_by",
-                        )
-                    },
-                ),
-                out.upserts,
-            )
+            out.upserts.sort(
+                key=_table_order
+            )  # the table's own order: the B-tree is filled page by page
+            connection.exec_driver_sql(_UPSERT, out.upserts)
         if out.cancels:
-            session.connection().execute(
-                Booking.__table__.update()
-                .where(
-                    Booking.activity_id == bindparam("a"),
-                    Booking.day == bindparam("d"),
-                    Booking.child_id == bindparam("c"),
-                )
-                .values(
-                    state=BookingState.CANCELLED.value,
-                    updated_at=bindparam("at"),
-                    updated_by=bindparam("by"),
-                ),
-                out.cancels,
-            )
+            connection.exec_driver_sql(_CANCEL, out.cancels)
         rows = [
-            {"activity_id": a, "day": d, "school_id": s, "booked": b, "waiting": w}
-            for (a, d, s), (b, w) in out.seats.items()
+            {
+                "activity_id": activity_id,
+                "day": d,
+                "school_id": uuid.UUID(s),
+                "booked": b,
+                "waiting": w,
+            }
+            for activity_id, seats in out.seats.items()
+            for (d, s), (b, w) in seats.items()
             if b or w
         ]
         if rows:
