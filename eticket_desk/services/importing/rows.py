@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.calendar import WEEKDAY_NAMES
@@ -35,6 +36,12 @@ from eticket_desk.services.importing.targets import (
 )
 
 _ADDRESS = ("address1", "address2", "address3", "city")
+
+
+# A file is read twice (the dry run, then the import) and repeats its parents on every
+# child's row: the same phones and e-mails are checked once (refusals are not kept).
+_phone_of = lru_cache(maxsize=100_000)(normalise_phone)
+_email_of = lru_cache(maxsize=100_000)(normalise_email)
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ class RowReader:
     @staticmethod
     def _phone(text: str) -> str:
         try:
-            return normalise_phone(cells.fix_phone_text(text))
+            return _phone_of(cells.fix_phone_text(text))
         except InvalidInput:
             raise InvalidInput(
                 "n'est pas un numéro valide (10 chiffres, ex. 06 12 34 56 78)"
@@ -166,7 +173,7 @@ class RowReader:
     @staticmethod
     def _email(text: str) -> str:
         try:
-            return normalise_email(text)
+            return _email_of(text)
         except InvalidInput:
             raise InvalidInput("n'est pas une adresse e-mail valide") from None
 

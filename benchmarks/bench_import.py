@@ -1,0 +1,126 @@
+"""Import of a 10,000-row spreadsheet (one child a row, with registrations) into the reference
+town, at the start of the school year: read, dry run, then the all-or-nothing import.
+
+Budget (issue « Paper registrations »): the import of a 10,000-row file < 30 s.
+The reference town is copied with sqlite3's backup API, so the import never touches it.
+Run: `uv run python -m benchmarks.bench_import [ROWS]`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from benchmarks.reference_town import reference_town
+from eticket_desk.clock import FrozenClock
+from eticket_desk.services import importing
+from eticket_desk.services.demo import DEMO_PASSWORD
+from eticket_desk.services.importing.sample import sample_sheet, write_csv
+from eticket_desk.services.store import Store
+from eticket_desk.services.users import authenticate
+
+NOW = datetime(2026, 8, 31, 9, 0)  # the day before the rentrée: the whole year to book
+ROWS = 10_000
+BUDGET_S = 30.0
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file through the backup API (never a file copy)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def spreadsheet(folder: Path, rows: int) -> Path:
+    families = rows // 3 * 2 + 50  # 1.6 children a family, on average
+    headers, lines = sample_sheet(families, seed=10)
+    while len(lines) < rows:
+        families *= 2
+        headers, lines = sample_sheet(families, seed=10)
+    return write_csv(folder / f"import_{rows}.csv", headers, lines[:rows])
+
+
+def measure(source: Path, folder: Path, path: Path, registrations: bool) -> tuple[float, str]:
+    """Dry run and import of the file into a fresh copy of the town; prints the figures."""
+    copy = folder / f"town-{registrations}.sqlite"
+    copy_database(source, copy)
+    store = Store(copy, FrozenClock(NOW))
+    actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+    with store.read() as session:
+        before = session.execute(text("SELECT count(*) FROM booking")).scalar()
+    started = time.perf_counter()
+    table = importing.read_import_file(path)
+    mapping = importing.guess_import_mapping(store, table)
+    if not registrations:
+        mapping.activities.clear()
+    read_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    report = importing.dry_run_import(store, actor, table, mapping)
+    dry_s = time.perf_counter() - started
+    decisions = {d.line: importing.Decision.SKIP for d in report.duplicates}
+    if not report.can_import(decisions):
+        for problem in report.problems_for(decisions)[:20]:
+            print(problem.message)
+        raise SystemExit("the generated file has bad rows: nothing to measure")
+
+    ticks: list[tuple[int, float]] = []
+    started = time.perf_counter()
+    result = importing.import_families(
+        store,
+        actor,
+        table,
+        mapping,
+        decisions,
+        lambda done, total: ticks.append((done, time.perf_counter() - started)),
+    )
+    import_s = time.perf_counter() - started
+    with store.read() as session:
+        after = session.execute(text("SELECT count(*) FROM booking")).scalar()
+    store.close()
+    copy.unlink()
+    families = len(report.groups)
+    dossiers_s = next((t for done, t in ticks if done >= families), import_s)
+    what = "with registrations" if registrations else "dossiers only (registration columns ignored)"
+    print(f"— {what}")
+    print(f"  read + guess mapping: {read_s:.2f} s")
+    print(f"  dry run: {dry_s:.2f} s ({len(report.duplicates)} duplicate(s) of the town skipped)")
+    print(f"  import: {import_s:.2f} s — {result.sentence()}")
+    if registrations:
+        print(
+            f"    dossiers written after {dossiers_s:.1f} s; then {result.booked_days:,} days "
+            f"booked and {result.waiting_days:,} on a waiting list ({after - before:,} booking "
+            f"rows, {before:,} before) in {import_s - dossiers_s:.1f} s by the planner"
+        )
+    return import_s, what
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    rows = int(args[0]) if args else ROWS
+    source = reference_town()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        path = spreadsheet(folder, rows)
+        table = importing.read_import_file(path)
+        print(f"file: {table.describe()}, {path.stat().st_size / 1e6:.1f} MB")
+        results = [measure(source, folder, path, registrations) for registrations in (False, True)]
+    for seconds, what in results:
+        verdict = "OK" if seconds < BUDGET_S else "OVER BUDGET"
+        print(
+            f"import of {rows:,} rows, {what}: {seconds:.1f} s (budget {BUDGET_S:.0f} s) {verdict}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
