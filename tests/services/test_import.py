@@ -31,6 +31,7 @@ HEADERS = [
     "Nom responsable",
     "Prénom responsable",
     "Tél. portable",
+    "Tél. domicile",
     "E-mail",
     "Adresse",
     "Code postal",
@@ -48,6 +49,7 @@ GOOD = [
     "Moreau",
     "Sophie",
     "06 12 34 56 78",
+    "",
     "sophie.moreau@example.fr",
     "3 rue du Lac",
     "74500",
@@ -397,7 +399,11 @@ def _duplicate_file(tmp_path: Path) -> Path:
             row(
                 Nom_responsable="DUPONT",
                 Prénom_responsable="Marie",
-                **{"Tél. portable": "06 98 76 54 32", "E-mail": "autre@example.fr"},
+                **{
+                    "Tél. portable": "06 98 76 54 32",
+                    "Tél. domicile": "04 50 12 34 56",
+                    "E-mail": "autre@example.fr",
+                },
                 Nom_enfant="dupont",
                 Prénom_enfant="LEA",
                 Date_de_naissance="03/05/2019",
@@ -424,7 +430,10 @@ def test_a_child_already_in_the_base_is_found_and_merged(
     merged = load_family(store, admin, existing.id)
     assert [c.first_name for c in merged.children] == ["Léa"]
     # the existing mobile and e-mail are kept: only empty details are filled
-    assert merged.adults[0].email == "marie.dupont@example.fr"
+    marie = merged.adults[0]
+    assert (marie.email, marie.phone_mobile) == ("marie.dupont@example.fr", "+33612345678")
+    assert marie.phone_home == "+33450123456"
+    assert merged.status == FamilyStatus.VALIDATED
     with store.read() as session:
         days = session.scalar(
             select(func.count())
@@ -501,5 +510,10 @@ def test_the_command_line_entry_point_dry_runs_and_imports(store, admin, activit
     path = write_csv(tmp_path / "f.csv", [row()])
     report = importing.import_file(store, admin, path, dry_run=True)
     assert report.can_import() and count(store, Family) == 0
+    assert report.text().splitlines() == [
+        "f.csv : 1 ligne(s) lue(s).",
+        "À importer : 1 famille, 1 enfant, 2 inscriptions.",
+        "Lignes en erreur : 0 ; doublons : 0.",
+    ]
     result = importing.import_file(store, admin, path)
     assert result.sentence() == "1 famille, 1 enfant, 2 inscriptions importées"

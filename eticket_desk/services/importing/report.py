@@ -76,14 +76,16 @@ class ImportCounts:
     merged: int = 0
     skipped: int = 0
 
-    def sentence(self) -> str:
-        """ "412 familles, 695 enfants, 1 230 inscriptions importées"."""
+    def sentence(self, done: bool = True) -> str:
+        """ "412 familles, 695 enfants, 1 230 inscriptions importées" (without "importées"
+        before the import)."""
         text = (
             f"{_n(self.families)} famille{'s' if self.families > 1 else ''}, "
             f"{_n(self.children)} enfant{'s' if self.children > 1 else ''}, "
-            f"{_n(self.registrations)} inscription{'s' if self.registrations > 1 else ''} "
-            f"importée{'s' if self.registrations > 1 else ''}"
+            f"{_n(self.registrations)} inscription{'s' if self.registrations > 1 else ''}"
         )
+        if done:
+            text += f" importée{'s' if self.registrations > 1 else ''}"
         if self.merged:
             text += f" ; {_n(self.merged)} doublon{'s' if self.merged > 1 else ''} fusionné"
             text += "s" if self.merged > 1 else ""
@@ -123,6 +125,25 @@ class DryRunReport:
 
     def can_import(self, decisions: Decisions | None = None) -> bool:
         return not self.general and not self.problems_for(decisions) and bool(self.groups)
+
+    def text(self, decisions: Decisions | None = None) -> str:
+        """The dry run in French, for the command line: counts, then every bad row."""
+        counts = self.counts(decisions)
+        problems = self.problems_for(decisions)
+        lines = [
+            f"{self.file} : {_n(self.rows)} ligne(s) lue(s).",
+            f"À importer : {counts.sentence(done=False)}.",
+            f"Lignes en erreur : {len(self.bad_lines(decisions))} ; doublons : "
+            f"{len(self.duplicates)}.",
+        ]
+        lines += [f"• {message}" for message in self.general]
+        lines += [f"• {problem.message}" for problem in problems]
+        lines += [
+            f"• ligne {d.line} : {d.child_name} est déjà dans le dossier {d.family_reference} "
+            f"({self.decision(decisions, d.line).label.lower()})"
+            for d in self.duplicates
+        ]
+        return "\n".join(lines)
 
     def counts(self, decisions: Decisions | None = None) -> ImportCounts:
         registrations = {d.line: d.registrations for d in self.duplicates}

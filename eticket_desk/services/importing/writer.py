@@ -31,7 +31,7 @@ from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscri
 
 Progress = Callable[[int, int], None]
 SOURCE = "import"
-CHUNK = 200  # subscriptions planned at a time (the progress bar moves between chunks)
+CHUNK = 1000  # subscriptions planned at a time (the progress bar moves between chunks)
 BATCH = 100  # new dossiers inserted together
 
 
