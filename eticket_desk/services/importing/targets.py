@@ -35,7 +35,14 @@ PHONES = ("phone_mobile", "phone_home")
 
 
 def _fields() -> tuple[TargetField, ...]:
+    """In the order the mapping page lists them: a row is a child, so the child first."""
     out = [
+        TargetField("child.last_name", "Nom de l'enfant", "le nom de l'enfant", "Enfant"),
+        TargetField("child.first_name", "Prénom de l'enfant", "le prénom de l'enfant", "Enfant"),
+        TargetField("child.birth_date", "Date de naissance", "la date de naissance", "Enfant"),
+        TargetField("child.school", "École", "l'école", "Enfant"),
+        TargetField("child.class", "Classe", "la classe", "Enfant"),
+        TargetField("child.diet", "Régime alimentaire", "le régime alimentaire", "Enfant"),
         TargetField("family.reference", "Référence famille", "la référence", "Famille"),
         TargetField("family.qf", "Quotient familial", "le quotient familial", "Famille"),
     ]
@@ -50,14 +57,6 @@ def _fields() -> tuple[TargetField, ...]:
                     group,
                 )
             )
-    out += [
-        TargetField("child.last_name", "Nom de l'enfant", "le nom de l'enfant", "Enfant"),
-        TargetField("child.first_name", "Prénom de l'enfant", "le prénom de l'enfant", "Enfant"),
-        TargetField("child.birth_date", "Date de naissance", "la date de naissance", "Enfant"),
-        TargetField("child.school", "École", "l'école", "Enfant"),
-        TargetField("child.class", "Classe", "la classe", "Enfant"),
-        TargetField("child.diet", "Régime alimentaire", "le régime alimentaire", "Enfant"),
-    ]
     return tuple(out)
 
 

@@ -36,6 +36,8 @@ def item(text: str, *, problem: str = "", align_right: bool = False) -> QTableWi
         cell.setForeground(QBrush(QColor(ERROR_COLOUR)))
         cell.setBackground(QBrush(QColor(ERROR_BACKGROUND)))
         cell.setToolTip(problem)
+    elif len(text) > 25:  # the column may be too narrow for it
+        cell.setToolTip(text)
     return cell
 
 
