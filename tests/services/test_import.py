@@ -517,3 +517,22 @@ def test_the_command_line_entry_point_dry_runs_and_imports(store, admin, activit
     ]
     result = importing.import_file(store, admin, path)
     assert result.sentence() == "1 famille, 1 enfant, 2 inscriptions importées"
+
+
+def test_xlsx_rows_keep_their_line_numbers_past_an_empty_row(store, admin, activities, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    sheet.append(row())
+    sheet.append([])  # line 3 left empty in the spreadsheet
+    bad = row(Classe="CE3", Prénom_enfant="Léo")
+    bad[HEADERS.index("Tél. portable")] = 612345678  # a phone typed as a number
+    sheet.append(bad)
+    book.save(tmp_path / "f.xlsx")
+    table, _mapping, report = run(store, admin, tmp_path / "f.xlsx")
+    assert table.lines == (2, 4) and table.kind == "xlsx"
+    assert [p.message for p in report.problems_for()] == [
+        "ligne 4 : classe « CE3 » inconnue à l'école Jules Ferry"
+    ]
