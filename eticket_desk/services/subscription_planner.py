@@ -164,6 +164,14 @@ class Planner:
             )
         }
 
+    @cached_property
+    def _by_pair(self) -> dict[tuple, list[Subscription]]:
+        """The same subscriptions by child and activity (the overlap check of each form)."""
+        pairs: dict[tuple, list[Subscription]] = {}
+        for row in self.existing.values():
+            pairs.setdefault((row.child_id, row.activity_id), []).append(row)
+        return pairs
+
     # ------------------------------------------------------------ planning
 
     def _facts(self, activity: ActivitySpec, day: date) -> tuple[str | None, bool]:
@@ -306,7 +314,7 @@ class Planner:
                 self.total[activity.id][day] -= 1
             bookings[day] = (CANCELLED, TEMPLATE)
         if save:
-            self._save_subscription(draft, source)
+            self.save(draft, source)
         if not audit:
             return
         out.audit.append(
@@ -337,7 +345,8 @@ class Planner:
             }
         )
 
-    def _save_subscription(self, draft: SubscriptionDraft, source: str) -> None:
+    def save(self, draft: SubscriptionDraft, source: str) -> None:
+        """Records the form (a new one, or the same child, activity and start changed)."""
         key = (draft.child_id, draft.activity_id, draft.start)
         values = {
             "end": draft.end,
@@ -351,14 +360,10 @@ class Planner:
             "updated_by": self.actor.login,
         }
         row = self.existing.get(key)
+        same = self._by_pair.setdefault((draft.child_id, draft.activity_id), [])
         if row is None:
-            for other in self.existing.values():
-                if (
-                    other.child_id == draft.child_id
-                    and other.activity_id == draft.activity_id
-                    and other.start <= draft.end
-                    and other.end >= draft.start
-                ):
+            for other in same:
+                if other.start <= draft.end and other.end >= draft.start:
                     raise InvalidInput(
                         f"Une inscription à cette activité couvre déjà la période du "
                         f"{_day(other.start)} au {_day(other.end)} : modifiez-la plutôt."
@@ -373,6 +378,7 @@ class Planner:
             )
             self.session.add(row)
             self.existing[key] = row
+            same.append(row)
         else:
             for name, value in values.items():
                 setattr(row, name, value)

@@ -41,6 +41,8 @@ __all__ = [
     "list_subscriptions",
     "preview_subscription",
     "apply_saved_subscriptions",
+    "book_drafts",
+    "save_subscriptions_in",
     "saved_drafts",
 ]
 
@@ -165,24 +167,33 @@ class RunSummary:
     applied: int
     booked: int
     stopped: bool
+    waiting: int = 0
 
 
-def apply_saved_subscriptions(
+def save_subscriptions_in(
+    session: Session, actor: Actor, drafts: list[SubscriptionDraft], source: str
+) -> None:
+    """Records forms without booking their days yet (an import: `book_drafts` follows)."""
+    planner = Planner(session, actor, drafts, session.info["now"])
+    for draft in drafts:
+        planner.check(draft)
+        planner.save(draft, source)
+
+
+def book_drafts(
     store: Store,
     actor: Actor,
-    start: date,
-    end: date,
+    drafts: list[SubscriptionDraft],
     *,
+    label: str,
     progress: Callable[[int, int], bool] | None = None,
     chunk: int = 2000,
 ) -> RunSummary:
-    """Books again every saved week template over a period (after the calendar changed, or
-    at the start of the year): only days still open, never twice; forms whose dossier is no
-    longer valid are skipped. One transaction per chunk of forms; `progress(done, total)`
-    may return False to stop after the current chunk."""
+    """Books the days of recorded forms, one transaction per chunk of forms: only days still
+    open and not booked; forms whose dossier is no longer valid are skipped. A stopped or
+    failed run leaves whole chunks, and running it again completes it (never twice)."""
     actor.require(Permission.BOOKING_EDIT)
-    drafts = saved_drafts(store, start, end)
-    booked = applied = 0
+    booked = waiting = applied = 0
     stopped = False
     for first in range(0, len(drafts), chunk):
         part = drafts[first : first + chunk]
@@ -197,16 +208,40 @@ def apply_saved_subscriptions(
                 planner.stage(draft, preview, "template", out, save=False, audit=False)
                 applied += 1
                 booked += len(preview.to_book)
+                waiting += len(preview.waiting)
             planner.write(out)
             record(
                 session,
                 "subscription",
                 "subscription",
                 "",
-                f"Semaines types appliquées du {start:%d/%m/%Y} au {end:%d/%m/%Y} : "
-                f"{len(part)} inscription(s), {len(out.upserts)} jour(s) réservé(s) ou en attente",
+                f"{label} : {len(part)} inscription(s), {len(out.upserts)} jour(s) réservé(s) "
+                "ou en attente",
             )
         if progress is not None and progress(first + len(part), len(drafts)) is False:
             stopped = first + len(part) < len(drafts)
             break
-    return RunSummary(len(drafts), applied, booked, stopped)
+    return RunSummary(len(drafts), applied, booked, stopped, waiting)
+
+
+def apply_saved_subscriptions(
+    store: Store,
+    actor: Actor,
+    start: date,
+    end: date,
+    *,
+    progress: Callable[[int, int], bool] | None = None,
+    chunk: int = 2000,
+) -> RunSummary:
+    """Books again every saved week template over a period (after the calendar changed, or
+    at the start of the year); `progress(done, total)` may return False to stop after the
+    current chunk."""
+    actor.require(Permission.BOOKING_EDIT)
+    return book_drafts(
+        store,
+        actor,
+        saved_drafts(store, start, end),
+        label=f"Semaines types appliquées du {start:%d/%m/%Y} au {end:%d/%m/%Y}",
+        progress=progress,
+        chunk=chunk,
+    )

@@ -15,7 +15,7 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.templates import Parity
 from eticket_desk.services import importing, users
 from eticket_desk.services.activities import save_activity
-from eticket_desk.services.calendar import create_school_year
+from eticket_desk.services.calendar import create_school_year, list_school_years
 from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
 from eticket_desk.services.families import load_family
 from eticket_desk.services.importing.cells import read_week_template
@@ -478,7 +478,7 @@ def test_a_failure_in_the_middle_leaves_nothing_written(
     assert report.can_import(), report.problems_for()[:3]
     numbers, audit = family_numbers(store), count(store, AuditEntry)
     calls = []
-    real = writer.save_family_in if where == "families" else writer.apply_subscriptions_in
+    real = writer.save_family_in if where == "families" else writer.save_subscriptions_in
 
     def failing(*args, **kwargs):
         calls.append(1)
@@ -486,13 +486,38 @@ def test_a_failure_in_the_middle_leaves_nothing_written(
             raise RuntimeError("disque plein")
         return real(*args, **kwargs)
 
-    name = "save_family_in" if where == "families" else "apply_subscriptions_in"
+    name = "save_family_in" if where == "families" else "save_subscriptions_in"
     monkeypatch.setattr(writer, name, failing)
     with pytest.raises(RuntimeError):
         importing.import_families(store, admin, table, mapping)
     assert count(store, Family) == 0 and count(store, Child) == 0
     assert count(store, Booking) == 0 and count(store, Subscription) == 0
     assert family_numbers(store) == numbers and count(store, AuditEntry) == audit
+
+
+def test_days_left_unbooked_by_a_failure_are_booked_by_the_template_run(
+    store, admin, activities, tmp_path, monkeypatch
+):
+    """The dossiers and registrations are one transaction; their days follow chunk by
+    chunk. If that second step fails, « Appliquer les semaines types » books what is missing."""
+    from eticket_desk.services import subscriptions
+
+    path = SAMPLES / "import_familles.csv"
+    headers, rows = _sample_for_test_activities(path)
+    table, mapping, _ = run(store, admin, write_csv(tmp_path / "f.csv", rows, headers))
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("coupure de courant")
+
+    monkeypatch.setattr(subscriptions.Planner, "write", failing)
+    with pytest.raises(RuntimeError):
+        importing.import_families(store, admin, table, mapping)
+    monkeypatch.undo()
+    assert count(store, Family) == 30 and count(store, Subscription) > 0
+    assert count(store, Booking) == 0
+    year = list_school_years(store)[0]
+    run_ = subscriptions.apply_saved_subscriptions(store, admin, year.start, year.end)
+    assert run_.booked > 0 and count(store, Booking) == run_.booked
 
 
 def _sample_for_test_activities(path: Path) -> tuple[list[str], list[list[str]]]:

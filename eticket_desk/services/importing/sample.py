@@ -62,8 +62,10 @@ def _ascii(text: str) -> str:
 
 
 class _Drawer:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, families: int = 30):
         self.rng = random.Random(seed)
+        # Buses have 64 seats whatever the town's size: about 70 riders are asked for.
+        self.bus_share = min(0.12, 70 / max(families * 1.6, 1))
         self.used_phones: set[str] = set()
         self.children: set[tuple[str, str, str]] = set()  # a file never holds a child twice
 
@@ -105,7 +107,7 @@ class _Drawer:
         )
         morning = rng.choice(_MORNING) if rng.random() < 0.25 else ""
         evening = rng.choice(_SOME_DAYS + _FOUR_DAYS) if rng.random() < 0.3 else ""
-        bus = rng.random() < 0.12
+        bus = rng.random() < self.bus_share
         bus_morning = rng.choice(("L M Me J V", "LMMJV")) if bus else ""
         bus_evening = rng.choice(("L M J V", "LMJV")) if bus else ""
         bus_wednesday = "Me" if bus and rng.random() < 0.5 else ""
@@ -167,7 +169,7 @@ class _Drawer:
 
 def sample_sheet(families: int = 30, seed: int = 2026) -> tuple[tuple[str, ...], list[list[str]]]:
     """Headers and rows (one per child) of `families` families."""
-    drawer = _Drawer(seed)
+    drawer = _Drawer(seed, families)
     rows: list[list[str]] = []
     for number in range(1, families + 1):
         rows += drawer.family(number)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from eticket_desk.services.importing.rows import RowReader
 from eticket_desk.services.importing.targets import TARGETS, ImportMapping
 from eticket_desk.services.importing.writer import ImportWriter, Progress
 from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.subscriptions import book_drafts
 
 
 def _require(actor: Actor, mapping: ImportMapping) -> None:
@@ -152,7 +153,21 @@ def import_families(
         analysis, ref = _analyse(session, actor, table, mapping, session.info["now"].date())
         if not analysis.report.can_import(decisions):
             raise ImportRefused(analysis.report, decisions)
-        return ImportWriter(session, actor, analysis, ref, decisions, progress).write()
+        writer = ImportWriter(session, actor, analysis, ref, decisions, progress)
+        result = writer.write()
+    # Then the days of the registrations, a chunk of forms per transaction (like
+    # « Appliquer les semaines types », which completes them if this is interrupted).
+    offset = len(analysis.families)
+    run = book_drafts(
+        store,
+        actor,
+        writer.drafts,
+        label=f"Réservations de l'import « {analysis.report.file} »",
+        progress=None
+        if progress is None
+        else lambda done, total: progress(offset + done, offset + total) or True,
+    )
+    return replace(result, booked_days=run.booked, waiting_days=run.waiting)
 
 
 def import_file(

@@ -27,11 +27,10 @@ from eticket_desk.services.importing.report import (
 )
 from eticket_desk.services.importing.rows import ParsedRow
 from eticket_desk.services.store import Actor
-from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscriptions_in
+from eticket_desk.services.subscriptions import SubscriptionDraft, save_subscriptions_in
 
 Progress = Callable[[int, int], None]
 SOURCE = "import"
-CHUNK = 1000  # subscriptions planned at a time (the progress bar moves between chunks)
 BATCH = 100  # new dossiers inserted together
 
 
@@ -72,10 +71,8 @@ class ImportWriter:
         total = len(plans) + drafts_total
         new_families = sum(1 for plan in plans if self._creates_family(plan))
         self.next_number = take_numbers(self.session, FAMILY_SERIES, new_families)
-        done = 0
-        for plan in plans:
+        for done, plan in enumerate(plans, start=1):
             self._write_family(plan)
-            done += 1
             if done % BATCH == 0 or done == len(plans):
                 self.session.flush()
                 if self.progress is not None:
@@ -83,15 +80,10 @@ class ImportWriter:
         self.session.flush()
         self._created_children()
         drafts = self._drafts(plans)
-        booked = waiting = 0
-        for start in range(0, len(drafts), CHUNK):
-            chunk = drafts[start : start + CHUNK]
-            for preview in apply_subscriptions_in(self.session, self.actor, chunk, SOURCE):
-                booked += len(preview.to_book)
-                waiting += len(preview.waiting)
-            done += len(chunk)
-            if self.progress is not None:
-                self.progress(done, total)
+        # The registrations are recorded with the dossiers, all or nothing; their days are
+        # booked right after, chunk by chunk, by the same run as the saved week templates.
+        save_subscriptions_in(self.session, self.actor, drafts, SOURCE)
+        self.drafts = drafts  # booked next (the progress bar goes on from `done`)
         counts = self.analysis.report.counts(self.decisions)
         record(
             self.session,
@@ -105,10 +97,9 @@ class ImportWriter:
             registrations=counts.registrations,
             merged=counts.merged,
             skipped=counts.skipped,
-            booked_days=booked,
             references=", ".join(self.references[:1] + self.references[-1:]),
         )
-        return ImportResult(counts, tuple(self.references), booked, waiting)
+        return ImportResult(counts, tuple(self.references), 0, 0)
 
     def _creates_family(self, plan: FamilyPlan) -> bool:
         return bool(plan.new_rows) and not any(self._merging(r) for r in plan.rows)
