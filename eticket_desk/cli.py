@@ -30,6 +30,19 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="remplace un fichier existant")
 
     commands.add_parser("migrate", help="met la base à jour (fait aussi à chaque démarrage)")
+
+    imports = commands.add_parser(
+        "import", help="importe des familles et leurs inscriptions (CSV ou Excel)"
+    )
+    imports.add_argument("file", type=Path, help="fichier .csv ou .xlsx")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="vérifie seulement, sans rien enregistrer"
+    )
+    imports.add_argument(
+        "--skip-duplicates",
+        action="store_true",
+        help="ignore les enfants déjà dans la base (par défaut : fusionner)",
+    )
     return parser
 
 
@@ -69,13 +82,37 @@ def _run_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_import(args: argparse.Namespace) -> int:
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.importing import import_file
+    from eticket_desk.services.store import SYSTEM, Store
+
+    if not args.file.exists():
+        print(f"Le fichier {args.file} n'existe pas.", file=sys.stderr)
+        return 2
+    with Store(_db_path(args)) as store:
+        try:
+            outcome = import_file(
+                store,
+                SYSTEM,
+                args.file,
+                dry_run=args.dry_run,
+                skip_duplicates=args.skip_duplicates,
+            )
+        except DomainError as refused:
+            print(refused.message, file=sys.stderr)
+            return 1
+    print(outcome.text() if args.dry_run else outcome.sentence())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         from eticket_desk.ui.app import run_gui
 
         return run_gui(args.db)
-    handlers = {"demo": _run_demo, "migrate": _run_migrate}
+    handlers = {"demo": _run_demo, "migrate": _run_migrate, "import": _run_import}
     return handlers[args.command](args)
 
 

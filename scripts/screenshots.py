@@ -39,6 +39,7 @@ from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.family_editor.screenshots import render_editor_screens  # noqa: E402
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
+from eticket_desk.ui.import_wizard.screenshots import render_import_screens  # noqa: E402
 from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
 from eticket_desk.ui.main_window import MainWindow  # noqa: E402
 from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     render_activity_screens(ctx, OUT)
     render_calendar_screens(ctx, OUT)
     render_occupancy_screens(ctx, OUT)
+    render_import_screens(ctx, OUT)
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)
     app.processEvents()

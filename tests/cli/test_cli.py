@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eticket_desk.cli import main
 from eticket_desk.services.demo import DEMO_PASSWORD
 from eticket_desk.services.search import search_families
@@ -36,3 +38,16 @@ def test_migrate_on_another_file(tmp_path, capsys):
     assert main(["--db", str(path), "migrate"]) == 0
     assert "Base à jour" in capsys.readouterr().out
     assert path.exists()
+
+
+def test_import_command_dry_runs_then_imports_the_sample(tmp_path, capsys):
+    db = tmp_path / "town.sqlite"
+    assert main(["--db", str(db), "demo", "--families", "5"]) == 0
+    sample = Path(__file__).resolve().parents[2] / "resources" / "samples" / "import_familles.csv"
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", str(sample), "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    assert "30 famille" in dry
+    assert main(["--db", str(db), "import", str(sample)]) == 0
+    assert "30 familles" in capsys.readouterr().out
+    assert main(["--db", str(db), "import", str(tmp_path / "absent.csv")]) == 2
