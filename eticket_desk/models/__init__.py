@@ -4,13 +4,31 @@ from eticket_desk.models.activities import Activity, ActivitySchool
 from eticket_desk.models.base import Base
 from eticket_desk.models.bookings import Booking, Occupancy
 from eticket_desk.models.calendar import ClosedSpan, Period, SchoolYear
+from eticket_desk.models.counter import (
+    DepositSlip,
+    Payment,
+    Sale,
+    SaleLine,
+    TillSession,
+    WalletEntry,
+)
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.subscriptions import Subscription
+from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "DepositSlip",
+    "Payment",
+    "Sale",
+    "SaleLine",
+    "Tariff",
+    "TariffBracket",
+    "TicketType",
+    "TillSession",
+    "WalletEntry",
     "Activity",
     "ActivitySchool",
     "Booking",

@@ -32,6 +32,15 @@ ENTITY_LABELS = {
     "booking": "Réservation",
     "subscription": "Inscription",
     "import": "Import",
+    "ticket_type": "Type de ticket",
+    "tariff": "Tarif",
+    "tariff_bracket": "Tranche de tarif",
+    "wallet_entry": "Porte-monnaie",
+    "sale": "Vente",
+    "sale_line": "Ligne de vente",
+    "payment": "Règlement",
+    "till_session": "Session de caisse",
+    "deposit_slip": "Bordereau de chèques",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -50,6 +59,9 @@ ACTION_LABELS = {
     "waiting_promoted": "Place attribuée (liste d'attente)",
     "subscription": "Inscription",
     "import": "Import",
+    "sale": "Vente",
+    "wallet_correction": "Correction de porte-monnaie",
+    "till_close": "Clôture de caisse",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

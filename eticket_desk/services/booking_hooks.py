@@ -37,6 +37,12 @@ class BookingHook(Protocol):
 _hooks: list[BookingHook] = []
 
 
+def hooks_for(activity: ActivitySpec) -> tuple[BookingHook, ...]:
+    """The hooks that care about this activity (a hook may say so with `concerns`); bulk
+    writers call only those, so that a year of canteen days costs no hook call."""
+    return tuple(h for h in _hooks if getattr(h, "concerns", lambda _a: True)(activity))
+
+
 def register_booking_hook(hook: BookingHook) -> None:
     if hook not in _hooks:
         _hooks.append(hook)

@@ -16,6 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+# Prepaid activities debit the family's wallet through its booking hook (registered here so
+# that every booking, from any screen or command, goes through it).
+import eticket_desk.services.wallet  # noqa: E402, F401, I001
 from eticket_desk.models import Booking, Child, Family, Occupancy, SchoolClass
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.booking import (

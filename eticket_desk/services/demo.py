@@ -33,6 +33,7 @@ from eticket_desk.services.demo_activities import (
     finish_bookings,
     start_bookings,
     write_calendar_and_activities,
+    write_ticket_types,
 )
 from eticket_desk.services.demo_families import Dossier, FamilyMaker
 from eticket_desk.services.families import dossier_check, search_text_for
@@ -94,6 +95,7 @@ def _fill(
         maker.use_schools(classes)
         level_of = {cid: level for levels in classes.values() for level, cid in levels.items()}
         specs = write_calendar_and_activities(session, d.COMMUNE["school_zone"], maker.uuid)
+        garderie = write_ticket_types(session, maker.uuid, DEMO_START.date(), now)
         bookings = start_bookings(session, options.seed, specs, int(total * 1.4))
         booking_count = 0
         for start in range(1, total + 1, _BATCH):
@@ -113,11 +115,15 @@ def _fill(
             for child in children:
                 if child["family_id"] in validated:
                     bookings.add_child(
-                        child["id"], child["school_id"], level_of[child["class_id"]], now
+                        child["id"],
+                        child["school_id"],
+                        level_of[child["class_id"]],
+                        now,
+                        child["family_id"],
                     )
             booking_count += bookings.flush(session)
             say(f"Familles créées : {end} / {total}")
-        booking_count += finish_bookings(session, bookings)
+        booking_count += finish_bookings(session, bookings, garderie)
         say(f"Réservations de l'année scolaire : {booking_count}")
         # The next dossier typed at the counter continues the gapless series.
         session.execute(insert(NumberSeries), [{"name": FAMILY_SERIES, "next_value": total + 1}])

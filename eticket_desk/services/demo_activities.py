@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Activity
+from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.calendar import CalendarSet, days_between, iso_week_parity
@@ -147,6 +147,7 @@ class BookingMaker:
         self.seats: dict[tuple[str, date], int] = {}
         self.rows: list[tuple] = []
         self.subscriptions: list[tuple] = []
+        self.prepaid: dict[uuid.UUID, int] = {}  # family -> garderie days booked (tickets spent)
         # Subscription ids come from the seed too: the same town, row for row.
         self.new_id = lambda: uuid.UUID(int=self.rng.getrandbits(128), version=4)
         self.stamp = ""
@@ -171,7 +172,12 @@ class BookingMaker:
         return habits
 
     def add_child(
-        self, child_id: uuid.UUID, school_id: uuid.UUID, level: str, now: datetime
+        self,
+        child_id: uuid.UUID,
+        school_id: uuid.UUID,
+        level: str,
+        now: datetime,
+        family_id: uuid.UUID,
     ) -> None:
         self.stamp = now.strftime("%Y-%m-%d %H:%M:%S.000000")
         child, school = child_id.hex, school_id.hex
@@ -221,6 +227,8 @@ class BookingMaker:
                 self.rows.append(
                     (activity, day.isoformat(), child, school, state, source, since, self.stamp)
                 )
+                if spec.billing_mode == BillingMode.PREPAID and state == BookingState.BOOKED.value:
+                    self.prepaid[family_id] = self.prepaid.get(family_id, 0) + 1
 
     def flush(self, session: Session) -> int:
         count = len(self.rows)
@@ -240,7 +248,59 @@ def start_bookings(session: Session, seed: int, specs, expected_children: int) -
     )
 
 
-def finish_bookings(session: Session, maker: BookingMaker) -> int:
+def finish_bookings(session: Session, maker: BookingMaker, ticket_type_id: uuid.UUID) -> int:
+    """Flushes the last bookings, counts the seats and opens the families' wallets: the
+    tickets of the year's garderie days (bought before the demo starts) and a few spare."""
     count = maker.flush(session)
     rebuild_occupancy(session)
+    stamp = maker.stamp
+    rows = []
+    for family_id, spent in sorted(maker.prepaid.items()):
+        spare = maker.rng.randrange(0, 11)
+        for quantity, kind, reason in (
+            (spent + spare, "correction", "Reprise du solde au 01/09/2026 (tickets achetés)"),
+            (-spent, "booking", "Réservations de garderie de l'année (reprise)"),
+        ):
+            rows.append(
+                (
+                    maker.new_id().hex,
+                    family_id.hex,
+                    ticket_type_id.hex,
+                    stamp,
+                    quantity,
+                    kind,
+                    reason,
+                )
+            )
+    if rows:
+        session.connection().exec_driver_sql(
+            "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, reason, "
+            "\"by\") VALUES (?, ?, ?, ?, ?, ?, ?, 'demo')",
+            rows,
+        )
     return count
+
+
+GARDERIE_BRACKETS = (  # (QF up to, price, hors commune), in cents
+    (600, 120, 170),
+    (1000, 160, 210),
+    (1500, 200, 250),
+    (None, 240, 290),
+)
+
+
+def write_ticket_types(session: Session, new_id, start: date, now: datetime) -> uuid.UUID:
+    """The demo's one ticket type (Garderie, seeds 001 and 002) and its tariff by QF."""
+    ticket = TicketType(id=new_id(), code="GARDERIE", name="Garderie", position=1, active=True)
+    session.add(ticket)
+    session.flush()  # no relationship between the two: the ticket type goes in first
+    tariff = Tariff(
+        id=new_id(), ticket_type_id=ticket.id, valid_from=start, created_at=now, created_by="demo"
+    )
+    tariff.brackets = [
+        TariffBracket(id=new_id(), position=i, qf_max=q, price_cents=p, outside_price_cents=o)
+        for i, (q, p, o) in enumerate(GARDERIE_BRACKETS)
+    ]
+    session.add(tariff)
+    session.flush()
+    return ticket.id

@@ -45,3 +45,9 @@ def save_settings(store: Store, actor: Actor, settings: AppSettings) -> None:
                 session.add(Setting(key=key, value=encoded))
             elif row.value != encoded:
                 row.value = encoded
+
+
+def read_setting(session, key: str, default: object) -> object:
+    """One setting inside an open session (JSON value), or `default` when never saved."""
+    row = session.get(Setting, key)
+    return default if row is None else json.loads(row.value)

@@ -39,6 +39,7 @@ class SubscriptionPreview:
     closed: tuple[tuple[date, str], ...]
     locked: tuple[date, ...]  # deadline passed: left as they are
     kept: tuple[date, ...] = ()  # cancelled by hand (desk, portal): a form does not undo it
+    no_ticket: tuple[date, ...] = ()  # prepaid: beyond the wallet's tickets, not booked
 
     @property
     def changes(self) -> int:
@@ -57,6 +58,10 @@ class SubscriptionPreview:
             parts.append(f"{len(self.closed)} fermé(s)")
         if self.locked:
             parts.append(f"{len(self.locked)} verrouillé(s) (délai dépassé)")
+        if self.no_ticket:
+            parts.append(
+                f"{len(self.no_ticket)} sans ticket (porte-monnaie insuffisant : vendez des tickets)"
+            )
         if self.kept:
             parts.append(f"{len(self.kept)} annulé(s) à la main, laissé(s) annulé(s)")
         return f"{self.activity_name} : " + ", ".join(parts)

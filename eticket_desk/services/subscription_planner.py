@@ -24,14 +24,14 @@ from eticket_desk.models import (
     SchoolClass,
     Subscription,
 )
-from eticket_desk.rules.activity import ActivitySpec
+from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.activities import activities_in
-from eticket_desk.services.booking_hooks import booking_hooks
+from eticket_desk.services.booking_hooks import hooks_for
 from eticket_desk.services.bookings import offer_freed_seat
 from eticket_desk.services.calendar import calendar_in
 from eticket_desk.services.store import Actor
@@ -151,6 +151,8 @@ class Planner:
             self.by_school[activity_id][(day, school_id.hex)] += booked
         self._day_facts: dict[uuid.UUID, dict[date, tuple[str | None, bool]]] = defaultdict(dict)
         self._child_ids = child_ids
+        self._ticket_types: dict[uuid.UUID, object] = {}
+        self._tickets: dict[tuple, list[int]] = {}
 
     @cached_property
     def existing(self) -> dict[tuple, Subscription]:
@@ -173,6 +175,21 @@ class Planner:
         return pairs
 
     # ------------------------------------------------------------ planning
+
+    def _tickets_left(self, family_id: uuid.UUID, activity: ActivitySpec) -> list[int] | None:
+        """The family's tickets for a prepaid activity, as a counter the plans of this batch
+        share (a one-item list); None when the activity is not prepaid."""
+        if activity.billing_mode != BillingMode.PREPAID:
+            return None
+        from eticket_desk.services.wallet import balance_in, ticket_type_of
+
+        ticket = self._ticket_types.get(activity.id)
+        if ticket is None:
+            ticket = self._ticket_types[activity.id] = ticket_type_of(self.session, activity)
+        key = (family_id, ticket.id)
+        if key not in self._tickets:
+            self._tickets[key] = [balance_in(self.session, family_id, ticket.id)]
+        return self._tickets[key]
 
     def _facts(self, activity: ActivitySpec, day: date) -> tuple[str | None, bool]:
         """(closed reason, still changeable) — the same for every child, computed once."""
@@ -228,6 +245,8 @@ class Planner:
         school = child.school_id.hex if child.school_id else None  # str: cheap to hash
         capacity = activity.capacity
         own = activity.school_capacity(child.school_id) if school else None
+        tickets = self._tickets_left(child.family_id, activity)  # None: not prepaid
+        no_ticket: list[date] = []
         for day in wanted:
             reason, changeable = facts.get(day) or facts_of(activity, day)
             state, source = days.get(day, (None, None))
@@ -243,7 +262,11 @@ class Planner:
                 own is not None and schools[(day, school)] >= own
             ):
                 waiting.append(day)
+            elif tickets is not None and tickets[0] <= 0:
+                no_ticket.append(day)  # « autant de fois que de tickets » (seed 001)
             else:
+                if tickets is not None:
+                    tickets[0] -= 1
                 to_book.append(day)
                 totals[day] += 1
                 schools[(day, school)] += 1
@@ -270,6 +293,7 @@ class Planner:
             tuple(closed),
             tuple(locked),
             tuple(kept),
+            tuple(no_ticket),
         )
 
     # ------------------------------------------------------------ writing
@@ -300,7 +324,7 @@ class Planner:
             out.upserts.append((a, day.isoformat(), c, school, WAITING, stamp, stamp, login))
             seats[(day, school)][1] += 1
             bookings[day] = (WAITING, TEMPLATE)
-        if booking_hooks():
+        if hooks_for(activity):
             out.taken += [(activity, child, day) for day in preview.to_book]
         for day in preview.to_cancel:
             previous = bookings[day][0]
@@ -417,8 +441,8 @@ class Planner:
                 ),
                 rows,
             )
-        hooks = booking_hooks()
-        for activity, child, day in out.taken if hooks else ():
+        for activity, child, day in out.taken:
+            hooks = hooks_for(activity)
             booking = Booking(
                 activity_id=activity.id, day=day, child_id=child.id, school_id=child.school_id
             )

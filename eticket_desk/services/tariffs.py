@@ -1,0 +1,147 @@
+"""Ticket types and their dated tariffs; the price a family pays on a given day."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from eticket_desk.models import Adult, Family, Organisation, Tariff, TariffBracket, TicketType
+from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, ValidationFailed
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.pricing import Bracket, Price, check_brackets, unit_price
+from eticket_desk.services.store import Actor, Store
+
+
+@dataclass(frozen=True)
+class TicketTypeInfo:
+    id: uuid.UUID
+    code: str
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class TariffInfo:
+    id: uuid.UUID
+    ticket_type_id: uuid.UUID
+    valid_from: date
+    brackets: tuple[Bracket, ...]
+
+
+def list_ticket_types(store: Store, *, include_inactive: bool = False) -> list[TicketTypeInfo]:
+    with store.read() as session:
+        query = select(TicketType).order_by(TicketType.position, TicketType.name)
+        if not include_inactive:
+            query = query.where(TicketType.active.is_(True))
+        return [TicketTypeInfo(t.id, t.code, t.name, t.active) for t in session.scalars(query)]
+
+
+def save_ticket_type(
+    store: Store, actor: Actor, code: str, name: str, *, active: bool = True
+) -> TicketTypeInfo:
+    """Creates the ticket type of `code`, or renames / (de)activates it."""
+    actor.require(Permission.TARIFF_EDIT)
+    code, name = code.strip().upper(), " ".join(name.split())
+    if not code or not name:
+        raise ValidationFailed({"code": "Le code et le nom du ticket sont obligatoires."})
+    with store.write(actor) as session:
+        ticket = session.scalar(select(TicketType).where(TicketType.code == code))
+        if ticket is None:
+            position = len(session.scalars(select(TicketType.id)).all()) + 1
+            ticket = TicketType(code=code, name=name, active=active, position=position)
+            session.add(ticket)
+        else:
+            ticket.name, ticket.active = name, active
+        session.flush()
+        return TicketTypeInfo(ticket.id, ticket.code, ticket.name, ticket.active)
+
+
+def save_tariff(
+    store: Store,
+    actor: Actor,
+    ticket_type_id: uuid.UUID,
+    valid_from: date,
+    brackets: list[Bracket],
+) -> TariffInfo:
+    """A tariff from `valid_from` on. It may not start before today: sales already made keep
+    their price, and the price of a past day never changes."""
+    actor.require(Permission.TARIFF_EDIT)
+    check_brackets(brackets)
+    if valid_from < store.clock.today():
+        raise InvalidInput(
+            "Un nouveau tarif ne peut pas commencer dans le passé : les ventes déjà faites "
+            "gardent leur prix."
+        )
+    with store.write(actor) as session:
+        if session.get(TicketType, ticket_type_id) is None:
+            raise NotFound("Ce type de ticket n'existe plus.")
+        tariff = session.scalar(
+            select(Tariff).where(
+                Tariff.ticket_type_id == ticket_type_id, Tariff.valid_from == valid_from
+            )
+        )
+        if tariff is None:
+            tariff = Tariff(
+                ticket_type_id=ticket_type_id,
+                valid_from=valid_from,
+                created_at=session.info["now"],
+                created_by=actor.login,
+            )
+            session.add(tariff)
+        tariff.brackets = [
+            TariffBracket(
+                position=i,
+                qf_max=b.qf_max,
+                price_cents=b.price_cents,
+                outside_price_cents=b.outside_price_cents,
+            )
+            for i, b in enumerate(brackets)
+        ]
+        session.flush()
+        return TariffInfo(tariff.id, ticket_type_id, valid_from, tuple(brackets))
+
+
+def tariff_on(session: Session, ticket_type_id: uuid.UUID, day: date) -> list[Bracket]:
+    tariff = session.scalar(
+        select(Tariff)
+        .where(Tariff.ticket_type_id == ticket_type_id, Tariff.valid_from <= day)
+        .order_by(Tariff.valid_from.desc())
+        .limit(1)
+        .options(selectinload(Tariff.brackets))
+    )
+    if tariff is None:
+        name = session.scalar(select(TicketType.name).where(TicketType.id == ticket_type_id))
+        raise DomainError(f"Aucun tarif n'est en vigueur pour les tickets « {name} » à cette date.")
+    return [Bracket(b.qf_max, b.price_cents, b.outside_price_cents) for b in tariff.brackets]
+
+
+def lives_outside(session: Session, family_id: uuid.UUID) -> bool:
+    """Hors commune: the billing adult's postcode is not the commune's (nor one of the
+    extra postcodes of the setting `commune_postcodes`)."""
+    from eticket_desk.services.settings import read_setting
+
+    commune = session.scalar(select(Organisation.postcode)) or ""
+    postcodes = {commune, *read_setting(session, "commune_postcodes", [])}
+    billing = session.scalar(
+        select(Adult.postcode).where(Adult.family_id == family_id, Adult.billing.is_(True))
+    )
+    return bool(billing) and billing not in postcodes
+
+
+def price_for(
+    session: Session, family_id: uuid.UUID, ticket_type_id: uuid.UUID, day: date
+) -> Price:
+    family = session.get(Family, family_id)
+    if family is None:
+        raise NotFound("Ce dossier famille n'existe pas (ou plus).")
+    return unit_price(
+        tariff_on(session, ticket_type_id, day),
+        family.qf_value,
+        family.qf_date,
+        day,
+        outside=lives_outside(session, family_id),
+    )
