@@ -202,3 +202,21 @@ def test_the_balance_is_the_sum_of_the_ledger_and_never_negative(
             )
         shown = balances(store, agent, family.id)[0].tickets
         assert shown == total >= 0
+
+
+def test_the_receipt_pdf_says_what_was_sold_and_the_change(
+    store, agent, family, garderie, tmp_path
+):
+    from pypdf import PdfReader
+
+    from eticket_desk.services.receipts import print_receipt
+
+    ticket, _ = garderie
+    open_till(store, agent, 0)
+    done = _cash_sale(store, agent, family, ticket, 10, 5000)
+    for layout in ("a4", "ticket"):
+        pdf = print_receipt(store, agent, done.sale_id, tmp_path / f"q-{layout}.pdf", layout)
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        text = text.replace("\u202f", " ").replace("\xa0", " ")
+        assert "Q-2026-000001" in text and "F00001" in text
+        assert "24,00 €" in text and "rendu 26,00 €" in text
