@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -145,3 +146,74 @@ def price_for(
         day,
         outside=lives_outside(session, family_id),
     )
+
+
+# ---------------------------------------------------------------- for the « Tarifs » screen
+
+
+def list_tariffs(store: Store, ticket_type_id: uuid.UUID) -> list[TariffInfo]:
+    """Every tariff of a ticket type, newest start first, with its brackets in order."""
+    with store.read() as session:
+        tariffs = session.scalars(
+            select(Tariff)
+            .where(Tariff.ticket_type_id == ticket_type_id)
+            .order_by(Tariff.valid_from.desc())
+            .options(selectinload(Tariff.brackets))
+        )
+        return [
+            TariffInfo(
+                t.id,
+                t.ticket_type_id,
+                t.valid_from,
+                tuple(
+                    Bracket(b.qf_max, b.price_cents, b.outside_price_cents)
+                    for b in sorted(t.brackets, key=lambda b: b.position)
+                ),
+            )
+            for t in tariffs
+        ]
+
+
+def tariff_in_force(tariffs: list[TariffInfo], day: date) -> TariffInfo | None:
+    """Of `list_tariffs`' answer, the tariff that applies on `day` (None before the first)."""
+    return next((t for t in tariffs if t.valid_from <= day), None)
+
+
+@dataclass(frozen=True)
+class CommunePostcodes:
+    own: str  # the organisation's postcode, always « commune »
+    extra: tuple[str, ...]  # the setting `commune_postcodes`
+
+
+def load_commune_postcodes(store: Store) -> CommunePostcodes:
+    from eticket_desk.services.settings import read_setting
+
+    with store.read() as session:
+        own = session.scalar(select(Organisation.postcode)) or ""
+        extra = read_setting(session, "commune_postcodes", [])
+        return CommunePostcodes(own, tuple(str(p) for p in extra))
+
+
+def save_commune_postcodes(store: Store, actor: Actor, text: str) -> CommunePostcodes:
+    """Saves the extra postcodes counted as « commune » from « 74500, 74200 » (commas, spaces
+    or semicolons); each is five digits. The organisation's own postcode is always included."""
+    from eticket_desk.models import Setting
+
+    if not (actor.can(Permission.TARIFF_EDIT) or actor.can(Permission.SETTINGS_EDIT)):
+        actor.require(Permission.TARIFF_EDIT)
+    codes: list[str] = []
+    for code in text.replace(";", " ").replace(",", " ").split():
+        if not (len(code) == 5 and code.isdigit()):
+            raise InvalidInput(f"« {code} » n'est pas un code postal (cinq chiffres).")
+        if code not in codes:
+            codes.append(code)
+    with store.write(actor) as session:
+        own = session.scalar(select(Organisation.postcode)) or ""
+        codes = [c for c in codes if c != own]
+        encoded = json.dumps(codes)
+        row = session.get(Setting, "commune_postcodes")
+        if row is None:
+            session.add(Setting(key="commune_postcodes", value=encoded))
+        elif row.value != encoded:
+            row.value = encoded
+        return CommunePostcodes(own, tuple(codes))
