@@ -1,0 +1,276 @@
+"""The dialogs of the « Tarifs » screen: a new ticket type, and a new dated tariff."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
+from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.rules.pricing import Bracket, check_brackets
+from eticket_desk.services import tariffs
+from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
+from eticket_desk.ui import messages
+from eticket_desk.ui.admin.forms import (
+    FieldErrors,
+    error_label,
+    french_locale,
+    grow_to_fit,
+    note_label,
+    save_cancel_buttons,
+)
+from eticket_desk.ui.context import AppContext
+
+
+def cents_text(cents: int) -> str:
+    """160 -> '1,60' (what a person types in a price cell)."""
+    return format_cents(cents).replace("\xa0€", "").replace(" €", "").strip()
+
+
+class TicketTypeDialog(QDialog):
+    """« Nouveau type de ticket » : a code and a name."""
+
+    ticket_type_saved = Signal(object)  # TicketTypeInfo
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.setWindowTitle(self.tr("Nouveau type de ticket"))
+        self.errors = FieldErrors()
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText(self.tr("ex. GARDERIE"))
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("ex. Garderie du soir"))
+        form = QFormLayout()
+        form.addRow(self.tr("Code"), self.errors.wrap("code", self.code_edit))
+        form.addRow(self.tr("Nom"), self.name_edit)
+        buttons, self.save_button = save_cancel_buttons(self, self.tr("Créer"))
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(
+            note_label(self.tr("Le code identifie les tickets d'une activité prépayée."))
+        )
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    def _on_save_button_clicked(self) -> None:
+        store, actor = self._ctx.store, self._ctx.actor
+        code, name = self.code_edit.text(), self.name_edit.text()
+        self.errors.clear()
+        self.save_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: tariffs.save_ticket_type(store, actor, code, name),
+            self._on_save_done,
+            self._on_save_failed,
+        )
+
+    def _on_save_done(self, info: TicketTypeInfo) -> None:
+        self.save_button.setEnabled(True)
+        self._ctx.bus.announce("tariffs")
+        self.ticket_type_saved.emit(info)
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationFailed) and not self.errors.show(exc.errors):
+            return
+        messages.show_error(self, exc)
+
+
+class TariffDialog(QDialog):
+    """« Nouveau tarif » : its start date and its brackets, pre-filled from `current`."""
+
+    tariff_saved = Signal(object)  # TariffInfo
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        ticket_type: TicketTypeInfo,
+        current: TariffInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ticket_type = ticket_type
+        self.setWindowTitle(self.tr("Nouveau tarif — {name}").format(name=ticket_type.name))
+        self.errors = FieldErrors()
+
+        tomorrow = ctx.store.clock.today() + timedelta(days=1)
+        self.date_edit = QDateEdit(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        self.date_edit.setLocale(french_locale())
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        form = QFormLayout()
+        form.addRow(self.tr("À partir du"), self.errors.wrap("valid_from", self.date_edit))
+
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("QF jusqu'à (€)"), self.tr("Prix (€)"), self.tr("Hors commune (€)")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(190)
+        self.add_button = QPushButton(self.tr("Ajouter une tranche"))
+        self.remove_button = QPushButton(self.tr("Retirer la dernière tranche"))
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(self.add_button)
+        row_buttons.addWidget(self.remove_button)
+        row_buttons.addStretch(1)
+        self.brackets_error = error_label()
+        self.brackets_error.setObjectName("error_brackets")
+
+        buttons, self.save_button = save_cancel_buttons(self, self.tr("Enregistrer le tarif"))
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table)
+        layout.addLayout(row_buttons)
+        layout.addWidget(self.brackets_error)
+        layout.addWidget(
+            note_label(
+                self.tr(
+                    "Laissez vide le plafond de la dernière tranche (« et au-delà »). Une "
+                    "famille sans quotient familial valide paie la dernière tranche. Un nouveau "
+                    "tarif ne change jamais les ventes déjà faites : il s'applique aux tickets "
+                    "vendus à partir de sa date."
+                )
+            )
+        )
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+        for bracket in current.brackets if current else (Bracket(None, 0, 0),):
+            self.add_row(bracket)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def add_row(self, bracket: Bracket | None = None) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        texts = ("", "", "")
+        if bracket is not None:
+            texts = (
+                "" if bracket.qf_max is None else str(bracket.qf_max),
+                cents_text(bracket.price_cents),
+                cents_text(bracket.outside_price_cents),
+            )
+        for column, text in enumerate(texts):
+            edit = QLineEdit(text)
+            edit.setFrame(False)
+            if column == 0:
+                edit.setPlaceholderText(self.tr("et au-delà"))
+            else:
+                edit.setPlaceholderText("0,00")
+            self.table.setCellWidget(row, column, edit)
+        return row
+
+    def cell(self, row: int, column: int) -> QLineEdit:
+        return self.table.cellWidget(row, column)
+
+    def brackets(self) -> list[Bracket]:
+        """The typed brackets; InvalidInput in French for a cell that is not a number."""
+        result = []
+        for row in range(self.table.rowCount()):
+            qf_text = self.cell(row, 0).text().strip()
+            if qf_text and not qf_text.isdigit():
+                raise InvalidInput(
+                    self.tr("Ligne {n} : « {text} » n'est pas un quotient (nombre entier).").format(
+                        n=row + 1, text=qf_text
+                    )
+                )
+            prices = []
+            for column in (1, 2):
+                text = self.cell(row, column).text().strip()
+                if not text:
+                    raise InvalidInput(
+                        self.tr("Ligne {n} : indiquez les deux prix.").format(n=row + 1)
+                    )
+                try:
+                    prices.append(parse_cents(text))
+                except InvalidInput as exc:
+                    raise InvalidInput(
+                        self.tr("Ligne {n} : {message}").format(n=row + 1, message=exc.message)
+                    ) from None
+            result.append(Bracket(int(qf_text) if qf_text else None, prices[0], prices[1]))
+        return result
+
+    def valid_from(self) -> date:
+        return self.date_edit.date().toPython()
+
+    def _show_brackets_error(self, message: str) -> None:
+        self.brackets_error.setText(message)
+        self.brackets_error.setVisible(bool(message))
+        if message:
+            grow_to_fit(self)
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_add_button_clicked(self) -> None:
+        self.add_row()
+
+    def _on_remove_button_clicked(self) -> None:
+        if self.table.rowCount() > 1:
+            self.table.removeRow(self.table.rowCount() - 1)
+
+    def _on_save_button_clicked(self) -> None:
+        self.errors.clear()
+        self._show_brackets_error("")
+        try:
+            brackets = self.brackets()
+            check_brackets(brackets)
+        except ValidationFailed as exc:
+            self._show_brackets_error("\n".join(exc.errors.values()))
+            return
+        except DomainError as exc:
+            self._show_brackets_error(exc.message)
+            return
+        store, actor, type_id = self._ctx.store, self._ctx.actor, self._ticket_type.id
+        valid_from = self.valid_from()
+        if valid_from < store.clock.today():
+            self.errors.set(
+                "valid_from",
+                self.tr(
+                    "Un nouveau tarif ne peut pas commencer dans le passé : les ventes déjà "
+                    "faites gardent leur prix."
+                ),
+            )
+            return
+        self.save_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: tariffs.save_tariff(store, actor, type_id, valid_from, brackets),
+            self._on_save_done,
+            self._on_save_failed,
+        )
+
+    def _on_save_done(self, info: TariffInfo) -> None:
+        self.save_button.setEnabled(True)
+        self._ctx.bus.announce("tariffs")
+        self.tariff_saved.emit(info)
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationFailed):
+            self._show_brackets_error("\n".join(exc.errors.values()))
+            return
+        messages.show_error(self, exc)
