@@ -185,7 +185,6 @@ class TariffsScreen(QWidget):
                 if not ticket.active:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.types_table.setItem(row, column, item)
-        self.types_table.blockSignals(False)
         postcodes = tariffs.load_commune_postcodes(store)
         self.postcodes_edit.setText(", ".join(postcodes.extra))
         self.own_postcode_label.setText(
@@ -199,8 +198,8 @@ class TariffsScreen(QWidget):
             self.select_type(selected.id)
         elif self._types:
             self.types_table.selectRow(0)
-        else:
-            self._on_types_table_selection_changed()
+        self.types_table.blockSignals(False)
+        self._on_types_table_selection_changed()
 
     def selected_type(self) -> TicketTypeInfo | None:
         rows = self.types_table.selectionModel().selectedRows()
