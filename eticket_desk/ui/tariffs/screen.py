@@ -83,7 +83,7 @@ class TariffsScreen(QWidget):
 
         # -- right: tariffs of the selected type and brackets of the selected tariff
         self.tariffs_list = QListWidget()
-        self.tariffs_list.setMaximumHeight(110)
+        self.tariffs_list.setMaximumHeight(90)
         self.new_tariff_button = QPushButton(self.tr("Nouveau tarif…"))
         self.new_tariff_button.clicked.connect(self._on_new_tariff_button_clicked)
         self.brackets_table = _read_only_table(
