@@ -46,6 +46,7 @@ from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # no
 from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
 from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
 from eticket_desk.ui.subscriptions.screenshots import render_subscription_screens  # noqa: E402
+from eticket_desk.ui.tariffs.screenshots import render_tariffs_screens  # noqa: E402
 from eticket_desk.ui.tasks import ImmediateRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     render_calendar_screens(ctx, OUT)
     render_occupancy_screens(ctx, OUT)
     render_import_screens(ctx, OUT)
+    render_tariffs_screens(ctx, OUT)
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)
     app.processEvents()

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
             ("batch", self.tr("Saisie des inscriptions"), Permission.BOOKING_EDIT),
             ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
             ("activities", self.tr("Activités"), None),
+            ("tariffs", self.tr("Tarifs"), None),
             ("calendar", self.tr("Calendrier"), None),
             ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
             ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
                 from eticket_desk.ui.subscriptions import BatchEntryScreen as screen
             elif key == "occupancy":
                 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen
+            elif key == "tariffs":
+                from eticket_desk.ui.tariffs import TariffsScreen as screen
             elif key == "activities":
                 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
             elif key == "calendar":

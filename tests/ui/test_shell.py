@@ -65,6 +65,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Familles",
         "Saisie des inscriptions",
         "Activités",
+        "Tarifs",
         "Calendrier",
         "Paramètres",
     ]
@@ -76,6 +77,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Saisie des inscriptions",
         "Fréquentation",
         "Activités",
+        "Tarifs",
         "Calendrier",
         "Paramètres",
     ]
