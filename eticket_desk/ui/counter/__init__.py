@@ -1,0 +1,1 @@
+"""The counter (« Guichet »): selling tickets face to face, and the till."""

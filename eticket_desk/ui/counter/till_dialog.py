@@ -1,0 +1,145 @@
+"""The till dialog: open the till with its float, or see the session and close it by
+counting the cash (difference shown live, explanation required when it is not zero)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eticket_desk.rules.errors import DomainError
+from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.services.till import close_till, current_till, open_till
+from eticket_desk.ui.admin.forms import error_label, note_label, title_label
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
+from eticket_desk.ui.messages import show_error
+
+
+class TillDialog(QDialog):
+    """Opens the till when it is closed, closes it when it is open."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.till = current_till(ctx.store)
+        self.setWindowTitle(self.tr("Caisse"))
+        self.setMinimumWidth(460)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        if self.till is None:
+            layout.addWidget(title_label(self.tr("Ouvrir la caisse")))
+            layout.addWidget(note_label(self.tr("Comptez les espèces du fonds de caisse.")))
+            self.float_edit = QLineEdit("0,00")
+            form.addRow(self.tr("Fonds de caisse (€)"), self.float_edit)
+            self.ok_button = self.buttons.addButton(
+                self.tr("Ouvrir la caisse"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.float_edit.selectAll()
+        else:
+            till = self.till
+            layout.addWidget(title_label(self.tr("Clôturer la caisse")))
+            layout.addWidget(
+                note_label(
+                    self.tr("Ouverte le %s par %s.")
+                    % (till.opened_at.strftime("%d/%m/%Y à %H:%M"), till.opened_by)
+                )
+            )
+            form.addRow(self.tr("Fonds de caisse"), QLabel(format_cents(till.float_cents)))
+            form.addRow(self.tr("Espèces encaissées"), QLabel(format_cents(till.cash_in_cents)))
+            self.expected_label = big_label(format_cents(till.expected_cash_cents), factor=1.4)
+            form.addRow(self.tr("Espèces attendues"), self.expected_label)
+            form.addRow(self.tr("Chèques"), QLabel(format_cents(till.cheques_cents)))
+            form.addRow(self.tr("Cartes bancaires"), QLabel(format_cents(till.cards_cents)))
+            self.counted_edit = QLineEdit()
+            self.counted_edit.setPlaceholderText(self.tr("Espèces comptées"))
+            form.addRow(self.tr("Espèces comptées (€)"), self.counted_edit)
+            self.difference_label = big_label(factor=1.4)
+            form.addRow(self.tr("Écart"), self.difference_label)
+            self.note_edit = QPlainTextEdit()
+            self.note_edit.setPlaceholderText(self.tr("Explication de l'écart"))
+            self.note_edit.setFixedHeight(70)
+            form.addRow(self.tr("Explication"), self.note_edit)
+            self.alert_label = coloured(QLabel(till.alert()), ALERT_COLOUR)
+            self.alert_label.setVisible(till.over_ceiling)
+            layout.addWidget(self.alert_label)
+            self.ok_button = self.buttons.addButton(
+                self.tr("Clôturer la caisse"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.counted_edit.textChanged.connect(self._on_counted_edit_changed)
+            self.note_edit.textChanged.connect(self._on_counted_edit_changed)
+            self._on_counted_edit_changed()
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.buttons.rejected.connect(self.reject)
+        self.ok_button.clicked.connect(self._on_ok_button_clicked)
+
+    def _counted_difference(self) -> tuple[int | None, str]:
+        text = self.counted_edit.text().strip()
+        if not text:
+            return None, self.tr("Indiquez les espèces comptées.")
+        try:
+            counted = parse_cents(text)
+        except DomainError as exc:
+            return None, exc.message
+        return counted - self.till.expected_cash_cents, ""
+
+    def _on_counted_edit_changed(self) -> None:
+        difference, problem = self._counted_difference()
+        if difference is None:
+            self.difference_label.setText("—")
+            self.difference_label.setStyleSheet("")
+        else:
+            self.difference_label.setText(format_cents(difference))
+            colour = OK_COLOUR if difference == 0 else ALERT_COLOUR
+            self.difference_label.setStyleSheet(f"color: {colour};")
+            if difference and not self.note_edit.toPlainText().strip():
+                problem = self.tr("Écart de %s : expliquez-le avant de clôturer.") % format_cents(
+                    difference
+                )
+        self.ok_button.setEnabled(not problem)
+        self.ok_button.setToolTip(problem)
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+
+    def _on_ok_button_clicked(self) -> None:
+        ctx = self.ctx
+        if self.till is None:
+            try:
+                float_cents = parse_cents(self.float_edit.text())
+            except DomainError as exc:
+                show_error(self, exc)
+                return
+            ctx.runner.submit(
+                lambda: open_till(ctx.store, ctx.actor, float_cents),
+                self._on_till_done,
+                self._on_till_failed,
+            )
+            return
+        difference, problem = self._counted_difference()
+        if difference is None:
+            return
+        counted = self.till.expected_cash_cents + difference
+        note = self.note_edit.toPlainText()
+        ctx.runner.submit(
+            lambda: close_till(ctx.store, ctx.actor, counted, note),
+            self._on_till_done,
+            self._on_till_failed,
+        )
+
+    def _on_till_done(self, _state) -> None:
+        self.ctx.bus.announce("till")
+        self.accept()
+
+    def _on_till_failed(self, exc: Exception) -> None:
+        show_error(self, exc)
