@@ -60,6 +60,7 @@ class FamilyCard(QFrame):
     def show_family(self, family, balances) -> None:
         """`family` is a FamilyData (None: nobody at the desk); balances from wallet."""
         for widget in self._balance_widgets:
+            widget.hide()
             widget.deleteLater()
         self._balance_widgets, self.balance_labels = [], {}
         present = family is not None

@@ -1,0 +1,79 @@
+"""Screenshots of the counter: a sale being typed (change shown) and the sale done.
+
+`render_counter_screens(ctx, out_dir, family_id)` opens the till if it is closed and really
+sells tickets to that family (use a demo or scratch store). Run on a demo file:
+`python -m eticket_desk.ui.counter.screenshots DB OUT_DIR` (logs in as the demo agent).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from eticket_desk.rules.money import format_cents
+from eticket_desk.services.till import current_till, open_till
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.counter.counter_screen import CounterScreen
+
+SCREEN_SIZE = (1200, 760)
+
+
+def _settle(ctx: AppContext) -> None:
+    wait = getattr(ctx.runner, "wait", None)
+    for _ in range(3):
+        if wait is not None:
+            wait()
+        QApplication.processEvents()
+
+
+def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> list[Path]:
+    """Saves counter.png (a sale being typed) and counter_done.png (after it)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if current_till(ctx.store) is None:
+        open_till(ctx.store, ctx.actor, 15_000)
+    screen = CounterScreen(ctx)
+    screen.resize(*SCREEN_SIZE)
+    screen.show()
+    _settle(ctx)
+    screen.open_family(family_id)
+    _settle(ctx)
+    spin = next(iter(screen.spins.values()))
+    spin.setValue(10)
+    _settle(ctx)
+    total = screen.quote.total_cents if screen.quote else 0
+    given = (total // 5_000 + 1) * 5_000
+    screen.payments.rows[0].amount_edit.setText(format_cents(given).replace("\xa0€", ""))
+    _settle(ctx)
+    saved = [out / "counter.png", out / "counter_done.png"]
+    screen.grab().save(str(saved[0]))
+    screen._on_confirm_button_clicked()
+    _settle(ctx)
+    screen.grab().save(str(saved[1]))
+    screen.close()
+    screen.deleteLater()
+    return saved
+
+
+def main(argv: list[str]) -> None:
+    from eticket_desk.services import users
+    from eticket_desk.services.demo import DEMO_PASSWORD
+    from eticket_desk.services.search import search_families
+    from eticket_desk.services.store import Store
+    from eticket_desk.ui.context import ChangeBus
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    app = QApplication.instance() or QApplication(argv)
+    store = Store(Path(argv[1]))
+    actor, _ = users.authenticate(store, "agent", DEMO_PASSWORD)
+    ctx = AppContext(store, actor, ImmediateRunner(), ChangeBus())
+    family = next(h for h in search_families(store, actor, "") if h.status.value == "validated")
+    for path in render_counter_screens(ctx, argv[2], family.id):
+        print(path)
+    del app
+
+
+if __name__ == "__main__":
+    main(sys.argv)
