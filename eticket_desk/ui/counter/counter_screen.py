@@ -122,6 +122,7 @@ class CounterScreen(QWidget):
         # what the last sale gave
         self.done_box = QGroupBox(self.tr("Vente enregistrée"))
         self.receipt_label = big_label(factor=1.5)
+        self.done_family_label = QLabel()
         self.done_change_label = big_label(factor=2.6)
         self.done_balances_label = QLabel()
         self.done_balances_label.setWordWrap(True)
@@ -129,6 +130,7 @@ class CounterScreen(QWidget):
         self.open_receipt_button.setAutoDefault(False)
         done_layout = QVBoxLayout(self.done_box)
         done_layout.addWidget(self.receipt_label)
+        done_layout.addWidget(self.done_family_label)
         done_layout.addWidget(QLabel(self.tr("Monnaie à rendre")))
         done_layout.addWidget(self.done_change_label)
         done_layout.addWidget(self.done_balances_label)
@@ -356,6 +358,7 @@ class CounterScreen(QWidget):
     def _on_sale_done(self, result) -> None:
         done, path = result
         family_id = self.family.id
+        self.done_family_label.setText(f"{self.family.reference}  {self.family.display_name}")
         self.last_sale, self.last_receipt_path = done, path
         self.receipt_label.setText(self.tr("Reçu n° %s") % done.receipt_number)
         self.done_change_label.setText(format_cents(done.change_cents))
