@@ -24,7 +24,7 @@ class ChangeBus(QObject):
     """Announces what a write changed, so each open screen decides whether to refresh.
 
     Topics: "families", "family:<uuid>", "users", "settings", "organisation", "schools",
-    "bookings", "activities", "calendar", "tariffs", "sales".
+    "bookings", "activities", "calendar", "tariffs", "sales", "till".
     """
 
     changed = Signal(object)  # frozenset[str]

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._add_page("families", self.tr("Familles"), self.search_screen)
         for key, label, permission in (
+            ("counter", self.tr("Guichet"), Permission.SALE),
             ("batch", self.tr("Saisie des inscriptions"), Permission.BOOKING_EDIT),
             ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
             ("activities", self.tr("Activités"), None),
@@ -97,7 +98,9 @@ class MainWindow(QMainWindow):
         """Screens other than the search are built the first time they are shown."""
         widget = self._pages.get(key)
         if widget is None:
-            if key == "batch":
+            if key == "counter":
+                from eticket_desk.ui.counter.counter_screen import CounterScreen as screen
+            elif key == "batch":
                 from eticket_desk.ui.subscriptions import BatchEntryScreen as screen
             elif key == "occupancy":
                 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen

@@ -63,6 +63,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
     # Activities and the calendar are there to read; changing them is the régisseur's.
     assert labels == [
         "Familles",
+        "Guichet",
         "Saisie des inscriptions",
         "Activités",
         "Tarifs",
@@ -74,6 +75,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels == [
         "Familles",
+        "Guichet",
         "Saisie des inscriptions",
         "Fréquentation",
         "Activités",
