@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -15,7 +16,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from eticket_desk.reports.fonts import BOLD, REGULAR, register_fonts
 from eticket_desk.rules.contact import format_phone
@@ -58,6 +67,24 @@ def french_date(day: date) -> str:
     """'14 septembre 2026'; the first of the month reads '1er septembre 2026'."""
     text = format_date(day, "d MMMM y", locale="fr_FR")
     return f"1er{text[1:]}" if day.day == 1 else text
+
+
+def french_time(moment: datetime) -> str:
+    """'16 h 42', the way French print writes a time of day (never broken across lines)."""
+    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+
+def french_datetime(moment: datetime, weekday: bool = True) -> str:
+    """'lundi 23 novembre 2026 à 16 h 42' ('23 novembre 2026 à 16 h 42' without the weekday)."""
+    day = french_date(moment.date())
+    if weekday:
+        day = f"{format_date(moment.date(), 'EEEE', locale='fr_FR')} {day}"
+    return f"{day} à {french_time(moment)}"
+
+
+def ticket_count(count: int) -> str:
+    """'1 ticket', '0 ticket', '12 tickets' (French keeps the singular below two)."""
+    return f"{count} ticket" if abs(count) < 2 else f"{count} tickets"
 
 
 def place_and_date(city: str, day: date) -> str:
@@ -187,6 +214,39 @@ def document_options(title: str, author: str = "", subject: str = "") -> dict:
     }
 
 
+def flowing_document(out: object, top: float, options: dict) -> SimpleDocTemplate:
+    """An A4 document whose body runs from `top` down to the footer line, as wide as
+    CONTENT_WIDTH exactly (the frame's own 6 pt padding is taken out of the margins)."""
+    pad = 6  # reportlab's default Frame padding
+    return SimpleDocTemplate(
+        out,
+        leftMargin=MARGIN_LEFT - pad,
+        rightMargin=MARGIN_RIGHT - pad,
+        topMargin=top - pad,
+        bottomMargin=FOOTER_TOP + 4 * mm - pad,
+        **options,
+    )
+
+
+_SMALL_WORDS = {"au", "aux", "de", "des", "du", "en", "et", "la", "le", "les", "lès", "sous", "sur"}
+
+
+def town_name(city: str) -> str:
+    """'VAL-D'ARVE-LES-BAINS' -> 'Val-d'Arve-les-Bains' for running text (mixed case kept)."""
+    if city != city.upper():
+        return city.strip()
+    words = []
+    for index, word in enumerate(re.split(r"([ -])", city.strip().lower())):
+        if word in (" ", "-") or (index and word in _SMALL_WORDS):
+            words.append(word)
+        elif word[:2] in ("d'", "l'") and len(word) > 2:
+            article = word[0].upper() if not index else word[0]
+            words.append(f"{article}'{word[2:].capitalize()}")
+        else:
+            words.append(word.capitalize())
+    return "".join(words)
+
+
 def organisation_lines(org: OrganisationData) -> list[str]:
     """The sender's postal address and contacts, one line each, blanks left out."""
     town = f"{org.postcode} {org.city}".strip()
@@ -245,6 +305,8 @@ class NumberedCanvas(Canvas):
     Use as ``doc.build(story, canvasmaker=NumberedCanvas)``.
     """
 
+    always = True  # False: a one-page document prints no page number
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
@@ -262,6 +324,8 @@ class NumberedCanvas(Canvas):
         super().save()
 
     def _draw_page_number(self, total: int) -> None:
+        if total == 1 and not self.always:
+            return
         register_fonts()
         self.saveState()
         self.setFont(REGULAR, 7.5)
@@ -270,3 +334,90 @@ class NumberedCanvas(Canvas):
             PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TOP - 3.2 * mm, f"Page {self._pageNumber} / {total}"
         )
         self.restoreState()
+
+
+class NumberedIfSeveralCanvas(NumberedCanvas):
+    """'Page n / N' only when the document runs over several pages."""
+
+    always = False
+
+
+class ListTable(Table):
+    """A long list whose page breaks never leave its last rows (a total and the two rows
+    above it) alone under the repeated header of a new page."""
+
+    tail = 3
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = super().split(avail_width, avail_height)
+        if len(parts) != 2 or len(self._cellvalues) - len(parts[0]._cellvalues) >= self.tail:
+            return parts
+        keep = len(self._cellvalues) - self.tail
+        if keep <= self.repeatRows:
+            return []
+        return super().split(avail_width, sum(self._rowHeights[:keep]) + 0.01)
+
+
+def list_table_style(money_columns: Sequence[int] = (), size: float = 8.5) -> list[tuple]:
+    """A list with a tinted header row (repeated on each page), hairlines, money to the right."""
+    commands: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.25),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("TEXTCOLOR", (0, 0), (-1, 0), ACCENT),
+        ("BACKGROUND", (0, 0), (-1, 0), TINT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("ALIGN", (col, 0), (col, -1), "RIGHT") for col in money_columns]
+    return commands
+
+
+def table_style(commands: Iterable[tuple]) -> TableStyle:
+    """A TableStyle in the documents' font: reportlab sets a cell's font even for a cell that
+    holds only paragraphs, and its default (Helvetica) would otherwise enter the PDF unembedded."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
+
+
+def signature_box(caption: str, name: str, width: float, height: float = 24 * mm) -> Table:
+    """A framed space to sign in, its caption (lines split on "\\n") and the signer's name above."""
+    st = styles()
+    lines = [escape(line) for line in caption.split("\n")]
+    if name:
+        lines.append(f"<b>{escape(name)}</b>")
+    head = Paragraph("<br/>".join(lines), st.small)
+    table = Table([[head], [""]], colWidths=[width], rowHeights=[None, height])
+    table.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 1), (0, 1), 0.6, MUTED),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (0, 0), 1.5 * mm),
+            ]
+        )
+    )
+    return table
+
+
+def draw_running_header(canvas: Canvas, left: str, right: str = "") -> None:
+    """A small line of text above the body of the pages after the first, and a hairline."""
+    register_fonts()
+    y = PAGE_HEIGHT - MARGIN_TOP + 2 * mm
+    canvas.saveState()
+    canvas.setFont(REGULAR, 7.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(MARGIN_LEFT, y, left)
+    if right:
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, right)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.4)
+    canvas.line(MARGIN_LEFT, y - 1.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, y - 1.5 * mm)
+    canvas.restoreState()
