@@ -81,6 +81,15 @@ def write_forms(store: Store) -> int:
                 )
             )
     with store.write(store_actor(store)) as session:
+        # Enough garderie tickets for the year (prepaid days are booked only as far as the
+        # wallet goes): the load stays the same as a town that sold its tickets in August.
+        session.connection().exec_driver_sql(
+            "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, "
+            "reason, \"by\") SELECT lower(hex(randomblob(16))), f.id, t.id, ?, 800, "
+            "'correction', 'Tickets achetés en août', 'bench' FROM family f, ticket_type t "
+            "WHERE f.status = 'validated'",
+            (stamp,),
+        )
         session.connection().exec_driver_sql(
             'INSERT INTO subscription (id, child_id, activity_id, start, "end", period_label, '
             "regular, weekdays, parity, fare_option, source, created_at, updated_at, updated_by) "

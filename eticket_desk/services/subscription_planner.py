@@ -441,13 +441,20 @@ class Planner:
                 ),
                 rows,
             )
+        by_hook: dict[int, tuple[object, list[tuple]]] = {}
         for activity, child, day in out.taken:
-            hooks = hooks_for(activity)
-            booking = Booking(
-                activity_id=activity.id, day=day, child_id=child.id, school_id=child.school_id
-            )
-            for hook in hooks:
-                hook.seat_taken(session, booking, activity, child.family_id, day)
+            for hook in hooks_for(activity):
+                by_hook.setdefault(id(hook), (hook, []))[1].append(
+                    (activity, child.id, child.family_id, day)
+                )
+        for hook, items in by_hook.values():
+            many = getattr(hook, "seats_taken_many", None)
+            if many is not None:
+                many(session, items)  # a bulk hook: one statement for a year of days
+                continue
+            for activity, child_id, family_id, day in items:
+                booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
+                hook.seat_taken(session, booking, activity, family_id, day)
         session.flush()
         for activity_id, day in sorted(out.freed):
             offer_freed_seat(self, self.activities[activity_id], day)

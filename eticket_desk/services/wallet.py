@@ -200,6 +200,40 @@ class WalletHook:
             return  # a late cancellation keeps its ticket spent (not refunded)
         self._entry(session, booking, ticket, family_id, 1, "cancellation")
 
+    def seats_taken_many(self, session: Session, items: list[tuple]) -> None:
+        """The bulk form (a year of paper forms): one debit per day, in one statement; every
+        family must have the tickets (the planner books only as far as they go)."""
+        tickets: dict[uuid.UUID, TicketType] = {}
+        needed: dict[tuple, int] = {}
+        for activity, _child_id, family_id, _day in items:
+            if activity.id not in tickets:
+                tickets[activity.id] = _ticket_type(session, activity)
+            key = (family_id, tickets[activity.id].id)
+            needed[key] = needed.get(key, 0) + 1
+        for (family_id, ticket_id), count in needed.items():
+            if balance_in(session, family_id, ticket_id) < count:
+                raise NoTicketLeft("Plus assez de tickets dans le porte-monnaie de la famille.")
+        now, login = session.info["now"], session.info["actor"].login
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        session.connection().exec_driver_sql(
+            "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, "
+            'child_id, activity_id, day, reason, "by") '
+            "VALUES (?, ?, ?, ?, -1, 'booking', ?, ?, ?, '', ?)",
+            [
+                (
+                    uuid.uuid4().hex,
+                    family_id.hex,
+                    tickets[activity.id].id.hex,
+                    stamp,
+                    child_id.hex,
+                    activity.id.hex,
+                    day.isoformat(),
+                    login,
+                )
+                for activity, child_id, family_id, day in items
+            ],
+        )
+
     @staticmethod
     def _entry(session, booking, ticket, family_id, quantity: int, kind: str) -> None:
         actor = session.info["actor"]

@@ -220,3 +220,31 @@ def test_the_receipt_pdf_says_what_was_sold_and_the_change(
         text = text.replace("\u202f", " ").replace("\xa0", " ")
         assert "Q-2026-000001" in text and "F00001" in text
         assert "24,00 €" in text and "rendu 26,00 €" in text
+
+
+def test_a_paper_form_books_prepaid_days_only_as_far_as_the_tickets_go(
+    store, agent, family, garderie
+):
+    from eticket_desk.rules.templates import WeekTemplate
+    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    _cash_sale(store, agent, family, ticket, 3, 720)
+    draft = SubscriptionDraft(
+        family.children[0].id,
+        activity.id,
+        date(2026, 9, 21),
+        date(2026, 10, 2),
+        WeekTemplate(frozenset({0, 1, 3, 4})),
+    )
+    preview = apply_subscription(store, agent, draft)
+    assert preview.to_book == (date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 24))
+    assert len(preview.no_ticket) == 5
+    assert "5 sans ticket" in preview.summary()
+    assert [b.tickets for b in balances(store, agent, family.id)] == [0]
+    with store.read() as session:
+        debits = session.scalars(
+            select(WalletEntry.day).where(WalletEntry.kind == "booking").order_by(WalletEntry.day)
+        ).all()
+    assert debits == list(preview.to_book)
