@@ -324,8 +324,8 @@ class Planner:
             out.upserts.append((a, day.isoformat(), c, school, WAITING, stamp, stamp, login))
             seats[(day, school)][1] += 1
             bookings[day] = (WAITING, TEMPLATE)
-        if hooks_for(activity):
-            out.taken += [(activity, child, day) for day in preview.to_book]
+        if preview.to_book and hooks_for(activity):
+            out.taken.append((activity, child, preview.to_book))
         for day in preview.to_cancel:
             previous = bookings[day][0]
             out.cancels.append((stamp, login, a, day.isoformat(), c))
@@ -442,19 +442,20 @@ class Planner:
                 rows,
             )
         by_hook: dict[int, tuple[object, list[tuple]]] = {}
-        for activity, child, day in out.taken:
+        for activity, child, days in out.taken:  # one item per form: its days together
             for hook in hooks_for(activity):
                 by_hook.setdefault(id(hook), (hook, []))[1].append(
-                    (activity, child.id, child.family_id, day)
+                    (activity, child.id, child.family_id, days)
                 )
         for hook, items in by_hook.values():
             many = getattr(hook, "seats_taken_many", None)
             if many is not None:
-                many(session, items)  # a bulk hook: one statement for a year of days
+                many(session, items)  # a bulk hook: one statement for the whole batch
                 continue
-            for activity, child_id, family_id, day in items:
-                booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
-                hook.seat_taken(session, booking, activity, family_id, day)
+            for activity, child_id, family_id, days in items:
+                for day in days:
+                    booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
+                    hook.seat_taken(session, booking, activity, family_id, day)
         session.flush()
         for activity_id, day in sorted(out.freed):
             offer_freed_seat(self, self.activities[activity_id], day)

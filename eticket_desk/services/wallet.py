@@ -201,15 +201,20 @@ class WalletHook:
         self._entry(session, booking, ticket, family_id, 1, "cancellation")
 
     def seats_taken_many(self, session: Session, items: list[tuple]) -> None:
-        """The bulk form (a year of paper forms): one debit per day, in one statement; every
+        """The bulk form (a year of paper forms): the days a form books for one child and
+        activity are paid by one entry of −N tickets (the bookings say which days); every
         family must have the tickets (the planner books only as far as they go)."""
         tickets: dict[uuid.UUID, TicketType] = {}
+        names: dict[uuid.UUID, str] = {}
+        per_form: dict[tuple, list[date]] = {}
         needed: dict[tuple, int] = {}
-        for activity, _child_id, family_id, _day in items:
+        for activity, child_id, family_id, days in items:  # the days a form books
             if activity.id not in tickets:
                 tickets[activity.id] = _ticket_type(session, activity)
-            key = (family_id, tickets[activity.id].id)
-            needed[key] = needed.get(key, 0) + 1
+                names[activity.id] = activity.name
+            ticket = tickets[activity.id]
+            per_form.setdefault((family_id, ticket.id, child_id, activity.id), []).extend(days)
+            needed[(family_id, ticket.id)] = needed.get((family_id, ticket.id), 0) + len(days)
         for (family_id, ticket_id), count in needed.items():
             if balance_in(session, family_id, ticket_id) < count:
                 raise NoTicketLeft("Plus assez de tickets dans le porte-monnaie de la famille.")
@@ -218,19 +223,22 @@ class WalletHook:
         session.connection().exec_driver_sql(
             "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, "
             'child_id, activity_id, day, reason, "by") '
-            "VALUES (?, ?, ?, ?, -1, 'booking', ?, ?, ?, '', ?)",
+            "VALUES (?, ?, ?, ?, ?, 'booking', ?, ?, ?, ?, ?)",
             [
                 (
                     uuid.uuid4().hex,
                     family_id.hex,
-                    tickets[activity.id].id.hex,
+                    ticket_id.hex,
                     stamp,
+                    -len(days),
                     child_id.hex,
-                    activity.id.hex,
-                    day.isoformat(),
+                    activity_id.hex,
+                    min(days).isoformat(),
+                    f"{len(days)} jour(s) de {names[activity_id]} du {min(days):%d/%m/%Y} au "
+                    f"{max(days):%d/%m/%Y} (inscription)",
                     login,
                 )
-                for activity, child_id, family_id, day in items
+                for (family_id, ticket_id, child_id, activity_id), days in per_form.items()
             ],
         )
 

@@ -244,7 +244,6 @@ def test_a_paper_form_books_prepaid_days_only_as_far_as_the_tickets_go(
     assert "5 sans ticket" in preview.summary()
     assert [b.tickets for b in balances(store, agent, family.id)] == [0]
     with store.read() as session:
-        debits = session.scalars(
-            select(WalletEntry.day).where(WalletEntry.kind == "booking").order_by(WalletEntry.day)
-        ).all()
-    assert debits == list(preview.to_book)
+        debit = session.scalar(select(WalletEntry).where(WalletEntry.kind == "booking"))
+    assert debit.quantity == -3
+    assert debit.reason == "3 jour(s) de Garderie soir du 21/09/2026 au 24/09/2026 (inscription)"
