@@ -85,7 +85,7 @@ def write_forms(store: Store) -> int:
         # wallet goes): the load stays the same as a town that sold its tickets in August.
         session.connection().exec_driver_sql(
             "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, "
-            "reason, \"by\") SELECT lower(hex(randomblob(16))), f.id, t.id, ?, 800, "
+            'reason, "by") SELECT lower(hex(randomblob(16))), f.id, t.id, ?, 800, '
             "'correction', 'Tickets achetés en août', 'bench' FROM family f, ticket_type t "
             "WHERE f.status = 'validated'",
             (stamp,),
