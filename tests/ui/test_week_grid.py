@@ -159,3 +159,49 @@ def test_semaine_type_copies_the_week_forward_after_a_confirmation(
     assert "Cantine : 6 jour(s) à réserver" in asked[0]
     assert grid.status.text().startswith("Semaine type mise à jour — Cantine : 6 jour(s)")
     assert _booked_days(store, admin, family, "CANTINE", date(2026, 10, 5)) == [5, 8]
+
+
+def test_an_empty_wallet_offers_to_sell_tickets(qtbot, ctx, store, admin, family, monkeypatch):
+    from datetime import time
+
+    from PySide6.QtWidgets import QDialog
+
+    from eticket_desk.rules.activity import ActivitySpec, BillingMode
+    from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
+    from eticket_desk.rules.pricing import Bracket
+    from eticket_desk.services.activities import save_activity
+    from eticket_desk.services.tariffs import save_tariff, save_ticket_type
+    from eticket_desk.ui.counter.counter_screen import CounterScreen
+
+    ticket = save_ticket_type(store, admin, "GARDERIE", "Garderie")
+    save_tariff(store, admin, ticket.id, store.clock.today(), [Bracket(None, 240, 290)])
+    save_activity(
+        store,
+        admin,
+        ActivitySpec(
+            code="GARDERIE_SOIR",
+            name="Garderie soir",
+            weekdays=(0, 1, 3, 4),
+            deadline=DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0)),
+            billing_mode=BillingMode.PREPAID,
+            ticket_type="GARDERIE",
+        ),
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        week_grid_module, "ask_yes_no", lambda parent, title, text: asked.append(text) or True
+    )
+    shown: list[str] = []
+
+    def fake_exec(dialog):
+        counter = dialog.findChild(CounterScreen)
+        shown.append(dialog.windowTitle())
+        assert counter is not None
+        return 0
+
+    monkeypatch.setattr(QDialog, "exec", fake_exec)
+    grid = _grid(qtbot, ctx, family)
+    _click(qtbot, grid, _row(grid, "GARDERIE_SOIR"), 1)
+    assert "Plus de ticket « Garderie » dans le porte-monnaie" in asked[0]
+    assert "Ouvrir le guichet pour vendre des tickets ?" in asked[0]
+    assert shown == ["Guichet — vendre des tickets"]

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.cells import CELL_LABELS, CellState
+from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.planning import Cell, WeekPlan, load_week
+from eticket_desk.services.wallet import NoTicketLeft
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import ask_yes_no, error_text, show_error
 from eticket_desk.ui.planning.actions import PlanningActions
@@ -315,8 +317,32 @@ class WeekGrid(PlanningActions, QWidget):
 
     def failed(self, exc: BaseException) -> None:
         self.say(error_text(exc), error=True)
+        if isinstance(exc, NoTicketLeft):
+            if self.ctx.actor.can(Permission.SALE) and self.ask_confirm(
+                self.tr("Porte-monnaie vide"),
+                exc.message + "\n\n" + self.tr("Ouvrir le guichet pour vendre des tickets ?"),
+            ):
+                self.sell_tickets()
+            return
         if not isinstance(exc, BookingRefused):
             show_error(self, exc)
+
+    def sell_tickets(self) -> None:
+        """« Vendre des tickets »: the counter in a window, on this family; the grid shows
+        the new balance when it closes."""
+        from PySide6.QtWidgets import QDialog
+
+        from eticket_desk.ui.counter.counter_screen import CounterScreen
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Guichet — vendre des tickets"))
+        dialog.resize(1100, 700)
+        counter = CounterScreen(self.ctx, dialog)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(counter)
+        counter.open_family(self.family_id)
+        dialog.exec()
+        self.reload()
 
     def cell_is_booked(self, cell: Cell) -> bool:
         return cell.booking in SEAT_STATES or cell.booking == BookingState.WAITING
