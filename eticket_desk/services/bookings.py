@@ -1,4 +1,4 @@
-"""Booking and cancelling days: one day, a whole week of an activity, every activity of a day.
+"""Booking and cancelling one day (the whole week and the whole day are in booking_batches).
 
 Every change is one transaction: the booking row, the seat counters, the hooks (wallet) and
 the audit entry are written together or not at all. Refusals are `BookingRefused` with a
@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 from sqlalchemy import func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 # Prepaid activities debit the family's wallet through its booking hook (registered here so
@@ -30,7 +29,7 @@ from eticket_desk.rules.booking import (
     RefusalCode,
     refusal,
 )
-from eticket_desk.rules.calendar import CalendarSet, week_days
+from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
@@ -38,6 +37,7 @@ from eticket_desk.services.activities import activities_in
 from eticket_desk.services.audit import record
 from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.calendar import calendar_in
+from eticket_desk.services.seat_counters import bump_seats, seats_taken
 from eticket_desk.services.store import Actor, Store
 
 
@@ -53,25 +53,6 @@ class DayOutcome:
     message: str  # French, for the status line
     refused: RefusalCode | None = None
     promoted: tuple[str, ...] = ()  # children given the freed seat from the waiting list
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    outcomes: tuple[DayOutcome, ...]
-
-    @property
-    def changed(self) -> int:
-        return sum(1 for o in self.outcomes if o.changed)
-
-    @property
-    def refusals(self) -> tuple[DayOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.refused is not None)
-
-    def summary(self, verb: str) -> str:
-        text = f"{self.changed} jour(s) {verb}."
-        if self.refusals:
-            text += " Non modifiés : " + " ; ".join(o.message for o in self.refusals)
-        return text
 
 
 @dataclass
@@ -117,42 +98,11 @@ class _Context:
             raise NotFound("Cette activité n'existe pas (ou plus).") from None
 
 
-def _seats(session: Session, activity: ActivitySpec, day: date, school_id) -> tuple[int, int]:
-    """(seats taken in all schools, seats taken in the child's school)."""
-    rows = session.execute(
-        select(Occupancy.school_id, Occupancy.booked).where(
-            Occupancy.activity_id == activity.id, Occupancy.day == day
-        )
-    ).all()
-    total = sum(booked for _, booked in rows)
-    mine = sum(booked for school, booked in rows if school == school_id)
-    return total, mine
-
-
-def _bump(session: Session, booking: Booking, booked: int = 0, waiting: int = 0) -> None:
-    statement = sqlite_insert(Occupancy).values(
-        activity_id=booking.activity_id,
-        day=booking.day,
-        school_id=booking.school_id,
-        booked=booked,
-        waiting=waiting,
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["activity_id", "day", "school_id"],
-            set_={
-                "booked": Occupancy.booked + booked,
-                "waiting": Occupancy.waiting + waiting,
-            },
-        )
-    )
-
-
 def _case(
     ctx: _Context, activity: ActivitySpec, day: date, action: Action, override_reason: str
 ) -> BookingCase:
     child = ctx.child
-    total, mine = _seats(ctx.session, activity, day, child.school_id)
+    total, mine = seats_taken(ctx.session, activity, day, child.school_id)
     capacity, taken = activity.capacity, total
     school_capacity = activity.school_capacity(child.school_id) if child.school_id else None
     if school_capacity is not None and (
@@ -249,14 +199,14 @@ def _change(
         _set_state(ctx, booking, BookingState.WAITING, late, source)
         booking.waiting_since = ctx.now
         session.flush()
-        _bump(session, booking, waiting=1)
+        bump_seats(session, booking, waiting=1)
         message = f"Liste d'attente : {child.name}, {activity.name} du {_day(day)}."
     elif action == Action.BOOK:
         _set_state(ctx, booking, BookingState.BOOKED, late, source)
         booking.school_id = child.school_id
         booking.waiting_since = None
         session.flush()
-        _bump(session, booking, booked=1, waiting=-1 if current == BookingState.WAITING else 0)
+        bump_seats(session, booking, booked=1, waiting=-1 if current == BookingState.WAITING else 0)
         for hook in booking_hooks():
             hook.seat_taken(session, booking, activity, child.family_id, day)
         message = f"Réservé : {activity.name} du {_day(day)} pour {child.name}."
@@ -265,14 +215,14 @@ def _change(
         booking.waiting_since = None
         session.flush()
         if holds_seat:
-            _bump(session, booking, booked=-1)
+            bump_seats(session, booking, booked=-1)
             for hook in booking_hooks():
                 hook.seat_released(
                     session, booking, activity, child.family_id, day, timely=not late
                 )
             promoted = offer_freed_seat(ctx, activity, day)
         else:
-            _bump(session, booking, waiting=-1)
+            bump_seats(session, booking, waiting=-1)
         message = f"Réservation annulée : {activity.name} du {_day(day)} pour {child.name}."
         if promoted:
             message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
@@ -314,7 +264,7 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
         .order_by(Booking.waiting_since, Booking.child_id)
     ).all()
     for booking, first, last, family_id in waiting:
-        total, mine = _seats(session, activity, day, booking.school_id)
+        total, mine = seats_taken(session, activity, day, booking.school_id)
         if activity.capacity is not None and total >= activity.capacity:
             return ()
         school_capacity = activity.school_capacity(booking.school_id)
@@ -327,7 +277,7 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
                 _set_state(ctx, booking, BookingState.BOOKED, booking.late, booking.source)
                 booking.waiting_since = None
                 session.flush()
-                _bump(session, booking, booked=1, waiting=-1)
+                bump_seats(session, booking, booked=1, waiting=-1)
                 for hook in booking_hooks():
                     hook.seat_taken(session, booking, activity, family_id, day)
                 record(
@@ -399,84 +349,4 @@ def cancel_booking(
         lambda ctx: _change(
             ctx, activity_id, day, Action.CANCEL, override_reason=override_reason, source=source
         ),
-    )
-
-
-def _batch(ctx: _Context, pairs, action: Action, override_reason: str) -> BatchOutcome:
-    """Each day is tried on its own: refused days are reported, the others are done."""
-    outcomes = []
-    for activity_id, day in pairs:
-        activity = ctx.activity(activity_id)
-        if action == Action.BOOK and not activity.runs_on(day, ctx.calendar):
-            continue  # closed days are not part of "the whole week"
-        try:
-            with ctx.session.begin_nested():
-                outcomes.append(
-                    _change(ctx, activity_id, day, action, override_reason=override_reason)
-                )
-        except BookingRefused as refused:
-            outcomes.append(
-                DayOutcome(
-                    ctx.child.id, activity_id, day, None, False, refused.message, refused.code
-                )
-            )
-    return BatchOutcome(tuple(outcomes))
-
-
-def set_week(
-    store: Store,
-    actor: Actor,
-    child_id: uuid.UUID,
-    activity_id: uuid.UUID,
-    monday: date,
-    *,
-    book: bool = True,
-    override_reason: str = "",
-    days: int = 7,
-) -> BatchOutcome:
-    """ "Toute la semaine": books (or cancels) every open day of the week for one activity."""
-    action = Action.BOOK if book else Action.CANCEL
-    return _run(
-        store,
-        actor,
-        child_id,
-        lambda ctx: _batch(
-            ctx, [(activity_id, d) for d in week_days(monday, days)], action, override_reason
-        ),
-    )
-
-
-def set_day(
-    store: Store,
-    actor: Actor,
-    child_id: uuid.UUID,
-    day: date,
-    activity_ids: list[uuid.UUID],
-    *,
-    book: bool = True,
-    override_reason: str = "",
-) -> BatchOutcome:
-    """ "Toutes les activités": books (or cancels) every given activity of one day."""
-    action = Action.BOOK if book else Action.CANCEL
-    return _run(
-        store,
-        actor,
-        child_id,
-        lambda ctx: _batch(ctx, [(a, day) for a in activity_ids], action, override_reason),
-    )
-
-
-def rebuild_occupancy(session: Session) -> None:
-    """Recomputes every seat counter from the bookings (bulk loads, integrity repair)."""
-    session.execute(Occupancy.__table__.delete())
-    seat_states = [s.value for s in SEAT_STATES]
-    booked = func.sum(Booking.state.in_(seat_states))
-    waiting = func.sum(Booking.state == BookingState.WAITING.value)
-    rows = select(Booking.activity_id, Booking.day, Booking.school_id, booked, waiting).group_by(
-        Booking.activity_id, Booking.day, Booking.school_id
-    )
-    session.execute(
-        Occupancy.__table__.insert().from_select(
-            ["activity_id", "day", "school_id", "booked", "waiting"], rows
-        )
     )

@@ -16,8 +16,8 @@ from eticket_desk.rules.calendar import CalendarSet, days_between, iso_week_pari
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.templates import Parity
 from eticket_desk.services.activities import _apply
-from eticket_desk.services.bookings import rebuild_occupancy
 from eticket_desk.services.calendar import add_school_year, calendar_in
+from eticket_desk.services.seat_counters import rebuild_occupancy
 
 DEMO_YEAR = 2026
 BUS_SEATS = 64

@@ -13,15 +13,11 @@ from sqlalchemy import func, select
 from eticket_desk.models import AuditEntry, Booking, Occupancy
 from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.errors import DomainError
+from eticket_desk.services.booking_batches import set_day, set_week
 from eticket_desk.services.booking_hooks import register_booking_hook, unregister_booking_hook
-from eticket_desk.services.bookings import (
-    book_day,
-    cancel_booking,
-    rebuild_occupancy,
-    set_day,
-    set_week,
-)
+from eticket_desk.services.bookings import book_day, cancel_booking
 from eticket_desk.services.families import save_family
+from eticket_desk.services.seat_counters import rebuild_occupancy
 from eticket_desk.services.store import Store
 from tests.conftest import complete_family, validated_family
 

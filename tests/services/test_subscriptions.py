@@ -12,9 +12,10 @@ from eticket_desk.models import AuditEntry, Booking, Occupancy, Subscription
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.templates import Parity, WeekTemplate
-from eticket_desk.services.bookings import book_day, rebuild_occupancy
+from eticket_desk.services.bookings import book_day
 from eticket_desk.services.calendar import list_school_years
 from eticket_desk.services.families import save_family
+from eticket_desk.services.seat_counters import rebuild_occupancy
 from eticket_desk.services.subscriptions import (
     SubscriptionDraft,
     apply_subscription,

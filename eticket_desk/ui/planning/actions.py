@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.bookings import set_day, set_week
+from eticket_desk.services.booking_batches import set_day, set_week
 from eticket_desk.services.planning import Cell, toggle_cell
 from eticket_desk.services.week_template import apply_week_template, preview_week_template
 
