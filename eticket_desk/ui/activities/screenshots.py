@@ -8,12 +8,10 @@ the editor's example has days to show). Run this module to render on a small sam
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
@@ -21,6 +19,7 @@ from eticket_desk.services import activities, calendar
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1000, 560)  # the screen's room in a 1200-pixel main window
 _WEEK = (0, 1, 3, 4)  # no school on Wednesday
@@ -31,15 +30,7 @@ _SUBSCRIPTION = DeadlineRule(DeadlineKind.SUBSCRIPTION_ONLY)
 
 
 def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZE) -> Path:
-    if size is not None:
-        widget.resize(*size)
-    else:
-        widget.adjustSize()
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
-    return path
+    return grab(widget, path, size, fit=size is None, close=True)
 
 
 def sample_activities(ctx: AppContext) -> list[ActivitySpec]:
@@ -116,16 +107,7 @@ def render_activity_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     from eticket_desk.ui.admin.screenshots import sample_context
 
-    args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else Path("docs/screenshots")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = sample_context(Path(folder))
-        for path in render_activity_screens(ctx, out_dir):
-            print(path)
-        ctx.store.close()
-    del app
-    return 0
+    return run_on_sample(sample_context, render_activity_screens, "docs/screenshots", argv)
 
 
 if __name__ == "__main__":

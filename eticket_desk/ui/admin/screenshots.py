@@ -7,12 +7,10 @@ small sample store: `python -m eticket_desk.ui.admin.screenshots OUT_DIR`.
 from __future__ import annotations
 
 import contextlib
-import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.ui.admin.audit_screen import AuditScreen
@@ -21,20 +19,13 @@ from eticket_desk.ui.admin.settings_screen import SettingsScreen
 from eticket_desk.ui.admin.user_dialog import UserDialog
 from eticket_desk.ui.admin.users_screen import UsersScreen
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 
 
 def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZE) -> Path:
-    if size is not None:
-        widget.resize(*size)
-    else:
-        widget.adjustSize()
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
-    return path
+    return grab(widget, path, size, fit=size is None, close=True)
 
 
 def render_admin_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -155,16 +146,7 @@ def sample_context(folder: Path) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else Path("docs/screenshots/admin")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = sample_context(Path(folder))
-        for path in render_admin_screens(ctx, out_dir):
-            print(path)
-        ctx.store.close()
-    del app
-    return 0
+    return run_on_sample(sample_context, render_admin_screens, "docs/screenshots/admin", argv)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ module to render on a small sample store: `python -m eticket_desk.ui.calendar.sc
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -17,21 +15,13 @@ from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.year_dialog import YearDialog
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 
 
 def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZE) -> Path:
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    QApplication.processEvents()
-    if size is None:
-        widget.adjustSize()
-        QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
-    return path
+    return grab(widget, path, size, fit=size is None, close=True)
 
 
 def render_calendar_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -120,16 +110,7 @@ def sample_context(folder: Path) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else Path("docs/screenshots/calendar")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = sample_context(Path(folder))
-        for path in render_calendar_screens(ctx, out_dir):
-            print(path)
-        ctx.store.close()
-    del app
-    return 0
+    return run_on_sample(sample_context, render_calendar_screens, "docs/screenshots/calendar", argv)
 
 
 if __name__ == "__main__":

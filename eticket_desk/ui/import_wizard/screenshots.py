@@ -9,12 +9,11 @@ town's (and the current school year). Run this module to render on a small sampl
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.services import activities, calendar
@@ -26,16 +25,13 @@ from eticket_desk.services.organisation import list_schools
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.import_wizard.wizard import ImportWizard
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SIZE = (1100, 760)
 
 
 def _save(widget: QWidget, path: Path) -> Path:
-    widget.resize(*SIZE)
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    return path
+    return grab(widget, path, SIZE)
 
 
 def _ensure_activities(ctx: AppContext) -> None:
@@ -166,16 +162,7 @@ def sample_context(folder: Path) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else Path("docs/screenshots/import")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = sample_context(Path(folder))
-        for path in render_import_screens(ctx, out_dir):
-            print(path)
-        ctx.store.close()
-    del app
-    return 0
+    return run_on_sample(sample_context, render_import_screens, "docs/screenshots/import", argv)
 
 
 if __name__ == "__main__":

@@ -7,26 +7,21 @@ module to render on a small sample town: `python -m eticket_desk.ui.occupancy.sc
 from __future__ import annotations
 
 import random
-import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen
 from eticket_desk.ui.occupancy.period import PeriodMode
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 
 
 def _save(widget: QWidget, path: Path) -> Path:
-    widget.resize(*SCREEN_SIZE)
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    return path
+    return grab(widget, path, SCREEN_SIZE)
 
 
 def render_occupancy_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -184,16 +179,9 @@ def sample_context(folder: Path) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else Path("docs/screenshots/occupancy")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = sample_context(Path(folder))
-        for path in render_occupancy_screens(ctx, out_dir):
-            print(path)
-        ctx.store.close()
-    del app
-    return 0
+    return run_on_sample(
+        sample_context, render_occupancy_screens, "docs/screenshots/occupancy", argv
+    )
 
 
 if __name__ == "__main__":

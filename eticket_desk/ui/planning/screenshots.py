@@ -6,18 +6,16 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.rules.cells import CellState
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.planning.week_grid import WeekGrid
+from eticket_desk.ui.screenshot_tools import grab
 
 
 def _save(widget: QWidget, path: Path) -> Path:
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    return path
+    return grab(widget, path)
 
 
 def render_planning_screens(

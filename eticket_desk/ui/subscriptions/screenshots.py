@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab
 from eticket_desk.ui.subscriptions.batch_entry import BatchEntryScreen
 from eticket_desk.ui.subscriptions.dialog import SubscriptionDialog
 from eticket_desk.ui.subscriptions.form import SubscriptionForm
@@ -27,11 +28,7 @@ SCREEN_SIZE = (1100, 760)
 
 
 def _save(widget: QWidget, path: Path) -> Path:
-    widget.resize(*SCREEN_SIZE)
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    return path
+    return grab(widget, path, SCREEN_SIZE)
 
 
 def _tick(form: SubscriptionForm, code: str, *, without: tuple[int, ...] = ()) -> None:

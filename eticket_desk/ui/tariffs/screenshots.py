@@ -12,24 +12,17 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab
 from eticket_desk.ui.tariffs.screen import TariffsScreen
 
 SCREEN_SIZE = (1100, 700)
 
 
 def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZE) -> Path:
-    if size is not None:
-        widget.resize(*size)
-    else:
-        widget.adjustSize()
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
-    return path
+    return grab(widget, path, size, fit=size is None, close=True)
 
 
 def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
