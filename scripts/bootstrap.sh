@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for eticket-desk: Qt's system libraries, poppler
-# (PDF previews in docs), zbar (the tests decode the invoice barcodes), and uv (which then installs the pinned Python packages itself).
+# (PDF previews in docs), zbar (the tests decode the invoice barcodes), and uv (which then
+# installs the pinned Python packages itself).
 set -euo pipefail
 
 APT_PACKAGES=(
