@@ -11,6 +11,7 @@ import pytest
 
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.permissions import Role
+from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services import users
 from eticket_desk.services.families import save_family
 from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
@@ -171,3 +172,61 @@ def validated_family(store, admin, schools, **names) -> FamilyData:
     data = save_family(store, admin, complete_family(schools, **names))
     assert validate_family(store, admin, data.id) == []
     return load_family(store, admin, data.id)
+
+
+# ------------------------------------------------------------------ the counter
+
+# QF up to 600 €, up to 1000 €, above: (commune, hors commune) prices of a ticket.
+BRACKETS = [Bracket(600, 120, 170), Bracket(1000, 160, 210), Bracket(None, 240, 290)]
+
+
+@pytest.fixture
+def garderie(store, admin, school_year):
+    """The GARDERIE ticket type with its three brackets and a prepaid evening garderie."""
+    from datetime import time
+
+    from eticket_desk.rules.activity import ActivitySpec, BillingMode
+    from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
+    from eticket_desk.services.activities import save_activity
+    from eticket_desk.services.tariffs import save_tariff, save_ticket_type
+
+    ticket = save_ticket_type(store, admin, "garderie", "Garderie")
+    save_tariff(store, admin, ticket.id, store.clock.today(), BRACKETS)
+    activity = save_activity(
+        store,
+        admin,
+        ActivitySpec(
+            code="GARDERIE_SOIR",
+            name="Garderie soir",
+            weekdays=(0, 1, 3, 4),
+            deadline=DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0)),
+            billing_mode=BillingMode.PREPAID,
+            ticket_type="GARDERIE",
+        ),
+    )
+    return ticket, activity
+
+
+def cash_sale(store, actor, family, ticket, quantity, given):
+    from eticket_desk.rules.pricing import Method, PaymentInput
+    from eticket_desk.services.sales import SaleRequest, sell_tickets
+
+    return sell_tickets(
+        store,
+        actor,
+        SaleRequest(family.id, ((ticket.id, quantity),), (PaymentInput(Method.CASH, given),)),
+    )
+
+
+def cheque_sale(store, actor, family, ticket, quantity, number, amount):
+    from eticket_desk.rules.pricing import Method, PaymentInput
+    from eticket_desk.services.sales import SaleRequest, sell_tickets
+
+    payment = PaymentInput(
+        Method.CHEQUE,
+        amount,
+        cheque_number=number,
+        cheque_bank="La Banque Postale",
+        cheque_drawer="M. DUPONT Jean",
+    )
+    return sell_tickets(store, actor, SaleRequest(family.id, ((ticket.id, quantity),), (payment,)))

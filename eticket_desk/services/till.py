@@ -54,7 +54,7 @@ def open_till_in(session: Session) -> TillSession:
     return till
 
 
-def _state(session: Session, till: TillSession) -> TillState:
+def state_of(session: Session, till: TillSession) -> TillState:
     totals = dict(
         session.execute(
             select(Payment.method, func.sum(Payment.amount_cents))
@@ -80,7 +80,7 @@ def _state(session: Session, till: TillSession) -> TillState:
 def current_till(store: Store) -> TillState | None:
     with store.read() as session:
         till = session.scalar(select(TillSession).where(TillSession.closed_at.is_(None)))
-        return None if till is None else _state(session, till)
+        return None if till is None else state_of(session, till)
 
 
 def open_till(store: Store, actor: Actor, float_cents: int) -> TillState:
@@ -100,7 +100,7 @@ def open_till(store: Store, actor: Actor, float_cents: int) -> TillState:
         )
         session.add(till)
         session.flush()
-        return _state(session, till)
+        return state_of(session, till)
 
 
 def close_till(store: Store, actor: Actor, counted_cents: int, note: str = "") -> TillState:
@@ -111,7 +111,7 @@ def close_till(store: Store, actor: Actor, counted_cents: int, note: str = "") -
         raise InvalidInput("Le montant compté ne peut pas être négatif.")
     with store.write(actor) as session:
         till = open_till_in(session)
-        state = _state(session, till)
+        state = state_of(session, till)
         difference = counted_cents - state.expected_cash_cents
         if difference and not note.strip():
             raise InvalidInput(
@@ -133,4 +133,4 @@ def close_till(store: Store, actor: Actor, counted_cents: int, note: str = "") -
             note=note.strip(),
         )
         session.flush()
-        return _state(session, till)
+        return state_of(session, till)

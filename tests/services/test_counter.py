@@ -3,7 +3,7 @@ prepaid bookings debit, the till from its float to its counting."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,52 +11,18 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from eticket_desk.models import Payment, Sale, WalletEntry
-from eticket_desk.rules.activity import ActivitySpec, BillingMode
-from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import DomainError, InvalidInput
-from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
 from eticket_desk.services import sales as sales_module
-from eticket_desk.services.activities import save_activity
 from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.sales import SaleRequest, quote_sale, sell_tickets
-from eticket_desk.services.tariffs import save_tariff, save_ticket_type
+from eticket_desk.services.sales import quote_sale
 from eticket_desk.services.till import close_till, current_till, open_till
 from eticket_desk.services.wallet import NoTicketLeft, balances, correct_wallet
-from tests.conftest import validated_family
-
-BRACKETS = [Bracket(600, 120, 170), Bracket(1000, 160, 210), Bracket(None, 240, 290)]
-
-
-@pytest.fixture
-def garderie(store, admin, school_year):
-    ticket = save_ticket_type(store, admin, "garderie", "Garderie")
-    save_tariff(store, admin, ticket.id, store.clock.today(), BRACKETS)
-    activity = save_activity(
-        store,
-        admin,
-        ActivitySpec(
-            code="GARDERIE_SOIR",
-            name="Garderie soir",
-            weekdays=(0, 1, 3, 4),
-            deadline=DeadlineRule(DeadlineKind.PREVIOUS_OPEN_DAY, time(10, 0)),
-            billing_mode=BillingMode.PREPAID,
-            ticket_type="GARDERIE",
-        ),
-    )
-    return ticket, activity
+from tests.conftest import cash_sale, validated_family
 
 
 @pytest.fixture
 def family(store, admin, schools):
     return validated_family(store, admin, schools)
-
-
-def _cash_sale(store, actor, family, ticket, quantity, given):
-    return sell_tickets(
-        store,
-        actor,
-        SaleRequest(family.id, ((ticket.id, quantity),), (PaymentInput(Method.CASH, given),)),
-    )
 
 
 def test_a_cash_sale_with_change(store, agent, admin, family, garderie):
@@ -65,7 +31,7 @@ def test_a_cash_sale_with_change(store, agent, admin, family, garderie):
     # The test family has no QF: the highest bracket, 2,40 € a ticket.
     quote = quote_sale(store, agent, family.id, ((ticket.id, 10),))
     assert quote.total_cents == 2400 and "sans quotient familial valide" in quote.pricing_note
-    done = _cash_sale(store, agent, family, ticket, 10, 5000)
+    done = cash_sale(store, agent, family, ticket, 10, 5000)
     assert done.receipt_number == "Q-2026-000001"
     assert done.change_cents == 2600
     assert done.balances_after == (("Garderie", 10),)
@@ -85,29 +51,29 @@ def test_receipt_numbers_stay_gapless_when_a_sale_fails(
 ):
     ticket, _ = garderie
     open_till(store, agent, 0)
-    _cash_sale(store, agent, family, ticket, 1, 240)
+    cash_sale(store, agent, family, ticket, 1, 240)
     with pytest.raises(DomainError, match="Il manque"):
-        _cash_sale(store, agent, family, ticket, 5, 100)
+        cash_sale(store, agent, family, ticket, 5, 100)
 
     def broken_record(*args, **kwargs):
         raise RuntimeError("coupure de courant")
 
     monkeypatch.setattr(sales_module, "record", broken_record)
     with pytest.raises(RuntimeError):
-        _cash_sale(store, agent, family, ticket, 3, 1000)
+        cash_sale(store, agent, family, ticket, 3, 1000)
     monkeypatch.undo()
     # Nothing of the failed sales was written: no sale, no payment, no ticket.
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(Sale)) == 1
         assert session.scalar(select(func.count()).select_from(Payment)) == 1
         assert session.scalar(select(func.sum(WalletEntry.quantity))) == 1
-    assert _cash_sale(store, agent, family, ticket, 1, 240).receipt_number == "Q-2026-000002"
+    assert cash_sale(store, agent, family, ticket, 1, 240).receipt_number == "Q-2026-000002"
 
 
 def test_no_sale_without_an_open_till(store, agent, family, garderie):
     ticket, _ = garderie
     with pytest.raises(DomainError, match="La caisse n'est pas ouverte"):
-        _cash_sale(store, agent, family, ticket, 1, 240)
+        cash_sale(store, agent, family, ticket, 1, 240)
 
 
 def test_prepaid_bookings_debit_the_wallet_and_timely_cancellations_give_back(
@@ -118,7 +84,7 @@ def test_prepaid_bookings_debit_the_wallet_and_timely_cancellations_give_back(
     with pytest.raises(NoTicketLeft, match="vendez des tickets"):
         book_day(store, agent, lea.id, activity.id, date(2026, 9, 21))
     open_till(store, agent, 0)
-    _cash_sale(store, agent, family, ticket, 2, 480)
+    cash_sale(store, agent, family, ticket, 2, 480)
     book_day(store, agent, lea.id, activity.id, date(2026, 9, 21))
     book_day(store, agent, lea.id, activity.id, date(2026, 9, 22))
     assert [b.tickets for b in balances(store, agent, family.id)] == [0]
@@ -147,7 +113,7 @@ def test_corrections_need_the_right_and_a_reason(store, agent, admin, family, ga
 def test_closing_the_till_records_the_difference_with_a_reason(store, agent, family, garderie):
     ticket, _ = garderie
     open_till(store, agent, 5000)
-    _cash_sale(store, agent, family, ticket, 5, 1200)
+    cash_sale(store, agent, family, ticket, 5, 1200)
     with pytest.raises(InvalidInput, match="Écart de -2,00"):
         close_till(store, agent, 6000)
     closed = close_till(store, agent, 6000, "Pièce de 2 € rendue en trop")
@@ -163,7 +129,7 @@ def test_cash_above_the_ceiling_raises_an_alert(store, agent, admin, family, gar
     save_organisation(store, admin, org)
     ticket, _ = garderie
     open_till(store, agent, 5000)
-    _cash_sale(store, agent, family, ticket, 5, 1200)
+    cash_sale(store, agent, family, ticket, 5, 1200)
     state = current_till(store)
     assert state.over_ceiling and "au-delà du plafond de la régie" in state.alert()
 
@@ -187,7 +153,7 @@ def test_the_balance_is_the_sum_of_the_ledger_and_never_negative(
     for action, index in steps:
         try:
             if action == "buy":
-                _cash_sale(store, agent, family, ticket, 1, 240)
+                cash_sale(store, agent, family, ticket, 1, 240)
             elif action == "book":
                 book_day(store, agent, lea.id, activity.id, days[index])
             else:
@@ -213,7 +179,7 @@ def test_the_receipt_pdf_says_what_was_sold_and_the_change(
 
     ticket, _ = garderie
     open_till(store, agent, 0)
-    done = _cash_sale(store, agent, family, ticket, 10, 5000)
+    done = cash_sale(store, agent, family, ticket, 10, 5000)
     for layout in ("a4", "ticket"):
         pdf = print_receipt(store, agent, done.sale_id, tmp_path / f"q-{layout}.pdf", layout)
         text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -230,7 +196,7 @@ def test_a_paper_form_books_prepaid_days_only_as_far_as_the_tickets_go(
 
     ticket, activity = garderie
     open_till(store, agent, 0)
-    _cash_sale(store, agent, family, ticket, 3, 720)
+    cash_sale(store, agent, family, ticket, 3, 720)
     draft = SubscriptionDraft(
         family.children[0].id,
         activity.id,
