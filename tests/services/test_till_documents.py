@@ -3,7 +3,6 @@ deposit slip that takes each cheque exactly once, with gapless slip numbers."""
 
 from __future__ import annotations
 
-
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from eticket_desk.services.till import current_till, open_till
@@ -15,6 +16,17 @@ def no_modal_errors(monkeypatch):
         raise AssertionError(f"error shown: {exc}")
 
     monkeypatch.setattr("eticket_desk.ui.counter.till_dialog.show_error", fail)
+
+
+@pytest.fixture(autouse=True)
+def previews(monkeypatch) -> list:
+    """The documents the dialog shows, as (path, title), instead of a modal preview."""
+    shown = []
+    monkeypatch.setattr(
+        "eticket_desk.ui.pdf_preview.preview",
+        lambda path, title, parent=None: shown.append((path, title)),
+    )
+    return shown
 
 
 def text(label) -> str:
@@ -32,7 +44,7 @@ def test_open_the_till_with_its_float(qtbot, ctx, store):
     assert current_till(store).float_cents == 15_050
 
 
-def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admin):
+def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admin, previews):
     open_till(store, admin, 10_000)
     dialog = TillDialog(ctx)
     qtbot.addWidget(dialog)
@@ -46,6 +58,23 @@ def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admi
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert current_till(store) is None
+    # the closed day's journal is shown at once, to print, sign and file
+    [(path, title)] = previews
+    assert title == "Journal de caisse"
+    assert path.parent == store.path.parent / "documents" / "Journaux de caisse" / "2026"
+    text_read = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "Erreur de rendu" in text_read and "Espèces comptées" in text_read
+    assert "provisoire" not in text_read
+
+
+def test_the_provisional_journal_while_the_till_is_open(qtbot, ctx, store, admin, previews):
+    open_till(store, admin, 5_000)
+    dialog = TillDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.journal_button, Qt.MouseButton.LeftButton)
+    [(path, _title)] = previews
+    assert "journal provisoire" in PdfReader(path).pages[0].extract_text()
+    assert current_till(store) is not None  # still open
 
 
 def test_close_without_difference(qtbot, ctx, store, admin):

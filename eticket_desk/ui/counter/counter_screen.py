@@ -4,11 +4,9 @@ the receipt — with the keyboard alone."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
+from eticket_desk.services.documents import document_path
 from eticket_desk.services.families import load_family
 from eticket_desk.services.receipts import print_receipt
 from eticket_desk.services.sales import MAX_TICKETS, SaleRequest, quote_sale, sell_tickets
@@ -39,6 +38,8 @@ from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.family_card import FamilyCard, TillStrip
 from eticket_desk.ui.counter.payments import PaymentList
+from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
+from eticket_desk.ui.counter.sale_done import SaleDonePanel
 from eticket_desk.ui.counter.till_dialog import TillDialog
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
 from eticket_desk.ui.messages import show_error
@@ -55,9 +56,7 @@ class CounterScreen(QWidget):
         self.family = None  # FamilyData of the family at the desk
         self.quote = None
         self.last_sale = None
-        self.last_receipt_path: Path | None = None
         self._hits = []
-        self._receipts_dir = Path(tempfile.mkdtemp(prefix="eticket-recus-"))
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(
@@ -119,27 +118,7 @@ class CounterScreen(QWidget):
         sale_layout.addLayout(confirm_row)
         sale_layout.addStretch(1)
 
-        # what the last sale gave
-        self.done_box = QGroupBox(self.tr("Vente enregistrée"))
-        self.receipt_label = big_label(factor=1.5)
-        self.done_family_label = QLabel()
-        self.done_change_label = big_label(factor=2.6)
-        self.done_balances_label = QLabel()
-        self.done_balances_label.setWordWrap(True)
-        self.open_receipt_button = QPushButton(self.tr("Ouvrir le reçu"))
-        self.open_receipt_button.setAutoDefault(False)
-        done_layout = QVBoxLayout(self.done_box)
-        done_layout.addWidget(self.receipt_label)
-        done_layout.addWidget(self.done_family_label)
-        done_layout.addWidget(QLabel(self.tr("Monnaie à rendre")))
-        done_layout.addWidget(self.done_change_label)
-        done_layout.addWidget(self.done_balances_label)
-        done_row = QHBoxLayout()
-        done_row.addWidget(self.open_receipt_button)
-        done_row.addStretch(1)
-        done_layout.addLayout(done_row)
-        done_layout.addWidget(note_label(self.tr("Famille suivante : scannez sa carte.")))
-        done_layout.addStretch(1)
+        self.done_box = SaleDonePanel()
         self.right = QStackedWidget()
         self.right.addWidget(self.sale_box)
         self.right.addWidget(self.done_box)
@@ -164,9 +143,9 @@ class CounterScreen(QWidget):
         self.payments.edited.connect(self._check_payment)
         self.payments.submitted.connect(self._on_confirm_button_clicked)
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
-        self.open_receipt_button.clicked.connect(self._on_open_receipt_button_clicked)
         self.till_strip.open_requested.connect(self._on_till_strip_requested)
         self.till_strip.manage_requested.connect(self._on_till_strip_requested)
+        self.till_strip.documents_requested.connect(self._on_till_strip_documents_requested)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self._on_confirm_button_clicked)
@@ -343,14 +322,12 @@ class CounterScreen(QWidget):
         ctx = self.ctx
         request = SaleRequest(self.family.id, self._lines(), tuple(self.payments.payments()))
         layout = "ticket" if self.ticket_check.isChecked() else "a4"
-        folder = self._receipts_dir
 
         def sell_and_print():
             done = sell_tickets(ctx.store, ctx.actor, request)
-            path = print_receipt(
-                ctx.store, ctx.actor, done.sale_id, folder / f"{done.receipt_number}.pdf", layout
-            )
-            return done, path
+            year = int(done.receipt_number.split("-")[1])
+            out = document_path(ctx.store, "receipt", year, f"{done.receipt_number}.pdf")
+            return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out, layout)
 
         self.confirm_button.setEnabled(False)
         ctx.runner.submit(sell_and_print, self._on_sale_done, self._on_sale_failed)
@@ -358,14 +335,8 @@ class CounterScreen(QWidget):
     def _on_sale_done(self, result) -> None:
         done, path = result
         family_id = self.family.id
-        self.done_family_label.setText(f"{self.family.reference}  {self.family.display_name}")
-        self.last_sale, self.last_receipt_path = done, path
-        self.receipt_label.setText(self.tr("Reçu n° %s") % done.receipt_number)
-        self.done_change_label.setText(format_cents(done.change_cents))
-        self.done_balances_label.setText(
-            self.tr("Nouveau solde : %s")
-            % ", ".join(f"{name} {count} tickets" for name, count in done.balances_after)
-        )
+        self.last_sale = done
+        self.done_box.show_sale(self.family, done, path)
         self._show_family(None, [])
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
@@ -376,10 +347,6 @@ class CounterScreen(QWidget):
         self._check_payment()
         show_error(self, exc, self.tr("Vente impossible"))
 
-    def _on_open_receipt_button_clicked(self) -> None:
-        if self.last_receipt_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_receipt_path)))
-
     # ------------------------------------------------------------ the till
 
     def _refresh_till(self) -> None:
@@ -389,6 +356,10 @@ class CounterScreen(QWidget):
 
     def _on_till_strip_requested(self) -> None:
         TillDialog(self.ctx, self).exec()
+        self.search_edit.setFocus()
+
+    def _on_till_strip_documents_requested(self) -> None:
+        RegieDocumentsDialog(self.ctx, self).exec()
         self.search_edit.setFocus()
 
     def _on_bus_changed(self, topics: frozenset) -> None:

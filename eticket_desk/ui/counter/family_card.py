@@ -94,6 +94,7 @@ class TillStrip(QFrame):
 
     open_requested = Signal()
     manage_requested = Signal()
+    documents_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,13 +104,19 @@ class TillStrip(QFrame):
         self.alert_label = coloured(QLabel(), ALERT_COLOUR)
         self.open_button = QPushButton(self.tr("Ouvrir la caisse…"))
         self.manage_button = QPushButton(self.tr("Caisse…"))
-        for button in (self.open_button, self.manage_button):
+        self.documents_button = QPushButton(self.tr("Chèques et journaux…"))
+        self.documents_button.setToolTip(
+            self.tr("Bordereau de remise de chèques, journaux de caisse des jours passés")
+        )
+        for button in (self.open_button, self.manage_button, self.documents_button):
             button.setAutoDefault(False)
         self.open_button.clicked.connect(self.open_requested)
         self.manage_button.clicked.connect(self.manage_requested)
+        self.documents_button.clicked.connect(self.documents_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.manage_button)
+        buttons.addWidget(self.documents_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.state_label)

@@ -1,4 +1,5 @@
-"""Screenshots of the counter: a sale being typed (change shown) and the sale done.
+"""Screenshots of the counter: a sale being typed (change shown), the sale done, the régie's
+documents (cheques to hand over) and the receipt's preview.
 
 `render_counter_screens(ctx, out_dir, family_id)` opens the till if it is closed and really
 sells tickets to that family (use a demo or scratch store). Run on a demo file:
@@ -10,12 +11,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.money import format_cents
+from eticket_desk.rules.pricing import Method, PaymentInput
+from eticket_desk.services.sales import SaleRequest, quote_sale, sell_tickets
+from eticket_desk.services.tariffs import list_ticket_types
 from eticket_desk.services.till import current_till, open_till
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.counter_screen import CounterScreen
+from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
+from eticket_desk.ui.pdf_preview import PdfPreviewDialog
+from eticket_desk.ui.screenshot_tools import grab
 
 SCREEN_SIZE = (1200, 760)
 
@@ -52,9 +60,38 @@ def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> l
     screen._on_confirm_button_clicked()
     _settle(ctx)
     screen.grab().save(str(saved[1]))
+    receipt = screen.done_box.receipt_path
     screen.close()
     screen.deleteLater()
+    saved.append(_regie_documents(ctx, out, family_id))
+    if receipt is not None:
+        dialog = PdfPreviewDialog(receipt, "Reçu")
+        dialog.resize(820, 900)
+        dialog.show()
+        QTest.qWait(600)  # QPdfView renders its pages in the background
+        saved.append(grab(dialog, out / "pdf_preview.png", close=True))
     return saved
+
+
+def _regie_documents(ctx: AppContext, out: Path, family_id) -> Path:
+    """Three cheques received, then the régie's documents dialog that lists them."""
+    tickets = list_ticket_types(ctx.store)[0]
+    for index, (bank, drawer) in enumerate(
+        (
+            ("Crédit Agricole des Savoie", "M. MÉGEVAND Paul"),
+            ("La Banque Postale", "Mme FAVRE Élodie"),
+            ("Banque Populaire AURA", "M. ou Mme BOUVIER"),
+        )
+    ):
+        quote = quote_sale(ctx.store, ctx.actor, family_id, ((tickets.id, 5 + index * 5),))
+        cheque = PaymentInput(
+            Method.CHEQUE, quote.total_cents, f"{4_512_307 + index * 7919:07d}", bank, drawer
+        )
+        request = SaleRequest(family_id, ((tickets.id, 5 + index * 5),), (cheque,))
+        sell_tickets(ctx.store, ctx.actor, request)
+    dialog = RegieDocumentsDialog(ctx)
+    _settle(ctx)
+    return grab(dialog, out / "regie_documents.png", (1100, 520), close=True)
 
 
 def main(argv: list[str]) -> None:

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.services.documents import document_path
 from eticket_desk.services.till import close_till, current_till, open_till
+from eticket_desk.services.till_journal import print_till_journal
+from eticket_desk.ui import pdf_preview
 from eticket_desk.ui.admin.forms import error_label, note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
@@ -75,6 +78,10 @@ class TillDialog(QDialog):
             self.ok_button = self.buttons.addButton(
                 self.tr("Clôturer la caisse"), QDialogButtonBox.ButtonRole.AcceptRole
             )
+            self.journal_button = self.buttons.addButton(
+                self.tr("Journal provisoire…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.journal_button.clicked.connect(self._on_journal_button_clicked)
             self.counted_edit.textChanged.connect(self._on_counted_edit_changed)
             self.note_edit.textChanged.connect(self._on_counted_edit_changed)
             self._on_counted_edit_changed()
@@ -137,9 +144,35 @@ class TillDialog(QDialog):
             self._on_till_failed,
         )
 
-    def _on_till_done(self, _state) -> None:
+    def _journal(self, till_id, then) -> None:
+        """Write the journal of a session in the documents folder, then call `then(path)`."""
+        ctx, opened_at = self.ctx, self.till.opened_at
+        out = document_path(
+            ctx.store, "journal", opened_at.year, f"journal-{opened_at:%Y-%m-%d-%H%M}.pdf"
+        )
+        ctx.runner.submit(
+            lambda: print_till_journal(ctx.store, ctx.actor, till_id, out),
+            then,
+            self._on_till_failed,
+        )
+
+    def _on_journal_button_clicked(self) -> None:
+        self._journal(None, lambda path: pdf_preview.preview(path, self.tr("Journal"), self))
+
+    def _on_till_done(self, state) -> None:
         self.ctx.bus.announce("till")
-        self.accept()
+        if self.till is None or state.closed_at is None:
+            self.accept()
+            return
+        # closed: the day's journal, with the count and the difference, to sign and file
+        self.closed_journal = None
+
+        def show(path) -> None:
+            self.closed_journal = path
+            self.accept()
+            pdf_preview.preview(path, self.tr("Journal de caisse"), self.parentWidget())
+
+        self._journal(state.id, show)
 
     def _on_till_failed(self, exc: Exception) -> None:
         show_error(self, exc)
