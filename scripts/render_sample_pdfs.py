@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eticket_desk.reports import portal_letter  # noqa: E402
+from eticket_desk.reports.attendance_samples import render_attendance_samples  # noqa: E402
 from eticket_desk.services.organisation import OrganisationData  # noqa: E402
 from eticket_desk.services.portal import PortalLetter  # noqa: E402
 
@@ -65,6 +66,8 @@ def main() -> None:
     samples = [(portal_letter.render, sample_portal_letter(), "portal_letter")]
     for render, data, name in samples:
         pdf = render(data, OUT / f"{name}.pdf")
+        print(to_png(pdf))
+    for pdf in render_attendance_samples(OUT):  # attendance_*.png, meal_counts.png
         print(to_png(pdf))
 
 
