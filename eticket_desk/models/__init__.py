@@ -13,6 +13,13 @@ from eticket_desk.models.counter import (
     WalletEntry,
 )
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
+from eticket_desk.models.invoices import (
+    CreditEntry,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    PaymentAllocation,
+)
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.subscriptions import Subscription
@@ -20,6 +27,11 @@ from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "CreditEntry",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceRun",
+    "PaymentAllocation",
     "DepositSlip",
     "Payment",
     "Sale",

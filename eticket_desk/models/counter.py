@@ -49,7 +49,9 @@ class TillSession(UuidPk, Base):
 
 
 class Sale(UuidPk, Base):
-    """Tickets sold face to face, with the receipt (quittance) number of the journal."""
+    """A receipt (quittance) of the régie's journal: tickets sold face to face (kind
+    "tickets", with sale lines), or invoices paid at the counter (kind "invoices", with
+    payment allocations)."""
 
     __tablename__ = "sale"
     __table_args__ = (Index("ix_sale_family", "family_id"), Index("ix_sale_till", "till_id"))
@@ -61,6 +63,7 @@ class Sale(UuidPk, Base):
     by: Mapped[str] = mapped_column(String(50))
     total_cents: Mapped[int]
     pricing_note: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="tickets", server_default="tickets")
 
 
 class SaleLine(UuidPk, Base):

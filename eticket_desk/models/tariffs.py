@@ -23,13 +23,20 @@ class TicketType(UuidPk, Base):
 
 
 class Tariff(UuidPk, Base):
-    """The prices of a ticket type from a date on; a later tariff replaces it from its own
-    date, and a sale keeps the unit price it was made at (never recomputed)."""
+    """The prices, from a date on, of a ticket type (prepaid) or of an invoiced activity: per
+    booked day, or per period for a fare option (bus « 1 »/« 2 » round trips, TAP 1 or 2 a
+    week). A later tariff replaces it from its own date; what was sold or invoiced keeps the
+    price it was made at (never recomputed)."""
 
     __tablename__ = "tariff"
-    __table_args__ = (UniqueConstraint("ticket_type_id", "valid_from"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_type_id", "valid_from"),
+        UniqueConstraint("activity_id", "fare_option", "valid_from"),
+    )
 
-    ticket_type_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("ticket_type.id"))
+    ticket_type_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("ticket_type.id"))
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("activity.id"))
+    fare_option: Mapped[str] = mapped_column(String(1), default="", server_default="")  # "" per day
     valid_from: Mapped[date]
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(50))

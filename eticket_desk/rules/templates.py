@@ -36,6 +36,15 @@ class FareOption(StrEnum):
     TWO = "2"
 
 
+BUS_FARES = {FareOption.ONE: "1 aller-retour par jour", FareOption.TWO: "2 allers-retours par jour"}
+SESSION_FARES = {FareOption.ONE: "1 séance par semaine", FareOption.TWO: "2 séances par semaine"}
+
+
+def fare_labels(activity_code: str) -> dict[FareOption, str]:
+    """Bus trips are sold by round trips a day, the other fares by sessions a week."""
+    return BUS_FARES if activity_code.startswith("BUS") else SESSION_FARES
+
+
 @dataclass(frozen=True)
 class WeekTemplate:
     weekdays: frozenset[int]  # 0 = Monday

@@ -16,12 +16,17 @@ from eticket_desk.services.store import Actor, Store
 @dataclass(frozen=True)
 class AppSettings:
     idle_lock_minutes: int = 5
+    invoice_due_days: int = 30  # the due date of an invoice, from its issue
 
     def check(self) -> None:
         errors = {}
         if not 1 <= self.idle_lock_minutes <= 120:
             errors["idle_lock_minutes"] = (
                 "Le verrouillage doit être compris entre 1 et 120 minutes."
+            )
+        if not 1 <= self.invoice_due_days <= 90:
+            errors["invoice_due_days"] = (
+                "Le délai de paiement doit être compris entre 1 et 90 jours."
             )
         if errors:
             raise ValidationFailed(errors)

@@ -72,38 +72,65 @@ def save_tariff(
     their price, and the price of a past day never changes."""
     actor.require(Permission.TARIFF_EDIT)
     check_brackets(brackets)
-    if valid_from < store.clock.today():
-        raise InvalidInput(
-            "Un nouveau tarif ne peut pas commencer dans le passé : les ventes déjà faites "
-            "gardent leur prix."
-        )
+    check_start(store, valid_from)
     with store.write(actor) as session:
         if session.get(TicketType, ticket_type_id) is None:
             raise NotFound("Ce type de ticket n'existe plus.")
-        tariff = session.scalar(
-            select(Tariff).where(
-                Tariff.ticket_type_id == ticket_type_id, Tariff.valid_from == valid_from
-            )
-        )
-        if tariff is None:
-            tariff = Tariff(
-                ticket_type_id=ticket_type_id,
-                valid_from=valid_from,
-                created_at=session.info["now"],
-                created_by=actor.login,
-            )
-            session.add(tariff)
-        tariff.brackets = [
-            TariffBracket(
-                position=i,
-                qf_max=b.qf_max,
-                price_cents=b.price_cents,
-                outside_price_cents=b.outside_price_cents,
-            )
-            for i, b in enumerate(brackets)
-        ]
-        session.flush()
+        tariff = put_tariff(session, actor, valid_from, brackets, ticket_type_id=ticket_type_id)
         return TariffInfo(tariff.id, ticket_type_id, valid_from, tuple(brackets))
+
+
+def check_start(store: Store, valid_from: date) -> None:
+    if valid_from < store.clock.today():
+        raise InvalidInput(
+            "Un nouveau tarif ne peut pas commencer dans le passé : les ventes et les factures "
+            "déjà faites gardent leur prix."
+        )
+
+
+def put_tariff(
+    session: Session,
+    actor: Actor,
+    valid_from: date,
+    brackets: list[Bracket],
+    *,
+    ticket_type_id: uuid.UUID | None = None,
+    activity_id: uuid.UUID | None = None,
+    fare_option: str = "",
+) -> Tariff:
+    """The tariff of a ticket type, or of an activity (and fare option), from `valid_from`:
+    created, or its brackets replaced when one already starts that day."""
+    tariff = session.scalar(
+        select(Tariff).where(
+            Tariff.ticket_type_id == ticket_type_id
+            if ticket_type_id
+            else Tariff.ticket_type_id.is_(None),
+            Tariff.activity_id == activity_id if activity_id else Tariff.activity_id.is_(None),
+            Tariff.fare_option == fare_option,
+            Tariff.valid_from == valid_from,
+        )
+    )
+    if tariff is None:
+        tariff = Tariff(
+            ticket_type_id=ticket_type_id,
+            activity_id=activity_id,
+            fare_option=fare_option,
+            valid_from=valid_from,
+            created_at=session.info["now"],
+            created_by=actor.login,
+        )
+        session.add(tariff)
+    tariff.brackets = [
+        TariffBracket(
+            position=i,
+            qf_max=b.qf_max,
+            price_cents=b.price_cents,
+            outside_price_cents=b.outside_price_cents,
+        )
+        for i, b in enumerate(brackets)
+    ]
+    session.flush()
+    return tariff
 
 
 def tariff_on(session: Session, ticket_type_id: uuid.UUID, day: date) -> list[Bracket]:

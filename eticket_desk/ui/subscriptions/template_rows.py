@@ -12,11 +12,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QWidget
 
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.templates import PARITY_LABELS, FareOption, Parity, WeekTemplate
+from eticket_desk.rules.templates import fare_labels as fare_labels_of
 from eticket_desk.services.subscriptions import SubscriptionDraft, SubscriptionInfo
 from eticket_desk.ui.admin.forms import NOTE_STYLE, format_date
 
-BUS_FARES = {FareOption.ONE: "1 aller-retour par jour", FareOption.TWO: "2 allers-retours par jour"}
-SESSION_FARES = {FareOption.ONE: "1 séance par semaine", FareOption.TWO: "2 séances par semaine"}
 DAY_HEADERS = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
 DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -26,7 +25,7 @@ NUMBER, NAME, FIRST_DAY = 0, 1, 2
 
 def fare_labels(activity: ActivitySpec) -> dict[FareOption, str]:
     """Bus trips are sold by round trips a day, the other fares by sessions a week."""
-    return BUS_FARES if activity.code.startswith("BUS") else SESSION_FARES
+    return fare_labels_of(activity.code)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,139 @@
+"""The printed invoices: what each PDF shows, read in bulk for a run, and the files written
+(one per invoice and one merged file to print)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun
+from eticket_desk.rules.errors import NotFound
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.documents import document_path
+from eticket_desk.services.invoicing import Progress, settled_by_invoice
+from eticket_desk.services.organisation import OrganisationData, load_organisation
+from eticket_desk.services.store import Actor, Store
+
+
+def _data(session: Session, organisation: OrganisationData, invoices: list[Invoice]) -> list:
+    from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
+    from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
+
+    ids = [i.id for i in invoices]
+    references = dict(
+        session.execute(
+            select(Family.id, Family.reference).where(
+                Family.id.in_({i.family_id for i in invoices})
+            )
+        ).all()
+    )
+    lines: dict[uuid.UUID, list[InvoiceLine]] = defaultdict(list)
+    for chunk in range(0, len(ids), 900):
+        for line in session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id.in_(ids[chunk : chunk + 900]))
+            .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
+        ):
+            lines[line.invoice_id].append(line)
+    settled: dict[uuid.UUID, int] = {}
+    for chunk in range(0, len(ids), 900):
+        settled.update(settled_by_invoice(session, ids[chunk : chunk + 900]))
+    corrected = {
+        i.corrects_id: session.get(Invoice, i.corrects_id) for i in invoices if i.corrects_id
+    }
+    out = []
+    for invoice in invoices:
+        children: dict[str, list] = {}
+        schools: dict[str, str] = {}
+        for line in lines[invoice.id]:
+            children.setdefault(line.child_name, []).append(
+                PrintedLine(
+                    line.label, line.basis, line.quantity, line.unit_cents, line.amount_cents
+                )
+            )
+            schools[line.child_name] = line.child_school
+        printed = tuple(
+            InvoiceChild(name, schools[name], tuple(rows), sum(r.amount_cents for r in rows))
+            for name, rows in children.items()
+        )
+        credit_note = invoice.kind == "credit_note"
+        paid = 0 if credit_note else settled.get(invoice.id, 0)
+        original = corrected.get(invoice.corrects_id)
+        out.append(
+            InvoiceData(
+                organisation=organisation,
+                kind=invoice.kind,
+                number=invoice.number,
+                family_reference=references[invoice.family_id],
+                billing_name=invoice.billing_name,
+                address_lines=tuple(invoice.billing_address.split("\n")),
+                issued_on=invoice.issued_at.date(),
+                period_label=invoice.period_label,
+                due_on=None if credit_note else invoice.due_date,
+                children=printed,
+                total_cents=invoice.total_cents,
+                amount_due_cents=0 if credit_note else max(0, invoice.total_cents - paid),
+                paid_cents=min(paid, invoice.total_cents),
+                refers_to=original.number if original else "",
+                refers_to_date=original.issued_at.date() if original else None,
+                note=invoice.reason,
+            )
+        )
+    return out
+
+
+def invoice_data(store: Store, actor: Actor, invoice_id: uuid.UUID):
+    actor.require(Permission.FAMILY_VIEW)
+    organisation = load_organisation(store)
+    with store.read() as session:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound("Cette facture n'existe pas.")
+        return _data(session, organisation, [invoice])[0]
+
+
+def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path | None = None):
+    """The PDF of one invoice or credit note (as it stands now: what is left to pay)."""
+    from eticket_desk.reports import invoice as report
+
+    data = invoice_data(store, actor, invoice_id)
+    if out is None:
+        out = document_path(store, "invoice", data.issued_on.year, f"{data.number}.pdf")
+    return report.render(data, out)
+
+
+def write_run_pdfs(
+    store: Store,
+    actor: Actor,
+    run_id: uuid.UUID,
+    out_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Path], Path]:
+    """One PDF per invoice of the run and the merged file to print, in `out_dir` (by default
+    the documents folder: Factures/<year>/<period>/). Returns (files, merged file)."""
+    from eticket_desk.reports import invoice as report
+
+    actor.require(Permission.INVOICE_RUN)
+    organisation = load_organisation(store)
+    with store.read() as session:
+        run = session.get(InvoiceRun, run_id)
+        if run is None:
+            raise NotFound("Cette facturation n'existe pas.")
+        invoices = list(
+            session.scalars(
+                select(Invoice).where(Invoice.run_id == run_id).order_by(Invoice.number)
+            )
+        )
+        datas = _data(session, organisation, invoices)
+        label = run.period_label
+        year = run.issued_at.year
+    if out_dir is None:
+        out_dir = document_path(store, "invoice", year, label).with_suffix("")
+    out_dir = Path(out_dir)
+    merged = out_dir / f"Factures {label} - à imprimer.pdf"
+    files = report.render_all(datas, out_dir, merged, progress=progress)
+    return files, merged
