@@ -43,6 +43,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore les enfants déjà dans la base (par défaut : fusionner)",
     )
+
+    invoices = commands.add_parser("invoices", help="facturation des services post-payés")
+    invoice_commands = invoices.add_subparsers(dest="invoice_command", metavar="ACTION")
+    invoice_commands.required = True
+    run = invoice_commands.add_parser(
+        "run",
+        help="émet les factures d'un mois et écrit leurs PDF (un par facture + un à imprimer)",
+    )
+    run.add_argument("--period", required=True, help="le mois facturé, AAAA-MM (2026-11)")
+    run.add_argument("--out", type=Path, help="dossier des PDF (obligatoire sauf --dry-run)")
+    run.add_argument(
+        "--dry-run", action="store_true", help="montre ce qui serait facturé, sans rien émettre"
+    )
     return parser
 
 
@@ -106,13 +119,57 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_invoices(args: argparse.Namespace) -> int:
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.rules.money import format_cents
+    from eticket_desk.services.invoice_documents import write_run_pdfs
+    from eticket_desk.services.invoice_drafts import describe, month_period
+    from eticket_desk.services.invoicing import issue_run, preview_run
+    from eticket_desk.services.store import SYSTEM, Store
+
+    if args.out is None and not args.dry_run:
+        print("Indiquez le dossier des PDF avec --out DOSSIER.", file=sys.stderr)
+        return 2
+    with Store(_db_path(args)) as store:
+        try:
+            period = month_period(args.period)
+            preview = preview_run(store, SYSTEM, period)
+            print(f"{period.label} : {describe(preview)}.", flush=True)
+            for reference, name in preview.already_invoiced:
+                print(f"  déjà facturée pour cette période : {reference} {name}")
+            if args.dry_run:
+                return 0
+            result = issue_run(store, SYSTEM, period)
+            print(
+                f"Émises : {result.invoices} facture(s), {result.first_number} à "
+                f"{result.last_number}, {format_cents(result.total_cents)}.",
+                flush=True,
+            )
+
+            def progress(done: int, total: int) -> None:
+                if done % 500 == 0 or done == total:
+                    print(f"  PDF {done}/{total}", flush=True)
+
+            files, merged = write_run_pdfs(store, SYSTEM, result.run_id, args.out, progress)
+        except DomainError as refused:
+            print(refused.message, file=sys.stderr)
+            return 1
+    print(f"{len(files)} PDF dans {args.out}, à imprimer : {merged.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         from eticket_desk.ui.app import run_gui
 
         return run_gui(args.db)
-    handlers = {"demo": _run_demo, "migrate": _run_migrate, "import": _run_import}
+    handlers = {
+        "demo": _run_demo,
+        "migrate": _run_migrate,
+        "import": _run_import,
+        "invoices": _run_invoices,
+    }
     return handlers[args.command](args)
 
 

@@ -33,6 +33,7 @@ from eticket_desk.services.demo_activities import (
     finish_bookings,
     start_bookings,
     write_calendar_and_activities,
+    write_canteen_tariff,
     write_ticket_types,
 )
 from eticket_desk.services.demo_families import Dossier, FamilyMaker
@@ -96,6 +97,7 @@ def _fill(
         level_of = {cid: level for levels in classes.values() for level, cid in levels.items()}
         specs = write_calendar_and_activities(session, d.COMMUNE["school_zone"], maker.uuid)
         garderie = write_ticket_types(session, maker.uuid, DEMO_START.date(), now)
+        write_canteen_tariff(session, maker.uuid, DEMO_START.date(), now)
         bookings = start_bookings(session, options.seed, specs, int(total * 1.4))
         booking_count = 0
         for start in range(1, total + 1, _BATCH):

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
@@ -304,3 +305,25 @@ def write_ticket_types(session: Session, new_id, start: date, now: datetime) -> 
     session.add(tariff)
     session.flush()
     return ticket.id
+
+
+CANTEEN_BRACKETS = (  # a meal by QF (QF up to, price, hors commune), in cents
+    (600, 310, 520),
+    (1000, 385, 520),
+    (1500, 430, 520),
+    (None, 460, 520),
+)
+
+
+def write_canteen_tariff(session: Session, new_id, start: date, now: datetime) -> None:
+    """The canteen's price per meal, invoiced at the end of each month (seed 003)."""
+    canteen = session.scalar(select(Activity.id).where(Activity.code == "CANTINE"))
+    tariff = Tariff(
+        id=new_id(), activity_id=canteen, valid_from=start, created_at=now, created_by="demo"
+    )
+    tariff.brackets = [
+        TariffBracket(id=new_id(), position=i, qf_max=q, price_cents=p, outside_price_cents=o)
+        for i, (q, p, o) in enumerate(CANTEEN_BRACKETS)
+    ]
+    session.add(tariff)
+    session.flush()

@@ -51,3 +51,36 @@ def test_import_command_dry_runs_then_imports_the_sample(tmp_path, capsys):
     assert main(["--db", str(db), "import", str(sample)]) == 0
     assert "30 familles" in capsys.readouterr().out
     assert main(["--db", str(db), "import", str(tmp_path / "absent.csv")]) == 2
+
+
+def test_invoices_run_issues_the_month_and_writes_the_pdfs(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--families", "20", "--seed", "2"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "factures"
+    assert main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--dry-run"]) == 0
+    assert "Octobre 2026 :" in capsys.readouterr().out
+    assert not out.exists()
+    assert (
+        main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--out", str(out)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Émises :" in printed and "F-2026-000001 à" in printed
+    files = sorted(out.glob("F-2026-*.pdf"))
+    assert files and files[0].name == "F-2026-000001.pdf"
+    merged = out / "Factures Octobre 2026 - à imprimer.pdf"
+    assert len(PdfReader(merged).pages) >= len(files)
+    # the same month again: nothing left to bill, said in French, exit 1
+    assert (
+        main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--out", str(out)]) == 1
+    )
+    assert "Aucune facture à émettre" in capsys.readouterr().err
+
+
+def test_invoices_run_refuses_a_bad_month(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite"
+    args = ["--db", str(path), "invoices", "run", "--period", "octobre", "--out", str(tmp_path)]
+    assert main(args) == 1
+    assert "AAAA-MM" in capsys.readouterr().err
