@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.reports.attendance_samples import render_attendance_samples  # noqa: E402
+from eticket_desk.reports.invoice_samples import render_invoice_samples  # noqa: E402
 from eticket_desk.services.organisation import OrganisationData  # noqa: E402
 from eticket_desk.services.portal import PortalLetter  # noqa: E402
 
@@ -68,6 +69,8 @@ def main() -> None:
         pdf = render(data, OUT / f"{name}.pdf")
         print(to_png(pdf))
     for pdf in render_attendance_samples(OUT):  # attendance_*.png, meal_counts.png
+        print(to_png(pdf))
+    for pdf in render_invoice_samples(OUT):  # invoice_*.png, reminder_letter.png
         print(to_png(pdf))
 
 
