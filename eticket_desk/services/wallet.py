@@ -12,16 +12,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from babel.dates import format_date
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Booking, TicketType, WalletEntry
+from eticket_desk.models import Activity, Booking, Child, Sale, TicketType, User, WalletEntry
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
 from eticket_desk.services.booking_hooks import register_booking_hook
-from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.store import SYSTEM, Actor, Store
 
 
 class NoTicketLeft(DomainError):
@@ -41,9 +42,23 @@ class LedgerLine:
     at: datetime
     ticket_name: str
     quantity: int
-    kind: str
-    label: str
-    by: str
+    kind: str  # its French label (KIND_LABELS)
+    label: str  # the reason, or the day booked
+    by: str  # the login
+    ticket_type_id: uuid.UUID | None = None
+    kind_code: str = ""  # purchase, booking, cancellation, correction
+    balance_after: int = 0  # of that ticket type, once this movement is counted
+    detail: str = ""  # receipt number, child — activity — day, or the reason
+    by_name: str = ""  # the user's full name (the login when unknown)
+    receipt_number: str = ""  # of the sale, for a purchase
+
+
+@dataclass(frozen=True)
+class WalletView:
+    """What the dossier's wallet tab shows: the balances, then the ledger newest first."""
+
+    balances: tuple[Balance, ...]  # every active ticket type, and any other with movements
+    lines: tuple[LedgerLine, ...]
 
 
 KIND_LABELS = {
@@ -81,26 +96,96 @@ def balances(store: Store, actor: Actor, family_id: uuid.UUID) -> list[Balance]:
         ]
 
 
-def ledger(store: Store, actor: Actor, family_id: uuid.UUID) -> list[LedgerLine]:
+def ledger(
+    store: Store, actor: Actor, family_id: uuid.UUID, ticket_type_id: uuid.UUID | None = None
+) -> list[LedgerLine]:
+    """The family's movements, newest first (of one ticket type when it is given), each
+    with the balance of its ticket type once it is counted."""
     actor.require(Permission.FAMILY_VIEW)
     with store.read() as session:
-        rows = session.execute(
-            select(WalletEntry, TicketType.name)
-            .join(TicketType, TicketType.id == WalletEntry.ticket_type_id)
-            .where(WalletEntry.family_id == family_id)
-            .order_by(WalletEntry.at.desc())
-        ).all()
-        return [
+        return ledger_in(session, family_id, ticket_type_id)
+
+
+def ledger_in(
+    session: Session, family_id: uuid.UUID, ticket_type_id: uuid.UUID | None = None
+) -> list[LedgerLine]:
+    query = (
+        select(
+            WalletEntry,
+            TicketType.name,
+            Sale.receipt_number,
+            Child.first_name,
+            Child.last_name,
+            Activity.name,
+            User.full_name,
+        )
+        .join(TicketType, TicketType.id == WalletEntry.ticket_type_id)
+        .outerjoin(Sale, Sale.id == WalletEntry.sale_id)
+        .outerjoin(Child, Child.id == WalletEntry.child_id)
+        .outerjoin(Activity, Activity.id == WalletEntry.activity_id)
+        .outerjoin(User, User.login == WalletEntry.by)
+        .where(WalletEntry.family_id == family_id)
+        # oldest first to add up the balances; entries of one transaction share their time,
+        # the row order keeps them as they were written
+        .order_by(WalletEntry.at, literal_column("wallet_entry.rowid"))
+    )
+    if ticket_type_id is not None:
+        query = query.where(WalletEntry.ticket_type_id == ticket_type_id)
+    running: dict[uuid.UUID, int] = {}
+    lines = []
+    for e, ticket_name, receipt, first_name, last_name, activity, full_name in session.execute(
+        query
+    ):
+        running[e.ticket_type_id] = running.get(e.ticket_type_id, 0) + e.quantity
+        child = f"{first_name} {last_name}" if first_name else ""
+        lines.append(
             LedgerLine(
                 e.at,
-                name,
+                ticket_name,
                 e.quantity,
                 KIND_LABELS.get(e.kind, e.kind),
                 e.reason or (f"{e.day:%d/%m/%Y}" if e.day else ""),
                 e.by,
+                ticket_type_id=e.ticket_type_id,
+                kind_code=e.kind,
+                balance_after=running[e.ticket_type_id],
+                detail=_detail(e, receipt, child, activity),
+                by_name=full_name or (SYSTEM.full_name if e.by == SYSTEM.login else e.by),
+                receipt_number=receipt or "",
             )
-            for e, name in rows
-        ]
+        )
+    lines.reverse()
+    return lines
+
+
+def _detail(entry: WalletEntry, receipt: str | None, child: str, activity: str | None) -> str:
+    """What the movement was for, as the agent reads it in the ledger."""
+    if entry.kind == "purchase" and (receipt or entry.reason):
+        return f"Quittance {receipt or entry.reason}"
+    if entry.kind in ("booking", "cancellation") and child:
+        if entry.reason:  # a form's days paid at once: the reason says which
+            return f"{child} — {entry.reason}"
+        day = format_date(entry.day, "EEE dd/MM/y", locale="fr_FR") if entry.day else ""
+        return " — ".join(part for part in (child, activity or "", day) if part)
+    return entry.reason or (f"{entry.day:%d/%m/%Y}" if entry.day else "")
+
+
+def wallet_view(store: Store, actor: Actor, family_id: uuid.UUID) -> WalletView:
+    """The balances and the whole ledger of a family, read together."""
+    actor.require(Permission.FAMILY_VIEW)
+    with store.read() as session:
+        lines = ledger_in(session, family_id)
+        sums: dict[uuid.UUID, int] = {}
+        for line in lines:
+            sums.setdefault(line.ticket_type_id, line.balance_after)  # the newest is first
+        types = session.scalars(
+            select(TicketType)
+            .where(TicketType.active.is_(True) | TicketType.id.in_(list(sums)))
+            .order_by(TicketType.position, TicketType.name)
+        )
+        return WalletView(
+            tuple(Balance(t.id, t.code, t.name, sums.get(t.id, 0)) for t in types), tuple(lines)
+        )
 
 
 def correct_wallet(
