@@ -40,6 +40,7 @@ from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
+from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
 from eticket_desk.ui.planning import WeekGrid
 
@@ -73,6 +74,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
         else:
             data = load_family(ctx.store, ctx.actor, family_id)
         self.planning: WeekGrid | None = None
+        self.wallet: WalletTab | None = None  # a tab once the family has a wallet to show
         self.show_family(data)
         if family_id is None:
             self.tabs.setCurrentIndex(1)
@@ -263,6 +265,7 @@ class FamilyEditorDialog(DossierActions, QDialog):
         if getattr(self, "planning", None) is None:
             self.planning = WeekGrid(self.ctx, data.id)
             self.tabs.addTab(self.planning, self.tr("P&lanning"))
+            self.wallet = WalletTab(self.ctx, data.id, self.tabs)
         else:
             self.planning.reload()
 
