@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -19,6 +19,7 @@ from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor.dialog import FamilyEditorDialog
 from eticket_desk.ui.family_editor.signals import emit
+from eticket_desk.ui.screenshot_tools import grab
 
 TABS = ("famille", "adultes", "enfants", "tiers")
 
@@ -52,6 +53,71 @@ def render_editor_screens(
     paths.append(out_dir / "family_editor_errors.png")
     dialog.grab().save(str(paths[-1]))
     dialog.discard_changes()
+    dialog.close()
+    return paths
+
+
+def _wallet_history(ctx: AppContext, family_id: uuid.UUID) -> None:
+    """What a wallet tab shows after a few days at the desk: a sale, prepaid days booked and
+    one cancelled in time, a régisseur's correction (writes to the store: use a demo file)."""
+    from eticket_desk.rules.activity import BillingMode
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.rules.pricing import Method, PaymentInput
+    from eticket_desk.services.activities import list_activities
+    from eticket_desk.services.bookings import book_day, cancel_booking
+    from eticket_desk.services.families import load_family
+    from eticket_desk.services.sales import SaleRequest, sell_tickets
+    from eticket_desk.services.till import current_till, open_till
+    from eticket_desk.services.wallet import balances, correct_wallet
+
+    store, actor = ctx.store, ctx.actor
+    ticket = balances(store, actor, family_id)[0]
+    if current_till(store) is None:
+        open_till(store, actor, 15_000)
+    sell_tickets(
+        store,
+        actor,
+        SaleRequest(family_id, ((ticket.ticket_type_id, 10),), (PaymentInput(Method.CASH, 5_000),)),
+    )
+    children = load_family(store, actor, family_id).children
+    prepaid = [a for a in list_activities(store) if a.billing_mode == BillingMode.PREPAID]
+    monday = store.clock.today() + timedelta(days=7 - store.clock.today().weekday())
+    booked = []
+    for activity in prepaid:
+        for offset in range(5):
+            day = monday + timedelta(days=offset)
+            try:
+                outcome = book_day(store, actor, children[0].id, activity.id, day)
+            except DomainError:
+                continue
+            if outcome.changed:
+                booked.append((activity.id, day))
+        if len(booked) >= 3:
+            break
+    if booked:
+        cancel_booking(store, actor, children[0].id, *booked[-1])
+    correct_wallet(
+        store, actor, family_id, ticket.ticket_type_id, -2, "Tickets papier repris en double"
+    )
+
+
+def render_wallet_screens(ctx: AppContext, out_dir: Path, family_id: uuid.UUID) -> list[Path]:
+    """The dossier on its « Porte-monnaie » tab after a few days at the desk, and the
+    régisseur's correction dialog being filled in. Sells and books: use a demo store."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _wallet_history(ctx, family_id)
+    dialog = FamilyEditorDialog(ctx, family_id)
+    dialog.resize(1100, 760)
+    dialog.tabs.setCurrentWidget(dialog.wallet)
+    paths = [grab(dialog, out_dir / "family_editor_wallet.png")]
+    dialog.wallet.correct_button.click()
+    correction = dialog.wallet.correction_dialog
+    correction.remove_radio.setChecked(True)
+    correction.quantity_spin.setValue(1)
+    correction.reason_edit.setText("Ticket rendu par erreur le 14/09")
+    paths.append(grab(correction, out_dir / "wallet_correction.png", fit=True))
+    correction.reject()
     dialog.close()
     return paths
 
