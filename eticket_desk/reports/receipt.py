@@ -85,6 +85,11 @@ class ReceiptData:
     total_cents: int
     balances_after: tuple[tuple[str, int], ...]  # ("Garderie", 12): tickets left per type
     qf_text: str  # « Quotient familial 850 € — tranche 2 »
+    kind: str = "tickets"  # "invoices": invoices paid at the counter (no wallet, no tickets)
+
+    @property
+    def for_tickets(self) -> bool:
+        return self.kind == "tickets"
 
     def __post_init__(self) -> None:
         if self.total_cents != sum(line.amount_cents for line in self.lines):
@@ -254,14 +259,20 @@ def _a4_story(data: ReceiptData, st: Styles) -> list[Flowable]:
         Spacer(1, 8 * mm),
         _family(data, st),
         CondPageBreak(30 * mm),  # a heading never ends a page without its first rows
-        Paragraph("Détail de l'achat", section),
+        Paragraph("Détail de l'achat" if data.for_tickets else "Factures réglées", section),
         _lines_table(data, st),
         CondPageBreak(30 * mm),
         Paragraph("Règlement", section),
         _payments_table(data, st),
-        KeepTogether([Paragraph(WALLET, section), _balances_table(data, st)]),
-        Spacer(1, 6 * mm),
-        _notice(st),
+        *(
+            [
+                KeepTogether([Paragraph(WALLET, section), _balances_table(data, st)]),
+                Spacer(1, 6 * mm),
+                _notice(st),
+            ]
+            if data.for_tickets
+            else []
+        ),
         Spacer(1, 4 * mm),
         Paragraph(f"{agent}{till}, le {escape(french_datetime(data.issued_at))}.", st.body),
     ]

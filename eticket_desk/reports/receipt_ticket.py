@@ -140,20 +140,19 @@ def _ticket_story(data: ReceiptData, width: float) -> list[Flowable]:
     ]
     if pay_rows:
         story.append(_two_columns(pay_rows, width, money))
-    story += [_rule(), Paragraph(f"<b>{WALLET}</b>", body)]
-    balance_rows = [
-        [Paragraph(escape(label), body), ticket_count(n)] for label, n in data.balances_after
-    ]
-    if balance_rows:
-        story.append(_two_columns(balance_rows, width, money))
+    if data.for_tickets:
+        story += [_rule(), Paragraph(f"<b>{WALLET}</b>", body)]
+        balance_rows = [
+            [Paragraph(escape(label), body), ticket_count(n)] for label, n in data.balances_after
+        ]
+        if balance_rows:
+            story.append(_two_columns(balance_rows, width, money))
+        else:
+            story.append(Paragraph("Aucun ticket prépayé.", small))
+        story += [_rule(), Paragraph(NOT_REFUNDABLE, bold.clone("t_notice", alignment=TA_CENTER))]
     else:
-        story.append(Paragraph("Aucun ticket prépayé.", small))
-    story += [
-        _rule(),
-        Paragraph(NOT_REFUNDABLE, bold.clone("t_notice", alignment=TA_CENTER)),
-        Spacer(1, 1 * mm),
-        Paragraph(KEEP_IT, centre_small),
-    ]
+        story.append(_rule())
+    story += [Spacer(1, 1 * mm), Paragraph(KEEP_IT, centre_small)]
     return story
 
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from eticket_desk.models import Family, Payment, Sale, SaleLine, TicketType, TillSession, User
+from eticket_desk.models import (
+    CreditEntry,
+    Family,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    Sale,
+    SaleLine,
+    TicketType,
+    TillSession,
+    User,
+)
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
@@ -31,6 +42,30 @@ def _details(payment: Payment) -> str:
     return f"Carte bancaire — terminal {payment.card_reference}"
 
 
+def _invoice_lines(session, payment_ids: list[uuid.UUID]):
+    """An invoice payment's receipt: one line per invoice paid, and the credit kept."""
+    from eticket_desk.reports.receipt import ReceiptLine
+
+    paid: dict[str, int] = {}
+    for number, label, amount in session.execute(
+        select(Invoice.number, Invoice.period_label, PaymentAllocation.amount_cents)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(PaymentAllocation.payment_id.in_(payment_ids))
+        .order_by(Invoice.number)
+    ):
+        key = f"Facture {number} — {label}"
+        paid[key] = paid.get(key, 0) + amount
+    lines = [ReceiptLine(key, 1, amount, amount) for key, amount in paid.items()]
+    credit = session.scalar(
+        select(func.coalesce(func.sum(CreditEntry.amount_cents), 0)).where(
+            CreditEntry.payment_id.in_(payment_ids)
+        )
+    )
+    if credit:
+        lines.append(ReceiptLine("Trop-perçu gardé en avoir sur le compte", 1, credit, credit))
+    return tuple(lines)
+
+
 def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
     """Everything printed on the receipt of a sale (balances as they are now)."""
     from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
@@ -50,6 +85,12 @@ def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
             .where(SaleLine.sale_id == sale.id)
         ).all()
         payments = session.scalars(select(Payment).where(Payment.sale_id == sale.id)).all()
+        printed = tuple(
+            ReceiptLine(f"Tickets {name}", line.quantity, line.unit_cents, line.amount_cents)
+            for line, name in lines
+        )
+        if sale.kind == "invoices":
+            printed = _invoice_lines(session, [p.id for p in payments])
         return ReceiptData(
             organisation=organisation,
             number=sale.receipt_number,
@@ -59,16 +100,14 @@ def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
             family_reference=family.reference,
             family_name=family.display_name,
             address_lines=billing_address(session, family.id),
-            lines=tuple(
-                ReceiptLine(f"Tickets {name}", line.quantity, line.unit_cents, line.amount_cents)
-                for line, name in lines
-            ),
+            lines=printed,
             payments=tuple(ReceiptPayment(p.method, p.amount_cents, _details(p)) for p in payments),
             total_cents=sale.total_cents,
             balances_after=tuple(
                 (name, balance_in(session, family.id, line.ticket_type_id)) for line, name in lines
             ),
             qf_text=sale.pricing_note,
+            kind=sale.kind,
         )
 
 

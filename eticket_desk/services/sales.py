@@ -137,29 +137,7 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
                     by=actor.login,
                 )
             )
-        change_left = settlement.change_cents
-        for given, share in settlement.paid:
-            if share == 0:
-                continue  # cash handed over when cheques already covered the total
-            cash = given.method == Method.CASH
-            change = min(change_left, given.amount_cents - share) if cash else None
-            if cash:
-                change_left -= change
-            session.add(
-                Payment(
-                    sale_id=sale.id,
-                    till_id=till.id,
-                    at=now,
-                    method=given.method.value,
-                    amount_cents=share,
-                    given_cents=given.amount_cents if cash else None,
-                    change_cents=change,
-                    cheque_number=given.cheque_number.strip(),
-                    cheque_bank=given.cheque_bank.strip(),
-                    cheque_drawer=given.cheque_drawer.strip(),
-                    card_reference=given.card_reference.strip(),
-                )
-            )
+        write_payments(session, sale, settlement, now)
         session.flush()
         methods = ", ".join(
             f"{METHOD_LABELS[p.method]} {format_cents(share)}"
@@ -182,6 +160,37 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
             (line.name, balance_in(session, family.id, line.ticket_type_id)) for line in quote.lines
         )
         return SaleDone(sale.id, sale.receipt_number, now, quote, settlement.change_cents, after)
+
+
+def write_payments(session, sale: Sale, settlement, now) -> list[Payment]:
+    """The payments of a receipt as settled: what each one settles, the cash handed over and
+    the change given back (a cash payment fully covered by cheques is not written)."""
+    written = []
+    change_left = settlement.change_cents
+    for given, share in settlement.paid:
+        if share == 0:
+            continue  # cash handed over when cheques already covered the total
+        cash = given.method == Method.CASH
+        change = min(change_left, given.amount_cents - share) if cash else None
+        if cash:
+            change_left -= change
+        payment = Payment(
+            id=uuid.uuid4(),
+            sale_id=sale.id,
+            till_id=sale.till_id,
+            at=now,
+            method=given.method.value,
+            amount_cents=share,
+            given_cents=given.amount_cents if cash else None,
+            change_cents=change,
+            cheque_number=given.cheque_number.strip(),
+            cheque_bank=given.cheque_bank.strip(),
+            cheque_drawer=given.cheque_drawer.strip(),
+            card_reference=given.card_reference.strip(),
+        )
+        session.add(payment)
+        written.append(payment)
+    return written
 
 
 def billing_address(session, family_id: uuid.UUID) -> tuple[str, ...]:
