@@ -38,7 +38,10 @@ from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.counter.screenshots import render_counter_screens  # noqa: E402
-from eticket_desk.ui.family_editor.screenshots import render_editor_screens  # noqa: E402
+from eticket_desk.ui.family_editor.screenshots import (
+    render_editor_screens,  # noqa: E402
+    render_wallet_screens,  # noqa: E402
+)
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
 from eticket_desk.ui.import_wizard.screenshots import render_import_screens  # noqa: E402
 from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
@@ -156,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     render_import_screens(ctx, OUT)
     render_tariffs_screens(ctx, OUT)
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
+    render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)
     app.processEvents()

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from eticket_desk.models import Family, Invoice, InvoiceRun, Period, SchoolYear
 from eticket_desk.rules.billing import STATUS_LABELS, InvoiceStatus, is_invoice_code, status

@@ -164,8 +164,6 @@ def test_semaine_type_copies_the_week_forward_after_a_confirmation(
 def test_an_empty_wallet_offers_to_sell_tickets(qtbot, ctx, store, admin, family, monkeypatch):
     from datetime import time
 
-    from PySide6.QtWidgets import QDialog
-
     from eticket_desk.rules.activity import ActivitySpec, BillingMode
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
     from eticket_desk.rules.pricing import Bracket
@@ -191,17 +189,11 @@ def test_an_empty_wallet_offers_to_sell_tickets(qtbot, ctx, store, admin, family
     monkeypatch.setattr(
         week_grid_module, "ask_yes_no", lambda parent, title, text: asked.append(text) or True
     )
-    shown: list[str] = []
-
-    def fake_exec(dialog):
-        counter = dialog.findChild(CounterScreen)
-        shown.append(dialog.windowTitle())
-        assert counter is not None
-        return 0
-
-    monkeypatch.setattr(QDialog, "exec", fake_exec)
     grid = _grid(qtbot, ctx, family)
     _click(qtbot, grid, _row(grid, "GARDERIE_SOIR"), 1)
     assert "Plus de ticket « Garderie » dans le porte-monnaie" in asked[0]
     assert "Ouvrir le guichet pour vendre des tickets ?" in asked[0]
-    assert shown == ["Guichet — vendre des tickets"]
+    dialog = grid.counter_dialog
+    assert dialog.windowTitle() == "Guichet — vendre des tickets"
+    assert dialog.findChild(CounterScreen).family.id == family.id  # opened on this family
+    dialog.close()

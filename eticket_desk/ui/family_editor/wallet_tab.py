@@ -28,6 +28,7 @@ from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
 from eticket_desk.services.wallet import Balance, LedgerLine, WalletView, wallet_view
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.counter.counter_window import open_counter
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label
 from eticket_desk.ui.messages import show_error
 
@@ -149,22 +150,6 @@ class LedgerModel(QAbstractTableModel):
         if column == LedgerColumn.DETAIL:
             return line.detail
         return line.by_name or line.by
-
-
-def open_counter(ctx: AppContext, family_id: uuid.UUID, parent: QWidget) -> QDialog:
-    """« Vendre des tickets »: the counter in a window, on this family (as the week grid
-    does); the sale announces "family:<id>" and the screens that show it reload."""
-    from eticket_desk.ui.counter.counter_screen import CounterScreen
-
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(parent.tr("Guichet — vendre des tickets"))
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.resize(1100, 700)
-    dialog.counter = CounterScreen(ctx, dialog)
-    QVBoxLayout(dialog).addWidget(dialog.counter)
-    dialog.counter.open_family(family_id)
-    dialog.open()
-    return dialog
 
 
 class WalletTab(QWidget):

@@ -330,18 +330,13 @@ class WeekGrid(PlanningActions, QWidget):
     def sell_tickets(self) -> None:
         """« Vendre des tickets »: the counter in a window, on this family; the grid shows
         the new balance when it closes."""
-        from PySide6.QtWidgets import QDialog
+        from eticket_desk.ui.counter.counter_window import open_counter
 
-        from eticket_desk.ui.counter.counter_screen import CounterScreen
+        self.counter_dialog = open_counter(self.ctx, self.family_id, self)
+        self.counter_dialog.finished.connect(self._on_counter_dialog_finished)
 
-        dialog = QDialog(self)
-        dialog.setWindowTitle(self.tr("Guichet — vendre des tickets"))
-        dialog.resize(1100, 700)
-        counter = CounterScreen(self.ctx, dialog)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(counter)
-        counter.open_family(self.family_id)
-        dialog.exec()
+    def _on_counter_dialog_finished(self, _result: int) -> None:
+        self.counter_dialog = None
         self.reload()
 
     def cell_is_booked(self, cell: Cell) -> bool:
