@@ -38,9 +38,9 @@ from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.counter.screenshots import render_counter_screens  # noqa: E402
-from eticket_desk.ui.family_editor.screenshots import (
-    render_editor_screens,  # noqa: E402
-    render_wallet_screens,  # noqa: E402
+from eticket_desk.ui.family_editor.screenshots import (  # noqa: E402
+    render_editor_screens,
+    render_wallet_screens,
 )
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
 from eticket_desk.ui.import_wizard.screenshots import render_import_screens  # noqa: E402
