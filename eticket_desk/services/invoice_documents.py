@@ -16,10 +16,16 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.invoicing import Progress, settled_by_invoice
 from eticket_desk.services.organisation import OrganisationData, load_organisation
+from eticket_desk.services.organisation_logo import load_logo
 from eticket_desk.services.store import Actor, Store
 
 
-def _data(session: Session, organisation: OrganisationData, invoices: list[Invoice]) -> list:
+def _data(
+    session: Session,
+    organisation: OrganisationData,
+    invoices: list[Invoice],
+    logo: bytes | None = None,
+) -> list:
     from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
     from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
 
@@ -81,6 +87,7 @@ def _data(session: Session, organisation: OrganisationData, invoices: list[Invoi
                 refers_to=original.number if original else "",
                 refers_to_date=original.issued_at.date() if original else None,
                 note=invoice.reason,
+                logo=logo,
             )
         )
     return out
@@ -93,7 +100,7 @@ def invoice_data(store: Store, actor: Actor, invoice_id: uuid.UUID):
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFound("Cette facture n'existe pas.")
-        return _data(session, organisation, [invoice])[0]
+        return _data(session, organisation, [invoice], load_logo(store))[0]
 
 
 def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path | None = None):
@@ -119,6 +126,7 @@ def write_run_pdfs(
 
     actor.require(Permission.INVOICE_RUN)
     organisation = load_organisation(store)
+    logo = load_logo(store)
     with store.read() as session:
         run = session.get(InvoiceRun, run_id)
         if run is None:
@@ -128,7 +136,7 @@ def write_run_pdfs(
                 select(Invoice).where(Invoice.run_id == run_id).order_by(Invoice.number)
             )
         )
-        datas = _data(session, organisation, invoices)
+        datas = _data(session, organisation, invoices, logo)
         label = run.period_label
         year = run.issued_at.year
     if out_dir is None:

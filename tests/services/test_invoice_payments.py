@@ -128,3 +128,44 @@ def test_refusals(store, admin, invoiced):
     with pytest.raises(NotFound, match="Aucune facture n° F-2026-000099"):
         find_by_coupon(store, admin, "F-2026-000099")
     assert age_bucket(0) == "pas encore échue" and age_bucket(45) == "31 à 60 jours"
+
+
+def test_a_reminder_letter_for_what_is_past_due(store, admin, invoiced, clock, tmp_path):
+    from eticket_desk.services.reminders import overdue_by_family, print_reminders
+
+    family, invoice = invoiced
+    assert overdue_by_family(store, admin) == {}  # due on 2 December
+    clock.current = datetime(2026, 12, 20, 9, 0)
+    pay_invoices(
+        store,
+        admin,
+        InvoicePaymentRequest(
+            family.id, (invoice.id,), (PaymentInput(Method.CASH, 1000),), accept_difference=True
+        ),
+    )
+    overdue = overdue_by_family(store, admin)
+    assert list(overdue) == [family.id] and overdue[family.id][0].left_cents == 3600
+    [letter] = print_reminders(store, admin, [family.id], tmp_path)
+    text = "\n".join(p.extract_text() for p in PdfReader(letter).pages)
+    assert "F-2026-000001" in text and "36,00" in text and "Trésor Public" in text
+    assert "4 janvier 2027" in text  # 15 days to pay
+
+
+def test_the_logo_prints_on_the_invoice(store, admin, invoiced, tmp_path):
+    from eticket_desk.reports.invoice_samples import sample_logo
+    from eticket_desk.rules.errors import InvalidInput
+    from eticket_desk.services.invoice_documents import invoice_data
+    from eticket_desk.services.organisation_logo import load_logo, save_logo
+
+    _family, invoice = invoiced
+    bad = tmp_path / "logo.txt"
+    bad.write_text("pas une image")
+    with pytest.raises(InvalidInput, match="PNG ou JPEG"):
+        save_logo(store, admin, bad)
+    image = tmp_path / "logo.png"
+    image.write_bytes(sample_logo())
+    save_logo(store, admin, image)
+    assert load_logo(store) == image.read_bytes()
+    assert invoice_data(store, admin, invoice.id).logo == image.read_bytes()
+    save_logo(store, admin, None)
+    assert load_logo(store) is None
