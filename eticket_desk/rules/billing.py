@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.money import format_cents
+from eticket_desk.rules.pricing import Method, PaymentInput
 
 # Billed: a seat held (booked, present, absent without justification) and a cancellation
 # after the deadline. Not billed: an absence justified by a medical certificate, a timely
@@ -87,3 +88,15 @@ def is_invoice_code(text: str) -> bool:
     """« F-2026-000123 », as the scanner types the coupon's barcode (case and spaces forgiven)."""
     parts = text.strip().upper().split("-")
     return len(parts) == 3 and parts[0] == "F" and parts[1].isdigit() and parts[2].isdigit()
+
+
+def kept_amount(expected_cents: int, payments: Iterable[PaymentInput]) -> int:
+    """What the régie keeps of the payments handed over for invoices: cheques and cards whole
+    (beyond what is due it becomes the family's credit), cash up to what is still due (the
+    rest is change)."""
+    payments = list(payments)
+    others = sum(p.amount_cents for p in payments if p.method != Method.CASH)
+    cash = sum(p.amount_cents for p in payments if p.method == Method.CASH)
+    if others >= expected_cents:
+        return others
+    return min(expected_cents, others + cash)

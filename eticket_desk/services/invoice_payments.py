@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from eticket_desk.models import CreditEntry, Family, Invoice, PaymentAllocation, Sale
+from eticket_desk.rules.billing import kept_amount
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.rules.pricing import Method, PaymentInput, settle
+from eticket_desk.rules.pricing import PaymentInput, settle
 from eticket_desk.services.audit import record
 from eticket_desk.services.families import next_number
 from eticket_desk.services.invoicing import settled_by_invoice
@@ -51,16 +52,6 @@ class InvoicePaymentDone:
     left_cents: int  # still to pay on these invoices
 
 
-def _target(expected: int, payments: tuple[PaymentInput, ...]) -> int:
-    """What the régie keeps: cheques and cards whole (beyond the invoices it is credit), cash
-    up to what is still due (the rest is change)."""
-    others = sum(p.amount_cents for p in payments if p.method != Method.CASH)
-    cash = sum(p.amount_cents for p in payments if p.method == Method.CASH)
-    if others >= expected:
-        return others
-    return min(expected, others + cash)
-
-
 def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> InvoicePaymentDone:
     """One transaction: the receipt (Q-YYYY-NNNNNN), the payments, the allocations and the
     credit, the audit entry. The exact amount is expected; a difference must be accepted."""
@@ -93,7 +84,7 @@ def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> 
         expected = sum(max(0, v) for v in left.values())
         if expected == 0:
             raise DomainError("Ces factures sont déjà réglées (ou annulées par un avoir).")
-        target = _target(expected, request.payments)
+        target = kept_amount(expected, request.payments)
         settlement = settle(target, list(request.payments))
         difference = target - expected
         if difference and not request.accept_difference:
