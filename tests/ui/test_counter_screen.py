@@ -93,7 +93,8 @@ def test_short_payment_keeps_confirm_disabled_with_the_reason(
     assert not screen.confirm_button.isEnabled()
     assert text(screen.reason_label) == "Il manque 4,00 € pour régler 24,00 €."
     qtbot.keyClick(screen.payments.rows[0].amount_edit, Qt.Key.Key_Return)
-    assert screen.right.currentWidget() is screen.sale_box
+    assert screen.right.currentWidget() is screen.work_tabs  # still typing the sale
+    assert screen.work_tabs.currentWidget() is screen.sale_box
     assert screen.last_sale is None
 
 

@@ -3,9 +3,6 @@ the receipt — with the keyboard alone."""
 
 from __future__ import annotations
 
-import re
-
-from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,12 +10,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,21 +25,20 @@ from eticket_desk.services.documents import document_path
 from eticket_desk.services.families import load_family
 from eticket_desk.services.receipts import print_receipt
 from eticket_desk.services.sales import MAX_TICKETS, SaleRequest, quote_sale, sell_tickets
-from eticket_desk.services.search import search_families
 from eticket_desk.services.tariffs import list_ticket_types
 from eticket_desk.services.till import current_till
 from eticket_desk.services.wallet import balances
 from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.family_card import FamilyCard, TillStrip
+from eticket_desk.ui.counter.invoice_panel import InvoicePanel
 from eticket_desk.ui.counter.payments import PaymentList
 from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
 from eticket_desk.ui.counter.sale_done import SaleDonePanel
+from eticket_desk.ui.counter.search_bar import FamilySearchBar
 from eticket_desk.ui.counter.till_dialog import TillDialog
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
 from eticket_desk.ui.messages import show_error
-
-REFERENCE = re.compile(r"^[A-Za-z]\d{3,}$")  # what the barcode scanner types: F00042
 
 
 class CounterScreen(QWidget):
@@ -56,18 +50,11 @@ class CounterScreen(QWidget):
         self.family = None  # FamilyData of the family at the desk
         self.quote = None
         self.last_sale = None
-        self._hits = []
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(
-            self.tr("Scanner la carte famille, ou taper un nom ou une référence (F00042)")
-        )
-        self.search_edit.setClearButtonEnabled(True)
-        self.results_list = QListWidget()
-        self.results_list.setMaximumHeight(150)
-        self.results_list.setVisible(False)
-        self.search_message = coloured(QLabel(), ALERT_COLOUR)
-        self.search_message.setVisible(False)
+        self.search_bar = FamilySearchBar(ctx)
+        self.search_edit = self.search_bar.search_edit
+        self.results_list = self.search_bar.results_list
+        self.search_message = self.search_bar.search_message
         self.family_card = FamilyCard()
         self.till_strip = TillStrip()
 
@@ -119,8 +106,12 @@ class CounterScreen(QWidget):
         sale_layout.addStretch(1)
 
         self.done_box = SaleDonePanel()
+        self.invoice_panel = InvoicePanel(ctx)
+        self.work_tabs = QTabWidget()
+        self.work_tabs.addTab(self.sale_box, self.tr("&Vente de tickets"))
+        self.work_tabs.addTab(self.invoice_panel, self.tr("&Factures"))
         self.right = QStackedWidget()
-        self.right.addWidget(self.sale_box)
+        self.right.addWidget(self.work_tabs)
         self.right.addWidget(self.done_box)
 
         left = QVBoxLayout()
@@ -131,15 +122,12 @@ class CounterScreen(QWidget):
         body.addWidget(self.right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(self.tr("Guichet")))
-        layout.addWidget(self.search_edit)
-        layout.addWidget(self.search_message)
-        layout.addWidget(self.results_list)
+        layout.addWidget(self.search_bar)
         layout.addLayout(body, 1)
 
-        self.search_edit.installEventFilter(self)
-        self.search_edit.textEdited.connect(self._on_search_edit_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.results_list.itemActivated.connect(self._on_results_list_item_activated)
+        self.search_bar.family_chosen.connect(self.open_family)
+        self.invoice_panel.loaded.connect(self._on_invoice_panel_loaded)
+        self.invoice_panel.paid.connect(self._on_invoice_panel_paid)
         self.payments.edited.connect(self._check_payment)
         self.payments.submitted.connect(self._on_confirm_button_clicked)
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
@@ -154,86 +142,31 @@ class CounterScreen(QWidget):
         self._refresh_till()
         self.search_edit.setFocus()
 
-    # ------------------------------------------------------------ finding the family
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(event.key())
-            if step and self.results_list.count():
-                row = self.results_list.currentRow() + step
-                self.results_list.setCurrentRow(max(0, min(row, self.results_list.count() - 1)))
-                return True
-        return super().eventFilter(watched, event)
-
-    def _on_search_edit_edited(self, text: str) -> None:
-        self.search_message.setVisible(False)
-        if len(text.strip()) < 2 or REFERENCE.match(text.strip()):
-            self._show_hits([])
-            return
-        ctx = self.ctx
-        self.ctx.runner.submit(
-            lambda: (text, search_families(ctx.store, ctx.actor, text, limit=20)),
-            self._on_search_done,
-            self._on_failed,
-        )
-
-    def _on_search_done(self, result) -> None:
-        text, hits = result
-        if text == self.search_edit.text():
-            self._show_hits(hits)
-
-    def _show_hits(self, hits) -> None:
-        self._hits = hits
-        self.results_list.clear()
-        for hit in hits:
-            item = QListWidgetItem(
-                f"{hit.reference}  {hit.display_name}  —  {hit.children}  {hit.city}".rstrip()
-            )
-            item.setData(Qt.ItemDataRole.UserRole, hit.id)
-            self.results_list.addItem(item)
-        if hits:
-            self.results_list.setCurrentRow(0)
-        self.results_list.setVisible(bool(hits))
-
-    def _on_search_edit_return_pressed(self) -> None:
-        text = self.search_edit.text().strip()
-        if REFERENCE.match(text):
-            ctx = self.ctx
-            ctx.runner.submit(
-                lambda: search_families(ctx.store, ctx.actor, text, limit=1),
-                lambda hits: self._on_reference_found(text.upper(), hits),
-                self._on_failed,
-            )
-        elif self.results_list.currentItem() is not None:
-            self._on_results_list_item_activated(self.results_list.currentItem())
-
-    def _on_reference_found(self, reference: str, hits) -> None:
-        if hits and hits[0].reference == reference:
-            self.open_family(hits[0].id)
-            return
-        self.search_message.setText(self.tr("Aucune famille n'a la référence %s.") % reference)
-        self.search_message.setVisible(True)
-        self.search_edit.selectAll()
-
-    def _on_results_list_item_activated(self, item: QListWidgetItem) -> None:
-        self.open_family(item.data(Qt.ItemDataRole.UserRole))
-
-    def open_family(self, family_id) -> None:
+    def open_family(self, family_id, invoice_id=None) -> None:
+        """The family at the desk; with `invoice_id` (a scanned coupon), the invoices tab with
+        that invoice ticked."""
         ctx = self.ctx
         ctx.runner.submit(
             lambda: (
                 load_family(ctx.store, ctx.actor, family_id),
                 balances(ctx.store, ctx.actor, family_id),
             ),
-            lambda loaded: self._show_family(*loaded),
+            lambda loaded: self._show_family(*loaded, invoice_id=invoice_id),
             self._on_failed,
         )
 
-    def _show_family(self, family, wallet) -> None:
+    def _show_family(self, family, wallet, invoice_id=None) -> None:
         self.family = family
         self.family_card.show_family(family, wallet)
-        self._show_hits([])
-        self.right.setCurrentWidget(self.sale_box)
+        self.search_bar.show_hits([])
+        self.right.setCurrentWidget(self.work_tabs)
+        self.work_tabs.setCurrentWidget(self.sale_box)
+        self.invoice_panel.load(family.id if family else None, tick=invoice_id)
+        if invoice_id is not None:
+            self.search_edit.clear()
+            self.work_tabs.setCurrentWidget(self.invoice_panel)
+            self.invoice_panel.payments.rows[0].amount_edit.setFocus()
+            return
         self.sale_box.setEnabled(family is not None)
         for spin in self.spins.values():
             spin.blockSignals(True)
@@ -317,7 +250,12 @@ class CounterScreen(QWidget):
         self.confirm_button.setToolTip(problem)
 
     def _on_confirm_button_clicked(self) -> None:
-        if not self.confirm_button.isEnabled() or self.right.currentWidget() is not self.sale_box:
+        if (
+            not self.confirm_button.isEnabled()
+            or self.work_tabs.currentWidget() is not self.sale_box
+        ):
+            return
+        if self.right.currentWidget() is not self.work_tabs:
             return
         ctx = self.ctx
         request = SaleRequest(self.family.id, self._lines(), tuple(self.payments.payments()))
@@ -342,6 +280,19 @@ class CounterScreen(QWidget):
         self.search_edit.clear()
         self.search_edit.setFocus()
         self.ctx.bus.announce("sales", f"family:{family_id}", "till")
+
+    def _on_invoice_panel_loaded(self, count: int) -> None:
+        title = self.tr("&Factures (%d à régler)") % count if count else self.tr("&Factures")
+        self.work_tabs.setTabText(1, title)
+
+    def _on_invoice_panel_paid(self, done, path) -> None:
+        family_id = self.family.id
+        self.done_box.show_invoice_payment(self.family, done, path)
+        self._show_family(None, [])
+        self.right.setCurrentWidget(self.done_box)
+        self.search_edit.clear()
+        self.search_edit.setFocus()
+        self.ctx.bus.announce("sales", "invoices", f"family:{family_id}", "till")
 
     def _on_sale_failed(self, exc: Exception) -> None:
         self._check_payment()

@@ -47,15 +47,33 @@ class SaleDonePanel(QGroupBox):
         layout.addStretch(1)
 
     def show_sale(self, family, done, receipt_path: Path) -> None:
-        """`done` is the services.sales result; the receipt is printed at once."""
+        """Tickets sold: `done` is the services.sales result."""
+        balances = ", ".join(_tickets(name, count) for name, count in done.balances_after)
+        details = self.tr("Nouveau solde : %s") % balances
+        self.show_receipt(family, done.receipt_number, done.change_cents, details, receipt_path)
+
+    def show_invoice_payment(self, family, done, receipt_path: Path) -> None:
+        """Invoices paid: `done` is the services.invoice_payments result."""
+        parts = [
+            self.tr("%s : %s réglés") % (number, format_cents(amount))
+            for number, amount in done.applied
+        ]
+        if done.left_cents:
+            parts.append(self.tr("reste à payer %s") % format_cents(done.left_cents))
+        if done.credit_cents:
+            parts.append(self.tr("%s gardés en avoir") % format_cents(done.credit_cents))
+        details = "; ".join(parts)
+        self.show_receipt(family, done.receipt_number, done.change_cents, details, receipt_path)
+
+    def show_receipt(
+        self, family, receipt_number: str, change_cents: int, details: str, receipt_path: Path
+    ) -> None:
+        """The receipt is printed at once."""
         self.receipt_path = receipt_path
-        self.receipt_label.setText(self.tr("Reçu n° %s") % done.receipt_number)
+        self.receipt_label.setText(self.tr("Reçu n° %s") % receipt_number)
         self.family_label.setText(f"{family.reference}  {family.display_name}")
-        self.change_label.setText(format_cents(done.change_cents))
-        self.balances_label.setText(
-            self.tr("Nouveau solde : %s")
-            % ", ".join(_tickets(name, count) for name, count in done.balances_after)
-        )
+        self.change_label.setText(format_cents(change_cents))
+        self.balances_label.setText(details)
         printer = pdf_preview.print_now(receipt_path)
         if printer:
             self.printed_label.setText(self.tr("Reçu envoyé à l'imprimante « %s ».") % printer)
