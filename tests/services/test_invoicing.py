@@ -191,3 +191,40 @@ def test_the_run_writes_one_pdf_each_and_a_merged_file(
     assert len(PdfReader(merged).pages) == 2
     with store.read() as session:
         assert {f.reference for f in session.scalars(select(Family))} == set(references)
+
+
+def test_a_fare_run_bills_the_subscriptions_of_the_period(store, admin, schools, activities, clock):
+    from eticket_desk.rules.templates import FareOption, WeekTemplate
+    from eticket_desk.services.invoice_queries import fare_periods
+    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+
+    tap = activities["TAP"]
+    # TAP by the period: 1 session a week 18,00 € / 2 sessions 30,00 € (no QF: top bracket)
+    save_activity_tariff(store, admin, tap.id, date(2026, 9, 14), [Bracket(None, 1800, 2400)], "1")
+    save_activity_tariff(store, admin, tap.id, date(2026, 9, 14), [Bracket(None, 3000, 3600)], "2")
+    period = next(p for p in fare_periods(store) if p.start > date(2026, 10, 20))
+    assert period.kind == "fare" and "2026-2027" in period.label
+    families = {}
+    for name, option, days in (
+        ("Dupont", FareOption.TWO, (1, 4)),
+        ("Martin", FareOption.ONE, (1,)),
+    ):
+        family = validated_family(store, admin, schools, last_name=name)
+        families[name] = family
+        draft = SubscriptionDraft(
+            family.children[0].id,
+            tap.id,
+            period.start,
+            period.end,
+            WeekTemplate(days),
+            fare_option=option,
+        )
+        apply_subscription(store, admin, draft)
+    preview = preview_run(store, admin, period)
+    totals = {d.reference: d.total_cents for d in preview.drafts}
+    assert totals == {families["Dupont"].reference: 3000, families["Martin"].reference: 1800}
+    line = preview.drafts[0].children[0].lines[0][1]
+    assert line.basis.startswith("Forfait 2 séances par semaine") and period.label in line.basis
+    clock.current = datetime(2026, 11, 3, 9, 0)
+    assert issue_run(store, admin, period).invoices == 2
+    assert preview_run(store, admin, period).drafts == ()
