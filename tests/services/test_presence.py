@@ -1,0 +1,166 @@
+"""Presence marking on a real store: one transaction per save, audited, seat counters never
+moved, and the next invoice follows (an absence with a medical certificate is not billed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode
+from eticket_desk.rules.errors import DomainError
+from eticket_desk.rules.pricing import Bracket
+from eticket_desk.services.activity_tariffs import save_activity_tariff
+from eticket_desk.services.audit import list_audit
+from eticket_desk.services.bookings import book_day, cancel_booking
+from eticket_desk.services.invoice_drafts import month_period
+from eticket_desk.services.invoicing import issue_run, preview_run
+from eticket_desk.services.occupancy import occupancy_report
+from eticket_desk.services.presence import (
+    PresenceChange,
+    absence,
+    presence_sheet,
+    save_presence,
+)
+from tests.conftest import validated_family
+
+NOVEMBER = month_period("2026-11")
+# The canteen's first week of November 2026 (Wednesday closed).
+DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 6)]
+CANTEEN = [Bracket(600, 310, 520), Bracket(1000, 385, 520), Bracket(None, 460, 520)]
+
+
+@pytest.fixture
+def lea(store, admin, schools, activities):
+    family = validated_family(store, admin, schools)
+    for day in DAYS:
+        book_day(store, admin, family.children[0].id, activities["CANTINE"].id, day)
+    return family.children[0]
+
+
+def _billed_days(store, admin) -> int:
+    [draft] = preview_run(store, admin, NOVEMBER).drafts
+    return sum(line.quantity for child in draft.children for _, line in child.lines)
+
+
+def test_presence_changes_the_next_invoice(store, admin, coordinator, lea, activities, clock):
+    cantine = activities["CANTINE"]
+    save_activity_tariff(store, admin, cantine.id, date(2026, 9, 14), CANTEEN)
+    clock.current = datetime(2026, 11, 6, 17, 0)
+    assert _billed_days(store, admin) == 4
+    # Absent on Thursday without a word: still billed (the seat was held).
+    save_presence(store, coordinator, cantine.id, DAYS[2], [PresenceChange(lea.id, absence(False))])
+    assert _billed_days(store, admin) == 4
+    # The medical certificate arrives: the day is no longer billed.
+    saved = save_presence(
+        store, coordinator, cantine.id, DAYS[2], [PresenceChange(lea.id, absence(True))]
+    )
+    assert saved.changed == 1
+    assert "1 absent avec certificat" in saved.message
+    assert _billed_days(store, admin) == 3
+    [draft] = preview_run(store, admin, NOVEMBER).drafts
+    assert "3 jours × 4,60" in draft.children[0].lines[0][1].basis
+    # Present on Monday: billed as before.
+    save_presence(
+        store, coordinator, cantine.id, DAYS[0], [PresenceChange(lea.id, BookingState.PRESENT)]
+    )
+    assert _billed_days(store, admin) == 3
+
+
+def test_marking_never_moves_a_seat(store, admin, coordinator, schools, activities, clock):
+    bus = activities["BUS"]  # two seats
+    children = [
+        validated_family(store, admin, schools, last_name=name).children[0]
+        for name in ("Dupont", "Martin", "Bernard")
+    ]
+    day = date(2026, 9, 28)
+    for child in children[:2]:
+        book_day(store, admin, child.id, bus.id, day)
+    book_day(store, admin, children[2].id, bus.id, day, waiting_list=True)
+    clock.current = datetime(2026, 9, 28, 18, 0)
+    save_presence(
+        store,
+        coordinator,
+        bus.id,
+        day,
+        [
+            PresenceChange(children[0].id, BookingState.PRESENT),
+            PresenceChange(children[1].id, BookingState.ABSENT_UNJUSTIFIED),
+        ],
+    )
+    [activity] = occupancy_report(store, coordinator, day, day, [bus.id]).activities
+    assert (activity.days[0].booked, activity.days[0].waiting) == (2, 1)
+    # The absent child held the seat: nobody was promoted from the waiting list, and the
+    # day is pointed, so it cannot be cancelled any more.
+    sheet = presence_sheet(store, coordinator, bus.id, day)
+    assert [(r.last_name, r.state) for r in sheet.rows] == [
+        ("Dupont", BookingState.PRESENT),
+        ("Martin", BookingState.ABSENT_UNJUSTIFIED),
+    ]
+    with pytest.raises(BookingRefused) as refused:
+        cancel_booking(store, admin, children[1].id, bus.id, day, override_reason="Oubli")
+    assert refused.value.code == RefusalCode.DEADLINE_PASSED
+    # Taking the mark back (« non pointé ») leaves the counters alone too.
+    save_presence(
+        store, coordinator, bus.id, day, [PresenceChange(children[1].id, BookingState.BOOKED)]
+    )
+    [activity] = occupancy_report(store, coordinator, day, day, [bus.id]).activities
+    assert activity.days[0].booked == 2
+
+
+def test_one_transaction_per_save_and_audited(
+    store, admin, coordinator, schools, lea, activities, clock
+):
+    cantine = activities["CANTINE"]
+    other = validated_family(store, admin, schools, last_name="Martin").children[0]  # not booked
+    clock.current = datetime(2026, 11, 6, 17, 0)
+    with pytest.raises(DomainError) as refused:
+        save_presence(
+            store,
+            coordinator,
+            cantine.id,
+            DAYS[0],
+            [
+                PresenceChange(lea.id, BookingState.PRESENT),
+                PresenceChange(other.id, BookingState.PRESENT),
+            ],
+        )
+    assert "n'est plus inscrit ce jour-là" in refused.value.message
+    sheet = presence_sheet(store, coordinator, cantine.id, DAYS[0])
+    assert [r.state for r in sheet.rows] == [BookingState.BOOKED]  # nothing half-written
+
+    save_presence(
+        store, coordinator, cantine.id, DAYS[0], [PresenceChange(lea.id, BookingState.PRESENT)]
+    )
+    [entry] = [x for x in list_audit(store, admin, text="Pointage") if x.user == "Sandra Haton"]
+    assert "Pointage Léa DUPONT — Cantine du 02/11/2026" in entry.summary
+    assert entry.details["state"] == ["booked", "present"]
+    again = save_presence(
+        store, coordinator, cantine.id, DAYS[0], [PresenceChange(lea.id, BookingState.PRESENT)]
+    )
+    assert again.changed == 0 and again.message == "Aucun changement à enregistrer."
+
+
+def test_a_day_to_come_cannot_be_marked(store, coordinator, lea, activities, clock):
+    clock.current = datetime(2026, 11, 5, 8, 0)
+    cantine = activities["CANTINE"]
+    assert presence_sheet(store, coordinator, cantine.id, DAYS[2]).editable  # today
+    assert not presence_sheet(store, coordinator, cantine.id, DAYS[3]).editable
+    with pytest.raises(DomainError) as refused:
+        save_presence(
+            store, coordinator, cantine.id, DAYS[3], [PresenceChange(lea.id, BookingState.PRESENT)]
+        )
+    assert "n'est pas encore passé" in refused.value.message
+
+
+def test_marking_a_month_already_invoiced_says_so(store, admin, lea, activities, clock):
+    cantine = activities["CANTINE"]
+    save_activity_tariff(store, admin, cantine.id, date(2026, 9, 14), CANTEEN)
+    clock.current = datetime(2026, 12, 1, 9, 0)
+    issue_run(store, admin, NOVEMBER)
+    assert presence_sheet(store, admin, cantine.id, DAYS[1]).invoiced == 1
+    saved = save_presence(
+        store, admin, cantine.id, DAYS[1], [PresenceChange(lea.id, absence(True))]
+    )
+    assert saved.invoiced == ("Léa DUPONT",)
+    assert "déjà facturé pour Léa DUPONT" in saved.message
