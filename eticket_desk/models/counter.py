@@ -64,6 +64,11 @@ class Sale(UuidPk, Base):
     total_cents: Mapped[int]
     pricing_note: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(10), default="tickets", server_default="tickets")
+    # A receipt cancelled the day it was made: its payments and wallet credit are reversed by
+    # new rows; the receipt keeps its number and is printed « annulée » in the journal.
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SaleLine(UuidPk, Base):

@@ -41,6 +41,11 @@ ENTITY_LABELS = {
     "payment": "Règlement",
     "till_session": "Session de caisse",
     "deposit_slip": "Bordereau de chèques",
+    "invoice_run": "Facturation",
+    "invoice": "Facture",
+    "invoice_line": "Ligne de facture",
+    "payment_allocation": "Affectation de règlement",
+    "credit_entry": "Avoir sur compte",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -62,6 +67,10 @@ ACTION_LABELS = {
     "sale": "Vente",
     "wallet_correction": "Correction de porte-monnaie",
     "till_close": "Clôture de caisse",
+    "sale_cancel": "Annulation de quittance",
+    "invoice_run": "Facturation",
+    "credit_note": "Avoir",
+    "invoice_payment": "Règlement de facture",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

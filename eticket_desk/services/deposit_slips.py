@@ -72,7 +72,12 @@ def undeposited_cheques(store: Store, actor: Actor) -> list[ChequeRow]:
     """Every cheque received and not yet on a slip, oldest first."""
     actor.require(Permission.TILL_CLOSE)
     with store.read() as session:
-        return _cheques(session, Payment.deposit_slip_id.is_(None))
+        return _cheques(
+            session,
+            Payment.deposit_slip_id.is_(None),
+            Payment.amount_cents > 0,
+            Sale.cancelled_at.is_(None),  # handed back to the family
+        )
 
 
 def make_deposit_slip(store: Store, actor: Actor, payment_ids: list[uuid.UUID]) -> SlipSummary:
@@ -86,7 +91,19 @@ def make_deposit_slip(store: Store, actor: Actor, payment_ids: list[uuid.UUID]) 
     with store.write(actor) as session:
         now = session.info["now"]
         cheques = session.scalars(select(Payment).where(Payment.id.in_(ids))).all()
-        if len(cheques) != len(ids) or any(p.method != "cheque" for p in cheques):
+        cancelled = set(
+            session.scalars(
+                select(Sale.id).where(
+                    Sale.id.in_({p.sale_id for p in cheques if p.sale_id}),
+                    Sale.cancelled_at.is_not(None),
+                )
+            )
+        )
+        if (
+            len(cheques) != len(ids)
+            or any(p.method != "cheque" or p.amount_cents <= 0 for p in cheques)
+            or any(p.sale_id in cancelled for p in cheques)
+        ):
             raise NotFound("Un des chèques choisis n'existe plus : rouvrez la liste.")
         if any(p.deposit_slip_id is not None for p in cheques):
             raise DomainError(

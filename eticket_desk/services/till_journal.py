@@ -46,7 +46,8 @@ def _receipts(session: Session, till_id: uuid.UUID):
     by_sale: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for sale_id, method, amount in session.execute(
         select(Payment.sale_id, Payment.method, Payment.amount_cents).where(
-            Payment.till_id == till_id
+            Payment.till_id == till_id,
+            Payment.amount_cents > 0,  # not a cancellation's reversal
         )
     ):
         by_sale[sale_id][method] += amount
@@ -66,6 +67,7 @@ def _receipts(session: Session, till_id: uuid.UUID):
             cheque_cents=by_sale[sale.id]["cheque"],
             card_cents=by_sale[sale.id]["card"],
             total_cents=sale.total_cents,
+            cancelled=sale.cancelled_at is not None,
         )
         for sale, reference, name in rows
     )
@@ -118,7 +120,7 @@ def list_till_sessions(store: Store, actor: Actor, limit: int = 200) -> list[Til
         if tills:
             for till_id, total in session.execute(
                 select(Sale.till_id, Sale.total_cents).where(
-                    Sale.till_id.in_([t.id for t in tills])
+                    Sale.till_id.in_([t.id for t in tills]), Sale.cancelled_at.is_(None)
                 )
             ):
                 counts[till_id][0] += 1

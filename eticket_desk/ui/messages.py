@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from eticket_desk.rules.errors import DomainError, ValidationFailed
 
@@ -36,3 +36,13 @@ def show_error(
 def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str:
+    """A line of text (a reason); "" when cancelled or left empty."""
+    text, accepted = QInputDialog.getText(parent, title, label)
+    return text.strip() if accepted else ""
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)

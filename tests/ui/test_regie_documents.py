@@ -21,6 +21,10 @@ def previews(monkeypatch) -> list:
         lambda path, title, parent=None: shown.append((path, title)),
     )
     monkeypatch.setattr(messages, "ask_yes_no", lambda parent, title, text: True)
+    monkeypatch.setattr(messages, "ask_text", lambda parent, title, label: "Erreur de saisie")
+    monkeypatch.setattr(
+        messages, "show_info", lambda parent, title, text: shown.append((text, title))
+    )
     return shown
 
 
@@ -75,9 +79,30 @@ def test_print_a_past_journal_again(qtbot, ctx, cheques, previews):
     assert dialog.till_table.rowCount() == 1
     assert dialog.till_table.item(0, 2).text() == "ouverte"
     assert dialog.till_table.item(0, 3).text() == "4"
-    dialog.tabs.setCurrentIndex(2)
+    dialog.tabs.setCurrentIndex(3)  # Journaux de caisse
     dialog.till_table.selectRow(0)
     qtbot.mouseClick(dialog.journal_print_button, Qt.MouseButton.LeftButton)
     [(path, _title)] = previews
     content = PdfReader(path).pages[0].extract_text()
     assert "Q-2026-000004" in content and "journal provisoire" in content
+
+
+def test_cancel_a_receipt_of_the_open_till(qtbot, ctx, store, agent, cheques, previews):
+    from eticket_desk.services.till import current_till
+
+    dialog = RegieDocumentsDialog(ctx)
+    qtbot.addWidget(dialog)
+    table = dialog.receipt_table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Q-2026-000004",
+        "Q-2026-000003",
+        "Q-2026-000002",
+        "Q-2026-000001",
+    ]
+    table.selectRow(3)  # the cash sale of 2,40 €
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    [(sentence, title)] = previews
+    assert title == "Quittance annulée"
+    assert "2,40" in sentence and "en espèces" in sentence
+    assert dialog.receipt_table.item(3, 5).text() == "annulée"
+    assert current_till(store).cash_in_cents == 0

@@ -26,6 +26,7 @@ from eticket_desk.services.deposit_slips import (
     undeposited_cheques,
 )
 from eticket_desk.services.documents import document_path
+from eticket_desk.services.sale_cancellation import cancel_sale, open_till_receipts
 from eticket_desk.services.till_journal import list_till_sessions, print_till_journal
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
@@ -67,7 +68,9 @@ class RegieDocumentsDialog(QDialog):
         self.cheques = []
         self.tabs = QTabWidget()
         self.tabs.addTab(self._cheques_page(), self.tr("Chèques à remettre"))
-        self.tabs.addTab(self._slips_page(), self.tr("Bordereaux"))
+        self.tabs.addTab(self._receipts_page(), self.tr("Quittances de la caisse"))
+        self.slips_page = self._slips_page()
+        self.tabs.addTab(self.slips_page, self.tr("Bordereaux"))
         self.tabs.addTab(self._journals_page(), self.tr("Journaux de caisse"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
@@ -78,6 +81,28 @@ class RegieDocumentsDialog(QDialog):
         self.reload()
 
     # ------------------------------------------------------------ pages
+
+    def _receipts_page(self) -> QWidget:
+        page = QWidget()
+        self.receipt_table = _table(
+            ("Quittance", "Heure", "Famille", "Objet", "Montant", "État"), 2
+        )
+        self.cancel_button = QPushButton(self.tr("Annuler la quittance…"))
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            note_label(
+                self.tr(
+                    "Les quittances de la caisse ouverte. Une vente de tickets faite par erreur "
+                    "s'annule ici tant que la caisse est ouverte et que les tickets n'ont pas "
+                    "servi : l'argent est rendu, les tickets repris, la quittance garde son "
+                    "numéro et figure « annulée » au journal."
+                )
+            )
+        )
+        layout.addWidget(self.receipt_table, 1)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        return page
 
     def _cheques_page(self) -> QWidget:
         page = QWidget()
@@ -135,13 +160,15 @@ class RegieDocumentsDialog(QDialog):
                 undeposited_cheques(ctx.store, ctx.actor),
                 list_deposit_slips(ctx.store, ctx.actor),
                 list_till_sessions(ctx.store, ctx.actor),
+                open_till_receipts(ctx.store, ctx.actor),
             ),
             self._show,
             lambda exc: show_error(self, exc),
         )
 
     def _show(self, result) -> None:
-        self.cheques, slips, tills = result
+        self.cheques, slips, tills, self.receipts = result
+        self._show_receipts()
         table = self.cheque_table
         table.blockSignals(True)
         table.setRowCount(len(self.cheques))
@@ -174,6 +201,19 @@ class RegieDocumentsDialog(QDialog):
                 self.till_table.setItem(row, column, _item(text, right=column == 3))
             self.till_table.setItem(row, 4, _item(format_cents(t.total_cents), right=True))
         self.journal_print_button.setEnabled(bool(tills))
+
+    def _show_receipts(self) -> None:
+        table = self.receipt_table
+        table.setRowCount(len(self.receipts))
+        for row, r in enumerate(self.receipts):
+            what = self.tr("Tickets") if r.kind == "tickets" else self.tr("Factures")
+            state = self.tr("annulée") if r.cancelled else ""
+            values = (r.number, f"{r.at:%H:%M}", r.family, what)
+            for column, text in enumerate(values):
+                table.setItem(row, column, _item(text))
+            table.setItem(row, 4, _item(format_cents(r.total_cents), right=True))
+            table.setItem(row, 5, _item(state))
+        self.cancel_button.setEnabled(bool(self.receipts))
 
     def chosen_cheques(self) -> list:
         table = self.cheque_table
@@ -224,7 +264,7 @@ class RegieDocumentsDialog(QDialog):
         slip, path = result
         self.ctx.bus.announce("till")
         self.reload()
-        self.tabs.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.slips_page)
         pdf_preview.preview(path, self.tr("Bordereau %s") % slip.number, self)
 
     def _on_slip_print_button_clicked(self, _index=None) -> None:
@@ -251,6 +291,30 @@ class RegieDocumentsDialog(QDialog):
             lambda path: pdf_preview.preview(path, self.tr("Journal de caisse"), self),
             self._on_failed,
         )
+
+    def _on_cancel_button_clicked(self) -> None:
+        row = self.receipt_table.currentRow()
+        if not 0 <= row < len(self.receipts):
+            return
+        receipt, ctx = self.receipts[row], self.ctx
+        reason = messages.ask_text(
+            self,
+            self.tr("Annuler la quittance %s") % receipt.number,
+            self.tr("Motif de l'annulation (%s, %s) :")
+            % (receipt.family, format_cents(receipt.total_cents)),
+        )
+        if not reason:
+            return
+        ctx.runner.submit(
+            lambda: cancel_sale(ctx.store, ctx.actor, receipt.sale_id, reason),
+            self._on_sale_cancelled,
+            self._on_failed,
+        )
+
+    def _on_sale_cancelled(self, sentence: str) -> None:
+        self.ctx.bus.announce("till", "sales")
+        self.reload()
+        messages.show_info(self, self.tr("Quittance annulée"), sentence)
 
     def _on_failed(self, exc: Exception) -> None:
         self._on_cheque_table_item_changed()
