@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from eticket_desk import __version__
+from eticket_desk import __version__, cli_reports
 from eticket_desk.paths import default_database_path
 
 
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--dry-run", action="store_true", help="montre ce qui serait facturé, sans rien émettre"
     )
+    cli_reports.add_commands(commands)
     return parser
 
 
@@ -169,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": _run_migrate,
         "import": _run_import,
         "invoices": _run_invoices,
+        "attendance": lambda args: cli_reports.run_attendance(args, _db_path(args)),
+        "meals": lambda args: cli_reports.run_meals(args, _db_path(args)),
     }
     return handlers[args.command](args)
 
