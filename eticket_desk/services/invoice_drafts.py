@@ -8,7 +8,7 @@ from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import and_, select
@@ -168,11 +168,17 @@ def _month_items(session: Session, period: RunPeriod, activities: dict) -> list[
 def compute_drafts(
     session: Session,
     period: RunPeriod,
+    today: date,
     should_stop: Callable[[], bool] | None = None,
 ) -> RunPreview:
     """Every family's draft for the period; raises when a tariff is missing (the run must not
     bill a day at a price nobody set)."""
     stop = should_stop or (lambda: False)
+    if period.kind == "month" and today <= period.end:
+        raise DomainError(
+            f"{period.label} n'est pas terminé : les jours réservés se facturent une fois le "
+            f"mois passé (à partir du {period.end + timedelta(days=1):%d/%m/%Y})."
+        )
     activities = {a.id: a for a in session.scalars(select(Activity))}
     book = PriceBook(session)
     children = _children(session)

@@ -46,7 +46,7 @@ def preview_run(
     """What the run would issue (nothing written); `should_stop` lets the screen cancel it."""
     actor.require(Permission.INVOICE_RUN)
     with store.read() as session:
-        return compute_drafts(session, period, should_stop)
+        return compute_drafts(session, period, store.clock.today(), should_stop)
 
 
 def _addresses(session) -> dict[uuid.UUID, tuple[str, str]]:
@@ -84,7 +84,7 @@ def issue_run(
     report = progress or (lambda _done, _total: None)
     with store.write(actor) as session:
         now = session.info["now"]
-        preview = compute_drafts(session, period)
+        preview = compute_drafts(session, period, now.date())
         drafts = [d for d in preview.drafts if d.family_id not in excluded]
         if not drafts:
             raise DomainError("Aucune facture à émettre pour cette période.")

@@ -228,3 +228,9 @@ def test_a_fare_run_bills_the_subscriptions_of_the_period(store, admin, schools,
     clock.current = datetime(2026, 11, 3, 9, 0)
     assert issue_run(store, admin, period).invoices == 2
     assert preview_run(store, admin, period).drafts == ()
+
+
+def test_a_month_is_billed_once_it_is_over(store, admin, canteen, clock):
+    clock.current = datetime(2026, 11, 30, 17, 0)
+    with pytest.raises(DomainError, match="Novembre 2026 n'est pas terminé.*01/12/2026"):
+        preview_run(store, admin, NOVEMBER)
