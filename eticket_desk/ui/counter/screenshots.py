@@ -9,6 +9,7 @@ sells tickets to that family (use a demo or scratch store). Run on a demo file:
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtTest import QTest
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Method, PaymentInput
+from eticket_desk.services.invoice_drafts import month_period
+from eticket_desk.services.invoice_queries import list_invoices
+from eticket_desk.services.invoicing import issue_run
 from eticket_desk.services.sales import SaleRequest, quote_sale, sell_tickets
 from eticket_desk.services.tariffs import list_ticket_types
 from eticket_desk.services.till import current_till, open_till
@@ -64,6 +68,7 @@ def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> l
     screen.close()
     screen.deleteLater()
     saved.append(_regie_documents(ctx, out, family_id))
+    saved.append(_invoice_payment(ctx, out, family_id))
     if receipt is not None:
         dialog = PdfPreviewDialog(receipt, "Reçu")
         dialog.resize(820, 900)
@@ -71,6 +76,37 @@ def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> l
         QTest.qWait(600)  # QPdfView renders its pages in the background
         saved.append(grab(dialog, out / "pdf_preview.png", close=True))
     return saved
+
+
+def _invoice_payment(ctx: AppContext, out: Path, family_id) -> Path:
+    """September invoiced on 1 October, then the family's coupon scanned at the counter."""
+    clock = ctx.store.clock
+    kept = getattr(clock, "current", None)
+    if kept is not None:
+        clock.current = datetime(2026, 10, 1, 10, 0)
+    try:
+        issue_run(ctx.store, ctx.actor, month_period("2026-09"))
+        number = next(i.number for i in list_invoices(ctx.store, ctx.actor, family_id=family_id))
+        screen = CounterScreen(ctx)
+        screen.resize(*SCREEN_SIZE)
+        screen.show()
+        _settle(ctx)
+        screen.search_edit.setText(number)
+        screen.search_bar._on_search_edit_return_pressed()
+        _settle(ctx)
+        row = screen.invoice_panel.payments.rows[0]
+        row.set_method(Method.CHEQUE)
+        row.amount_edit.setText(
+            format_cents(screen.invoice_panel.expected_cents()).replace("\xa0€", "")
+        )
+        row.cheque_number_edit.setText("8123456")
+        row.cheque_bank_edit.setText("Crédit Agricole des Savoie")
+        row.cheque_drawer_edit.setText(screen.family.display_name)
+        _settle(ctx)
+        return grab(screen, out / "counter_invoice.png", close=True)
+    finally:
+        if kept is not None:
+            clock.current = kept
 
 
 def _regie_documents(ctx: AppContext, out: Path, family_id) -> Path:
