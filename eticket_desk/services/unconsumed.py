@@ -153,6 +153,7 @@ class FareExcess:
 
     child_id: uuid.UUID
     child_name: str  # « DUPONT Léa »
+    family_id: uuid.UUID
     family_reference: str
     family_name: str
     school: str  # « École du Lac — CE2 »
@@ -246,6 +247,7 @@ def bus_fare_excesses(store: Store, actor: Actor, start: date, end: date) -> lis
                     Child.id,
                     Child.first_name,
                     Child.last_name,
+                    Family.id,
                     Family.reference,
                     Family.display_name,
                     School.name,
@@ -259,13 +261,14 @@ def bus_fare_excesses(store: Store, actor: Actor, start: date, end: date) -> lis
         }
     found = []
     for (child, week), rows in flagged.items():
-        first, last, reference, family, school, klass = names[child]
+        first, last, family_id, reference, family, school, klass = names[child]
         fare = max((o for _, _, o in rows), key=lambda o: int(o or 0))
         rows.sort()
         found.append(
             FareExcess(
                 child_id=child,
                 child_name=f"{last.upper()} {first}",
+                family_id=family_id,
                 family_reference=reference,
                 family_name=family,
                 school=" — ".join(part for part in (school, klass) if part),
