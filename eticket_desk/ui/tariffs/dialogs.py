@@ -1,10 +1,11 @@
-"""The dialogs of the « Tarifs » screen: a new ticket type, and a new dated tariff."""
+"""The dialogs of the « Tarifs » screen: a new ticket type, and a new dated tariff of a ticket
+type or of an invoiced activity (the same bracket editor)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -19,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.rules.pricing import Bracket, check_brackets
+from eticket_desk.rules.templates import fare_labels
 from eticket_desk.services import tariffs
+from eticket_desk.services.activity_tariffs import ActivityTariffInfo, save_activity_tariff
 from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
@@ -93,21 +98,27 @@ class TicketTypeDialog(QDialog):
 
 
 class TariffDialog(QDialog):
-    """« Nouveau tarif » : its start date and its brackets, pre-filled from `current`."""
+    """« Nouveau tarif » of a ticket type: its start date and its brackets, pre-filled from
+    `current` (the bracket editor the activity tariffs share)."""
 
-    tariff_saved = Signal(object)  # TariffInfo
+    tariff_saved = Signal(object)  # TariffInfo or ActivityTariffInfo
 
     def __init__(
         self,
         ctx: AppContext,
-        ticket_type: TicketTypeInfo,
+        ticket_type: TicketTypeInfo | None,
         current: TariffInfo | None,
         parent: QWidget | None = None,
+        *,
+        title: str = "",
+        note: str = "",
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._ticket_type = ticket_type
-        self.setWindowTitle(self.tr("Nouveau tarif — {name}").format(name=ticket_type.name))
+        self.setWindowTitle(
+            title or self.tr("Nouveau tarif — {name}").format(name=ticket_type.name)
+        )
         self.errors = FieldErrors()
 
         tomorrow = ctx.store.clock.today() + timedelta(days=1)
@@ -148,7 +159,8 @@ class TariffDialog(QDialog):
         layout.addWidget(self.brackets_error)
         layout.addWidget(
             note_label(
-                self.tr(
+                note
+                or self.tr(
                     "Laissez vide le plafond de la dernière tranche (« et au-delà »). Une "
                     "famille sans quotient familial valide paie la dernière tranche. Un nouveau "
                     "tarif ne change jamais les ventes déjà faites : il s'applique aux tickets "
@@ -244,9 +256,8 @@ class TariffDialog(QDialog):
         except DomainError as exc:
             self._show_brackets_error(exc.message)
             return
-        store, actor, type_id = self._ctx.store, self._ctx.actor, self._ticket_type.id
         valid_from = self.valid_from()
-        if valid_from < store.clock.today():
+        if self.CHECKS_DATE and valid_from < self._ctx.store.clock.today():
             self.errors.set(
                 "valid_from",
                 self.tr(
@@ -257,10 +268,15 @@ class TariffDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         self._ctx.runner.submit(
-            lambda: tariffs.save_tariff(store, actor, type_id, valid_from, brackets),
-            self._on_save_done,
-            self._on_save_failed,
+            lambda: self.save(valid_from, brackets), self._on_save_done, self._on_save_failed
         )
+
+    CHECKS_DATE = True  # refuse a past start here, before asking the service
+
+    def save(self, valid_from: date, brackets: list[Bracket]):
+        """The service call (on the worker thread)."""
+        store, actor, type_id = self._ctx.store, self._ctx.actor, self._ticket_type.id
+        return tariffs.save_tariff(store, actor, type_id, valid_from, brackets)
 
     def _on_save_done(self, info: TariffInfo) -> None:
         self.save_button.setEnabled(True)
@@ -273,4 +289,66 @@ class TariffDialog(QDialog):
         if isinstance(exc, ValidationFailed):
             self._show_brackets_error("\n".join(exc.errors.values()))
             return
+        if isinstance(exc, InvalidInput) and self.valid_from() < self._ctx.store.clock.today():
+            self.errors.set("valid_from", exc.message)  # the service's refusal of a past date
+            return
         messages.show_error(self, exc)
+
+
+class ActivityTariffDialog(TariffDialog):
+    """« Nouveau tarif » of an invoiced activity: a price per day, or the price of one fare
+    option; the service refuses a start in the past and its message shows under the date."""
+
+    CHECKS_DATE = False
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        activity: ActivitySpec,
+        fare_option: str,
+        current: ActivityTariffInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        what = ""
+        if fare_option:
+            what = fare_labels(activity.code).get(fare_option, fare_option)
+            title = self.tr_static("Nouveau tarif — {name}, forfait « {fare} »").format(
+                name=activity.name, fare=what
+            )
+            note = self.tr_static(
+                "Le prix du forfait d'un enfant pour une période, par tranche de quotient "
+                "familial. Laissez vide le plafond de la dernière tranche (« et au-delà »). "
+                "Un tarif ne peut pas commencer dans le passé : les factures déjà émises "
+                "gardent leur prix."
+            )
+        else:
+            title = self.tr_static("Nouveau prix par jour — {name}").format(name=activity.name)
+            note = self.tr_static(
+                "Le prix d'un jour facturé, par tranche de quotient familial. Laissez vide le "
+                "plafond de la dernière tranche (« et au-delà »). Un tarif ne peut pas "
+                "commencer dans le passé : les factures déjà émises gardent leur prix."
+            )
+        super().__init__(ctx, None, current, parent, title=title, note=note)
+        heading = QLabel(
+            self.tr("{name} — forfait « {fare} »").format(name=activity.name, fare=what)
+            if fare_option
+            else self.tr("{name} — prix par jour").format(name=activity.name)
+        )
+        heading.setStyleSheet("font-weight: bold;")
+        self.layout().insertWidget(0, heading)
+        self._activity = activity
+        self._fare_option = fare_option
+
+    @staticmethod
+    def tr_static(text: str) -> str:
+        return QCoreApplication.translate("ActivityTariffDialog", text)
+
+    def save(self, valid_from: date, brackets: list[Bracket]):
+        return save_activity_tariff(
+            self._ctx.store,
+            self._ctx.actor,
+            self._activity.id,
+            valid_from,
+            brackets,
+            self._fare_option,
+        )

@@ -1,70 +1,49 @@
-"""The « Tarifs » screen: ticket types, their tariffs by QF bracket, a price simulator and the
+"""The « Tarifs » screen: ticket types and the invoiced activities (a price per day, or a fare
+per period for each fare option), their dated tariffs by QF bracket, a price simulator and the
 commune postcodes. Régisseurs and administrators edit; everyone else only reads."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from eticket_desk.rules.money import format_cents
+from eticket_desk.rules.activity import BillingMode
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.rules.pricing import unit_price
+from eticket_desk.rules.templates import fare_labels
 from eticket_desk.services import tariffs
+from eticket_desk.services.activities import list_activities
+from eticket_desk.services.activity_tariffs import list_activity_tariffs
 from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
 from eticket_desk.ui import messages
-from eticket_desk.ui.admin.forms import compact_rows, format_date, note_label, title_label
+from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.tariffs.dialogs import TariffDialog, TicketTypeDialog
-
-
-def _read_only_table(rows: int, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(rows, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    compact_rows(table)
-    return table
-
-
-def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+from eticket_desk.ui.tariffs.dialogs import ActivityTariffDialog, TariffDialog, TicketTypeDialog
+from eticket_desk.ui.tariffs.tariff_pane import TariffPane, read_only_table, table_item
+from eticket_desk.ui.tariffs.texts import activity_texts, billing_text, ticket_texts
 
 
 class TariffsScreen(QWidget):
-    """What a ticket costs, by ticket type, start date and quotient familial bracket."""
+    """What a ticket, a day or a fare costs, by start date and quotient familial bracket."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._types: list[TicketTypeInfo] = []
-        self._tariffs: list[TariffInfo] = []
+        self._activities: list = []  # ActivitySpec of UNIT and FARE activities
         self.can_edit = ctx.actor.can(Permission.TARIFF_EDIT)
         can_edit_postcodes = self.can_edit or ctx.actor.can(Permission.SETTINGS_EDIT)
 
-        # -- left: ticket types
-        self.types_table = _read_only_table(0, [self.tr("Code"), self.tr("Nom"), self.tr("Actif")])
+        # -- left: ticket types, then the invoiced activities
+        self.types_table = read_only_table(0, [self.tr("Code"), self.tr("Nom"), self.tr("Actif")])
         header = self.types_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -76,58 +55,41 @@ class TariffsScreen(QWidget):
         type_buttons.addWidget(self.new_type_button)
         type_buttons.addWidget(self.toggle_button)
         type_buttons.addStretch(1)
-        types_box = QGroupBox(self.tr("Types de ticket"))
+        types_box = QGroupBox(self.tr("Types de ticket (activités prépayées)"))
         types_layout = QVBoxLayout(types_box)
         types_layout.addLayout(type_buttons)
         types_layout.addWidget(self.types_table)
 
-        # -- right: tariffs of the selected type and brackets of the selected tariff
-        self.tariffs_list = QListWidget()
-        self.tariffs_list.setMaximumHeight(90)
-        self.new_tariff_button = QPushButton(self.tr("Nouveau tarif…"))
+        self.activities_table = read_only_table(0, [self.tr("Activité"), self.tr("Facturation")])
+        header = self.activities_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        activities_box = QGroupBox(self.tr("Activités facturées"))
+        activities_layout = QVBoxLayout(activities_box)
+        activities_layout.addWidget(self.activities_table)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(types_box, 1)
+        left_layout.addWidget(activities_box, 1)
+
+        # -- right: tariffs of the selection and brackets of the selected tariff
+        self.pane = TariffPane()
+        self.tariffs_box = self.pane
+        self.tariffs_title = self.pane.title
+        self.fare_combo = self.pane.fare_combo
+        self.tariffs_list = self.pane.tariffs_list
+        self.brackets_table = self.pane.brackets_table
+        self.new_tariff_button = self.pane.new_tariff_button
+        self.qf_edit = self.pane.qf_edit
+        self.outside_check = self.pane.outside_check
+        self.simulated_label = self.pane.simulated_label
         self.new_tariff_button.clicked.connect(self._on_new_tariff_button_clicked)
-        self.brackets_table = _read_only_table(
-            0, [self.tr("QF jusqu'à"), self.tr("Prix"), self.tr("Hors commune")]
-        )
-        self.brackets_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.brackets_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-
-        self.qf_edit = QLineEdit()
-        self.qf_edit.setPlaceholderText(self.tr("QF en €"))
-        self.qf_edit.setMaximumWidth(110)
-        self.outside_check = QCheckBox(self.tr("hors commune"))
-        self.simulated_label = QLabel()
-        self.simulated_label.setWordWrap(True)
-        self.qf_edit.textChanged.connect(self._on_qf_edit_text_changed)
-        self.outside_check.toggled.connect(self._on_outside_check_toggled)
-        simulator = QHBoxLayout()
-        simulator.addWidget(QLabel(self.tr("Simulateur :")))
-        simulator.addWidget(self.qf_edit)
-        simulator.addWidget(self.outside_check)
-        simulator.addWidget(self.simulated_label, 1)
-
-        tariff_head = QHBoxLayout()
-        self.tariffs_title = QLabel()
-        tariff_head.addWidget(self.tariffs_title, 1)
-        tariff_head.addWidget(self.new_tariff_button)
-        self.tariffs_box = QGroupBox(self.tr("Tarifs"))
-        tariffs_layout = QVBoxLayout(self.tariffs_box)
-        tariffs_layout.addLayout(tariff_head)
-        tariffs_layout.addWidget(self.tariffs_list)
-        tariffs_layout.addWidget(self.brackets_table, 1)
-        tariffs_layout.addLayout(simulator)
-        tariffs_layout.addWidget(
-            note_label(
-                self.tr(
-                    "Une famille sans quotient familial valide paie la dernière tranche. Un "
-                    "nouveau tarif ne change jamais les ventes déjà faites."
-                )
-            )
-        )
+        self.fare_combo.currentIndexChanged.connect(self._on_fare_combo_current_index_changed)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(types_box)
-        splitter.addWidget(self.tariffs_box)
+        splitter.addWidget(left)
+        splitter.addWidget(self.pane)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
@@ -166,25 +128,36 @@ class TariffsScreen(QWidget):
         self.save_postcodes_button.setVisible(can_edit_postcodes)
 
         self.types_table.itemSelectionChanged.connect(self._on_types_table_selection_changed)
-        self.tariffs_list.currentRowChanged.connect(self._on_tariffs_list_current_row_changed)
+        self.activities_table.itemSelectionChanged.connect(
+            self._on_activities_table_selection_changed
+        )
         ctx.bus.changed.connect(self._on_bus_changed)
         self.refresh()
 
     # -- data ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        selected = self.selected_type()
+        selected_type, selected_activity = self.selected_type(), self.selected_activity()
         store = self._ctx.store
         self._types = tariffs.list_ticket_types(store, include_inactive=True)
-        self.types_table.blockSignals(True)
+        self._activities = [
+            a for a in list_activities(store) if a.billing_mode != BillingMode.PREPAID
+        ]
+        for table in (self.types_table, self.activities_table):
+            table.blockSignals(True)
+            table.clearSelection()
         self.types_table.setRowCount(len(self._types))
         for row, ticket in enumerate(self._types):
             active = self.tr("oui") if ticket.active else self.tr("non")
             for column, text in enumerate((ticket.code, ticket.name, active)):
-                item = _item(text)
+                item = table_item(text)
                 if not ticket.active:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.types_table.setItem(row, column, item)
+        self.activities_table.setRowCount(len(self._activities))
+        for row, activity in enumerate(self._activities):
+            self.activities_table.setItem(row, 0, table_item(activity.name))
+            self.activities_table.setItem(row, 1, table_item(billing_text(activity)))
         postcodes = tariffs.load_commune_postcodes(store)
         self.postcodes_edit.setText(", ".join(postcodes.extra))
         self.own_postcode_label.setText(
@@ -193,92 +166,92 @@ class TariffsScreen(QWidget):
                 "ajoutez ici les autres codes postaux dont les familles paient le prix commune."
             ).format(own=postcodes.own or "—")
         )
-        ids = [t.id for t in self._types]
-        if selected is not None and selected.id in ids:
-            self.select_type(selected.id)
+        if (
+            selected_activity is not None
+            and self._row_of(self._activities, selected_activity.id) >= 0
+        ):
+            self.activities_table.selectRow(self._row_of(self._activities, selected_activity.id))
+        elif selected_type is not None and self._row_of(self._types, selected_type.id) >= 0:
+            self.types_table.selectRow(self._row_of(self._types, selected_type.id))
         elif self._types:
             self.types_table.selectRow(0)
-        self.types_table.blockSignals(False)
-        self._on_types_table_selection_changed()
+        elif self._activities:
+            self.activities_table.selectRow(0)
+        for table in (self.types_table, self.activities_table):
+            table.blockSignals(False)
+        self._show_tariffs()
+
+    @staticmethod
+    def _row_of(rows: list, wanted: object) -> int:
+        return next((row for row, info in enumerate(rows) if info.id == wanted), -1)
 
     def selected_type(self) -> TicketTypeInfo | None:
         rows = self.types_table.selectionModel().selectedRows()
         return self._types[rows[0].row()] if rows else None
 
+    def selected_activity(self):
+        rows = self.activities_table.selectionModel().selectedRows()
+        return self._activities[rows[0].row()] if rows else None
+
     def select_type(self, type_id: object) -> None:
-        for row, ticket in enumerate(self._types):
-            if ticket.id == type_id:
-                self.types_table.selectRow(row)
-                return
+        row = self._row_of(self._types, type_id)
+        if row >= 0:
+            self.types_table.selectRow(row)
 
-    def selected_tariff(self) -> TariffInfo | None:
-        row = self.tariffs_list.currentRow()
-        return self._tariffs[row] if 0 <= row < len(self._tariffs) else None
+    def select_activity(self, activity_id: object) -> None:
+        row = self._row_of(self._activities, activity_id)
+        if row >= 0:
+            self.activities_table.selectRow(row)
 
-    def _show_tariffs(self, ticket: TicketTypeInfo | None) -> None:
+    def selected_tariff(self):
+        return self.pane.selected_tariff()
+
+    def fare_option(self) -> str:
+        """The fare option shown ("1" or "2"), "" for a price per day or a ticket."""
+        activity = self.selected_activity()
+        if activity is None or activity.billing_mode != BillingMode.FARE:
+            return ""
+        return self.fare_combo.currentData() or "1"
+
+    def _show_tariffs(self) -> None:
         today = self._ctx.store.clock.today()
-        self._tariffs = tariffs.list_tariffs(self._ctx.store, ticket.id) if ticket else []
-        in_force = tariffs.tariff_in_force(self._tariffs, today)
-        self.tariffs_list.blockSignals(True)
-        self.tariffs_list.clear()
-        for tariff in self._tariffs:
-            text = self.tr("à partir du {day}").format(day=format_date(tariff.valid_from))
-            if tariff is in_force:
-                text += self.tr(" — en vigueur")
-            elif tariff.valid_from > today:
-                text += self.tr(" — à venir")
-            self.tariffs_list.addItem(QListWidgetItem(text))
-        self.tariffs_list.blockSignals(False)
-        if ticket is None:
-            self.tariffs_title.setText(self.tr("Choisissez un type de ticket."))
-        elif not self._tariffs:
-            self.tariffs_title.setText(
-                self.tr("Aucun tarif pour « {name} » : créez-en un.").format(name=ticket.name)
-            )
+        ticket, activity = self.selected_type(), self.selected_activity()
+        self._fill_fare_combo(activity)
+        if activity is not None:
+            option = self.fare_option()
+            found = [
+                t
+                for t in list_activity_tariffs(self._ctx.store, activity.id)
+                if t.fare_option == option
+            ]
+            title, empty, note = activity_texts(activity, option)
+        elif ticket is not None:
+            found = tariffs.list_tariffs(self._ctx.store, ticket.id)
+            title, empty, note = ticket_texts(ticket)
         else:
-            self.tariffs_title.setText(self.tr("Tarifs « {name} »").format(name=ticket.name))
-        self.new_tariff_button.setEnabled(ticket is not None)
-        current = self._tariffs.index(in_force) if in_force else (0 if self._tariffs else -1)
-        self.tariffs_list.setCurrentRow(current)
-        self._on_tariffs_list_current_row_changed(current)
-
-    def _show_brackets(self, tariff: TariffInfo | None) -> None:
-        brackets = tariff.brackets if tariff else ()
-        self.brackets_table.setRowCount(len(brackets))
-        for row, bracket in enumerate(brackets):
-            ceiling = (
-                self.tr("et au-delà")
-                if bracket.qf_max is None
-                else self.tr("{qf} €").format(qf=bracket.qf_max)
-            )
-            self.brackets_table.setItem(row, 0, _item(ceiling))
-            self.brackets_table.setItem(
-                row, 1, _item(format_cents(bracket.price_cents), right=True)
-            )
-            self.brackets_table.setItem(
-                row, 2, _item(format_cents(bracket.outside_price_cents), right=True)
-            )
-        self._simulate()
-
-    def _simulate(self) -> None:
-        tariff = self.selected_tariff()
-        if tariff is None:
-            self.simulated_label.setText("")
-            return
-        text = self.qf_edit.text().strip()
-        if text and not text.isdigit():
-            self.simulated_label.setText(self.tr("Le quotient est un nombre entier d'euros."))
-            return
-        today = self._ctx.store.clock.today()
-        qf = int(text) if text else None
-        price = unit_price(
-            list(tariff.brackets),
-            qf,
-            today if qf is not None else None,
-            today,
-            outside=self.outside_check.isChecked(),
+            found, empty, note = [], self.tr("Choisissez un type de ticket ou une activité."), ""
+        self.pane.show_tariffs(empty if not found else title, found, today, note)
+        self.new_tariff_button.setEnabled(ticket is not None or activity is not None)
+        self.toggle_button.setEnabled(ticket is not None)
+        self.toggle_button.setText(
+            self.tr("Réactiver") if ticket and not ticket.active else self.tr("Désactiver")
         )
-        self.simulated_label.setText(f"{format_cents(price.unit_cents)} — {price.note}")
+
+    def _fill_fare_combo(self, activity) -> None:
+        fares = activity is not None and activity.billing_mode == BillingMode.FARE
+        self.fare_combo.setVisible(fares)
+        if not fares:
+            return
+        labels = fare_labels(activity.code)
+        if [self.fare_combo.itemText(i) for i in range(self.fare_combo.count())] == list(
+            labels.values()
+        ):
+            return
+        self.fare_combo.blockSignals(True)
+        self.fare_combo.clear()
+        for option, label in labels.items():
+            self.fare_combo.addItem(label, option.value)
+        self.fare_combo.blockSignals(False)
 
     def open_type_dialog(self) -> TicketTypeDialog:
         dialog = TicketTypeDialog(self._ctx, self)
@@ -288,14 +261,14 @@ class TariffsScreen(QWidget):
         return dialog
 
     def open_tariff_dialog(self) -> TariffDialog | None:
-        ticket = self.selected_type()
-        if ticket is None:
+        ticket, activity = self.selected_type(), self.selected_activity()
+        current = self.pane.current_or_latest()
+        if activity is not None:
+            dialog = ActivityTariffDialog(self._ctx, activity, self.fare_option(), current, self)
+        elif ticket is not None:
+            dialog = TariffDialog(self._ctx, ticket, current, self)
+        else:
             return None
-        today = self._ctx.store.clock.today()
-        current = tariffs.tariff_in_force(self._tariffs, today) or (
-            self._tariffs[0] if self._tariffs else None
-        )
-        dialog = TariffDialog(self._ctx, ticket, current, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.tariff_saved.connect(self._on_dialog_tariff_saved)
         dialog.open()
@@ -304,25 +277,26 @@ class TariffsScreen(QWidget):
     # -- slots -----------------------------------------------------------------------------
 
     def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"tariffs", "settings", "organisation"}:
+        if topics & {"tariffs", "settings", "organisation", "activities"}:
             self.refresh()
 
     def _on_types_table_selection_changed(self) -> None:
         ticket = self.selected_type()
-        self.toggle_button.setEnabled(ticket is not None)
-        self.toggle_button.setText(
-            self.tr("Réactiver") if ticket and not ticket.active else self.tr("Désactiver")
-        )
-        self._show_tariffs(ticket)
+        if ticket is not None:
+            self.activities_table.blockSignals(True)
+            self.activities_table.clearSelection()
+            self.activities_table.blockSignals(False)
+        self._show_tariffs()
 
-    def _on_tariffs_list_current_row_changed(self, _row: int) -> None:
-        self._show_brackets(self.selected_tariff())
+    def _on_activities_table_selection_changed(self) -> None:
+        if self.selected_activity() is not None:
+            self.types_table.blockSignals(True)
+            self.types_table.clearSelection()
+            self.types_table.blockSignals(False)
+        self._show_tariffs()
 
-    def _on_qf_edit_text_changed(self, _text: str) -> None:
-        self._simulate()
-
-    def _on_outside_check_toggled(self, _checked: bool) -> None:
-        self._simulate()
+    def _on_fare_combo_current_index_changed(self, _index: int) -> None:
+        self._show_tariffs()
 
     def _on_new_type_button_clicked(self) -> None:
         self.open_type_dialog()
@@ -364,6 +338,4 @@ class TariffsScreen(QWidget):
         self.select_type(info.id)
 
     def _on_dialog_tariff_saved(self, info: TariffInfo) -> None:
-        for row, tariff in enumerate(self._tariffs):
-            if tariff.id == info.id:
-                self.tariffs_list.setCurrentRow(row)
+        self.pane.select(info.id)

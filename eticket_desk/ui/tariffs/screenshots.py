@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from eticket_desk.rules.activity import BillingMode
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.screenshot_tools import grab
 from eticket_desk.ui.tariffs.screen import TariffsScreen
@@ -26,7 +27,9 @@ def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZ
 
 
 def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
-    """Saves tariffs.png (the first ticket type, a QF simulated) and tariff_dialog.png."""
+    """Saves tariffs.png (the first ticket type, a QF simulated), tariff_dialog.png,
+    tariffs_activity.png (the canteen's price per day) and tariff_fare_dialog.png (a new
+    tariff of a bus fare)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     screen = TariffsScreen(ctx)
@@ -38,6 +41,19 @@ def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     dialog = screen.open_tariff_dialog()
     if dialog is not None:
         saved.append(_save(dialog, out / "tariff_dialog.png", None))
+        dialog.deleteLater()
+    activities = {a.code: a for a in screen._activities}
+    if "CANTINE" in activities:
+        screen.show()
+        screen.select_activity(activities["CANTINE"].id)
+        saved.append(_save(screen, out / "tariffs_activity.png"))
+    fares = [a for a in screen._activities if a.billing_mode == BillingMode.FARE]
+    if fares:
+        screen.show()
+        screen.select_activity(fares[0].id)
+        screen.fare_combo.setCurrentIndex(1)
+        dialog = screen.open_tariff_dialog()
+        saved.append(_save(dialog, out / "tariff_fare_dialog.png", None))
         dialog.deleteLater()
     screen.close()
     screen.deleteLater()
