@@ -1,4 +1,5 @@
-"""The "Poste et sécurité" settings tab: locking the screen after some idle minutes."""
+"""The "Poste et sécurité" settings tab: locking the screen after some idle minutes, and the
+payment delay printed on invoices."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from eticket_desk.ui.context import AppContext
 
 
 class DeskPage(QWidget):
-    """The idle lock delay; saving it updates `ctx.settings` and announces "settings"."""
+    """The idle lock and invoice payment delays; saving updates `ctx.settings` and announces
+    "settings"."""
 
     def __init__(self, ctx: AppContext, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +33,9 @@ class DeskPage(QWidget):
         self.idle_spin = QSpinBox()
         self.idle_spin.setRange(1, 120)
         self.idle_spin.setEnabled(editable)
+        self.due_days_spin = QSpinBox()
+        self.due_days_spin.setRange(1, 90)
+        self.due_days_spin.setEnabled(editable)
         self.error_label = error_label()
         self.status_label = note_label()
         self.save_button = QPushButton(self.tr("Enregistrer"))
@@ -60,21 +65,46 @@ class DeskPage(QWidget):
                 )
             )
         )
+        due_row = QHBoxLayout()
+        due_row.addWidget(QLabel(self.tr("Délai de paiement des factures (jours)")))
+        due_row.addWidget(self.due_days_spin)
+        due_row.addStretch(1)
+        invoices_box = QGroupBox(self.tr("Factures"))
+        invoices_layout = QVBoxLayout(invoices_box)
+        invoices_layout.addLayout(due_row)
+        invoices_layout.addWidget(
+            note_label(
+                self.tr(
+                    "La date limite de paiement imprimée sur chaque facture et sur son coupon : "
+                    "la date d'émission plus ce délai. Elle vaut pour les factures émises "
+                    "ensuite ; celles déjà émises gardent leur échéance."
+                )
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(lock_box)
+        layout.addWidget(invoices_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.idle_spin.valueChanged.connect(self._on_idle_spin_value_changed)
+        self.due_days_spin.valueChanged.connect(self._on_due_days_spin_value_changed)
         ctx.bus.changed.connect(self._on_bus_changed)
         self.load()
 
     def load(self) -> None:
         self._stored = settings.load_settings(self._ctx.store)
-        self.idle_spin.blockSignals(True)
-        self.idle_spin.setValue(self._stored.idle_lock_minutes)
-        self.idle_spin.blockSignals(False)
+        for spin, value in (
+            (self.idle_spin, self._stored.idle_lock_minutes),
+            (self.due_days_spin, self._stored.invoice_due_days),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
 
     def _on_idle_spin_value_changed(self, _value: int) -> None:
+        self.status_label.setText(self.tr("Modification non enregistrée."))
+
+    def _on_due_days_spin_value_changed(self, _value: int) -> None:
         self.status_label.setText(self.tr("Modification non enregistrée."))
 
     def _on_bus_changed(self, topics: frozenset[str]) -> None:
@@ -83,7 +113,11 @@ class DeskPage(QWidget):
 
     def _on_save_button_clicked(self) -> None:
         self.error_label.setVisible(False)
-        new = replace(self._stored, idle_lock_minutes=self.idle_spin.value())
+        new = replace(
+            self._stored,
+            idle_lock_minutes=self.idle_spin.value(),
+            invoice_due_days=self.due_days_spin.value(),
+        )
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
         self._ctx.runner.submit(
@@ -96,7 +130,7 @@ class DeskPage(QWidget):
         self.save_button.setEnabled(True)
         self._ctx.settings = new
         self._ctx.bus.announce("settings")
-        self.status_label.setText(self.tr("Réglage enregistré."))
+        self.status_label.setText(self.tr("Réglages enregistrés."))
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)

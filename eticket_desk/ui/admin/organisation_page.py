@@ -1,11 +1,16 @@
-"""The "Organisation" settings tab: the commune, its régie and trésorerie, invoice mentions."""
+"""The "Organisation" settings tab: the commune, its régie and trésorerie, invoice mentions,
+and the logo printed on invoices and letters."""
 
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,7 +26,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import InvalidInput, ValidationFailed
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.services import fields as field_checks
-from eticket_desk.services import organisation
+from eticket_desk.services import organisation, organisation_logo
 from eticket_desk.services.organisation import OrganisationData
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label
@@ -123,8 +128,10 @@ class OrganisationPage(QWidget):
             ],
         )
 
+        logo = self._logo_group()
+
         columns = QHBoxLayout()
-        for groups in ((commune, regie), (treasury, families)):
+        for groups in ((commune, regie, logo), (treasury, families)):
             column = QVBoxLayout()
             for group in groups:
                 column.addWidget(group)
@@ -164,6 +171,84 @@ class OrganisationPage(QWidget):
         ctx.bus.changed.connect(self._on_bus_changed)
         self.load()
 
+    def _logo_group(self) -> QGroupBox:
+        self.logo_label = QLabel()
+        self.logo_label.setFixedSize(200, 80)
+        self.logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_label.setStyleSheet("border: 1px solid #c8c8c8; background: white;")
+        self.logo_button = QPushButton(self.tr("Logo…"))
+        self.remove_logo_button = QPushButton(self.tr("Retirer le logo"))
+        self.logo_button.clicked.connect(self._on_logo_button_clicked)
+        self.remove_logo_button.clicked.connect(self._on_remove_logo_button_clicked)
+        self.logo_button.setVisible(self._editable)
+        self.remove_logo_button.setVisible(self._editable)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.logo_button)
+        buttons.addWidget(self.remove_logo_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.logo_label)
+        row.addLayout(buttons)
+        row.addStretch(1)
+        box = QGroupBox(self.tr("Logo des factures et des lettres"))
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(
+            note_label(self.tr("Une image PNG ou JPEG de 1 Mo au plus, imprimée en en-tête."))
+        )
+        return box
+
+    def _show_logo(self) -> None:
+        data = organisation_logo.load_logo(self._ctx.store)
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.logo_label.setPixmap(
+                pixmap.scaled(
+                    self.logo_label.size() - self.logo_label.size() / 10,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            self.logo_label.setPixmap(QPixmap())
+            self.logo_label.setText(self.tr("Aucun logo"))
+        self.has_logo = bool(data)
+        self.remove_logo_button.setEnabled(self.has_logo)
+
+    def _save_logo(self, path: Path | None) -> None:
+        store, actor = self._ctx.store, self._ctx.actor
+        self.logo_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: organisation_logo.save_logo(store, actor, path),
+            lambda _none: self._on_logo_saved(path),
+            self._on_logo_failed,
+        )
+
+    def _on_logo_saved(self, path: Path | None) -> None:
+        self.logo_button.setEnabled(True)
+        self._show_logo()
+        self._ctx.bus.announce("organisation")
+        self.status_label.setText(
+            self.tr("Logo enregistré.") if path is not None else self.tr("Logo retiré.")
+        )
+
+    def _on_logo_failed(self, exc: BaseException) -> None:
+        self.logo_button.setEnabled(True)
+        messages.show_error(self, exc)
+
+    def _on_logo_button_clicked(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choisir le logo"),
+            "",
+            self.tr("Images PNG ou JPEG (*.png *.jpg *.jpeg)"),
+        )
+        if name:
+            self._save_logo(Path(name))
+
+    def _on_remove_logo_button_clicked(self) -> None:
+        self._save_logo(None)
+
     def _line(self, key: str, placeholder: str = "") -> QLineEdit:
         editor = QLineEdit()
         editor.setPlaceholderText(placeholder)
@@ -193,6 +278,7 @@ class OrganisationPage(QWidget):
         self.mentions_edit.setPlainText(data.invoice_mentions)
         self.mentions_edit.blockSignals(False)
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(data.school_zone), 0))
+        self._show_logo()
         self.errors.clear()
         self._dirty = False
 
