@@ -172,7 +172,9 @@ class FareExcess:
         return BUS_FARES.get(self.fare, "aucun forfait bus")
 
     def days_text(self) -> str:
-        return ", ".join(f"{_short(day)} : {trips} trajets" for day, trips in self.days)
+        return ", ".join(
+            f"{_short(day)} : {trips} trajet{'s' if trips > 1 else ''}" for day, trips in self.days
+        )
 
 
 FARE_HEADER = (

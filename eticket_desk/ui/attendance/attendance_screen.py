@@ -197,8 +197,8 @@ class AttendanceScreen(QWidget):
             self.activity_combo.addItem(activity.name, activity.id)
         if not activities:
             self.activity_combo.addItem(self.tr("Aucune activité ce jour-là"), None)
-        index = self.activity_combo.findData(self._wanted) if self._wanted is not None else 0
-        self.activity_combo.setCurrentIndex(max(index, 0))
+        ids = [self.activity_combo.itemData(i) for i in range(self.activity_combo.count())]
+        self.activity_combo.setCurrentIndex(ids.index(self._wanted) if self._wanted in ids else 0)
         self.activity_combo.blockSignals(False)
         self.print_one_button.setEnabled(bool(activities))
         self.print_all_button.setEnabled(bool(activities))

@@ -24,6 +24,7 @@ from eticket_desk.ui.attendance.tables import (
     PeriodBar,
     RowsModel,
     ask_csv_path,
+    counted,
     month_of,
     rows_table,
     week_of,
@@ -156,25 +157,26 @@ class UnconsumedTab(_CheckTab):
             [u.family_id for u in report.lines],
         )
         if report.lines:
-            days = (
-                self.tr("{n} jour réservé non consommé")
-                if report.total == 1
-                else self.tr("{n} jours réservés non consommés")
-            )
-            text = (
-                days.format(n=report.total)
-                + " "
-                + self.tr("(absences sans certificat) pour {families} famille(s).").format(
-                    families=report.families
-                )
+            text = self.tr("{days} (absences sans certificat) pour {families}.").format(
+                days=counted(
+                    report.total,
+                    self.tr("jour réservé non consommé"),
+                    self.tr("jours réservés non consommés"),
+                ),
+                families=counted(report.families, self.tr("famille"), self.tr("familles")),
             )
         else:
             text = self.tr("Aucune absence sans justificatif sur cette période.")
         if report.unmarked:
             text += " " + self.tr(
-                "Attention : {n} journée(s) réservée(s) passée(s) ne sont pas pointées et "
-                "n'apparaissent pas ici."
-            ).format(n=report.unmarked)
+                "Attention : {days} ; une absence ces jours-là n'apparaît pas ici."
+            ).format(
+                days=counted(
+                    report.unmarked,
+                    self.tr("jour réservé passé n'est pas encore pointé"),
+                    self.tr("jours réservés passés ne sont pas encore pointés"),
+                )
+            )
         self.summary_label.setText(text)
 
 
@@ -224,10 +226,15 @@ class BusFaresTab(_CheckTab):
             [e.family_id for e in excesses],
         )
         if excesses:
+            children = len({e.child_id for e in excesses})
             text = self.tr(
-                "{n} enfant(s) ont réservé plus de trajets que leur forfait n'en couvre "
+                "{children} plus de trajets que le forfait payé n'en couvre "
                 "(1 aller-retour = 2 trajets par jour)."
-            ).format(n=len({e.child_id for e in excesses}))
+            ).format(
+                children=counted(
+                    children, self.tr("enfant a réservé"), self.tr("enfants ont réservé")
+                )
+            )
         else:
             text = self.tr("Toutes les réservations de bus respectent les forfaits payés.")
         self.summary_label.setText(text)

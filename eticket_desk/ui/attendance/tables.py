@@ -1,11 +1,12 @@
 """What the screen's report tabs share: a read-only table model of text rows, a French date
-field, a « Du … au … » period bar, and asking where to save a CSV."""
+field, a « Du … au … » period bar, counted nouns, and asking where to save a CSV."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -30,6 +31,11 @@ from eticket_desk.ui.admin.forms import compact_rows, french_locale
 
 _Index = QModelIndex | QPersistentModelIndex
 SHADE = QColor("#eef1f5")  # a provisional day, a total
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """« 1 famille », « 3 031 familles » (French digit groups)."""
+    return f"{format_decimal(n, locale='fr_FR')} {one if n == 1 else many}"
 
 
 def to_qdate(day: date) -> QDate:
