@@ -35,6 +35,7 @@ from eticket_desk.services.users import authenticate  # noqa: E402
 from eticket_desk.ui.activities.screenshots import render_activity_screens  # noqa: E402
 from eticket_desk.ui.admin.screenshots import render_admin_screens  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
+from eticket_desk.ui.attendance.screenshots import render_attendance_screens  # noqa: E402
 from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.counter.screenshots import render_counter_screens  # noqa: E402
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     render_occupancy_screens(ctx, OUT)
     render_import_screens(ctx, OUT)
     render_tariffs_screens(ctx, OUT)
+    render_attendance_screens(ctx, OUT)  # it marks September's canteen days
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
