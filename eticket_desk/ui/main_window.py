@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
             ("counter", self.tr("Guichet"), Permission.SALE),
             ("batch", self.tr("Saisie des inscriptions"), Permission.BOOKING_EDIT),
             ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
+            ("attendance", self.tr("Listes et présences"), Permission.REPORTS_VIEW),
             ("activities", self.tr("Activités"), None),
             ("tariffs", self.tr("Tarifs"), None),
             ("calendar", self.tr("Calendrier"), None),
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
                 from eticket_desk.ui.subscriptions import BatchEntryScreen as screen
             elif key == "occupancy":
                 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen
+            elif key == "attendance":
+                from eticket_desk.ui.attendance import AttendanceScreen as screen
             elif key == "tariffs":
                 from eticket_desk.ui.tariffs import TariffsScreen as screen
             elif key == "activities":
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
             else:
                 from eticket_desk.ui.admin.settings_screen import SettingsScreen as screen
             widget = screen(self.ctx)
+            if key == "attendance":
+                widget.family_requested.connect(self.open_family)
             self._pages[key] = widget
             self.stack.addWidget(widget)
         return widget

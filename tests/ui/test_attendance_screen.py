@@ -71,6 +71,13 @@ def test_the_day_and_its_activities(screen):
     assert items == ["Cantine", "Bus 8h30"]  # TAP runs on Tuesday and Friday
     assert _names(screen) == ["BERNARD Inès", "DUPONT Léa", "MARTIN Hugo"]
     assert screen.presence_tab.counts_label.text() == "3 inscrits : 3 non pointés"
+    # The activity chosen stays chosen over a day it does not run (no TAP on Wednesday).
+    screen.go_to(date(2026, 11, 24))
+    screen.select_activity("TAP")
+    screen.go_to(date(2026, 11, 25))
+    assert screen.activity_combo.currentText() == "Bus 8h30"
+    screen.go_to(date(2026, 11, 27))
+    assert screen.activity_combo.currentText() == "TAP"
 
 
 def test_marking_from_the_keyboard_and_saving(qtbot, screen, store, admin, activities):
@@ -202,3 +209,20 @@ def test_the_bus_fares_tab_says_when_every_fare_is_kept(screen):
     screen.tabs.setCurrentWidget(screen.bus_tab)
     assert screen.bus_tab.model.rowCount() == 0
     assert "respectent les forfaits payés" in screen.bus_tab.summary_label.text()
+
+
+def test_the_coordinator_opens_it_from_the_navigation(qtbot, store, coordinator, thursday):
+    from eticket_desk.ui.context import AppContext, ChangeBus
+    from eticket_desk.ui.main_window import MainWindow
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    window = MainWindow(AppContext(store, coordinator, ImmediateRunner(), ChangeBus()))
+    qtbot.addWidget(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels[labels.index("Fréquentation") + 1] == "Listes et présences"
+    window.show_page("attendance")
+    screen = window.stack.currentWidget()
+    assert isinstance(screen, AttendanceScreen)
+    screen.family_requested.emit(thursday[0].id)  # a double click in the checks' tables
+    editor = window.editors[thursday[0].id]
+    assert editor.isVisible()
