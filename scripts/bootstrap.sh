@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for eticket-desk: Qt's system libraries, poppler
-# (PDF previews in docs), zbar (the tests decode the invoice barcodes), and uv (which then
-# installs the pinned Python packages itself).
+# (PDF previews in docs), zbar (the tests decode the invoice barcodes), PostgreSQL (the central
+# server's tests start a throwaway cluster from /usr/lib/postgresql/<version>/bin), and uv
+# (which then installs the pinned Python packages itself).
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -9,6 +10,7 @@ APT_PACKAGES=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
   fonts-dejavu-core poppler-utils zbar-tools
+  postgresql
 )
 
 python3 -m pip --version >/dev/null 2>&1 || APT_PACKAGES+=(python3-pip python3-venv)

@@ -63,3 +63,36 @@ def test_the_checker_sees_a_violation(tmp_path):
     bad.write_text("from PySide6.QtWidgets import QWidget\nimport sqlalchemy.orm\n")
     assert _imports(bad) == {"PySide6.QtWidgets", "sqlalchemy.orm"}
     assert len(_offenders([bad], ("PySide6", "sqlalchemy"))) == 2
+
+
+CENTRAL = PACKAGE.parent / "eticket_central"
+
+
+def test_sync_is_qt_free_and_database_free():
+    forbidden = (
+        "PySide6",
+        "sqlalchemy",
+        "alembic",
+        "eticket_desk.models",
+        "eticket_desk.ui",
+        "eticket_central",
+    )
+    assert _modules("sync"), "eticket_desk/sync is missing"
+    assert _offenders(_modules("sync"), forbidden) == []
+
+
+def test_the_central_server_reuses_only_rules_clock_and_protocol():
+    forbidden = (
+        "PySide6",
+        "eticket_desk.models",
+        "eticket_desk.services",
+        "eticket_desk.ui",
+        "eticket_desk.reports",
+        "eticket_desk.cli",
+    )
+    assert _offenders(sorted(CENTRAL.rglob("*.py")), forbidden) == []
+
+
+def test_the_desk_never_imports_the_server():
+    forbidden = ("eticket_central", "fastapi", "uvicorn", "psycopg")
+    assert _offenders(_modules(), forbidden) == []
