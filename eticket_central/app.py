@@ -1,0 +1,144 @@
+"""The FastAPI application factory: the sync routes, authentication, French 422 answers.
+
+Nothing is kept in memory between requests but the connection pool: every instance started
+on the same database answers the same way (they may run side by side behind a balancer).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from eticket_central import changes, portal
+from eticket_central.auth import AuthenticatedDevice, bearer_token, device_for_token
+from eticket_central.db import make_engine, session_factory
+from eticket_central.models import Family
+from eticket_central.ops.families import family_data
+from eticket_central.push import push
+from eticket_central.snapshot import ENTITIES, snapshot_page
+from eticket_desk.clock import Clock
+from eticket_desk.sync.protocol import (
+    MAX_CHANGES_PER_PULL,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SnapshotPage,
+    french_errors,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    change_log_days: int = 90  # an older cursor gets `full_reload`
+    portal_session_hours: int = 8
+
+
+def invalid(errors: list[str]) -> JSONResponse:
+    return JSONResponse(
+        status_code=422,
+        content={
+            "detail": "Requête refusée, rien n'a été appliqué : " + " ; ".join(errors),
+            "errors": errors,
+        },
+    )
+
+
+async def _on_invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    return invalid(french_errors(list(exc.errors())))
+
+
+def _device(request: Request) -> AuthenticatedDevice:
+    token = bearer_token(request)
+    with request.app.state.sessions.begin() as session:
+        return device_for_token(session, token)
+
+
+DeviceDep = Annotated[AuthenticatedDevice, Depends(_device)]
+
+
+def _check_unique(body: PushRequest) -> list[str]:
+    errors = []
+    if len({op.op_id for op in body.ops}) != len(body.ops):
+        errors.append("ops : le même op_id apparaît deux fois")
+    if len({op.seq for op in body.ops}) != len(body.ops):
+        errors.append("ops : le même numéro d'ordre (seq) apparaît deux fois")
+    return errors
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """The server over `database_url` (or an engine); `clock` decides every `now`."""
+    if engine is None:
+        if database_url is None:
+            raise ValueError("create_app needs a database URL or an engine")
+        engine = make_engine(database_url)
+    app = FastAPI(title="eTicket — serveur central", version="1")
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.clock = clock or Clock()
+    app.state.settings = settings or Settings()
+    app.add_exception_handler(RequestValidationError, _on_invalid_request)
+    app.include_router(portal.router)
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post("/sync/push", response_model=PushResponse)
+    def sync_push(body: PushRequest, device: DeviceDep):
+        if body.device_id != device.device_id:
+            raise HTTPException(403, "Ce jeton appartient à un autre appareil.")
+        errors = _check_unique(body)
+        if errors:
+            return invalid(errors)
+        return push(app.state.sessions, device.tenant_id, device.device_id, body, app.state.clock)
+
+    @app.get("/sync/pull", response_model=PullResponse)
+    def sync_pull(
+        device: DeviceDep,
+        since: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PER_PULL)] = 1000,
+    ):
+        with app.state.sessions.begin() as session:
+            now = app.state.clock.now()
+            changes.prune(session, device.tenant_id, now, app.state.settings.change_log_days)
+        with app.state.sessions.begin() as session:
+            return changes.pull(session, device.tenant_id, since, limit)
+
+    @app.get("/sync/snapshot", response_model=SnapshotPage)
+    def sync_snapshot(
+        entity: str,
+        device: DeviceDep,
+        after: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PER_PULL)] = 1000,
+    ):
+        if entity not in ENTITIES:
+            return invalid([f"entity : inconnue (attendu : {', '.join(ENTITIES)})"])
+        with app.state.sessions.begin() as session:
+            try:
+                return snapshot_page(session, device.tenant_id, entity, after, limit)
+            except ValueError:
+                return invalid(["after : curseur de page illisible"])
+
+    @app.get("/sync/families/{family_id}")
+    def one_family(family_id: uuid.UUID, device: DeviceDep):
+        with app.state.sessions.begin() as session:
+            family = session.get(Family, family_id)
+            if family is None:
+                raise HTTPException(404, "Dossier inconnu du serveur.")
+            if family.tenant_id != device.tenant_id:
+                raise HTTPException(403, "Ce dossier appartient à une autre commune.")
+            return family_data(family)
+
+    return app

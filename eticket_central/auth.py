@@ -1,0 +1,64 @@
+"""Device tokens and portal sessions: random secrets, stored only as SHA-256 hashes.
+
+A device token reads `<device id hex>.<secret>`: the id finds the device, then the hash of
+the secret is compared in constant time. A revoked device gets 401 like an unknown token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from sqlalchemy.orm import Session
+
+from eticket_central.models import Device
+
+BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class AuthenticatedDevice:
+    device_id: uuid.UUID
+    tenant_id: uuid.UUID
+    label: str
+
+
+def hash_secret(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def new_device_token(device_id: uuid.UUID) -> tuple[str, bytes]:
+    """(token shown once to the administrator, hash kept in the database)."""
+    secret = secrets.token_urlsafe(32)
+    return f"{device_id.hex}.{secret}", hash_secret(secret)
+
+
+def unauthorised(message: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=message, headers=BEARER)
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorised("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
+    return token.strip()
+
+
+def device_for_token(session: Session, token: str) -> AuthenticatedDevice:
+    device_hex, _, secret = token.partition(".")
+    try:
+        device_id = uuid.UUID(hex=device_hex)
+    except ValueError:
+        raise unauthorised("Jeton d'appareil invalide.") from None
+    device = session.get(Device, device_id)
+    expected = device.token_hash if device is not None else hash_secret("unknown device")
+    if not hmac.compare_digest(hash_secret(secret), expected) or device is None:
+        raise unauthorised("Jeton d'appareil invalide.")
+    if device.revoked_at is not None:
+        raise unauthorised("Cet appareil a été révoqué : demandez un nouvel enregistrement.")
+    return AuthenticatedDevice(device.id, device.tenant_id, device.label)

@@ -1,0 +1,283 @@
+"""The central server's PostgreSQL tables (SQLAlchemy 2), every row tagged with its tenant.
+
+Ids are the desk's own UUIDs (they survive sync); `tenant_id` is on every row so that a
+device only ever reads or writes its commune's data. Dossiers are kept as JSON snapshots
+with a version (last writer wins when it edited the current version); money is integer cents.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSONB, datetime: DateTime(), uuid.UUID: Uuid}
+
+
+def _tenant() -> Mapped[uuid.UUID]:
+    return mapped_column(ForeignKey("tenants.id"), index=True)
+
+
+# ---------------------------------------------------------------- tenants and devices
+
+
+class Tenant(Base):
+    """A commune (or syndicat): everything else belongs to one."""
+
+    __tablename__ = "tenants"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+    # Changes up to this sequence number were pruned: an older cursor needs a full reload.
+    change_horizon: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Device(Base):
+    """A desk allowed to sync; its token is only kept as a SHA-256 hash."""
+
+    __tablename__ = "devices"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    label: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+# ---------------------------------------------------------------- sync bookkeeping
+
+
+class SyncCounter(Base):
+    """The one-row counter that numbers the change log (see changes.next_sequence)."""
+
+    __tablename__ = "sync_counter"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class ChangeLog(Base):
+    """What pull returns: the entity's whole state after each change, in commit order."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_tenant_seq", "tenant_id", "seq"),
+        Index("ix_change_log_tenant_recorded", "tenant_id", "recorded_at"),
+    )
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]]
+    device_id: Mapped[uuid.UUID | None]
+    recorded_at: Mapped[datetime]
+
+
+class AppliedOp(Base):
+    """The idempotency table: one row per op ever answered, with its answer."""
+
+    __tablename__ = "applied_ops"
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    op_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    device_id: Mapped[uuid.UUID]
+    seq: Mapped[int] = mapped_column(BigInteger)
+    op_type: Mapped[str] = mapped_column(String(40))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    result: Mapped[dict[str, Any] | None]
+    code: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- families and the portal
+
+
+class Family(Base):
+    """A dossier as the desk last pushed it (JSON snapshot) with the server's version."""
+
+    __tablename__ = "families"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    reference: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class Child(Base):
+    """The children of the snapshots, indexed for the booking rules."""
+
+    __tablename__ = "children"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[uuid.UUID | None]
+    level: Mapped[str | None] = mapped_column(String(10))
+
+
+class PortalAccount(Base):
+    __tablename__ = "portal_accounts"
+    __table_args__ = (UniqueConstraint("tenant_id", "login"),)
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    login: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(500))
+
+
+class PortalSessionRow(Base):
+    """A parent's session on the portal (in the database: any instance may answer)."""
+
+    __tablename__ = "portal_sessions"
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"))
+    expires_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- money
+
+
+class WalletEntry(Base):
+    """Append-only ticket ledger of a family (balance = sum of quantities)."""
+
+    __tablename__ = "wallet_entries"
+    __table_args__ = (Index("ix_wallet_entries_family", "tenant_id", "family_id", "ticket_type"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    family_id: Mapped[uuid.UUID]  # no foreign key: a fact may arrive before its dossier
+    ticket_type: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    occurred_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    device_id: Mapped[uuid.UUID | None]
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("paid_cents >= 0 AND paid_cents <= amount_cents", name="paid_range"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime]
+
+
+class Payment(Base):
+    """Money received (counter or online): what went to the invoice, to a ticket sale, and
+    what became the family's credit (sum of to_credit_cents)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint(
+            "amount_cents = to_invoice_cents + to_sale_cents + to_credit_cents", name="split"
+        ),
+        Index("ix_payments_family", "tenant_id", "family_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    family_id: Mapped[uuid.UUID]
+    invoice_id: Mapped[uuid.UUID | None]
+    method: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    to_invoice_cents: Mapped[int] = mapped_column(BigInteger)
+    to_sale_cents: Mapped[int] = mapped_column(BigInteger)
+    to_credit_cents: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    device_id: Mapped[uuid.UUID | None]
+    details: Mapped[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- planning and bookings
+
+
+class Activity(Base):
+    """An activity as the desk defines it (the rules' ActivitySpec, as JSON)."""
+
+    __tablename__ = "activities"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    code: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class SchoolYear(Base):
+    """A school year of the calendar with its closures (the rules' SchoolCalendar)."""
+
+    __tablename__ = "school_years"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    label: Mapped[str] = mapped_column(String(200))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    closures: Mapped[dict[str, Any]]  # {"items": [...]}
+    updated_at: Mapped[datetime]
+
+
+class ActivityDay(Base):
+    """Seats taken of an activity on a day; its row is locked while a booking is decided."""
+
+    __tablename__ = "activity_days"
+    activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (Index("ix_bookings_day_school", "activity_id", "day", "school_id"),)
+    activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    family_id: Mapped[uuid.UUID]
+    school_id: Mapped[uuid.UUID | None]
+    state: Mapped[str] = mapped_column(String(30))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+    device_id: Mapped[uuid.UUID | None]

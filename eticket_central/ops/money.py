@@ -1,0 +1,228 @@
+"""Money facts: wallet lines, issued invoices, payments received (never rejected, never twice).
+
+A payment for an invoice pays what the invoice still needs; the rest (e.g. cash taken offline
+for an invoice a parent already paid online) becomes the family's credit. Credit is the sum
+of the payments' `to_credit_cents`, so nothing is ever counted twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from eticket_central.changes import record
+from eticket_central.models import Family, Invoice, Payment, WalletEntry
+from eticket_central.ops.registry import OpContext, Rejected, handler
+from eticket_desk.sync.protocol import (
+    InvoiceIssue,
+    OpType,
+    PaymentReceived,
+    RejectCode,
+    WalletEntryPayload,
+)
+
+
+def wallet_data(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, uuid.UUID | datetime) else v) for k, v in entry.items()}
+
+
+@handler(
+    OpType.WALLET_ENTRY,
+    owned_ids=lambda p: [(WalletEntry, p.entry_id), (Family, p.family_id)],
+)
+def wallet_entry(
+    session: Session, ctx: OpContext, payload: WalletEntryPayload, now: datetime
+) -> dict[str, Any]:
+    values = {
+        "id": payload.entry_id,
+        "tenant_id": ctx.tenant_id,
+        "family_id": payload.family_id,
+        "ticket_type": payload.ticket_type,
+        "quantity": payload.quantity,
+        "kind": payload.kind,
+        "reason": payload.reason,
+        "occurred_at": payload.occurred_at,
+        "recorded_at": now,
+        "device_id": ctx.device_id,
+    }
+    inserted = session.execute(
+        pg_insert(WalletEntry).values(values).on_conflict_do_nothing().returning(WalletEntry.id)
+    ).scalar_one_or_none()
+    if inserted is not None:
+        data = {k: v for k, v in values.items() if k != "tenant_id"}
+        record(session, "wallet_entry", payload.entry_id, wallet_data(data))
+    return {"entry_id": str(payload.entry_id), "already_recorded": inserted is None}
+
+
+def invoice_data(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": str(invoice.id),
+        "family_id": str(invoice.family_id),
+        "number": invoice.number,
+        "amount_cents": invoice.amount_cents,
+        "paid_cents": invoice.paid_cents,
+        "issued_on": invoice.issued_on.isoformat(),
+        "due_on": invoice.due_on.isoformat(),
+    }
+
+
+@handler(OpType.INVOICE_ISSUE, owned_ids=lambda p: [(Invoice, p.invoice_id)])
+def issue_invoice(
+    session: Session, ctx: OpContext, payload: InvoiceIssue, now: datetime
+) -> dict[str, Any]:
+    existing = session.get(Invoice, payload.invoice_id)
+    if existing is not None:
+        if (existing.number, existing.amount_cents) != (payload.number, payload.amount_cents):
+            raise Rejected(
+                RejectCode.INVALID_DATA,
+                f"La facture {existing.number} est déjà émise : une facture émise ne se "
+                "modifie plus (faites un avoir).",
+            )
+        return {"invoice_id": str(existing.id), "already_recorded": True}
+    invoice = Invoice(
+        id=payload.invoice_id,
+        tenant_id=ctx.tenant_id,
+        family_id=payload.family_id,
+        number=payload.number,
+        amount_cents=payload.amount_cents,
+        paid_cents=0,
+        issued_on=payload.issued_on,
+        due_on=payload.due_on,
+        updated_at=now,
+    )
+    session.add(invoice)
+    session.flush()
+    record(session, "invoice", invoice.id, invoice_data(invoice))
+    return {"invoice_id": str(invoice.id), "already_recorded": False}
+
+
+def family_credit(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID) -> int:
+    return session.execute(
+        select(func.coalesce(func.sum(Payment.to_credit_cents), 0)).where(
+            Payment.tenant_id == tenant_id, Payment.family_id == family_id
+        )
+    ).scalar_one()
+
+
+def payment_data(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": str(payment.id),
+        "family_id": str(payment.family_id),
+        "invoice_id": str(payment.invoice_id) if payment.invoice_id else None,
+        "method": payment.method,
+        "amount_cents": payment.amount_cents,
+        "to_invoice_cents": payment.to_invoice_cents,
+        "to_sale_cents": payment.to_sale_cents,
+        "to_credit_cents": payment.to_credit_cents,
+        "received_at": payment.received_at.isoformat(),
+        "details": payment.details,
+    }
+
+
+def _answer(session: Session, payment: Payment, already: bool) -> dict[str, Any]:
+    answer = {
+        "payment_id": str(payment.id),
+        "to_invoice_cents": payment.to_invoice_cents,
+        "to_credit_cents": payment.to_credit_cents,
+        "credit_cents": family_credit(session, payment.tenant_id, payment.family_id),
+        "already_recorded": already,
+    }
+    if payment.invoice_id is not None:
+        invoice = session.get(Invoice, payment.invoice_id)
+        answer["invoice_due_cents"] = (
+            invoice.amount_cents - invoice.paid_cents if invoice is not None else None
+        )
+    return answer
+
+
+def take_payment(
+    session: Session,
+    ctx: OpContext,
+    *,
+    payment_id: uuid.UUID,
+    family_id: uuid.UUID,
+    invoice_id: uuid.UUID | None,
+    method: str,
+    amount_cents: int,
+    received_at: datetime,
+    details: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Records money received: the invoice gets what it still needs, the rest is credit."""
+    existing = session.get(Payment, payment_id)
+    if existing is not None:
+        return _answer(session, existing, already=True)
+    to_invoice = to_sale = 0
+    if invoice_id is None:
+        to_sale = amount_cents  # tickets: the sale's wallet lines come as their own ops
+    else:
+        invoice = session.execute(
+            select(Invoice).where(Invoice.id == invoice_id).with_for_update()
+        ).scalar_one_or_none()
+        if invoice is None:
+            details = {**details, "unknown_invoice": True}  # a fact: kept as credit
+        else:
+            to_invoice = min(amount_cents, invoice.amount_cents - invoice.paid_cents)
+            if to_invoice:
+                invoice.paid_cents += to_invoice
+                invoice.updated_at = now
+                record(session, "invoice", invoice.id, invoice_data(invoice))
+    payment = Payment(
+        id=payment_id,
+        tenant_id=ctx.tenant_id,
+        family_id=family_id,
+        invoice_id=invoice_id,
+        method=method,
+        amount_cents=amount_cents,
+        to_invoice_cents=to_invoice,
+        to_sale_cents=to_sale,
+        to_credit_cents=amount_cents - to_invoice - to_sale,
+        received_at=received_at,
+        recorded_at=now,
+        device_id=ctx.device_id,
+        details=details,
+    )
+    session.add(payment)
+    session.flush()
+    record(session, "payment", payment.id, payment_data(payment))
+    answer = _answer(session, payment, already=False)
+    if payment.to_credit_cents:
+        record(
+            session,
+            "family_credit",
+            family_id,
+            {"family_id": str(family_id), "credit_cents": answer["credit_cents"]},
+        )
+    return answer
+
+
+@handler(
+    OpType.PAYMENT_RECEIVED,
+    owned_ids=lambda p: (
+        [(Payment, p.payment_id), (Family, p.family_id)]
+        + ([(Invoice, p.invoice_id)] if p.invoice_id else [])
+    ),
+)
+def payment_received(
+    session: Session, ctx: OpContext, payload: PaymentReceived, now: datetime
+) -> dict[str, Any]:
+    details: dict[str, Any] = {"receipt_number": payload.receipt_number}
+    if payload.cheque is not None:
+        details["cheque"] = payload.cheque.model_dump()
+    return take_payment(
+        session,
+        ctx,
+        payment_id=payload.payment_id,
+        family_id=payload.family_id,
+        invoice_id=payload.invoice_id,
+        method=payload.method,
+        amount_cents=payload.amount_cents,
+        received_at=payload.received_at,
+        details=details,
+        now=now,
+    )

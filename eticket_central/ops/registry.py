@@ -1,0 +1,75 @@
+"""The op registry: each op type is a handler (payload schema + apply), and its refusals.
+
+`apply(session, tenant, op, now)` runs inside the op's own transaction; it returns the result
+the desk gets back (a small JSON dict) or raises `Rejected(code, message)`, and the whole
+transaction is then rolled back. Facts (money received, wallet lines) never raise Rejected.
+`owned_ids(payload)` names the rows the op touches, so that a device is refused (403) before
+anything is applied when one of them belongs to another commune.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eticket_desk.sync.protocol import PAYLOADS, OpType, RejectCode
+
+
+class Rejected(Exception):  # noqa: N818 (the protocol's word)
+    """A business refusal: answered with HTTP 200 and the op marked rejected."""
+
+    def __init__(self, code: RejectCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class OpContext:
+    """Who sent the op: the tenant, the device and the op's own id."""
+
+    tenant_id: uuid.UUID
+    device_id: uuid.UUID | None
+    op_id: uuid.UUID
+
+
+Apply = Callable[[Session, OpContext, Any, datetime], dict[str, Any]]
+OwnedIds = Callable[[Any], list[tuple[type, uuid.UUID]]]
+
+
+@dataclass(frozen=True)
+class OpHandler:
+    op_type: OpType
+    apply: Apply
+    owned_ids: OwnedIds = field(default=lambda _payload: [])
+
+    @property
+    def schema(self) -> type:
+        return PAYLOADS[self.op_type]
+
+
+REGISTRY: dict[OpType, OpHandler] = {}
+
+
+def handler(op_type: OpType, owned_ids: OwnedIds | None = None) -> Callable[[Apply], Apply]:
+    """Decorator: registers `apply` as the handler of `op_type`."""
+
+    def register(apply: Apply) -> Apply:
+        if op_type in REGISTRY:
+            raise RuntimeError(f"{op_type} has two handlers")
+        REGISTRY[op_type] = OpHandler(op_type, apply, owned_ids or (lambda _payload: []))
+        return apply
+
+    return register
+
+
+def registry() -> dict[OpType, OpHandler]:
+    """Every handler, once their modules are imported."""
+    from eticket_central.ops import bookings, families, money, planning  # noqa: F401
+
+    return REGISTRY

@@ -1,0 +1,130 @@
+"""The family portal's endpoints (what the tests need to act as a parent): log in with the
+dossier's portal login (argon2), list one's invoices, pay one online."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy import select
+
+from eticket_central.auth import bearer_token, hash_secret, unauthorised
+from eticket_central.changes import flush_changes
+from eticket_central.models import Invoice, Payment, PortalAccount, PortalSessionRow
+from eticket_central.ops.money import family_credit, invoice_data, take_payment
+from eticket_central.ops.registry import OpContext
+from eticket_desk.rules.money import format_cents
+from eticket_desk.sync.protocol import OnlinePayment, PortalLogin, PortalSession
+
+router = APIRouter(prefix="/portal")
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("mot de passe factice")
+_PAYMENT_IDS = uuid.UUID("6f1d2c1e-55a8-4c1b-9d0e-7b7c6a3c2f10")
+
+
+@dataclass(frozen=True)
+class Parent:
+    tenant_id: uuid.UUID
+    family_id: uuid.UUID
+
+
+def _parent(request: Request) -> Parent:
+    token = bearer_token(request)
+    state = request.app.state
+    with state.sessions.begin() as session:
+        row = session.get(PortalSessionRow, hash_secret(token))
+        if row is None or row.expires_at <= state.clock.now():
+            raise unauthorised("Session du portail expirée ou inconnue : reconnectez-vous.")
+        return Parent(row.tenant_id, row.family_id)
+
+
+ParentDep = Annotated[Parent, Depends(_parent)]
+
+
+@router.post("/login", response_model=PortalSession)
+def login(body: PortalLogin, request: Request) -> PortalSession:
+    state = request.app.state
+    now = state.clock.now()
+    with state.sessions.begin() as session:
+        account = session.execute(
+            select(PortalAccount).where(
+                PortalAccount.tenant_id == body.tenant_id, PortalAccount.login == body.login
+            )
+        ).scalar_one_or_none()
+        try:
+            _HASHER.verify(account.password_hash if account else _DUMMY_HASH, body.password)
+            valid = account is not None
+        except (VerificationError, InvalidHashError):
+            valid = False
+        if not valid:
+            raise unauthorised("Identifiant ou mot de passe incorrect.")
+        token = secrets.token_urlsafe(32)
+        expires = now + timedelta(hours=state.settings.portal_session_hours)
+        session.add(
+            PortalSessionRow(
+                token_hash=hash_secret(token),
+                tenant_id=account.tenant_id,
+                family_id=account.family_id,
+                expires_at=expires,
+            )
+        )
+        return PortalSession(token=token, family_id=account.family_id, expires_at=expires)
+
+
+@router.get("/invoices")
+def invoices(request: Request, parent: ParentDep) -> dict:
+    with request.app.state.sessions.begin() as session:
+        found = session.execute(
+            select(Invoice)
+            .where(Invoice.tenant_id == parent.tenant_id, Invoice.family_id == parent.family_id)
+            .order_by(Invoice.issued_on, Invoice.number)
+        ).scalars()
+        return {
+            "invoices": [invoice_data(i) for i in found],
+            "credit_cents": family_credit(session, parent.tenant_id, parent.family_id),
+        }
+
+
+@router.post("/payments")
+def pay_online(body: OnlinePayment, request: Request, parent: ParentDep) -> dict:
+    """Records an online payment (the bank's transaction reference makes it idempotent)."""
+    state = request.app.state
+    now = state.clock.now()
+    payment_id = uuid.uuid5(_PAYMENT_IDS, f"{parent.tenant_id}:{body.transaction_ref}")
+    ctx = OpContext(parent.tenant_id, None, payment_id)
+    with state.sessions.begin() as session:
+        invoice = session.execute(
+            select(Invoice).where(Invoice.id == body.invoice_id).with_for_update()
+        ).scalar_one_or_none()
+        if invoice is None:
+            raise HTTPException(404, "Facture introuvable.")
+        if (invoice.tenant_id, invoice.family_id) != (parent.tenant_id, parent.family_id):
+            raise HTTPException(403, "Cette facture n'est pas celle de votre famille.")
+        due = invoice.amount_cents - invoice.paid_cents
+        if session.get(Payment, payment_id) is None and body.amount_cents > due:
+            raise HTTPException(
+                409,
+                "Cette facture est déjà réglée."
+                if due == 0
+                else f"Le montant dépasse le reste à payer ({format_cents(due)}).",
+            )
+        answer = take_payment(
+            session,
+            ctx,
+            payment_id=payment_id,
+            family_id=parent.family_id,
+            invoice_id=invoice.id,
+            method="online",
+            amount_cents=body.amount_cents,
+            received_at=now,
+            details={"transaction_ref": body.transaction_ref},
+            now=now,
+        )
+        flush_changes(session, parent.tenant_id, None, now)
+        return answer

@@ -1,0 +1,119 @@
+"""Fixtures of the central server's tests: a throwaway PostgreSQL cluster for the session, a
+database per module (a copy of a migrated template), uvicorn on a loopback port, and a fresh
+commune with its desks per test. Nothing is skipped: without PostgreSQL the tests fail."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from eticket_central.app import Settings, create_app
+from eticket_central.db import make_engine, migrate, session_factory
+from eticket_central.tenants import add_device, add_tenant
+from eticket_central.throwaway import ClusterError, ThrowawayCluster
+from eticket_desk.clock import FrozenClock
+from tests.central.helpers import Desk, ServerThread
+
+TEMPLATE = "eticket_template"
+START = datetime(2026, 9, 14, 9, 30)  # a Monday, 9:30
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = ThrowawayCluster()
+    try:
+        cluster.start()
+        cluster.create_database(TEMPLATE)
+        engine = make_engine(cluster.url(TEMPLATE), pool_size=1)
+        migrate(engine)
+        engine.dispose()
+    except ClusterError as error:
+        cluster.stop()
+        pytest.fail(f"PostgreSQL ne démarre pas pour les tests du serveur central :\n{error}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def database_url(pg_cluster) -> str:
+    return pg_cluster.create_database(f"central_{next(_databases)}", template=TEMPLATE)
+
+
+@dataclass
+class Central:
+    """One running server and what a test needs to reach it."""
+
+    thread: ServerThread
+    clock: FrozenClock
+
+    @property
+    def url(self) -> str:
+        return self.thread.url
+
+    @property
+    def sessions(self):
+        return self.thread.app.state.sessions
+
+
+def start_server(database_url: str, clock: FrozenClock, **settings) -> ServerThread:
+    app = create_app(database_url, clock=clock, settings=Settings(**settings))
+    return ServerThread(app).start()
+
+
+@pytest.fixture(scope="module")
+def _central_module(database_url):
+    clock = FrozenClock(START)
+    thread = start_server(database_url, clock)
+    yield Central(thread, clock)
+    thread.stop()
+
+
+@pytest.fixture
+def central(_central_module) -> Central:
+    _central_module.clock.current = START
+    return _central_module
+
+
+@dataclass
+class Commune:
+    tenant_id: uuid.UUID
+    name: str
+    central: Central
+    desks: list[Desk]
+
+    def desk(self, label: str = "Accueil mairie") -> Desk:
+        device = add_device(self.central.sessions, str(self.tenant_id), label, START)
+        desk = Desk(self.central.url, device.device_id, device.token)
+        self.desks.append(desk)
+        return desk
+
+
+def new_commune(central: Central, name: str | None = None) -> Commune:
+    name = name or f"Commune {uuid.uuid4().hex[:8]}"
+    return Commune(add_tenant(central.sessions, name, START), name, central, [])
+
+
+@pytest.fixture
+def commune(central):
+    made = new_commune(central)
+    yield made
+    for desk in made.desks:
+        desk.close()
+
+
+@pytest.fixture
+def desk(commune) -> Desk:
+    return commune.desk()
+
+
+@pytest.fixture
+def db(central):
+    """A session on the server's database, to check what was (not) written."""
+    factory = session_factory(central.thread.app.state.engine)
+    with factory() as session:
+        yield session
