@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
             ("attendance", self.tr("Listes et présences"), Permission.REPORTS_VIEW),
             ("activities", self.tr("Activités"), None),
             ("tariffs", self.tr("Tarifs"), None),
+            ("invoicing", self.tr("Facturation"), Permission.INVOICE_RUN),
             ("calendar", self.tr("Calendrier"), None),
             ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
             ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
@@ -109,6 +110,8 @@ class MainWindow(QMainWindow):
                 from eticket_desk.ui.attendance import AttendanceScreen as screen
             elif key == "tariffs":
                 from eticket_desk.ui.tariffs import TariffsScreen as screen
+            elif key == "invoicing":
+                from eticket_desk.ui.invoicing import InvoicingScreen as screen
             elif key == "activities":
                 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
             elif key == "calendar":

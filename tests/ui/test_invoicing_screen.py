@@ -446,3 +446,21 @@ def test_screenshots_are_rendered(qtbot, ctx, store, town, clock, tmp_path):
     ]
     assert all(p.stat().st_size > 10_000 for p in paths)
     assert clock.current == kept
+
+
+def test_the_regisseur_finds_facturation_in_the_navigation(qtbot, store, admin, agent):
+    from eticket_desk.rules.permissions import Role
+    from eticket_desk.services.store import Actor
+    from eticket_desk.ui.main_window import MainWindow
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    regisseur = Actor(admin.user_id, "regie", "Régisseur", Role.REGISSEUR)
+    window = MainWindow(AppContext(store, regisseur, ImmediateRunner(), ChangeBus()))
+    qtbot.addWidget(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels.index("Facturation") == labels.index("Tarifs") + 1
+    window.show_page("invoicing")
+    assert isinstance(window.stack.currentWidget(), InvoicingScreen)
+    window = MainWindow(AppContext(store, agent, ImmediateRunner(), ChangeBus()))
+    qtbot.addWidget(window)
+    assert "Facturation" not in [window.nav.item(i).text() for i in range(window.nav.count())]
