@@ -3,6 +3,7 @@ tables, and opening a folder in the system's file manager."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -18,6 +19,7 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+@lru_cache(maxsize=8192)  # lists of thousands of invoices repeat the same amounts
 def money(cents: int) -> str:
     """12562 -> '125,62 €' with ordinary spaces (what a person reads and a test compares)."""
     return plain(format_cents(cents))
@@ -25,6 +27,8 @@ def money(cents: int) -> str:
 
 def count(value: int) -> str:
     """5812 -> '5 812'."""
+    if -1000 < value < 1000:
+        return str(value)
     return plain(format_decimal(value, locale="fr_FR"))
 
 

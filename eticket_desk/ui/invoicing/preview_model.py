@@ -42,6 +42,7 @@ class DraftsModel(QAbstractTableModel):
         super().__init__(parent)
         self._drafts: list[DraftInvoice] = []
         self._keys: list[str] = []
+        self._sort_texts: list[dict[DraftColumn, str]] = []
         self._excluded: set[uuid.UUID] = set()
         self._excluded_total = 0
         self._total = 0
@@ -64,6 +65,13 @@ class DraftsModel(QAbstractTableModel):
         self._drafts = list(preview.drafts) if preview else []
         self._keys = [
             fold(" ".join([d.reference, d.family_name, *(c.name for c in d.children)]))
+            for d in self._drafts
+        ]
+        self._sort_texts = [
+            {
+                column: fold(self._text(d, column))
+                for column in (DraftColumn.REFERENCE, DraftColumn.FAMILY, DraftColumn.CHILDREN)
+            }
             for d in self._drafts
         ]
         self._excluded = set()
@@ -149,7 +157,9 @@ class DraftsModel(QAbstractTableModel):
                 return int(excluded)
             if column == DraftColumn.TOTAL:
                 return draft.total_cents
-            return fold(self._text(draft, column))
+            return self._sort_texts[index.row()][column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == DraftColumn.CHILDREN and not excluded:
+            return "\n".join(f"{c.name} — {c.school}" for c in draft.children)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == DraftColumn.TOTAL:
             return RIGHT
         if excluded and role == Qt.ItemDataRole.ForegroundRole:

@@ -72,15 +72,23 @@ class PreviewPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(DraftColumn.REFERENCE, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # the drafts come sorted by reference
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()  # fixed widths: thousands of rows
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(DraftColumn.FAMILY, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (DraftColumn.EXCLUDED, self.tr("Exclure")),
+            (DraftColumn.REFERENCE, "F000000"),
+            (DraftColumn.CHILDREN, "Bérénice, Charlotte, Maël"),
+            (DraftColumn.TOTAL, "99 999,99 €"),
+        ):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         compact_rows(self.table)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
@@ -89,7 +97,7 @@ class PreviewPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 420])
+        splitter.setSizes([700, 380])
         splitter.setChildrenCollapsible(False)
 
         self.already_list = QListWidget()

@@ -81,10 +81,15 @@ class UnpaidPage(QWidget):
         )
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        tree_header = self.tree.header()
-        tree_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        tree_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        tree_header = self.tree.header()  # fixed widths: thousands of lines
         tree_header.setStretchLastSection(False)
+        tree_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.tree.fontMetrics()
+        for column, sample in enumerate(
+            ("", "00/00/0000", "0000 j", "plus de 90 jours", "99 999,99 €")
+        ):
+            if sample:
+                tree_header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
 
         self.check_late_button = QPushButton(self.tr("Cocher les familles en retard"))
         self.uncheck_button = QPushButton(self.tr("Tout décocher"))
