@@ -45,6 +45,7 @@ from eticket_desk.ui.family_editor.screenshots import (  # noqa: E402
 )
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
 from eticket_desk.ui.import_wizard.screenshots import render_import_screens  # noqa: E402
+from eticket_desk.ui.invoicing.screenshots import render_invoicing_screens  # noqa: E402
 from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
 from eticket_desk.ui.main_window import MainWindow  # noqa: E402
 from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     render_tariffs_screens(ctx, OUT)
     render_attendance_screens(ctx, OUT)  # it marks September's canteen days
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
+    render_invoicing_screens(ctx, OUT)  # issues October and November, pays some, credits one
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)
