@@ -46,7 +46,7 @@ def _billed_days(store, admin) -> int:
 def test_presence_changes_the_next_invoice(store, admin, coordinator, lea, activities, clock):
     cantine = activities["CANTINE"]
     save_activity_tariff(store, admin, cantine.id, date(2026, 9, 14), CANTEEN)
-    clock.current = datetime(2026, 11, 6, 17, 0)
+    clock.current = datetime(2026, 12, 1, 9, 0)  # November is over: it can be billed
     assert _billed_days(store, admin) == 4
     # Absent on Thursday without a word: still billed (the seat was held).
     save_presence(store, coordinator, cantine.id, DAYS[2], [PresenceChange(lea.id, absence(False))])
