@@ -46,6 +46,7 @@ ENTITY_LABELS = {
     "invoice_line": "Ligne de facture",
     "payment_allocation": "Affectation de règlement",
     "credit_entry": "Avoir sur compte",
+    "attendance_list": "Liste de présence",
 }
 ACTION_LABELS = {
     "create": "Création",

@@ -78,6 +78,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Guichet",
         "Saisie des inscriptions",
         "Fréquentation",
+        "Listes et présences",
         "Activités",
         "Tarifs",
         "Calendrier",
