@@ -1,14 +1,12 @@
-"""Device tokens and portal sessions: random secrets, stored only as SHA-256 hashes.
+"""Who is calling: the bearer token of a desk device (401 when missing, wrong or revoked).
 
-A device token reads `<device id hex>.<secret>`: the id finds the device, then the hash of
-the secret is compared in constant time. A revoked device gets 401 like an unknown token.
+The token's device id finds the device, then the hash of its secret is compared in constant
+time with the stored one (tokens.py); a revoked device gets 401 like an unknown token.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -16,6 +14,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
 from eticket_central.models import Device
+from eticket_central.tokens import hash_secret
 
 BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -25,16 +24,6 @@ class AuthenticatedDevice:
     device_id: uuid.UUID
     tenant_id: uuid.UUID
     label: str
-
-
-def hash_secret(secret: str) -> bytes:
-    return hashlib.sha256(secret.encode()).digest()
-
-
-def new_device_token(device_id: uuid.UUID) -> tuple[str, bytes]:
-    """(token shown once to the administrator, hash kept in the database)."""
-    secret = secrets.token_urlsafe(32)
-    return f"{device_id.hex}.{secret}", hash_secret(secret)
 
 
 def unauthorised(message: str) -> HTTPException:

@@ -97,7 +97,7 @@ class ChangeLog(Base):
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[str] = mapped_column(String(120))
     data: Mapped[dict[str, Any]]
     device_id: Mapped[uuid.UUID | None]
     recorded_at: Mapped[datetime]

@@ -1,5 +1,5 @@
 """The family portal's endpoints (what the tests need to act as a parent): log in with the
-dossier's portal login (argon2), list one's invoices, pay one online."""
+dossier's portal login (argon2), list one's invoices, pay one online, book or cancel a day."""
 
 from __future__ import annotations
 
@@ -14,13 +14,22 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
-from eticket_central.auth import bearer_token, hash_secret, unauthorised
+from eticket_central.auth import bearer_token, unauthorised
 from eticket_central.changes import flush_changes
-from eticket_central.models import Invoice, Payment, PortalAccount, PortalSessionRow
+from eticket_central.models import Child, Invoice, Payment, PortalAccount, PortalSessionRow
+from eticket_central.ops.bookings import change_booking
 from eticket_central.ops.money import family_credit, invoice_data, take_payment
-from eticket_central.ops.registry import OpContext
+from eticket_central.ops.registry import OpContext, Rejected
+from eticket_central.tokens import hash_secret
+from eticket_desk.rules.booking import Action
 from eticket_desk.rules.money import format_cents
-from eticket_desk.sync.protocol import OnlinePayment, PortalLogin, PortalSession
+from eticket_desk.sync.protocol import (
+    BookingPayload,
+    OnlinePayment,
+    PortalBooking,
+    PortalLogin,
+    PortalSession,
+)
 
 router = APIRouter(prefix="/portal")
 _HASHER = PasswordHasher()
@@ -126,5 +135,30 @@ def pay_online(body: OnlinePayment, request: Request, parent: ParentDep) -> dict
             details={"transaction_ref": body.transaction_ref},
             now=now,
         )
+        flush_changes(session, parent.tenant_id, None, now)
+        return answer
+
+
+@router.post("/bookings")
+def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dict:
+    """A parent books or cancels a day: the same rules as the counter, never an override."""
+    state = request.app.state
+    now = state.clock.now()
+    ctx = OpContext(parent.tenant_id, None, uuid.uuid4())
+    payload = BookingPayload(child_id=body.child_id, activity_id=body.activity_id, day=body.day)
+    with state.sessions.begin() as session:
+        child = session.get(Child, body.child_id)
+        if child is None or (child.tenant_id, child.family_id) != (
+            parent.tenant_id,
+            parent.family_id,
+        ):
+            raise HTTPException(403, "Cet enfant n'est pas dans votre dossier.")
+        try:
+            answer = change_booking(session, ctx, payload, Action(body.action), now)
+        except Rejected as refusal:
+            session.rollback()
+            raise HTTPException(
+                409, {"code": refusal.code.value, "message": refusal.message}
+            ) from None
         flush_changes(session, parent.tenant_id, None, now)
         return answer

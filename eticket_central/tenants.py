@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from eticket_central.auth import new_device_token
 from eticket_central.models import Device, Tenant
+from eticket_central.tokens import new_device_token
 
 
 class AdminError(Exception):

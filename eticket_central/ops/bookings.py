@@ -1,5 +1,10 @@
 """booking.book and booking.cancel, decided by the desk's own `rules.booking` with the
-server's clock; the activity-day row is locked so two desks never take the last seat twice."""
+server's clock; the activity-day row is locked so two desks never take the last seat twice.
+
+A child on the waiting list gets a freed seat when a desk (or the parent) books it again; the
+server does not promote waiting children by itself (the desk's offer_freed_seat does, with
+its wallet hooks).
+"""
 
 from __future__ import annotations
 
@@ -119,9 +124,7 @@ def change_booking(
     current = BookingState(booking.state) if booking is not None else None
     holds_seat = current in SEAT_STATES
     unchanged = {"state": current.value if current else None, "changed": False}
-    if action == Action.BOOK and (
-        holds_seat or (current == BookingState.WAITING and not payload.waiting_list)
-    ):
+    if action == Action.BOOK and holds_seat:
         return unchanged
     if action == Action.CANCEL and not (holds_seat or current == BookingState.WAITING):
         return unchanged
@@ -134,8 +137,10 @@ def change_booking(
     refused = refusal(case)
     to_waiting = False
     if refused is not None:
-        if refused.code.value == RejectCode.CAPACITY_FULL and payload.waiting_list:
-            to_waiting = action == Action.BOOK
+        full = refused.code.value == RejectCode.CAPACITY_FULL and action == Action.BOOK
+        if full and current == BookingState.WAITING:
+            return unchanged  # still no seat: the child stays on the waiting list
+        to_waiting = full and payload.waiting_list
         if not to_waiting:
             raise Rejected(RejectCode(refused.code.value), refused.message)
     if booking is None:
@@ -149,8 +154,6 @@ def change_booking(
         )
         session.add(booking)
     if action == Action.BOOK:
-        if current == BookingState.WAITING and to_waiting:
-            return unchanged
         new_state = BookingState.WAITING if to_waiting else BookingState.BOOKED
     else:
         new_state = BookingState.CANCELLED

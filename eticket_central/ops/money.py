@@ -102,11 +102,13 @@ def issue_invoice(
 
 
 def family_credit(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID) -> int:
-    return session.execute(
+    """The family's credit in cents (PostgreSQL sums bigints as numeric: back to int)."""
+    total = session.execute(
         select(func.coalesce(func.sum(Payment.to_credit_cents), 0)).where(
             Payment.tenant_id == tenant_id, Payment.family_id == family_id
         )
     ).scalar_one()
+    return int(total)
 
 
 def payment_data(payment: Payment) -> dict[str, Any]:

@@ -381,6 +381,13 @@ class OnlinePayment(_Wire):
     transaction_ref: Annotated[str, Field(min_length=1, max_length=100)]
 
 
+class PortalBooking(_Wire):
+    child_id: uuid.UUID
+    activity_id: uuid.UUID
+    day: date
+    action: Literal["book", "cancel"] = "book"
+
+
 # ---------------------------------------------------------------- French errors
 
 _MESSAGES = {

@@ -202,13 +202,15 @@ class CuttingProxy:
             while data := source.recv(65536):
                 if replies and self.cut:
                     self.cuts += 1
-                    target.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
                     break
                 target.sendall(data)
         except OSError:
             pass
         finally:
             for sock in (source, target):
+                # shutdown wakes the other pump, blocked in recv on the same sockets.
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
                 with contextlib.suppress(OSError):
                     sock.close()
 

@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("entity", sa.String(length=40), nullable=False),
-        sa.Column("entity_id", sa.String(length=80), nullable=False),
+        sa.Column("entity_id", sa.String(length=120), nullable=False),
         sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("device_id", sa.Uuid(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),

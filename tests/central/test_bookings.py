@@ -1,0 +1,198 @@
+"""Bookings decided on the server with the desk's own rules and the server's clock: the last
+seat goes to one of two offline desks and an online parent, deadlines follow the server."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from eticket_central.models import ActivityDay, Booking
+from eticket_desk.sync.protocol import OpType
+from tests.central.helpers import child, family_payload
+
+SCHOOL = uuid.UUID("5b1f9a52-8a43-4c3e-9a51-3d1c2b7f0e01")
+TUESDAY = date(2026, 9, 15)  # its deadline: Monday 14 September, 10:00
+
+
+@pytest.fixture
+def planning(desk):
+    """The canteen (one seat a day, the day before at 10:00) and the school year 2026-2027."""
+    activity_id, year_id = uuid.uuid4(), uuid.uuid4()
+    results = desk.push(
+        desk.op(
+            OpType.CALENDAR_UPSERT,
+            year_id=str(year_id),
+            label="2026-2027",
+            start="2026-09-01",
+            end="2027-07-03",
+            closures=[
+                {
+                    "start": "2026-10-17",
+                    "end": "2026-11-01",
+                    "kind": "school_holiday",
+                    "label": "Vacances de la Toussaint",
+                }
+            ],
+        ),
+        desk.op(
+            OpType.ACTIVITY_UPSERT,
+            activity_id=str(activity_id),
+            code="CANTINE",
+            name="Cantine",
+            weekdays=[0, 1, 3, 4],
+            deadline={"kind": "previous_open_day", "at": "10:00"},
+            billing_mode="unit",
+            capacity=1,
+        ),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    return activity_id
+
+
+def _family(desk, name: str, status: str = "validated", portal: dict | None = None):
+    family_id, child_id = uuid.uuid4(), uuid.uuid4()
+    answer = desk.push(
+        desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(
+                family_id,
+                reference=f"F-{name}",
+                status=status,
+                children=[child(child_id, SCHOOL, first_name=name)],
+                portal=portal,
+            ),
+        )
+    )[0]
+    assert answer["status"] == "applied", answer
+    return child_id
+
+
+def _book(desk, child_id, activity_id, day=TUESDAY, **extra):
+    return desk.op(
+        OpType.BOOKING_BOOK,
+        child_id=str(child_id),
+        activity_id=str(activity_id),
+        day=day.isoformat(),
+        **extra,
+    )
+
+
+def _seats(db, activity_id, day=TUESDAY) -> int:
+    db.expire_all()
+    return db.execute(
+        select(func.count()).where(
+            Booking.activity_id == activity_id, Booking.day == day, Booking.state == "booked"
+        )
+    ).scalar_one()
+
+
+def test_the_last_seat_goes_to_one_of_two_desks_and_a_parent_online(central, commune, planning, db):
+    office, canteen = commune.desk("Accueil"), commune.desk("Régie")
+    lea, hugo = _family(office, "Léa"), _family(office, "Hugo")
+    login = f"parent.{uuid.uuid4().hex[:6]}"
+    portal = {"login": login, "password_hash": PasswordHasher().hash("Soleil2026")}
+    zoe = _family(office, "Zoé", portal=portal)
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={"tenant_id": str(commune.tenant_id), "login": login, "password": "Soleil2026"},
+    ).json()["token"]
+    # Both desks queued their booking offline; they come back online with the parent.
+    answers: dict[str, object] = {}
+    barrier = threading.Barrier(3)
+
+    def desk_push(name, desk, child_id):
+        op = _book(desk, child_id, planning)
+        barrier.wait()
+        answers[name] = desk.push(op)[0]
+
+    def parent_books():
+        barrier.wait()
+        answers["parent"] = httpx.post(
+            f"{central.url}/portal/bookings",
+            json={"child_id": str(zoe), "activity_id": str(planning), "day": TUESDAY.isoformat()},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    threads = [
+        threading.Thread(target=desk_push, args=("office", office, lea)),
+        threading.Thread(target=desk_push, args=("canteen", canteen, hugo)),
+        threading.Thread(target=parent_books),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    parent = answers.pop("parent")
+    outcomes = [a["status"] for a in answers.values()] + [
+        "applied" if parent.status_code == 200 else "rejected"
+    ]
+    assert sorted(outcomes) == ["applied", "rejected", "rejected"]
+    for answer in answers.values():
+        if answer["status"] == "rejected":
+            assert answer["code"] == "CAPACITY_FULL"
+            assert "complet (1 places)" in answer["message"]
+    if parent.status_code != 200:
+        assert parent.status_code == 409
+        assert parent.json()["detail"]["code"] == "CAPACITY_FULL"
+    assert _seats(db, planning) == 1  # capacity never exceeded
+    assert db.get(ActivityDay, (planning, TUESDAY)).booked == 1
+
+
+def test_deadlines_follow_the_servers_clock_not_the_desks(central, desk, planning):
+    lea = _family(desk, "Léa")
+    # The desk's clock is two days behind (it believes it is Saturday 12th): irrelevant, the
+    # op carries no time of its own; the server's clock says Monday 10:30, past the deadline.
+    central.clock.current = central.clock.current.replace(hour=10, minute=30)
+    late = desk.push(_book(desk, lea, planning))[0]
+    assert late["status"] == "rejected"
+    assert late["code"] == "DEADLINE_PASSED"
+    assert late["message"] == (
+        "Cantine du mardi 15 septembre : le délai est dépassé depuis le "
+        "lundi 14 septembre 2026 à 10:00."
+    )
+    # Wednesday is not a canteen day; Thursday's deadline (Tuesday 10:00) is still ahead.
+    closed = desk.push(_book(desk, lea, planning, day=date(2026, 9, 16)))[0]
+    assert closed["code"] == "DAY_CLOSED"
+    thursday = desk.push(_book(desk, lea, planning, day=date(2026, 9, 17)))[0]
+    assert thursday["status"] == "applied"
+    assert thursday["result"] == {"state": "booked", "changed": True, "late": False}
+    # An agent's override with a reason, checked on the desk, passes the deadline.
+    forced = desk.push(_book(desk, lea, planning, override_reason="Retour d'hospitalisation"))[0]
+    assert forced["result"] == {"state": "booked", "changed": True, "late": True}
+
+
+def test_a_dossier_not_validated_cannot_book(desk, planning):
+    draft = _family(desk, "Paul", status="incomplete")
+    answer = desk.push(_book(desk, draft, planning))[0]
+    assert (answer["status"], answer["code"]) == ("rejected", "DOSSIER_NOT_VALIDATED")
+
+
+def test_a_cancellation_frees_the_seat_and_the_waiting_list_takes_the_full_day(desk, planning, db):
+    lea, hugo = _family(desk, "Léa"), _family(desk, "Hugo")
+    assert desk.push(_book(desk, lea, planning))[0]["result"]["state"] == "booked"
+    waiting = desk.push(_book(desk, hugo, planning, waiting_list=True))[0]
+    assert waiting["result"]["state"] == "waiting"
+    cancel = desk.op(
+        OpType.BOOKING_CANCEL,
+        child_id=str(lea),
+        activity_id=str(planning),
+        day=TUESDAY.isoformat(),
+    )
+    assert desk.push(cancel)[0]["result"]["state"] == "cancelled"
+    assert _seats(db, planning) == 0
+    assert desk.push(_book(desk, hugo, planning))[0]["result"]["state"] == "booked"
+    assert _seats(db, planning) == 1
+    bookings = [c for c in desk.pull_all() if c["entity"] == "booking"]
+    assert [b["data"]["state"] for b in bookings] == ["booked", "waiting", "cancelled", "booked"]
+
+
+def test_a_booking_for_a_child_the_server_does_not_know_is_rejected(desk, planning):
+    answer = desk.push(_book(desk, uuid.uuid4(), planning))[0]
+    assert (answer["status"], answer["code"]) == ("rejected", "NOT_FOUND")
