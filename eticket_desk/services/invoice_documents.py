@@ -113,6 +113,16 @@ def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path |
     return report.render(data, out)
 
 
+def run_folder(store: Store, year: int, period_label: str) -> Path:
+    """`documents/Factures/<year>/<period>/`: where a run's PDFs go by default."""
+    return document_path(store, "invoice", year, period_label).with_suffix("")
+
+
+def merged_name(period_label: str) -> str:
+    """The run's one file to print: « Factures Novembre 2026 - à imprimer.pdf »."""
+    return f"Factures {period_label} - à imprimer.pdf"
+
+
 def write_run_pdfs(
     store: Store,
     actor: Actor,
@@ -139,9 +149,7 @@ def write_run_pdfs(
         datas = _data(session, organisation, invoices, logo)
         label = run.period_label
         year = run.issued_at.year
-    if out_dir is None:
-        out_dir = document_path(store, "invoice", year, label).with_suffix("")
-    out_dir = Path(out_dir)
-    merged = out_dir / f"Factures {label} - à imprimer.pdf"
+    out_dir = Path(out_dir) if out_dir is not None else run_folder(store, year, label)
+    merged = out_dir / merged_name(label)
     files = report.render_all(datas, out_dir, merged, progress=progress)
     return files, merged
