@@ -55,7 +55,7 @@ def flush_changes(
     last = next_sequence(session, len(pending))
     first = last - len(pending) + 1
     session.execute(
-        insert(ChangeLog),
+        insert(ChangeLog.__table__),
         [
             {
                 "seq": first + i,

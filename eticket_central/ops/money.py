@@ -11,8 +11,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from psycopg.types.json import Jsonb
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
@@ -28,12 +28,85 @@ from eticket_desk.sync.protocol import (
 
 
 def wallet_data(entry: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, uuid.UUID | datetime) else v) for k, v in entry.items()}
+    """A wallet line as pull and the snapshot give it (ids as text, ISO datetimes)."""
+    return {
+        key: value.isoformat()
+        if isinstance(value, datetime)
+        else str(value)
+        if isinstance(value, uuid.UUID)
+        else value
+        for key, value in entry.items()
+        if key != "tenant_id"
+    }
+
+
+# Plain SQL: SQLAlchemy caches no compiled form of PostgreSQL's INSERT … ON CONFLICT.
+_INSERT_WALLET_ENTRY = text(
+    "INSERT INTO wallet_entries (id, tenant_id, family_id, ticket_type, quantity, kind, "
+    "reason, occurred_at, recorded_at, device_id) VALUES (:id, :tenant_id, :family_id, "
+    ":ticket_type, :quantity, :kind, :reason, :occurred_at, :recorded_at, :device_id) "
+    "ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+_INSERT_WALLET_ENTRIES = text(
+    "INSERT INTO wallet_entries (id, tenant_id, family_id, ticket_type, quantity, kind, "
+    "reason, occurred_at, recorded_at, device_id) SELECT e.id, :tenant_id, e.family_id, "
+    "e.ticket_type, e.quantity, e.kind, e.reason, e.occurred_at, :recorded_at, :device_id "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:family_ids AS uuid[]), CAST(:ticket_types AS "
+    "text[]), CAST(:quantities AS integer[]), CAST(:kinds AS text[]), CAST(:reasons AS "
+    "text[]), CAST(:occurred AS timestamp[])) AS e(id, family_id, ticket_type, quantity, "
+    "kind, reason, occurred_at) ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+def wallet_entries(
+    session: Session, ctxs: list[OpContext], payloads: list[WalletEntryPayload], now: datetime
+) -> list[dict[str, Any]]:
+    """A run of wallet lines in one statement (a desk's sync is mostly these)."""
+    ctx = ctxs[0]
+    inserted = set(
+        session.execute(
+            _INSERT_WALLET_ENTRIES,
+            {
+                "tenant_id": ctx.tenant_id,
+                "recorded_at": now,
+                "device_id": ctx.device_id,
+                "ids": [p.entry_id for p in payloads],
+                "family_ids": [p.family_id for p in payloads],
+                "ticket_types": [p.ticket_type for p in payloads],
+                "quantities": [p.quantity for p in payloads],
+                "kinds": [p.kind for p in payloads],
+                "reasons": [p.reason for p in payloads],
+                "occurred": [p.occurred_at for p in payloads],
+            },
+        ).scalars()
+    )
+    results = []
+    for p in payloads:
+        fresh = p.entry_id in inserted
+        inserted.discard(p.entry_id)  # the same line twice in a run: recorded once
+        if fresh:
+            line = {
+                "id": p.entry_id,
+                "family_id": p.family_id,
+                "ticket_type": p.ticket_type,
+                "quantity": p.quantity,
+                "kind": p.kind,
+                "reason": p.reason,
+                "occurred_at": p.occurred_at,
+                "recorded_at": now,
+                "device_id": ctx.device_id,
+            }
+            record(session, "wallet_entry", p.entry_id, wallet_data(line))
+        results.append({"entry_id": str(p.entry_id), "already_recorded": not fresh})
+    return results
 
 
 @handler(
     OpType.WALLET_ENTRY,
     owned_ids=lambda p: [(WalletEntry, p.entry_id), (Family, p.family_id)],
+    apply_many=wallet_entries,
 )
 def wallet_entry(
     session: Session, ctx: OpContext, payload: WalletEntryPayload, now: datetime
@@ -50,12 +123,9 @@ def wallet_entry(
         "recorded_at": now,
         "device_id": ctx.device_id,
     }
-    inserted = session.execute(
-        pg_insert(WalletEntry).values(values).on_conflict_do_nothing().returning(WalletEntry.id)
-    ).scalar_one_or_none()
+    inserted = session.execute(_INSERT_WALLET_ENTRY, values).scalar_one_or_none()
     if inserted is not None:
-        data = {k: v for k, v in values.items() if k != "tenant_id"}
-        record(session, "wallet_entry", payload.entry_id, wallet_data(data))
+        record(session, "wallet_entry", payload.entry_id, wallet_data(values))
     return {"entry_id": str(payload.entry_id), "already_recorded": inserted is None}
 
 
@@ -203,19 +273,104 @@ def take_payment(
     return answer
 
 
+_INSERT_SALE_PAYMENTS = text(
+    "INSERT INTO payments (id, tenant_id, family_id, invoice_id, method, amount_cents, "
+    "to_invoice_cents, to_sale_cents, to_credit_cents, received_at, recorded_at, device_id, "
+    "details) SELECT p.id, :tenant_id, p.family_id, NULL, p.method, p.amount, 0, p.amount, 0, "
+    "p.received_at, :recorded_at, :device_id, p.details FROM unnest(CAST(:ids AS uuid[]), "
+    "CAST(:family_ids AS uuid[]), CAST(:methods AS text[]), CAST(:amounts AS bigint[]), "
+    "CAST(:received AS timestamp[]), CAST(:details AS jsonb[])) "
+    "AS p(id, family_id, method, amount, received_at, details) "
+    "ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+def _details(payload: PaymentReceived) -> dict[str, Any]:
+    details: dict[str, Any] = {"receipt_number": payload.receipt_number}
+    if payload.cheque is not None:
+        details["cheque"] = payload.cheque.model_dump()
+    return details
+
+
+def sale_payments(
+    session: Session, ctxs: list[OpContext], payloads: list[PaymentReceived], now: datetime
+) -> list[dict[str, Any]] | None:
+    """A run of payments for ticket sales in one statement; invoices go one by one."""
+    if any(p.invoice_id is not None for p in payloads):
+        return None
+    ctx = ctxs[0]
+    details = [_details(p) for p in payloads]
+    inserted = set(
+        session.execute(
+            _INSERT_SALE_PAYMENTS,
+            {
+                "tenant_id": ctx.tenant_id,
+                "recorded_at": now,
+                "device_id": ctx.device_id,
+                "ids": [p.payment_id for p in payloads],
+                "family_ids": [p.family_id for p in payloads],
+                "methods": [p.method for p in payloads],
+                "amounts": [p.amount_cents for p in payloads],
+                "received": [p.received_at for p in payloads],
+                "details": [Jsonb(d) for d in details],
+            },
+        ).scalars()
+    )
+    if len(inserted) != len(payloads):
+        return None  # one was already recorded: its original answer comes one by one
+    credits = dict(
+        session.execute(
+            select(Payment.family_id, func.sum(Payment.to_credit_cents))
+            .where(
+                Payment.tenant_id == ctx.tenant_id,
+                Payment.family_id.in_({p.family_id for p in payloads}),
+            )
+            .group_by(Payment.family_id)
+        ).all()
+    )
+    results = []
+    for payload, detail in zip(payloads, details, strict=True):
+        record(
+            session,
+            "payment",
+            payload.payment_id,
+            {
+                "id": str(payload.payment_id),
+                "family_id": str(payload.family_id),
+                "invoice_id": None,
+                "method": payload.method,
+                "amount_cents": payload.amount_cents,
+                "to_invoice_cents": 0,
+                "to_sale_cents": payload.amount_cents,
+                "to_credit_cents": 0,
+                "received_at": payload.received_at.isoformat(),
+                "details": detail,
+            },
+        )
+        results.append(
+            {
+                "payment_id": str(payload.payment_id),
+                "to_invoice_cents": 0,
+                "to_credit_cents": 0,
+                "credit_cents": int(credits.get(payload.family_id, 0)),
+                "already_recorded": False,
+            }
+        )
+    return results
+
+
 @handler(
     OpType.PAYMENT_RECEIVED,
     owned_ids=lambda p: (
         [(Payment, p.payment_id), (Family, p.family_id)]
         + ([(Invoice, p.invoice_id)] if p.invoice_id else [])
     ),
+    apply_many=sale_payments,
 )
 def payment_received(
     session: Session, ctx: OpContext, payload: PaymentReceived, now: datetime
 ) -> dict[str, Any]:
-    details: dict[str, Any] = {"receipt_number": payload.receipt_number}
-    if payload.cheque is not None:
-        details["cheque"] = payload.cheque.model_dump()
+    details = _details(payload)
     return take_payment(
         session,
         ctx,

@@ -39,14 +39,20 @@ class OpContext:
 
 
 Apply = Callable[[Session, OpContext, Any, datetime], dict[str, Any]]
+ApplyMany = Callable[[Session, list[OpContext], list[Any], datetime], list[dict[str, Any]] | None]
 OwnedIds = Callable[[Any], list[tuple[type, uuid.UUID]]]
 
 
 @dataclass(frozen=True)
 class OpHandler:
+    """`apply_many`, for facts only (never rejected), applies a run of ops of the type in a
+    few statements; it must give each op the result `apply` would, or return None (after
+    writing nothing it would keep) to have them applied one by one."""
+
     op_type: OpType
     apply: Apply
     owned_ids: OwnedIds = field(default=lambda _payload: [])
+    apply_many: ApplyMany | None = None
 
     @property
     def schema(self) -> type:
@@ -56,13 +62,16 @@ class OpHandler:
 REGISTRY: dict[OpType, OpHandler] = {}
 
 
-def handler(op_type: OpType, owned_ids: OwnedIds | None = None) -> Callable[[Apply], Apply]:
+def handler(
+    op_type: OpType, owned_ids: OwnedIds | None = None, apply_many: ApplyMany | None = None
+) -> Callable[[Apply], Apply]:
     """Decorator: registers `apply` as the handler of `op_type`."""
 
     def register(apply: Apply) -> Apply:
         if op_type in REGISTRY:
             raise RuntimeError(f"{op_type} has two handlers")
-        REGISTRY[op_type] = OpHandler(op_type, apply, owned_ids or (lambda _payload: []))
+        owned = owned_ids or (lambda _payload: [])
+        REGISTRY[op_type] = OpHandler(op_type, apply, owned, apply_many)
         return apply
 
     return register

@@ -159,3 +159,48 @@ def test_the_same_ops_pushed_twice_at_once_are_applied_once(desk, db):
     ).scalar_one()
     assert family_changes == 1
     assert db.get(Family, family_id).version == 1
+
+
+def _sale_payment(family_id, payment_id=None) -> dict:
+    return {
+        "payment_id": str(payment_id or uuid.uuid4()),
+        "family_id": str(family_id),
+        "method": "card",
+        "amount_cents": 3950,
+        "received_at": "2026-09-14T09:05:00",
+        "receipt_number": "R-2026-0007",
+    }
+
+
+def test_a_run_of_facts_gets_the_same_answers_and_changes_as_one_by_one(desk, db):
+    family_id, payment_id = uuid.uuid4(), uuid.uuid4()
+    single = desk.push(desk.op(OpType.PAYMENT_RECEIVED, **_sale_payment(family_id, payment_id)))
+    run = [
+        desk.op(OpType.PAYMENT_RECEIVED, **_sale_payment(family_id)),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, 10)),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, -1)),
+    ]
+    answers = desk.push(*run)
+    assert [a["status"] for a in answers] == ["applied"] * 3
+    assert answers[0]["result"].keys() == single[0]["result"].keys()
+    assert answers[0]["result"]["credit_cents"] == 0
+    assert answers[1]["result"]["already_recorded"] is False
+    assert [a["status"] for a in desk.push(*run)] == ["duplicate"] * 3
+
+    # A run holding a payment already recorded (the desk queued it twice under two op ids)
+    # falls back to one by one: the second copy is applied as already recorded.
+    again = desk.op(OpType.PAYMENT_RECEIVED, **_sale_payment(family_id, payment_id))
+    line = desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, 5))
+    mixed = desk.push(again, line)
+    assert mixed[0]["result"]["already_recorded"] is True
+    assert mixed[1]["result"]["already_recorded"] is False
+    assert _wallet_rows(db, family_id) == 3
+
+    changes = [c for c in desk.pull_all() if c["entity"] in ("payment", "wallet_entry")]
+    assert [c["entity"] for c in changes] == ["payment", "payment"] + ["wallet_entry"] * 3
+    one_by_one, in_a_run = changes[0]["data"], changes[1]["data"]
+    assert one_by_one.keys() == in_a_run.keys()
+    assert (one_by_one["to_sale_cents"], in_a_run["to_sale_cents"]) == (3950, 3950)
+    bulk_line, single_line = changes[2]["data"], changes[4]["data"]
+    assert bulk_line.keys() == single_line.keys()
+    assert bulk_line["occurred_at"] == single_line["occurred_at"] == "2026-09-14T09:00:00"

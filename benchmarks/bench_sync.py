@@ -1,0 +1,148 @@
+"""Sync of 10,000 ops, push then pull, against the central server over loopback PostgreSQL.
+
+Budget (DESIGN.md): < 10 s. A throwaway PostgreSQL cluster with its default durability
+(fsync on, synchronous commit), the server started by `eticket-central` in its own process,
+one desk pushing 200 dossiers, 7,800 wallet lines and 2,000 payments, interleaved as a
+desk queues them, in batches of 500 (each op in its own savepoint, one commit per batch),
+then pulling every change back in pages of 5,000. Bookings are not in the mix: each one
+reads the calendar and locks its day (see the report of issue 8 for their figure).
+Run: `uv run --extra server python -m benchmarks.bench_sync`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime
+
+import httpx
+
+from eticket_central.db import make_engine, migrate, session_factory
+from eticket_central.tenants import add_device, add_tenant
+from eticket_central.throwaway import ThrowawayCluster, free_port
+from eticket_desk.sync.protocol import OpType, make_op
+
+BUDGET_S = 10.0
+BATCH = 500
+FAMILIES, WALLET_LINES, PAYMENTS = 200, 7_800, 2_000
+
+
+def _family(index: int, family_id: uuid.UUID) -> dict:
+    name = f"Famille {index}"
+    return {
+        "family_id": str(family_id),
+        "base_version": 0,
+        "reference": f"F-{index:05d}",
+        "status": "validated",
+        "adults": [{"id": str(uuid.uuid4()), "last_name": name, "billing": True}],
+        "children": [{"id": str(uuid.uuid4()), "last_name": name, "first_name": "Léa"}],
+    }
+
+
+def _ops() -> list[dict]:
+    """As a desk queues them: each dossier, then its 10 sales (the cash, the +10 tickets)
+    and 29 tickets used (−1), so types alternate all along the stream."""
+    now = datetime(2026, 9, 14, 9, 0).isoformat()
+    payloads: list[tuple[OpType, dict]] = []
+    for index in range(FAMILIES):
+        family = uuid.uuid4()
+        payloads.append((OpType.FAMILY_UPSERT, _family(index, family)))
+        sales = PAYMENTS // FAMILIES
+        for sale in range(sales):
+            payment = {
+                "payment_id": str(uuid.uuid4()),
+                "family_id": str(family),
+                "method": "cash" if sale % 2 else "card",
+                "amount_cents": 3950,
+                "received_at": now,
+                "receipt_number": f"R-{index:03d}{sale:02d}",
+            }
+            payloads.append((OpType.PAYMENT_RECEIVED, payment))
+            payloads.append((OpType.WALLET_ENTRY, _line(family, 10, now)))
+        for _ in range(WALLET_LINES // FAMILIES - sales):
+            payloads.append((OpType.WALLET_ENTRY, _line(family, -1, now)))
+    return [make_op(t, p, seq).model_dump(mode="json") for seq, (t, p) in enumerate(payloads, 1)]
+
+
+def _line(family: uuid.UUID, quantity: int, now: str) -> dict:
+    return {
+        "entry_id": str(uuid.uuid4()),
+        "family_id": str(family),
+        "ticket_type": "CANTINE",
+        "quantity": quantity,
+        "kind": "purchase" if quantity > 0 else "booking",
+        "occurred_at": now,
+    }
+
+
+def _wait_for(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+        if server.poll() is not None:
+            raise SystemExit("le serveur s'est arrêté au démarrage")
+    raise SystemExit("le serveur ne répond pas")
+
+
+def main() -> None:
+    with ThrowawayCluster(fast=False) as cluster:
+        database = cluster.create_database("bench_sync")
+        engine = make_engine(database, pool_size=1)
+        migrate(engine)
+        sessions = session_factory(engine)
+        now = datetime.now()
+        tenant = add_tenant(sessions, "Commune de référence", now)
+        device = add_device(sessions, str(tenant), "Accueil", now)
+        engine.dispose()
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "eticket_central.cli", "--database", database]
+            + ["--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(url, server)
+            ops = _ops()
+            headers = {"Authorization": f"Bearer {device.token}"}
+            with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+                started = time.perf_counter()
+                statuses: dict[str, int] = {}
+                for start in range(0, len(ops), BATCH):
+                    body = {"device_id": str(device.device_id), "ops": ops[start : start + BATCH]}
+                    answer = client.post("/sync/push", json=body)
+                    answer.raise_for_status()
+                    for result in answer.json()["results"]:
+                        statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+                pushed = time.perf_counter()
+                changes, cursor = 0, 0
+                while True:
+                    page = client.get("/sync/pull", params={"since": cursor, "limit": 5000})
+                    page.raise_for_status()
+                    body = page.json()
+                    changes += len(body["changes"])
+                    cursor = body["cursor"]
+                    if not body["more"]:
+                        break
+                pulled = time.perf_counter()
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    total = pulled - started
+    print(f"ops poussées : {len(ops)} → {statuses}")
+    print(f"changements reçus : {changes}")
+    print(f"push : {pushed - started:.2f} s ({len(ops) / (pushed - started):.0f} ops/s)")
+    print(f"pull : {pulled - pushed:.2f} s")
+    verdict = "OK" if total < BUDGET_S and statuses == {"applied": len(ops)} else "HORS BUDGET"
+    print(f"push + pull de {len(ops)} ops : {total:.2f} s (budget {BUDGET_S:.0f} s) {verdict}")
+
+
+if __name__ == "__main__":
+    main()
