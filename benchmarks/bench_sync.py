@@ -4,8 +4,9 @@ Budget (DESIGN.md): < 10 s. A throwaway PostgreSQL cluster with its default dura
 (fsync on, synchronous commit), the server started by `eticket-central` in its own process,
 one desk pushing 200 dossiers, 7,800 wallet lines and 2,000 payments, interleaved as a
 desk queues them, in batches of 500 (each op in its own savepoint, one commit per batch),
-then pulling every change back in pages of 5,000. Bookings are not in the mix: each one
-reads the calendar and locks its day (see the report of issue 8 for their figure).
+then pulling every change back in pages of 5,000. Bookings are timed apart (1,000 days
+booked after the canteen and the school year are pushed): each locks its day and runs the
+rules one by one, so they cost more per op than facts.
 Run: `uv run --extra server python -m benchmarks.bench_sync`.
 """
 
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 
@@ -29,15 +30,28 @@ BATCH = 500
 FAMILIES, WALLET_LINES, PAYMENTS = 200, 7_800, 2_000
 
 
+SCHOOL = uuid.UUID("5b1f9a52-8a43-4c3e-9a51-3d1c2b7f0e01")
+CHILDREN: list[uuid.UUID] = []
+
+
 def _family(index: int, family_id: uuid.UUID) -> dict:
     name = f"Famille {index}"
+    CHILDREN.append(uuid.uuid4())
     return {
         "family_id": str(family_id),
         "base_version": 0,
         "reference": f"F-{index:05d}",
         "status": "validated",
         "adults": [{"id": str(uuid.uuid4()), "last_name": name, "billing": True}],
-        "children": [{"id": str(uuid.uuid4()), "last_name": name, "first_name": "Léa"}],
+        "children": [
+            {
+                "id": str(CHILDREN[-1]),
+                "last_name": name,
+                "first_name": "Léa",
+                "school_id": str(SCHOOL),
+                "level": "CP",
+            }
+        ],
     }
 
 
@@ -75,6 +89,40 @@ def _line(family: uuid.UUID, quantity: int, now: str) -> dict:
         "kind": "purchase" if quantity > 0 else "booking",
         "occurred_at": now,
     }
+
+
+def _booking_ops(first_seq: int) -> tuple[list[dict], list[dict]]:
+    """The canteen and the school year, then 1,000 days booked (5 for each child)."""
+    activity, today = uuid.uuid4(), date.today()
+    setup = [
+        make_op(
+            OpType.CALENDAR_UPSERT,
+            {"year_id": str(uuid.uuid4()), "label": "Année en cours",
+             "start": (today - timedelta(days=30)).isoformat(),
+             "end": (today + timedelta(days=300)).isoformat()},
+            first_seq,
+        ),
+        make_op(
+            OpType.ACTIVITY_UPSERT,
+            {"activity_id": str(activity), "code": "CANTINE", "name": "Cantine",
+             "weekdays": [0, 1, 3, 4], "deadline": {"kind": "previous_open_day", "at": "10:00"},
+             "billing_mode": "unit", "capacity": 400},
+            first_seq + 1,
+        ),
+    ]  # fmt: skip
+    ahead = (today + timedelta(days=7 + n) for n in range(30))  # deadlines still ahead
+    days = [d.isoformat() for d in ahead if d.weekday() in (0, 1, 3, 4)][:5]
+    bookings = [
+        make_op(
+            OpType.BOOKING_BOOK,
+            {"child_id": str(child), "activity_id": str(activity), "day": day},
+            first_seq + 2 + index,
+        )
+        for index, (child, day) in enumerate((c, d) for c in CHILDREN for d in days)
+    ]
+    return [op.model_dump(mode="json") for op in setup], [
+        op.model_dump(mode="json") for op in bookings
+    ]
 
 
 def _wait_for(url: str, server: subprocess.Popen) -> None:
@@ -132,6 +180,20 @@ def main() -> None:
                     if not body["more"]:
                         break
                 pulled = time.perf_counter()
+                setup, bookings = _booking_ops(len(ops) + 1)
+                body = {"device_id": str(device.device_id), "ops": setup}
+                client.post("/sync/push", json=body).raise_for_status()
+                booking_start = time.perf_counter()
+                booked = 0
+                for start in range(0, len(bookings), BATCH):
+                    body = {
+                        "device_id": str(device.device_id),
+                        "ops": bookings[start : start + BATCH],
+                    }
+                    answer = client.post("/sync/push", json=body)
+                    answer.raise_for_status()
+                    booked += sum(r["status"] == "applied" for r in answer.json()["results"])
+                booking_time = time.perf_counter() - booking_start
         finally:
             server.terminate()
             server.wait(timeout=15)
@@ -142,6 +204,10 @@ def main() -> None:
     print(f"pull : {pulled - pushed:.2f} s")
     verdict = "OK" if total < BUDGET_S and statuses == {"applied": len(ops)} else "HORS BUDGET"
     print(f"push + pull de {len(ops)} ops : {total:.2f} s (budget {BUDGET_S:.0f} s) {verdict}")
+    print(
+        f"réservations : {booked}/{len(bookings)} appliquées en {booking_time:.2f} s "
+        f"({booking_time / len(bookings) * 1000:.2f} ms par réservation)"
+    )
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ def upsert_activity(
         row = Activity(id=payload.activity_id, tenant_id=ctx.tenant_id)
         session.add(row)
     row.code, row.data, row.updated_at = payload.code, data, now
+    session.info.pop("activities", None)  # the bookings of this push read the new rules
     session.flush()
     record(session, "activity", row.id, {"id": str(row.id), **data})
     return {"activity_id": str(row.id)}
@@ -118,6 +119,7 @@ def upsert_calendar(
         now,
     )
     row.closures = {"items": [c.model_dump(mode="json") for c in payload.closures]}
+    session.info.pop("calendar", None)  # the bookings of this push read the new one
     session.flush()
     record(session, "school_year", row.id, school_year_data(row))
     return {"year_id": str(row.id)}
