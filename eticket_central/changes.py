@@ -8,7 +8,7 @@ writing transaction: the row lock is held until commit, so the next writer gets 
 only after this one committed (or rolled back, giving the numbers back). Numbers therefore
 become visible in order, and "everything after my cursor" never skips a late commit. The
 price is that writers queue on one row for the last instant of their transaction (the
-counter is taken just before commit, after the op's own work).
+counter is taken just before commit, once the push's ops are applied).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The op registry: each op type is a handler (payload schema + apply), and its refusals.
 
-`apply(session, tenant, op, now)` runs inside the op's own transaction; it returns the result
-the desk gets back (a small JSON dict) or raises `Rejected(code, message)`, and the whole
-transaction is then rolled back. Facts (money received, wallet lines) never raise Rejected.
+`apply(session, ctx, payload, now)` runs inside the op's own savepoint; it returns the result
+the desk gets back (a small JSON dict) or raises `Rejected(code, message)`, and everything
+the op wrote is then rolled back (the other ops of the push stand). Facts (money received, wallet lines) never raise Rejected.
 `owned_ids(payload)` names the rows the op touches, so that a device is refused (403) before
 anything is applied when one of them belongs to another commune.
 """
