@@ -106,6 +106,10 @@ class PriceBook:
             self._starts[key].append(t.valid_from)
             self._brackets[key].append(list(_info(t).brackets))
 
+    def priced(self, activity_id: uuid.UUID) -> bool:
+        """Whether the activity has any tariff at all (any fare option, any date)."""
+        return any(key[0] == activity_id for key in self._starts)
+
     def brackets(self, activity_id: uuid.UUID, option: str, day: date) -> list[Bracket] | None:
         key = (activity_id, option)
         index = bisect_right(self._starts.get(key, []), day) - 1

@@ -96,6 +96,9 @@ class RunPreview:
     drafts: tuple[DraftInvoice, ...]
     already_invoiced: tuple[tuple[str, str], ...]  # (reference, name) skipped
     total_cents: int = field(default=0)
+    # Fare activities with no tariff at all, not billed: one fare covers several activities
+    # (the bus's three trips), and the commune prices it on one of them.
+    unpriced: tuple[str, ...] = ()
 
 
 def _families(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
@@ -183,11 +186,14 @@ def compute_drafts(
     book = PriceBook(session)
     children = _children(session)
     items: dict[tuple, list] = defaultdict(list)  # (child, activity, option) -> days
+    unpriced: tuple[str, ...] = ()
     if period.kind == "month":
         for child_id, activity_id, day in _month_items(session, period, activities):
             items[(child_id, activity_id, "")].append(day)
     else:
         fare = [a for a, act in activities.items() if act.billing_mode == BillingMode.FARE]
+        unpriced = tuple(sorted(activities[a].name for a in fare if not book.priced(a)))
+        fare = [a for a in fare if book.priced(a)]
         for sub in session.scalars(
             select(Subscription).where(
                 Subscription.activity_id.in_(fare),
@@ -242,7 +248,8 @@ def compute_drafts(
             drafts.append(draft)
     drafts.sort(key=lambda d: d.reference)
     skipped = tuple(sorted(families[f][:2] for f in skipped_ids))
-    return RunPreview(period, tuple(drafts), skipped, sum(d.total_cents for d in drafts))
+    total = sum(d.total_cents for d in drafts)
+    return RunPreview(period, tuple(drafts), skipped, total, unpriced)
 
 
 def describe(preview: RunPreview) -> str:

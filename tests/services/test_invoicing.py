@@ -223,6 +223,7 @@ def test_a_fare_run_bills_the_subscriptions_of_the_period(store, admin, schools,
     preview = preview_run(store, admin, period)
     totals = {d.reference: d.total_cents for d in preview.drafts}
     assert totals == {families["Dupont"].reference: 3000, families["Martin"].reference: 1800}
+    assert preview.unpriced == ("Bus 8h30",)  # a fare activity never priced is said, not billed
     line = preview.drafts[0].children[0].lines[0][1]
     assert line.basis.startswith("Forfait 2 séances par semaine") and period.label in line.basis
     clock.current = datetime(2026, 11, 3, 9, 0)

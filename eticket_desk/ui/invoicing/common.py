@@ -83,3 +83,10 @@ def matches(needle: str, *texts: str) -> bool:
 def open_folder(path: Path) -> None:
     """Shows a folder in the system's file manager (tests replace this)."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def unpriced_text(preview) -> str:
+    """« Sans tarif, non facturé : Bus 16h30, Bus fin école. » ("" when every fare is priced)."""
+    if not preview.unpriced:
+        return ""
+    return "Sans tarif de forfait, non facturé : " + ", ".join(preview.unpriced) + "."

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.services.invoice_drafts import DraftInvoice, RunPreview
 from eticket_desk.ui.admin.forms import compact_rows, note_label
 from eticket_desk.ui.counter.widgets import scaled
-from eticket_desk.ui.invoicing.common import count, invoices_word, money
+from eticket_desk.ui.invoicing.common import count, invoices_word, money, unpriced_text
 from eticket_desk.ui.invoicing.preview_model import DraftColumn, DraftsFilter, DraftsModel
 
 
@@ -120,6 +120,8 @@ class PreviewPage(QWidget):
         layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.already_box)
+        self.unpriced_label = note_label()
+        layout.addWidget(self.unpriced_label)
 
         self.model.exclusions_changed.connect(self._on_model_exclusions_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
@@ -138,6 +140,8 @@ class PreviewPage(QWidget):
             )
         )
         self.already_box.setVisible(bool(preview.already_invoiced))
+        self.unpriced_label.setText(unpriced_text(preview))
+        self.unpriced_label.setVisible(bool(preview.unpriced))
         if self.proxy.rowCount():
             self.table.selectRow(0)
         else:

@@ -29,7 +29,7 @@ from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.widgets import scaled
 from eticket_desk.ui.invoicing import common
-from eticket_desk.ui.invoicing.common import count, invoices_word, money
+from eticket_desk.ui.invoicing.common import count, invoices_word, money, unpriced_text
 from eticket_desk.ui.invoicing.done_page import DonePage
 from eticket_desk.ui.invoicing.period_page import PeriodPage
 from eticket_desk.ui.invoicing.preview_page import PreviewPage
@@ -187,6 +187,8 @@ class RunDialog(QDialog):
                 text += " " + self.tr(
                     "{n} famille(s) ont déjà leur facture pour cette période."
                 ).format(n=count(len(preview.already_invoiced)))
+            if preview.unpriced:
+                text += " " + unpriced_text(preview)
             self.period_page.show_status(text)
             return
         self.preview_page.set_preview(preview)
