@@ -22,19 +22,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from eticket_desk.reports.common import (
-    ACCENT,
-    CONTENT_WIDTH,
-    INK,
-    MARGIN_LEFT,
-    MUTED,
-    PAGE_HEIGHT,
-    RULE,
-    TINT,
-    draw_running_header,
-)
-from eticket_desk.reports.fonts import BOLD, REGULAR
-from eticket_desk.reports.invoice_coupon import (
+from eticket_desk.reports.bill_page import (
     BODY_BOTTOM,
     BODY_TOP,
     COUPON_BODY_BOTTOM,
@@ -43,10 +31,7 @@ from eticket_desk.reports.invoice_coupon import (
     LATER_TOP,
     RIGHT,
     Block,
-    Coupon,
-    PaymentText,
     draw_address,
-    draw_coupon,
     draw_footer,
     draw_letterhead,
     draw_references,
@@ -60,6 +45,23 @@ from eticket_desk.reports.invoice_coupon import (
     put,
     text_width,
     wrap,
+)
+from eticket_desk.reports.common import (
+    ACCENT,
+    CONTENT_WIDTH,
+    INK,
+    MARGIN_LEFT,
+    MUTED,
+    PAGE_HEIGHT,
+    RULE,
+    TINT,
+    draw_running_header,
+)
+from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.invoice_coupon import (
+    Coupon,
+    PaymentText,
+    draw_coupon,
 )
 
 if TYPE_CHECKING:

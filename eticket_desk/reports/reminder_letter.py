@@ -24,6 +24,26 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from eticket_desk.reports.bill_page import (
+    BODY_BOTTOM,
+    BODY_TOP,
+    COUPON_BODY_BOTTOM,
+    COUPON_FOOTER_Y,
+    FOOTER_Y,
+    LATER_TOP,
+    RIGHT,
+    Block,
+    draw_address,
+    draw_footer,
+    draw_letterhead,
+    draw_references,
+    long_date,
+    money,
+    new_canvas,
+    paginate,
+    paragraphs,
+    put,
+)
 from eticket_desk.reports.common import (
     ACCENT,
     ADDRESS_WINDOW,
@@ -39,27 +59,9 @@ from eticket_desk.reports.common import (
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
 from eticket_desk.reports.invoice_coupon import (
-    BODY_BOTTOM,
-    BODY_TOP,
-    COUPON_BODY_BOTTOM,
-    COUPON_FOOTER_Y,
-    FOOTER_Y,
-    LATER_TOP,
-    RIGHT,
-    Block,
     Coupon,
-    draw_address,
     draw_coupon,
-    draw_footer,
-    draw_letterhead,
-    draw_references,
-    long_date,
-    money,
-    new_canvas,
-    paginate,
-    paragraphs,
     payment_block,
-    put,
 )
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from eticket_desk.reports import invoice
+from eticket_desk.reports.bill_page import wrap
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
-from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways, wrap
+from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
 from eticket_desk.reports.invoice_samples import (
     generated_invoices,
     render_invoice_samples,
