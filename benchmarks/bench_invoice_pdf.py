@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from eticket_desk.reports import invoice
+from eticket_desk.reports import invoice_run
 from eticket_desk.reports.invoice_samples import generated_invoices
 
 FAMILIES = int(os.environ.get("BENCH_FAMILIES", "6000"))
@@ -35,7 +35,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
-    paths = invoice.render_all(
+    paths = invoice_run.render_all(
         invoices,
         folder / "factures",
         folder / "factures-a-imprimer.pdf",

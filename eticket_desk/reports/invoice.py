@@ -1,24 +1,19 @@
 """The A4 invoice (facture) or credit note (avoir) of a family: its data, its layout, and the
-rendering of one invoice or of a whole invoice run (one PDF each and one merged PDF to print).
+rendering of one invoice (a whole run: invoice_run.py).
 
 Drawn straight on a reportlab canvas (no platypus: an invoice run draws 6,000 of them), with
-the page kit of invoice_coupon.py. The layout is computed once into pages of blocks, then
+the page kit of bill_page.py. The layout is computed once into pages of blocks, then
 drawn on any canvas: the invoice's own file and the merged print file.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -370,7 +365,7 @@ def _coupon(data: InvoiceData) -> Coupon:
     )
 
 
-def _open(data: InvoiceData, out: object) -> Canvas:
+def open_canvas(data: InvoiceData, out: object) -> Canvas:
     org = data.organisation
     return new_canvas(out, data.title, org.name, f"Dossier {data.family_reference}")
 
@@ -378,7 +373,7 @@ def _open(data: InvoiceData, out: object) -> Canvas:
 def render_bytes(data: InvoiceData) -> bytes:
     """The invoice as PDF bytes (for a preview)."""
     pdf = BytesIO()
-    canvas = _open(data, pdf)
+    canvas = open_canvas(data, pdf)
     draw_invoice(canvas, data)
     canvas.save()
     return pdf.getvalue()
@@ -390,109 +385,3 @@ def render(data: InvoiceData, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(render_bytes(data))
     return out
-
-
-# --- an invoice run -------------------------------------------------------------------------
-
-CHUNK = 40  # invoices per task of a worker: small enough to balance, big enough to be cheap
-IN_PROCESS_BELOW = 200  # under this many invoices, starting worker processes costs more
-
-
-def _worker_started() -> None:
-    """A worker process writes binary PDF streams: ASCII85 (reportlab's default, for 7-bit
-    channels nobody uses any more) made a quarter of the run's time and files a quarter
-    bigger. The setting is global, so it is changed only in these processes of our own."""
-    rl_config.useA85 = 0
-
-
-def _write_each(invoices: Sequence[InvoiceData], paths: Sequence[Path]) -> int:
-    """A worker's task: one PDF file per invoice."""
-    for data, path in zip(invoices, paths, strict=True):
-        canvas = _open(data, str(path))
-        draw_invoice(canvas, data)
-        canvas.save()
-    return len(invoices)
-
-
-def _merged_canvas(invoices: Sequence[InvoiceData], merged: Path) -> Canvas:
-    org = invoices[0].organisation if invoices else None
-    title = f"Factures à imprimer ({len(invoices)})"
-    author, subject = (org.name, org.regie_name) if org else ("", "")
-    return new_canvas(str(merged), title, author, subject, stamps=True)
-
-
-def _add_to_merged(canvas: Canvas, data: InvoiceData, plan: Layout | None = None) -> None:
-    """The invoice's pages at the end of the merged file, with a bookmark to find it."""
-    canvas.bookmarkPage(data.number)
-    canvas.addOutlineEntry(f"{data.number} — {data.billing_name}", data.number, level=0)
-    draw_invoice(canvas, data, plan)
-
-
-def _write_merged(invoices: Sequence[InvoiceData], merged: Path) -> int:
-    """A worker's task: every invoice in one file, one canvas (so each font is embedded once)."""
-    canvas = _merged_canvas(invoices, merged)
-    for data in invoices:
-        _add_to_merged(canvas, data)
-    canvas.save()
-    return 1
-
-
-def render_all(
-    invoices: Sequence[InvoiceData],
-    out_dir: Path,
-    merged: Path,
-    *,
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Path]:
-    """Write one PDF per invoice in `out_dir` (named by file_name) and all of them, in the same
-    order, in the `merged` PDF to print; return the per-invoice paths.
-
-    `progress(done, total)` counts the files written: the invoices, then the merged file
-    (total = len(invoices) + 1); it is called from the calling thread.
-
-    Big runs use `workers` processes (default: the CPU count): one draws the merged file while
-    the others write the invoice files in chunks, and it joins them when done. The processes
-    are spawned, never forked, so calling this from a thread of the Qt application is safe (a
-    frozen Windows build must call multiprocessing.freeze_support() in its main).
-    """
-    invoices = list(invoices)
-    out_dir, merged = Path(out_dir), Path(merged)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    merged.parent.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / file_name(data) for data in invoices]
-    if len(set(paths)) != len(paths):
-        raise ValueError("two invoices of the run have the same number")
-    total = len(invoices) + 1
-    report = progress or (lambda _done, _total: None)
-    workers = max(1, workers or os.cpu_count() or 1)
-    if workers == 1 or len(invoices) < IN_PROCESS_BELOW:
-        canvas = _merged_canvas(invoices, merged)
-        for done, (data, path) in enumerate(zip(invoices, paths, strict=True), start=1):
-            plan = layout(data)
-            single = _open(data, str(path))
-            draw_invoice(single, data, plan)
-            single.save()
-            _add_to_merged(canvas, data, plan)
-            report(done, total)
-        canvas.save()
-        report(total, total)
-        return paths
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_worker_started) as pool:
-        merging = pool.submit(_write_merged, invoices, merged)  # first: the longest task
-        tasks = [
-            pool.submit(_write_each, invoices[i : i + CHUNK], paths[i : i + CHUNK])
-            for i in range(0, len(invoices), CHUNK)
-        ]
-        try:
-            done = 0
-            for task in as_completed(tasks):
-                done += task.result()
-                report(done, total)
-            merging.result()
-        except BaseException:  # a failed task or a failed progress: stop the rest at once
-            pool.shutdown(cancel_futures=True)
-            raise
-    report(total, total)
-    return paths

@@ -132,7 +132,7 @@ def write_run_pdfs(
 ) -> tuple[list[Path], Path]:
     """One PDF per invoice of the run and the merged file to print, in `out_dir` (by default
     the documents folder: Factures/<year>/<period>/). Returns (files, merged file)."""
-    from eticket_desk.reports import invoice as report
+    from eticket_desk.reports import invoice_run
 
     actor.require(Permission.INVOICE_RUN)
     organisation = load_organisation(store)
@@ -151,5 +151,5 @@ def write_run_pdfs(
         year = run.issued_at.year
     out_dir = Path(out_dir) if out_dir is not None else run_folder(store, year, label)
     merged = out_dir / merged_name(label)
-    files = report.render_all(datas, out_dir, merged, progress=progress)
+    files = invoice_run.render_all(datas, out_dir, merged, progress=progress)
     return files, merged

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from eticket_desk.reports import invoice
+from eticket_desk.reports import invoice, invoice_run
 from eticket_desk.reports.bill_page import wrap
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
 from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
@@ -271,7 +271,7 @@ def test_render_all_writes_each_invoice_and_one_merged_file_to_print(tmp_path):
     invoices = [sample_invoice(), sample_credit_note(), *generated_invoices(3)]
     reports = []
 
-    paths = invoice.render_all(
+    paths = invoice_run.render_all(
         invoices,
         tmp_path / "factures",
         tmp_path / "a-imprimer.pdf",
@@ -299,11 +299,11 @@ def test_render_all_writes_each_invoice_and_one_merged_file_to_print(tmp_path):
 
 
 def test_a_run_in_worker_processes_prints_the_same_invoices(tmp_path, monkeypatch):
-    monkeypatch.setattr(invoice, "IN_PROCESS_BELOW", 0)
-    monkeypatch.setattr(invoice, "CHUNK", 2)
+    monkeypatch.setattr(invoice_run, "IN_PROCESS_BELOW", 0)
+    monkeypatch.setattr(invoice_run, "CHUNK", 2)
     invoices = generated_invoices(5)
 
-    paths = invoice.render_all(invoices, tmp_path / "f", tmp_path / "tout.pdf", workers=2)
+    paths = invoice_run.render_all(invoices, tmp_path / "f", tmp_path / "tout.pdf", workers=2)
 
     alone = invoice.render(invoices[3], tmp_path / "seule.pdf")
     assert _pages(paths[3]) == _pages(alone)
@@ -315,7 +315,7 @@ def test_a_run_in_worker_processes_prints_the_same_invoices(tmp_path, monkeypatc
 
 def test_two_invoices_with_one_number_are_refused(tmp_path):
     with pytest.raises(ValueError, match="same number"):
-        invoice.render_all([sample_invoice()] * 2, tmp_path, tmp_path / "tout.pdf")
+        invoice_run.render_all([sample_invoice()] * 2, tmp_path, tmp_path / "tout.pdf")
 
 
 def test_the_samples_render(tmp_path):
