@@ -16,7 +16,7 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import next_number
+from eticket_desk.services.numbering import next_number
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.services.store import Actor, Store
 

@@ -6,10 +6,10 @@ import uuid
 from dataclasses import fields, replace
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from eticket_desk.models import Adult, Child, Family, NumberSeries, PortalAccount, SchoolClass
+from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
 from eticket_desk.rules.contact import (
     check_birth_date,
     check_qf,
@@ -46,6 +46,7 @@ from eticket_desk.services.family_data import (
     FamilyData,
     family_display_name,
 )
+from eticket_desk.services.numbering import next_number
 from eticket_desk.services.store import Actor, Store
 
 _ADULT_FIELDS = [f.name for f in fields(AdultData) if f.name != "id"]
@@ -60,28 +61,6 @@ _CHILD_PLAIN = [
     "outing_authorised",
 ]
 _HEALTH = ["allergies", "pai", "treatments"]
-
-
-def next_number(session: Session, series: str) -> int:
-    """Take the next number of a gapless series inside the current write transaction."""
-    return take_numbers(session, series, 1)
-
-
-def take_numbers(session: Session, series: str, count: int) -> int:
-    """Take `count` numbers of a gapless series at once inside the current write transaction
-    (an import numbering its new dossiers); returns the first. The caller must use them all
-    or roll the transaction back."""
-    row = session.get(NumberSeries, series)
-    if row is None:
-        session.add(NumberSeries(name=series, next_value=count + 1))
-        session.flush()
-        return 1
-    value = row.next_value
-    session.execute(
-        update(NumberSeries).where(NumberSeries.name == series).values(next_value=value + count)
-    )
-    session.expire(row)
-    return value
 
 
 # ---------------------------------------------------------------- reading

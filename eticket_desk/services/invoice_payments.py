@@ -16,8 +16,8 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import PaymentInput, settle
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import next_number
 from eticket_desk.services.invoicing import settled_by_invoice
+from eticket_desk.services.numbering import next_number
 from eticket_desk.services.sales import receipt_reference, write_payments
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.till import open_till_in

@@ -23,8 +23,8 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import next_number, take_numbers
 from eticket_desk.services.invoice_drafts import RunPeriod, RunPreview, compute_drafts
+from eticket_desk.services.numbering import next_number, take_numbers
 from eticket_desk.services.settings import read_setting
 from eticket_desk.services.store import Actor, Store
 

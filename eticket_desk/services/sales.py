@@ -15,7 +15,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import METHOD_LABELS, Method, PaymentInput, settle
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import next_number
+from eticket_desk.services.numbering import next_number
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.tariffs import price_for
 from eticket_desk.services.till import open_till_in

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Child, Family
 from eticket_desk.rules.numbering import FAMILY_SERIES
 from eticket_desk.services.audit import record
-from eticket_desk.services.families import load_family_in, save_family_in, take_numbers
+from eticket_desk.services.families import load_family_in, save_family_in
 from eticket_desk.services.family_data import FamilyData
 from eticket_desk.services.importing.analysis import Analysis, FamilyPlan, merged_family
 from eticket_desk.services.importing.reference import Reference
@@ -26,6 +26,7 @@ from eticket_desk.services.importing.report import (
     ImportResult,
 )
 from eticket_desk.services.importing.rows import ParsedRow
+from eticket_desk.services.numbering import take_numbers
 from eticket_desk.services.store import Actor
 from eticket_desk.services.subscriptions import SubscriptionDraft, save_subscriptions_in
 
