@@ -364,7 +364,7 @@ def test_portal_access_letter(
     module.render = render
     monkeypatch.setitem(sys.modules, "eticket_desk.reports.portal_letter", module)
     opened: list[Path] = []
-    monkeypatch.setattr(actions, "open_file", opened.append)
+    monkeypatch.setattr(actions, "open_file", lambda path, parent=None: opened.append(path))
 
     dialog = open_editor(ctx, family.id)
     assert dialog.portal_button.isEnabled()

@@ -10,9 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services.families import (
@@ -47,9 +44,12 @@ def portal_letter_writer() -> Callable[[PortalLetter], Path]:
     return write
 
 
-def open_file(path: Path) -> None:
-    """Open the PDF in the system viewer, ready to print."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+def open_file(path: Path, parent=None) -> None:
+    """The letter in the in-app preview, ready to print. It carries a one-time password, so it
+    stays in a temporary folder, never in the documents kept beside the database."""
+    from eticket_desk.ui import pdf_preview
+
+    pdf_preview.preview(path, "Lettre d'accès au portail", parent)
 
 
 class DossierActions(_Base):
@@ -220,8 +220,8 @@ class DossierActions(_Base):
         letter, path = result
         self._busy = False
         self._reload()
-        open_file(path)
         prompts.tell_portal_issued(self, letter.login, path)
+        open_file(path, self)
 
     # ------------------------------------------------------------ archiving
 
