@@ -59,6 +59,7 @@ def test_a_scanned_coupon_paid_by_cheque(qtbot, screen, store, admin, invoiced):
     assert screen.family.id == invoiced.id
     assert screen.work_tabs.currentWidget() is panel
     assert screen.work_tabs.tabText(1) == "&Factures (1 à régler)"
+    assert text(screen.family_card.unpaid_label) == "1 facture à régler : 46,00 €"
     assert panel.table.item(0, 0).text() == "F-2026-000001"
     assert text(panel.expected_label) == "46,00 €"
     row = panel.payments.rows[0]

@@ -281,9 +281,11 @@ class CounterScreen(QWidget):
         self.search_edit.setFocus()
         self.ctx.bus.announce("sales", f"family:{family_id}", "till")
 
-    def _on_invoice_panel_loaded(self, count: int) -> None:
+    def _on_invoice_panel_loaded(self, invoices) -> None:
+        count = len(invoices)
         title = self.tr("&Factures (%d à régler)") % count if count else self.tr("&Factures")
         self.work_tabs.setTabText(1, title)
+        self.family_card.show_unpaid(invoices, self.ctx.store.clock.today())
 
     def _on_invoice_panel_paid(self, done, path) -> None:
         family_id = self.family.id

@@ -38,6 +38,8 @@ class FamilyCard(QFrame):
         self.name_label.setWordWrap(True)
         self.status_label = QLabel()
         self.alerts_label = coloured(QLabel(), WARNING_COLOUR)
+        self.unpaid_label = coloured(scaled(QLabel(), 1.1), ALERT_COLOUR)
+        self.unpaid_label.setVisible(False)
         self.empty_label = note_label(
             self.tr("Scannez la carte famille ou tapez un nom, puis Entrée.")
         )
@@ -51,6 +53,7 @@ class FamilyCard(QFrame):
         layout.addWidget(self.name_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.alerts_label)
+        layout.addWidget(self.unpaid_label)
         self.balances_title = QLabel(self.tr("Tickets restants"))
         layout.addWidget(self.balances_title)
         layout.addLayout(self._balances)
@@ -69,6 +72,7 @@ class FamilyCard(QFrame):
             widget.setVisible(present)
         self.balances_title.setVisible(present)
         self.alerts_label.setVisible(False)
+        self.unpaid_label.setVisible(False)
         if not present:
             return
         self.reference_label.setText(family.reference)
@@ -87,6 +91,28 @@ class FamilyCard(QFrame):
             self._balances.addWidget(name, 1, column)
             self._balance_widgets += [number, name]
             self.balance_labels[balance.code] = number
+
+    def show_unpaid(self, invoices, today) -> None:
+        """« 2 factures à régler : 64,40 € (dont 1 échue) » under the alerts."""
+        if not invoices:
+            self.unpaid_label.setVisible(False)
+            return
+        left = sum(invoice.left_cents for invoice in invoices)
+        late = sum(1 for invoice in invoices if invoice.due_date < today)
+        count = len(invoices)
+        text = (
+            self.tr("%d factures à régler : %s") % (count, format_cents(left))
+            if count > 1
+            else self.tr("1 facture à régler : %s") % format_cents(left)
+        )
+        if late:
+            text += (
+                self.tr(" (dont %d échue)") % late
+                if late == 1
+                else self.tr(" (dont %d échues)") % late
+            )
+        self.unpaid_label.setText(text)
+        self.unpaid_label.setVisible(True)
 
 
 class TillStrip(QFrame):

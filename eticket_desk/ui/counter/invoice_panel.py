@@ -47,7 +47,7 @@ def _item(text: str, right: bool = False) -> QTableWidgetItem:
 class InvoicePanel(QWidget):
     """« Factures à régler » for the family at the desk."""
 
-    loaded = Signal(int)  # the number of unpaid invoices
+    loaded = Signal(object)  # the unpaid invoices (InvoiceSummary list)
     paid = Signal(object, object)  # (InvoicePaymentDone, receipt path)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -143,7 +143,7 @@ class InvoicePanel(QWidget):
         self.empty_label.setVisible(not invoices)
         self.payments.reset()
         self.payments.total_cents = self.expected_cents()
-        self.loaded.emit(len(invoices))
+        self.loaded.emit(invoices)
         self._check()
 
     def chosen(self) -> list:
