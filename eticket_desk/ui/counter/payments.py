@@ -34,6 +34,7 @@ class PaymentRow(QWidget):
         self.amount_edit.setMaximumWidth(110)
         self.cheque_number_edit = QLineEdit()
         self.cheque_number_edit.setPlaceholderText(self.tr("N° du chèque"))
+        self.cheque_number_edit.setMaximumWidth(110)  # 7 digits: the bank and drawer need room
         self.cheque_bank_edit = QLineEdit()
         self.cheque_bank_edit.setPlaceholderText(self.tr("Banque"))
         self.cheque_drawer_edit = QLineEdit()
