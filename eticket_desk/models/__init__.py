@@ -23,6 +23,7 @@ from eticket_desk.models.invoices import (
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.subscriptions import Subscription
+from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
@@ -60,5 +61,7 @@ __all__ = [
     "SchoolClass",
     "Setting",
     "Subscription",
+    "OutboxOp",
+    "ServerVersion",
     "User",
 ]

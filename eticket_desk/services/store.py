@@ -51,6 +51,9 @@ class Store:
         from eticket_desk.services.audit import install_audit_hook
 
         install_audit_hook(self._writer)
+        from eticket_desk.sync.outbox import install_outbox_hook
+
+        install_outbox_hook(self._writer)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

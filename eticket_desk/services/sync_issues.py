@@ -1,0 +1,116 @@
+"""Sync issues: the ops the server rejected, with what the agent can do, until handled."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_date
+from sqlalchemy import select
+
+from eticket_desk.models import Activity, Child, OutboxOp
+from eticket_desk.rules.errors import NotFound
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.store import Actor, Store
+from eticket_desk.sync.protocol import OpType, RejectCode
+
+REASONS = {
+    RejectCode.CAPACITY_FULL: "complet",
+    RejectCode.DEADLINE_PASSED: "délai dépassé",
+    RejectCode.DAY_CLOSED: "jour fermé",
+    RejectCode.SUBSCRIPTION_ONLY: "sur inscription seulement",
+    RejectCode.DOSSIER_NOT_VALIDATED: "dossier non validé",
+    RejectCode.CHILD_NOT_CONCERNED: "enfant non concerné",
+    RejectCode.PERMISSION_DENIED: "droit refusé",
+    RejectCode.OVERRIDE_REASON_MISSING: "motif de dérogation manquant",
+    RejectCode.STALE_VERSION: "modifié ailleurs",
+    RejectCode.NOT_FOUND: "inconnu du serveur",
+    RejectCode.INVALID_DATA: "données refusées",
+    RejectCode.OP_ID_REUSED: "opération en double",
+    RejectCode.BOOKING_LOCKED: "présence déjà pointée",
+}
+KINDS = {
+    OpType.BOOKING_BOOK: "Réservation refusée",
+    OpType.BOOKING_CANCEL: "Annulation refusée",
+    OpType.FAMILY_UPSERT: "Dossier refusé",
+    OpType.WALLET_ENTRY: "Porte-monnaie refusé",
+    OpType.PAYMENT_RECEIVED: "Règlement refusé",
+}
+ACTIONS = {
+    RejectCode.CAPACITY_FULL: (
+        "Le jour n'est pas réservé et le ticket a été rendu : proposez la liste "
+        "d'attente ou un autre jour, et prévenez la famille.",
+    ),
+    RejectCode.DEADLINE_PASSED: (
+        "Le jour n'est pas réservé et le ticket a été rendu : réservez avec une "
+        "dérogation si elle se justifie, sinon prévenez la famille.",
+    ),
+    RejectCode.STALE_VERSION: (
+        "Rouvrez le dossier (il a reçu les changements du serveur) et refaites la modification.",
+    ),
+}
+DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
+
+
+@dataclass(frozen=True)
+class SyncIssue:
+    seq: int
+    at: datetime
+    title: str  # « Réservation refusée — complet »
+    subject: str  # « Léa Dupont — Cantine du jeudi 24 septembre 2026 »
+    message: str  # the server's own French message
+    code: str
+    actions: tuple[str, ...]
+    handled_at: datetime | None = None
+    handled_by: str = ""
+
+
+def _subject(session, op_type: str, payload: dict, label: str) -> str:
+    if op_type in (OpType.BOOKING_BOOK, OpType.BOOKING_CANCEL):
+        child = session.get(Child, uuid.UUID(payload["child_id"]))
+        activity = session.get(Activity, uuid.UUID(payload["activity_id"]))
+        day = format_date(date.fromisoformat(payload["day"]), "EEEE d MMMM y", locale="fr_FR")
+        name = f"{child.first_name} {child.last_name}" if child else "Enfant inconnu"
+        return f"{name} — {activity.name if activity else 'activité inconnue'} du {day}"
+    return label
+
+
+def _issue(session, row: OutboxOp) -> SyncIssue:
+    code = RejectCode(row.code) if row.code in RejectCode._value2member_map_ else None
+    kind = KINDS.get(row.type, "Opération refusée")
+    title = f"{kind} — {REASONS[code]}" if code else kind
+    return SyncIssue(
+        seq=row.seq,
+        at=row.answered_at or row.created_at,
+        title=title,
+        subject=_subject(session, row.type, json.loads(row.payload), row.label),
+        message=row.message,
+        code=row.code,
+        actions=ACTIONS.get(code, DEFAULT_ACTION),
+        handled_at=row.handled_at,
+        handled_by=row.handled_by,
+    )
+
+
+def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
+    """The rejected ops, newest first (the handled ones only when asked)."""
+    actor.require(Permission.BOOKING_EDIT)
+    query = select(OutboxOp).where(OutboxOp.status == "rejected")
+    if not include_handled:
+        query = query.where(OutboxOp.handled_at.is_(None))
+    with store.read() as session:
+        rows = session.scalars(query.order_by(OutboxOp.seq.desc())).all()
+        return [_issue(session, row) for row in rows]
+
+
+def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
+    actor.require(Permission.BOOKING_EDIT)
+    with store.write(actor) as session:
+        row = session.get(OutboxOp, seq)
+        if row is None or row.status != "rejected":
+            raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
+        row.handled_at, row.handled_by = session.info["now"], actor.login
+        session.flush()
+        return _issue(session, row)

@@ -1,0 +1,127 @@
+"""The desk's sync settings and status: server URL (setting), token (OS keyring), and what
+the status bar shows (en ligne / hors ligne, ops waiting, last sync, last error)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import keyring
+from sqlalchemy import func, select
+
+from eticket_desk.models import OutboxOp, Setting
+from eticket_desk.rules.errors import InvalidInput
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.store import Actor, Store
+from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
+from eticket_desk.sync.client import SyncClient, SyncReport, sync_once
+
+KEYRING_SERVICE = "eticket-desk"
+SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
+
+
+@dataclass(frozen=True)
+class DeviceSettings:
+    server_url: str
+    device_id: uuid.UUID | None
+    has_token: bool
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.server_url and self.device_id and self.has_token)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    online: bool
+    waiting_ops: int
+    open_issues: int
+    last_sync: datetime | None
+    last_error: str
+
+    @property
+    def label(self) -> str:
+        """« En ligne » / « Hors ligne » / « Synchronisation non configurée »."""
+        if not self.configured:
+            return "Synchronisation non configurée"
+        return "En ligne" if self.online else "Hors ligne"
+
+
+def _token(device_id: uuid.UUID | None) -> str | None:
+    return keyring.get_password(KEYRING_SERVICE, str(device_id)) if device_id else None
+
+
+def load_device(store: Store) -> DeviceSettings:
+    with store.read() as session:
+        url = read_state(session, SERVER_URL, "")
+        device = read_state(session, DEVICE_ID, None)
+    device_id = uuid.UUID(device) if device else None
+    return DeviceSettings(url, device_id, _token(device_id) is not None)
+
+
+def save_device(
+    store: Store, actor: Actor, server_url: str, device_id: uuid.UUID, token: str
+) -> DeviceSettings:
+    """Registers this desk: URL and device id in the settings, the token in the OS keyring
+    (never in a file)."""
+    actor.require(Permission.SETTINGS_EDIT)
+    url = server_url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInput("L'adresse du serveur doit commencer par http:// ou https://.")
+    if not token.strip():
+        raise InvalidInput("Le jeton de ce poste est obligatoire.")
+    with store.write(actor) as session:
+        for key, value in ((SERVER_URL, url), (DEVICE_ID, str(device_id))):
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)
+    keyring.set_password(KEYRING_SERVICE, str(device_id), token.strip())
+    return load_device(store)
+
+
+def make_client(store: Store, **options) -> SyncClient | None:
+    """The HTTP client of this desk, or None while the sync is not configured."""
+    device = load_device(store)
+    if not device.configured:
+        return None
+    return SyncClient(device.server_url, device.device_id, _token(device.device_id), **options)
+
+
+def run_sync(store: Store, client: SyncClient | None = None) -> SyncReport | None:
+    """One sync (the worker's timer and « Synchroniser maintenant »); None if not configured."""
+    own = client is None
+    client = client or make_client(store)
+    if client is None:
+        return None
+    try:
+        return sync_once(store, client)
+    finally:
+        if own:
+            client.close()
+
+
+def sync_status(store: Store) -> SyncStatus:
+    device = load_device(store)
+    with store.read() as session:
+        waiting = session.scalar(
+            select(func.count()).select_from(OutboxOp).where(OutboxOp.status == "pending")
+        )
+        issues = session.scalar(
+            select(func.count())
+            .select_from(OutboxOp)
+            .where(OutboxOp.status == "rejected", OutboxOp.handled_at.is_(None))
+        )
+        last = read_state(session, LAST_SYNC, None)
+        return SyncStatus(
+            configured=device.configured,
+            online=bool(read_state(session, ONLINE, False)),
+            waiting_ops=waiting,
+            open_issues=issues,
+            last_sync=datetime.fromisoformat(last) if last else None,
+            last_error=read_state(session, LAST_ERROR, "") or "",
+        )

@@ -1,0 +1,214 @@
+"""The desk's sync with the central server: the HTTP client and `sync_once` (push, then pull).
+
+Qt-free and background-free: the UI's worker calls `sync_once(store, client)` every N seconds
+and on « Synchroniser maintenant ». Push sends the outbox in device order, in batches; a 5xx
+or a timeout is retried with the same ops (the server answers "duplicate" for what it had
+already committed). Pull reads every page after the stored cursor, then applies them all in
+ONE local transaction that also moves the cursor; a full reload is done only once the outbox
+is empty.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+
+from eticket_desk.sync.protocol import (
+    OpType,
+    PullResponse,
+    PushResponse,
+    SnapshotPage,
+    make_op,
+)
+
+PUSH_BATCH = 500
+PULL_PAGE = 1000
+SNAPSHOT_ENTITIES = ("family", "wallet_entry", "payment", "booking")
+
+
+class SyncError(Exception):
+    """The sync could not be done; `message` is French, for the status bar."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SyncOffline(SyncError):
+    """The server did not answer (network, timeout, 5xx after the retries)."""
+
+
+class SyncRefused(SyncError):
+    """The server refused the request itself (401, 403, 422): retrying will not help."""
+
+
+class SyncClient:
+    """HTTP calls of one desk device; `transport` lets a test route them elsewhere."""
+
+    def __init__(
+        self,
+        base_url: str,
+        device_id: uuid.UUID,
+        token: str,
+        *,
+        timeout: float = 20.0,
+        retries: int = 3,
+        backoff: float = 0.2,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.device_id = device_id
+        self.retries, self.backoff = retries, backoff
+        self.http = httpx.Client(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        last = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * attempt)
+            try:
+                answer = self.http.request(method, url, **kwargs)
+            except httpx.TransportError as error:  # refused, reset, timeout…
+                last = f"le serveur ne répond pas ({type(error).__name__})"
+                continue
+            if answer.status_code >= 500:
+                last = f"erreur du serveur ({answer.status_code})"
+                continue
+            if answer.status_code >= 400:
+                raise SyncRefused(_refusal(answer))
+            return answer
+        raise SyncOffline(f"Hors ligne : {last}.")
+
+    def push(self, ops: list) -> PushResponse:
+        body = {
+            "device_id": str(self.device_id),
+            "ops": [op.model_dump(mode="json") for op in ops],
+        }
+        return PushResponse.model_validate(self._send("POST", "/sync/push", json=body).json())
+
+    def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
+        answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})
+        return PullResponse.model_validate(answer.json())
+
+    def snapshot(self, entity: str, after: str | None = None) -> SnapshotPage:
+        params = {"entity": entity, "limit": PULL_PAGE}
+        if after is not None:
+            params["after"] = after
+        return SnapshotPage.model_validate(
+            self._send("GET", "/sync/snapshot", params=params).json()
+        )
+
+
+def _refusal(answer: httpx.Response) -> str:
+    try:
+        detail = answer.json().get("detail", "")
+    except ValueError:
+        detail = ""
+    if answer.status_code == 401:
+        return "Ce poste n'est pas reconnu par le serveur : enregistrez-le à nouveau."
+    return f"Le serveur a refusé la synchronisation ({answer.status_code}) : {detail}".strip()
+
+
+@dataclass
+class SyncReport:
+    """What one `sync_once` did (the status bar shows the counts and the error)."""
+
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    full_reload: bool = False
+    error: str = ""
+    finished_at: datetime | None = None
+    rejected_labels: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _wire_ops(rows) -> list:
+    return [make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id) for row in rows]
+
+
+def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
+    from eticket_desk.sync import apply
+
+    while True:
+        rows = apply.pending_ops(store, PUSH_BATCH)
+        if not rows:
+            return
+        answer = client.push(_wire_ops(rows))
+        outcome = apply.record_answers(store, rows, answer.results)
+        report.pushed += len(answer.results)
+        report.rejected += len(outcome)
+        report.rejected_labels += outcome
+        if len(answer.results) < len(rows):
+            return  # the server answered part of the batch: the rest goes next time
+
+
+def pull_changes(store, client: SyncClient, report: SyncReport) -> None:
+    from eticket_desk.sync import apply
+
+    since = apply.read_cursor(store)
+    changes = []
+    while True:
+        page = client.pull(since)
+        if page.full_reload:
+            if apply.pending_ops(store, 1):
+                raise SyncError(
+                    "Le serveur demande un rechargement complet : il se fera quand toutes "
+                    "les opérations de ce poste auront été envoyées."
+                )
+            _full_reload(store, client, report)
+            return
+        changes += page.changes
+        since = page.cursor
+        if not page.more:
+            break
+    report.pulled += apply.apply_changes(store, client.device_id, changes, since)
+
+
+def _full_reload(store, client: SyncClient, report: SyncReport) -> None:
+    from eticket_desk.sync import apply
+
+    items, resume = [], 0
+    for entity in SNAPSHOT_ENTITIES:
+        after = None
+        while True:
+            page = client.snapshot(entity, after)
+            items += page.items
+            resume = max(resume, page.resume_cursor)
+            if page.after is None:
+                break
+            after = page.after
+    report.full_reload = True
+    report.pulled += apply.apply_changes(store, client.device_id, items, resume)
+
+
+def sync_once(store, client: SyncClient) -> SyncReport:
+    """Push the outbox, then pull; never raises for a network or server trouble (it is in
+    the report and in the sync status)."""
+    from eticket_desk.sync import apply
+
+    report, online = SyncReport(), True
+    try:
+        push_outbox(store, client, report)
+        pull_changes(store, client, report)
+    except SyncError as error:
+        report.error = error.message
+        online = not isinstance(error, SyncOffline)
+    report.finished_at = store.clock.now()
+    apply.write_status(store, report, online=online)
+    return report

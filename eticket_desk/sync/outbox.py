@@ -1,0 +1,345 @@
+"""The outbox: every local change writes its sync ops in the same transaction.
+
+One hook on the writer sessionmaker: `after_flush` notes which bookings, wallet lines,
+payments and family dossiers the transaction touched; `before_commit` reads their final
+state and inserts the ops (Core inserts, so neither the audit hook nor a flush sees them).
+A transaction rolled back leaves no op. Rows written with raw SQL (the subscriptions' planner,
+the bulk wallet hook) are not seen by ORM events: their writers call `add_booking_ops` /
+`add_wallet_ops`. A session flagged with `quiet(session)` (pull applying the server's
+changes) writes no op; `quiet(session, "booking")` silences one kind only.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from eticket_desk.models import (
+    Adult,
+    Booking,
+    Child,
+    Family,
+    Payment,
+    PaymentAllocation,
+    PortalAccount,
+    Sale,
+    SchoolClass,
+    TicketType,
+    WalletEntry,
+)
+from eticket_desk.models.sync import OutboxOp, ServerVersion
+from eticket_desk.rules.activity import LEVELS
+from eticket_desk.rules.booking import BookingState
+from eticket_desk.sync.protocol import OpType
+
+_SEEN = "outbox_seen"
+_QUIET = "outbox_quiet"
+_WALLET_KINDS = {"purchase", "booking", "cancellation", "correction", "refund"}
+
+
+def quiet(session: Session, *kinds: str) -> None:
+    """No op for this transaction (all kinds, or only "booking", "wallet", "payment"…)."""
+    session.info[_QUIET] = set(kinds) or {"*"}
+
+
+def _silenced(session: Session, kind: str) -> bool:
+    quiet_kinds = session.info.get(_QUIET, ())
+    return "*" in quiet_kinds or kind in quiet_kinds
+
+
+def booking_key(activity_id, day: date, child_id) -> str:
+    """The server's key of a booking (activity/day/child), also the outbox's entity key."""
+    return f"booking:{activity_id}/{day.isoformat()}/{child_id}"
+
+
+# ---------------------------------------------------------------- collecting at flush
+
+
+def _seen(session: Session) -> dict[str, Any]:
+    return session.info.setdefault(
+        _SEEN, {"bookings": {}, "wallet": [], "payments": [], "families": []}
+    )
+
+
+def _original_state(obj: Booking, new: bool) -> str | None:
+    if new:
+        return None
+    history = inspect(obj).attrs.state.history
+    if history.deleted:
+        return history.deleted[0]
+    return obj.state
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    if "actor" not in session.info or _silenced(session, "*"):
+        return
+    seen = _seen(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        new = obj in session.new
+        if isinstance(obj, Booking):
+            key = (obj.activity_id, obj.day, obj.child_id)
+            if key not in seen["bookings"]:
+                seen["bookings"][key] = _original_state(obj, new)
+        elif isinstance(obj, WalletEntry) and new:
+            seen["wallet"].append(obj.id)
+        elif isinstance(obj, Payment) and new:
+            seen["payments"].append(obj.id)
+        elif isinstance(obj, Family):
+            seen["families"].append(obj.id)
+        elif isinstance(obj, (Adult, Child, PortalAccount)):
+            seen["families"].append(obj.family_id)
+
+
+def _before_commit(session: Session) -> None:
+    if _silenced(session, "*"):
+        return
+    session.flush()  # before_commit comes before the last flush: its changes count too
+    seen = session.info.pop(_SEEN, None)
+    if not seen:
+        return
+    ops: list[tuple[OpType, dict[str, Any], str, str]] = []
+    if not _silenced(session, "family"):
+        ops += _family_ops(session, list(dict.fromkeys(seen["families"])))
+    if not _silenced(session, "booking"):
+        ops += _booking_ops(session, seen["bookings"])
+    if not _silenced(session, "wallet"):
+        ops += wallet_ops(session, seen["wallet"])
+    if not _silenced(session, "payment"):
+        ops += _payment_ops(session, seen["payments"])
+    write_ops(session, ops)
+
+
+def install_outbox_hook(factory: sessionmaker) -> None:
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "before_commit", _before_commit)
+
+
+def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str]]) -> None:
+    """Appends (type, payload, entity key, label) ops to the outbox, in this order."""
+    if not ops:
+        return
+    now = session.info.get("now") or datetime.now()
+    session.execute(
+        insert(OutboxOp),
+        [
+            {
+                "op_id": uuid.uuid4(),
+                "type": op_type.value,
+                "payload": json.dumps(payload, ensure_ascii=False, default=_plain),
+                "entity_key": key,
+                "label": label,
+                "created_at": now,
+            }
+            for op_type, payload, key, label in ops
+        ],
+    )
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------- bookings
+
+
+def _booking_op(activity_id, day: date, child_id, state: str | None, label: str = ""):
+    payload = {"child_id": child_id, "activity_id": activity_id, "day": day}
+    if state == BookingState.BOOKED:
+        op_type = OpType.BOOKING_BOOK
+    elif state == BookingState.WAITING:
+        op_type, payload["waiting_list"] = OpType.BOOKING_BOOK, True
+    elif state == BookingState.CANCELLED:
+        op_type = OpType.BOOKING_CANCEL
+    else:
+        return None  # presence marks stay on the desk
+    return op_type, payload, booking_key(activity_id, day, child_id), label
+
+
+def _booking_ops(session: Session, seen: dict[tuple, str | None]) -> list:
+    ops = []
+    for (activity_id, day, child_id), before in seen.items():
+        booking = session.get(Booking, (activity_id, day, child_id))
+        if booking is None or booking.state == before:
+            continue
+        op = _booking_op(activity_id, day, child_id, booking.state)
+        if op is not None:
+            ops.append(op)
+    return ops
+
+
+def add_booking_ops(session: Session, rows: list[tuple[uuid.UUID, date, uuid.UUID, str]]) -> None:
+    """Ops of bookings written with raw SQL: (activity_id, day, child_id, new state)."""
+    if not _silenced(session, "booking"):
+        ops = [_booking_op(*row) for row in rows]
+        write_ops(session, [op for op in ops if op is not None])
+
+
+# ---------------------------------------------------------------- money
+
+
+def wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> list:
+    ops = []
+    for start in range(0, len(entry_ids), 500):
+        rows = session.execute(
+            select(WalletEntry, TicketType.code)
+            .join(TicketType, TicketType.id == WalletEntry.ticket_type_id)
+            .where(WalletEntry.id.in_(entry_ids[start : start + 500]))
+        ).all()
+        for entry, code in rows:
+            payload = {
+                "entry_id": entry.id,
+                "family_id": entry.family_id,
+                "ticket_type": code,
+                "quantity": entry.quantity,
+                "kind": entry.kind if entry.kind in _WALLET_KINDS else "correction",
+                "reason": (entry.reason or "")[:200],
+                "occurred_at": entry.at,
+            }
+            ops.append((OpType.WALLET_ENTRY, payload, f"wallet_entry:{entry.id}", ""))
+    return ops
+
+
+def add_wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> None:
+    """Ops of wallet lines written with raw SQL (once they are in the table)."""
+    if not _silenced(session, "wallet"):
+        write_ops(session, wallet_ops(session, entry_ids))
+
+
+def _payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
+    ops = []
+    for payment_id in payment_ids:
+        payment = session.get(Payment, payment_id)
+        sale = session.get(Sale, payment.sale_id) if payment and payment.sale_id else None
+        if payment is None or sale is None or payment.amount_cents <= 0:
+            continue  # reversals of a cancelled receipt are not sent (not yet in the protocol)
+        base = {
+            "family_id": sale.family_id,
+            "method": payment.method,
+            "received_at": payment.at,
+            "receipt_number": sale.receipt_number,
+        }
+        if payment.method == "cheque":
+            base["cheque"] = {
+                "number": payment.cheque_number[:200] or "?",
+                "bank": payment.cheque_bank[:200],
+                "drawer": payment.cheque_drawer[:200],
+            }
+        allocations = session.execute(
+            select(PaymentAllocation.invoice_id, PaymentAllocation.amount_cents)
+            .where(PaymentAllocation.payment_id == payment.id)
+            .order_by(PaymentAllocation.invoice_id)
+        ).all()
+        parts = [(invoice_id, amount) for invoice_id, amount in allocations if amount > 0]
+        rest = payment.amount_cents - sum(amount for _, amount in parts)
+        if len(parts) == 1 and rest <= 0:
+            parts = [(parts[0][0], payment.amount_cents)]
+        elif rest > 0:
+            parts.append((None, rest))
+        for invoice_id, amount in parts:
+            # One op per invoice paid: the first keeps the payment's id, so a re-sent op
+            # is recognised; the others get ids derived from it.
+            op_payment_id = (
+                payment.id if len(parts) == 1 else uuid.uuid5(payment.id, str(invoice_id))
+            )
+            payload = {
+                **base,
+                "payment_id": op_payment_id,
+                "amount_cents": amount,
+                "invoice_id": invoice_id,
+            }
+            ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
+    return ops
+
+
+# ---------------------------------------------------------------- family dossiers
+
+
+def _adult(adult: Adult) -> dict[str, Any]:
+    fields = [
+        "last_name",
+        "first_name",
+        "relation",
+        "third_party",
+        "phone_home",
+        "phone_mobile",
+        "phone_work",
+        "phone_work_mobile",
+        "email",
+        "address1",
+        "address2",
+        "address3",
+        "postcode",
+        "city",
+        "legal_guardian",
+        "billing",
+        "emergency_contact",
+        "may_pick_up",
+    ]
+    return {"id": adult.id, **{name: getattr(adult, name) for name in fields}}
+
+
+def _child(session: Session, child: Child) -> dict[str, Any]:
+    level = None
+    if child.class_id is not None:
+        school_class = session.get(SchoolClass, child.class_id)
+        level = school_class.level if school_class and school_class.level in LEVELS else None
+    return {
+        "id": child.id,
+        "last_name": child.last_name,
+        "first_name": child.first_name,
+        "birth_date": child.birth_date,
+        "school_id": child.school_id,
+        "level": level,
+        "diet": child.diet,
+        "allergies": child.allergies,
+        "pai": child.pai,
+        "treatments": child.treatments,
+        "image_authorised": child.image_authorised,
+        "outing_authorised": child.outing_authorised,
+    }
+
+
+def pending_family_ops(session: Session, family_id: uuid.UUID) -> int:
+    return len(
+        session.execute(
+            select(OutboxOp.seq).where(
+                OutboxOp.entity_key == f"family:{family_id}", OutboxOp.status == "pending"
+            )
+        ).all()
+    )
+
+
+def _family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
+    ops = []
+    for family_id in family_ids:
+        family = session.get(Family, family_id)
+        if family is None:
+            continue
+        known = session.get(ServerVersion, ("family", str(family_id)))
+        # Each op still waiting will bump the server's version by one when applied.
+        base = (known.version if known else 0) + pending_family_ops(session, family_id)
+        portal = session.execute(
+            select(PortalAccount).where(PortalAccount.family_id == family_id)
+        ).scalar_one_or_none()
+        payload = {
+            "family_id": family.id,
+            "base_version": base,
+            "reference": family.reference,
+            "status": family.status,
+            "notes": family.notes[:4000],
+            "quotient": family.qf_value,
+            "adults": [_adult(a) for a in family.members],
+            "children": [_child(session, c) for c in family.children],
+        }
+        if portal is not None and portal.password_hash.startswith("$argon2"):
+            payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
+        label = f"Dossier {family.reference} {family.display_name}".strip()
+        ops.append((OpType.FAMILY_UPSERT, payload, f"family:{family.id}", label))
+    return ops

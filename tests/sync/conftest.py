@@ -1,0 +1,103 @@
+"""Desk ↔ server fixtures: the central server of tests/central (throwaway PostgreSQL, uvicorn
+on loopback), a commune with this desk's device, the planning the server needs, and the
+keyring's in-memory stand-in (the token never touches a file)."""
+
+from __future__ import annotations
+
+import uuid
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from eticket_desk.sync.client import SyncClient
+from eticket_desk.sync.protocol import OpType
+from tests.central.conftest import (  # noqa: F401 (fixtures)
+    _central_module,
+    central,
+    commune,
+    database_url,
+    db,
+    pg_cluster,
+)
+from tests.conftest import validated_family
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring: what the OS keyring would hold, for one test."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def device(commune):  # noqa: F811
+    """This desk's device on the server (the Desk helper holds its id and token)."""
+    return commune.desk("Accueil mairie")
+
+
+@pytest.fixture
+def other_desk(commune):  # noqa: F811
+    """Another desk of the same commune (it sets up the planning, books, edits dossiers)."""
+    return commune.desk("Accueil école")
+
+
+@pytest.fixture
+def client(device):
+    made = SyncClient(device.http.base_url, device.device_id, device.token, backoff=0.01)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def lea_family(store, admin, schools):
+    return validated_family(store, admin, schools)
+
+
+@pytest.fixture
+def server_planning(other_desk, garderie):
+    """The server learns the desk's school year and evening garderie (one seat a day)."""
+    _, activity = garderie
+    results = other_desk.push(
+        other_desk.op(
+            OpType.CALENDAR_UPSERT,
+            year_id=str(uuid.uuid4()),
+            label="2026-2027",
+            start="2026-09-01",
+            end="2027-07-03",
+        ),
+        other_desk.op(
+            OpType.ACTIVITY_UPSERT,
+            activity_id=str(activity.id),
+            code="GARDERIE_SOIR",
+            name="Garderie soir",
+            weekdays=[0, 1, 3, 4],
+            deadline={"kind": "previous_open_day", "at": "10:00"},
+            billing_mode="prepaid",
+            ticket_type="GARDERIE",
+            capacity=1,
+        ),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    return activity

@@ -1,0 +1,117 @@
+"""The outbox: a booking, a sale and a family edit each leave exactly their ops, written in
+the same transaction (a transaction that fails leaves none)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from eticket_desk.models import OutboxOp
+from eticket_desk.rules.errors import DomainError
+from eticket_desk.services.bookings import book_day, cancel_booking
+from eticket_desk.services.families import save_family
+from eticket_desk.services.till import open_till
+from eticket_desk.sync.protocol import OpType, make_op
+from tests.conftest import cash_sale, validated_family
+
+MONDAY = date(2026, 9, 21)
+
+
+@pytest.fixture
+def dossier(store, admin, schools):
+    return validated_family(store, admin, schools)
+
+
+def _ops(store, after: int = 0) -> list[tuple[str, dict]]:
+    with store.read() as session:
+        rows = session.scalars(
+            select(OutboxOp).where(OutboxOp.seq > after).order_by(OutboxOp.seq)
+        ).all()
+    for row in rows:  # every op is a valid op of the protocol
+        make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id)
+    return [(row.type, json.loads(row.payload)) for row in rows]
+
+
+def _last_seq(store) -> int:
+    with store.read() as session:
+        return session.scalar(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)) or 0
+
+
+def test_a_family_save_is_one_upsert_with_the_whole_dossier(store, agent, family):
+    ops = _ops(store)
+    assert [t for t, _ in ops] == ["family.upsert"]
+    payload = ops[0][1]
+    assert payload["family_id"] == str(family.id) and payload["base_version"] == 0
+    assert [a["last_name"] for a in payload["adults"]] == [a.last_name for a in family.adults]
+    assert [c["first_name"] for c in payload["children"]] == ["Léa"]
+    before = _last_seq(store)
+    adults = [dataclasses.replace(family.adults[0], phone_mobile="06 99 88 77 66")]
+    save_family(store, agent, dataclasses.replace(family, adults=adults + family.adults[1:]))
+    ops = _ops(store, before)
+    assert [t for t, _ in ops] == ["family.upsert"]  # one op per family and transaction
+    assert ops[0][1]["adults"][0]["phone_mobile"] == "+33699887766"
+    assert ops[0][1]["base_version"] == 1  # the first upsert will have made version 1
+
+
+def test_a_sale_and_a_prepaid_booking_leave_their_money_ops(store, agent, dossier, garderie):
+    family = dossier
+    ticket, activity = garderie
+    lea = family.children[0]
+    open_till(store, agent, 0)
+    before = _last_seq(store)
+    done = cash_sale(store, agent, family, ticket, 2, 500)
+    ops = _ops(store, before)
+    assert sorted(t for t, _ in ops) == ["payment.received", "wallet.entry"]
+    payment = dict(ops)["payment.received"]
+    assert payment["amount_cents"] == 480 and payment["method"] == "cash"
+    assert payment["invoice_id"] is None and payment["receipt_number"] == done.receipt_number
+    wallet = dict(ops)["wallet.entry"]
+    assert (wallet["quantity"], wallet["kind"], wallet["ticket_type"]) == (
+        2,
+        "purchase",
+        "GARDERIE",
+    )
+
+    before = _last_seq(store)
+    book_day(store, agent, lea.id, activity.id, MONDAY)
+    ops = _ops(store, before)
+    assert sorted(t for t, _ in ops) == ["booking.book", "wallet.entry"]
+    booking = dict(ops)["booking.book"]
+    assert booking == {
+        "child_id": str(lea.id),
+        "activity_id": str(activity.id),
+        "day": "2026-09-21",
+    }
+    assert dict(ops)["wallet.entry"]["quantity"] == -1
+
+    before = _last_seq(store)
+    cancel_booking(store, agent, lea.id, activity.id, MONDAY)
+    assert sorted(t for t, _ in _ops(store, before)) == ["booking.cancel", "wallet.entry"]
+
+
+def test_a_booking_refused_or_failing_leaves_no_op(store, agent, dossier, garderie):
+    family = dossier
+    _, activity = garderie
+    before = _last_seq(store)
+    with pytest.raises(DomainError):  # no ticket in the wallet
+        book_day(store, agent, family.children[0].id, activity.id, MONDAY)
+    assert _ops(store, before) == []
+
+
+def test_a_transaction_rolled_back_leaves_no_op(store, agent, family):
+    before = _last_seq(store)
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), store.write(agent) as session:
+        from eticket_desk.models import Family
+
+        session.get(Family, family.id).notes = "Changement perdu"
+        session.flush()
+        raise Boom
+    assert _ops(store, before) == []

@@ -1,0 +1,157 @@
+"""A desk syncing with the real central server: its outbox pushed in order and answered,
+a booking the server refuses undone here (seat and ticket back) with a sync issue, and the
+changes made elsewhere pulled in one transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+
+from eticket_central.models import Booking as ServerBooking
+from eticket_central.models import WalletEntry as ServerWallet
+from eticket_desk.models import Adult, Booking, Occupancy, OutboxOp
+from eticket_desk.services.bookings import book_day
+from eticket_desk.services.sync_issues import list_sync_issues, mark_handled
+from eticket_desk.services.sync_status import sync_status
+from eticket_desk.services.till import open_till
+from eticket_desk.services.wallet import balances
+from eticket_desk.sync.apply import read_cursor
+from eticket_desk.sync.client import sync_once
+from eticket_desk.sync.protocol import OpType
+from tests.central.helpers import child, family_payload
+from tests.conftest import cash_sale
+
+MONDAY, TUESDAY = date(2026, 9, 21), date(2026, 9, 22)
+
+
+def _statuses(store) -> list[tuple[str, str]]:
+    with store.read() as session:
+        return [
+            (op.type, op.status) for op in session.scalars(select(OutboxOp).order_by(OutboxOp.seq))
+        ]
+
+
+def _server_tickets(db, family_id) -> int:
+    db.expire_all()
+    return db.scalar(
+        select(func.coalesce(func.sum(ServerWallet.quantity), 0)).where(
+            ServerWallet.family_id == family_id
+        )
+    )
+
+
+def _tickets(store, agent, family_id) -> int:
+    return sum(b.tickets for b in balances(store, agent, family_id))
+
+
+def _sell_and_book(store, agent, family, garderie, day=MONDAY):
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, family, ticket, 2, 500)
+    book_day(store, agent, family.children[0].id, activity.id, day)
+
+
+def test_the_outbox_is_pushed_in_order_and_every_answer_recorded(
+    store, agent, lea_family, garderie, server_planning, client, db
+):
+    _sell_and_book(store, agent, lea_family, garderie)
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 0, report
+    statuses = _statuses(store)
+    assert statuses[0] == ("family.upsert", "applied")  # the dossier goes first
+    assert {s for _, s in statuses} == {"applied"}
+    assert report.pushed == len(statuses)
+    db.expire_all()
+    server = db.scalar(select(ServerBooking).where(ServerBooking.day == MONDAY))
+    assert (server.child_id, server.state) == (lea_family.children[0].id, "booked")
+    # Ledgers equal on both sides: 2 bought, 1 spent.
+    assert _server_tickets(db, lea_family.id) == _tickets(store, agent, lea_family.id) == 1
+    assert read_cursor(store) > 0
+    status = sync_status(store)
+    assert (status.waiting_ops, status.online, status.last_error) == (0, True, "")
+    # Again: nothing to push, nothing new (our own changes are not applied twice).
+    again = sync_once(store, client)
+    assert (again.pushed, again.pulled, again.error) == (0, 0, "")
+
+
+def test_a_booking_refused_as_full_frees_the_seat_and_gives_the_ticket_back(
+    store, agent, lea_family, garderie, server_planning, client, other_desk, db, schools
+):
+    # Meanwhile, another desk took the only seat of Monday for another child.
+    other_child = uuid.uuid4()
+    school = schools[0].id if hasattr(schools[0], "id") else schools[0]
+    other_desk.push(
+        other_desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(
+                uuid.uuid4(), reference="F-AUTRE", children=[child(other_child, school)]
+            ),
+        ),
+        other_desk.op(
+            OpType.BOOKING_BOOK,
+            child_id=str(other_child),
+            activity_id=str(server_planning.id),
+            day=MONDAY.isoformat(),
+        ),
+    )
+    _sell_and_book(store, agent, lea_family, garderie)
+    assert _tickets(store, agent, lea_family.id) == 1
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 1
+    lea = lea_family.children[0]
+    with store.read() as session:
+        booking = session.get(Booking, (server_planning.id, MONDAY, lea.id))
+        assert booking.state == "cancelled"
+        seats = session.scalar(select(func.sum(Occupancy.booked)).where(Occupancy.day == MONDAY))
+        assert seats == 0
+    # The ticket is back here, and the server heard of it (the same sync pushed it).
+    assert _tickets(store, agent, lea_family.id) == 2
+    assert _server_tickets(db, lea_family.id) == 2
+    issues = list_sync_issues(store, agent)
+    assert [(i.title, i.subject) for i in issues] == [
+        ("Réservation refusée — complet", "Léa Dupont — Garderie soir du lundi 21 septembre 2026")
+    ]
+    assert "liste d'attente" in issues[0].actions[0]
+    assert sync_status(store).open_issues == 1
+    mark_handled(store, agent, issues[0].seq)
+    assert list_sync_issues(store, agent) == []
+    assert len(list_sync_issues(store, agent, include_handled=True)) == 1
+
+
+def test_changes_made_elsewhere_are_pulled_in_one_transaction(
+    store, agent, lea_family, garderie, server_planning, client, other_desk
+):
+    assert sync_once(store, client).ok  # the server knows the dossier (version 2)
+    with store.read() as session:
+        last = session.scalars(
+            select(OutboxOp).where(OutboxOp.type == "family.upsert").order_by(OutboxOp.seq.desc())
+        ).first()
+    payload = json.loads(last.payload)
+    payload["base_version"] = 2
+    payload["adults"][0]["phone_mobile"] = "+33611223344"
+    lea = lea_family.children[0]
+    answers = other_desk.push(
+        other_desk.op(OpType.FAMILY_UPSERT, **payload),
+        other_desk.op(
+            OpType.BOOKING_BOOK,
+            child_id=str(lea.id),
+            activity_id=str(server_planning.id),
+            day=TUESDAY.isoformat(),
+        ),
+    )
+    assert [a["status"] for a in answers] == ["applied", "applied"], answers
+    before = read_cursor(store)
+    report = sync_once(store, client)
+    assert report.ok and report.pulled == 2
+    assert read_cursor(store) > before
+    with store.read() as session:
+        adult = session.get(Adult, uuid.UUID(payload["adults"][0]["id"]))
+        assert adult.phone_mobile == "+33611223344"
+        assert session.get(Booking, (server_planning.id, TUESDAY, lea.id)).state == "booked"
+        seats = session.scalar(select(func.sum(Occupancy.booked)).where(Occupancy.day == TUESDAY))
+        assert seats == 1
+    # Applying the server's changes wrote no op back.
+    assert sync_status(store).waiting_ops == 0
