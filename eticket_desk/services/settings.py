@@ -17,6 +17,7 @@ from eticket_desk.services.store import Actor, Store
 class AppSettings:
     idle_lock_minutes: int = 5
     invoice_due_days: int = 30  # the due date of an invoice, from its issue
+    backup_folder: str = ""  # empty: backups/ beside the database
 
     def check(self) -> None:
         errors = {}
@@ -28,6 +29,8 @@ class AppSettings:
             errors["invoice_due_days"] = (
                 "Le délai de paiement doit être compris entre 1 et 90 jours."
             )
+        if len(self.backup_folder) > 500 or "\0" in self.backup_folder:
+            errors["backup_folder"] = "Le dossier des sauvegardes n'est pas un chemin valide."
         if errors:
             raise ValidationFailed(errors)
 

@@ -1,0 +1,152 @@
+"""Backups on real files: taken while the store is open and written, kept 7 daily + 4
+weekly, and a restore that refuses a truncated, foreign or newer file without touching
+anything, and keeps the replaced file aside."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from eticket_desk.rules.errors import DomainError
+from eticket_desk.services.backups import (
+    BadBackup,
+    backup_now,
+    backup_to,
+    daily_backup_due,
+    list_backups,
+    restore,
+    rotate,
+    verify_backup,
+)
+from eticket_desk.services.families import save_family
+from eticket_desk.services.integrity import check
+from eticket_desk.services.search import search_families
+from eticket_desk.services.settings import AppSettings, load_settings, save_settings
+from eticket_desk.services.store import Store
+from tests.conftest import complete_family
+
+
+def _families(path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM family").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_backup_taken_while_the_store_is_being_written(store, admin, schools, tmp_path):
+    save_family(store, admin, complete_family(schools))
+    stop = threading.Event()
+
+    def keep_writing():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            save_family(store, admin, complete_family(schools, last_name=f"Famille{n}"))
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        copies = [backup_to(store, tmp_path / "out" / f"copie{i}.sqlite") for i in range(3)]
+    finally:
+        stop.set()
+        writer.join()
+    for copy in copies:
+        assert verify_backup(copy)
+        with Store(copy, store.clock) as opened:
+            assert check(opened).ok
+            assert _families(copy) >= 1
+    assert not list((tmp_path / "out").glob("*.partial"))
+
+
+def test_backup_now_goes_to_the_folder_of_the_settings(store, admin, tmp_path, clock):
+    assert backup_now(store).parent == tmp_path / "backups"  # beside the database
+    save_settings(store, admin, AppSettings(backup_folder=str(tmp_path / "clé USB")))
+    assert load_settings(store).backup_folder.endswith("clé USB")
+    assert daily_backup_due(store, load_settings(store).backup_folder)  # nothing there yet
+    path = backup_now(store)
+    assert not daily_backup_due(store, load_settings(store).backup_folder)
+    assert path.parent == tmp_path / "clé USB" and path.name == "eticket-2026-09-14_093000.sqlite"
+    clock.current = datetime(2026, 9, 15, 8, 0)
+    assert daily_backup_due(store, load_settings(store).backup_folder)
+
+
+def test_rotation_keeps_seven_days_and_four_weeks(store, tmp_path, clock):
+    folder = tmp_path / "sauvegardes"
+    start = datetime(2026, 6, 1, 18, 0)
+    for day in range(70):  # ten weeks, two backups a day
+        for hour in (8, 18):
+            clock.current = start + timedelta(days=day, hours=hour - 18)
+            backup_now(store, folder)
+    kept = list_backups(folder)
+    days = [b.at.date() for b in kept]
+    assert len(kept) == 11
+    last = date(2026, 8, 9)
+    assert days[:7] == [last - timedelta(days=n) for n in range(7)]
+    assert all(b.at.hour == 18 for b in kept)  # the newest of each day
+    weeks = {d.isocalendar()[1] for d in days[7:]}
+    assert len(weeks) == 4 and all(d < last - timedelta(days=6) for d in days[7:])
+    assert rotate(folder, last) == []
+
+
+@pytest.fixture
+def saved(store, admin, schools, tmp_path):
+    save_family(store, admin, complete_family(schools))
+    return backup_to(store, tmp_path / "bonne.sqlite")
+
+
+def _unchanged_after_refusal(store, bad, match):
+    before = store.path.read_bytes()
+    with pytest.raises(BadBackup, match=match):
+        restore(bad, store.path)
+    assert store.path.read_bytes() == before
+    assert not list(store.path.parent.glob("*avant-restauration*"))
+
+
+def test_restore_refuses_a_truncated_file(store, saved, tmp_path):
+    bad = tmp_path / "coupee.sqlite"
+    bad.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+    _unchanged_after_refusal(store, bad, "endommagé|ne s'ouvre pas|n'est pas une base")
+
+
+def test_restore_refuses_what_is_not_a_database(store, tmp_path):
+    bad = tmp_path / "photo.sqlite"
+    bad.write_bytes(b"\x89PNG" + b"\0" * 5000)
+    _unchanged_after_refusal(store, bad, "n'est pas une base de données SQLite")
+    other = tmp_path / "autre.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.commit()
+    _unchanged_after_refusal(store, other, "n'est pas une base eticket-desk")
+
+
+def test_restore_refuses_a_newer_schema(store, saved):
+    connection = sqlite3.connect(saved)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.close()
+    _unchanged_after_refusal(store, saved, "version plus récente du programme")
+
+
+def test_restore_refuses_a_file_with_faults(store, saved):
+    connection = sqlite3.connect(saved)
+    connection.execute("UPDATE number_series SET next_value = next_value + 3")
+    connection.commit()
+    connection.close()
+    _unchanged_after_refusal(store, saved, "a des anomalies")
+
+
+def test_restore_replaces_the_file_and_keeps_the_old_one_aside(store, admin, schools, saved, clock):
+    save_family(store, admin, complete_family(schools, last_name="Après"))
+    store.close()
+    aside = restore(saved, store.path)
+    assert isinstance(aside, type(saved)) and aside.exists()
+    assert _families(aside) == 2 and _families(store.path) == 1
+    with Store(store.path, clock) as reopened:
+        assert check(reopened).ok
+        assert [f.display_name for f in search_families(reopened, admin, "")][:1]
+
+
+def test_bad_backup_is_a_domain_error():
+    assert issubclass(BadBackup, DomainError)
