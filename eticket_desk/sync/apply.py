@@ -23,7 +23,9 @@ from eticket_desk.models import (
     CreditEntry,
     Family,
     Invoice,
+    Payment,
     PaymentAllocation,
+    Sale,
     Setting,
     TicketType,
     WalletEntry,
@@ -36,7 +38,7 @@ from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.services.store import Actor
 from eticket_desk.sync.outbox import quiet
-from eticket_desk.sync.protocol import OpStatus, OpType
+from eticket_desk.sync.protocol import OpStatus, OpType, RejectCode
 
 SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
 CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
@@ -110,10 +112,12 @@ def pending_ops(store, limit: int) -> list[OutboxOp]:
         )
 
 
-def record_answers(store, rows: list[OutboxOp], results) -> list[str]:
+def record_answers(store, rows: list[OutboxOp], results) -> tuple[list[str], int]:
     """Stores each answer on its op; undoes what a rejection refused. Returns the messages
-    of the ops newly rejected. (Bulk updates by key: the bookkeeping is not audited.)"""
+    of the ops rejected and how many answers were duplicates. (Bulk updates by key: the
+    bookkeeping is not audited.)"""
     by_id = {row.op_id: row for row in rows}
+    duplicates: list[int] = []
     rejected: list[str] = []
     updates = []
     with store.write(SYNC_ACTOR) as session:
@@ -122,8 +126,10 @@ def record_answers(store, rows: list[OutboxOp], results) -> list[str]:
         for result in results:
             row = by_id[result.op_id]
             status = result.status
-            if status == OpStatus.DUPLICATE and result.original_status is not None:
-                status = result.original_status  # what the op got the first time
+            if status == OpStatus.DUPLICATE:
+                duplicates.append(row.seq)
+                if result.original_status is not None:
+                    status = result.original_status  # what the op got the first time
             updates.append(
                 {
                     "seq": row.seq,
@@ -136,13 +142,13 @@ def record_answers(store, rows: list[OutboxOp], results) -> list[str]:
             )
             payload = json.loads(row.payload)
             if status == OpStatus.REJECTED:
-                _undo(session, row.type, payload)
+                _undo(session, row.type, payload, result.code)
                 rejected.append(result.message or result.code.value)
             elif row.type == OpType.FAMILY_UPSERT and result.result:
                 _server_version(session, "family", payload["family_id"], result.result)
         if updates:
             session.execute(update(OutboxOp), updates)
-    return rejected
+    return rejected, len(duplicates)
 
 
 def _server_version(session, entity: str, entity_id: str, data: dict[str, Any]) -> None:
@@ -159,9 +165,23 @@ def _server_version(session, entity: str, entity_id: str, data: dict[str, Any]) 
     )
 
 
-def _undo(session, op_type: str, payload: dict[str, Any]) -> None:
+# The server's rules decided against the booking: it is undone here. NOT_FOUND or
+# INVALID_DATA say the server lacks something: the booking stays, the agent sees the issue.
+_UNDONE = {
+    RejectCode.CAPACITY_FULL,
+    RejectCode.DEADLINE_PASSED,
+    RejectCode.DAY_CLOSED,
+    RejectCode.SUBSCRIPTION_ONLY,
+    RejectCode.DOSSIER_NOT_VALIDATED,
+    RejectCode.CHILD_NOT_CONCERNED,
+    RejectCode.PERMISSION_DENIED,
+    RejectCode.OVERRIDE_REASON_MISSING,
+}
+
+
+def _undo(session, op_type: str, payload: dict[str, Any], code) -> None:
     """A booking the server refused frees its seat and gives its ticket back here."""
-    if op_type != OpType.BOOKING_BOOK:
+    if op_type != OpType.BOOKING_BOOK or code not in _UNDONE:
         return  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
     key = (uuid.UUID(payload["activity_id"]), date.fromisoformat(payload["day"]))
     child_id = uuid.UUID(payload["child_id"])
@@ -296,6 +316,11 @@ def _payment(session, change, _waiting) -> bool:
     rest is the family's credit (never counted twice)."""
     data = change.data
     payment_id = uuid.UUID(change.id)
+    receipt = (data.get("details") or {}).get("receipt_number")
+    if session.get(Payment, payment_id) is not None or (
+        receipt and session.scalar(select(Sale.id).where(Sale.receipt_number == receipt))
+    ):
+        return False  # money taken at this counter (a full reload brings it back)
     family_id = uuid.UUID(data["family_id"])
     if session.get(Family, family_id) is None:
         return False

@@ -126,6 +126,7 @@ class SyncReport:
     """What one `sync_once` did (the status bar shows the counts and the error)."""
 
     pushed: int = 0
+    duplicates: int = 0  # answers "already applied" (a retry after a lost reply)
     rejected: int = 0
     pulled: int = 0
     full_reload: bool = False
@@ -150,10 +151,11 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
         if not rows:
             return
         answer = client.push(_wire_ops(rows))
-        outcome = apply.record_answers(store, rows, answer.results)
+        rejected, duplicates = apply.record_answers(store, rows, answer.results)
         report.pushed += len(answer.results)
-        report.rejected += len(outcome)
-        report.rejected_labels += outcome
+        report.duplicates += duplicates
+        report.rejected += len(rejected)
+        report.rejected_labels += rejected
         if len(answer.results) < len(rows):
             return  # the server answered part of the batch: the rest goes next time
 
