@@ -8,19 +8,21 @@ import json
 import uuid
 from datetime import date
 
+import httpx
 from sqlalchemy import func, select
 
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import WalletEntry as ServerWallet
 from eticket_desk.models import Adult, Booking, Occupancy, OutboxOp
 from eticket_desk.services.bookings import book_day
+from eticket_desk.services.portal import issue_portal_access
 from eticket_desk.services.sync_issues import list_sync_issues, mark_handled
 from eticket_desk.services.sync_status import sync_status
 from eticket_desk.services.till import open_till
 from eticket_desk.services.wallet import balances
-from eticket_desk.sync.apply import read_cursor
+from eticket_desk.sync.apply import apply_changes, read_cursor
 from eticket_desk.sync.client import sync_once
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.protocol import Change, OpType
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
 
@@ -155,3 +157,60 @@ def test_changes_made_elsewhere_are_pulled_in_one_transaction(
         assert seats == 1
     # Applying the server's changes wrote no op back.
     assert sync_status(store).waiting_ops == 0
+
+
+def test_a_day_booked_on_the_parents_portal_comes_down_to_the_desk(
+    store, admin, agent, lea_family, garderie, server_planning, client, central, commune
+):
+    letter = issue_portal_access(store, admin, lea_family.id)
+    assert sync_once(store, client).ok  # the dossier and its portal login go up
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={
+            "tenant_id": str(commune.tenant_id),
+            "login": letter.login,
+            "password": letter.password,
+        },
+    ).json()["token"]
+    lea = lea_family.children[0]
+    booked = httpx.post(
+        f"{central.url}/portal/bookings",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"child_id": str(lea.id), "activity_id": str(server_planning.id), "day": "2026-09-22"},
+    )
+    assert booked.status_code == 200, booked.text
+    report = sync_once(store, client)
+    assert report.ok and report.pulled == 1
+    with store.read() as session:
+        booking = session.get(Booking, (server_planning.id, TUESDAY, lea.id))
+        assert (booking.state, booking.source) == ("booked", "portal")
+        seats = session.scalar(select(func.sum(Occupancy.booked)).where(Occupancy.day == TUESDAY))
+        assert seats == 1
+    assert sync_status(store).waiting_ops == 0
+
+
+def test_a_row_with_an_unanswered_local_op_is_not_overwritten_by_a_pull(
+    store, agent, lea_family, garderie
+):
+    _sell_and_book(store, agent, lea_family, garderie)  # not pushed yet
+    _, activity = garderie
+    lea = lea_family.children[0]
+    server_says = Change(
+        seq=7,
+        entity="booking",
+        id=f"{activity.id}/{MONDAY.isoformat()}/{lea.id}",
+        data={
+            "activity_id": str(activity.id),
+            "day": MONDAY.isoformat(),
+            "child_id": str(lea.id),
+            "family_id": str(lea_family.id),
+            "state": "cancelled",
+            "late": False,
+            "source": "portal",
+            "updated_at": "2026-09-14T09:00:00",
+        },
+    )
+    assert apply_changes(store, uuid.uuid4(), [server_says], 7) == 0
+    with store.read() as session:
+        assert session.get(Booking, (activity.id, MONDAY, lea.id)).state == "booked"
+    assert read_cursor(store) == 7
