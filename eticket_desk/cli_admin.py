@@ -1,0 +1,116 @@
+"""The administrator's commands: backup, restore, check, export-family and anonymise."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_commands(commands) -> None:
+    backup = commands.add_parser("backup", help="sauvegarde la base (sans arrêter le programme)")
+    backup.add_argument("--out", type=Path, help="fichier de la sauvegarde (par défaut : daté)")
+
+    restore = commands.add_parser(
+        "restore", help="remplace la base par une sauvegarde, après l'avoir vérifiée"
+    )
+    restore.add_argument("file", type=Path, help="fichier de la sauvegarde")
+
+    commands.add_parser("check", help="vérifie la cohérence de la base (code 1 si anomalie)")
+
+    export = commands.add_parser(
+        "export-family", help="exporte toutes les données d'une famille (JSON et PDF)"
+    )
+    export.add_argument("reference", help="référence du dossier (F-000123)")
+    export.add_argument("--out", type=Path, required=True, help="dossier où écrire l'export")
+
+    anonymise = commands.add_parser(
+        "anonymise", help="anonymise les familles parties depuis plus de N ans"
+    )
+    anonymise.add_argument("--years", type=int, default=3, help="années depuis le départ (3)")
+    anonymise.add_argument(
+        "--dry-run", action="store_true", help="liste seulement les familles concernées"
+    )
+
+
+def run_backup(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.services.backups import backup_now, backup_to
+    from eticket_desk.services.store import Store
+
+    if not db.exists():
+        print(f"La base {db} n'existe pas.", file=sys.stderr)
+        return 1
+    with Store(db) as store:
+        path = backup_to(store, args.out) if args.out else backup_now(store)
+    print(f"Sauvegarde écrite : {path}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.services.backups import BadBackup, restore
+
+    try:
+        aside = restore(args.file, db)
+    except BadBackup as refused:
+        print(refused.message, file=sys.stderr)
+        print("Rien n'a été remplacé.", file=sys.stderr)
+        return 1
+    print(f"Base restaurée depuis {args.file}.")
+    if aside.exists():
+        print(f"L'ancienne base est gardée dans {aside}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.services.integrity import check
+    from eticket_desk.services.store import Store
+
+    if not db.exists():
+        print(f"La base {db} n'existe pas.", file=sys.stderr)
+        return 1
+    with Store(db) as store:
+        report = check(store)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def run_export_family(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.privacy import export_family
+    from eticket_desk.services.store import SYSTEM, Store
+
+    with Store(db) as store:
+        try:
+            files = export_family(store, SYSTEM, args.reference, args.out)
+        except DomainError as refused:
+            print(refused.message, file=sys.stderr)
+            return 1
+    for path in files:
+        print(f"Écrit : {path}")
+    return 0
+
+
+def run_anonymise(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.privacy import anonymise_gone_families
+    from eticket_desk.services.store import SYSTEM, Store
+
+    with Store(db) as store:
+        try:
+            result = anonymise_gone_families(store, SYSTEM, args.years, dry_run=args.dry_run)
+        except DomainError as refused:
+            print(refused.message, file=sys.stderr)
+            return 1
+    for reference, name in result.families:
+        print(f"  {reference} {name}")
+    print(result.sentence())
+    return 0
+
+
+HANDLERS = {
+    "backup": run_backup,
+    "restore": run_restore,
+    "check": run_check,
+    "export-family": run_export_family,
+    "anonymise": run_anonymise,
+}
