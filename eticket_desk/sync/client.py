@@ -17,12 +17,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import httpx
+from pydantic import ValidationError
 
 from eticket_desk.sync.protocol import (
+    OpResult,
+    OpStatus,
     OpType,
     PullResponse,
     PushResponse,
+    RejectCode,
     SnapshotPage,
+    french_errors,
     make_op,
 )
 
@@ -139,8 +144,26 @@ class SyncReport:
         return not self.error
 
 
-def _wire_ops(rows) -> list:
-    return [make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id) for row in rows]
+def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
+    """The ops to send, and the rows the protocol itself refuses (answered here, never sent:
+    one bad op must not block the outbox)."""
+    ops, sent, refused = [], [], []
+    for row in rows:
+        try:
+            ops.append(make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id))
+            sent.append(row)
+        except ValidationError as error:
+            message = "Opération refusée par ce poste : " + " ; ".join(french_errors(error))
+            refused.append(
+                OpResult(
+                    op_id=row.op_id,
+                    seq=row.seq,
+                    status=OpStatus.REJECTED,
+                    code=RejectCode.INVALID_DATA,
+                    message=message[:1000],
+                )
+            )
+    return ops, sent, refused
 
 
 def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
@@ -150,13 +173,19 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
         rows = apply.pending_ops(store, PUSH_BATCH)
         if not rows:
             return
-        answer = client.push(_wire_ops(rows))
-        rejected, duplicates = apply.record_answers(store, rows, answer.results)
+        ops, sent, refused = _wire_ops(rows)
+        if refused:
+            report.rejected_labels += apply.record_answers(store, rows, refused)[0]
+            report.rejected += len(refused)
+        if not ops:
+            continue
+        answer = client.push(ops)
+        rejected, duplicates = apply.record_answers(store, sent, answer.results)
         report.pushed += len(answer.results)
         report.duplicates += duplicates
         report.rejected += len(rejected)
         report.rejected_labels += rejected
-        if len(answer.results) < len(rows):
+        if len(answer.results) < len(sent):
             return  # the server answered part of the batch: the rest goes next time
 
 

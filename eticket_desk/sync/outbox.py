@@ -331,9 +331,9 @@ def _child(session: Session, child: Child) -> dict[str, Any]:
         "school_id": child.school_id,
         "level": level,
         "diet": child.diet,
-        "allergies": child.allergies,
+        "allergies": child.allergies[:4000],
         "pai": child.pai,
-        "treatments": child.treatments,
+        "treatments": child.treatments[:4000],
         "image_authorised": child.image_authorised,
         "outing_authorised": child.outing_authorised,
     }

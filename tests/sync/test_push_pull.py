@@ -22,6 +22,7 @@ from eticket_desk.services.till import open_till
 from eticket_desk.services.wallet import balances
 from eticket_desk.sync.apply import apply_changes, read_cursor
 from eticket_desk.sync.client import sync_once
+from eticket_desk.sync.outbox import write_ops
 from eticket_desk.sync.protocol import Change, OpType
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
@@ -214,3 +215,17 @@ def test_a_row_with_an_unanswered_local_op_is_not_overwritten_by_a_pull(
     with store.read() as session:
         assert session.get(Booking, (activity.id, MONDAY, lea.id)).state == "booked"
     assert read_cursor(store) == 7
+
+
+def test_an_op_the_protocol_refuses_is_answered_here_and_does_not_block_the_others(
+    store, agent, admin, lea_family, client
+):
+    with store.write(admin) as session:
+        write_ops(session, [(OpType.WALLET_ENTRY, {"entry_id": "pas-un-uuid"}, "", "")])
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 1 and report.pushed == 2  # the two dossier saves
+    [issue] = list_sync_issues(store, agent)
+    assert issue.title == "Porte-monnaie refusé — données refusées"
+    assert issue.message.startswith(
+        "Opération refusée par ce poste : payload.entry_id : identifiant (UUID) invalide"
+    )
