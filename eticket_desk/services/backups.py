@@ -3,6 +3,7 @@ rotation (7 daily + 4 weekly), and the restore that checks a file before replaci
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -14,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models.database import HEAD_REVISION
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.store import Store
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.store import Actor, Store
+
+log = logging.getLogger(__name__)
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -74,6 +78,35 @@ def backup_now(store: Store, folder: Path | str | None = None) -> Path:
     backup_to(store, path)
     rotate(folder, now.date())
     return path
+
+
+def backup_by(store: Store, actor: Actor) -> BackupInfo:
+    """« Sauvegarder maintenant »: a backup to the folder of the settings, or a French refusal
+    when the folder cannot be written (a USB key taken out, a share offline)."""
+    actor.require(Permission.BACKUP)
+    try:
+        path = backup_now(store)
+    except (OSError, sqlite3.Error) as error:
+        raise DomainError(
+            f"La sauvegarde n'a pas pu être écrite ({error}). Vérifiez que le dossier des "
+            "sauvegardes est accessible (clé USB branchée, partage réseau disponible)."
+        ) from error
+    return BackupInfo(path, store.clock.now())
+
+
+def automatic_backup(store: Store, *, only_if_due: bool = False) -> Path | None:
+    """The backup at close (or, `only_if_due`, the first start of a day): never raises, a
+    failure is logged and the next occasion tries again."""
+    from eticket_desk.services.settings import load_settings
+
+    try:
+        folder = load_settings(store).backup_folder
+        if only_if_due and not daily_backup_due(store, folder):
+            return None
+        return backup_now(store, backup_folder(store, folder))
+    except Exception:  # a backup must never stop the desk from starting or closing
+        log.exception("automatic backup failed")
+        return None
 
 
 def list_backups(folder: Path | str) -> list[BackupInfo]:

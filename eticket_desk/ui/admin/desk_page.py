@@ -1,14 +1,16 @@
-"""The "Poste et sécurité" settings tab: locking the screen after some idle minutes, and the
-payment delay printed on invoices."""
+"""The "Poste et sécurité" settings tab: locking the screen after some idle minutes, the
+payment delay printed on invoices, and the backups (folder, « Sauvegarder maintenant »)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services import settings
+from eticket_desk.rules.permissions import Permission
+from eticket_desk.services import backups, settings
 from eticket_desk.services.settings import AppSettings
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, note_label
@@ -36,6 +39,17 @@ class DeskPage(QWidget):
         self.due_days_spin = QSpinBox()
         self.due_days_spin.setRange(1, 90)
         self.due_days_spin.setEnabled(editable)
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setPlaceholderText(self.tr("Dossier « backups » à côté de la base"))
+        self.folder_edit.setEnabled(editable)
+        self.choose_button = QPushButton(self.tr("Choisir…"))
+        self.choose_button.setEnabled(editable)
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        self.backup_button = QPushButton(self.tr("Sauvegarder maintenant"))
+        self.backup_button.clicked.connect(self._on_backup_button_clicked)
+        self._may_backup = ctx.actor.can(Permission.BACKUP)
+        self.backup_button.setEnabled(self._may_backup)
+        self.last_backup_label = QLabel()
         self.error_label = error_label()
         self.status_label = note_label()
         self.save_button = QPushButton(self.tr("Enregistrer"))
@@ -84,15 +98,54 @@ class DeskPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(lock_box)
         layout.addWidget(invoices_box)
+        layout.addWidget(self._backups_box())
         layout.addStretch(1)
         layout.addLayout(bottom)
+        self.folder_edit.textEdited.connect(self._on_folder_edit_text_edited)
         self.idle_spin.valueChanged.connect(self._on_idle_spin_value_changed)
         self.due_days_spin.valueChanged.connect(self._on_due_days_spin_value_changed)
         ctx.bus.changed.connect(self._on_bus_changed)
         self.load()
 
+    def _backups_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Sauvegardes"))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(QLabel(self.tr("Dossier")))
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.choose_button)
+        now_row = QHBoxLayout()
+        now_row.addWidget(self.last_backup_label, 1)
+        now_row.addWidget(self.backup_button)
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(folder_row)
+        box_layout.addLayout(now_row)
+        box_layout.addWidget(
+            note_label(
+                self.tr(
+                    "Une sauvegarde est faite au premier démarrage de chaque jour et à la "
+                    "fermeture du programme ; sont gardées celles des 7 derniers jours et des "
+                    "4 semaines d'avant. Choisissez de préférence une clé USB ou un partage "
+                    "réseau : une sauvegarde sur le même disque ne protège pas d'une panne."
+                )
+            )
+        )
+        return box
+
+    def _show_last_backup(self) -> None:
+        last = backups.last_backup(self._ctx.store, self._stored.backup_folder)
+        if last is None:
+            self.last_backup_label.setText(self.tr("Aucune sauvegarde pour l'instant."))
+            return
+        self.last_backup_label.setText(
+            self.tr("Dernière sauvegarde : le %1 à %2")
+            .replace("%1", last.at.strftime("%d/%m/%Y"))
+            .replace("%2", last.at.strftime("%H:%M"))
+        )
+
     def load(self) -> None:
         self._stored = settings.load_settings(self._ctx.store)
+        self.folder_edit.setText(self._stored.backup_folder)
+        self._show_last_backup()
         for spin, value in (
             (self.idle_spin, self._stored.idle_lock_minutes),
             (self.due_days_spin, self._stored.invoice_due_days),
@@ -100,6 +153,35 @@ class DeskPage(QWidget):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
+
+    def _on_folder_edit_text_edited(self, _text: str) -> None:
+        self.status_label.setText(self.tr("Modification non enregistrée."))
+
+    def _on_choose_button_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Dossier des sauvegardes"), self.folder_edit.text()
+        )
+        if folder:
+            self.folder_edit.setText(folder)
+            self._on_folder_edit_text_edited(folder)
+
+    def _on_backup_button_clicked(self) -> None:
+        store, actor = self._ctx.store, self._ctx.actor
+        self.backup_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: backups.backup_by(store, actor),
+            self._on_backup_done,
+            self._on_backup_failed,
+        )
+
+    def _on_backup_done(self, _info: backups.BackupInfo) -> None:
+        self.backup_button.setEnabled(self._may_backup)
+        self._show_last_backup()
+        self.status_label.setText(self.tr("Sauvegarde faite."))
+
+    def _on_backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(self._may_backup)
+        messages.show_error(self, exc)
 
     def _on_idle_spin_value_changed(self, _value: int) -> None:
         self.status_label.setText(self.tr("Modification non enregistrée."))
@@ -117,6 +199,7 @@ class DeskPage(QWidget):
             self._stored,
             idle_lock_minutes=self.idle_spin.value(),
             invoice_due_days=self.due_days_spin.value(),
+            backup_folder=self.folder_edit.text().strip(),
         )
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
