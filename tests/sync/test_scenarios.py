@@ -230,3 +230,22 @@ def test_a_cursor_too_old_reloads_everything_once_the_outbox_is_empty(
     assert family_credit(store, lea_family.id) == 0
     again = sync_once(store, client)
     assert (again.full_reload, again.pulled, again.error) == (False, 0, "")
+
+
+def test_a_server_answering_500_is_retried_then_the_desk_is_offline(
+    store, lea_family, device, pg_cluster
+):
+    from eticket_desk.clock import FrozenClock
+    from tests.central.conftest import START, start_server
+
+    broken = start_server(pg_cluster.url("pas_de_base"), FrozenClock(START))  # no database
+    client = SyncClient(broken.url, device.device_id, device.token, retries=2, backoff=0.01)
+    try:
+        report = sync_once(store, client)
+    finally:
+        client.close()
+        broken.stop()
+    assert report.error == "Hors ligne : erreur du serveur (500)."
+    status = sync_status(store)
+    assert (status.online, status.last_error) == (False, report.error)
+    assert status.waiting_ops == len(_statuses(store)) == 2  # kept for the next time
