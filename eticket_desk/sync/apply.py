@@ -35,6 +35,8 @@ from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services.activities import activities_in
 from eticket_desk.services.booking_hooks import booking_hooks
+from eticket_desk.services.families import search_text_for
+from eticket_desk.services.family_data import family_display_name
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.services.store import Actor
 from eticket_desk.sync.outbox import quiet
@@ -283,7 +285,9 @@ def _family(session, change, waiting: set[str]) -> bool:
                 setattr(adult, name, adult_data[name])
                 changed = True
     if changed:
-        family.version += 1
+        family.display_name = family_display_name(family.members)
+        family.search_text = search_text_for(family.reference, family.members, family.children)
+        family.version += 1  # a window holding the older dossier cannot overwrite this
         family.updated_at = session.info["now"]
     return changed
 

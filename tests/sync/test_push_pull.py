@@ -16,6 +16,7 @@ from eticket_central.models import WalletEntry as ServerWallet
 from eticket_desk.models import Adult, Booking, Occupancy, OutboxOp
 from eticket_desk.services.bookings import book_day
 from eticket_desk.services.portal import issue_portal_access
+from eticket_desk.services.search import search_families
 from eticket_desk.services.sync_issues import list_sync_issues, mark_handled
 from eticket_desk.services.sync_status import sync_status
 from eticket_desk.services.till import open_till
@@ -156,6 +157,8 @@ def test_changes_made_elsewhere_are_pulled_in_one_transaction(
         assert session.get(Booking, (server_planning.id, TUESDAY, lea.id)).state == "booked"
         seats = session.scalar(select(func.sum(Occupancy.booked)).where(Occupancy.day == TUESDAY))
         assert seats == 1
+    # The counter finds the family by its new number.
+    assert [h.id for h in search_families(store, agent, "0611223344")] == [lea_family.id]
     # Applying the server's changes wrote no op back.
     assert sync_status(store).waiting_ops == 0
 
