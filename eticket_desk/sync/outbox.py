@@ -271,10 +271,12 @@ def _payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
         ).all()
         parts = [(invoice_id, amount) for invoice_id, amount in allocations if amount > 0]
         rest = payment.amount_cents - sum(amount for _, amount in parts)
-        if len(parts) == 1 and rest <= 0:
-            parts = [(parts[0][0], payment.amount_cents)]
+        if not parts:
+            parts = [(None, payment.amount_cents)]  # tickets
         elif rest > 0:
-            parts.append((None, rest))
+            # An overpayment rides on the last invoice: the server pays what that invoice
+            # still needs and keeps the rest as credit, as the desk did.
+            parts[-1] = (parts[-1][0], parts[-1][1] + rest)
         for invoice_id, amount in parts:
             # One op per invoice paid: the first keeps the payment's id, so a re-sent op
             # is recognised; the others get ids derived from it.

@@ -153,29 +153,54 @@ def test_a_desk_killed_in_the_middle_of_a_pull_applies_nothing_and_pulls_again(
     assert _local(store, adult_id, server_planning.id, lea.id) == ("+33655443322", "booked")
 
 
-def test_cash_taken_offline_for_an_invoice_paid_online_is_kept_as_credit_once(
-    store, admin, agent, lea_family, client, central, commune, db
-):
-    letter = issue_portal_access(store, admin, lea_family.id)
+def _local_invoice(store, admin, family_id, amount: int) -> uuid.UUID:
+    """An invoice of September, as the invoice run issues it (the ORM path: its op too)."""
     invoice_id = uuid.uuid4()
     with store.write(admin) as session:
         session.add(
             Invoice(
                 id=invoice_id,
                 number="F-2026-000001",
-                family_id=lea_family.id,
+                family_id=family_id,
                 period_kind="month",
                 period_start=date(2026, 9, 1),
                 period_end=date(2026, 9, 30),
                 period_label="Septembre 2026",
                 issued_at=datetime(2026, 10, 1, 8, 0),
                 due_date=date(2026, 10, 31),
-                total_cents=4250,
+                total_cents=amount,
                 billing_name="DUPONT Marie",
                 billing_address="1 rue du Lac\n74500 Neuvecelle",
                 by="admin",
             )
         )
+    return invoice_id
+
+
+def test_an_overpaid_cheque_is_the_same_credit_on_both_sides(
+    store, admin, agent, lea_family, client, commune, db
+):
+    invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
+    open_till(store, agent, 0)
+    cheque = PaymentInput(Method.CHEQUE, 5000, "7654321", "La Banque Postale", "Mme DUPONT")
+    pay_invoices(
+        store,
+        agent,
+        InvoicePaymentRequest(lea_family.id, (invoice_id,), (cheque,), accept_difference=True),
+    )
+    assert family_credit(store, lea_family.id) == 750
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 0, report
+    db.expire_all()
+    assert db.get(ServerInvoice, invoice_id).paid_cents == 4250
+    assert server_credit(db, commune.tenant_id, lea_family.id) == 750
+
+
+def test_cash_taken_offline_for_an_invoice_paid_online_is_kept_as_credit_once(
+    store, admin, agent, lea_family, client, central, commune, db
+):
+    letter = issue_portal_access(store, admin, lea_family.id)
+    invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
     report = sync_once(store, client)  # the dossier (with its portal login), the invoice
     assert report.ok and report.rejected == 0, report
     # The parent pays online…
