@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ def run_gui(db_path: Path | None) -> int:
             return 0
         store, actor = opened
 
+    from eticket_desk.services.backups import automatic_backup
     from eticket_desk.services.settings import load_settings
     from eticket_desk.ui.main_window import MainWindow
 
@@ -128,6 +130,7 @@ def run_gui(db_path: Path | None) -> int:
                 store.close()
                 return 0
         ctx = AppContext(store, actor, TaskRunner(), ChangeBus(), load_settings(store))
+        ctx.runner.submit(partial(automatic_backup, store, only_if_due=True))  # first of the day
         window = MainWindow(ctx)
         window.show()
         app.exec()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk import __version__
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.backups import automatic_backup
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_search import FamilySearchScreen
@@ -276,4 +277,6 @@ class MainWindow(QMainWindow):
             if editor.isVisible() and not editor.close():
                 event.ignore()
                 return
+        store = self.ctx.store
+        self.ctx.runner.submit(lambda: automatic_backup(store))  # run_gui waits for it
         event.accept()

@@ -34,3 +34,14 @@ def test_an_agent_cannot_back_up(qtbot, qapp, store, agent):
     qtbot.addWidget(screen)
     assert not screen.desk_page.backup_button.isEnabled()
     assert not screen.desk_page.folder_edit.isEnabled()
+
+
+def test_closing_the_window_makes_a_backup(qtbot, ctx, store):
+    from eticket_desk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    [made] = list_backups(store.path.parent / "backups")
+    assert verify_backup(made.path)
