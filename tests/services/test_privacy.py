@@ -94,3 +94,25 @@ def test_families_gone_three_years_are_anonymised_accounting_kept(store, admin, 
     assert not search_families(store, admin, "Martin")
     assert check(store).ok
     assert anonymise_gone_families(store, admin, 3).families == ()  # done once
+
+
+def test_every_view_of_health_data_is_in_the_audit_log(store, admin, agent, town, tmp_path):
+    from eticket_desk.services.families import load_family
+
+    _, martin = town
+
+    def views() -> int:
+        with store.read() as session:
+            return session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "health_view")
+            )
+
+    before = views()
+    assert load_family(store, admin, martin.id).children[0].allergies == "Arachide"
+    assert views() == before + 1
+    assert load_family(store, agent, martin.id).children[0].allergies is None  # not shown
+    assert views() == before + 1
+    export_family(store, admin, martin.reference, tmp_path)
+    assert views() == before + 2
