@@ -30,6 +30,7 @@ from eticket_desk.reports.common import (
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
     from eticket_desk.services.organisation import OrganisationData
@@ -44,7 +45,7 @@ SECTIONS = (
     (
         "reservations",
         "Réservations",
-        (("Jour", "day"), ("Enfant", "child_id"), ("État", "state"), ("Origine", "source")),
+        (("Jour", "day"), ("Enfant", "enfant"), ("Activité", "activite"), ("État", "state")),
     ),
     (
         "portefeuille",
@@ -54,17 +55,17 @@ SECTIONS = (
     (
         "ventes",
         "Ventes (quittances)",
-        (("N°", "receipt_number"), ("Date", "at"), ("Total (cts)", "total_cents")),
+        (("N°", "receipt_number"), ("Date", "at"), ("Total", "total_cents")),
     ),
     (
         "factures",
         "Factures et avoirs",
-        (("N°", "number"), ("Période", "period_label"), ("Total (cts)", "total_cents")),
+        (("N°", "number"), ("Période", "period_label"), ("Total", "total_cents")),
     ),
     (
         "paiements",
         "Règlements",
-        (("Date", "at"), ("Moyen", "method"), ("Montant (cts)", "amount_cents")),
+        (("Date", "at"), ("Moyen", "method"), ("Montant", "amount_cents")),
     ),
     (
         "journal",
@@ -72,7 +73,64 @@ SECTIONS = (
         (("Date", "at"), ("Par", "user_login"), ("Opération", "summary")),
     ),
 )
-_SKIPPED_FIELDS = {"id", "family_id", "version", "position"}
+_SKIPPED_FIELDS = {"id", "family_id", "version", "position", "school_id", "class_id"}
+FIELD_LABELS = {
+    "number": "Numéro",
+    "reference": "Référence",
+    "status": "État du dossier",
+    "display_name": "Nom du dossier",
+    "qf_value": "Quotient familial",
+    "qf_date": "Date du quotient",
+    "qf_source": "Source du quotient",
+    "notes": "Notes",
+    "created_at": "Créé le",
+    "updated_at": "Modifié le",
+    "validated_at": "Validé le",
+    "third_party": "Tiers (hors famille)",
+    "relation": "Lien",
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "phone_home": "Téléphone domicile",
+    "phone_mobile": "Téléphone portable",
+    "phone_work": "Téléphone travail",
+    "phone_work_mobile": "Portable travail",
+    "email": "Courriel",
+    "address1": "Adresse",
+    "address2": "Adresse (suite)",
+    "address3": "Adresse (suite)",
+    "postcode": "Code postal",
+    "city": "Commune",
+    "legal_guardian": "Responsable légal",
+    "billing": "Payeur",
+    "emergency_contact": "À prévenir en cas d'urgence",
+    "may_pick_up": "Peut venir chercher l'enfant",
+    "birth_date": "Date de naissance",
+    "diet": "Régime",
+    "allergies": "Allergies",
+    "pai": "PAI",
+    "treatments": "Traitements médicaux",
+    "image_authorised": "Droit à l'image",
+    "outing_authorised": "Sorties autorisées",
+}
+VALUE_LABELS = {
+    "booked": "réservé",
+    "waiting": "liste d'attente",
+    "cancelled": "annulé",
+    "present": "présent",
+    "absent_justified": "absent (justifié)",
+    "absent_unjustified": "absent",
+    "purchase": "achat",
+    "booking": "réservation",
+    "cancellation": "annulation",
+    "correction": "correction",
+    "cash": "espèces",
+    "cheque": "chèque",
+    "card": "carte",
+    "validated": "validé",
+    "incomplete": "incomplet",
+    "draft": "brouillon",
+    "archived": "archivé",
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +142,12 @@ class FamilyExportData:
     sections: dict  # section key → list of rows (plain dictionaries)
 
 
+def _field(key: str, value: object) -> str:
+    if key.endswith("_cents") and isinstance(value, int):
+        return format_cents(value)
+    return _text(value)
+
+
 def _text(value: object) -> str:
     if value is None or value == "":
         return "—"
@@ -91,9 +155,11 @@ def _text(value: object) -> str:
         return "oui"
     if value is False:
         return "non"
-    if isinstance(value, str) and len(value) == 26 and value[10] == "T":
-        return value[:16].replace("T", " ")
-    return str(value)
+    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:16]}"
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return VALUE_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def _records(rows: list[dict], st: Styles) -> list[Flowable]:
@@ -102,7 +168,10 @@ def _records(rows: list[dict], st: Styles) -> list[Flowable]:
     story: list[Flowable] = []
     for row in rows:
         lines = [
-            [Paragraph(escape(key), cell), Paragraph(escape(_text(value)), cell)]
+            [
+                Paragraph(escape(FIELD_LABELS.get(key, key)), cell),
+                Paragraph(escape(_field(key, value)), cell),
+            ]
             for key, value in row.items()
             if key not in _SKIPPED_FIELDS
         ]
@@ -117,7 +186,8 @@ def _listing(rows: list[dict], columns, st: Styles) -> Flowable:
     width = CONTENT_WIDTH / len(columns)
     body = [[label for label, _ in columns]]
     body += [
-        [Paragraph(escape(_text(row.get(field))), cell) for _, field in columns] for row in rows
+        [Paragraph(escape(_field(field, row.get(field))), cell) for _, field in columns]
+        for row in rows
     ]
     table = ListTable(body, colWidths=[width] * len(columns), repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style(list_table_style(size=8.5)))

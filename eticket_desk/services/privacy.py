@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import (
+    Activity,
     Adult,
     AuditEntry,
     Booking,
@@ -74,6 +75,21 @@ def _about(ids: list[str], child_ids: list[str]):
     )
 
 
+def _bookings(session: Session, children: list[Child]) -> list[dict]:
+    """The children's bookings, each with the child's first name and the activity's name."""
+    names = {c.id: c.first_name for c in children}
+    rows = session.execute(
+        select(Booking, Activity.name)
+        .join(Activity, Activity.id == Booking.activity_id)
+        .where(Booking.child_id.in_(list(names)))
+        .order_by(Booking.day, Activity.name)
+    ).all()
+    return [
+        {**_row(booking), "enfant": names[booking.child_id], "activite": activity}
+        for booking, activity in rows
+    ]
+
+
 def family_data_in(session: Session, family: Family) -> dict:
     """Every row about the family, as plain JSON-ready dictionaries by French section."""
     children = list(session.scalars(select(Child).where(Child.family_id == family.id)))
@@ -92,10 +108,7 @@ def family_data_in(session: Session, family: Family) -> dict:
         "compte_portail": _rows(
             session, select(PortalAccount).where(PortalAccount.family_id == family.id)
         ),
-        "reservations": _rows(
-            session,
-            select(Booking).where(Booking.child_id.in_(child_ids)).order_by(Booking.day),
-        ),
+        "reservations": _bookings(session, children),
         "portefeuille": _rows(
             session,
             select(WalletEntry).where(WalletEntry.family_id == family.id).order_by(WalletEntry.at),
