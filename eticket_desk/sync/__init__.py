@@ -1,2 +1,3 @@
-"""Sync with the central server: the wire protocol shared with it (protocol.py); Qt-free and
-database-free (the desk's outbox and worker build on it)."""
+"""Sync with the central server: the wire protocol shared with it (protocol.py, Qt-free and
+database-free), the desk's outbox (outbox.py), its client and `sync_once` (client.py) and the
+local side of a sync (apply.py). Nothing here imports Qt."""
