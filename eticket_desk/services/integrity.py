@@ -79,23 +79,19 @@ def _foreign_keys(session: Session) -> list[str]:
 
 def _wallets(session: Session) -> list[str]:
     faults = []
-    entries = _rows(
+    for reference, ticket, low, balance in _rows(
         session,
-        "SELECT w.family_id, w.ticket_type_id, w.quantity, f.reference, t.name "
-        "FROM wallet_entry w LEFT JOIN family f ON f.id = w.family_id "
-        "LEFT JOIN ticket_type t ON t.id = w.ticket_type_id ORDER BY w.at, w.rowid",
-    )
-    running: dict[tuple, int] = defaultdict(int)
-    negative: dict[tuple, tuple[int, str, str]] = {}
-    for family_id, ticket_id, quantity, reference, ticket in entries:
-        key = (family_id, ticket_id)
-        running[key] += quantity
-        if running[key] < 0 and key not in negative:
-            negative[key] = (running[key], reference or "?", ticket or "?")
-    for key, (low, reference, ticket) in negative.items():
+        "WITH moves AS (SELECT family_id, ticket_type_id, SUM(quantity) OVER ("
+        "PARTITION BY family_id, ticket_type_id ORDER BY at, rowid ROWS UNBOUNDED PRECEDING"
+        ") AS running, quantity FROM wallet_entry) "
+        "SELECT f.reference, t.name, MIN(m.running), SUM(m.quantity) FROM moves m "
+        "LEFT JOIN family f ON f.id = m.family_id "
+        "LEFT JOIN ticket_type t ON t.id = m.ticket_type_id "
+        "GROUP BY m.family_id, m.ticket_type_id HAVING MIN(m.running) < 0",
+    ):
         faults.append(
-            f"portefeuille négatif : famille {reference}, tickets « {ticket} », "
-            f"le solde descend à {low} (solde actuel {running[key]})"
+            f"portefeuille négatif : famille {reference or '?'}, tickets « {ticket or '?'} », "
+            f"le solde descend à {low} (solde actuel {balance})"
         )
     return faults
 
