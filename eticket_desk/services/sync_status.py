@@ -49,6 +49,21 @@ class SyncStatus:
             return "Synchronisation non configurée"
         return "En ligne" if self.online else "Hors ligne"
 
+    @property
+    def text(self) -> str:
+        """The status bar's line: « En ligne · 3 opérations en attente · synchronisé à 09:30 »."""
+        parts = [self.label]
+        if self.configured:
+            if self.waiting_ops:
+                plural = "s" if self.waiting_ops > 1 else ""
+                parts.append(f"{self.waiting_ops} opération{plural} en attente")
+            if self.last_sync is not None:
+                parts.append(f"synchronisé le {self.last_sync:%d/%m à %H:%M}")
+            if self.open_issues:
+                plural = "s" if self.open_issues > 1 else ""
+                parts.append(f"{self.open_issues} incident{plural} à traiter")
+        return " · ".join(parts)
+
 
 def _token(device_id: uuid.UUID | None) -> str | None:
     return keyring.get_password(KEYRING_SERVICE, str(device_id)) if device_id else None

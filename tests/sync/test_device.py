@@ -19,7 +19,7 @@ from eticket_desk.services.sync_status import (
 def test_not_configured_until_registered(store):
     assert not load_device(store).configured
     assert make_client(store) is None and run_sync(store) is None
-    assert sync_status(store).label == "Synchronisation non configurée"
+    assert sync_status(store).text == "Synchronisation non configurée"
 
 
 def test_the_token_goes_to_the_keyring_never_to_the_file(
@@ -41,3 +41,4 @@ def test_the_token_goes_to_the_keyring_never_to_the_file(
     status = sync_status(store)
     assert (status.label, status.waiting_ops, status.last_error) == ("En ligne", 0, "")
     assert status.last_sync == store.clock.now()
+    assert status.text == "En ligne · synchronisé le 14/09 à 09:30"

@@ -22,7 +22,7 @@ from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.invoice_payments import InvoicePaymentRequest, pay_invoices
 from eticket_desk.services.invoicing import family_credit
 from eticket_desk.services.portal import issue_portal_access
-from eticket_desk.services.sync_status import sync_status
+from eticket_desk.services.sync_status import save_device, sync_status
 from eticket_desk.services.till import open_till
 from eticket_desk.sync import apply
 from eticket_desk.sync.apply import read_cursor
@@ -258,7 +258,7 @@ def test_a_cursor_too_old_reloads_everything_once_the_outbox_is_empty(
 
 
 def test_a_server_answering_500_is_retried_then_the_desk_is_offline(
-    store, lea_family, device, pg_cluster
+    store, admin, lea_family, device, pg_cluster, memory_keyring
 ):
     from eticket_desk.clock import FrozenClock
     from tests.central.conftest import START, start_server
@@ -274,3 +274,5 @@ def test_a_server_answering_500_is_retried_then_the_desk_is_offline(
     status = sync_status(store)
     assert (status.online, status.last_error) == (False, report.error)
     assert status.waiting_ops == len(_statuses(store)) == 2  # kept for the next time
+    save_device(store, admin, broken.url, device.device_id, device.token)
+    assert sync_status(store).text == "Hors ligne · 2 opérations en attente"
