@@ -167,13 +167,13 @@ def _server_version(session, entity: str, entity_id: str, data: dict[str, Any]) 
     )
 
 
-# The server's rules decided against the booking: it is undone here. NOT_FOUND or
-# INVALID_DATA say the server lacks something: the booking stays, the agent sees the issue.
+# The server's rules decided against the booking: it is undone here. NOT_FOUND, INVALID_DATA
+# or SUBSCRIPTION_ONLY say the server lacks something (a dossier, an activity, the desk's
+# subscriptions): the booking stays, the agent sees the issue.
 _UNDONE = {
     RejectCode.CAPACITY_FULL,
     RejectCode.DEADLINE_PASSED,
     RejectCode.DAY_CLOSED,
-    RejectCode.SUBSCRIPTION_ONLY,
     RejectCode.DOSSIER_NOT_VALIDATED,
     RejectCode.CHILD_NOT_CONCERNED,
     RejectCode.PERMISSION_DENIED,

@@ -5,8 +5,10 @@ payments and family dossiers the transaction touched; `before_commit` reads thei
 state and inserts the ops (Core inserts, so neither the audit hook nor a flush sees them).
 A transaction rolled back leaves no op. Rows written with raw SQL (the subscriptions' planner,
 the bulk wallet hook, the invoice run) are not seen by ORM events: their writers call
-`add_booking_ops` / `add_wallet_ops` / `add_invoice_ops`. A session flagged with `quiet(session)` (pull applying the server's
-changes) writes no op; `quiet(session, "booking")` silences one kind only.
+`add_booking_ops` / `add_wallet_ops` / `add_invoice_ops`. A session flagged with
+`quiet(session)` (pull applying the server's changes) writes no op; `quiet(session,
+"booking")` silences one kind only. A booking changed after its deadline carries the agent's
+reason (from the audit entry of the override) for the server.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eticket_desk.models import (
     Adult,
+    AuditEntry,
     Booking,
     Child,
     Family,
@@ -63,7 +66,15 @@ def booking_key(activity_id, day: date, child_id) -> str:
 
 def _seen(session: Session) -> dict[str, Any]:
     return session.info.setdefault(
-        _SEEN, {"bookings": {}, "wallet": [], "payments": [], "families": [], "invoices": []}
+        _SEEN,
+        {
+            "bookings": {},
+            "overrides": {},
+            "wallet": [],
+            "payments": [],
+            "families": [],
+            "invoices": [],
+        },
     )
 
 
@@ -92,6 +103,10 @@ def _after_flush(session: Session, _context: object) -> None:
             seen["payments"].append(obj.id)
         elif isinstance(obj, Invoice) and new:
             seen["invoices"].append(obj.id)
+        elif isinstance(obj, AuditEntry) and new and obj.action == "deadline_override":
+            # The agent's reason for changing a booking after its deadline goes with the op.
+            reason = json.loads(obj.details or "{}").get("reason", "")
+            seen["overrides"][obj.entity_id] = reason[:200]
         elif isinstance(obj, Family):
             seen["families"].append(obj.id)
         elif isinstance(obj, (Adult, Child, PortalAccount)):
@@ -111,7 +126,7 @@ def _before_commit(session: Session) -> None:
     if not _silenced(session, "invoice"):
         ops += invoice_ops(session, seen["invoices"])
     if not _silenced(session, "booking"):
-        ops += _booking_ops(session, seen["bookings"])
+        ops += _booking_ops(session, seen["bookings"], seen["overrides"])
     if not _silenced(session, "wallet"):
         ops += wallet_ops(session, seen["wallet"])
     if not _silenced(session, "payment"):
@@ -154,8 +169,10 @@ def _plain(value: object) -> str:
 # ---------------------------------------------------------------- bookings
 
 
-def _booking_op(activity_id, day: date, child_id, state: str | None, label: str = ""):
+def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str = ""):
     payload = {"child_id": child_id, "activity_id": activity_id, "day": day}
+    if reason:
+        payload["override_reason"] = reason
     if state == BookingState.BOOKED:
         op_type = OpType.BOOKING_BOOK
     elif state == BookingState.WAITING:
@@ -164,16 +181,17 @@ def _booking_op(activity_id, day: date, child_id, state: str | None, label: str 
         op_type = OpType.BOOKING_CANCEL
     else:
         return None  # presence marks stay on the desk
-    return op_type, payload, booking_key(activity_id, day, child_id), label
+    return op_type, payload, booking_key(activity_id, day, child_id), ""
 
 
-def _booking_ops(session: Session, seen: dict[tuple, str | None]) -> list:
+def _booking_ops(session: Session, seen: dict[tuple, str | None], reasons: dict) -> list:
     ops = []
     for (activity_id, day, child_id), before in seen.items():
         booking = session.get(Booking, (activity_id, day, child_id))
         if booking is None or booking.state == before:
             continue
-        op = _booking_op(activity_id, day, child_id, booking.state)
+        reason = reasons.get(booking.audit_key, "")
+        op = _booking_op(activity_id, day, child_id, booking.state, reason)
         if op is not None:
             ops.append(op)
     return ops

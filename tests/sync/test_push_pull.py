@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import httpx
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
 
 MONDAY, TUESDAY = date(2026, 9, 21), date(2026, 9, 22)
+NEXT_DAY = date(2026, 9, 15)  # its deadline: Monday 14 September, 10:00
 
 
 def _statuses(store) -> list[tuple[str, str]]:
@@ -232,3 +233,33 @@ def test_an_op_the_protocol_refuses_is_answered_here_and_does_not_block_the_othe
     assert issue.message.startswith(
         "Opération refusée par ce poste : payload.entry_id : identifiant (UUID) invalide"
     )
+
+
+def test_deadlines_follow_the_server_clock_when_the_desk_clock_is_two_days_behind(
+    store, agent, lea_family, garderie, server_planning, client, central
+):
+    central.clock.current = store.clock.now() + timedelta(days=2)  # Wednesday 16, 9:30
+    _sell_and_book(store, agent, lea_family, garderie, day=NEXT_DAY)  # fine by the desk clock
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 1
+    [issue] = list_sync_issues(store, agent)
+    assert issue.title == "Réservation refusée — délai dépassé"
+    assert "dérogation" in issue.actions[0]
+    assert _tickets(store, agent, lea_family.id) == 2  # the ticket is back
+
+
+def test_a_late_change_carries_the_agents_reason_and_the_server_accepts_it(
+    store, admin, agent, lea_family, garderie, server_planning, client, central
+):
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, lea_family, ticket, 2, 500)
+    store.clock.current = central.clock.current = datetime(2026, 9, 14, 11, 0)  # too late
+    lea = lea_family.children[0]
+    book_day(store, admin, lea.id, activity.id, NEXT_DAY, override_reason="Rendez-vous médical")
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 0, report
+    with store.read() as session:
+        op = session.scalars(select(OutboxOp).where(OutboxOp.type == "booking.book")).one()
+    assert json.loads(op.payload)["override_reason"] == "Rendez-vous médical"
+    assert json.loads(op.result)["state"] == "booked"
