@@ -200,7 +200,15 @@ def verify_backup(path: Path | str) -> str:
                 f"(schéma {revision[0]}, celui-ci connaît {HEAD_REVISION}) : mettez d'abord "
                 "le programme à jour."
             )
-        report = _check_file(connection)
+        try:
+            report = (
+                _check_file(connection) if revision[0] == HEAD_REVISION else _check_older_file(path)
+            )
+        except Exception as error:  # a schema this check cannot read, a failed migration
+            raise BadBackup(
+                f"Le fichier {path.name} n'a pas pu être vérifié ({error}) : "
+                "il ne peut pas être restauré."
+            ) from error
         if not report.ok:
             raise BadBackup(
                 f"Le fichier {path.name} a des anomalies : il ne peut pas être restauré.\n"
@@ -223,6 +231,20 @@ def _check_file(connection: sqlite3.Connection):
             return check_in(session)
     finally:
         engine.dispose(close=False)
+
+
+def _check_older_file(path: Path):
+    """A backup of an older schema: checked on a copy brought up to date, as it will be when
+    the program opens it after the restore."""
+    import tempfile
+
+    from eticket_desk.services.integrity import check
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "verification.sqlite"
+        shutil.copyfile(path, copy)
+        with Store(copy) as upgraded:
+            return check(upgraded)
 
 
 def _fold_wal(database: Path) -> None:

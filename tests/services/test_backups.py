@@ -150,3 +150,17 @@ def test_restore_replaces_the_file_and_keeps_the_old_one_aside(store, admin, sch
 
 def test_bad_backup_is_a_domain_error():
     assert issubclass(BadBackup, DomainError)
+
+
+def test_a_backup_of_an_older_schema_is_checked_once_brought_up_to_date(store, tmp_path):
+    from eticket_desk.models.database import make_engine, migrate
+
+    old = tmp_path / "ancienne.sqlite"
+    engine = make_engine(old)
+    migrate(engine, "0007")
+    engine.dispose()
+    assert verify_backup(old) == "0007"
+    store.close()
+    restore(old, store.path)
+    with Store(store.path) as reopened:
+        assert check(reopened).ok
