@@ -72,6 +72,9 @@ ACTION_LABELS = {
     "invoice_run": "Facturation",
     "credit_note": "Avoir",
     "invoice_payment": "Règlement de facture",
+    "anonymise": "Anonymisation",
+    "backup": "Sauvegarde",
+    "restore": "Restauration",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}
