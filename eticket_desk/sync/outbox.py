@@ -32,13 +32,13 @@ from eticket_desk.models import (
     PaymentAllocation,
     PortalAccount,
     Sale,
-    SchoolClass,
     TicketType,
     WalletEntry,
 )
-from eticket_desk.models.sync import OutboxOp, ServerVersion
-from eticket_desk.rules.activity import LEVELS
+from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.booking import BookingState
+from eticket_desk.sync.family_ops import family_ops
+from eticket_desk.sync.planning_ops import activity_ops, calendar_ops, planning_ids
 from eticket_desk.sync.protocol import OpType
 
 _SEEN = "outbox_seen"
@@ -74,6 +74,8 @@ def _seen(session: Session) -> dict[str, Any]:
             "payments": [],
             "families": [],
             "invoices": [],
+            "activity": [],
+            "calendar": [],
         },
     )
 
@@ -103,6 +105,8 @@ def _after_flush(session: Session, _context: object) -> None:
             seen["payments"].append(obj.id)
         elif isinstance(obj, Invoice) and new:
             seen["invoices"].append(obj.id)
+        elif (planned := planning_ids(obj)) is not None:
+            seen[planned[0]].append(planned[1])
         elif isinstance(obj, AuditEntry) and new and obj.action == "deadline_override":
             # The agent's reason for changing a booking after its deadline goes with the op.
             reason = json.loads(obj.details or "{}").get("reason", "")
@@ -121,8 +125,11 @@ def _before_commit(session: Session) -> None:
     if not seen:
         return
     ops: list[tuple[OpType, dict[str, Any], str, str]] = []
+    if not _silenced(session, "planning"):  # first: the server books against them
+        ops += calendar_ops(session, list(dict.fromkeys(seen["calendar"])))
+        ops += activity_ops(session, list(dict.fromkeys(seen["activity"])))
     if not _silenced(session, "family"):
-        ops += _family_ops(session, list(dict.fromkeys(seen["families"])))
+        ops += family_ops(session, list(dict.fromkeys(seen["families"])))
     if not _silenced(session, "invoice"):
         ops += invoice_ops(session, seen["invoices"])
     if not _silenced(session, "booking"):
@@ -308,91 +315,4 @@ def _payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
                 "invoice_id": invoice_id,
             }
             ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
-    return ops
-
-
-# ---------------------------------------------------------------- family dossiers
-
-
-def _adult(adult: Adult) -> dict[str, Any]:
-    fields = [
-        "last_name",
-        "first_name",
-        "relation",
-        "third_party",
-        "phone_home",
-        "phone_mobile",
-        "phone_work",
-        "phone_work_mobile",
-        "email",
-        "address1",
-        "address2",
-        "address3",
-        "postcode",
-        "city",
-        "legal_guardian",
-        "billing",
-        "emergency_contact",
-        "may_pick_up",
-    ]
-    return {"id": adult.id, **{name: getattr(adult, name) for name in fields}}
-
-
-def _child(session: Session, child: Child) -> dict[str, Any]:
-    level = None
-    if child.class_id is not None:
-        school_class = session.get(SchoolClass, child.class_id)
-        level = school_class.level if school_class and school_class.level in LEVELS else None
-    return {
-        "id": child.id,
-        "last_name": child.last_name,
-        "first_name": child.first_name,
-        "birth_date": child.birth_date,
-        "school_id": child.school_id,
-        "level": level,
-        "diet": child.diet,
-        "allergies": child.allergies[:4000],
-        "pai": child.pai,
-        "treatments": child.treatments[:4000],
-        "image_authorised": child.image_authorised,
-        "outing_authorised": child.outing_authorised,
-    }
-
-
-def pending_family_ops(session: Session, family_id: uuid.UUID) -> int:
-    return len(
-        session.execute(
-            select(OutboxOp.seq).where(
-                OutboxOp.entity_key == f"family:{family_id}", OutboxOp.status == "pending"
-            )
-        ).all()
-    )
-
-
-def _family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
-    ops = []
-    for family_id in family_ids:
-        family = session.get(Family, family_id)
-        if family is None:
-            continue
-        known = session.get(ServerVersion, ("family", str(family_id)))
-        # Each op still waiting will bump the server's version by one when applied.
-        base = (known.version if known else 0) + pending_family_ops(session, family_id)
-        portal = session.execute(
-            select(PortalAccount).where(PortalAccount.family_id == family_id)
-        ).scalar_one_or_none()
-        payload = {
-            "family_id": family.id,
-            "base_version": base,
-            "reference": family.reference,
-            "status": family.status,
-            "notes": family.notes[:4000],
-            "quotient": family.qf_value,
-            "adults": [_adult(a) for a in family.members],
-            "children": [_child(session, c) for c in family.children],
-        }
-        if portal is not None and portal.password_hash.startswith("$argon2"):
-            payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
-        label = f"Dossier {family.reference} {family.display_name}".strip()
-        ops.append((OpType.FAMILY_UPSERT, payload, f"family:{family.id}", label))
     return ops

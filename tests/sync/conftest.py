@@ -4,14 +4,11 @@ keyring's in-memory stand-in (the token never touches a file)."""
 
 from __future__ import annotations
 
-import uuid
-
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
 from eticket_desk.sync.client import SyncClient
-from eticket_desk.sync.protocol import OpType
 from tests.central.conftest import (  # noqa: F401 (fixtures)
     _central_module,
     central,
@@ -76,28 +73,12 @@ def lea_family(store, admin, schools):
 
 
 @pytest.fixture
-def server_planning(other_desk, garderie):
-    """The server learns the desk's school year and evening garderie (one seat a day)."""
+def server_planning(store, admin, garderie):
+    """The evening garderie with one seat a day: the desk's own planning, which its first
+    sync sends to the server (calendar.upsert, activity.upsert) before anything else."""
+    import dataclasses
+
+    from eticket_desk.services.activities import save_activity
+
     _, activity = garderie
-    results = other_desk.push(
-        other_desk.op(
-            OpType.CALENDAR_UPSERT,
-            year_id=str(uuid.uuid4()),
-            label="2026-2027",
-            start="2026-09-01",
-            end="2027-07-03",
-        ),
-        other_desk.op(
-            OpType.ACTIVITY_UPSERT,
-            activity_id=str(activity.id),
-            code="GARDERIE_SOIR",
-            name="Garderie soir",
-            weekdays=[0, 1, 3, 4],
-            deadline={"kind": "previous_open_day", "at": "10:00"},
-            billing_mode="prepaid",
-            ticket_type="GARDERIE",
-            capacity=1,
-        ),
-    )
-    assert [r["status"] for r in results] == ["applied", "applied"], results
-    return activity
+    return save_activity(store, admin, dataclasses.replace(activity, capacity=1))

@@ -115,3 +115,18 @@ def test_a_transaction_rolled_back_leaves_no_op(store, agent, family):
         session.flush()
         raise Boom
     assert _ops(store, before) == []
+
+
+def test_the_planning_goes_up_as_calendar_and_activity_ops(store, activities):
+    ops = _ops(store)
+    calendars = [p for t, p in ops if t == "calendar.upsert"]
+    assert [c["label"] for c in calendars] == ["2026-2027"]
+    assert any(c["label"] == "Vacances de la Toussaint" for c in calendars[0]["closures"])
+    by_code = {p["code"]: p for t, p in ops if t == "activity.upsert"}
+    assert set(by_code) == {"CANTINE", "BUS", "TAP"}
+    assert by_code["BUS"]["capacity"] == 2 and by_code["TAP"]["levels"][0] == "CP"
+    assert by_code["CANTINE"]["deadline"] == {
+        "kind": "previous_open_day",
+        "at": "10:00",
+        "weekday": 1,
+    }

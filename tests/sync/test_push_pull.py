@@ -85,10 +85,11 @@ def test_the_outbox_is_pushed_in_order_and_every_answer_recorded(
 def test_a_booking_refused_as_full_frees_the_seat_and_gives_the_ticket_back(
     store, agent, lea_family, garderie, server_planning, client, other_desk, db, schools
 ):
+    assert sync_once(store, client).ok  # the server has the desk's planning
     # Meanwhile, another desk took the only seat of Monday for another child.
     other_child = uuid.uuid4()
     school = schools[0].id if hasattr(schools[0], "id") else schools[0]
-    other_desk.push(
+    answers = other_desk.push(
         other_desk.op(
             OpType.FAMILY_UPSERT,
             **family_payload(
@@ -102,6 +103,7 @@ def test_a_booking_refused_as_full_frees_the_seat_and_gives_the_ticket_back(
             day=MONDAY.isoformat(),
         ),
     )
+    assert [a["status"] for a in answers] == ["applied", "applied"], answers
     _sell_and_book(store, agent, lea_family, garderie)
     assert _tickets(store, agent, lea_family.id) == 1
     report = sync_once(store, client)
