@@ -1,4 +1,4 @@
-"""The administrator's commands: backup, restore, check, export-family and anonymise."""
+"""The administrator's commands: backup, restore, check, export-family, anonymise and sync."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def add_commands(commands) -> None:
     anonymise.add_argument("--years", type=int, default=3, help="années depuis le départ (3)")
     anonymise.add_argument(
         "--dry-run", action="store_true", help="liste seulement les familles concernées"
+    )
+
+    commands.add_parser(
+        "sync", help="synchronise une fois avec le serveur central (code 1 s'il ne répond pas)"
     )
 
 
@@ -107,10 +111,41 @@ def run_anonymise(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def run_sync_once(args: argparse.Namespace, db: Path) -> int:
+    from eticket_desk.services.store import Store
+    from eticket_desk.services.sync_status import run_sync, sync_status
+
+    if not db.exists():
+        print(f"La base {db} n'existe pas.", file=sys.stderr)
+        return 1
+    with Store(db) as store:
+        report = run_sync(store)
+        status = sync_status(store)
+    if report is None:
+        print(
+            "Synchronisation non configurée : enregistrez le serveur central dans "
+            "Paramètres › Poste et sécurité.",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Envoyées : {report.pushed} opération(s), dont {report.duplicates} déjà reçue(s).")
+    print(f"Refusées par le serveur : {report.rejected}.")
+    for label in report.rejected_labels:
+        print(f"  {label}")
+    print(f"Reçues du serveur : {report.pulled} modification(s).")
+    if report.full_reload:
+        print("Rechargement complet depuis le serveur.")
+    if not report.ok:
+        print(f"Échec : {report.error}", file=sys.stderr)
+    print(status.text)
+    return 0 if report.ok else 1
+
+
 HANDLERS = {
     "backup": run_backup,
     "restore": run_restore,
     "check": run_check,
     "export-family": run_export_family,
     "anonymise": run_anonymise,
+    "sync": run_sync_once,
 }

@@ -24,6 +24,7 @@ from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import ScreenLocker
+from eticket_desk.ui.sync import SyncStatusWidget, SyncWorker
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
                 from eticket_desk.ui.admin.users_screen import UsersScreen as screen
             elif key == "audit":
                 from eticket_desk.ui.admin.audit_screen import AuditScreen as screen
+            elif key == "sync":
+                from eticket_desk.ui.sync import SyncIssuesScreen as screen
             else:
                 from eticket_desk.ui.admin.settings_screen import SettingsScreen as screen
             widget = screen(self.ctx)
@@ -190,6 +193,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action(self.tr("&Rechercher une famille"), self._on_find_triggered, "Ctrl+F")
         )
+        file_menu.addAction(
+            self._action(self.tr("S&ynchroniser maintenant"), self._on_sync_triggered, "F5")
+        )
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(self.tr("&Verrouiller l'écran"), self._on_lock_triggered, "Ctrl+L")
@@ -224,7 +230,24 @@ class MainWindow(QMainWindow):
         where = QLabel(self.tr("Base : %1").replace("%1", str(self.ctx.store.path)))
         where.setStyleSheet("color: #6b7280;")
         self.statusBar().addWidget(who)
+        self.sync_status = SyncStatusWidget(self.ctx)
+        self.sync_status.issues_requested.connect(self._on_sync_status_issues_requested)
+        self.statusBar().addWidget(self.sync_status)
+        self.sync_worker = SyncWorker(self.ctx, self)
+        self.sync_worker.start()
         self.statusBar().addPermanentWidget(where)
+
+    def _on_sync_triggered(self) -> None:
+        self.sync_worker.sync_now()
+
+    def _on_sync_status_issues_requested(self) -> None:
+        """The issues panel: its nav entry when there is one, else the page alone."""
+        if not self.ctx.actor.can(Permission.BOOKING_EDIT):
+            return
+        self.show_page("sync")
+        if self._pages.get("sync") is not self.stack.currentWidget():
+            self.nav.setCurrentRow(-1)
+            self.stack.setCurrentWidget(self._page("sync"))
 
     def _on_find_triggered(self) -> None:
         self.show_page("families")
@@ -277,6 +300,7 @@ class MainWindow(QMainWindow):
             if editor.isVisible() and not editor.close():
                 event.ignore()
                 return
+        self.sync_worker.stop()
         store = self.ctx.store
         self.ctx.runner.submit(lambda: automatic_backup(store))  # run_gui waits for it
         event.accept()

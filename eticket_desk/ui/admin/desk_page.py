@@ -1,5 +1,6 @@
 """The "Poste et sécurité" settings tab: locking the screen after some idle minutes, the
-payment delay printed on invoices, and the backups (folder, « Sauvegarder maintenant »)."""
+payment delay printed on invoices, the backups (folder, « Sauvegarder maintenant ») and the
+central server this desk syncs with."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from eticket_desk.services.settings import AppSettings
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, note_label
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.sync.server_box import ServerBox
 
 
 class DeskPage(QWidget):
@@ -99,6 +101,8 @@ class DeskPage(QWidget):
         layout.addWidget(lock_box)
         layout.addWidget(invoices_box)
         layout.addWidget(self._backups_box())
+        self.server_box = ServerBox(ctx)
+        layout.addWidget(self.server_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.folder_edit.textEdited.connect(self._on_folder_edit_text_edited)

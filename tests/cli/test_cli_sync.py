@@ -1,0 +1,39 @@
+"""`eticket-desk sync`: one sync from the command line, in French; exit 2 when the desk is
+not registered, 1 when the server could not be reached."""
+
+from __future__ import annotations
+
+import tests.sync.conftest as sync_fixtures
+from eticket_desk.cli import main
+from eticket_desk.services.sync_status import save_device
+
+# The real server of tests/sync (PostgreSQL, uvicorn on loopback) and its in-memory keyring.
+_central_module = sync_fixtures._central_module
+central = sync_fixtures.central
+commune = sync_fixtures.commune
+database_url = sync_fixtures.database_url
+db = sync_fixtures.db
+device = sync_fixtures.device
+memory_keyring = sync_fixtures.memory_keyring
+pg_cluster = sync_fixtures.pg_cluster
+
+
+def test_an_unconfigured_desk_is_told_so(store, capsys):
+    assert main(["--db", str(store.path), "sync"]) == 2
+    assert "Synchronisation non configurée" in capsys.readouterr().err
+
+
+def test_a_sync_prints_its_report_and_an_unreachable_server_exits_1(
+    store, admin, family, device, memory_keyring, capsys
+):
+    url = str(device.http.base_url)
+    save_device(store, admin, url, device.device_id, device.token)
+    assert main(["--db", str(store.path), "sync"]) == 0
+    out = capsys.readouterr().out
+    assert "Envoyées : " in out and "Refusées par le serveur : 0." in out
+    assert "En ligne" in out
+
+    save_device(store, admin, "http://127.0.0.1:9", device.device_id, device.token)
+    assert main(["--db", str(store.path), "sync"]) == 1
+    captured = capsys.readouterr()
+    assert "Échec : " in captured.err and "Hors ligne" in captured.out
