@@ -186,3 +186,12 @@ def test_the_issues_panel_lists_a_refused_booking_until_it_is_handled(
     assert card.handle_button is None
     texts = [label.text() for label in card.findChildren(type(panel.summary_label))]
     assert "Traité le 14/09/2026 09:30 par admin" in texts
+
+
+def test_the_sync_screenshots_render(qtbot, ctx, agent, schools, garderie, tmp_path):
+    from eticket_desk.ui.sync.screenshots import render_sync_screens
+
+    _rejected_booking(ctx.store, agent, schools, garderie)
+    saved = render_sync_screens(ctx, tmp_path)
+    assert [p.name for p in saved] == ["sync_status.png", "sync_issues.png", "sync_settings.png"]
+    assert all(p.stat().st_size > 10_000 for p in saved)

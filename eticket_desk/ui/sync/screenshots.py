@@ -1,0 +1,134 @@
+"""Screenshots of the sync: the status bar in the main window and the issues panel.
+
+`render_sync_screens(ctx, out_dir)` renders on any store (recording one refused booking
+first when there is no open issue); run this module to render on a small demo town whose
+desk is registered (the token in an in-memory keyring):
+`python -m eticket_desk.ui.sync.screenshots OUT_DIR`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from eticket_desk.services.sync_status import sync_status
+from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.screenshot_tools import grab, run_on_sample
+
+WINDOW_SIZE = (1200, 760)
+
+
+def _refuse_one_booking(ctx: AppContext) -> None:
+    """The server's answer « complet » to the desk's latest booking, as a real sync records it."""
+    from eticket_desk.sync import apply
+    from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
+
+    rows = [r for r in apply.pending_ops(ctx.store, 100_000) if r.type == OpType.BOOKING_BOOK]
+    if not rows:
+        return
+    row = rows[-1]
+    refused = OpResult(
+        op_id=row.op_id,
+        seq=row.seq,
+        status=OpStatus.REJECTED,
+        code=RejectCode.CAPACITY_FULL,
+        message="Plus de place ce jour-là : les réservations du portail sont passées avant.",
+    )
+    apply.record_answers(ctx.store, [row], [refused])
+
+
+def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
+    """Saves sync_status.png (the main window, its status bar), sync_issues.png and
+    sync_settings.png (the « Serveur central » box)."""
+    from eticket_desk.ui.admin.settings_screen import SettingsScreen
+    from eticket_desk.ui.main_window import MainWindow
+    from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if not sync_status(ctx.store).open_issues:
+        _refuse_one_booking(ctx)
+    window = MainWindow(ctx)
+    window.sync_worker.stop()
+    saved = [grab(window, out / "sync_status.png", WINDOW_SIZE)]
+    window.sync_status.issues_label.linkActivated.emit("issues")
+    assert isinstance(window.stack.currentWidget(), SyncIssuesScreen)
+    saved.append(grab(window, out / "sync_issues.png", WINDOW_SIZE, close=True))
+    window.deleteLater()
+    settings = SettingsScreen(ctx)
+    settings.tabs.setCurrentWidget(settings.desk_page)
+    saved.append(grab(settings, out / "sync_settings.png", (1100, 900), close=True))
+    settings.deleteLater()
+    return saved
+
+
+def sample_context(folder: Path) -> AppContext:
+    """A small demo town whose desk is registered and synced at 14:32, then went offline."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from eticket_desk.clock import FrozenClock
+    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
+    from eticket_desk.services.store import Store
+    from eticket_desk.services.sync_status import save_device
+    from eticket_desk.services.users import authenticate
+    from eticket_desk.sync import apply
+    from eticket_desk.sync.client import SyncReport
+    from eticket_desk.ui.context import ChangeBus
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+        secrets: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.secrets.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.secrets[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.secrets.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())  # never the real OS keyring
+    clock = FrozenClock(datetime(2026, 9, 14, 15, 5))
+    path = folder / "eticket.sqlite"
+    build_demo_town(path, DemoOptions(families=30), clock=clock)
+    store = Store(path, clock)
+    actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    save_device(store, actor, "https://guichet.example.fr", uuid.uuid4(), "jeton-du-poste")
+    _book_one_day(store, actor)
+    synced = SyncReport(finished_at=datetime(2026, 9, 14, 14, 32))
+    apply.write_status(store, synced, online=True)
+    return AppContext(store=store, actor=actor, runner=ImmediateRunner(), bus=ChangeBus())
+
+
+def _book_one_day(store, actor) -> None:
+    """One booking made at the desk, the op the server will refuse."""
+    from datetime import date, timedelta
+
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.activities import list_activities
+    from eticket_desk.services.bookings import book_day
+    from eticket_desk.services.families import load_family
+    from eticket_desk.services.search import search_families
+
+    days = [date(2026, 9, 24) + timedelta(days=n) for n in range(14)]
+    for hit in search_families(store, actor, "", limit=30):
+        for child in load_family(store, actor, hit.id).children:
+            for activity in list_activities(store):
+                for day in days:
+                    try:
+                        book_day(store, actor, child.id, activity.id, day)
+                    except DomainError:
+                        continue
+                    return
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_on_sample(sample_context, render_sync_screens, "docs/screenshots", argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
