@@ -3,10 +3,14 @@ the task runner, never two at once; then it announces what pulled changes may af
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from eticket_desk.services.sync_status import run_sync
 from eticket_desk.ui.context import AppContext
+
+log = logging.getLogger(__name__)
 
 INTERVAL_MS = 60_000
 # What pulled changes or undone rejections may affect, so open screens reload.
@@ -54,5 +58,6 @@ class SyncWorker(QObject):
 
     def _on_sync_error(self, exc: BaseException) -> None:
         self.running = False
+        log.error("sync failed: %r", exc)
         self._ctx.bus.announce("sync")
         self.sync_failed.emit(exc)
