@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
             ("calendar", self.tr("Calendrier"), None),
             ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
             ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
+            ("sync", self.tr("Synchronisation"), Permission.BOOKING_EDIT),
             ("settings", self.tr("Paramètres"), None),
         ):
             if permission is None or ctx.actor.can(permission):

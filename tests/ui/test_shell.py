@@ -68,6 +68,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Activités",
         "Tarifs",
         "Calendrier",
+        "Synchronisation",
         "Paramètres",
     ]
     window = MainWindow(AppContext(store, coordinator, ImmediateRunner(), ChangeBus()))
@@ -82,6 +83,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Activités",
         "Tarifs",
         "Calendrier",
+        "Synchronisation",
         "Paramètres",
     ]
     window.show_page("occupancy")
