@@ -30,6 +30,7 @@ from eticket_desk.reports.common import (
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.rules.contact import format_phone
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ class FamilyExportData:
 def _field(key: str, value: object) -> str:
     if key.endswith("_cents") and isinstance(value, int):
         return format_cents(value)
+    if key.startswith("phone") and isinstance(value, str) and value:
+        return format_phone(value)  # « 04 50 10 04 57 », as the family wrote it
     return _text(value)
 
 

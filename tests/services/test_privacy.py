@@ -40,6 +40,7 @@ def test_the_export_holds_the_family_and_nothing_of_another(store, admin, town, 
     assert f"Données personnelles de la famille {martin.reference}" in pdf
     assert "Tom" in pdf and "Arachide" in pdf and "F-2026-000001" in pdf
     assert "Léa" not in pdf
+    assert "06 12 34 56 78" in pdf  # the phone as the family wrote it, not +33612345678
     with store.read() as session:
         assert session.scalar(
             select(func.count())
