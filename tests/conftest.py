@@ -230,3 +230,38 @@ def cheque_sale(store, actor, family, ticket, quantity, number, amount):
         cheque_drawer="M. DUPONT Jean",
     )
     return sell_tickets(store, actor, SaleRequest(family.id, ((ticket.id, quantity),), (payment,)))
+
+
+# ------------------------------------------------------------------ screens
+
+
+@pytest.fixture
+def ctx(qapp, store, admin):
+    """An AppContext over the test store whose task runner runs at once."""
+    from eticket_desk.ui.context import AppContext, ChangeBus
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    return AppContext(store=store, actor=admin, runner=ImmediateRunner(), bus=ChangeBus())
+
+
+@pytest.fixture
+def unexpected_boxes(qapp):
+    """Closes any message box nobody answers (so a failing test fails instead of hanging),
+    and fails the test that left one."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(f"{box.text()} {box.informativeText()}")
+            box.done(QMessageBox.StandardButton.Cancel)
+
+    timer = QTimer()
+    timer.timeout.connect(close_box)
+    timer.start(200)
+    yield seen
+    timer.stop()
+    assert not seen, f"unexpected message boxes: {seen}"

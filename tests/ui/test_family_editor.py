@@ -34,22 +34,9 @@ def no_blocking_question_at_teardown(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def unexpected_boxes(qapp):
-    """Closes any message box nobody answers (so a failing test fails instead of hanging)."""
-    seen: list[str] = []
-
-    def close_box() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(f"{box.text()} {box.informativeText()}")
-            box.done(QMessageBox.StandardButton.Cancel)
-
-    timer = QTimer()
-    timer.timeout.connect(close_box)
-    timer.start(200)
-    yield seen
-    timer.stop()
-    assert not seen, f"unexpected message boxes: {seen}"
+def _no_unanswered_box(unexpected_boxes):
+    """Every test here fails on a message box nobody answered (tests/conftest.py)."""
+    return unexpected_boxes
 
 
 @pytest.fixture

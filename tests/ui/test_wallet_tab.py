@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
@@ -32,22 +31,9 @@ MONDAY = date(2026, 9, 21)  # the clock says Monday 14 Sept 9:30: booking it is 
 
 
 @pytest.fixture(autouse=True)
-def unexpected_boxes(qapp):
-    """Closes any message box nobody answers (so a failing test fails instead of hanging)."""
-    seen: list[str] = []
-
-    def close_box() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(f"{box.text()} {box.informativeText()}")
-            box.done(QMessageBox.StandardButton.Cancel)
-
-    timer = QTimer()
-    timer.timeout.connect(close_box)
-    timer.start(200)
-    yield seen
-    timer.stop()
-    assert not seen, f"unexpected message boxes: {seen}"
+def _no_unanswered_box(unexpected_boxes):
+    """Every test here fails on a message box nobody answered (tests/conftest.py)."""
+    return unexpected_boxes
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-import tests.sync.conftest as sync_fixtures
 from eticket_desk.services.bookings import book_day
 from eticket_desk.services.till import open_till
 from eticket_desk.sync import apply
@@ -21,16 +20,6 @@ from eticket_desk.ui.tasks import TaskRunner
 from tests.conftest import cash_sale, validated_family
 
 MONDAY = date(2026, 9, 21)
-
-# The real server of tests/sync (PostgreSQL, uvicorn on loopback) and its in-memory keyring.
-_central_module = sync_fixtures._central_module
-central = sync_fixtures.central
-commune = sync_fixtures.commune
-database_url = sync_fixtures.database_url
-db = sync_fixtures.db
-device = sync_fixtures.device
-memory_keyring = sync_fixtures.memory_keyring
-pg_cluster = sync_fixtures.pg_cluster
 
 
 @pytest.fixture

@@ -3,19 +3,8 @@ not registered, 1 when the server could not be reached."""
 
 from __future__ import annotations
 
-import tests.sync.conftest as sync_fixtures
 from eticket_desk.cli import main
 from eticket_desk.services.sync_status import save_device
-
-# The real server of tests/sync (PostgreSQL, uvicorn on loopback) and its in-memory keyring.
-_central_module = sync_fixtures._central_module
-central = sync_fixtures.central
-commune = sync_fixtures.commune
-database_url = sync_fixtures.database_url
-db = sync_fixtures.db
-device = sync_fixtures.device
-memory_keyring = sync_fixtures.memory_keyring
-pg_cluster = sync_fixtures.pg_cluster
 
 
 def test_an_unconfigured_desk_is_told_so(store, capsys):
