@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks.reference_town import reference_town, summary
+from benchmarks.results import Result, timing
 from eticket_desk.clock import FrozenClock
 from eticket_desk.services.attendance import attendance_lists, print_attendance
 from eticket_desk.services.demo import DEMO_PASSWORD
@@ -27,7 +28,9 @@ DAYS = {"Tuesday 24/11 (with TAP)": date(2026, 11, 24), "Thursday 26/11": date(2
 RUNS = 5
 
 
-def main() -> None:
+def measure() -> list[Result]:
+    """Prints each day's lists RUNS times, prints the summaries and returns them."""
+    results = []
     folder = Path(tempfile.mkdtemp(prefix="eticket-bench-attendance-"))
     copy = folder / "town.sqlite"
     source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
@@ -44,9 +47,16 @@ def main() -> None:
             started = time.perf_counter()
             print_attendance(store, coordinator, day, folder / f"{day}-{run}.pdf")
             millis.append((time.perf_counter() - started) * 1000)
-        print(summary(f"{name}: {len(lists)} lists, {rows} children, one PDF", millis, BUDGET_MS))
+        operation = f"{name}: {len(lists)} lists, {rows} children, one PDF"
+        print(summary(operation, millis, BUDGET_MS))
+        results.append(timing(operation, millis, BUDGET_MS))
     print(f"reference town copy: {copy}")
     store.close()
+    return results
+
+
+def main() -> None:
+    measure()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.results import Result
 from eticket_desk.reports.attendance_list import render_lists
 from eticket_desk.reports.attendance_samples import day_lists, make_pupils
 
@@ -23,7 +24,7 @@ BUDGET_MS = 1500
 THURSDAY, TUESDAY = date(2026, 11, 26), date(2026, 11, 24)
 
 
-def _bench(name: str, lists, out: Path, runs: int = 5) -> str:
+def _bench(name: str, lists, out: Path, runs: int = 5) -> tuple[str, Result]:
     rows = sum(len(g.rows) for data in lists for g in data.groups)
     rows += sum(len(data.waiting) for data in lists)
     millis = []
@@ -35,20 +36,39 @@ def _bench(name: str, lists, out: Path, runs: int = 5) -> str:
 
     pages = len(PdfReader(str(out)).pages)
     verdict = "OK" if max(millis) < BUDGET_MS else "OVER BUDGET"
+    result = Result(
+        name,
+        "ms",
+        BUDGET_MS,
+        p50=statistics.median(millis),
+        max=max(millis),
+        runs=runs,
+        within=max(millis) < BUDGET_MS,
+        detail=f"{len(lists)} lists, {rows} rows, {pages} pages",
+    )
     return (
         f"{name}: {len(lists)} lists, {rows} rows, {pages} pages, {out.stat().st_size // 1024} KiB: "
         f"median {statistics.median(millis):.0f} ms, max {max(millis):.0f} ms "
-        f"(budget {BUDGET_MS} ms) {verdict}"
+        f"(budget {BUDGET_MS} ms) {verdict}",
+        result,
     )
 
 
-def main() -> None:
+def measure() -> list[Result]:
+    """Renders both days five times each, prints a line for each and returns them."""
     folder = Path(tempfile.mkdtemp(prefix="eticket-bench-attendance-"))
     pupils = make_pupils(10_000, seed=1)
     brief = day_lists(pupils, THURSDAY, scale=0.55)
-    print(_bench("brief's day (Thursday, half the bookings)", brief, folder / "brief.pdf"))
+    line, first = _bench("brief's day (Thursday, half the bookings)", brief, folder / "brief.pdf")
+    print(line)
     town = day_lists(make_pupils(11_722, seed=1), TUESDAY)
-    print(_bench("reference town's Tuesday (with TAP)", town, folder / "tuesday.pdf"))
+    line, second = _bench("reference town's Tuesday (with TAP)", town, folder / "tuesday.pdf")
+    print(line)
+    return [first, second]
+
+
+def main() -> None:
+    measure()
 
 
 if __name__ == "__main__":

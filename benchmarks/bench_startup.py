@@ -17,6 +17,7 @@ import sys
 import time
 
 from benchmarks.reference_town import reference_town, summary
+from benchmarks.results import Result, timing
 
 CHILD = r"""
 import os, sys, time
@@ -53,7 +54,8 @@ print(shown, store_ready, time.time())
 """
 
 
-def main(runs: int = 9) -> None:
+def measure(runs: int = 9) -> list[Result]:
+    """Starts the desk `runs` times, prints the three summaries and returns them."""
     path = reference_town()
     shown, ready, main_window = [], [], []
     for _ in range(runs):
@@ -69,9 +71,18 @@ def main(runs: int = 9) -> None:
         shown.append((t_shown - spawned) * 1000)
         ready.append((t_ready - spawned) * 1000)
         main_window.append((t_main - spawned) * 1000)
-    print(summary("spawn to login dialog taking keys", shown, 2000))
-    print(summary("spawn to database open (« Se connecter » enabled)", ready, 2000))
-    print(summary("spawn to main window with the family list (no typing delay)", main_window, 2000))
+    results = [
+        timing("spawn to login dialog taking keys", shown, 2000),
+        timing("spawn to database open (« Se connecter » enabled)", ready, 2000),
+        timing("spawn to main window with the family list (no typing delay)", main_window, 2000),
+    ]
+    for result, millis in zip(results, (shown, ready, main_window), strict=True):
+        print(summary(result.operation, millis, 2000))
+    return results
+
+
+def main(runs: int = 9) -> None:
+    measure(runs)
 
 
 if __name__ == "__main__":
