@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
         help="fichier de base de données (par défaut : dossier de l'utilisateur)",
     )
     parser.add_argument("--version", action="version", version=f"eticket-desk {__version__}")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="vérifie l'installation (base, PDF, fenêtre) dans un dossier temporaire, puis quitte",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     demo = commands.add_parser("demo", help="crée une commune de démonstration réaliste")
@@ -162,6 +167,10 @@ def _run_invoices(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.selftest:
+        from eticket_desk.selftest import run_selftest
+
+        return run_selftest()
     if args.command is None:
         from eticket_desk.ui.app import run_gui
 
