@@ -191,6 +191,7 @@ class Invoice(Base):
     __tablename__ = "invoices"
     __table_args__ = (
         CheckConstraint("paid_cents >= 0 AND paid_cents <= amount_cents", name="paid_range"),
+        UniqueConstraint("tenant_id", "number"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
@@ -201,6 +202,9 @@ class Invoice(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime]
+    # Cancelled by a credit note: what was paid on it became the family's credit.
+    cancelled_at: Mapped[datetime | None]
+    credit_note_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class Payment(Base):

@@ -9,7 +9,8 @@ its wallet hooks).
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -114,98 +115,167 @@ def _calendar(session: Session, tenant_id: uuid.UUID):
     return calendar
 
 
-def change_booking(
-    session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
-) -> dict[str, Any]:
-    """Books or cancels one day in the caller's transaction; raises Rejected."""
-    child = session.execute(_CHILD, {"child_id": payload.child_id}).first()
-    spec = _spec(session, payload.activity_id)
-    if child is None or spec is None:
-        raise Rejected(
-            RejectCode.NOT_FOUND,
-            "L'enfant ou l'activité n'est pas encore connu du serveur : synchronisez "
-            "d'abord le dossier et les activités.",
-        )
-    name, school_id, level, family_id, family_status = child
-    key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
-    booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
-    state = session.execute(_CURRENT, key).scalar_one_or_none()
-    current = BookingState(state) if state is not None else None
+@dataclass(frozen=True)
+class Seat:
+    """What the server knows of one child × activity × day before deciding it."""
+
+    day: date
+    current: BookingState | None
+    booked: int  # seats taken that day (all schools)
+    school_taken: int | None  # seats taken by the child's school, when it has its own quota
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What is asked of one day."""
+
+    action: Action
+    override_reason: str = ""
+    waiting_list: bool = False  # when full, the waiting list
+    stay_waiting: bool = False  # the desk holds the child on the waiting list: keep it there
+    by_form: bool = False  # a paper form: subscription-only days to come are open
+
+
+def judge(spec: ActivitySpec, child, seat: Seat, ask: Ask, ctx: OpContext, calendar, now):
+    """The new state of one day (None: nothing to change) and whether it is late; raises
+    Rejected. The desk's own rules decide, with the server's clock."""
+    name, school_id, level, _family_id, family_status, _child_id = child
+    current = seat.current
     holds_seat = current in SEAT_STATES
-    unchanged = {"state": state, "changed": False}
-    if action == Action.BOOK and holds_seat:
-        return unchanged
-    if action == Action.CANCEL and not (holds_seat or current == BookingState.WAITING):
-        return unchanged
+    if ask.action == Action.BOOK and (
+        holds_seat or (current == BookingState.WAITING and ask.stay_waiting)
+    ):
+        return None, False
+    if ask.action == Action.CANCEL and not (holds_seat or current == BookingState.WAITING):
+        return None, False
     if current in _MARKED:
         raise Rejected(
             RejectCode.BOOKING_LOCKED,
             "La présence de ce jour est déjà pointée : la réservation ne se modifie plus.",
         )
-    capacity, taken = spec.capacity, booked
+    capacity, taken = spec.capacity, seat.booked
     school_capacity = spec.school_capacity(school_id) if school_id else None
-    if school_capacity is not None:
-        mine = session.execute(
-            _SCHOOL_SEATS, {**key, "school_id": school_id, "states": _SEAT_VALUES}
-        ).scalar_one()
-        if capacity is None or school_capacity - mine < capacity - taken:
-            capacity, taken = school_capacity, mine
-    calendar = _calendar(session, ctx.tenant_id)
+    if (
+        school_capacity is not None
+        and seat.school_taken is not None
+        and (capacity is None or school_capacity - seat.school_taken < capacity - taken)
+    ):
+        capacity, taken = school_capacity, seat.school_taken
+    deadline = spec.deadline_of(seat.day, calendar)
+    if deadline is None and ask.by_form:
+        deadline = datetime.combine(seat.day, time.min)  # by subscription: any day to come
     case = BookingCase(
-        action=action,
-        day=payload.day,
+        action=ask.action,
+        day=seat.day,
         now=now,
         activity_name=spec.name,
         child_name=name,
         dossier_status=FamilyStatus(family_status),
         concerned=spec.concerns(school_id, level),
-        closed_reason=spec.closed_reason(payload.day, calendar),
-        deadline=spec.deadline_of(payload.day, calendar),
+        closed_reason=spec.closed_reason(seat.day, calendar),
+        deadline=deadline,
         capacity=capacity,
         seats_taken=taken,
-        override_reason=payload.override_reason,
+        override_reason=ask.override_reason,
         # A desk checked its agent's right to override before queueing the op.
         may_override=ctx.device_id is not None,
     )
     refused = refusal(case)
-    to_waiting = False
-    if refused is not None:
-        full = refused.code.value == RejectCode.CAPACITY_FULL and action == Action.BOOK
-        if full and current == BookingState.WAITING:
-            return unchanged  # still no seat: the child stays on the waiting list
-        to_waiting = full and payload.waiting_list
-        if not to_waiting:
+    late = deadline is None or now >= deadline
+    full = refused is not None and refused.code.value == RejectCode.CAPACITY_FULL
+    if ask.action == Action.CANCEL:
+        if refused is not None:
             raise Rejected(RejectCode(refused.code.value), refused.message)
-    if action == Action.BOOK:
-        new_state = BookingState.WAITING if to_waiting else BookingState.BOOKED
-    else:
-        new_state = BookingState.CANCELLED
-    late = case.deadline is None or now >= case.deadline
+        return BookingState.CANCELLED, late
+    if ask.stay_waiting and (refused is None or full):
+        return BookingState.WAITING, late
+    if full and current == BookingState.WAITING:
+        return None, False  # still no seat: the child stays on the waiting list
+    if full and ask.waiting_list:
+        return BookingState.WAITING, late
+    if refused is not None:
+        raise Rejected(RejectCode(refused.code.value), refused.message)
+    return BookingState.BOOKED, late
+
+
+def unknown() -> Rejected:
+    return Rejected(
+        RejectCode.NOT_FOUND,
+        "L'enfant ou l'activité n'est pas encore connu du serveur : synchronisez "
+        "d'abord le dossier et les activités.",
+    )
+
+
+def write_days(session, ctx, spec, child, seats: dict[date, Seat], decided, now) -> None:
+    """Writes the decided days [(day, new state, late)], their seat counts and changes."""
+    child_id, family_id, school_id = child[5], child[3], child[1]
     source = "counter" if ctx.device_id else "portal"
-    written = {
-        **key,
-        "tenant_id": ctx.tenant_id,
-        "family_id": family_id,
-        "school_id": school_id,
-        "state": new_state.value,
-        "late": late,
-        "source": source,
-        "updated_at": now,
-        "device_id": ctx.device_id,
-    }
-    session.execute(_WRITE, written)
-    session.execute(
-        _COUNT,
-        {
-            **key,
-            "booked": (new_state in SEAT_STATES) - holds_seat,
-            "waiting": (new_state == BookingState.WAITING) - (current == BookingState.WAITING),
-        },
+    rows, counts = [], []
+    for day, state, late in decided:
+        before = seats[day].current
+        rows.append(
+            {
+                "activity_id": spec.id,
+                "day": day,
+                "child_id": child_id,
+                "tenant_id": ctx.tenant_id,
+                "family_id": family_id,
+                "school_id": school_id,
+                "state": state.value,
+                "late": late,
+                "source": source,
+                "updated_at": now,
+                "device_id": ctx.device_id,
+            }
+        )
+        counts.append(
+            {
+                "activity_id": spec.id,
+                "day": day,
+                "booked": (state in SEAT_STATES) - (before in SEAT_STATES),
+                "waiting": (state == BookingState.WAITING) - (before == BookingState.WAITING),
+            }
+        )
+        change = _data(spec.id, day, child_id, family_id, state.value, late, source, now)
+        record(session, "booking", _key(spec.id, day, child_id), change)
+    if rows:
+        session.execute(_WRITE, rows)
+        moved = [count for count in counts if count["booked"] or count["waiting"]]
+        if moved:
+            session.execute(_COUNT, moved)
+
+
+def child_row(session: Session, child_id: uuid.UUID):
+    """(name, school, level, family, family status, child id) or None."""
+    row = session.execute(_CHILD, {"child_id": child_id}).first()
+    return (*row, child_id) if row is not None else None
+
+
+def change_booking(
+    session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
+) -> dict[str, Any]:
+    """Books or cancels one day in the caller's transaction; raises Rejected."""
+    child = child_row(session, payload.child_id)
+    spec = _spec(session, payload.activity_id)
+    if child is None or spec is None:
+        raise unknown()
+    key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
+    booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
+    state = session.execute(_CURRENT, key).scalar_one_or_none()
+    school_id = child[1]
+    school_taken = None
+    if school_id and spec.school_capacity(school_id) is not None:
+        school_taken = session.execute(
+            _SCHOOL_SEATS, {**key, "school_id": school_id, "states": _SEAT_VALUES}
+        ).scalar_one()
+    seat = Seat(payload.day, BookingState(state) if state else None, booked, school_taken)
+    ask = Ask(action, payload.override_reason, payload.waiting_list)
+    new_state, late = judge(spec, child, seat, ask, ctx, _calendar(session, ctx.tenant_id), now)
+    if new_state is None:
+        return {"state": state, "changed": False}
+    write_days(
+        session, ctx, spec, child, {payload.day: seat}, [(payload.day, new_state, late)], now
     )
-    change = _data(
-        spec.id, payload.day, payload.child_id, family_id, new_state.value, late, source, now
-    )
-    record(session, "booking", _key(spec.id, payload.day, payload.child_id), change)
     return {"state": new_state.value, "changed": True, "late": late}
 
 

@@ -138,6 +138,8 @@ def invoice_data(invoice: Invoice) -> dict[str, Any]:
         "paid_cents": invoice.paid_cents,
         "issued_on": invoice.issued_on.isoformat(),
         "due_on": invoice.due_on.isoformat(),
+        "cancelled": invoice.cancelled_at is not None,
+        "credit_note_number": invoice.credit_note_number or "",
     }
 
 
@@ -154,6 +156,17 @@ def issue_invoice(
                 "modifie plus (faites un avoir).",
             )
         return {"invoice_id": str(existing.id), "already_recorded": True}
+    taken = session.execute(
+        select(Invoice.id).where(
+            Invoice.tenant_id == ctx.tenant_id, Invoice.number == payload.number
+        )
+    ).first()
+    if taken is not None:
+        raise Rejected(
+            RejectCode.INVALID_DATA,
+            f"Le numéro {payload.number} est déjà celui d'une autre facture de la commune : "
+            "la facturation se fait sur un seul poste, celui de la régie.",
+        )
     invoice = Invoice(
         id=payload.invoice_id,
         tenant_id=ctx.tenant_id,
@@ -238,6 +251,8 @@ def take_payment(
         ).scalar_one_or_none()
         if invoice is None:
             details = {**details, "unknown_invoice": True}  # a fact: kept as credit
+        elif invoice.cancelled_at is not None:
+            details = {**details, "cancelled_invoice": True}  # cancelled: all credit
         else:
             to_invoice = min(amount_cents, invoice.amount_cents - invoice.paid_cents)
             if to_invoice:

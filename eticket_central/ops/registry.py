@@ -79,6 +79,13 @@ def handler(
 
 def registry() -> dict[OpType, OpHandler]:
     """Every handler, once their modules are imported."""
-    from eticket_central.ops import bookings, families, money, planning  # noqa: F401
+    from eticket_central.ops import (  # noqa: F401
+        bookings,
+        bulk_bookings,
+        corrections,
+        families,
+        money,
+        planning,
+    )
 
     return REGISTRY

@@ -16,6 +16,7 @@ from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
 from eticket_central.throwaway import ClusterError, ThrowawayCluster
 from eticket_desk.clock import FrozenClock
+from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import Desk, ServerThread
 
 TEMPLATE = "eticket_template"
@@ -117,3 +118,38 @@ def db(central):
     factory = session_factory(central.thread.app.state.engine)
     with factory() as session:
         yield session
+
+
+@pytest.fixture
+def planning(desk):
+    """The canteen (one seat a day, the day before at 10:00) and the school year 2026-2027."""
+    activity_id, year_id = uuid.uuid4(), uuid.uuid4()
+    results = desk.push(
+        desk.op(
+            OpType.CALENDAR_UPSERT,
+            year_id=str(year_id),
+            label="2026-2027",
+            start="2026-09-01",
+            end="2027-07-03",
+            closures=[
+                {
+                    "start": "2026-10-17",
+                    "end": "2026-11-01",
+                    "kind": "school_holiday",
+                    "label": "Vacances de la Toussaint",
+                }
+            ],
+        ),
+        desk.op(
+            OpType.ACTIVITY_UPSERT,
+            activity_id=str(activity_id),
+            code="CANTINE",
+            name="Cantine",
+            weekdays=[0, 1, 3, 4],
+            deadline={"kind": "previous_open_day", "at": "10:00"},
+            billing_mode="unit",
+            capacity=1,
+        ),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    return activity_id

@@ -155,11 +155,14 @@ def wallet_payload(family_id: uuid.UUID, quantity: int = 10, entry_id=None) -> d
     }
 
 
-def invoice_payload(family_id: uuid.UUID, invoice_id: uuid.UUID, amount: int = 4250):
+def invoice_payload(
+    family_id: uuid.UUID, invoice_id: uuid.UUID, amount: int = 4250, number: str | None = None
+):
+    """An invoice; its number (unique in the commune) derived from its id unless given."""
     return {
         "invoice_id": str(invoice_id),
         "family_id": str(family_id),
-        "number": "2026-000123",
+        "number": number or f"F-2026-{invoice_id.int % 1_000_000:06d}",
         "amount_cents": amount,
         "issued_on": date(2026, 10, 1).isoformat(),
         "due_on": date(2026, 10, 31).isoformat(),
@@ -217,3 +220,28 @@ class CuttingProxy:
     def close(self) -> None:
         self._stopped.set()
         self.listener.close()
+
+
+# ---------------------------------------------------------------- a commune's planning
+
+SCHOOL = uuid.UUID("5b1f9a52-8a43-4c3e-9a51-3d1c2b7f0e01")
+TUESDAY = date(2026, 9, 15)  # its deadline: Monday 14 September, 10:00
+
+
+def a_child(desk, name: str, status: str = "validated", portal: dict | None = None):
+    """A validated family with one child at SCHOOL, pushed by `desk`; the child's id."""
+    family_id, child_id = uuid.uuid4(), uuid.uuid4()
+    answer = desk.push(
+        desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(
+                family_id,
+                reference=f"F-{name}",
+                status=status,
+                children=[child(child_id, SCHOOL, first_name=name)],
+                portal=portal,
+            ),
+        )
+    )[0]
+    assert answer["status"] == "applied", answer
+    return child_id

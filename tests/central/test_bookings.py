@@ -8,69 +8,12 @@ import uuid
 from datetime import date
 
 import httpx
-import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from eticket_central.models import ActivityDay, Booking
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import child, family_payload
-
-SCHOOL = uuid.UUID("5b1f9a52-8a43-4c3e-9a51-3d1c2b7f0e01")
-TUESDAY = date(2026, 9, 15)  # its deadline: Monday 14 September, 10:00
-
-
-@pytest.fixture
-def planning(desk):
-    """The canteen (one seat a day, the day before at 10:00) and the school year 2026-2027."""
-    activity_id, year_id = uuid.uuid4(), uuid.uuid4()
-    results = desk.push(
-        desk.op(
-            OpType.CALENDAR_UPSERT,
-            year_id=str(year_id),
-            label="2026-2027",
-            start="2026-09-01",
-            end="2027-07-03",
-            closures=[
-                {
-                    "start": "2026-10-17",
-                    "end": "2026-11-01",
-                    "kind": "school_holiday",
-                    "label": "Vacances de la Toussaint",
-                }
-            ],
-        ),
-        desk.op(
-            OpType.ACTIVITY_UPSERT,
-            activity_id=str(activity_id),
-            code="CANTINE",
-            name="Cantine",
-            weekdays=[0, 1, 3, 4],
-            deadline={"kind": "previous_open_day", "at": "10:00"},
-            billing_mode="unit",
-            capacity=1,
-        ),
-    )
-    assert [r["status"] for r in results] == ["applied", "applied"]
-    return activity_id
-
-
-def _family(desk, name: str, status: str = "validated", portal: dict | None = None):
-    family_id, child_id = uuid.uuid4(), uuid.uuid4()
-    answer = desk.push(
-        desk.op(
-            OpType.FAMILY_UPSERT,
-            **family_payload(
-                family_id,
-                reference=f"F-{name}",
-                status=status,
-                children=[child(child_id, SCHOOL, first_name=name)],
-                portal=portal,
-            ),
-        )
-    )[0]
-    assert answer["status"] == "applied", answer
-    return child_id
+from tests.central.helpers import TUESDAY, a_child
 
 
 def _book(desk, child_id, activity_id, day=TUESDAY, **extra):
@@ -94,10 +37,10 @@ def _seats(db, activity_id, day=TUESDAY) -> int:
 
 def test_the_last_seat_goes_to_one_of_two_desks_and_a_parent_online(central, commune, planning, db):
     office, canteen = commune.desk("Accueil"), commune.desk("Régie")
-    lea, hugo = _family(office, "Léa"), _family(office, "Hugo")
+    lea, hugo = a_child(office, "Léa"), a_child(office, "Hugo")
     login = f"parent.{uuid.uuid4().hex[:6]}"
     portal = {"login": login, "password_hash": PasswordHasher().hash("Soleil2026")}
-    zoe = _family(office, "Zoé", portal=portal)
+    zoe = a_child(office, "Zoé", portal=portal)
     token = httpx.post(
         f"{central.url}/portal/login",
         json={"tenant_id": str(commune.tenant_id), "login": login, "password": "Soleil2026"},
@@ -146,7 +89,7 @@ def test_the_last_seat_goes_to_one_of_two_desks_and_a_parent_online(central, com
 
 
 def test_deadlines_follow_the_servers_clock_not_the_desks(central, desk, planning):
-    lea = _family(desk, "Léa")
+    lea = a_child(desk, "Léa")
     # The desk's clock is two days behind (it believes it is Saturday 12th): irrelevant, the
     # op carries no time of its own; the server's clock says Monday 10:30, past the deadline.
     central.clock.current = central.clock.current.replace(hour=10, minute=30)
@@ -169,13 +112,13 @@ def test_deadlines_follow_the_servers_clock_not_the_desks(central, desk, plannin
 
 
 def test_a_dossier_not_validated_cannot_book(desk, planning):
-    draft = _family(desk, "Paul", status="incomplete")
+    draft = a_child(desk, "Paul", status="incomplete")
     answer = desk.push(_book(desk, draft, planning))[0]
     assert (answer["status"], answer["code"]) == ("rejected", "DOSSIER_NOT_VALIDATED")
 
 
 def test_a_cancellation_frees_the_seat_and_the_waiting_list_takes_the_full_day(desk, planning, db):
-    lea, hugo = _family(desk, "Léa"), _family(desk, "Hugo")
+    lea, hugo = a_child(desk, "Léa"), a_child(desk, "Hugo")
     assert desk.push(_book(desk, lea, planning))[0]["result"]["state"] == "booked"
     waiting = desk.push(_book(desk, hugo, planning, waiting_list=True))[0]
     assert waiting["result"]["state"] == "waiting"

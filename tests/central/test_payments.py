@@ -27,7 +27,9 @@ def family(desk):
     }
     results = desk.push(
         desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id, portal=portal)),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(family_id, invoice_id, 4250)),
+        desk.op(
+            OpType.INVOICE_ISSUE, **invoice_payload(family_id, invoice_id, 4250, "F-2026-000123")
+        ),
     )
     assert [r["status"] for r in results] == ["applied", "applied"]
     return family_id, invoice_id, portal["login"]
@@ -64,7 +66,7 @@ def test_a_parent_logs_in_with_the_portal_password_only(central, commune, family
         f"{central.url}/portal/invoices", headers={"Authorization": f"Bearer {token}"}
     ).json()
     assert [(i["number"], i["amount_cents"], i["paid_cents"]) for i in invoices["invoices"]] == [
-        ("2026-000123", 4250, 0)
+        ("F-2026-000123", 4250, 0)
     ]
 
 

@@ -1,0 +1,125 @@
+"""bookings.apply: the days of a paper form (or of a desk's first upload) in one op.
+
+The op is applied; each day is judged on its own by the same `judge` as booking.book (a full
+day goes to the waiting list, as the form's planner does at the desk), and the answer names
+the days refused with their code and the days that went to the waiting list, so the desk can
+undo them. A handful of statements per form whatever its length: the activity's days are
+locked together (in day order, so two desks never deadlock) before anything is decided.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from eticket_central.models import Activity, Child
+from eticket_central.ops.bookings import (
+    _SEAT_VALUES,
+    Ask,
+    Seat,
+    _calendar,
+    _spec,
+    child_row,
+    judge,
+    unknown,
+    write_days,
+)
+from eticket_central.ops.registry import OpContext, Rejected, handler
+from eticket_desk.rules.booking import Action, BookingState
+from eticket_desk.sync.protocol import BookingsApply, OpType
+
+_LOCK_DAYS = text(
+    "INSERT INTO activity_days (activity_id, day, tenant_id, booked, waiting) "
+    "SELECT :activity_id, d, :tenant_id, 0, 0 FROM unnest(CAST(:days AS date[])) AS d "
+    "ORDER BY d ON CONFLICT (activity_id, day) DO UPDATE SET booked = activity_days.booked "
+    "RETURNING day, booked"
+)
+_CURRENT_DAYS = text(
+    "SELECT day, state FROM bookings WHERE activity_id = :activity_id AND child_id = :child_id "
+    "AND day = ANY(CAST(:days AS date[])) ORDER BY day FOR UPDATE"
+)
+_SCHOOL_DAYS = text(
+    "SELECT day, count(*) FROM bookings WHERE activity_id = :activity_id "
+    "AND day = ANY(CAST(:days AS date[])) AND school_id = :school_id "
+    "AND state = ANY(:states) GROUP BY day"
+)
+
+
+def _asks(payload: BookingsApply) -> dict:
+    """Each day once: a cancel wins over a booking of the same day (the form's last word)."""
+    by_form = payload.subscription_id is not None or payload.initial
+    asks = {day: Ask(Action.BOOK, waiting_list=True, by_form=by_form) for day in payload.book}
+    asks |= {day: Ask(Action.BOOK, stay_waiting=True, by_form=by_form) for day in payload.wait}
+    asks |= {day: Ask(Action.CANCEL, by_form=by_form) for day in payload.cancel}
+    return dict(sorted(asks.items()))
+
+
+@handler(
+    OpType.BOOKINGS_APPLY,
+    owned_ids=lambda p: [(Child, p.child_id), (Activity, p.activity_id)],
+)
+def apply_days(
+    session: Session, ctx: OpContext, payload: BookingsApply, now: datetime
+) -> dict[str, Any]:
+    child = child_row(session, payload.child_id)
+    spec = _spec(session, payload.activity_id)
+    if child is None or spec is None:
+        raise unknown()
+    asks = _asks(payload)
+    days = list(asks)
+    key = {"activity_id": spec.id, "days": days}
+    booked = dict(session.execute(_LOCK_DAYS, {**key, "tenant_id": ctx.tenant_id}).all())
+    current = dict(session.execute(_CURRENT_DAYS, {**key, "child_id": payload.child_id}).all())
+    school_id = child[1]
+    school_taken: dict | None = None
+    if school_id and spec.school_capacity(school_id) is not None:
+        school_taken = dict(
+            session.execute(
+                _SCHOOL_DAYS, {**key, "school_id": school_id, "states": _SEAT_VALUES}
+            ).all()
+        )
+    calendar = _calendar(session, ctx.tenant_id)
+    seats, decided, refused, waiting = {}, [], [], []
+    for day, ask in asks.items():
+        state = current.get(day)
+        seat = seats[day] = Seat(
+            day,
+            BookingState(state) if state else None,
+            booked.get(day, 0),
+            school_taken.get(day, 0) if school_taken is not None else None,
+        )
+        if payload.initial:
+            new_state, late = _as_is(ask, seat)
+        else:
+            try:
+                new_state, late = judge(spec, child, seat, ask, ctx, calendar, now)
+            except Rejected as refusal:
+                refused.append(
+                    {"day": day.isoformat(), "code": refusal.code.value, "message": refusal.message}
+                )
+                continue
+        if new_state is None:
+            continue
+        decided.append((day, new_state, late))
+        if new_state == BookingState.WAITING and ask.action == Action.BOOK and not ask.stay_waiting:
+            waiting.append(day.isoformat())
+    write_days(session, ctx, spec, child, seats, decided, now)
+    return {
+        "changed": len(decided),
+        "refused": refused,
+        "waiting": waiting,
+    }
+
+
+def _as_is(ask: Ask, seat: Seat) -> tuple[BookingState | None, bool]:
+    """A first upload: the desk's state of the day, recorded without judging it again."""
+    if ask.action == Action.CANCEL:
+        state = BookingState.CANCELLED
+    elif ask.stay_waiting:
+        state = BookingState.WAITING
+    else:
+        state = BookingState.BOOKED
+    return (None, False) if seat.current == state else (state, False)

@@ -1,0 +1,226 @@
+"""The payload of each op type, validated on both sides (money in integer cents, naive
+Europe/Paris times); `PAYLOADS` maps an op type to its schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictInt
+
+from eticket_desk.rules.activity import LEVELS, BillingMode
+from eticket_desk.rules.calendar import ClosureKind
+from eticket_desk.rules.deadlines import DeadlineKind
+from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.sync.wire import LongText, OpType, PositiveCents, Text, Wire
+
+# ---------------------------------------------------------------- payloads: families
+
+
+class AdultPayload(Wire):
+    id: uuid.UUID
+    last_name: Text
+    first_name: Text = ""
+    relation: Text = ""
+    third_party: StrictBool = False
+    phone_home: Text = ""
+    phone_mobile: Text = ""
+    phone_work: Text = ""
+    phone_work_mobile: Text = ""
+    email: Text = ""
+    address1: Text = ""
+    address2: Text = ""
+    address3: Text = ""
+    postcode: Text = ""
+    city: Text = ""
+    legal_guardian: StrictBool = False
+    billing: StrictBool = False
+    emergency_contact: StrictBool = False
+    may_pick_up: StrictBool = False
+
+
+class ChildPayload(Wire):
+    id: uuid.UUID
+    last_name: Text
+    first_name: Text
+    birth_date: date | None = None
+    school_id: uuid.UUID | None = None
+    level: Literal[LEVELS] | None = None  # type: ignore[valid-type]
+    diet: Text = ""
+    allergies: LongText = ""
+    pai: StrictBool = False
+    treatments: LongText = ""
+    image_authorised: StrictBool = False
+    outing_authorised: StrictBool = False
+
+
+class PortalAccess(Wire):
+    """The parents' portal login; the desk hands over the argon2 hash, never the password."""
+
+    login: Annotated[str, Field(min_length=3, max_length=100)]
+    password_hash: Annotated[str, Field(pattern=r"^\$argon2", max_length=500)]
+
+
+class FamilyUpsert(Wire):
+    """The whole dossier; `base_version` is the server version the desk edited (0: new)."""
+
+    family_id: uuid.UUID
+    base_version: Annotated[StrictInt, Field(ge=0)]
+    reference: Annotated[str, Field(min_length=1, max_length=40)]
+    status: FamilyStatus
+    notes: LongText = ""
+    quotient: Annotated[StrictInt, Field(ge=0)] | None = None
+    adults: Annotated[list[AdultPayload], Field(max_length=30)] = []
+    children: Annotated[list[ChildPayload], Field(max_length=30)] = []
+    portal: PortalAccess | None = None
+
+
+# ---------------------------------------------------------------- payloads: money
+
+
+class WalletEntryPayload(Wire):
+    """One line of a family's ticket wallet: a fact, always applied (never twice)."""
+
+    entry_id: uuid.UUID
+    family_id: uuid.UUID
+    ticket_type: Annotated[str, Field(min_length=1, max_length=40)]
+    quantity: Annotated[StrictInt, Field(ge=-1000, le=1000)]
+    kind: Literal["purchase", "booking", "cancellation", "correction", "refund"]
+    reason: Text = ""
+    occurred_at: datetime
+
+
+class InvoiceIssue(Wire):
+    invoice_id: uuid.UUID
+    family_id: uuid.UUID
+    number: Annotated[str, Field(min_length=1, max_length=40)]
+    amount_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
+    issued_on: date
+    due_on: date
+
+
+class ChequeDetails(Wire):
+    number: Text
+    bank: Text = ""
+    drawer: Text = ""
+
+
+class PaymentReceived(Wire):
+    """Money taken at the counter: a fact, always applied; what an invoice no longer needs
+    (already paid online) becomes the family's credit."""
+
+    payment_id: uuid.UUID
+    family_id: uuid.UUID
+    method: Literal["cash", "cheque", "card"]
+    amount_cents: PositiveCents
+    invoice_id: uuid.UUID | None = None  # None: tickets (the wallet entries come as ops)
+    received_at: datetime
+    receipt_number: Text = ""
+    cheque: ChequeDetails | None = None
+
+
+# ---------------------------------------------------------------- payloads: planning
+
+
+class DeadlinePayload(Wire):
+    kind: DeadlineKind
+    at: time = time(10, 0)
+    weekday: Annotated[StrictInt, Field(ge=0, le=6)] = 1
+
+
+class ActivityUpsert(Wire):
+    activity_id: uuid.UUID
+    code: Text
+    name: Text
+    weekdays: Annotated[list[Annotated[StrictInt, Field(ge=0, le=6)]], Field(max_length=7)]
+    deadline: DeadlinePayload
+    billing_mode: BillingMode
+    capacity: Annotated[StrictInt, Field(ge=1)] | None = None
+    school_capacities: dict[uuid.UUID, Annotated[StrictInt, Field(ge=1)] | None] = {}
+    levels: list[Literal[LEVELS]] = []  # type: ignore[valid-type]
+    ticket_type: Text = ""
+    active: StrictBool = True
+
+
+class ClosurePayload(Wire):
+    start: date
+    end: date
+    kind: ClosureKind
+    label: Text
+    activity_codes: list[Text] = []
+
+
+class CalendarUpsert(Wire):
+    """One school year, its closures included (the whole year is replaced)."""
+
+    year_id: uuid.UUID
+    label: Text
+    start: date
+    end: date
+    closures: Annotated[list[ClosurePayload], Field(max_length=400)] = []
+
+
+class BookingPayload(Wire):
+    """Book or cancel one child × activity × day; the server's rules and clock decide."""
+
+    child_id: uuid.UUID
+    activity_id: uuid.UUID
+    day: date
+    override_reason: Text = ""
+    waiting_list: StrictBool = False  # when full, put the child on the waiting list
+
+
+Days = Annotated[list[date], Field(max_length=400)]
+
+
+class BookingsApply(Wire):
+    """Many days of one child at one activity in one op: a paper form (its subscription
+    named) or the bookings a desk held before it first synced. The server judges each day with
+    the rules and its clock; the op is applied and its answer names the days refused
+    (`refused`: day, code, message) and the days put on the waiting list because full."""
+
+    child_id: uuid.UUID
+    activity_id: uuid.UUID
+    book: Days = []
+    wait: Days = []  # already on the waiting list at the desk
+    cancel: Days = []
+    subscription_id: uuid.UUID | None = None
+    label: Text = ""
+    # The bookings a desk held before its first sync: recorded as they are (the desk's rules
+    # judged them when they were made), capacity counted but never refused.
+    initial: StrictBool = (
+        False  # "Inscription Cantine du 01/09/2026 au 03/07/2027 (lun mar jeu ven)"
+    )
+
+
+class InvoiceCancel(Wire):
+    """A credit note cancels the whole invoice; what was paid on it becomes credit."""
+
+    invoice_id: uuid.UUID
+    credit_note_number: Annotated[str, Field(min_length=1, max_length=40)]
+    reason: Text
+    cancelled_at: datetime
+
+
+class PaymentCancel(Wire):
+    """A receipt cancelled at the counter the day it was taken (the money given back)."""
+
+    payment_id: uuid.UUID
+    reason: Text
+    cancelled_at: datetime
+
+
+PAYLOADS: dict[OpType, type[Wire]] = {
+    OpType.FAMILY_UPSERT: FamilyUpsert,
+    OpType.WALLET_ENTRY: WalletEntryPayload,
+    OpType.INVOICE_ISSUE: InvoiceIssue,
+    OpType.PAYMENT_RECEIVED: PaymentReceived,
+    OpType.ACTIVITY_UPSERT: ActivityUpsert,
+    OpType.CALENDAR_UPSERT: CalendarUpsert,
+    OpType.BOOKING_BOOK: BookingPayload,
+    OpType.BOOKING_CANCEL: BookingPayload,
+    OpType.BOOKINGS_APPLY: BookingsApply,
+    OpType.INVOICE_CANCEL: InvoiceCancel,
+    OpType.PAYMENT_CANCEL: PaymentCancel,
+}
