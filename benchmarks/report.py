@@ -18,6 +18,7 @@ class BenchRun:
     results: list[Result] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    others_cpu: float = 0.0  # CPU seconds other processes used meanwhile
 
     @property
     def failed(self) -> bool:
@@ -102,8 +103,14 @@ def render(runs: list[BenchRun], header: list[str], machine: dict[str, str]) -> 
         "give p50 (median) and p95 (nearest rank) and are judged on the p95, except the "
         "attendance renderer, judged on its slowest run; a single run is judged on its total. "
         "Wall-clock time (`time.perf_counter`). Setting up (copying the town, building data, "
-        "starting PostgreSQL) is never timed.",
+        "starting PostgreSQL) is never timed. After each bench's time, the CPU time the rest "
+        "of the machine used while it ran (all CPU time from /proc/stat minus the bench's "
+        "process tree): well above zero, the figures shared the cores with other work.",
         "",
     ]
-    parts += [f"- **`bench_{run.name}.py`** ({run.seconds:.0f} s): {run.method}" for run in runs]
+    parts += [
+        f"- **`bench_{run.name}.py`** ({run.seconds:.0f} s; other processes' CPU meanwhile: "
+        f"{run.others_cpu:.0f} s): {run.method}"
+        for run in runs
+    ]
     return "\n".join(parts) + "\n"

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -31,6 +32,7 @@ from benchmarks.results import Result, once
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "out" / "benchmarks"
 BUSY_LOAD = 1.5  # a load average above this when starting: others share the machine
+BUSY_SHARE = 0.25  # others using this many cores on average during the run: the same
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ BENCHES = [
           "own process on loopback; 10,000 ops (200 dossiers, 7,800 wallet lines, 2,000 "
           "payments, interleaved) pushed in batches of 500, then pulled in pages of 5,000, "
           "once; the verdict also needs every op applied. Then 1,000 booked days pushed, "
-          "timed apart (no budget of their own). Starting the cluster and server not timed."),
+          "timed apart (no budget of their own). Starting the cluster and server not timed; "
+          "PostgreSQL's own processes count in « other processes' CPU »."),
     Bench("startup", "start to a usable window",
           "nine fresh processes; from the spawn to the login dialog taking keys, to the "
           "database open, and to the main window showing the family list (the password "
@@ -139,6 +142,18 @@ def _child(name: str, town: str, json_path: str) -> None:
     Path(json_path).write_text(json.dumps([r.to_json() for r in results]))
 
 
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every process, every core)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _last_line(log: Path) -> str:
     lines = [line.strip() for line in log.read_text(errors="replace").splitlines()]
     return next((line for line in reversed(lines) if line), "aucune sortie")
@@ -153,7 +168,7 @@ def run_bench(bench: Bench, town: Path, scratch_root: Path) -> BenchRun:
     command = [sys.executable, "-m", "benchmarks.run_all", "--child", bench.name]
     command += ["--town", str(town), "--json", str(json_path)]
     env = os.environ | {"TMPDIR": str(scratch), "QT_QPA_PLATFORM": "offscreen"}
-    started = time.perf_counter()
+    started, cpu_before, ours_before = time.perf_counter(), machine_cpu(), children_cpu()
     error = None
     with log.open("w") as output:
         child = subprocess.Popen(
@@ -167,6 +182,7 @@ def run_bench(bench: Bench, town: Path, scratch_root: Path) -> BenchRun:
             child.wait()
             code, error = -9, f"plus de {bench.timeout_s} s, arrêté"
     seconds = time.perf_counter() - started
+    others = max(0.0, machine_cpu() - cpu_before - (children_cpu() - ours_before))
     results = []
     if error is None and code != 0:
         error = _last_line(log)
@@ -177,7 +193,7 @@ def run_bench(bench: Bench, town: Path, scratch_root: Path) -> BenchRun:
             error = f"résultats illisibles ({exc})"
     shutil.rmtree(scratch, ignore_errors=True)
     return BenchRun(
-        bench.name, bench.operation, bench.method, bench.design, results, error, seconds
+        bench.name, bench.operation, bench.method, bench.design, results, error, seconds, others
     )
 
 
@@ -241,7 +257,7 @@ def _commit() -> str:
 
 
 def header(
-    started: datetime, seconds: float, load: tuple, end_load: tuple, town: Path, only: list
+    started: datetime, seconds: float, load: tuple, end_load: tuple, town: Path, runs: list
 ) -> list[str]:
     from benchmarks.reference_town import FAMILIES
 
@@ -258,10 +274,13 @@ def header(
         "Load average (1, 5, 15 min): {:.2f}, {:.2f}, {:.2f} when starting; ".format(*load)
         + "{:.2f}, {:.2f}, {:.2f} at the end (the benches' own work included).".format(*end_load),
     ]
-    if load[0] > BUSY_LOAD:
+    others = sum(r.others_cpu for r in runs)
+    lines[-1] += (
+        f" Other processes used {others:.0f} s of CPU during the {seconds:.0f} s of the run "
+        f"({others / seconds:.2f} cores on average)."
+    )
+    if load[0] > BUSY_LOAD or others / seconds > BUSY_SHARE:
         lines += ["", "**Measured while other work shared the machine**: figures may be noisy."]
-    if only:
-        lines += ["", f"Partial run: only {', '.join(only)}."]
     return lines
 
 
@@ -303,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             state = f"échec : {run.error}" if run.failed else ("OVER" if run.over else "ok")
             print(f"{run.seconds:.0f} s, {state} (out/benchmarks/{bench.name}.log)")
     seconds = time.perf_counter() - started
-    lines = header(started_at, seconds, load, os.getloadavg(), town, args.only)
+    lines = header(started_at, seconds, load, os.getloadavg(), town, runs)
+    if args.only:
+        lines += ["", f"Partial run: only {', '.join(args.only)}."]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(runs, lines, machine()))
     print()

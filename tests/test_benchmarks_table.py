@@ -67,4 +67,7 @@ def test_the_document_splits_design_budgets_from_other_measures():
     assert "a year of forms" in others
     assert "| CPU | Test CPU |" in document
     assert "Generated on a test day." in document
-    assert "**`bench_templates.py`** (3 s): how it is timed" in document
+    assert (
+        "**`bench_templates.py`** (3 s; other processes' CPU meanwhile: 0 s): how it is timed"
+        in (document)
+    )
