@@ -180,6 +180,28 @@ def issue_invoice(
     )
     session.add(invoice)
     session.flush()
+    credit = min(payload.credit_used_cents, payload.amount_cents)
+    if credit:
+        # The desk set the family's credit against it: the credit goes to the invoice.
+        invoice.paid_cents = credit
+        used = Payment(
+            id=uuid.uuid5(invoice.id, "credit"),
+            tenant_id=ctx.tenant_id,
+            family_id=payload.family_id,
+            invoice_id=invoice.id,
+            method="credit",
+            amount_cents=0,
+            to_invoice_cents=credit,
+            to_sale_cents=0,
+            to_credit_cents=-credit,
+            received_at=datetime.combine(payload.issued_on, datetime.min.time()),
+            recorded_at=now,
+            device_id=ctx.device_id,
+            details={"credit_used": True},
+        )
+        session.add(used)
+        session.flush()
+        record(session, "payment", used.id, payment_data(used))
     record(session, "invoice", invoice.id, invoice_data(invoice))
     return {"invoice_id": str(invoice.id), "already_recorded": False}
 

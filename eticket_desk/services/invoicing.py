@@ -27,6 +27,7 @@ from eticket_desk.services.invoice_drafts import RunPeriod, RunPreview, compute_
 from eticket_desk.services.numbering import next_number, take_numbers
 from eticket_desk.services.settings import read_setting
 from eticket_desk.services.store import Actor, Store
+from eticket_desk.sync.money_ops import add_invoice_ops
 
 Progress = Callable[[int, int], None]
 
@@ -184,6 +185,7 @@ def issue_run(
         if uses:
             session.execute(insert(CreditEntry), uses)
             session.execute(insert(PaymentAllocation), allocations)
+        add_invoice_ops(session, [row["id"] for row in invoices])  # bulk rows: no ORM event
         record(
             session,
             "invoice_run",

@@ -36,6 +36,7 @@ from eticket_desk.services.bookings import offer_freed_seat
 from eticket_desk.services.calendar import calendar_in
 from eticket_desk.services.store import Actor
 from eticket_desk.services.subscription_data import SubscriptionDraft, SubscriptionPreview
+from eticket_desk.sync.days_ops import FormDays, add_days_ops
 
 TEMPLATE = "template"
 HELD = {s.value for s in SEAT_STATES} | {BookingState.WAITING.value}
@@ -85,6 +86,7 @@ class Buffers:
     freed: set = field(default_factory=set)
     audit: list[dict] = field(default_factory=list)
     taken: list[tuple] = field(default_factory=list)
+    forms: list[FormDays] = field(default_factory=list)  # for the sync's outbox
 
 
 def _day(day: date) -> str:
@@ -339,6 +341,20 @@ class Planner:
             bookings[day] = (CANCELLED, TEMPLATE)
         if save:
             self.save(draft, source)
+        saved = (
+            self.existing.get((draft.child_id, draft.activity_id, draft.start)) if save else None
+        )
+        out.forms.append(
+            FormDays(
+                child.id,
+                activity.id,
+                f"{child.name} — {activity.name} du {_day(draft.start)} au {_day(draft.end)}",
+                preview.to_book,
+                preview.waiting,
+                preview.to_cancel,
+                saved.id if saved is not None else None,
+            )
+        )
         if not audit:
             return
         out.audit.append(
@@ -457,6 +473,7 @@ class Planner:
                     booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
                     hook.seat_taken(session, booking, activity, family_id, day)
         session.flush()
+        add_days_ops(session, out.forms)  # before the freed seats' own booking ops
         for activity_id, day in sorted(out.freed):
             offer_freed_seat(self, self.activities[activity_id], day)
         if out.audit:

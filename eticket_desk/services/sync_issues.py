@@ -37,7 +37,17 @@ KINDS = {
     OpType.FAMILY_UPSERT: "Dossier refusé",
     OpType.WALLET_ENTRY: "Porte-monnaie refusé",
     OpType.PAYMENT_RECEIVED: "Règlement refusé",
+    OpType.BOOKINGS_APPLY: "Inscription en partie refusée",
+    OpType.INVOICE_ISSUE: "Facture refusée",
+    OpType.INVOICE_CANCEL: "Avoir refusé",
+    OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
 }
+# The outbox statuses that are issues: refused, or a form applied with days refused.
+ISSUE_STATUSES = ("rejected", "partial")
+FORM_ACTIONS = (
+    "Les jours refusés ne sont pas réservés et leurs tickets ont été rendus ; les jours "
+    "complets sont sur la liste d'attente. Prévenez la famille et proposez d'autres jours.",
+)
 ACTIONS = {
     RejectCode.CAPACITY_FULL: (
         "Le jour n'est pas réservé et le ticket a été rendu : proposez la liste "
@@ -88,7 +98,9 @@ def _issue(session, row: OutboxOp) -> SyncIssue:
         subject=_subject(session, row.type, json.loads(row.payload), row.label),
         message=row.message,
         code=row.code,
-        actions=ACTIONS.get(code, DEFAULT_ACTION),
+        actions=FORM_ACTIONS
+        if row.type == OpType.BOOKINGS_APPLY
+        else ACTIONS.get(code, DEFAULT_ACTION),
         handled_at=row.handled_at,
         handled_by=row.handled_by,
     )
@@ -97,7 +109,7 @@ def _issue(session, row: OutboxOp) -> SyncIssue:
 def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
     """The rejected ops, newest first (the handled ones only when asked)."""
     actor.require(Permission.BOOKING_EDIT)
-    query = select(OutboxOp).where(OutboxOp.status == "rejected")
+    query = select(OutboxOp).where(OutboxOp.status.in_(ISSUE_STATUSES))
     if not include_handled:
         query = query.where(OutboxOp.handled_at.is_(None))
     with store.read() as session:
@@ -109,7 +121,7 @@ def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
     actor.require(Permission.BOOKING_EDIT)
     with store.write(actor) as session:
         row = session.get(OutboxOp, seq)
-        if row is None or row.status != "rejected":
+        if row is None or row.status not in ISSUE_STATUSES:
             raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
         row.handled_at, row.handled_by = session.info["now"], actor.login
         session.flush()

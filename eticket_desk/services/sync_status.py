@@ -15,6 +15,7 @@ from eticket_desk.models import OutboxOp, Setting
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.sync_issues import ISSUE_STATUSES
 from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
 from eticket_desk.sync.client import SyncClient, SyncReport, sync_once
 
@@ -129,7 +130,7 @@ def sync_status(store: Store) -> SyncStatus:
         issues = session.scalar(
             select(func.count())
             .select_from(OutboxOp)
-            .where(OutboxOp.status == "rejected", OutboxOp.handled_at.is_(None))
+            .where(OutboxOp.status.in_(ISSUE_STATUSES), OutboxOp.handled_at.is_(None))
         )
         last = read_state(session, LAST_SYNC, None)
         return SyncStatus(

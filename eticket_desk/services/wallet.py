@@ -23,6 +23,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
 from eticket_desk.services.booking_hooks import register_booking_hook
 from eticket_desk.services.store import SYSTEM, Actor, Store
+from eticket_desk.sync.money_ops import add_wallet_ops
 
 
 class NoTicketLeft(DomainError):
@@ -305,13 +306,14 @@ class WalletHook:
                 raise NoTicketLeft("Plus assez de tickets dans le porte-monnaie de la famille.")
         now, login = session.info["now"], session.info["actor"].login
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        ids = [uuid.uuid4() for _ in per_form]
         session.connection().exec_driver_sql(
             "INSERT INTO wallet_entry (id, family_id, ticket_type_id, at, quantity, kind, "
             'child_id, activity_id, day, reason, "by") '
             "VALUES (?, ?, ?, ?, ?, 'booking', ?, ?, ?, ?, ?)",
             [
                 (
-                    uuid.uuid4().hex,
+                    entry_id.hex,
                     family_id.hex,
                     ticket_id.hex,
                     stamp,
@@ -323,9 +325,12 @@ class WalletHook:
                     f"{max(days):%d/%m/%Y} (inscription)",
                     login,
                 )
-                for (family_id, ticket_id, child_id, activity_id), days in per_form.items()
+                for entry_id, ((family_id, ticket_id, child_id, activity_id), days) in zip(
+                    ids, per_form.items(), strict=True
+                )
             ],
         )
+        add_wallet_ops(session, ids)  # raw rows: the outbox hook does not see them
 
     @staticmethod
     def _entry(session, booking, ticket, family_id, quantity: int, kind: str) -> None:

@@ -190,7 +190,7 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
 
 
 def pull_changes(store, client: SyncClient, report: SyncReport) -> None:
-    from eticket_desk.sync import apply
+    from eticket_desk.sync import apply, pull_apply
 
     since = apply.read_cursor(store)
     changes = []
@@ -208,11 +208,11 @@ def pull_changes(store, client: SyncClient, report: SyncReport) -> None:
         since = page.cursor
         if not page.more:
             break
-    report.pulled += apply.apply_changes(store, client.device_id, changes, since)
+    report.pulled += pull_apply.apply_changes(store, client.device_id, changes, since)
 
 
 def _full_reload(store, client: SyncClient, report: SyncReport) -> None:
-    from eticket_desk.sync import apply
+    from eticket_desk.sync import pull_apply
 
     items, resume = [], 0
     for entity in SNAPSHOT_ENTITIES:
@@ -225,7 +225,7 @@ def _full_reload(store, client: SyncClient, report: SyncReport) -> None:
                 break
             after = page.after
     report.full_reload = True
-    report.pulled += apply.apply_changes(store, client.device_id, items, resume)
+    report.pulled += pull_apply.apply_changes(store, client.device_id, items, resume)
 
 
 def sync_once(store, client: SyncClient) -> SyncReport:

@@ -98,6 +98,8 @@ class InvoiceIssue(Wire):
     amount_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
     issued_on: date
     due_on: date
+    # The family's credit the desk set against it at issue (paid by credit, not by money).
+    credit_used_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
 
 
 class ChequeDetails(Wire):

@@ -21,10 +21,11 @@ from eticket_desk.services.sync_issues import list_sync_issues, mark_handled
 from eticket_desk.services.sync_status import sync_status
 from eticket_desk.services.till import open_till
 from eticket_desk.services.wallet import balances
-from eticket_desk.sync.apply import apply_changes, read_cursor
+from eticket_desk.sync.apply import read_cursor
 from eticket_desk.sync.client import sync_once
-from eticket_desk.sync.outbox import write_ops
+from eticket_desk.sync.oplog import write_ops
 from eticket_desk.sync.protocol import Change, OpType
+from eticket_desk.sync.pull_apply import apply_changes
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
 

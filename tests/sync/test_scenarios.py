@@ -24,7 +24,7 @@ from eticket_desk.services.invoicing import family_credit
 from eticket_desk.services.portal import issue_portal_access
 from eticket_desk.services.sync_status import save_device, sync_status
 from eticket_desk.services.till import open_till
-from eticket_desk.sync import apply
+from eticket_desk.sync import pull_apply
 from eticket_desk.sync.apply import read_cursor
 from eticket_desk.sync.client import SyncClient, sync_once
 from eticket_desk.sync.protocol import OpType
@@ -138,7 +138,7 @@ def test_a_desk_killed_in_the_middle_of_a_pull_applies_nothing_and_pulls_again(
     def killed(*_args):
         raise SystemExit("poste éteint pendant la réception")
 
-    monkeypatch.setitem(apply._APPLY, "booking", killed)  # after the family change
+    monkeypatch.setitem(pull_apply._APPLY, "booking", killed)  # after the family change
     with pytest.raises(SystemExit):
         sync_once(store, client)
     old_phone = lea_family.adults[0].phone_mobile

@@ -1,0 +1,171 @@
+"""The ops of money: wallet lines, invoices and credit notes, payments and cancelled receipts.
+
+Facts the server records once; the outbox hook calls these at commit, and the bulk writers
+(the paper forms' wallet hook, the invoice run) call the `add_*` forms once their rows are in.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import Invoice, Payment, PaymentAllocation, Sale, TicketType, WalletEntry
+from eticket_desk.sync.oplog import silenced, write_ops
+from eticket_desk.sync.protocol import OpType
+
+_WALLET_KINDS = {"purchase", "booking", "cancellation", "correction", "refund"}
+
+
+def wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> list:
+    ops = []
+    for start in range(0, len(entry_ids), 500):
+        rows = session.execute(
+            select(WalletEntry, TicketType.code)
+            .join(TicketType, TicketType.id == WalletEntry.ticket_type_id)
+            .where(WalletEntry.id.in_(entry_ids[start : start + 500]))
+        ).all()
+        for entry, code in rows:
+            payload = {
+                "entry_id": entry.id,
+                "family_id": entry.family_id,
+                "ticket_type": code,
+                "quantity": entry.quantity,
+                "kind": entry.kind if entry.kind in _WALLET_KINDS else "correction",
+                "reason": (entry.reason or "")[:200],
+                "occurred_at": entry.at,
+            }
+            ops.append((OpType.WALLET_ENTRY, payload, f"wallet_entry:{entry.id}", ""))
+    return ops
+
+
+def add_wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> None:
+    """Ops of wallet lines written with raw SQL (once they are in the table)."""
+    if not silenced(session, "wallet"):
+        write_ops(session, wallet_ops(session, entry_ids))
+
+
+def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
+    """invoice.issue of invoices, invoice.cancel of credit notes (the invoice they cancel)."""
+    ops = []
+    for start in range(0, len(invoice_ids), 500):
+        chunk = invoice_ids[start : start + 500]
+        credit_used = dict(
+            session.execute(
+                select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents))
+                .where(
+                    PaymentAllocation.invoice_id.in_(chunk),
+                    PaymentAllocation.credit_entry_id.is_not(None),
+                )
+                .group_by(PaymentAllocation.invoice_id)
+            ).all()
+        )
+        invoices = session.scalars(
+            select(Invoice)
+            .where(Invoice.id.in_(chunk))
+            .order_by(Invoice.kind.desc(), Invoice.number)  # invoices before credit notes
+        )
+        for invoice in invoices:
+            if invoice.kind != "invoice":
+                if invoice.corrects_id is not None:
+                    payload = {
+                        "invoice_id": invoice.corrects_id,
+                        "credit_note_number": invoice.number,
+                        "reason": (invoice.reason or "")[:200],
+                        "cancelled_at": invoice.issued_at,
+                    }
+                    key = f"invoice:{invoice.corrects_id}"
+                    ops.append((OpType.INVOICE_CANCEL, payload, key, invoice.number))
+                continue
+            payload = {
+                "invoice_id": invoice.id,
+                "family_id": invoice.family_id,
+                "number": invoice.number,
+                "amount_cents": max(invoice.total_cents, 0),
+                "issued_on": invoice.issued_at.date(),
+                "due_on": invoice.due_date,
+                "credit_used_cents": credit_used.get(invoice.id, 0),
+            }
+            ops.append((OpType.INVOICE_ISSUE, payload, f"invoice:{invoice.id}", invoice.number))
+    return ops
+
+
+def add_invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> None:
+    """Ops of invoices written with bulk inserts (the invoice run), once in the table."""
+    if not silenced(session, "invoice"):
+        write_ops(session, invoice_ops(session, invoice_ids))
+
+
+def _cancel_ops(session: Session, sale_ids: set) -> list:
+    """payment.cancel of each payment of the receipts cancelled (their reversals are new,
+    negative payments; the server reverses the original ones by id)."""
+    ops = []
+    for sale_id in sorted(sale_ids):
+        sale = session.get(Sale, sale_id)
+        if sale is None or sale.cancelled_at is None:
+            continue
+        originals = session.scalars(
+            select(Payment.id).where(Payment.sale_id == sale_id, Payment.amount_cents > 0)
+        )
+        for payment_id in originals:
+            payload = {
+                "payment_id": payment_id,
+                "reason": (sale.cancel_reason or "Quittance annulée")[:200],
+                "cancelled_at": sale.cancelled_at,
+            }
+            key = f"payment:{payment_id}"
+            ops.append((OpType.PAYMENT_CANCEL, payload, key, sale.receipt_number))
+    return ops
+
+
+def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
+    ops = []
+    cancelled_sales = set()
+    for payment_id in payment_ids:
+        payment = session.get(Payment, payment_id)
+        if payment is not None and payment.amount_cents < 0 and payment.sale_id is not None:
+            cancelled_sales.add(payment.sale_id)
+            continue
+        sale = session.get(Sale, payment.sale_id) if payment and payment.sale_id else None
+        if payment is None or sale is None or payment.amount_cents <= 0:
+            continue
+        base = {
+            "family_id": sale.family_id,
+            "method": payment.method,
+            "received_at": payment.at,
+            "receipt_number": sale.receipt_number,
+        }
+        if payment.method == "cheque":
+            base["cheque"] = {
+                "number": payment.cheque_number[:200] or "?",
+                "bank": payment.cheque_bank[:200],
+                "drawer": payment.cheque_drawer[:200],
+            }
+        allocations = session.execute(
+            select(PaymentAllocation.invoice_id, PaymentAllocation.amount_cents)
+            .where(PaymentAllocation.payment_id == payment.id)
+            .order_by(PaymentAllocation.invoice_id)
+        ).all()
+        parts = [(invoice_id, amount) for invoice_id, amount in allocations if amount > 0]
+        rest = payment.amount_cents - sum(amount for _, amount in parts)
+        if not parts:
+            parts = [(None, payment.amount_cents)]  # tickets
+        elif rest > 0:
+            # An overpayment rides on the last invoice: the server pays what that invoice
+            # still needs and keeps the rest as credit, as the desk did.
+            parts[-1] = (parts[-1][0], parts[-1][1] + rest)
+        for invoice_id, amount in parts:
+            # One op per invoice paid: the first keeps the payment's id, so a re-sent op
+            # is recognised; the others get ids derived from it.
+            op_payment_id = (
+                payment.id if len(parts) == 1 else uuid.uuid5(payment.id, str(invoice_id))
+            )
+            payload = {
+                **base,
+                "payment_id": op_payment_id,
+                "amount_cents": amount,
+                "invoice_id": invoice_id,
+            }
+            ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
+    return ops + _cancel_ops(session, cancelled_sales)

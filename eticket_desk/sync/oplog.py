@@ -1,0 +1,67 @@
+"""The outbox table's writer: ops appended in order, and the switches that silence them.
+
+A session flagged with `quiet(session)` (pull applying the server's changes) writes no op;
+`quiet(session, "booking")` silences one kind only.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from eticket_desk.models.sync import OutboxOp
+from eticket_desk.sync.protocol import OpType
+
+_QUIET = "outbox_quiet"
+
+
+def quiet(session: Session, *kinds: str) -> None:
+    """No op for this transaction (all kinds, or only "booking", "wallet", "payment"…)."""
+    session.info[_QUIET] = set(kinds) or {"*"}
+
+
+def silenced(session: Session, kind: str) -> bool:
+    quiet_kinds = session.info.get(_QUIET, ())
+    return "*" in quiet_kinds or kind in quiet_kinds
+
+
+def booking_key(activity_id, day: date, child_id) -> str:
+    """The server's key of a booking (activity/day/child), also the outbox's entity key."""
+    return f"booking:{activity_id}/{day.isoformat()}/{child_id}"
+
+
+def days_key(activity_id, child_id) -> str:
+    """The entity key of a form's days (a pending one protects them all from a pull)."""
+    return f"days:{activity_id}/{child_id}"
+
+
+def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str]]) -> None:
+    """Appends (type, payload, entity key, label) ops to the outbox, in this order."""
+    if not ops:
+        return
+    now = session.info.get("now") or datetime.now()
+    session.execute(
+        insert(OutboxOp),
+        [
+            {
+                "op_id": uuid.uuid4(),
+                "type": op_type.value,
+                "payload": json.dumps(payload, ensure_ascii=False, default=_plain),
+                "entity_key": key,
+                "label": label,
+                "created_at": now,
+            }
+            for op_type, payload, key, label in ops
+        ],
+    )
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)

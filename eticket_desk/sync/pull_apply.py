@@ -1,0 +1,211 @@
+"""Pulled changes applied here: portal bookings, dossiers (contact changes, and dossiers made
+on another desk), wallet lines and online payments, all in ONE transaction with the cursor.
+
+Written in a `quiet` session: applying the server's changes writes no op back. A row with an
+op of this desk not yet answered is left alone (the server will answer it first).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from eticket_desk.models import (
+    Adult,
+    Booking,
+    Child,
+    CreditEntry,
+    Family,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    Sale,
+    TicketType,
+    WalletEntry,
+)
+from eticket_desk.models.sync import OutboxOp
+from eticket_desk.rules.booking import SEAT_STATES, BookingState
+from eticket_desk.services.families import search_text_for
+from eticket_desk.services.family_data import family_display_name
+from eticket_desk.services.seat_counters import bump_seats
+from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
+from eticket_desk.sync.oplog import booking_key, days_key, quiet
+
+_ADULT_FIELDS = [
+    "last_name",
+    "first_name",
+    "relation",
+    "phone_home",
+    "phone_mobile",
+    "phone_work",
+    "phone_work_mobile",
+    "email",
+    "address1",
+    "address2",
+    "address3",
+    "postcode",
+    "city",
+]
+
+
+def _waiting_keys(session) -> set[str]:
+    return set(
+        session.scalars(select(OutboxOp.entity_key).where(OutboxOp.status == "pending")).all()
+    )
+
+
+def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> int:
+    """Applies the pulled changes and moves the cursor in ONE transaction; returns how many
+    changed something here."""
+    applied = 0
+    with store.write(SYNC_ACTOR) as session:
+        quiet(session)
+        waiting = _waiting_keys(session)
+        for change in changes:
+            if change.entity == "family":
+                server_version(session, "family", change.id, change.data)
+            if change.device_id == device_id:
+                continue  # our own op coming back: already here
+            apply = _APPLY.get(change.entity)
+            if apply is not None and apply(session, change, waiting):
+                applied += 1
+        put_state(session, {CURSOR: cursor})
+    return applied
+
+
+def _booking(session, change, waiting: set[str]) -> bool:
+    data = change.data
+    activity_id, day = uuid.UUID(data["activity_id"]), date.fromisoformat(data["day"])
+    child_id = uuid.UUID(data["child_id"])
+    if booking_key(activity_id, day, child_id) in waiting or (
+        days_key(activity_id, child_id) in waiting
+    ):
+        return False  # our own op on it is not answered yet: it decides
+    child = session.get(Child, child_id)
+    if child is None or child.school_id is None:
+        return False
+    booking = session.get(Booking, (activity_id, day, child_id))
+    before = BookingState(booking.state) if booking is not None else None
+    state = BookingState(data["state"])
+    if before == state:
+        return False
+    if booking is None:
+        booking = Booking(
+            activity_id=activity_id, day=day, child_id=child_id, school_id=child.school_id
+        )
+        session.add(booking)
+    booking.state, booking.late = state.value, bool(data.get("late"))
+    booking.source = data.get("source") or "portal"
+    booking.updated_at = datetime.fromisoformat(data["updated_at"])
+    booking.updated_by = booking.source
+    booking.waiting_since = booking.updated_at if state == BookingState.WAITING else None
+    session.flush()
+    seat = (state in SEAT_STATES) - (before in SEAT_STATES)
+    queue = (state == BookingState.WAITING) - (before == BookingState.WAITING)
+    if seat or queue:
+        bump_seats(session, booking, booked=seat, waiting=queue)
+    return True
+
+
+def _family(session, change, waiting: set[str]) -> bool:
+    if f"family:{change.id}" in waiting:
+        return False  # the desk's own edit goes first; the server will say if it is stale
+    family = session.get(Family, uuid.UUID(change.id))
+    if family is None:
+        return False
+    changed = False
+    for adult_data in change.data.get("adults", []):
+        adult = session.get(Adult, uuid.UUID(adult_data["id"]))
+        if adult is None or adult.family_id != family.id:
+            continue
+        for name in _ADULT_FIELDS:
+            if name in adult_data and getattr(adult, name) != adult_data[name]:
+                setattr(adult, name, adult_data[name])
+                changed = True
+    if changed:
+        family.display_name = family_display_name(family.members)
+        family.search_text = search_text_for(family.reference, family.members, family.children)
+        family.version += 1  # a window holding the older dossier cannot overwrite this
+        family.updated_at = session.info["now"]
+    return changed
+
+
+def _wallet_entry(session, change, _waiting) -> bool:
+    data = change.data
+    entry_id = uuid.UUID(change.id)
+    if session.get(WalletEntry, entry_id) is not None:
+        return False
+    ticket = session.scalar(select(TicketType).where(TicketType.code == data["ticket_type"]))
+    if ticket is None or session.get(Family, uuid.UUID(data["family_id"])) is None:
+        return False
+    session.add(
+        WalletEntry(
+            id=entry_id,
+            family_id=uuid.UUID(data["family_id"]),
+            ticket_type_id=ticket.id,
+            at=datetime.fromisoformat(data["occurred_at"]),
+            quantity=data["quantity"],
+            kind=data["kind"],
+            reason=data.get("reason", ""),
+            by="serveur",
+        )
+    )
+    return True
+
+
+def _payment(session, change, _waiting) -> bool:
+    """A payment made elsewhere (online): the invoice gets what it still needs here, the
+    rest is the family's credit (never counted twice)."""
+    data = change.data
+    payment_id = uuid.UUID(change.id)
+    receipt = (data.get("details") or {}).get("receipt_number")
+    if session.get(Payment, payment_id) is not None or (
+        receipt and session.scalar(select(Sale.id).where(Sale.receipt_number == receipt))
+    ):
+        return False  # money taken at this counter (a full reload brings it back)
+    family_id = uuid.UUID(data["family_id"])
+    if session.get(Family, family_id) is None:
+        return False
+    invoice = session.get(Invoice, uuid.UUID(data["invoice_id"])) if data["invoice_id"] else None
+    amount = data["amount_cents"] - data.get("to_sale_cents", 0)
+    now, tag = session.info["now"], f"en ligne {payment_id}"
+    if session.scalar(select(PaymentAllocation.id).where(PaymentAllocation.by == tag)) or (
+        session.scalar(select(CreditEntry.id).where(CreditEntry.by == tag))
+    ):
+        return False  # already here (a full reload brings it again)
+    to_invoice = 0
+    if invoice is not None:
+        paid = sum(
+            session.scalars(
+                select(PaymentAllocation.amount_cents).where(
+                    PaymentAllocation.invoice_id == invoice.id
+                )
+            )
+        )
+        to_invoice = max(0, min(amount, invoice.total_cents - paid))
+        if to_invoice:
+            session.add(
+                PaymentAllocation(invoice_id=invoice.id, amount_cents=to_invoice, at=now, by=tag)
+            )
+    if amount - to_invoice > 0:
+        session.add(
+            CreditEntry(
+                family_id=family_id,
+                at=now,
+                amount_cents=amount - to_invoice,
+                invoice_id=invoice.id if invoice else None,
+                reason=f"Règlement en ligne (déjà payé) {payment_id}",
+                by=tag,
+            )
+        )
+    return bool(amount)
+
+
+_APPLY = {
+    "booking": _booking,
+    "family": _family,
+    "wallet_entry": _wallet_entry,
+    "payment": _payment,
+}

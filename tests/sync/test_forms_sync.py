@@ -1,0 +1,85 @@
+"""A paper form goes up as one op for all its days; the server judges each day, and what it
+did not grant is taken back at the desk (seat, ticket) and shown as one sync issue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+
+from eticket_central.models import Booking as ServerBooking
+from eticket_desk.models import Booking, OutboxOp
+from eticket_desk.rules.templates import WeekTemplate
+from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+from eticket_desk.services.sync_issues import list_sync_issues
+from eticket_desk.services.till import open_till
+from eticket_desk.sync.client import sync_once
+from eticket_desk.sync.protocol import OpType
+from tests.central.helpers import child, family_payload
+from tests.conftest import cash_sale
+from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
+
+
+def _ops(store) -> dict[str, int]:
+    with store.read() as session:
+        rows = session.execute(select(OutboxOp.type, func.count()).group_by(OutboxOp.type))
+        return dict(rows.all())
+
+
+def test_a_form_goes_up_in_one_op_and_its_full_day_waits_on_both_sides(
+    store, agent, lea_family, garderie, server_planning, client, other_desk, db, schools
+):
+    assert sync_once(store, client).ok  # the server has the desk's planning
+    other_child = uuid.uuid4()
+    answers = other_desk.push(  # meanwhile the only seat of Monday went to another child
+        other_desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(
+                uuid.uuid4(), reference="F-AUTRE", children=[child(other_child, schools[0].id)]
+            ),
+        ),
+        other_desk.op(
+            OpType.BOOKING_BOOK,
+            child_id=str(other_child),
+            activity_id=str(server_planning.id),
+            day=MONDAY.isoformat(),
+        ),
+    )
+    assert [a["status"] for a in answers] == ["applied", "applied"]
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, lea_family, ticket, 10, 2400)
+    lea = lea_family.children[0]
+    draft = SubscriptionDraft(
+        lea.id, activity.id, MONDAY, date(2026, 10, 2), WeekTemplate(frozenset({0, 1, 3, 4}))
+    )
+    preview = apply_subscription(store, agent, draft)
+    assert len(preview.to_book) == 8  # the desk did not know Monday was taken
+    assert _ops(store).get(OpType.BOOKING_BOOK.value, 0) == 0
+    assert _ops(store)[OpType.BOOKINGS_APPLY.value] == 1
+
+    report = sync_once(store, client)
+
+    assert report.ok and report.rejected == 1, report
+    with store.read() as session:
+        monday = session.get(Booking, (activity.id, MONDAY, lea.id))
+        booked = session.scalar(
+            select(func.count()).where(Booking.child_id == lea.id, Booking.state == "booked")
+        )
+    assert (monday.state, booked) == ("waiting", 7)
+    db.expire_all()
+    server_days = dict(
+        db.execute(
+            select(ServerBooking.day, ServerBooking.state).where(ServerBooking.child_id == lea.id)
+        ).all()
+    )
+    assert server_days[MONDAY] == "waiting"
+    assert sorted(s for s in server_days.values()) == ["booked"] * 7 + ["waiting"]
+    # Monday's ticket came back at the desk, and the server heard of it: 10 − 7 both sides.
+    assert _tickets(store, agent, lea_family.id) == _server_tickets(db, lea_family.id) == 3
+    issues = list_sync_issues(store, agent)
+    assert [i.title for i in issues] == ["Inscription en partie refusée — complet"]
+    assert issues[0].subject == "Léa Dupont — Garderie soir du 21/09/2026 au 02/10/2026"
+    assert issues[0].message.startswith("1 jour(s) complet(s) : en liste d'attente")
+    assert "Prévenez la famille" in issues[0].actions[0]
