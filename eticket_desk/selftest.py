@@ -122,6 +122,20 @@ def _invoice(run: _Run) -> str:
     return _checked_pdf(invoice.render(sample_invoice(), run.pdf("facture.pdf")))
 
 
+def _invoice_run(run: _Run) -> str:
+    """A run big enough for worker processes: they are spawned from the program itself, which
+    in a bundle works only when its entry point calls multiprocessing.freeze_support()."""
+    from eticket_desk.reports.invoice_run import IN_PROCESS_BELOW, render_all
+    from eticket_desk.reports.invoice_samples import generated_invoices
+
+    invoices = generated_invoices(IN_PROCESS_BELOW)
+    merged = run.pdf("factures_a_imprimer.pdf")
+    written = render_all(invoices, run.folder / "factures", merged, workers=2)
+    for path in written:
+        _checked_pdf(path)
+    return f"{len(written)} factures par 2 processus, {_checked_pdf(merged)} à imprimer"
+
+
 def _reminder(run: _Run) -> str:
     from eticket_desk.reports import reminder_letter
     from eticket_desk.reports.invoice_samples import sample_reminder
@@ -175,6 +189,7 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("PDF journal de caisse", _till_journal),
     ("PDF bordereau de remise de chèques", _deposit_slip),
     ("PDF facture avec coupon", _invoice),
+    ("PDF d'une série de factures", _invoice_run),
     ("PDF lettre de relance", _reminder),
     ("PDF listes de présence", _attendance),
     ("PDF commande de repas", _meal_counts),

@@ -19,6 +19,7 @@ PDF_KINDS = (
     "PDF journal de caisse",
     "PDF bordereau de remise de chèques",
     "PDF facture avec coupon",
+    "PDF d'une série de factures",
     "PDF lettre de relance",
     "PDF listes de présence",
     "PDF commande de repas",
