@@ -15,18 +15,29 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
 from eticket_central.auth import bearer_token, unauthorised
-from eticket_central.changes import flush_changes
-from eticket_central.models import Child, Invoice, Payment, PortalAccount, PortalSessionRow
+from eticket_central.changes import flush_changes, record
+from eticket_central.models import (
+    Child,
+    Family,
+    Invoice,
+    Payment,
+    PortalAccount,
+    PortalSessionRow,
+)
 from eticket_central.ops.bookings import change_booking
+from eticket_central.ops.families import family_data
 from eticket_central.ops.money import family_credit, invoice_data, take_payment
 from eticket_central.ops.registry import OpContext, Rejected
 from eticket_central.tokens import hash_secret
 from eticket_desk.rules.booking import Action
+from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
+from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.money import format_cents
 from eticket_desk.sync.protocol import (
     BookingPayload,
     OnlinePayment,
     PortalBooking,
+    PortalContactChange,
     PortalLogin,
     PortalSession,
 )
@@ -115,6 +126,12 @@ def pay_online(body: OnlinePayment, request: Request, parent: ParentDep) -> dict
             raise HTTPException(404, "Facture introuvable.")
         if (invoice.tenant_id, invoice.family_id) != (parent.tenant_id, parent.family_id):
             raise HTTPException(403, "Cette facture n'est pas celle de votre famille.")
+        if invoice.cancelled_at is not None and session.get(Payment, payment_id) is None:
+            raise HTTPException(
+                409,
+                f"Cette facture a été annulée par l'avoir {invoice.credit_note_number} : "
+                "il n'y a rien à payer.",
+            )
         due = invoice.amount_cents - invoice.paid_cents
         if session.get(Payment, payment_id) is None and body.amount_cents > due:
             raise HTTPException(
@@ -162,3 +179,48 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
             ) from None
         flush_changes(session, parent.tenant_id, None, now)
         return answer
+
+
+_CHECKS = {
+    "phone_home": normalise_phone,
+    "phone_mobile": normalise_phone,
+    "phone_work": normalise_phone,
+    "email": normalise_email,
+    "postcode": normalise_postcode,
+}
+
+
+@router.post("/contacts")
+def change_contacts(body: PortalContactChange, request: Request, parent: ParentDep) -> dict:
+    """A parent updates their phones, e-mail or address: checked like at the counter, the
+    dossier's version goes up, and the desks receive it at their next pull."""
+    state = request.app.state
+    now = state.clock.now()
+    changes = body.model_dump(exclude={"adult_id"}, exclude_none=True)
+    errors = []
+    for name, value in changes.items():
+        check = _CHECKS.get(name)
+        try:
+            changes[name] = check(value) if check else value.strip()
+        except InvalidInput as error:
+            errors.append(str(error))
+    if errors:
+        raise HTTPException(422, "Rien n'a été modifié : " + " ".join(errors))
+    with state.sessions.begin() as session:
+        family = session.execute(
+            select(Family).where(Family.id == parent.family_id).with_for_update()
+        ).scalar_one()
+        adults = [dict(adult) for adult in family.data.get("adults", [])]
+        mine = next((a for a in adults if a.get("id") == str(body.adult_id)), None)
+        if mine is None or mine.get("third_party"):
+            raise HTTPException(403, "Cette personne n'est pas un responsable de votre dossier.")
+        if all(mine.get(name, "") == value for name, value in changes.items()):
+            return {"version": family.version, "changed": False}
+        mine.update(changes)
+        family.data = {**family.data, "adults": adults}
+        family.version += 1
+        family.updated_at = now
+        session.flush()
+        record(session, "family", family.id, family_data(family))
+        flush_changes(session, parent.tenant_id, None, now)
+        return {"version": family.version, "changed": True}

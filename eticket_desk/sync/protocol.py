@@ -155,3 +155,17 @@ class PortalBooking(Wire):
     activity_id: uuid.UUID
     day: date
     action: Literal["book", "cancel"] = "book"
+
+
+class PortalContactChange(Wire):
+    """A parent changes their own contact details (fields left out stay as they are)."""
+
+    adult_id: uuid.UUID
+    phone_home: Text | None = None
+    phone_mobile: Text | None = None
+    phone_work: Text | None = None
+    email: Text | None = None
+    address1: Text | None = None
+    address2: Text | None = None
+    postcode: Text | None = None
+    city: Text | None = None

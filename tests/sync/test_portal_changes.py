@@ -1,0 +1,97 @@
+"""What a parent changes on the portal reaches the counter: contact details checked like at
+the desk, a cancelled invoice that cannot be paid online."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from eticket_desk.models import Adult, Family
+from eticket_desk.services.portal import issue_portal_access
+from eticket_desk.services.search import search_families
+from eticket_desk.services.sync_status import sync_status
+from eticket_desk.sync.client import sync_once
+
+
+@pytest.fixture
+def parent(store, admin, lea_family, client, central, commune):
+    """The family's portal access handed over, synced, and the parent logged in."""
+    letter = issue_portal_access(store, admin, lea_family.id)
+    assert sync_once(store, client).ok
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={
+            "tenant_id": str(commune.tenant_id),
+            "login": letter.login,
+            "password": letter.password,
+        },
+    ).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _mother(store, family_id) -> Adult:
+    with store.read() as session:
+        return session.scalars(
+            select(Adult).where(Adult.family_id == family_id).order_by(Adult.position)
+        ).first()
+
+
+def test_a_parent_changes_phone_and_email_and_the_counter_finds_the_new_number(
+    store, agent, lea_family, client, central, parent
+):
+    mother = _mother(store, lea_family.id)
+    with store.read() as session:
+        version_before = session.get(Family, lea_family.id).version
+    answer = httpx.post(
+        f"{central.url}/portal/contacts",
+        headers=parent,
+        json={
+            "adult_id": str(mother.id),
+            "phone_mobile": "07 81 22 33 44",
+            "email": "Claire.Martin@Example.org",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    report = sync_once(store, client)
+    assert report.ok and report.pulled == 1
+    changed = _mother(store, lea_family.id)
+    assert (changed.phone_mobile, changed.email) == ("+33781223344", "Claire.Martin@example.org")
+    assert changed.last_name == mother.last_name  # what was not sent stays
+    with store.read() as session:
+        assert session.get(Family, lea_family.id).version == version_before + 1
+    assert [h.id for h in search_families(store, agent, "0781223344")] == [lea_family.id]
+    assert sync_status(store).waiting_ops == 0  # nothing sent back
+
+
+def test_a_wrong_phone_is_refused_in_french_and_nothing_changes(
+    store, lea_family, client, central, parent
+):
+    mother = _mother(store, lea_family.id)
+    answer = httpx.post(
+        f"{central.url}/portal/contacts",
+        headers=parent,
+        json={"adult_id": str(mother.id), "phone_mobile": "12", "email": "claire@@x"},
+    )
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert detail == (
+        "Rien n'a été modifié : « 12 » n'est pas un numéro valide (10 chiffres en France, ex. "
+        "06 12 34 56 78). « claire@@x » n'est pas une adresse e-mail valide."
+    )
+    report = sync_once(store, client)
+    assert report.ok and report.pulled == 0
+    assert _mother(store, lea_family.id).phone_mobile == mother.phone_mobile
+
+
+def test_a_parent_cannot_change_someone_outside_the_dossier(
+    store, lea_family, client, central, parent, family
+):
+    stranger = _mother(store, family.id)  # another family's mother
+    answer = httpx.post(
+        f"{central.url}/portal/contacts",
+        headers=parent,
+        json={"adult_id": str(stranger.id), "phone_mobile": "0781223344"},
+    )
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "Cette personne n'est pas un responsable de votre dossier."
