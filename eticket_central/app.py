@@ -22,6 +22,7 @@ from eticket_central.models import Family
 from eticket_central.ops.families import family_data
 from eticket_central.push import push
 from eticket_central.snapshot import ENTITIES, snapshot_page
+from eticket_central.tenants import desk_number
 from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
     MAX_CHANGES_PER_PULL,
@@ -130,6 +131,17 @@ def create_app(
                 return snapshot_page(session, device.tenant_id, entity, after, limit)
             except ValueError:
                 return invalid(["after : curseur de page illisible"])
+
+    @app.get("/sync/device")
+    def this_device(device: DeviceDep):
+        """The desk's number in its commune (1 for the first registered, 2…): it numbers
+        its new dossiers in a block of its own, so two desks never give the same number."""
+        with app.state.sessions.begin() as session:
+            return {
+                "device_id": str(device.device_id),
+                "label": device.label,
+                "number": desk_number(session, device.tenant_id, device.device_id),
+            }
 
     @app.get("/sync/families/{family_id}")
     def one_family(family_id: uuid.UUID, device: DeviceDep):

@@ -66,12 +66,15 @@ class Device(Base):
     """A desk allowed to sync; its token is only kept as a SHA-256 hash."""
 
     __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     label: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # 1, 2, 3… in its commune: the block its new dossiers are numbered in.
+    number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 # ---------------------------------------------------------------- sync bookkeeping

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from eticket_central.models import Device, Tenant
@@ -53,6 +53,11 @@ def add_device(factory: sessionmaker[Session], tenant: str, label: str, now: dat
     """Registers a desk of `tenant` (name or id); the token is returned once."""
     with factory.begin() as session:
         found = find_tenant(session, tenant)
+        # The tenant's row is locked: two registrations at once get numbers one after another.
+        session.execute(select(Tenant.id).where(Tenant.id == found.id).with_for_update())
+        number = session.execute(
+            select(func.coalesce(func.max(Device.number), 0)).where(Device.tenant_id == found.id)
+        ).scalar_one()
         device_id = uuid.uuid4()
         token, token_hash = new_device_token(device_id)
         session.add(
@@ -62,6 +67,7 @@ def add_device(factory: sessionmaker[Session], tenant: str, label: str, now: dat
                 label=label.strip() or "Poste",
                 token_hash=token_hash,
                 created_at=now,
+                number=number + 1,
             )
         )
         return NewDevice(device_id, found.id, label, token)
@@ -77,3 +83,10 @@ def revoke_device(factory: sessionmaker[Session], device_id: str, now: datetime)
             raise AdminError(f"Appareil inconnu : « {device_id} ».")
         if device.revoked_at is None:
             device.revoked_at = now
+
+
+def desk_number(session: Session, tenant_id: uuid.UUID, device_id: uuid.UUID) -> int:
+    """The device's rank among its commune's devices, by registration (revoked ones keep
+    theirs: their dossiers keep their numbers)."""
+    device = session.get(Device, device_id)
+    return device.number if device is not None and device.tenant_id == tenant_id else 0

@@ -34,7 +34,7 @@ from eticket_desk.rules.errors import (
     NotFound,
     ValidationFailed,
 )
-from eticket_desk.rules.numbering import FAMILY_SERIES, family_reference
+from eticket_desk.rules.numbering import family_reference
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import search_words
 from eticket_desk.services.audit import record
@@ -46,7 +46,7 @@ from eticket_desk.services.family_data import (
     FamilyData,
     family_display_name,
 )
-from eticket_desk.services.numbering import next_number
+from eticket_desk.services.numbering import take_family_numbers
 from eticket_desk.services.store import Actor, Store
 
 _ADULT_FIELDS = [f.name for f in fields(AdultData) if f.name != "id"]
@@ -279,7 +279,7 @@ def save_family_in(
     validated in the same write. Returns the family's id.
 
     A caller saving many new dossiers may give each its `number` (taken with
-    `take_numbers`) and leave the `flush` to later, so that they are inserted together."""
+    `take_family_numbers`) and leave the `flush` to later, so that they are inserted together."""
     actor.require(Permission.FAMILY_EDIT)
     if validate:
         actor.require(Permission.FAMILY_VALIDATE)
@@ -287,7 +287,7 @@ def save_family_in(
     data = _check(data, now.date(), session, classes)
     if data.id is None:
         if number is None:
-            number = next_number(session, FAMILY_SERIES)
+            number = take_family_numbers(session)
         family = Family(
             id=uuid.uuid4(),
             number=number,

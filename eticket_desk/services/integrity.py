@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from eticket_desk.rules.booking import SEAT_STATES
-from eticket_desk.rules.numbering import FAMILY_SERIES
+from eticket_desk.rules.numbering import FAMILY_BLOCK, family_series
+from eticket_desk.services.numbering import desk_number
 from eticket_desk.services.store import Store
 
 # (series prefix in number_series, table, column, pattern of the number, title in the report)
@@ -134,8 +135,14 @@ def _series(session: Session) -> list[str]:
         }
         for year in sorted(years):
             faults += _gaps(title, str(year), used.get(year, []), counters.get(f"{prefix}-{year}"))
-    families = [n for (n,) in _rows(session, "SELECT number FROM family")]
-    faults += _gaps("dossiers famille", "", families, counters.get(FAMILY_SERIES))
+    # This desk's own block only: the dossiers pulled from other desks have theirs.
+    series, offset = family_series(desk_number(session))
+    families = [
+        n - offset
+        for (n,) in _rows(session, "SELECT number FROM family")
+        if offset < n <= offset + FAMILY_BLOCK
+    ]
+    faults += _gaps("dossiers famille", "", families, counters.get(series))
     return faults
 
 

@@ -4,10 +4,13 @@ numbers back — no gap, no duplicate."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import json
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import NumberSeries
+from eticket_desk.models import NumberSeries, Setting
+from eticket_desk.rules.numbering import DESK_NUMBER, family_series
 
 
 def next_number(session: Session, series: str) -> int:
@@ -30,3 +33,15 @@ def take_numbers(session: Session, series: str, count: int) -> int:
     )
     session.expire(row)
     return value
+
+
+def desk_number(session: Session) -> int:
+    """This desk's number in its commune (given by the central server; 1 when alone)."""
+    raw = session.scalar(select(Setting.value).where(Setting.key == DESK_NUMBER))
+    return int(json.loads(raw)) if raw else 1
+
+
+def take_family_numbers(session: Session, count: int = 1) -> int:
+    """The first of `count` new dossier numbers, in this desk's own block."""
+    series, offset = family_series(desk_number(session))
+    return offset + take_numbers(session, series, count)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from eticket_desk.models import OutboxOp, Setting
 from eticket_desk.rules.errors import InvalidInput
+from eticket_desk.rules.numbering import DESK_NUMBER
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.sync_issues import ISSUE_STATUSES
@@ -90,6 +91,21 @@ def save_device(
     if not token.strip():
         raise InvalidInput("Le jeton de ce poste est obligatoire.")
     with store.write(actor) as session:
+        before = read_state(session, DEVICE_ID, None)
+        if before is not None and before != str(device_id):
+            # Another device: a copy of a desk becoming a desk of its own. What the old device
+            # still had to send would be sent twice; its dossier numbers are not this one's.
+            waiting = session.scalar(
+                select(func.count()).select_from(OutboxOp).where(OutboxOp.status == "pending")
+            )
+            if waiting:
+                raise InvalidInput(
+                    f"Ce poste a encore {waiting} opération(s) à envoyer sous son ancien "
+                    "enregistrement : synchronisez-le d'abord, puis enregistrez le nouveau."
+                )
+            row = session.get(Setting, DESK_NUMBER)
+            if row is not None:
+                session.delete(row)
         for key, value in ((SERVER_URL, url), (DEVICE_ID, str(device_id))):
             row = session.get(Setting, key)
             if row is None:

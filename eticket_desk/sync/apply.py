@@ -23,6 +23,7 @@ from eticket_desk.models import (
 )
 from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
+from eticket_desk.rules.numbering import DESK_NUMBER
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services.activities import activities_in
 from eticket_desk.services.booking_hooks import booking_hooks
@@ -63,6 +64,18 @@ def read_state(session, key: str, default: object = None) -> object:
 def read_cursor(store) -> int:
     with store.read() as session:
         return int(read_state(session, CURSOR, 0))
+
+
+def stored_desk_number(store) -> int | None:
+    with store.read() as session:
+        number = read_state(session, DESK_NUMBER, None)
+    return int(number) if number is not None else None
+
+
+def store_desk_number(store, number: int) -> None:
+    with store.write(SYNC_ACTOR) as session:
+        quiet(session)
+        put_state(session, {DESK_NUMBER: number})
 
 
 def write_status(store, report, *, online: bool) -> None:

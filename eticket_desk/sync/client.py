@@ -103,6 +103,10 @@ class SyncClient:
         }
         return PushResponse.model_validate(self._send("POST", "/sync/push", json=body).json())
 
+    def desk_number(self) -> int:
+        """This desk's number in its commune (its dossiers are numbered in its own block)."""
+        return int(self._send("GET", "/sync/device").json()["number"])
+
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})
         return PullResponse.model_validate(answer.json())
@@ -237,6 +241,8 @@ def sync_once(store, client: SyncClient) -> SyncReport:
     try:
         push_outbox(store, client, report)
         pull_changes(store, client, report)
+        if apply.stored_desk_number(store) is None:  # once: the block of its new dossiers
+            apply.store_desk_number(store, client.desk_number())
     except SyncError as error:
         report.error = error.message
         online = not isinstance(error, SyncOffline)

@@ -14,29 +14,41 @@ from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.rules.activity import LEVELS
 from eticket_desk.sync.protocol import OpType
 
+ADULT_FIELDS = (
+    "last_name",
+    "first_name",
+    "relation",
+    "third_party",
+    "phone_home",
+    "phone_mobile",
+    "phone_work",
+    "phone_work_mobile",
+    "email",
+    "address1",
+    "address2",
+    "address3",
+    "postcode",
+    "city",
+    "legal_guardian",
+    "billing",
+    "emergency_contact",
+    "may_pick_up",
+)
+# A child's fields sent as they are (the school, its level and the birth date are converted).
+CHILD_FIELDS = (
+    "last_name",
+    "first_name",
+    "diet",
+    "allergies",
+    "pai",
+    "treatments",
+    "image_authorised",
+    "outing_authorised",
+)
+
 
 def _adult(adult: Adult) -> dict[str, Any]:
-    fields = [
-        "last_name",
-        "first_name",
-        "relation",
-        "third_party",
-        "phone_home",
-        "phone_mobile",
-        "phone_work",
-        "phone_work_mobile",
-        "email",
-        "address1",
-        "address2",
-        "address3",
-        "postcode",
-        "city",
-        "legal_guardian",
-        "billing",
-        "emergency_contact",
-        "may_pick_up",
-    ]
-    return {"id": adult.id, **{name: getattr(adult, name) for name in fields}}
+    return {"id": adult.id, **{name: getattr(adult, name) for name in ADULT_FIELDS}}
 
 
 def _child(session: Session, child: Child) -> dict[str, Any]:
@@ -46,17 +58,12 @@ def _child(session: Session, child: Child) -> dict[str, Any]:
         level = school_class.level if school_class and school_class.level in LEVELS else None
     return {
         "id": child.id,
-        "last_name": child.last_name,
-        "first_name": child.first_name,
+        **{name: getattr(child, name) for name in CHILD_FIELDS},
+        "allergies": child.allergies[:4000],
+        "treatments": child.treatments[:4000],
         "birth_date": child.birth_date,
         "school_id": child.school_id,
         "level": level,
-        "diet": child.diet,
-        "allergies": child.allergies[:4000],
-        "pai": child.pai,
-        "treatments": child.treatments[:4000],
-        "image_authorised": child.image_authorised,
-        "outing_authorised": child.outing_authorised,
     }
 
 

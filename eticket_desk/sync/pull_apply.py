@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from eticket_desk.models import (
-    Adult,
     Booking,
     Child,
     CreditEntry,
@@ -27,27 +26,10 @@ from eticket_desk.models import (
 )
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
-from eticket_desk.services.families import search_text_for
-from eticket_desk.services.family_data import family_display_name
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
+from eticket_desk.sync.family_pull import apply_family
 from eticket_desk.sync.oplog import booking_key, days_key, quiet
-
-_ADULT_FIELDS = [
-    "last_name",
-    "first_name",
-    "relation",
-    "phone_home",
-    "phone_mobile",
-    "phone_work",
-    "phone_work_mobile",
-    "email",
-    "address1",
-    "address2",
-    "address3",
-    "postcode",
-    "city",
-]
 
 
 def _waiting_keys(session) -> set[str]:
@@ -107,29 +89,6 @@ def _booking(session, change, waiting: set[str]) -> bool:
     if seat or queue:
         bump_seats(session, booking, booked=seat, waiting=queue)
     return True
-
-
-def _family(session, change, waiting: set[str]) -> bool:
-    if f"family:{change.id}" in waiting:
-        return False  # the desk's own edit goes first; the server will say if it is stale
-    family = session.get(Family, uuid.UUID(change.id))
-    if family is None:
-        return False
-    changed = False
-    for adult_data in change.data.get("adults", []):
-        adult = session.get(Adult, uuid.UUID(adult_data["id"]))
-        if adult is None or adult.family_id != family.id:
-            continue
-        for name in _ADULT_FIELDS:
-            if name in adult_data and getattr(adult, name) != adult_data[name]:
-                setattr(adult, name, adult_data[name])
-                changed = True
-    if changed:
-        family.display_name = family_display_name(family.members)
-        family.search_text = search_text_for(family.reference, family.members, family.children)
-        family.version += 1  # a window holding the older dossier cannot overwrite this
-        family.updated_at = session.info["now"]
-    return changed
 
 
 def _wallet_entry(session, change, _waiting) -> bool:
@@ -205,7 +164,7 @@ def _payment(session, change, _waiting) -> bool:
 
 _APPLY = {
     "booking": _booking,
-    "family": _family,
+    "family": apply_family,
     "wallet_entry": _wallet_entry,
     "payment": _payment,
 }

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Child, Family
-from eticket_desk.rules.numbering import FAMILY_SERIES
 from eticket_desk.services.audit import record
 from eticket_desk.services.families import load_family_in, save_family_in
 from eticket_desk.services.family_data import FamilyData
@@ -26,7 +25,7 @@ from eticket_desk.services.importing.report import (
     ImportResult,
 )
 from eticket_desk.services.importing.rows import ParsedRow
-from eticket_desk.services.numbering import take_numbers
+from eticket_desk.services.numbering import take_family_numbers
 from eticket_desk.services.store import Actor
 from eticket_desk.services.subscriptions import SubscriptionDraft, save_subscriptions_in
 
@@ -71,7 +70,7 @@ class ImportWriter:
         )
         total = len(plans) + drafts_total
         new_families = sum(1 for plan in plans if self._creates_family(plan))
-        self.next_number = take_numbers(self.session, FAMILY_SERIES, new_families)
+        self.next_number = take_family_numbers(self.session, new_families)
         for done, plan in enumerate(plans, start=1):
             self._write_family(plan)
             if done % BATCH == 0 or done == len(plans):

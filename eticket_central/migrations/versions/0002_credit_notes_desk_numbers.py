@@ -1,4 +1,4 @@
-"""credit notes cancel invoices; one invoice number per commune
+"""credit notes cancel invoices; one invoice number per commune; desks numbered
 
 Revision ID: 0002
 Revises: 0001
@@ -23,8 +23,19 @@ def upgrade() -> None:
     # Several desks: an invoice number belongs to one invoice of the commune.
     op.create_unique_constraint(op.f("uq_invoices_tenant_id"), "invoices", ["tenant_id", "number"])
 
+    # Each desk of a commune has its number (its new dossiers are numbered in its block).
+    op.add_column("devices", sa.Column("number", sa.Integer(), nullable=False, server_default="1"))
+    op.execute(
+        "UPDATE devices SET number = ranked.n FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY tenant_id ORDER BY created_at, id) AS n FROM devices) AS ranked "
+        "WHERE devices.id = ranked.id"
+    )
+    op.create_unique_constraint(op.f("uq_devices_tenant_id"), "devices", ["tenant_id", "number"])
+
 
 def downgrade() -> None:
+    op.drop_constraint(op.f("uq_devices_tenant_id"), "devices", type_="unique")
+    op.drop_column("devices", "number")
     op.drop_constraint(op.f("uq_invoices_tenant_id"), "invoices", type_="unique")
     op.drop_column("invoices", "credit_note_number")
     op.drop_column("invoices", "cancelled_at")

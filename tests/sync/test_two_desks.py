@@ -1,0 +1,122 @@
+"""Two real desks of one commune (the annex started from a copy of the town hall's base, then
+registered as a device of its own) and the server between them: dossiers numbered in blocks
+that never collide and received by the other desk, the last seat taken by both offline."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from eticket_central.models import Booking as ServerBooking
+from eticket_desk.models import Booking, Family, Occupancy
+from eticket_desk.rules.errors import InvalidInput
+from eticket_desk.services.bookings import book_day
+from eticket_desk.services.integrity import check
+from eticket_desk.services.search import search_families
+from eticket_desk.services.store import Store
+from eticket_desk.services.sync_issues import list_sync_issues
+from eticket_desk.services.sync_status import load_device, run_sync, save_device
+from eticket_desk.services.till import open_till
+from tests.conftest import cash_sale, validated_family
+from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
+
+
+@pytest.fixture
+def desks(
+    store, admin, agent, lea_family, garderie, server_planning, commune, memory_keyring, tmp_path
+):
+    office, annex = commune.desk("Accueil mairie"), commune.desk("Annexe école")
+    url = str(office.http.base_url)
+    save_device(store, admin, url, office.device_id, office.token)
+    assert run_sync(store).ok  # the planning and Léa's dossier go up; desk number 1
+    source, target = sqlite3.connect(store.path), sqlite3.connect(tmp_path / "annexe.sqlite")
+    source.backup(target)
+    source.close()
+    target.close()
+    annex_store = Store(tmp_path / "annexe.sqlite", store.clock)
+    save_device(annex_store, admin, url, annex.device_id, annex.token)
+    assert run_sync(annex_store).ok  # desk number 2
+    return store, annex_store
+
+
+def _references(store) -> list[str]:
+    with store.read() as session:
+        return sorted(session.scalars(select(Family.reference)))
+
+
+def test_each_desk_numbers_in_its_own_block_and_receives_the_others_dossiers(
+    desks, admin, agent, schools
+):
+    office, annex = desks
+    hugo = validated_family(annex, admin, schools, last_name="Martin", child_first_name="Hugo")
+    zoe = validated_family(office, admin, schools, last_name="Bernard", child_first_name="Zoé")
+    assert (hugo.reference, zoe.reference) == ("F100001", "F00002")
+    for desk in (annex, office, annex):
+        report = run_sync(desk)
+        assert report.ok and report.rejected == 0, report
+    assert _references(office) == _references(annex) == ["F00001", "F00002", "F100001"]
+    found = search_families(office, agent, "martin")
+    assert [f.id for f in found] == [hugo.id]
+    with office.read() as session:
+        pulled = session.get(Family, hugo.id)
+        child = pulled.children[0]
+        assert (pulled.status, child.first_name, child.school_id) == (
+            "validated",
+            "Hugo",
+            schools[0].id,
+        )
+    assert check(office).ok, check(office).faults
+    assert check(annex).ok, check(annex).faults
+
+
+def test_the_last_seat_booked_on_both_desks_offline_goes_to_the_first_to_sync(
+    desks, admin, agent, schools, lea_family, garderie, db
+):
+    office, annex = desks
+    ticket, activity = garderie
+    hugo = validated_family(annex, admin, schools, last_name="Martin", child_first_name="Hugo")
+    lea = lea_family.children[0]
+    for desk, family, child in ((office, lea_family, lea), (annex, hugo, hugo.children[0])):
+        open_till(desk, agent, 0)
+        cash_sale(desk, agent, family, ticket, 2, 480)
+        book_day(desk, agent, child.id, activity.id, MONDAY)  # one seat: each desk takes it
+
+    assert run_sync(office).ok
+    report = run_sync(annex)
+    assert report.ok and report.rejected == 1
+    assert [i.title for i in list_sync_issues(annex, agent)] == ["Réservation refusée — complet"]
+    run_sync(office)  # receives Hugo's dossier and tickets
+    for desk in (office, annex):
+        with desk.read() as session:
+            booked = session.scalars(
+                select(Booking.child_id).where(Booking.day == MONDAY, Booking.state == "booked")
+            ).all()
+            seats = session.scalar(
+                select(func.sum(Occupancy.booked)).where(Occupancy.day == MONDAY)
+            )
+        assert (booked, seats) == ([lea.id], 1)
+        assert check(desk).ok, check(desk).faults
+    db.expire_all()
+    on_server = db.scalars(
+        select(ServerBooking.child_id).where(
+            ServerBooking.day == MONDAY, ServerBooking.state == "booked"
+        )
+    ).all()
+    assert on_server == [lea.id]
+    # Hugo's ticket came back: 2 bought, none spent, on both desks and on the server.
+    assert _tickets(annex, agent, hugo.id) == _tickets(office, agent, hugo.id) == 2
+    assert _server_tickets(db, hugo.id) == 2
+    assert _tickets(office, agent, lea_family.id) == _server_tickets(db, lea_family.id) == 1
+
+
+def test_a_copy_with_ops_still_to_send_cannot_become_another_desk(
+    store, admin, lea_family, commune, memory_keyring
+):
+    office, annex = commune.desk("Accueil mairie"), commune.desk("Annexe école")
+    url = str(office.http.base_url)
+    save_device(store, admin, url, office.device_id, office.token)  # nothing sent yet
+    with pytest.raises(InvalidInput, match="synchronisez-le d'abord"):
+        save_device(store, admin, url, annex.device_id, annex.token)
+    assert load_device(store).device_id == office.device_id  # the refusal changed nothing
