@@ -34,7 +34,14 @@ from eticket_central.changes import flush_changes
 from eticket_central.models import AppliedOp
 from eticket_central.ops.registry import OpContext, OpHandler, Rejected, registry
 from eticket_desk.clock import Clock
-from eticket_desk.sync.protocol import OpResult, OpStatus, PushRequest, PushResponse, RejectCode
+from eticket_desk.sync.protocol import (
+    OpResult,
+    OpStatus,
+    OpType,
+    PushRequest,
+    PushResponse,
+    RejectCode,
+)
 
 # A row inserted meanwhile by another transaction: the op is tried again (it then sees it).
 _UNIQUE_VIOLATION = "23505"
@@ -175,6 +182,45 @@ def _answer(session: Session, ctx: OpContext, op: Any, handler: OpHandler, now) 
     raise AssertionError("unreachable")
 
 
+def _block_refused_dossier(op: Any, result: OpResult, blocked: dict) -> None:
+    """A new dossier refused: the push's later ops on it (its children's bookings…) wait."""
+    if (
+        result.status == OpStatus.REJECTED
+        and op.type == OpType.FAMILY_UPSERT
+        and op.payload.base_version == 0
+    ):
+        reference = op.payload.reference
+        blocked[op.payload.family_id] = reference
+        blocked.update({child.id: reference for child in op.payload.children})
+
+
+def _waits_on(op: Any, handler: OpHandler, blocked: dict) -> str | None:
+    if not blocked:
+        return None
+    return next((blocked[i] for _, i in handler.owned_ids(op.payload) if i in blocked), None)
+
+
+def _dependency_rejected(session: Session, ctx: OpContext, op: Any, reference: str, now):
+    message = (
+        f"Le dossier {reference} a été refusé par le serveur juste avant : cette opération "
+        "attend qu'il soit corrigé et renvoyé."
+    )
+    code = RejectCode.DEPENDENCY_REJECTED
+    savepoint = session.begin_nested()
+    try:
+        _store_answer(
+            session, ctx, op, payload_hash(op), now,
+            status="rejected", code=code.value, message=message,
+        )  # fmt: skip
+        savepoint.commit()
+    except _AlreadyAnswered:
+        savepoint.rollback()
+        return _duplicate(session.get(AppliedOp, (ctx.tenant_id, op.op_id)), op, payload_hash(op))
+    return OpResult(
+        op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, code=code, message=message
+    )
+
+
 def _sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None)
 
@@ -193,6 +239,7 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> li
             ).scalars()
         }
         results: list[OpResult] = []
+        blocked: dict[uuid.UUID, str] = {}  # rows of a new dossier refused in this push
         for run in _runs(ops, known, handlers):
             if len(run) > 1:
                 answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
@@ -204,7 +251,13 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> li
                     results.append(_duplicate(known[op.op_id], op, payload_hash(op)))
                     continue
                 ctx = OpContext(tenant_id, device_id, op.op_id)
-                results.append(_answer(session, ctx, op, handlers[op.type], now))
+                waits_on = _waits_on(op, handlers[op.type], blocked)
+                if waits_on is not None:
+                    results.append(_dependency_rejected(session, ctx, op, waits_on, now))
+                    continue
+                result = _answer(session, ctx, op, handlers[op.type], now)
+                results.append(result)
+                _block_refused_dossier(op, result, blocked)
         flush_changes(session, tenant_id, device_id, now)
     return results
 

@@ -30,6 +30,7 @@ REASONS = {
     RejectCode.INVALID_DATA: "données refusées",
     RejectCode.OP_ID_REUSED: "opération en double",
     RejectCode.BOOKING_LOCKED: "présence déjà pointée",
+    RejectCode.DEPENDENCY_REJECTED: "dossier refusé",
 }
 KINDS = {
     OpType.BOOKING_BOOK: "Réservation refusée",
@@ -59,6 +60,10 @@ ACTIONS = {
     ),
     RejectCode.STALE_VERSION: (
         "Rouvrez le dossier (il a reçu les changements du serveur) et refaites la modification.",
+    ),
+    RejectCode.DEPENDENCY_REJECTED: (
+        "Traitez d'abord l'incident du dossier (juste au-dessus), puis refaites cette "
+        "opération.",
     ),
 }
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)

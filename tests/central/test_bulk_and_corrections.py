@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from eticket_central.models import ActivityDay, Booking, Invoice
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import TUESDAY, a_child, family_payload, invoice_payload
+from tests.central.helpers import SCHOOL, TUESDAY, a_child, child, family_payload, invoice_payload
 
 THURSDAY, FRIDAY = date(2026, 9, 17), date(2026, 9, 18)
 HOLIDAY = date(2026, 10, 20)  # Vacances de la Toussaint
@@ -159,3 +159,33 @@ def _payment(desk, family_id, invoice_id, amount: int):
         receipt_number=f"R-2026-{amount:04d}",
         cheque={"number": "1234567", "bank": "Crédit Agricole", "drawer": "Dupont"},
     )
+
+
+def test_ops_on_a_new_dossier_refused_in_the_same_push_wait_on_it(desk, planning):
+    portal = {"login": f"martin.{uuid.uuid4().hex[:6]}", "password_hash": "$argon2id$v=19$x"}
+    first, second = uuid.uuid4(), uuid.uuid4()
+    hugo = uuid.uuid4()
+    answers = desk.push(
+        desk.op(OpType.FAMILY_UPSERT, **family_payload(first, reference="F00011", portal=portal)),
+        desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(
+                second,
+                reference="F00012",
+                portal=portal,  # the same portal login: refused
+                children=[child(hugo, SCHOOL, first_name="Hugo")],
+            ),
+        ),
+        desk.op(
+            OpType.BOOKING_BOOK,
+            child_id=str(hugo),
+            activity_id=str(planning),
+            day=THURSDAY.isoformat(),
+        ),
+    )
+    assert [(a["status"], a["code"]) for a in answers] == [
+        ("applied", None),
+        ("rejected", "INVALID_DATA"),
+        ("rejected", "DEPENDENCY_REJECTED"),
+    ]
+    assert answers[2]["message"].startswith("Le dossier F00012 a été refusé par le serveur")
