@@ -19,6 +19,7 @@ from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.sync_issues import ISSUE_STATUSES
 from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
 from eticket_desk.sync.client import SyncClient, SyncReport, sync_once
+from eticket_desk.sync.first_upload import never_synced, queue_first_upload
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
@@ -106,6 +107,9 @@ def save_device(
             row = session.get(Setting, DESK_NUMBER)
             if row is not None:
                 session.delete(row)
+        if before is None and never_synced(session):
+            # Its first registration: everything it holds goes up once.
+            queue_first_upload(session, store.clock.today())
         for key, value in ((SERVER_URL, url), (DEVICE_ID, str(device_id))):
             row = session.get(Setting, key)
             if row is None:

@@ -1,0 +1,93 @@
+"""The first upload: a desk that never synced sends everything it holds, once.
+
+Data written before the outbox existed (migration 0008), by bulk writers before they wrote
+ops (the demo town, older imports) or simply before the desk was registered is sent as its
+current state: the planning first (the server books against it), then the dossiers, the
+invoices and credit notes, the payments and cancelled receipts, the wallet lines, and the
+bookings from today on (one op per child and activity, recorded as they are: the desk's rules
+judged them when they were made). Since nothing was ever answered, the ops still waiting are
+replaced by this whole picture (each of them is part of it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eticket_desk.models import (
+    Activity,
+    Booking,
+    Child,
+    Family,
+    Invoice,
+    Payment,
+    SchoolYear,
+    WalletEntry,
+)
+from eticket_desk.models.sync import OutboxOp
+from eticket_desk.rules.booking import SEAT_STATES, BookingState
+from eticket_desk.sync.days_ops import FormDays, days_ops
+from eticket_desk.sync.family_ops import family_ops
+from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
+from eticket_desk.sync.oplog import write_ops
+from eticket_desk.sync.planning_ops import activity_ops, calendar_ops
+
+_HELD = {state.value for state in SEAT_STATES}
+
+
+def never_synced(session: Session) -> bool:
+    """No op of this desk was ever answered by a server."""
+    return not session.scalar(
+        select(func.count()).select_from(OutboxOp).where(OutboxOp.status != "pending")
+    )
+
+
+def queue_first_upload(session: Session, today: date) -> int:
+    """Replaces the waiting ops by the desk's whole state; returns how many ops."""
+    session.execute(delete(OutboxOp).where(OutboxOp.status == "pending"))
+    ids = lambda model: list(session.scalars(select(model.id)))  # noqa: E731
+    ops = calendar_ops(session, ids(SchoolYear))
+    ops += activity_ops(session, ids(Activity))
+    families = list(session.scalars(select(Family.id).order_by(Family.number)))
+    for start in range(0, len(families), 500):
+        ops += family_ops(session, families[start : start + 500])
+        session.expunge_all()  # thousands of dossiers: keep the identity map small
+    ops += invoice_ops(session, ids(Invoice))
+    payments = list(session.scalars(select(Payment.id).order_by(Payment.at)))
+    ops += payment_ops(session, payments)
+    ops += wallet_ops(
+        session, list(session.scalars(select(WalletEntry.id).order_by(WalletEntry.at)))
+    )
+    ops += days_ops(_bookings(session, today))
+    write_ops(session, ops)
+    return len(ops)
+
+
+def _bookings(session: Session, today: date) -> list[FormDays]:
+    """The bookings of today and later, per child and activity, as they are here."""
+    days: dict[tuple, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    rows = session.execute(
+        select(Booking.child_id, Booking.activity_id, Booking.day, Booking.state)
+        .join(Child, Child.id == Booking.child_id)
+        .where(Booking.day >= today)
+        .order_by(Booking.child_id, Booking.activity_id, Booking.day)
+    )
+    for child_id, activity_id, day, state in rows:
+        if state in _HELD:
+            days[(child_id, activity_id)]["book"].append(day)
+        elif state == BookingState.WAITING:
+            days[(child_id, activity_id)]["wait"].append(day)
+    return [
+        FormDays(
+            child_id,
+            activity_id,
+            "Réservations déjà faites à ce poste",
+            tuple(lists["book"]),
+            tuple(lists["wait"]),
+            initial=True,
+        )
+        for (child_id, activity_id), lists in days.items()
+    ]

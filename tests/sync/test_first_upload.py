@@ -1,0 +1,75 @@
+"""A desk that never synced (here the demo town, written by bulk writers that leave no op)
+sends everything it holds at its first registration, once; the server then equals the desk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from eticket_central.models import Booking as ServerBooking
+from eticket_central.models import Family as ServerFamily
+from eticket_central.models import WalletEntry as ServerWallet
+from eticket_desk.clock import FrozenClock
+from eticket_desk.models import Booking, Family, OutboxOp, WalletEntry
+from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
+from eticket_desk.services.store import Store
+from eticket_desk.services.sync_status import run_sync, save_device
+from eticket_desk.services.users import authenticate
+from tests.central.conftest import START
+
+
+def test_a_demo_town_goes_up_whole_at_its_first_registration(tmp_path, commune, memory_keyring, db):
+    path = tmp_path / "demo.sqlite"
+    build_demo_town(path, DemoOptions(families=12), clock=FrozenClock(START))
+    store = Store(path, FrozenClock(START))
+    admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    with store.read() as session:
+        queued = session.scalar(select(func.count()).select_from(OutboxOp))
+        families = session.scalar(select(func.count()).select_from(Family))
+        tickets = dict(
+            session.execute(
+                select(WalletEntry.family_id, func.sum(WalletEntry.quantity)).group_by(
+                    WalletEntry.family_id
+                )
+            ).all()
+        )
+        ahead = session.scalar(
+            select(func.count()).where(
+                Booking.day >= START.date(), Booking.state.in_(("booked", "waiting"))
+            )
+        )
+    assert queued < families  # the dossiers were bulk-written: their ops are not there
+    device = commune.desk("Accueil mairie")
+    save_device(store, admin, str(device.http.base_url), device.device_id, device.token)
+    report = run_sync(store)
+    assert report.ok and report.rejected == 0, (report.error, report.rejected_labels[:3])
+
+    db.expire_all()
+    assert (
+        db.scalar(select(func.count()).where(ServerFamily.tenant_id == commune.tenant_id))
+        == families
+    )
+    on_server = dict(
+        db.execute(
+            select(ServerWallet.family_id, func.sum(ServerWallet.quantity))
+            .where(ServerWallet.tenant_id == commune.tenant_id)
+            .group_by(ServerWallet.family_id)
+        ).all()
+    )
+    assert on_server == tickets  # every family's wallet, to the ticket
+    assert (
+        db.scalar(
+            select(func.count()).where(
+                ServerBooking.tenant_id == commune.tenant_id,
+                ServerBooking.day >= date(2026, 9, 14),
+                ServerBooking.state.in_(("booked", "waiting")),
+            )
+        )
+        == ahead
+        > 0
+    )
+    # Registered again (same device): nothing is sent twice.
+    save_device(store, admin, str(device.http.base_url), device.device_id, device.token)
+    assert run_sync(store).pushed == 0
+    store.close()
