@@ -212,7 +212,9 @@ def pull_changes(store, client: SyncClient, report: SyncReport) -> None:
         since = page.cursor
         if not page.more:
             break
-    report.pulled += pull_apply.apply_changes(store, client.device_id, changes, since)
+    freed: list = []
+    report.pulled += pull_apply.apply_changes(store, client.device_id, changes, since, freed)
+    pull_apply.serve_waiting_lists(store, freed)
 
 
 def _full_reload(store, client: SyncClient, report: SyncReport) -> None:

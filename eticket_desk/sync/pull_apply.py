@@ -38,12 +38,19 @@ def _waiting_keys(session) -> set[str]:
     )
 
 
-def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> int:
+_FREED = "pull_freed_seats"
+
+
+def apply_changes(
+    store, device_id: uuid.UUID, changes, cursor: int, freed: list | None = None
+) -> int:
     """Applies the pulled changes and moves the cursor in ONE transaction; returns how many
-    changed something here."""
+    changed something here. The (activity, day) whose seat a pulled change freed (a parent
+    cancelled on the portal) are added to `freed`: their waiting list is served after."""
     applied = 0
     with store.write(SYNC_ACTOR) as session:
         quiet(session)
+        session.info[_FREED] = freed if freed is not None else []
         waiting = _waiting_keys(session)
         for change in changes:
             if change.entity == "family":
@@ -88,6 +95,8 @@ def _booking(session, change, waiting: set[str]) -> bool:
     queue = (state == BookingState.WAITING) - (before == BookingState.WAITING)
     if seat or queue:
         bump_seats(session, booking, booked=seat, waiting=queue)
+    if seat < 0:
+        session.info[_FREED].append((activity_id, day))
     return True
 
 
@@ -168,3 +177,21 @@ _APPLY = {
     "wallet_entry": _wallet_entry,
     "payment": _payment,
 }
+
+
+def serve_waiting_lists(store, freed: list[tuple[uuid.UUID, date]]) -> None:
+    """Offers the seats a pulled change freed to the waiting children, in a transaction of
+    its own that writes its ops (the server judges the promotions like any booking)."""
+    if not freed:
+        return
+    from types import SimpleNamespace
+
+    from eticket_desk.services.activities import activities_in
+    from eticket_desk.services.bookings import offer_freed_seat
+
+    with store.write(SYNC_ACTOR) as session:
+        activities = {a.id: a for a in activities_in(session, include_inactive=True)}
+        ctx = SimpleNamespace(session=session, actor=SYNC_ACTOR, now=session.info["now"])
+        for activity_id, day in sorted(set(freed)):
+            if activity_id in activities:
+                offer_freed_seat(ctx, activities[activity_id], day)

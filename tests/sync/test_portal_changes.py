@@ -95,3 +95,53 @@ def test_a_parent_cannot_change_someone_outside_the_dossier(
     )
     assert answer.status_code == 403
     assert answer.json()["detail"] == "Cette personne n'est pas un responsable de votre dossier."
+
+
+def test_a_seat_freed_on_the_portal_goes_to_the_waiting_child_at_the_next_sync(
+    store, admin, agent, lea_family, garderie, server_planning, client, central, parent, schools, db
+):
+    from eticket_central.models import Booking as ServerBooking
+    from eticket_desk.models import Booking
+    from eticket_desk.services.bookings import book_day
+    from eticket_desk.services.till import open_till
+    from tests.conftest import cash_sale, validated_family
+    from tests.sync.test_push_pull import MONDAY
+
+    ticket, activity = garderie
+    hugo_family = validated_family(
+        store, admin, schools, last_name="Martin", child_first_name="Hugo"
+    )
+    lea, hugo = lea_family.children[0], hugo_family.children[0]
+    open_till(store, agent, 0)
+    for family in (lea_family, hugo_family):
+        cash_sale(store, agent, family, ticket, 2, 480)
+    book_day(store, agent, lea.id, activity.id, MONDAY)  # the only seat
+    book_day(store, agent, hugo.id, activity.id, MONDAY, waiting_list=True)
+    assert sync_once(store, client).ok
+    cancelled = httpx.post(
+        f"{central.url}/portal/bookings",
+        headers=parent,
+        json={
+            "child_id": str(lea.id),
+            "activity_id": str(activity.id),
+            "day": MONDAY.isoformat(),
+            "action": "cancel",
+        },
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    assert sync_once(store, client).ok  # pulls the cancellation, promotes Hugo
+    with store.read() as session:
+        states = {
+            b.child_id: b.state
+            for b in session.scalars(select(Booking).where(Booking.day == MONDAY))
+        }
+    assert states == {lea.id: "cancelled", hugo.id: "booked"}
+    assert sync_once(store, client).ok  # the promotion goes up
+    db.expire_all()
+    on_server = dict(
+        db.execute(
+            select(ServerBooking.child_id, ServerBooking.state).where(ServerBooking.day == MONDAY)
+        ).all()
+    )
+    assert on_server == {lea.id: "cancelled", hugo.id: "booked"}
