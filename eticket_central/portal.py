@@ -12,7 +12,7 @@ from typing import Annotated
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Depends, HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eticket_central.auth import bearer_token, unauthorised
 from eticket_central.changes import flush_changes, record
@@ -23,12 +23,14 @@ from eticket_central.models import (
     Payment,
     PortalAccount,
     PortalSessionRow,
+    WalletEntry,
 )
-from eticket_central.ops.bookings import change_booking
+from eticket_central.ops.bookings import change_booking, spec_of
 from eticket_central.ops.families import family_data
-from eticket_central.ops.money import family_credit, invoice_data, take_payment
+from eticket_central.ops.money import family_credit, invoice_data, take_payment, wallet_entry
 from eticket_central.ops.registry import OpContext, Rejected
 from eticket_central.tokens import hash_secret
+from eticket_desk.rules.activity import BillingMode
 from eticket_desk.rules.booking import Action
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import InvalidInput
@@ -40,6 +42,7 @@ from eticket_desk.sync.protocol import (
     PortalContactChange,
     PortalLogin,
     PortalSession,
+    WalletEntryPayload,
 )
 
 router = APIRouter(prefix="/portal")
@@ -170,6 +173,25 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
             parent.family_id,
         ):
             raise HTTPException(403, "Cet enfant n'est pas dans votre dossier.")
+        spec = spec_of(session, body.activity_id)
+        prepaid = spec is not None and spec.billing_mode == BillingMode.PREPAID
+        if prepaid and body.action == "book":
+            tickets = session.execute(
+                select(func.coalesce(func.sum(WalletEntry.quantity), 0)).where(
+                    WalletEntry.tenant_id == parent.tenant_id,
+                    WalletEntry.family_id == parent.family_id,
+                    WalletEntry.ticket_type == spec.ticket_type,
+                )
+            ).scalar_one()
+            if tickets < 1:  # « autant de fois que de tickets » (seed 001)
+                raise HTTPException(
+                    409,
+                    {
+                        "code": "NO_TICKET",
+                        "message": f"Plus de ticket {spec.ticket_type.lower()} dans votre "
+                        "porte-monnaie : achetez-en au guichet ou en ligne avant de réserver.",
+                    },
+                )
         try:
             answer = change_booking(session, ctx, payload, Action(body.action), now)
         except Rejected as refusal:
@@ -177,8 +199,34 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
             raise HTTPException(
                 409, {"code": refusal.code.value, "message": refusal.message}
             ) from None
+        if prepaid and answer["changed"] and answer["state"] != "waiting":
+            _pay_with_ticket(session, ctx, parent, spec, body, answer, now)
         flush_changes(session, parent.tenant_id, None, now)
         return answer
+
+
+def _pay_with_ticket(session, ctx, parent, spec, body, answer, now) -> None:
+    """A prepaid day booked online takes a ticket; cancelled in time, it gives it back."""
+    if body.action == "book":
+        quantity, kind = -1, "booking"
+    elif not answer["late"]:
+        quantity, kind = 1, "cancellation"
+    else:
+        return  # cancelled after the deadline: the ticket is used
+    wallet_entry(
+        session,
+        ctx,
+        WalletEntryPayload(
+            entry_id=uuid.uuid5(ctx.op_id, "ticket"),
+            family_id=parent.family_id,
+            ticket_type=spec.ticket_type,
+            quantity=quantity,
+            kind=kind,
+            reason=f"{spec.name} du {body.day:%d/%m/%Y} (portail)",
+            occurred_at=now,
+        ),
+        now,
+    )
 
 
 _CHECKS = {

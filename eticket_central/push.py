@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from eticket_central.changes import flush_changes
-from eticket_central.models import AppliedOp
+from eticket_central.models import AppliedOp, Family
 from eticket_central.ops.registry import OpContext, OpHandler, Rejected, registry
 from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
@@ -182,12 +182,13 @@ def _answer(session: Session, ctx: OpContext, op: Any, handler: OpHandler, now) 
     raise AssertionError("unreachable")
 
 
-def _block_refused_dossier(op: Any, result: OpResult, blocked: dict) -> None:
-    """A new dossier refused: the push's later ops on it (its children's bookings…) wait."""
+def _block_refused_dossier(session: Session, op: Any, result: OpResult, blocked: dict) -> None:
+    """A new dossier refused (the server does not have it): the push's later requests on it
+    (its children's bookings…) wait on it. Facts (money, tickets) are still recorded."""
     if (
         result.status == OpStatus.REJECTED
         and op.type == OpType.FAMILY_UPSERT
-        and op.payload.base_version == 0
+        and session.get(Family, op.payload.family_id) is None
     ):
         reference = op.payload.reference
         blocked[op.payload.family_id] = reference
@@ -195,7 +196,7 @@ def _block_refused_dossier(op: Any, result: OpResult, blocked: dict) -> None:
 
 
 def _waits_on(op: Any, handler: OpHandler, blocked: dict) -> str | None:
-    if not blocked:
+    if not blocked or handler.apply_many is not None:  # a fact is never refused
         return None
     return next((blocked[i] for _, i in handler.owned_ids(op.payload) if i in blocked), None)
 
@@ -257,7 +258,7 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> li
                     continue
                 result = _answer(session, ctx, op, handlers[op.type], now)
                 results.append(result)
-                _block_refused_dossier(op, result, blocked)
+                _block_refused_dossier(session, op, result, blocked)
         flush_changes(session, tenant_id, device_id, now)
     return results
 

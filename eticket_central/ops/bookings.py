@@ -99,7 +99,7 @@ _COUNT = text(
 _SEAT_VALUES = [s.value for s in SEAT_STATES]
 
 
-def _spec(session: Session, activity_id: uuid.UUID) -> ActivitySpec | None:
+def spec_of(session: Session, activity_id: uuid.UUID) -> ActivitySpec | None:
     """The activity's rules, read once per push (activity.upsert forgets them)."""
     cache = session.info.setdefault("activities", {})
     if activity_id not in cache:
@@ -256,7 +256,7 @@ def change_booking(
 ) -> dict[str, Any]:
     """Books or cancels one day in the caller's transaction; raises Rejected."""
     child = child_row(session, payload.child_id)
-    spec = _spec(session, payload.activity_id)
+    spec = spec_of(session, payload.activity_id)
     if child is None or spec is None:
         raise unknown()
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}

@@ -21,9 +21,9 @@ from eticket_central.ops.bookings import (
     Ask,
     Seat,
     _calendar,
-    _spec,
     child_row,
     judge,
+    spec_of,
     unknown,
     write_days,
 )
@@ -65,7 +65,7 @@ def apply_days(
     session: Session, ctx: OpContext, payload: BookingsApply, now: datetime
 ) -> dict[str, Any]:
     child = child_row(session, payload.child_id)
-    spec = _spec(session, payload.activity_id)
+    spec = spec_of(session, payload.activity_id)
     if child is None or spec is None:
         raise unknown()
     asks = _asks(payload)

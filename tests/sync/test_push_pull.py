@@ -168,7 +168,7 @@ def test_changes_made_elsewhere_are_pulled_in_one_transaction(
 
 
 def test_a_day_booked_on_the_parents_portal_comes_down_to_the_desk(
-    store, admin, agent, lea_family, garderie, server_planning, client, central, commune
+    store, admin, agent, lea_family, garderie, server_planning, client, central, commune, db
 ):
     letter = issue_portal_access(store, admin, lea_family.id)
     assert sync_once(store, client).ok  # the dossier and its portal login go up
@@ -181,14 +181,20 @@ def test_a_day_booked_on_the_parents_portal_comes_down_to_the_desk(
         },
     ).json()["token"]
     lea = lea_family.children[0]
-    booked = httpx.post(
-        f"{central.url}/portal/bookings",
-        headers={"Authorization": f"Bearer {token}"},
-        json={"child_id": str(lea.id), "activity_id": str(server_planning.id), "day": "2026-09-22"},
-    )
+    day = {"child_id": str(lea.id), "activity_id": str(server_planning.id), "day": "2026-09-22"}
+    headers = {"Authorization": f"Bearer {token}"}
+    no_ticket = httpx.post(f"{central.url}/portal/bookings", headers=headers, json=day)
+    assert no_ticket.status_code == 409  # the garderie is prepaid: a ticket per day
+    assert no_ticket.json()["detail"]["message"].startswith("Plus de ticket garderie")
+    ticket, _ = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, lea_family, ticket, 2, 500)
+    assert sync_once(store, client).ok  # the two tickets go up
+    booked = httpx.post(f"{central.url}/portal/bookings", headers=headers, json=day)
     assert booked.status_code == 200, booked.text
     report = sync_once(store, client)
-    assert report.ok and report.pulled == 1
+    assert report.ok and report.pulled == 2  # the day and its ticket
+    assert _tickets(store, agent, lea_family.id) == _server_tickets(db, lea_family.id) == 1
     with store.read() as session:
         booking = session.get(Booking, (server_planning.id, TUESDAY, lea.id))
         assert (booking.state, booking.source) == ("booked", "portal")
