@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from eticket_desk.models import OutboxOp, Setting
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.rules.numbering import DESK_NUMBER
+from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_series
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.sync_issues import ISSUE_STATUSES
@@ -30,6 +30,19 @@ class DeviceSettings:
     server_url: str
     device_id: uuid.UUID | None
     has_token: bool
+    desk_number: int | None = None  # given by the server at the first sync
+
+    @property
+    def numbering(self) -> str:
+        """« Poste n° 2 de la commune : ses nouveaux dossiers sont numérotés F100001, … »."""
+        if self.desk_number is None:
+            return "Numéro du poste : donné par le serveur à la première synchronisation."
+        _, offset = family_series(self.desk_number)
+        first = family_reference(offset + 1)
+        return (
+            f"Poste n° {self.desk_number} de la commune : ses nouveaux dossiers sont "
+            f"numérotés à partir de {first}."
+        )
 
     @property
     def configured(self) -> bool:
@@ -76,8 +89,10 @@ def load_device(store: Store) -> DeviceSettings:
     with store.read() as session:
         url = read_state(session, SERVER_URL, "")
         device = read_state(session, DEVICE_ID, None)
+        number = read_state(session, DESK_NUMBER, None)
     device_id = uuid.UUID(device) if device else None
-    return DeviceSettings(url, device_id, _token(device_id) is not None)
+    desk = int(number) if number is not None else None
+    return DeviceSettings(url, device_id, _token(device_id) is not None, desk)
 
 
 def save_device(

@@ -75,6 +75,7 @@ def sample_context(folder: Path) -> AppContext:
     from eticket_desk.services.users import authenticate
     from eticket_desk.sync import apply
     from eticket_desk.sync.client import SyncReport
+    from eticket_desk.sync.protocol import OpResult, OpStatus
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 
@@ -98,6 +99,11 @@ def sample_context(folder: Path) -> AppContext:
     store = Store(path, clock)
     actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
     save_device(store, actor, "https://guichet.example.fr", uuid.uuid4(), "jeton-du-poste")
+    # Its first upload answered, and its number given (the annex: the second desk).
+    sent = apply.pending_ops(store, 100_000)
+    answers = [OpResult(op_id=r.op_id, seq=r.seq, status=OpStatus.APPLIED) for r in sent]
+    apply.record_answers(store, sent, answers)
+    apply.store_desk_number(store, 2)
     _book_one_day(store, actor)
     synced = SyncReport(finished_at=datetime(2026, 9, 14, 14, 32))
     apply.write_status(store, synced, online=True)

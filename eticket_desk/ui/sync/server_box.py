@@ -57,6 +57,9 @@ class ServerBox(QGroupBox):
         form.addRow(self.tr("Adresse du serveur"), self.url_edit)
         form.addRow(self.tr("Identifiant du poste"), self.device_edit)
         form.addRow(self.tr("Jeton du poste"), self.token_edit)
+        self.number_label = QLabel()
+        self.number_label.setWordWrap(True)
+        form.addRow(self.tr("Numérotation"), self.number_label)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.save_button)
@@ -84,6 +87,7 @@ class ServerBox(QGroupBox):
         device, status = loaded
         self.url_edit.setText(device.server_url)
         self.device_edit.setText(str(device.device_id) if device.device_id else "")
+        self.number_label.setText(device.numbering)
         self.token_edit.clear()
         self.token_edit.setPlaceholderText(
             self.tr("enregistré dans le trousseau — à recoller pour modifier")
