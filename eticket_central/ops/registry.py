@@ -86,6 +86,7 @@ def registry() -> dict[OpType, OpHandler]:
         families,
         money,
         planning,
+        presence,
     )
 
     return REGISTRY

@@ -130,8 +130,20 @@ def install_outbox_hook(factory: sessionmaker) -> None:
 # ---------------------------------------------------------------- bookings
 
 
-def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str = ""):
+_MARKS = {
+    BookingState.PRESENT.value,
+    BookingState.ABSENT_JUSTIFIED.value,
+    BookingState.ABSENT_UNJUSTIFIED.value,
+}
+
+
+def _booking_op(
+    activity_id, day: date, child_id, state: str | None, reason: str = "", before=None
+):
     payload = {"child_id": child_id, "activity_id": activity_id, "day": day}
+    key = booking_key(activity_id, day, child_id)
+    if state in _MARKS or (before in _MARKS and state == BookingState.BOOKED):
+        return OpType.BOOKING_MARK, {**payload, "state": state}, key, ""
     if reason:
         payload["override_reason"] = reason
     if state == BookingState.BOOKED:
@@ -141,8 +153,8 @@ def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str
     elif state == BookingState.CANCELLED:
         op_type = OpType.BOOKING_CANCEL
     else:
-        return None  # presence marks stay on the desk
-    return op_type, payload, booking_key(activity_id, day, child_id), ""
+        return None
+    return op_type, payload, key, ""
 
 
 def _booking_ops(session: Session, seen: dict[tuple, str | None], reasons: dict) -> list:
@@ -152,7 +164,7 @@ def _booking_ops(session: Session, seen: dict[tuple, str | None], reasons: dict)
         if booking is None or booking.state == before:
             continue
         reason = reasons.get(booking.audit_key, "")
-        op = _booking_op(activity_id, day, child_id, booking.state, reason)
+        op = _booking_op(activity_id, day, child_id, booking.state, reason, before)
         if op is not None:
             ops.append(op)
     return ops

@@ -173,6 +173,15 @@ class BookingPayload(Wire):
     waiting_list: StrictBool = False  # when full, put the child on the waiting list
 
 
+class PresenceMark(Wire):
+    """A fact: the child was present or absent that day (or the mark was taken back)."""
+
+    child_id: uuid.UUID
+    activity_id: uuid.UUID
+    day: date
+    state: Literal["booked", "present", "absent_justified", "absent_unjustified"]
+
+
 Days = Annotated[list[date], Field(max_length=400)]
 
 
@@ -225,4 +234,5 @@ PAYLOADS: dict[OpType, type[Wire]] = {
     OpType.BOOKINGS_APPLY: BookingsApply,
     OpType.INVOICE_CANCEL: InvoiceCancel,
     OpType.PAYMENT_CANCEL: PaymentCancel,
+    OpType.BOOKING_MARK: PresenceMark,
 }

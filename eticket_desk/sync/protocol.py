@@ -34,6 +34,7 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     PaymentCancel,
     PaymentReceived,
     PortalAccess,
+    PresenceMark,
     WalletEntryPayload,
 )
 from eticket_desk.sync.wire import (  # noqa: F401 (re-exported: the protocol's one import point)

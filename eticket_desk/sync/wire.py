@@ -26,6 +26,7 @@ class OpType(StrEnum):
     BOOKINGS_APPLY = "bookings.apply"  # a paper form's days (or a desk's first upload)
     INVOICE_CANCEL = "invoice.cancel"  # a credit note cancels an invoice
     PAYMENT_CANCEL = "payment.cancel"  # a receipt cancelled at the counter
+    BOOKING_MARK = "booking.mark"  # presence marked (present, absent…) or unmarked
 
 
 class OpStatus(StrEnum):
