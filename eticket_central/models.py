@@ -288,3 +288,16 @@ class Booking(Base):
     source: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]
     device_id: Mapped[uuid.UUID | None]
+
+
+class Subscription(Base):
+    """A paper form's terms as a desk took them (the days come as bookings): the régie's desk
+    prices the fares of the period from them."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

@@ -24,6 +24,7 @@ from eticket_central.models import (
     Invoice,
     Payment,
     SchoolYear,
+    Subscription,
     WalletEntry,
 )
 from eticket_central.ops.bookings import booking_data, booking_key
@@ -88,6 +89,7 @@ ENTITIES: dict[str, Rows] = {
     "family_credit": _credits,
     "wallet_entry": _by_id(WalletEntry, _wallet),
     "booking": _bookings,
+    "subscription": _by_id(Subscription, lambda row: row.data),
 }
 
 

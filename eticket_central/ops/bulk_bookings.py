@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from eticket_central.changes import record
 from eticket_central.models import Activity, Child
 from eticket_central.ops.bookings import (
     _SEAT_VALUES,
@@ -107,6 +109,8 @@ def apply_days(
         if new_state == BookingState.WAITING and ask.action == Action.BOOK and not ask.stay_waiting:
             waiting.append(day.isoformat())
     write_days(session, ctx, spec, child, seats, decided, now)
+    if payload.subscription_id is not None and payload.subscription is not None:
+        _save_terms(session, ctx, payload, child[3], now)
     return {
         "changed": len(decided),
         "refused": refused,
@@ -123,3 +127,33 @@ def _as_is(ask: Ask, seat: Seat) -> tuple[BookingState | None, bool]:
     else:
         state = BookingState.BOOKED
     return (None, False) if seat.current == state else (state, False)
+
+
+_SAVE_TERMS = text(
+    "INSERT INTO subscriptions (id, tenant_id, child_id, activity_id, data, updated_at) "
+    "VALUES (:id, :tenant_id, :child_id, :activity_id, :data, :updated_at) "
+    "ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at"
+).bindparams(bindparam("data", type_=JSONB))
+
+
+def _save_terms(session: Session, ctx: OpContext, payload: BookingsApply, family_id, now) -> None:
+    """The form's terms, for the other desks (the régie prices the fares from them)."""
+    data = {
+        "id": str(payload.subscription_id),
+        "child_id": str(payload.child_id),
+        "activity_id": str(payload.activity_id),
+        "family_id": str(family_id),
+        **payload.subscription.model_dump(mode="json"),
+    }
+    session.execute(
+        _SAVE_TERMS,
+        {
+            "id": payload.subscription_id,
+            "tenant_id": ctx.tenant_id,
+            "child_id": payload.child_id,
+            "activity_id": payload.activity_id,
+            "data": data,
+            "updated_at": now,
+        },
+    )
+    record(session, "subscription", payload.subscription_id, data)

@@ -89,6 +89,21 @@ class Buffers:
     forms: list[FormDays] = field(default_factory=list)  # for the sync's outbox
 
 
+def _terms(saved: Subscription | None) -> dict | None:
+    """The form's terms, as the sync sends them to the other desks."""
+    if saved is None:
+        return None
+    return {
+        "start": saved.start,
+        "end": saved.end,
+        "weekdays": saved.weekdays,
+        "parity": saved.parity,
+        "regular": saved.regular,
+        "fare_option": saved.fare_option,
+        "period_label": saved.period_label,
+    }
+
+
 def _day(day: date) -> str:
     return format_date(day, "dd/MM/yyyy", locale="fr_FR")
 
@@ -353,6 +368,7 @@ class Planner:
                 preview.waiting,
                 preview.to_cancel,
                 saved.id if saved is not None else None,
+                subscription=_terms(saved),
             )
         )
         if not audit:

@@ -26,6 +26,7 @@ class FormDays:
     cancel: tuple[date, ...] = ()
     subscription_id: uuid.UUID | None = None
     initial: bool = False
+    subscription: dict | None = None  # the form's terms (SubscriptionTerms)
 
 
 def days_ops(forms: list[FormDays]) -> list:
@@ -37,7 +38,7 @@ def days_ops(forms: list[FormDays]) -> list:
             "cancel": sorted(form.cancel),
         }
         longest = max((len(days) for days in lists.values()), default=0)
-        for start in range(0, longest, CHUNK):
+        for start in range(0, max(longest, 1), CHUNK):  # a form with no day still says so
             payload = {
                 "child_id": form.child_id,
                 "activity_id": form.activity_id,
@@ -46,6 +47,8 @@ def days_ops(forms: list[FormDays]) -> list:
             }
             if form.subscription_id is not None:
                 payload["subscription_id"] = form.subscription_id
+            if form.subscription is not None and start == 0:
+                payload["subscription"] = form.subscription
             if form.initial:
                 payload["initial"] = True
             key = days_key(form.activity_id, form.child_id)
@@ -56,6 +59,5 @@ def days_ops(forms: list[FormDays]) -> list:
 def add_days_ops(session: Session, forms: list[FormDays]) -> None:
     """Ops of the days a bulk writer (the forms' planner) wrote with raw SQL."""
     if not silenced(session, "booking"):
-        write_ops(
-            session, days_ops([form for form in forms if form.book or form.wait or form.cancel])
-        )
+        wanted = [f for f in forms if f.book or f.wait or f.cancel or f.subscription]
+        write_ops(session, days_ops(wanted))

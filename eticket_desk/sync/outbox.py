@@ -137,9 +137,7 @@ _MARKS = {
 }
 
 
-def _booking_op(
-    activity_id, day: date, child_id, state: str | None, reason: str = "", before=None
-):
+def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str = "", before=None):
     payload = {"child_id": child_id, "activity_id": activity_id, "day": day}
     key = booking_key(activity_id, day, child_id)
     if state in _MARKS or (before in _MARKS and state == BookingState.BOOKED):

@@ -13,6 +13,7 @@ from eticket_desk.rules.activity import LEVELS, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.rules.deadlines import DeadlineKind
 from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.templates import FareOption, Parity
 from eticket_desk.sync.wire import LongText, OpType, PositiveCents, Text, Wire
 
 # ---------------------------------------------------------------- payloads: families
@@ -185,6 +186,18 @@ class PresenceMark(Wire):
 Days = Annotated[list[date], Field(max_length=400)]
 
 
+class SubscriptionTerms(Wire):
+    """The paper form itself (the régie's desk prices the fares from it)."""
+
+    start: date
+    end: date
+    weekdays: Annotated[str, Field(max_length=7)] = ""
+    parity: Parity = Parity.ALL
+    regular: StrictBool = True
+    fare_option: FareOption = FareOption.NONE
+    period_label: Annotated[str, Field(max_length=50)] = ""
+
+
 class BookingsApply(Wire):
     """Many days of one child at one activity in one op: a paper form (its subscription
     named) or the bookings a desk held before it first synced. The server judges each day with
@@ -197,6 +210,7 @@ class BookingsApply(Wire):
     wait: Days = []  # already on the waiting list at the desk
     cancel: Days = []
     subscription_id: uuid.UUID | None = None
+    subscription: SubscriptionTerms | None = None
     label: Text = ""
     # The bookings a desk held before its first sync: recorded as they are (the desk's rules
     # judged them when they were made), capacity counted but never refused.

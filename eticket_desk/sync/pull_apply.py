@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from eticket_desk.models import (
+    Activity,
     Booking,
     Child,
     CreditEntry,
@@ -21,6 +22,7 @@ from eticket_desk.models import (
     Payment,
     PaymentAllocation,
     Sale,
+    Subscription,
     TicketType,
     WalletEntry,
 )
@@ -171,11 +173,60 @@ def _payment(session, change, _waiting) -> bool:
     return bool(amount)
 
 
+def _subscription(session, change, waiting: set[str]) -> bool:
+    """A paper form taken at another desk: its terms (the days come as bookings)."""
+    data = change.data
+    child_id, activity_id = uuid.UUID(data["child_id"]), uuid.UUID(data["activity_id"])
+    if days_key(activity_id, child_id) in waiting:
+        return False  # this desk's own form on it goes first
+    if session.get(Child, child_id) is None or session.get(Activity, activity_id) is None:
+        return False
+    values = {
+        "start": date.fromisoformat(data["start"]),
+        "end": date.fromisoformat(data["end"]),
+        "weekdays": data.get("weekdays", ""),
+        "parity": data.get("parity", "all"),
+        "regular": bool(data.get("regular", True)),
+        "fare_option": data.get("fare_option", ""),
+        "period_label": data.get("period_label", ""),
+    }
+    row = session.get(Subscription, uuid.UUID(data["id"]))
+    if row is None:
+        row = session.scalar(
+            select(Subscription).where(
+                Subscription.child_id == child_id,
+                Subscription.activity_id == activity_id,
+                Subscription.start == values["start"],
+            )
+        )
+    now = session.info["now"]
+    if row is None:
+        row = Subscription(
+            id=uuid.UUID(data["id"]),
+            child_id=child_id,
+            activity_id=activity_id,
+            source="sync",
+            created_at=now,
+            updated_at=now,
+            updated_by=SYNC_ACTOR.login,
+            **values,
+        )
+        session.add(row)
+        return True
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at, row.updated_by = now, SYNC_ACTOR.login
+    return True
+
+
 _APPLY = {
     "booking": _booking,
     "family": apply_family,
     "wallet_entry": _wallet_entry,
     "payment": _payment,
+    "subscription": _subscription,
 }
 
 

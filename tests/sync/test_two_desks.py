@@ -120,3 +120,50 @@ def test_a_copy_with_ops_still_to_send_cannot_become_another_desk(
     with pytest.raises(InvalidInput, match="synchronisez-le d'abord"):
         save_device(store, admin, url, annex.device_id, annex.token)
     assert load_device(store).device_id == office.device_id  # the refusal changed nothing
+
+
+def test_a_paper_form_taken_at_the_annex_reaches_the_town_hall_with_its_days(
+    desks, agent, lea_family, garderie
+):
+    from datetime import date
+
+    from eticket_desk.models import Subscription
+    from eticket_desk.rules.templates import WeekTemplate
+    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+
+    office, annex = desks
+    ticket, activity = garderie
+    lea = lea_family.children[0]
+    open_till(annex, agent, 0)
+    cash_sale(annex, agent, lea_family, ticket, 10, 2400)
+    draft = SubscriptionDraft(
+        lea.id,
+        activity.id,
+        MONDAY,
+        date(2026, 10, 2),
+        WeekTemplate(frozenset({0, 3})),
+        period_label="Septembre",
+    )
+    assert len(apply_subscription(annex, agent, draft).to_book) == 4
+    assert run_sync(annex).ok and run_sync(office).ok
+    with office.read() as session:
+        form = session.scalars(select(Subscription)).one()
+        booked = session.scalars(
+            select(Booking.day)
+            .where(Booking.child_id == lea.id, Booking.state == "booked")
+            .order_by(Booking.day)
+        ).all()
+    assert (form.start, form.end, form.weekdays, form.period_label) == (
+        MONDAY,
+        date(2026, 10, 2),
+        WeekTemplate(frozenset({0, 3})).text,
+        "Septembre",
+    )
+    assert [d.isoformat() for d in booked] == [
+        "2026-09-21",
+        "2026-09-24",
+        "2026-09-28",
+        "2026-10-01",
+    ]
+    assert _tickets(office, agent, lea_family.id) == _tickets(annex, agent, lea_family.id) == 6
+    assert check(office).ok, check(office).faults

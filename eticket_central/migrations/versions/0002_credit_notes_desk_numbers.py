@@ -1,4 +1,4 @@
-"""credit notes cancel invoices; one invoice number per commune; desks numbered
+"""credit notes cancel invoices; one invoice number per commune; desks numbered; forms
 
 Revision ID: 0002
 Revises: 0001
@@ -7,6 +7,7 @@ Create Date: 2026-11-23 08:00:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0002"
 down_revision = "0001"
@@ -31,9 +32,31 @@ def upgrade() -> None:
         "WHERE devices.id = ranked.id"
     )
     op.create_unique_constraint(op.f("uq_devices_tenant_id"), "devices", ["tenant_id", "number"])
+    op.create_table(
+        "subscriptions",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("child_id", sa.Uuid(), nullable=False),
+        sa.Column("activity_id", sa.Uuid(), nullable=False),
+        sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["activity_id"], ["activities.id"], name=op.f("fk_subscriptions_activity_id_activities")
+        ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.id"], name=op.f("fk_subscriptions_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_subscriptions_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
+    )
+    op.create_index(op.f("ix_subscriptions_child_id"), "subscriptions", ["child_id"])
+    op.create_index(op.f("ix_subscriptions_tenant_id"), "subscriptions", ["tenant_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("subscriptions")
     op.drop_constraint(op.f("uq_devices_tenant_id"), "devices", type_="unique")
     op.drop_column("devices", "number")
     op.drop_constraint(op.f("uq_invoices_tenant_id"), "invoices", type_="unique")
