@@ -146,7 +146,7 @@ def machine_cpu() -> float:
     """CPU seconds the whole machine has been busy (every process, every core)."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:7]) - idle) / os.sysconf("SC_CLK_TCK")  # steal (8th) not ours either
 
 
 def children_cpu() -> float:
