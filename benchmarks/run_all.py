@@ -87,9 +87,10 @@ BENCHES = [
           "the school year, once.", design=False),
     Bench("import", "import of a 10,000-row spreadsheet (issue « Paper registrations »)",
           "a generated 10,000-row file imported into a fresh copy twice (dossiers only; "
-          "with registrations), once each: read + mapping, dry run, then the "
-          "all-or-nothing import is timed; the registrations' days, booked afterwards chunk "
-          "by chunk, are timed apart (60 s, as a year of templates).", design=False),
+          "with registrations), once each; the verdict is on the all-or-nothing import "
+          "(dossiers and registrations, one transaction; reading the file and the dry run "
+          "are timed apart, in the log); the registrations' days, booked afterwards chunk "
+          "by chunk, are a row of their own (60 s, as a year of templates).", design=False),
     Bench("attendance_pdf", "attendance PDF, the renderer alone (its share of the 2 s)",
           "generated lists, no database: the brief's day and the town's Tuesday rendered "
           "five times each; judged on the slowest run.", design=False),
