@@ -96,6 +96,9 @@ def school_year_data(year: SchoolYear) -> dict[str, Any]:
         "start": year.start.isoformat(),
         "end": year.end.isoformat(),
         "closures": year.closures["items"],
+        "zone": year.closures.get("zone", ""),
+        "period_mode": year.closures.get("period_mode", ""),
+        "periods": year.closures.get("periods", []),
     }
 
 
@@ -118,7 +121,11 @@ def upsert_calendar(
         payload.end,
         now,
     )
-    row.closures = {"items": [c.model_dump(mode="json") for c in payload.closures]}
+    row.closures = {
+        "items": [c.model_dump(mode="json") for c in payload.closures],
+        # Kept for the other desks, which create the year from it.
+        **payload.model_dump(mode="json", include={"zone", "period_mode", "periods"}),
+    }
     session.info.pop("calendar", None)  # the bookings of this push read the new one
     session.flush()
     record(session, "school_year", row.id, school_year_data(row))

@@ -33,7 +33,15 @@ from eticket_desk.sync.protocol import (
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000
-SNAPSHOT_ENTITIES = ("family", "wallet_entry", "payment", "booking", "subscription")
+SNAPSHOT_ENTITIES = (
+    "school_year",
+    "activity",
+    "family",
+    "wallet_entry",
+    "payment",
+    "booking",
+    "subscription",
+)
 
 
 class SyncError(Exception):

@@ -154,14 +154,23 @@ class ClosurePayload(Wire):
     activity_codes: list[Text] = []
 
 
+class PeriodPayload(Wire):
+    name: Annotated[str, Field(max_length=50)]
+    start: date
+    end: date
+
+
 class CalendarUpsert(Wire):
-    """One school year, its closures included (the whole year is replaced)."""
+    """One school year, its closures and periods included (the whole year is replaced)."""
 
     year_id: uuid.UUID
     label: Text
     start: date
     end: date
     closures: Annotated[list[ClosurePayload], Field(max_length=400)] = []
+    zone: Annotated[str, Field(max_length=1)] = ""  # A, B or C (the other desks need it)
+    period_mode: Annotated[str, Field(max_length=20)] = ""
+    periods: Annotated[list[PeriodPayload], Field(max_length=20)] = []
 
 
 class BookingPayload(Wire):

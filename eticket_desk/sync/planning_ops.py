@@ -66,11 +66,17 @@ def calendar_ops(session: Session, year_ids: list[uuid.UUID]) -> list:
             .order_by(ClosedSpan.start)
             .limit(MAX_CLOSURES)
         )
+        periods = session.scalars(
+            select(Period).where(Period.school_year_id == year.id).order_by(Period.start)
+        )
         payload = {
             "year_id": year.id,
             "label": year.label,
             "start": year.start,
             "end": year.end,
+            "zone": year.zone,
+            "period_mode": year.period_mode,
+            "periods": [{"name": p.name, "start": p.start, "end": p.end} for p in periods],
             "closures": [
                 {
                     "start": span.start,

@@ -32,6 +32,7 @@ from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
 from eticket_desk.sync.family_pull import apply_family
 from eticket_desk.sync.oplog import booking_key, days_key, quiet
+from eticket_desk.sync.planning_pull import apply_activity, apply_school_year
 
 
 def _waiting_keys(session) -> set[str]:
@@ -227,6 +228,8 @@ _APPLY = {
     "wallet_entry": _wallet_entry,
     "payment": _payment,
     "subscription": _subscription,
+    "activity": apply_activity,
+    "school_year": apply_school_year,
 }
 
 

@@ -167,3 +167,26 @@ def test_a_paper_form_taken_at_the_annex_reaches_the_town_hall_with_its_days(
     ]
     assert _tickets(office, agent, lea_family.id) == _tickets(annex, agent, lea_family.id) == 6
     assert check(office).ok, check(office).faults
+
+
+def test_a_capacity_raised_and_a_closure_added_at_the_town_hall_reach_the_annex(
+    desks, admin, agent, garderie, lea_family
+):
+    import dataclasses
+    from datetime import date
+
+    from eticket_desk.rules.booking import BookingRefused
+    from eticket_desk.services.activities import list_activities, save_activity
+    from eticket_desk.services.calendar import add_closure
+
+    office, annex = desks
+    _, activity = garderie
+    current = next(a for a in list_activities(office) if a.id == activity.id)
+    save_activity(office, admin, dataclasses.replace(current, capacity=3))
+    add_closure(office, admin, date(2026, 9, 24), date(2026, 9, 24), "Grève", ("GARDERIE_SOIR",))
+    assert run_sync(office).ok and run_sync(annex).ok
+
+    pulled = next(a for a in list_activities(annex) if a.id == activity.id)
+    assert pulled.capacity == 3
+    with pytest.raises(BookingRefused, match="Grève"):
+        book_day(annex, agent, lea_family.children[0].id, activity.id, date(2026, 9, 24))
