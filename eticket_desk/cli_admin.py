@@ -52,10 +52,11 @@ def run_backup(args: argparse.Namespace, db: Path) -> int:
 
 def run_restore(args: argparse.Namespace, db: Path) -> int:
     from eticket_desk.services.backups import BadBackup, restore
+    from eticket_desk.services.base_lock import BaseInUse
 
     try:
         aside = restore(args.file, db)
-    except BadBackup as refused:
+    except (BadBackup, BaseInUse) as refused:
         print(refused.message, file=sys.stderr)
         print("Rien n'a été remplacé.", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models.database import HEAD_REVISION
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.base_lock import ensure_free
 from eticket_desk.services.store import Actor, Store
 
 log = logging.getLogger(__name__)
@@ -269,6 +270,7 @@ def restore(path: Path | str, target: Path | str) -> Path:
     """Replaces the database `target` (closed) by the checked backup `path`; the replaced
     file is kept aside (`<name>.avant-restauration-<date>`) and its path returned."""
     path, target = Path(path), Path(target)
+    ensure_free(target)  # never under a window that has it open
     verify_backup(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime(_STAMP)

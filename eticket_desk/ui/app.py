@@ -104,6 +104,21 @@ def run_gui(db_path: Path | None) -> int:
     )
     app = make_application()
     path = db_path or default_database_path()
+    from eticket_desk.services.base_lock import BaseInUse, hold
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        held = hold(path)  # until the program ends (the system lets it go if it dies)
+    except BaseInUse as taken:
+        show_error(None, taken)
+        return 1
+    try:
+        return _run(app, path)
+    finally:
+        held.release()
+
+
+def _run(app: QApplication, path: Path) -> int:
     store: Store | None = None
     actor: Actor | None = None
     if path.exists():

@@ -164,3 +164,24 @@ def test_a_backup_of_an_older_schema_is_checked_once_brought_up_to_date(store, t
     restore(old, store.path)
     with Store(store.path) as reopened:
         assert check(reopened).ok
+
+
+def test_restore_refuses_a_base_open_in_the_program_and_changes_nothing(
+    store, admin, schools, saved
+):
+    from eticket_desk.services.base_lock import BaseInUse, hold
+
+    save_family(store, admin, complete_family(schools, last_name="Après"))
+    before = _families(store.path)
+    window = hold(store.path)  # the program's window has it open
+    try:
+        with pytest.raises(BaseInUse, match="fermez le programme"):
+            restore(saved, store.path)
+        with pytest.raises(BaseInUse, match="déjà ouverte"):
+            hold(store.path)  # a second window on the same base
+    finally:
+        window.release()
+    assert _families(store.path) == before  # nothing replaced
+    store.close()
+    restore(saved, store.path)  # once the window is closed
+    assert _families(store.path) == before - 1

@@ -45,3 +45,20 @@ def test_closing_the_window_makes_a_backup(qtbot, ctx, store):
     window.close()
     [made] = list_backups(store.path.parent / "backups")
     assert verify_backup(made.path)
+
+
+def test_a_second_window_on_the_same_base_is_refused_in_french(store, qapp, monkeypatch):
+    from eticket_desk.services.base_lock import hold
+    from eticket_desk.ui import app
+
+    shown: list[str] = []
+    monkeypatch.setattr(app, "show_error", lambda _parent, exc: shown.append(exc.message))
+    window = hold(store.path)  # the first window
+    try:
+        assert app.run_gui(store.path) == 1
+    finally:
+        window.release()
+    assert shown == [
+        f"La base {store.path.name} est déjà ouverte dans eTicket Guichet sur cet ordinateur : "
+        "utilisez la fenêtre déjà ouverte (ou fermez-la d'abord)."
+    ]
