@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 
@@ -32,8 +33,15 @@ def add_commands(commands) -> None:
         "--dry-run", action="store_true", help="liste seulement les familles concernées"
     )
 
-    commands.add_parser(
-        "sync", help="synchronise une fois avec le serveur central (code 1 s'il ne répond pas)"
+    sync = commands.add_parser(
+        "sync",
+        help="synchronise avec le serveur central, en continu (Ctrl+C pour arrêter) ou une fois",
+    )
+    sync.add_argument(
+        "--once", action="store_true", help="une seule fois (code 1 si le serveur ne répond pas)"
+    )
+    sync.add_argument(
+        "--every", type=int, default=60, help="secondes entre deux synchronisations (60)"
     )
 
 
@@ -114,14 +122,31 @@ def run_anonymise(args: argparse.Namespace, db: Path) -> int:
 
 def run_sync_once(args: argparse.Namespace, db: Path) -> int:
     from eticket_desk.services.store import Store
-    from eticket_desk.services.sync_status import run_sync, sync_status
 
     if not db.exists():
         print(f"La base {db} n'existe pas.", file=sys.stderr)
         return 1
     with Store(db) as store:
-        report = run_sync(store)
-        status = sync_status(store)
+        if args.once:
+            return _sync_and_say(store)
+        if args.every < 5:
+            print("L'intervalle doit être d'au moins 5 secondes.", file=sys.stderr)
+            return 2
+        try:
+            while True:
+                code = _sync_and_say(store)
+                if code == 2:
+                    return code
+                time.sleep(args.every)
+        except KeyboardInterrupt:
+            print("Synchronisation arrêtée.")
+            return 0
+
+
+def _sync_and_say(store) -> int:
+    from eticket_desk.services.sync_status import run_sync, sync_status
+
+    report = run_sync(store)
     if report is None:
         print(
             "Synchronisation non configurée : enregistrez le serveur central dans "
@@ -138,7 +163,7 @@ def run_sync_once(args: argparse.Namespace, db: Path) -> int:
         print("Rechargement complet depuis le serveur.")
     if not report.ok:
         print(f"Échec : {report.error}", file=sys.stderr)
-    print(status.text)
+    print(sync_status(store).text, flush=True)
     return 0 if report.ok else 1
 
 
