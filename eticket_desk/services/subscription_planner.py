@@ -104,6 +104,13 @@ def _terms(saved: Subscription | None) -> dict | None:
     }
 
 
+@lru_cache(maxsize=1024)
+def iso_day(day: date) -> str:
+    """'2026-09-21': a year of forms writes millions of days, a few hundred distinct ones."""
+    return day.isoformat()
+
+
+@lru_cache(maxsize=1024)
 def _day(day: date) -> str:
     return format_date(day, "dd/MM/yyyy", locale="fr_FR")
 
@@ -198,13 +205,20 @@ class Planner:
         share (a one-item list); None when the activity is not prepaid."""
         if activity.billing_mode != BillingMode.PREPAID:
             return None
-        from eticket_desk.services.wallet import balance_in, ticket_type_of
+        from eticket_desk.services.wallet import balances_in, ticket_type_of
 
         ticket = self._ticket_types.get(activity.id)
         if ticket is None:
             ticket = self._ticket_types[activity.id] = ticket_type_of(self.session, activity)
+            # Every family of the batch at once (one query, not one per family).
+            families = list({child.family_id for child in self.children.values()})
+            found = balances_in(self.session, families, ticket.id)
+            for family in families:
+                self._tickets.setdefault((family, ticket.id), [found.get(family, 0)])
         key = (family_id, ticket.id)
         if key not in self._tickets:
+            from eticket_desk.services.wallet import balance_in
+
             self._tickets[key] = [balance_in(self.session, family_id, ticket.id)]
         return self._tickets[key]
 
@@ -334,18 +348,18 @@ class Planner:
         seats = out.seats[activity.id]
         bookings = self.bookings[(child.id, activity.id)]
         for day in preview.to_book:
-            out.upserts.append((a, day.isoformat(), c, school, BOOKED, None, stamp, login))
+            out.upserts.append((a, iso_day(day), c, school, BOOKED, None, stamp, login))
             seats[(day, school)][0] += 1
             bookings[day] = (BOOKED, TEMPLATE)
         for day in preview.waiting:
-            out.upserts.append((a, day.isoformat(), c, school, WAITING, stamp, stamp, login))
+            out.upserts.append((a, iso_day(day), c, school, WAITING, stamp, stamp, login))
             seats[(day, school)][1] += 1
             bookings[day] = (WAITING, TEMPLATE)
         if preview.to_book and hooks_for(activity):
             out.taken.append((activity, child, preview.to_book))
         for day in preview.to_cancel:
             previous = bookings[day][0]
-            out.cancels.append((stamp, login, a, day.isoformat(), c))
+            out.cancels.append((stamp, login, a, iso_day(day), c))
             seat = seats[(day, school)]
             if previous == WAITING:
                 seat[1] -= 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,11 @@ from eticket_desk.sync.oplog import days_key, silenced, write_ops
 from eticket_desk.sync.protocol import OpType
 
 CHUNK = 400  # the protocol's longest list of days
+
+
+@lru_cache(maxsize=1024)
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 @dataclass(frozen=True)
@@ -32,16 +38,17 @@ class FormDays:
 def days_ops(forms: list[FormDays]) -> list:
     ops = []
     for form in forms:
+        # ISO text here: a year of forms is millions of days, and json's default hook called
+        # for each date would cost seconds (a few hundred distinct days: cached).
         lists = {
-            "book": sorted(form.book),
-            "wait": sorted(form.wait),
-            "cancel": sorted(form.cancel),
+            name: [_iso(day) for day in sorted(days)]
+            for name, days in (("book", form.book), ("wait", form.wait), ("cancel", form.cancel))
         }
         longest = max((len(days) for days in lists.values()), default=0)
         for start in range(0, max(longest, 1), CHUNK):  # a form with no day still says so
             payload = {
-                "child_id": form.child_id,
-                "activity_id": form.activity_id,
+                "child_id": str(form.child_id),
+                "activity_id": str(form.activity_id),
                 "label": form.label[:200],
                 **{name: days[start : start + CHUNK] for name, days in lists.items()},
             }
