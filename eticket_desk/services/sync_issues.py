@@ -14,7 +14,7 @@ from eticket_desk.models import Activity, Child, OutboxOp
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
-from eticket_desk.sync.protocol import OpType, RejectCode
+from eticket_desk.sync.wire import OpType, RejectCode
 
 REASONS = {
     RejectCode.CAPACITY_FULL: "complet",
@@ -62,8 +62,7 @@ ACTIONS = {
         "Rouvrez le dossier (il a reçu les changements du serveur) et refaites la modification.",
     ),
     RejectCode.DEPENDENCY_REJECTED: (
-        "Traitez d'abord l'incident du dossier (juste au-dessus), puis refaites cette "
-        "opération.",
+        "Traitez d'abord l'incident du dossier (juste au-dessus), puis refaites cette opération.",
     ),
 }
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)

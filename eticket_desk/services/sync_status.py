@@ -7,6 +7,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import keyring
 from sqlalchemy import func, select
@@ -18,8 +19,10 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.sync_issues import ISSUE_STATUSES
 from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
-from eticket_desk.sync.client import SyncClient, SyncReport, sync_once
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
+
+if TYPE_CHECKING:
+    from eticket_desk.sync.client import SyncClient, SyncReport
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
@@ -137,6 +140,8 @@ def save_device(
 
 def make_client(store: Store, **options) -> SyncClient | None:
     """The HTTP client of this desk, or None while the sync is not configured."""
+    from eticket_desk.sync.client import SyncClient  # httpx and the schemas: when syncing
+
     device = load_device(store)
     if not device.configured:
         return None
@@ -145,6 +150,8 @@ def make_client(store: Store, **options) -> SyncClient | None:
 
 def run_sync(store: Store, client: SyncClient | None = None) -> SyncReport | None:
     """One sync (the worker's timer and « Synchroniser maintenant »); None if not configured."""
+    from eticket_desk.sync.client import sync_once
+
     own = client is None
     client = client or make_client(store)
     if client is None:

@@ -30,7 +30,7 @@ from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.services.store import Actor
 from eticket_desk.sync.oplog import quiet
-from eticket_desk.sync.protocol import OpStatus, OpType, RejectCode
+from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
 PARTIAL = "partial"  # a form applied with some days refused (an outbox status of its own)
 SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)

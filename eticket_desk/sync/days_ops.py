@@ -12,7 +12,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from eticket_desk.sync.oplog import days_key, silenced, write_ops
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 CHUNK = 400  # the protocol's longest list of days
 

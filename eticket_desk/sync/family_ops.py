@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
 from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.rules.activity import LEVELS
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 ADULT_FIELDS = (
     "last_name",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Invoice, Payment, PaymentAllocation, Sale, TicketType, WalletEntry
 from eticket_desk.sync.oplog import silenced, write_ops
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 _WALLET_KINDS = {"purchase", "booking", "cancellation", "correction", "refund"}
 

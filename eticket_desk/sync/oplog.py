@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from eticket_desk.models.sync import OutboxOp
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 _QUIET = "outbox_quiet"
 

@@ -37,7 +37,7 @@ from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
 from eticket_desk.sync.oplog import booking_key, silenced, write_ops
 from eticket_desk.sync.planning_ops import activity_ops, calendar_ops, planning_ids
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 _SEEN = "outbox_seen"
 

@@ -7,14 +7,25 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from eticket_desk.rules.activity import LEVELS, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.rules.deadlines import DeadlineKind
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.templates import FareOption, Parity
-from eticket_desk.sync.wire import LongText, OpType, PositiveCents, Text, Wire
+from eticket_desk.sync.wire import OpType
+
+
+class Wire(BaseModel):
+    """Every message: unknown fields refused, frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Text = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=4000)]
+PositiveCents = Annotated[StrictInt, Field(gt=0, le=10_000_000_00)]
 
 # ---------------------------------------------------------------- payloads: families
 

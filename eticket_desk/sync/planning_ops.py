@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, ActivitySchool, ClosedSpan, Period, SchoolYear
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.wire import OpType
 
 MAX_CLOSURES = 400
 

@@ -31,23 +31,23 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     FamilyUpsert,
     InvoiceCancel,
     InvoiceIssue,
+    LongText,
     PaymentCancel,
     PaymentReceived,
     PortalAccess,
+    PositiveCents,
     PresenceMark,
+    SubscriptionTerms,
+    Text,
     WalletEntryPayload,
+    Wire,
 )
 from eticket_desk.sync.wire import (  # noqa: F401 (re-exported: the protocol's one import point)
     MAX_CHANGES_PER_PULL,
     MAX_OPS_PER_PUSH,
-    Cents,
-    LongText,
     OpStatus,
     OpType,
-    PositiveCents,
     RejectCode,
-    Text,
-    Wire,
 )
 from eticket_desk.sync.wire_errors import french_errors  # noqa: F401
 

@@ -1,12 +1,10 @@
-"""The wire's vocabulary shared by the desk and the server: op types, answers, refusal codes
-and the strict base model every message derives from (unknown fields refused, frozen)."""
+"""The wire's vocabulary shared by the desk and the server: op types, answers and refusal
+codes. Plain enums (no pydantic): the desk's outbox uses them at every write, and the
+program starts without loading the message schemas."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from eticket_desk.rules.booking import RefusalCode
 
@@ -53,13 +51,3 @@ class RejectCode(StrEnum):
     BOOKING_LOCKED = "BOOKING_LOCKED"  # presence already marked for that day
     # An earlier op of the same push on the same dossier was refused: this one waits on it.
     DEPENDENCY_REJECTED = "DEPENDENCY_REJECTED"
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Text = Annotated[str, Field(max_length=200)]
-LongText = Annotated[str, Field(max_length=4000)]
-Cents = Annotated[StrictInt, Field(ge=-10_000_000_00, le=10_000_000_00)]
-PositiveCents = Annotated[StrictInt, Field(gt=0, le=10_000_000_00)]
