@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
 from eticket_desk.models.sync import OutboxOp, ServerVersion
@@ -51,11 +51,8 @@ def _adult(adult: Adult) -> dict[str, Any]:
     return {"id": adult.id, **{name: getattr(adult, name) for name in ADULT_FIELDS}}
 
 
-def _child(session: Session, child: Child) -> dict[str, Any]:
-    level = None
-    if child.class_id is not None:
-        school_class = session.get(SchoolClass, child.class_id)
-        level = school_class.level if school_class and school_class.level in LEVELS else None
+def _child(levels: dict[uuid.UUID, str], child: Child) -> dict[str, Any]:
+    level = levels.get(child.class_id) if child.class_id is not None else None
     return {
         "id": child.id,
         **{name: getattr(child, name) for name in CHILD_FIELDS},
@@ -63,44 +60,64 @@ def _child(session: Session, child: Child) -> dict[str, Any]:
         "treatments": child.treatments[:4000],
         "birth_date": child.birth_date,
         "school_id": child.school_id,
-        "level": level,
+        "level": level if level in LEVELS else None,
     }
 
 
-def pending_family_ops(session: Session, family_id: uuid.UUID) -> int:
-    return len(
-        session.execute(
-            select(OutboxOp.seq).where(
-                OutboxOp.entity_key == f"family:{family_id}", OutboxOp.status == "pending"
-            )
-        ).all()
-    )
-
-
 def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
+    """One op per dossier, read 500 at a time (an import commits thousands of them)."""
+    levels = dict(session.execute(select(SchoolClass.id, SchoolClass.level)).all())
     ops = []
-    for family_id in family_ids:
-        family = session.get(Family, family_id)
-        if family is None:
-            continue
-        known = session.get(ServerVersion, ("family", str(family_id)))
-        # Each op still waiting will bump the server's version by one when applied.
-        base = (known.version if known else 0) + pending_family_ops(session, family_id)
-        portal = session.execute(
-            select(PortalAccount).where(PortalAccount.family_id == family_id)
-        ).scalar_one_or_none()
-        payload = {
-            "family_id": family.id,
-            "base_version": base,
-            "reference": family.reference,
-            "status": family.status,
-            "notes": family.notes[:4000],
-            "quotient": family.qf_value,
-            "adults": [_adult(a) for a in family.members],
-            "children": [_child(session, c) for c in family.children],
+    for start in range(0, len(family_ids), 500):
+        chunk = family_ids[start : start + 500]
+        keys = [f"family:{family_id}" for family_id in chunk]
+        families = {
+            family.id: family
+            for family in session.scalars(
+                select(Family)
+                .where(Family.id.in_(chunk))
+                .options(selectinload(Family.members), selectinload(Family.children))
+            )
         }
-        if portal is not None and portal.password_hash.startswith("$argon2"):
-            payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
-        label = f"Dossier {family.reference} {family.display_name}".strip()
-        ops.append((OpType.FAMILY_UPSERT, payload, f"family:{family.id}", label))
+        known = dict(
+            session.execute(
+                select(ServerVersion.entity_id, ServerVersion.version).where(
+                    ServerVersion.entity == "family",
+                    ServerVersion.entity_id.in_([str(family_id) for family_id in chunk]),
+                )
+            ).all()
+        )
+        # Each op still waiting will bump the server's version by one when applied.
+        waiting = dict(
+            session.execute(
+                select(OutboxOp.entity_key, func.count())
+                .where(OutboxOp.entity_key.in_(keys), OutboxOp.status == "pending")
+                .group_by(OutboxOp.entity_key)
+            ).all()
+        )
+        portals = {
+            portal.family_id: portal
+            for portal in session.scalars(
+                select(PortalAccount).where(PortalAccount.family_id.in_(chunk))
+            )
+        }
+        for family_id, key in zip(chunk, keys, strict=True):
+            family = families.get(family_id)
+            if family is None:
+                continue
+            payload = {
+                "family_id": family.id,
+                "base_version": known.get(str(family_id), 0) + waiting.get(key, 0),
+                "reference": family.reference,
+                "status": family.status,
+                "notes": family.notes[:4000],
+                "quotient": family.qf_value,
+                "adults": [_adult(a) for a in family.members],
+                "children": [_child(levels, c) for c in family.children],
+            }
+            portal = portals.get(family_id)
+            if portal is not None and portal.password_hash.startswith("$argon2"):
+                payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
+            label = f"Dossier {family.reference} {family.display_name}".strip()
+            ops.append((OpType.FAMILY_UPSERT, payload, key, label))
     return ops

@@ -74,8 +74,9 @@ def _after_flush(session: Session, _context: object) -> None:
     if "actor" not in session.info or silenced(session, "*"):
         return
     seen = _seen(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        new = obj in session.new
+    added = list(session.new)  # `session.new` is built anew at each access: once here
+    for index, obj in enumerate((*added, *session.dirty, *session.deleted)):
+        new = index < len(added)
         if isinstance(obj, Booking):
             key = (obj.activity_id, obj.day, obj.child_id)
             if key not in seen["bookings"]:
