@@ -42,6 +42,18 @@ def upsert_family(
             "changements puis refaites la modification.",
         )
     if family is None:
+        taken = session.execute(
+            select(Family.id).where(
+                Family.tenant_id == ctx.tenant_id, Family.reference == payload.reference
+            )
+        ).first()
+        if taken is not None:
+            raise Rejected(
+                RejectCode.INVALID_DATA,
+                f"Le numéro de dossier {payload.reference} est déjà celui d'un autre dossier de "
+                "la commune (créé sur un autre poste) : ce poste doit numéroter dans son propre "
+                "bloc — synchronisez-le, puis recréez ce dossier.",
+            )
         created = session.execute(
             pg_insert(Family)
             .values(

@@ -103,7 +103,7 @@ def family_payload(
     family_id: uuid.UUID,
     *,
     base_version: int = 0,
-    reference: str = "F-0001",
+    reference: str | None = None,
     status: str = "validated",
     last_name: str = "Dupont",
     children: list[dict[str, Any]] | None = None,
@@ -112,7 +112,7 @@ def family_payload(
     payload: dict[str, Any] = {
         "family_id": str(family_id),
         "base_version": base_version,
-        "reference": reference,
+        "reference": reference or f"F-{family_id.hex[:8]}",  # one dossier's in the commune
         "status": status,
         "adults": [
             {

@@ -77,7 +77,7 @@ def test_a_device_gets_403_on_another_communes_data_and_nothing_is_applied(centr
 
 
 def test_pull_only_returns_the_devices_own_commune(central, desk):
-    desk.push(desk.op(OpType.FAMILY_UPSERT, **family_payload(uuid.uuid4())))
+    desk.push(desk.op(OpType.FAMILY_UPSERT, **family_payload(uuid.uuid4(), reference="F-0001")))
     other = new_commune(central).desk()
     try:
         other.push(other.op(OpType.FAMILY_UPSERT, **family_payload(uuid.uuid4(), reference="X")))

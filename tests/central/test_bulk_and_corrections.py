@@ -189,3 +189,16 @@ def test_ops_on_a_new_dossier_refused_in_the_same_push_wait_on_it(desk, planning
         ("rejected", "DEPENDENCY_REJECTED"),
     ]
     assert answers[2]["message"].startswith("Le dossier F00012 a été refusé par le serveur")
+
+
+def test_a_dossier_number_already_used_in_the_commune_is_refused(commune):
+    office, annex = commune.desk("Régie"), commune.desk("Annexe")
+    first = office.push(
+        office.op(OpType.FAMILY_UPSERT, **family_payload(uuid.uuid4(), reference="F00031"))
+    )[0]
+    second = annex.push(
+        annex.op(OpType.FAMILY_UPSERT, **family_payload(uuid.uuid4(), reference="F00031"))
+    )[0]
+    assert first["status"] == "applied"
+    assert (second["status"], second["code"]) == ("rejected", "INVALID_DATA")
+    assert second["message"].startswith("Le numéro de dossier F00031 est déjà celui d'un autre")
