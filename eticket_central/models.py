@@ -301,3 +301,23 @@ class Subscription(Base):
     activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"))
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+class TicketTypeRow(Base):
+    """A desk's ticket type (the wallets' lines name it by code)."""
+
+    __tablename__ = "ticket_types"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class TariffRow(Base):
+    """A dated tariff with its brackets, as the desk that set it sent it."""
+
+    __tablename__ = "tariffs"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

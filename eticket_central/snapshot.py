@@ -25,6 +25,8 @@ from eticket_central.models import (
     Payment,
     SchoolYear,
     Subscription,
+    TariffRow,
+    TicketTypeRow,
     WalletEntry,
 )
 from eticket_central.ops.bookings import booking_data, booking_key
@@ -90,6 +92,8 @@ ENTITIES: dict[str, Rows] = {
     "wallet_entry": _by_id(WalletEntry, _wallet),
     "booking": _bookings,
     "subscription": _by_id(Subscription, lambda row: row.data),
+    "ticket_type": _by_id(TicketTypeRow, lambda row: row.data),
+    "tariff": _by_id(TariffRow, lambda row: row.data),
 }
 
 

@@ -87,6 +87,7 @@ def registry() -> dict[OpType, OpHandler]:
         money,
         planning,
         presence,
+        tariffs,
     )
 
     return REGISTRY

@@ -36,6 +36,8 @@ PULL_PAGE = 1000
 SNAPSHOT_ENTITIES = (
     "school_year",
     "activity",
+    "ticket_type",
+    "tariff",
     "family",
     "wallet_entry",
     "payment",

@@ -25,6 +25,8 @@ from eticket_desk.models import (
     Invoice,
     Payment,
     SchoolYear,
+    Tariff,
+    TicketType,
     WalletEntry,
 )
 from eticket_desk.models.sync import OutboxOp
@@ -33,7 +35,7 @@ from eticket_desk.sync.days_ops import FormDays, days_ops
 from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
 from eticket_desk.sync.oplog import write_ops
-from eticket_desk.sync.planning_ops import activity_ops, calendar_ops
+from eticket_desk.sync.planning_ops import activity_ops, calendar_ops, tariff_ops, ticket_type_ops
 
 _HELD = {state.value for state in SEAT_STATES}
 
@@ -51,6 +53,8 @@ def queue_first_upload(session: Session, today: date) -> int:
     ids = lambda model: list(session.scalars(select(model.id)))  # noqa: E731
     ops = calendar_ops(session, ids(SchoolYear))
     ops += activity_ops(session, ids(Activity))
+    ops += ticket_type_ops(session, ids(TicketType))
+    ops += tariff_ops(session, ids(Tariff))
     families = list(session.scalars(select(Family.id).order_by(Family.number)))
     for start in range(0, len(families), 500):
         ops += family_ops(session, families[start : start + 500])

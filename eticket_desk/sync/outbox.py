@@ -36,7 +36,13 @@ from eticket_desk.rules.booking import BookingState
 from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
 from eticket_desk.sync.oplog import booking_key, silenced, write_ops
-from eticket_desk.sync.planning_ops import activity_ops, calendar_ops, planning_ids
+from eticket_desk.sync.planning_ops import (
+    activity_ops,
+    calendar_ops,
+    planning_ids,
+    tariff_ops,
+    ticket_type_ops,
+)
 from eticket_desk.sync.wire import OpType
 
 _SEEN = "outbox_seen"
@@ -57,6 +63,8 @@ def _seen(session: Session) -> dict[str, Any]:
             "invoices": [],
             "activity": [],
             "calendar": [],
+            "ticket_type": [],
+            "tariff": [],
         },
     )
 
@@ -110,6 +118,8 @@ def _before_commit(session: Session) -> None:
     if not silenced(session, "planning"):  # first: the server books against them
         ops += calendar_ops(session, list(dict.fromkeys(seen["calendar"])))
         ops += activity_ops(session, list(dict.fromkeys(seen["activity"])))
+        ops += ticket_type_ops(session, list(dict.fromkeys(seen["ticket_type"])))
+        ops += tariff_ops(session, list(dict.fromkeys(seen["tariff"])))
     if not silenced(session, "family"):
         ops += family_ops(session, list(dict.fromkeys(seen["families"])))
     if not silenced(session, "invoice"):

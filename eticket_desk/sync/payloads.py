@@ -184,6 +184,32 @@ class CalendarUpsert(Wire):
     periods: Annotated[list[PeriodPayload], Field(max_length=20)] = []
 
 
+class TicketTypeUpsert(Wire):
+    ticket_type_id: uuid.UUID
+    code: Annotated[str, Field(min_length=1, max_length=30)]
+    name: Text
+    position: Annotated[StrictInt, Field(ge=0)] = 0
+    active: StrictBool = True
+
+
+class BracketPayload(Wire):
+    qf_max: Annotated[StrictInt, Field(ge=0)] | None = None  # None: the last bracket
+    price_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
+    outside_price_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
+
+
+class TariffUpsert(Wire):
+    """The prices from a date on of a ticket type (by its code) or of an invoiced activity
+    (and fare option): the desks sell and invoice at the same prices."""
+
+    tariff_id: uuid.UUID
+    ticket_type: Annotated[str, Field(max_length=30)] = ""  # the ticket type's code
+    activity_id: uuid.UUID | None = None
+    fare_option: FareOption = FareOption.NONE
+    valid_from: date
+    brackets: Annotated[list[BracketPayload], Field(min_length=1, max_length=20)]
+
+
 class BookingPayload(Wire):
     """Book or cancel one child × activity × day; the server's rules and clock decide."""
 
@@ -269,4 +295,6 @@ PAYLOADS: dict[OpType, type[Wire]] = {
     OpType.INVOICE_CANCEL: InvoiceCancel,
     OpType.PAYMENT_CANCEL: PaymentCancel,
     OpType.BOOKING_MARK: PresenceMark,
+    OpType.TICKET_TYPE_UPSERT: TicketTypeUpsert,
+    OpType.TARIFF_UPSERT: TariffUpsert,
 }

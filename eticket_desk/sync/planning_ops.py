@@ -9,14 +9,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Activity, ActivitySchool, ClosedSpan, Period, SchoolYear
+from eticket_desk.models import (
+    Activity,
+    ActivitySchool,
+    ClosedSpan,
+    Period,
+    SchoolYear,
+    Tariff,
+    TariffBracket,
+    TicketType,
+)
 from eticket_desk.sync.wire import OpType
 
 MAX_CLOSURES = 400
 
 
 def planning_ids(obj: object) -> tuple[str, uuid.UUID] | None:
-    """("activity" | "calendar", id) when a flushed row belongs to the planning."""
+    """("activity" | "calendar" | "ticket_type" | "tariff", id) when a flushed row belongs to
+    the planning or its prices."""
+    if isinstance(obj, TicketType):
+        return "ticket_type", obj.id
+    if isinstance(obj, Tariff):
+        return "tariff", obj.id
+    if isinstance(obj, TariffBracket):
+        return "tariff", obj.tariff_id
     if isinstance(obj, Activity):
         return "activity", obj.id
     if isinstance(obj, ActivitySchool):
@@ -89,4 +105,42 @@ def calendar_ops(session: Session, year_ids: list[uuid.UUID]) -> list:
             ],
         }
         ops.append((OpType.CALENDAR_UPSERT, payload, f"calendar:{year.id}", year.label))
+    return ops
+
+
+def ticket_type_ops(session: Session, ids: list[uuid.UUID]) -> list:
+    ops = []
+    for ticket in session.scalars(select(TicketType).where(TicketType.id.in_(ids))):
+        payload = {
+            "ticket_type_id": ticket.id,
+            "code": ticket.code,
+            "name": ticket.name,
+            "position": ticket.position,
+            "active": ticket.active,
+        }
+        ops.append((OpType.TICKET_TYPE_UPSERT, payload, f"ticket_type:{ticket.id}", ticket.name))
+    return ops
+
+
+def tariff_ops(session: Session, ids: list[uuid.UUID]) -> list:
+    ops = []
+    codes = dict(session.execute(select(TicketType.id, TicketType.code)).all())
+    for tariff in session.scalars(select(Tariff).where(Tariff.id.in_(ids))):
+        payload = {
+            "tariff_id": tariff.id,
+            "ticket_type": codes.get(tariff.ticket_type_id, ""),
+            "activity_id": tariff.activity_id,
+            "fare_option": tariff.fare_option,
+            "valid_from": tariff.valid_from,
+            "brackets": [
+                {
+                    "qf_max": b.qf_max,
+                    "price_cents": b.price_cents,
+                    "outside_price_cents": b.outside_price_cents,
+                }
+                for b in sorted(tariff.brackets, key=lambda b: b.position)
+            ],
+        }
+        label = f"Tarif du {tariff.valid_from:%d/%m/%Y}"
+        ops.append((OpType.TARIFF_UPSERT, payload, f"tariff:{tariff.id}", label))
     return ops

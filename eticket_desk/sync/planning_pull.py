@@ -44,7 +44,7 @@ def apply_activity(session: Session, change, waiting: set[str]) -> bool:
         "ticket_type": data.get("ticket_type", ""),
         "active": data.get("active", True),
     }
-    changed = _set(row, values)
+    changed = set_values(row, values)
     wanted = {
         uuid.UUID(school): capacity
         for school, capacity in (data.get("school_capacities") or {}).items()
@@ -79,7 +79,7 @@ def apply_school_year(session: Session, change, waiting: set[str]) -> bool:
     }
     if data.get("zone"):
         values |= {"zone": data["zone"], "period_mode": data.get("period_mode", "")}
-    changed = _set(row, values)
+    changed = set_values(row, values)
     closures = sorted(
         (
             date.fromisoformat(c["start"]),
@@ -122,7 +122,8 @@ def apply_school_year(session: Session, change, waiting: set[str]) -> bool:
     return changed
 
 
-def _set(row, values: dict[str, Any]) -> bool:
+def set_values(row, values: dict[str, Any]) -> bool:
+    """Sets the values that differ; True when one did."""
     changed = False
     for name, value in values.items():
         if getattr(row, name) != value:

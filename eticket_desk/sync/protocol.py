@@ -38,7 +38,9 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     PositiveCents,
     PresenceMark,
     SubscriptionTerms,
+    TariffUpsert,
     Text,
+    TicketTypeUpsert,
     WalletEntryPayload,
     Wire,
 )

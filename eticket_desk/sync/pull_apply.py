@@ -33,6 +33,7 @@ from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_versio
 from eticket_desk.sync.family_pull import apply_family
 from eticket_desk.sync.oplog import booking_key, days_key, quiet
 from eticket_desk.sync.planning_pull import apply_activity, apply_school_year
+from eticket_desk.sync.tariff_pull import apply_tariff, apply_ticket_type
 
 
 def _waiting_keys(session) -> set[str]:
@@ -230,6 +231,8 @@ _APPLY = {
     "subscription": _subscription,
     "activity": apply_activity,
     "school_year": apply_school_year,
+    "ticket_type": apply_ticket_type,
+    "tariff": apply_tariff,
 }
 
 

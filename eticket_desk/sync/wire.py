@@ -25,6 +25,8 @@ class OpType(StrEnum):
     INVOICE_CANCEL = "invoice.cancel"  # a credit note cancels an invoice
     PAYMENT_CANCEL = "payment.cancel"  # a receipt cancelled at the counter
     BOOKING_MARK = "booking.mark"  # presence marked (present, absent…) or unmarked
+    TICKET_TYPE_UPSERT = "ticket_type.upsert"
+    TARIFF_UPSERT = "tariff.upsert"  # a dated tariff (its brackets replaced when re-saved)
 
 
 class OpStatus(StrEnum):

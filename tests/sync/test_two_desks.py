@@ -190,3 +190,32 @@ def test_a_capacity_raised_and_a_closure_added_at_the_town_hall_reach_the_annex(
     assert pulled.capacity == 3
     with pytest.raises(BookingRefused, match="Grève"):
         book_day(annex, agent, lea_family.children[0].id, activity.id, date(2026, 9, 24))
+
+
+def test_a_new_tariff_set_at_the_town_hall_is_the_annexs_price_too(desks, admin, garderie):
+    from datetime import date
+
+    from eticket_desk.models import Tariff
+    from eticket_desk.rules.pricing import Bracket
+    from eticket_desk.services.tariffs import save_tariff
+
+    office, annex = desks
+    ticket, _ = garderie
+    new_prices = [Bracket(600, 130, 260), Bracket(None, 260, 390)]
+    save_tariff(office, admin, ticket.id, date(2027, 1, 4), new_prices)
+    save_tariff(
+        office, admin, ticket.id, date(2027, 1, 4), new_prices[:1] + [Bracket(None, 270, 400)]
+    )
+    assert run_sync(office).ok and run_sync(annex).ok
+
+    with annex.read() as session:
+        tariff = session.scalars(
+            select(Tariff).where(
+                Tariff.ticket_type_id == ticket.id, Tariff.valid_from == date(2027, 1, 4)
+            )
+        ).one()
+        prices = [
+            (b.qf_max, b.price_cents, b.outside_price_cents)
+            for b in sorted(tariff.brackets, key=lambda b: b.position)
+        ]
+    assert prices == [(600, 130, 260), (None, 270, 400)]  # the re-saved brackets
