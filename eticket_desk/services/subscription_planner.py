@@ -1,22 +1,19 @@
-"""The planner of paper forms: reads once what a batch of forms needs, plans each form in
-memory (open, closed, locked, full days) and writes them all with a few bulk statements."""
+"""The planner of paper forms: reads once what a batch of forms needs and plans each form in
+memory (open, closed, locked, full days); subscription_staging.py writes them all with a few
+bulk statements."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 
-from babel.dates import format_date
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import (
-    AuditEntry,
     Booking,
     Child,
     Family,
@@ -31,34 +28,14 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.activities import activities_in
-from eticket_desk.services.booking_hooks import hooks_for
-from eticket_desk.services.bookings import offer_freed_seat
 from eticket_desk.services.calendar import calendar_in
 from eticket_desk.services.store import Actor
 from eticket_desk.services.subscription_data import SubscriptionDraft, SubscriptionPreview
-from eticket_desk.sync.days_ops import FormDays, add_days_ops
+from eticket_desk.services.subscription_staging import TEMPLATE, Staging
 
-TEMPLATE = "template"
 HELD = {s.value for s in SEAT_STATES} | {BookingState.WAITING.value}
 BOOKED, WAITING = BookingState.BOOKED.value, BookingState.WAITING.value
 CANCELLED = BookingState.CANCELLED.value
-_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
-_UPSERT = (
-    "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
-    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, 'template', ?, ?, ?) "
-    "ON CONFLICT (activity_id, day, child_id) DO UPDATE SET school_id = excluded.school_id, "
-    "state = excluded.state, late = 0, source = 'template', "
-    "waiting_since = excluded.waiting_since, updated_at = excluded.updated_at, "
-    "updated_by = excluded.updated_by"
-)
-_CANCEL = (
-    "UPDATE booking SET state = 'cancelled', updated_at = ?, updated_by = ? "
-    "WHERE activity_id = ? AND day = ? AND child_id = ?"
-)
-
-
-def _table_order(row: tuple) -> tuple:
-    return row[:3]  # activity, day, child: the booking table's primary key
 
 
 @lru_cache(maxsize=512)
@@ -77,45 +54,7 @@ class _ChildRow:
     level: str | None
 
 
-@dataclass
-class Buffers:
-    upserts: list[dict] = field(default_factory=list)
-    cancels: list[dict] = field(default_factory=list)
-    # activity -> (day, school) -> [seats taken, children waiting] to add to the counters
-    seats: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
-    freed: set = field(default_factory=set)
-    audit: list[dict] = field(default_factory=list)
-    taken: list[tuple] = field(default_factory=list)
-    forms: list[FormDays] = field(default_factory=list)  # for the sync's outbox
-
-
-def _terms(saved: Subscription | None) -> dict | None:
-    """The form's terms, as the sync sends them to the other desks."""
-    if saved is None:
-        return None
-    return {
-        "start": saved.start,
-        "end": saved.end,
-        "weekdays": saved.weekdays,
-        "parity": saved.parity,
-        "regular": saved.regular,
-        "fare_option": saved.fare_option,
-        "period_label": saved.period_label,
-    }
-
-
-@lru_cache(maxsize=1024)
-def iso_day(day: date) -> str:
-    """'2026-09-21': a year of forms writes millions of days, a few hundred distinct ones."""
-    return day.isoformat()
-
-
-@lru_cache(maxsize=1024)
-def _day(day: date) -> str:
-    return format_date(day, "dd/MM/yyyy", locale="fr_FR")
-
-
-class Planner:
+class Planner(Staging):
     """Reads once what a batch of drafts needs (children, bookings, seats, calendar) and
     plans each draft in memory; `write` then applies them with a few bulk statements."""
 
@@ -326,185 +265,3 @@ class Planner:
             tuple(kept),
             tuple(no_ticket),
         )
-
-    # ------------------------------------------------------------ writing
-
-    def stage(
-        self,
-        draft: SubscriptionDraft,
-        preview: SubscriptionPreview,
-        source: str,
-        out: Buffers,
-        *,
-        save: bool = True,
-        audit: bool = True,
-    ) -> None:
-        child = self.children[draft.child_id]
-        activity = self.activities[draft.activity_id]
-        now, login = self.now, self.actor.login
-        stamp = now.strftime(_STAMP)
-        a, c = activity.id.hex, child.id.hex
-        school = child.school_id.hex if child.school_id else None
-        seats = out.seats[activity.id]
-        bookings = self.bookings[(child.id, activity.id)]
-        for day in preview.to_book:
-            out.upserts.append((a, iso_day(day), c, school, BOOKED, None, stamp, login))
-            seats[(day, school)][0] += 1
-            bookings[day] = (BOOKED, TEMPLATE)
-        for day in preview.waiting:
-            out.upserts.append((a, iso_day(day), c, school, WAITING, stamp, stamp, login))
-            seats[(day, school)][1] += 1
-            bookings[day] = (WAITING, TEMPLATE)
-        if preview.to_book and hooks_for(activity):
-            out.taken.append((activity, child, preview.to_book))
-        for day in preview.to_cancel:
-            previous = bookings[day][0]
-            out.cancels.append((stamp, login, a, iso_day(day), c))
-            seat = seats[(day, school)]
-            if previous == WAITING:
-                seat[1] -= 1
-            else:
-                seat[0] -= 1
-                out.freed.add((activity.id, day))
-                self.total[activity.id][day] -= 1
-            bookings[day] = (CANCELLED, TEMPLATE)
-        if save:
-            self.save(draft, source)
-        saved = (
-            self.existing.get((draft.child_id, draft.activity_id, draft.start)) if save else None
-        )
-        out.forms.append(
-            FormDays(
-                child.id,
-                activity.id,
-                f"{child.name} — {activity.name} du {_day(draft.start)} au {_day(draft.end)}",
-                preview.to_book,
-                preview.waiting,
-                preview.to_cancel,
-                saved.id if saved is not None else None,
-                subscription=_terms(saved),
-            )
-        )
-        if not audit:
-            return
-        out.audit.append(
-            {
-                "id": uuid.uuid4(),
-                "at": now,
-                "user_id": self.actor.user_id,
-                "user_login": login,
-                "action": "subscription",
-                "entity": "subscription",
-                "entity_id": f"{child.id}:{activity.id}",
-                "summary": (
-                    f"Inscription {child.name} — {activity.name} du {_day(draft.start)} au "
-                    f"{_day(draft.end)} ({draft.template.describe()}) : {len(preview.to_book)} "
-                    f"jour(s) réservé(s), {len(preview.to_cancel)} annulé(s), "
-                    f"{len(preview.waiting)} en liste d'attente"
-                ),
-                "details": json.dumps(
-                    {
-                        "weekdays": draft.template.text,
-                        "parity": draft.template.parity.value,
-                        "regular": draft.regular,
-                        "fare_option": draft.fare_option.value,
-                        "source": source,
-                    },
-                    ensure_ascii=False,
-                ),
-            }
-        )
-
-    def save(self, draft: SubscriptionDraft, source: str) -> None:
-        """Records the form (a new one, or the same child, activity and start changed)."""
-        key = (draft.child_id, draft.activity_id, draft.start)
-        values = {
-            "end": draft.end,
-            "period_label": draft.period_label,
-            "regular": draft.regular,
-            "weekdays": draft.template.text,
-            "parity": draft.template.parity.value,
-            "fare_option": draft.fare_option.value,
-            "source": source,
-            "updated_at": self.now,
-            "updated_by": self.actor.login,
-        }
-        row = self.existing.get(key)
-        same = self._by_pair.setdefault((draft.child_id, draft.activity_id), [])
-        if row is None:
-            for other in same:
-                if other.start <= draft.end and other.end >= draft.start:
-                    raise InvalidInput(
-                        f"Une inscription à cette activité couvre déjà la période du "
-                        f"{_day(other.start)} au {_day(other.end)} : modifiez-la plutôt."
-                    )
-            row = Subscription(
-                id=uuid.uuid4(),
-                child_id=draft.child_id,
-                activity_id=draft.activity_id,
-                start=draft.start,
-                created_at=self.now,
-                **values,
-            )
-            self.session.add(row)
-            self.existing[key] = row
-            same.append(row)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-
-    def write(self, out: Buffers) -> None:
-        session = self.session
-        connection = session.connection()
-        if out.upserts:
-            out.upserts.sort(
-                key=_table_order
-            )  # the table's own order: the B-tree is filled page by page
-            connection.exec_driver_sql(_UPSERT, out.upserts)
-        if out.cancels:
-            connection.exec_driver_sql(_CANCEL, out.cancels)
-        rows = [
-            {
-                "activity_id": activity_id,
-                "day": d,
-                "school_id": uuid.UUID(s),
-                "booked": b,
-                "waiting": w,
-            }
-            for activity_id, seats in out.seats.items()
-            for (d, s), (b, w) in seats.items()
-            if b or w
-        ]
-        if rows:
-            statement = sqlite_insert(Occupancy)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["activity_id", "day", "school_id"],
-                    set_={
-                        "booked": Occupancy.booked + statement.excluded.booked,
-                        "waiting": Occupancy.waiting + statement.excluded.waiting,
-                    },
-                ),
-                rows,
-            )
-        by_hook: dict[int, tuple[object, list[tuple]]] = {}
-        for activity, child, days in out.taken:  # one item per form: its days together
-            for hook in hooks_for(activity):
-                by_hook.setdefault(id(hook), (hook, []))[1].append(
-                    (activity, child.id, child.family_id, days)
-                )
-        for hook, items in by_hook.values():
-            many = getattr(hook, "seats_taken_many", None)
-            if many is not None:
-                many(session, items)  # a bulk hook: one statement for the whole batch
-                continue
-            for activity, child_id, family_id, days in items:
-                for day in days:
-                    booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
-                    hook.seat_taken(session, booking, activity, family_id, day)
-        session.flush()
-        add_days_ops(session, out.forms)  # before the freed seats' own booking ops
-        for activity_id, day in sorted(out.freed):
-            offer_freed_seat(self, self.activities[activity_id], day)
-        if out.audit:
-            session.execute(AuditEntry.__table__.insert(), out.audit)

@@ -29,7 +29,8 @@ from eticket_desk.services.subscription_data import (
     SubscriptionInfo,
     SubscriptionPreview,
 )
-from eticket_desk.services.subscription_planner import Buffers, Planner
+from eticket_desk.services.subscription_planner import Planner
+from eticket_desk.services.subscription_staging import Buffers
 
 __all__ = [
     "SubscriptionDraft",

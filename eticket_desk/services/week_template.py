@@ -16,7 +16,8 @@ from eticket_desk.rules.templates import template_of_week
 from eticket_desk.services.calendar import read_school_years
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.subscription_data import SubscriptionDraft, SubscriptionPreview
-from eticket_desk.services.subscription_planner import HELD, Buffers, Planner
+from eticket_desk.services.subscription_planner import HELD, Planner
+from eticket_desk.services.subscription_staging import Buffers
 
 
 def _week_template_draft(
