@@ -27,8 +27,9 @@ from eticket_central.models import (
 )
 from eticket_central.ops.bookings import change_booking, spec_of
 from eticket_central.ops.families import family_data
-from eticket_central.ops.money import family_credit, invoice_data, take_payment, wallet_entry
+from eticket_central.ops.money import family_credit, invoice_data, take_payment
 from eticket_central.ops.registry import OpContext, Rejected
+from eticket_central.ops.wallet import wallet_entry
 from eticket_central.tokens import hash_secret
 from eticket_desk.rules.activity import BillingMode
 from eticket_desk.rules.booking import Action

@@ -88,6 +88,7 @@ def registry() -> dict[OpType, OpHandler]:
         planning,
         presence,
         tariffs,
+        wallet,
     )
 
     return REGISTRY
