@@ -251,14 +251,19 @@ def child_row(session: Session, child_id: uuid.UUID):
     return (*row, child_id) if row is not None else None
 
 
+def child_and_rules(session: Session, child_id: uuid.UUID, activity_id: uuid.UUID):
+    """The child's row and the activity's rules; Rejected NOT_FOUND when one is unknown."""
+    child, spec = child_row(session, child_id), spec_of(session, activity_id)
+    if child is None or spec is None:
+        raise unknown()
+    return child, spec
+
+
 def change_booking(
     session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
 ) -> dict[str, Any]:
     """Books or cancels one day in the caller's transaction; raises Rejected."""
-    child = child_row(session, payload.child_id)
-    spec = spec_of(session, payload.activity_id)
-    if child is None or spec is None:
-        raise unknown()
+    child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
     booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
     state = session.execute(_CURRENT, key).scalar_one_or_none()

@@ -23,10 +23,8 @@ from eticket_central.ops.bookings import (
     Ask,
     Seat,
     _calendar,
-    child_row,
+    child_and_rules,
     judge,
-    spec_of,
-    unknown,
     write_days,
 )
 from eticket_central.ops.registry import OpContext, Rejected, handler
@@ -66,10 +64,7 @@ def _asks(payload: BookingsApply) -> dict:
 def apply_days(
     session: Session, ctx: OpContext, payload: BookingsApply, now: datetime
 ) -> dict[str, Any]:
-    child = child_row(session, payload.child_id)
-    spec = spec_of(session, payload.activity_id)
-    if child is None or spec is None:
-        raise unknown()
+    child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     asks = _asks(payload)
     days = list(asks)
     key = {"activity_id": spec.id, "days": days}

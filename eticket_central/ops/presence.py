@@ -15,9 +15,7 @@ from eticket_central.ops.bookings import (
     _CURRENT,
     _LOCK_DAY,
     Seat,
-    child_row,
-    spec_of,
-    unknown,
+    child_and_rules,
     write_days,
 )
 from eticket_central.ops.registry import OpContext, handler
@@ -32,10 +30,7 @@ from eticket_desk.sync.protocol import OpType, PresenceMark
 def mark_presence(
     session: Session, ctx: OpContext, payload: PresenceMark, now: datetime
 ) -> dict[str, Any]:
-    child = child_row(session, payload.child_id)
-    spec = spec_of(session, payload.activity_id)
-    if child is None or spec is None:
-        raise unknown()
+    child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
     session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id})
     state = session.execute(_CURRENT, key).scalar_one_or_none()

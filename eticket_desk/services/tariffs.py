@@ -88,6 +88,27 @@ def check_start(store: Store, valid_from: date) -> None:
         )
 
 
+def find_tariff(
+    session: Session,
+    valid_from: date,
+    *,
+    ticket_type_id: uuid.UUID | None = None,
+    activity_id: uuid.UUID | None = None,
+    fare_option: str = "",
+) -> Tariff | None:
+    """The tariff that starts that day for a ticket type, or an activity and fare option."""
+    return session.scalar(
+        select(Tariff).where(
+            Tariff.ticket_type_id == ticket_type_id
+            if ticket_type_id
+            else Tariff.ticket_type_id.is_(None),
+            Tariff.activity_id == activity_id if activity_id else Tariff.activity_id.is_(None),
+            Tariff.fare_option == fare_option,
+            Tariff.valid_from == valid_from,
+        )
+    )
+
+
 def put_tariff(
     session: Session,
     actor: Actor,
@@ -100,15 +121,12 @@ def put_tariff(
 ) -> Tariff:
     """The tariff of a ticket type, or of an activity (and fare option), from `valid_from`:
     created, or its brackets replaced when one already starts that day."""
-    tariff = session.scalar(
-        select(Tariff).where(
-            Tariff.ticket_type_id == ticket_type_id
-            if ticket_type_id
-            else Tariff.ticket_type_id.is_(None),
-            Tariff.activity_id == activity_id if activity_id else Tariff.activity_id.is_(None),
-            Tariff.fare_option == fare_option,
-            Tariff.valid_from == valid_from,
-        )
+    tariff = find_tariff(
+        session,
+        valid_from,
+        ticket_type_id=ticket_type_id,
+        activity_id=activity_id,
+        fare_option=fare_option,
     )
     if tariff is None:
         tariff = Tariff(

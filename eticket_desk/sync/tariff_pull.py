@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
+from eticket_desk.services.tariffs import find_tariff
 from eticket_desk.sync.planning_pull import set_values
 
 
@@ -48,15 +49,12 @@ def apply_tariff(session: Session, change, waiting: set[str]) -> bool:
     if activity_id is not None and session.get(Activity, activity_id) is None:
         return False
     fare_option, valid_from = data.get("fare_option", ""), date.fromisoformat(data["valid_from"])
-    row = session.get(Tariff, uuid.UUID(change.id)) or session.scalar(
-        select(Tariff).where(
-            Tariff.ticket_type_id == ticket_type_id
-            if ticket_type_id
-            else Tariff.ticket_type_id.is_(None),
-            Tariff.activity_id == activity_id if activity_id else Tariff.activity_id.is_(None),
-            Tariff.fare_option == fare_option,
-            Tariff.valid_from == valid_from,
-        )
+    row = session.get(Tariff, uuid.UUID(change.id)) or find_tariff(
+        session,
+        valid_from,
+        ticket_type_id=ticket_type_id,
+        activity_id=activity_id,
+        fare_option=fare_option,
     )
     now = session.info["now"]
     changed = row is None

@@ -82,3 +82,18 @@ def server_planning(store, admin, garderie):
 
     _, activity = garderie
     return save_activity(store, admin, dataclasses.replace(activity, capacity=1))
+
+
+def parent_headers(central, commune, letter) -> dict[str, str]:  # noqa: F811
+    """The parent logged in on the portal with the letter the desk handed over."""
+    import httpx
+
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={
+            "tenant_id": str(commune.tenant_id),
+            "login": letter.login,
+            "password": letter.password,
+        },
+    ).json()["token"]
+    return {"Authorization": f"Bearer {token}"}

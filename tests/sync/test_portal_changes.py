@@ -12,6 +12,7 @@ from eticket_desk.services.portal import issue_portal_access
 from eticket_desk.services.search import search_families
 from eticket_desk.services.sync_status import sync_status
 from eticket_desk.sync.client import sync_once
+from tests.sync.conftest import parent_headers
 
 
 @pytest.fixture
@@ -19,15 +20,7 @@ def parent(store, admin, lea_family, client, central, commune):
     """The family's portal access handed over, synced, and the parent logged in."""
     letter = issue_portal_access(store, admin, lea_family.id)
     assert sync_once(store, client).ok
-    token = httpx.post(
-        f"{central.url}/portal/login",
-        json={
-            "tenant_id": str(commune.tenant_id),
-            "login": letter.login,
-            "password": letter.password,
-        },
-    ).json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+    return parent_headers(central, commune, letter)
 
 
 def _mother(store, family_id) -> Adult:

@@ -28,6 +28,7 @@ from eticket_desk.sync.protocol import Change, OpType
 from eticket_desk.sync.pull_apply import apply_changes
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
+from tests.sync.conftest import parent_headers
 
 MONDAY, TUESDAY = date(2026, 9, 21), date(2026, 9, 22)
 NEXT_DAY = date(2026, 9, 15)  # its deadline: Monday 14 September, 10:00
@@ -172,17 +173,9 @@ def test_a_day_booked_on_the_parents_portal_comes_down_to_the_desk(
 ):
     letter = issue_portal_access(store, admin, lea_family.id)
     assert sync_once(store, client).ok  # the dossier and its portal login go up
-    token = httpx.post(
-        f"{central.url}/portal/login",
-        json={
-            "tenant_id": str(commune.tenant_id),
-            "login": letter.login,
-            "password": letter.password,
-        },
-    ).json()["token"]
+    headers = parent_headers(central, commune, letter)
     lea = lea_family.children[0]
     day = {"child_id": str(lea.id), "activity_id": str(server_planning.id), "day": "2026-09-22"}
-    headers = {"Authorization": f"Bearer {token}"}
     no_ticket = httpx.post(f"{central.url}/portal/bookings", headers=headers, json=day)
     assert no_ticket.status_code == 409  # the garderie is prepaid: a ticket per day
     assert no_ticket.json()["detail"]["message"].startswith("Plus de ticket garderie")

@@ -29,6 +29,7 @@ from eticket_desk.sync.apply import read_cursor
 from eticket_desk.sync.client import SyncClient, sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import CuttingProxy
+from tests.sync.conftest import parent_headers
 from tests.sync.test_push_pull import (
     MONDAY,
     TUESDAY,
@@ -204,17 +205,10 @@ def test_cash_taken_offline_for_an_invoice_paid_online_is_kept_as_credit_once(
     report = sync_once(store, client)  # the dossier (with its portal login), the invoice
     assert report.ok and report.rejected == 0, report
     # The parent pays online…
-    token = httpx.post(
-        f"{central.url}/portal/login",
-        json={
-            "tenant_id": str(commune.tenant_id),
-            "login": letter.login,
-            "password": letter.password,
-        },
-    ).json()["token"]
+    headers = parent_headers(central, commune, letter)
     paid = httpx.post(
         f"{central.url}/portal/payments",
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
         json={"invoice_id": str(invoice_id), "amount_cents": 4250, "transaction_ref": "CB-991"},
     )
     assert paid.status_code == 200, paid.text
