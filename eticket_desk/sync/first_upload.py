@@ -50,7 +50,10 @@ def never_synced(session: Session) -> bool:
 def queue_first_upload(session: Session, today: date) -> int:
     """Replaces the waiting ops by the desk's whole state; returns how many ops."""
     session.execute(delete(OutboxOp).where(OutboxOp.status == "pending"))
-    ids = lambda model: list(session.scalars(select(model.id)))  # noqa: E731
+
+    def ids(model) -> list:
+        return list(session.scalars(select(model.id)))
+
     ops = calendar_ops(session, ids(SchoolYear))
     ops += activity_ops(session, ids(Activity))
     ops += ticket_type_ops(session, ids(TicketType))
