@@ -303,21 +303,14 @@ class Subscription(Base):
     updated_at: Mapped[datetime]
 
 
-class TicketTypeRow(Base):
-    """A desk's ticket type (the wallets' lines name it by code)."""
+class CommuneRecord(Base):
+    """What a desk sets for the whole commune — ticket types, tariffs, schools and classes, the
+    organisation — as that desk sent it (the other desks take it from here)."""
 
-    __tablename__ = "ticket_types"
+    __tablename__ = "commune_records"
+    __table_args__ = (Index("ix_commune_records_entity", "tenant_id", "entity"),)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    tenant_id: Mapped[uuid.UUID] = _tenant()
-    data: Mapped[dict[str, Any]]
-    updated_at: Mapped[datetime]
-
-
-class TariffRow(Base):
-    """A dated tariff with its brackets, as the desk that set it sent it."""
-
-    __tablename__ = "tariffs"
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    tenant_id: Mapped[uuid.UUID] = _tenant()
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    entity: Mapped[str] = mapped_column(String(20))  # ticket_type, tariff, school, organisation
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]

@@ -20,13 +20,12 @@ from eticket_central.changes import current_sequence
 from eticket_central.models import (
     Activity,
     Booking,
+    CommuneRecord,
     Family,
     Invoice,
     Payment,
     SchoolYear,
     Subscription,
-    TariffRow,
-    TicketTypeRow,
     WalletEntry,
 )
 from eticket_central.ops.bookings import booking_data, booking_key
@@ -46,6 +45,21 @@ def _by_id(model, to_data) -> Rows:
             query = query.where(model.id > uuid.UUID(after))
         found = session.execute(query.order_by(model.id).limit(limit)).scalars()
         return [(str(row.id), to_data(row)) for row in found]
+
+    return rows
+
+
+def _records(entity: str) -> Rows:
+    """The commune's records of one kind (ticket types, tariffs, schools, organisation)."""
+
+    def rows(session: Session, tenant_id, after, limit):
+        query: Select = select(CommuneRecord).where(
+            CommuneRecord.tenant_id == tenant_id, CommuneRecord.entity == entity
+        )
+        if after is not None:
+            query = query.where(CommuneRecord.id > uuid.UUID(after))
+        found = session.execute(query.order_by(CommuneRecord.id).limit(limit)).scalars()
+        return [(str(row.id), row.data) for row in found]
 
     return rows
 
@@ -93,8 +107,7 @@ ENTITIES: dict[str, Rows] = {
     "wallet_entry": _by_id(WalletEntry, _wallet),
     "booking": _bookings,
     "subscription": _by_id(Subscription, lambda row: row.data),
-    "ticket_type": _by_id(TicketTypeRow, lambda row: row.data),
-    "tariff": _by_id(TariffRow, lambda row: row.data),
+    **{entity: _records(entity) for entity in ("ticket_type", "tariff", "school", "organisation")},
 }
 
 

@@ -87,7 +87,7 @@ def registry() -> dict[OpType, OpHandler]:
         money,
         planning,
         presence,
-        tariffs,
+        records,
         wallet,
     )
 

@@ -34,6 +34,8 @@ from eticket_desk.sync.protocol import (
 PUSH_BATCH = 500
 PULL_PAGE = 1000
 SNAPSHOT_ENTITIES = (
+    "organisation",
+    "school",
     "school_year",
     "activity",
     "ticket_type",

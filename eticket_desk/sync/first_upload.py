@@ -23,7 +23,9 @@ from eticket_desk.models import (
     Child,
     Family,
     Invoice,
+    Organisation,
     Payment,
+    School,
     SchoolYear,
     Tariff,
     TicketType,
@@ -35,7 +37,14 @@ from eticket_desk.sync.days_ops import FormDays, days_ops
 from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
 from eticket_desk.sync.oplog import write_ops
-from eticket_desk.sync.planning_ops import activity_ops, calendar_ops, tariff_ops, ticket_type_ops
+from eticket_desk.sync.planning_ops import (
+    activity_ops,
+    calendar_ops,
+    organisation_ops,
+    school_ops,
+    tariff_ops,
+    ticket_type_ops,
+)
 
 _HELD = {state.value for state in SEAT_STATES}
 
@@ -58,6 +67,8 @@ def queue_first_upload(session: Session, today: date) -> int:
     ops += activity_ops(session, ids(Activity))
     ops += ticket_type_ops(session, ids(TicketType))
     ops += tariff_ops(session, ids(Tariff))
+    ops += school_ops(session, ids(School))
+    ops += organisation_ops(session, ids(Organisation))
     families = list(session.scalars(select(Family.id).order_by(Family.number)))
     for start in range(0, len(families), 500):
         ops += family_ops(session, families[start : start + 500])

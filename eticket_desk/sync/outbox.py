@@ -39,7 +39,9 @@ from eticket_desk.sync.oplog import booking_key, silenced, write_ops
 from eticket_desk.sync.planning_ops import (
     activity_ops,
     calendar_ops,
+    organisation_ops,
     planning_ids,
+    school_ops,
     tariff_ops,
     ticket_type_ops,
 )
@@ -65,6 +67,8 @@ def _seen(session: Session) -> dict[str, Any]:
             "calendar": [],
             "ticket_type": [],
             "tariff": [],
+            "school": [],
+            "organisation": [],
         },
     )
 
@@ -120,6 +124,8 @@ def _before_commit(session: Session) -> None:
         ops += activity_ops(session, list(dict.fromkeys(seen["activity"])))
         ops += ticket_type_ops(session, list(dict.fromkeys(seen["ticket_type"])))
         ops += tariff_ops(session, list(dict.fromkeys(seen["tariff"])))
+        ops += school_ops(session, list(dict.fromkeys(seen["school"])))
+        ops += organisation_ops(session, list(dict.fromkeys(seen["organisation"])))
     if not silenced(session, "family"):
         ops += family_ops(session, list(dict.fromkeys(seen["families"])))
     if not silenced(session, "invoice"):

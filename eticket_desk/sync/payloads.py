@@ -210,6 +210,45 @@ class TariffUpsert(Wire):
     brackets: Annotated[list[BracketPayload], Field(min_length=1, max_length=20)]
 
 
+class ClassPayload(Wire):
+    id: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    level: Literal[LEVELS]  # type: ignore[valid-type]
+    position: Annotated[StrictInt, Field(ge=0)] = 0
+
+
+class SchoolUpsert(Wire):
+    school_id: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    address: Annotated[str, Field(max_length=300)] = ""
+    classes: Annotated[list[ClassPayload], Field(max_length=60)] = []
+
+
+class OrganisationUpsert(Wire):
+    """What receipts, invoices and their coupons print (the logo stays on each desk)."""
+
+    organisation_id: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    address1: Text = ""
+    address2: Text = ""
+    postcode: Annotated[str, Field(max_length=10)] = ""
+    city: Text = ""
+    phone: Annotated[str, Field(max_length=20)] = ""
+    email: Text = ""
+    regie_name: Text = ""
+    payable_to: Text = ""
+    treasury_name: Text = ""
+    treasury_address1: Text = ""
+    treasury_address2: Text = ""
+    treasury_postcode: Annotated[str, Field(max_length=10)] = ""
+    treasury_city: Text = ""
+    payfip_id: Annotated[str, Field(max_length=20)] = ""
+    invoice_mentions: LongText = ""
+    cash_ceiling_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
+    school_zone: Annotated[str, Field(max_length=1)] = "A"
+    portal_url: Annotated[str, Field(max_length=300)] = ""
+
+
 class BookingPayload(Wire):
     """Book or cancel one child × activity × day; the server's rules and clock decide."""
 
@@ -297,4 +336,6 @@ PAYLOADS: dict[OpType, type[Wire]] = {
     OpType.BOOKING_MARK: PresenceMark,
     OpType.TICKET_TYPE_UPSERT: TicketTypeUpsert,
     OpType.TARIFF_UPSERT: TariffUpsert,
+    OpType.SCHOOL_UPSERT: SchoolUpsert,
+    OpType.ORGANISATION_UPSERT: OrganisationUpsert,
 }

@@ -4,6 +4,7 @@ bookings with the desk's own activities, school years and closures."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import select
@@ -13,22 +14,32 @@ from eticket_desk.models import (
     Activity,
     ActivitySchool,
     ClosedSpan,
+    Organisation,
     Period,
+    School,
+    SchoolClass,
     SchoolYear,
     Tariff,
     TariffBracket,
     TicketType,
 )
+from eticket_desk.rules.activity import LEVELS
 from eticket_desk.sync.wire import OpType
 
 MAX_CLOSURES = 400
 
 
 def planning_ids(obj: object) -> tuple[str, uuid.UUID] | None:
-    """("activity" | "calendar" | "ticket_type" | "tariff", id) when a flushed row belongs to
-    the planning or its prices."""
+    """(kind, id) when a flushed row belongs to the commune's settings: "activity",
+    "calendar", "ticket_type", "tariff", "school", "organisation"."""
     if isinstance(obj, TicketType):
         return "ticket_type", obj.id
+    if isinstance(obj, School):
+        return "school", obj.id
+    if isinstance(obj, SchoolClass):
+        return "school", obj.school_id
+    if isinstance(obj, Organisation):
+        return "organisation", obj.id
     if isinstance(obj, Tariff):
         return "tariff", obj.id
     if isinstance(obj, TariffBracket):
@@ -143,4 +154,32 @@ def tariff_ops(session: Session, ids: list[uuid.UUID]) -> list:
         }
         label = f"Tarif du {tariff.valid_from:%d/%m/%Y}"
         ops.append((OpType.TARIFF_UPSERT, payload, f"tariff:{tariff.id}", label))
+    return ops
+
+
+def school_ops(session: Session, ids: list[uuid.UUID]) -> list:
+    ops = []
+    for school in session.scalars(select(School).where(School.id.in_(ids))):
+        payload = {
+            "school_id": school.id,
+            "name": school.name,
+            "address": school.address,
+            "classes": [
+                {"id": c.id, "name": c.name, "level": c.level, "position": c.position}
+                for c in school.classes
+                if c.level in LEVELS
+            ],
+        }
+        ops.append((OpType.SCHOOL_UPSERT, payload, f"school:{school.id}", school.name))
+    return ops
+
+
+def organisation_ops(session: Session, ids: list[uuid.UUID]) -> list:
+    from eticket_desk.services.organisation import OrganisationData
+
+    ops = []
+    names = [f.name for f in fields(OrganisationData)]
+    for org in session.scalars(select(Organisation).where(Organisation.id.in_(ids))):
+        payload = {"organisation_id": org.id, **{name: getattr(org, name) for name in names}}
+        ops.append((OpType.ORGANISATION_UPSERT, payload, f"organisation:{org.id}", org.name))
     return ops

@@ -30,6 +30,7 @@ from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
+from eticket_desk.sync.commune_pull import apply_organisation, apply_school
 from eticket_desk.sync.family_pull import apply_family
 from eticket_desk.sync.oplog import booking_key, days_key, quiet
 from eticket_desk.sync.planning_pull import apply_activity, apply_school_year
@@ -233,6 +234,8 @@ _APPLY = {
     "school_year": apply_school_year,
     "ticket_type": apply_ticket_type,
     "tariff": apply_tariff,
+    "school": apply_school,
+    "organisation": apply_organisation,
 }
 
 

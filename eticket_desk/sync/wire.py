@@ -27,6 +27,8 @@ class OpType(StrEnum):
     BOOKING_MARK = "booking.mark"  # presence marked (present, absent…) or unmarked
     TICKET_TYPE_UPSERT = "ticket_type.upsert"
     TARIFF_UPSERT = "tariff.upsert"  # a dated tariff (its brackets replaced when re-saved)
+    SCHOOL_UPSERT = "school.upsert"  # a school and its classes
+    ORGANISATION_UPSERT = "organisation.upsert"  # the commune, its régie and trésorerie
 
 
 class OpStatus(StrEnum):

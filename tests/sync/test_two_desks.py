@@ -219,3 +219,37 @@ def test_a_new_tariff_set_at_the_town_hall_is_the_annexs_price_too(desks, admin,
             for b in sorted(tariff.brackets, key=lambda b: b.position)
         ]
     assert prices == [(600, 130, 260), (None, 270, 400)]  # the re-saved brackets
+
+
+def test_a_class_opened_and_the_regie_changed_at_the_town_hall_reach_the_annex(
+    desks, admin, schools
+):
+    import dataclasses
+
+    from eticket_desk.services.organisation import (
+        add_class,
+        list_schools,
+        load_organisation,
+        save_organisation,
+    )
+
+    office, annex = desks
+    add_class(office, admin, schools[0].id, "CM1 B", "CM1")
+    organisation = load_organisation(office)
+    save_organisation(
+        office,
+        admin,
+        dataclasses.replace(
+            organisation, regie_name="Régie des services périscolaires", treasury_city="Thonon"
+        ),
+    )
+    assert run_sync(office).ok and run_sync(annex).ok
+
+    pulled = next(s for s in list_schools(annex) if s.id == schools[0].id)
+    opened = next(s for s in list_schools(office) if s.id == schools[0].id)
+    assert [(c.id, c.name, c.level) for c in pulled.classes] == [
+        (c.id, c.name, c.level) for c in opened.classes
+    ]
+    assert "CM1 B" in [c.name for c in pulled.classes]
+    there = load_organisation(annex)
+    assert (there.regie_name, there.treasury_city) == ("Régie des services périscolaires", "Thonon")

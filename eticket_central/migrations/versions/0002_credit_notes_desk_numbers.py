@@ -1,5 +1,5 @@
 """credit notes cancel invoices; one invoice number per commune; desks numbered; forms;
-ticket types and tariffs
+the commune's records (ticket types, tariffs, schools, organisation)
 
 Revision ID: 0002
 Revises: 0001
@@ -55,34 +55,22 @@ def upgrade() -> None:
     op.create_index(op.f("ix_subscriptions_child_id"), "subscriptions", ["child_id"])
     op.create_index(op.f("ix_subscriptions_tenant_id"), "subscriptions", ["tenant_id"])
     op.create_table(
-        "ticket_types",
+        "commune_records",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("entity", sa.String(length=20), nullable=False),
         sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_ticket_types_tenant_id_tenants")
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_commune_records_tenant_id_tenants")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_types")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_commune_records")),
     )
-    op.create_index(op.f("ix_ticket_types_tenant_id"), "ticket_types", ["tenant_id"])
-    op.create_table(
-        "tariffs",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("tenant_id", sa.Uuid(), nullable=False),
-        sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_tariffs_tenant_id_tenants")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_tariffs")),
-    )
-    op.create_index(op.f("ix_tariffs_tenant_id"), "tariffs", ["tenant_id"])
+    op.create_index("ix_commune_records_entity", "commune_records", ["tenant_id", "entity"])
 
 
 def downgrade() -> None:
-    op.drop_table("tariffs")
-    op.drop_table("ticket_types")
+    op.drop_table("commune_records")
     op.drop_table("subscriptions")
     op.drop_constraint(op.f("uq_devices_tenant_id"), "devices", type_="unique")
     op.drop_column("devices", "number")
