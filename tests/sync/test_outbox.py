@@ -43,8 +43,14 @@ def _last_seq(store) -> int:
 
 def test_a_family_save_is_one_upsert_with_the_whole_dossier(store, agent, family):
     ops = _ops(store)
-    assert [t for t, _ in ops] == ["family.upsert"]
-    payload = ops[0][1]
+    # The new town's two schools and its organisation first, then the dossier.
+    assert [t for t, _ in ops] == [
+        "school.upsert",
+        "school.upsert",
+        "organisation.upsert",
+        "family.upsert",
+    ]
+    payload = ops[-1][1]
     assert payload["family_id"] == str(family.id) and payload["base_version"] == 0
     assert [a["last_name"] for a in payload["adults"]] == [a.last_name for a in family.adults]
     assert [c["first_name"] for c in payload["children"]] == ["Léa"]

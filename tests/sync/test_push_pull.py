@@ -68,7 +68,13 @@ def test_the_outbox_is_pushed_in_order_and_every_answer_recorded(
     report = sync_once(store, client)
     assert report.ok and report.rejected == 0, report
     statuses = _statuses(store)
-    assert statuses[0] == ("family.upsert", "applied")  # the dossier goes first
+    # The town's schools and organisation, then the dossier, before its sale and booking.
+    assert [t for t, _ in statuses[:4]] == [
+        "school.upsert",
+        "school.upsert",
+        "organisation.upsert",
+        "family.upsert",
+    ]
     assert {s for _, s in statuses} == {"applied"}
     assert report.pushed == len(statuses)
     db.expire_all()
@@ -229,7 +235,8 @@ def test_an_op_the_protocol_refuses_is_answered_here_and_does_not_block_the_othe
     with store.write(admin) as session:
         write_ops(session, [(OpType.WALLET_ENTRY, {"entry_id": "pas-un-uuid"}, "", "")])
     report = sync_once(store, client)
-    assert report.ok and report.rejected == 1 and report.pushed == 2  # the two dossier saves
+    # The two schools, the organisation and the two saves of the dossier.
+    assert report.ok and report.rejected == 1 and report.pushed == 5
     [issue] = list_sync_issues(store, agent)
     assert issue.title == "Porte-monnaie refusé — données refusées"
     assert issue.message.startswith(

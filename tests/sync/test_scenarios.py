@@ -267,7 +267,8 @@ def test_a_server_answering_500_is_retried_then_the_desk_is_offline(
     assert report.error == "Hors ligne : erreur du serveur (500)."
     status = sync_status(store)
     assert (status.online, status.last_error) == (False, report.error)
-    assert status.waiting_ops == len(_statuses(store)) == 2  # kept for the next time
-    # Its first registration: the two edits of the dossier become its whole state, once.
+    # Kept for the next time: the two schools, the organisation, the two saves of the dossier.
+    assert status.waiting_ops == len(_statuses(store)) == 5
+    # Its first registration: the two saves of the dossier become its whole state, once.
     save_device(store, admin, broken.url, device.device_id, device.token)
-    assert sync_status(store).text == "Hors ligne · 1 opération en attente"
+    assert sync_status(store).text == "Hors ligne · 4 opérations en attente"

@@ -123,7 +123,8 @@ def test_registered_then_synced_the_status_bar_says_online(
     assert box.error_label.isHidden()
     assert box.status_label.text().startswith("Serveur enregistré.")
     assert box.token_edit.text() == ""  # never shown back
-    assert window.sync_status.state_label.text() == "Hors ligne"  # not yet tried
+    # Not yet tried; its first upload (the town's schools and organisation) is waiting.
+    assert window.sync_status.state_label.text() == "Hors ligne · 3 opérations en attente"
 
     with qtbot.waitSignal(window.sync_worker.sync_finished) as finished:
         _action(window, "Synchroniser maintenant").trigger()
