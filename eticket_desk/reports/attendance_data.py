@@ -14,9 +14,7 @@ from babel.dates import format_date
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
-from eticket_desk.reports.common import (
-    french_date,
-)
+from eticket_desk.reports.french_text import french_date
 
 if TYPE_CHECKING:
     from eticket_desk.services.organisation import OrganisationData

@@ -39,13 +39,11 @@ from eticket_desk.reports.common import (
     MUTED,
     RULE,
     document_options,
-    escape,
-    french_datetime,
-    french_time,
     styles,
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR, register_fonts
+from eticket_desk.reports.french_text import escape, french_datetime, french_time
 
 if TYPE_CHECKING:
     pass

@@ -33,10 +33,10 @@ from eticket_desk.reports.common import (
     PAGE_WIDTH,
     RULE,
     TINT,
-    french_date,
     organisation_lines,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR, register_fonts
+from eticket_desk.reports.french_text import french_date
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:

@@ -31,17 +31,15 @@ from eticket_desk.reports.common import (
     document_options,
     draw_footer,
     draw_running_header,
-    escape,
     flowing_document,
     letterhead_flowables,
     list_table_style,
-    place_and_date,
     signature_box,
     styles,
     table_style,
-    town_name,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.reports.french_text import escape, place_and_date, town_name
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:

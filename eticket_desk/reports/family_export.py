@@ -21,15 +21,14 @@ from eticket_desk.reports.common import (
     document_options,
     draw_footer,
     draw_running_header,
-    escape,
     flowing_document,
-    french_datetime,
     letterhead_flowables,
     list_table_style,
     styles,
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.reports.french_text import escape, french_datetime
 from eticket_desk.rules.contact import format_phone
 from eticket_desk.rules.money import format_cents
 

@@ -46,15 +46,12 @@ from eticket_desk.reports.common import (
     NumberedCanvas,
     Styles,
     document_options,
-    escape,
-    french_date,
-    french_datetime,
-    french_time,
     list_table_style,
     styles,
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.french_text import escape, french_date, french_datetime, french_time
 
 if TYPE_CHECKING:
     from eticket_desk.services.organisation import OrganisationData

@@ -41,13 +41,11 @@ from eticket_desk.reports.common import (
     draw_address,
     draw_footer,
     draw_in_box,
-    escape,
-    join_french,
     letterhead_flowables,
-    place_and_date,
     styles,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.french_text import escape, join_french, place_and_date
 
 if TYPE_CHECKING:
     from eticket_desk.services.portal import PortalLetter

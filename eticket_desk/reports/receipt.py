@@ -31,16 +31,14 @@ from eticket_desk.reports.common import (
     Styles,
     document_options,
     draw_footer,
-    escape,
     flowing_document,
-    french_datetime,
     letterhead_flowables,
     list_table_style,
     styles,
     table_style,
-    ticket_count,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.reports.french_text import escape, french_datetime, ticket_count
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:

@@ -13,14 +13,12 @@ from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table
 from eticket_desk.reports.common import (
     MUTED,
     document_options,
-    escape,
-    french_datetime,
     organisation_lines,
     styles,
     table_style,
-    ticket_count,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.french_text import escape, french_datetime, ticket_count
 from eticket_desk.reports.receipt import (
     KEEP_IT,
     NOT_REFUNDABLE,

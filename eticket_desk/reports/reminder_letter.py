@@ -54,10 +54,9 @@ from eticket_desk.reports.common import (
     RULE,
     TINT,
     draw_running_header,
-    place_and_date,
-    town_name,
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.french_text import place_and_date, town_name
 from eticket_desk.reports.invoice_coupon import (
     Coupon,
     draw_coupon,

@@ -32,15 +32,14 @@ from eticket_desk.reports.common import (
     document_options,
     draw_footer,
     draw_running_header,
-    escape,
     flowing_document,
-    french_datetime,
     list_table_style,
     signature_box,
     styles,
     table_style,
 )
 from eticket_desk.reports.fonts import BOLD
+from eticket_desk.reports.french_text import escape, french_datetime
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:

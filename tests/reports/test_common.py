@@ -9,14 +9,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from eticket_desk.reports import fonts
-from eticket_desk.reports.common import (
-    NumberedCanvas,
-    document_options,
-    french_date,
-    join_french,
-    place_and_date,
-    styles,
-)
+from eticket_desk.reports.common import NumberedCanvas, document_options, styles
+from eticket_desk.reports.french_text import french_date, join_french, place_and_date
 
 
 def test_french_dates():
