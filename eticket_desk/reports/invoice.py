@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from eticket_desk.reports.bill_blocks import Block, heading_block, paginate, paragraphs
 from eticket_desk.reports.bill_page import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -25,18 +26,14 @@ from eticket_desk.reports.bill_page import (
     FOOTER_Y,
     LATER_TOP,
     RIGHT,
-    Block,
     draw_address,
     draw_footer,
     draw_letterhead,
     draw_references,
     draw_title_box,
-    heading_block,
     long_date,
     money,
     new_canvas,
-    paginate,
-    paragraphs,
     put,
     text_width,
     wrap,

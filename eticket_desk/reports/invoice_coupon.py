@@ -31,12 +31,12 @@ from eticket_desk.reports.fonts import BOLD
 if TYPE_CHECKING:
     from eticket_desk.services.organisation import OrganisationData
 
+from eticket_desk.reports.bill_blocks import Block
 from eticket_desk.reports.bill_page import (
     COUPON_BOTTOM,
     COUPON_HEIGHT,
     CUT_Y,
     RIGHT,
-    Block,
     long_date,
     money,
     put,

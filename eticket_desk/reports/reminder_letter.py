@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from eticket_desk.reports.bill_blocks import Block, paginate, paragraphs
 from eticket_desk.reports.bill_page import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -32,7 +33,6 @@ from eticket_desk.reports.bill_page import (
     FOOTER_Y,
     LATER_TOP,
     RIGHT,
-    Block,
     draw_address,
     draw_footer,
     draw_letterhead,
@@ -40,8 +40,6 @@ from eticket_desk.reports.bill_page import (
     long_date,
     money,
     new_canvas,
-    paginate,
-    paragraphs,
     put,
 )
 from eticket_desk.reports.common import (
