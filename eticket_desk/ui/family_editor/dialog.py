@@ -23,8 +23,6 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.families import load_family
 from eticket_desk.services.family_data import (
     PHONE_FIELDS,
-    AdultData,
-    ChildData,
     FamilyData,
     family_display_name,
 )
@@ -38,6 +36,7 @@ from eticket_desk.ui.family_editor.checks import missing_now
 from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
+from eticket_desk.ui.family_editor.people import DossierPeople
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
@@ -49,7 +48,7 @@ READ_ONLY_STYLE = (
 )
 
 
-class FamilyEditorDialog(DossierActions, QDialog):
+class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
     """Create or edit one family dossier; saves, validates, archives and issues portal access."""
 
     family_saved = Signal(object)  # the family UUID, after each successful save or validation
@@ -185,55 +184,6 @@ class FamilyEditorDialog(DossierActions, QDialog):
 
     def _pages(self) -> tuple[PeoplePage, PeoplePage, PeoplePage]:
         return self.adults_page, self.children_page, self.third_parties_page
-
-    # ------------------------------------------------------------ people
-
-    def _first_adult(self) -> AdultData | None:
-        items = self.adults_page.items()
-        return items[0] if items else None
-
-    def _everyone(self) -> list[AdultData]:
-        return self.adults_page.items() + self.third_parties_page.items()
-
-    def _new_adult(self) -> AdultData:
-        everyone = self._everyone()
-        return AdultData(
-            legal_guardian=True,
-            may_pick_up=True,
-            billing=not any(a.billing for a in self.adults_page.items()),
-            emergency_contact=not any(a.emergency_contact for a in everyone),
-        )
-
-    def _new_third_party(self) -> AdultData:
-        return AdultData(third_party=True, may_pick_up=True)
-
-    def _new_child(self) -> ChildData:
-        first = self._first_adult()
-        child = ChildData(last_name=first.last_name if first else "")
-        if not self._data.health_visible:
-            child.allergies = child.pai = child.treatments = None
-        return child
-
-    def _on_adult_form_flag_claimed(self, name: str) -> None:
-        self._release_flag(name, self.adults_page)
-
-    def _on_third_party_form_flag_claimed(self, name: str) -> None:
-        self._release_flag(name, self.third_parties_page)
-
-    def _release_flag(self, name: str, claimer: PeoplePage) -> None:
-        """A dossier has one payer and one emergency contact: untick the previous one."""
-        chosen = claimer.current_entry()
-        for page in (self.adults_page, self.third_parties_page):
-            changed = False
-            for entry in page.entries:
-                if entry is not chosen and getattr(entry.data, name, False):
-                    setattr(entry.data, name, False)
-                    changed = True
-            if changed:
-                page.refresh()
-                if page is not claimer:
-                    page.select(page.current_row())
-        self._on_dossier_edited()
 
     # ------------------------------------------------------------ the dossier on screen
 
