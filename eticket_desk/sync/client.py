@@ -32,6 +32,10 @@ from eticket_desk.sync.protocol import (
 )
 
 PUSH_BATCH = 500
+# A form's op carries up to a year of days, each judged by the server: a push is cut at about
+# this many days so that its answer comes well within the timeout (a town's first upload is
+# thousands of forms).
+MAX_DAYS_PER_PUSH = 4000
 PULL_PAGE = 1000
 SNAPSHOT_ENTITIES = (
     "organisation",
@@ -182,11 +186,27 @@ def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
     return ops, sent, refused
 
 
+def weighed(rows: list) -> list:
+    """The first rows of a batch whose days (a form's op counts its days, any other op one)
+    stay within MAX_DAYS_PER_PUSH; at least one row."""
+    kept, days = [], 0
+    for row in rows:
+        weight = 1
+        if row.type == OpType.BOOKINGS_APPLY:
+            payload = json.loads(row.payload)
+            weight = max(1, sum(len(payload.get(k, [])) for k in ("book", "wait", "cancel")))
+        if kept and days + weight > MAX_DAYS_PER_PUSH:
+            break
+        kept.append(row)
+        days += weight
+    return kept
+
+
 def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
     from eticket_desk.sync import apply
 
     while True:
-        rows = apply.pending_ops(store, PUSH_BATCH)
+        rows = weighed(apply.pending_ops(store, PUSH_BATCH))
         if not rows:
             return
         ops, sent, refused = _wire_ops(rows)

@@ -83,3 +83,21 @@ def test_a_form_goes_up_in_one_op_and_its_full_day_waits_on_both_sides(
     assert issues[0].subject == "Léa Dupont — Garderie soir du 21/09/2026 au 02/10/2026"
     assert issues[0].message.startswith("1 jour(s) complet(s) : en liste d'attente")
     assert "Prévenez la famille" in issues[0].actions[0]
+
+
+def test_a_push_is_cut_so_that_the_server_judges_a_few_thousand_days_at_most():
+    import json
+    from types import SimpleNamespace
+
+    from eticket_desk.sync.client import MAX_DAYS_PER_PUSH, weighed
+
+    def form(days: int):
+        payload = {"book": ["2026-09-21"] * days, "wait": [], "cancel": ["2026-09-22"]}
+        return SimpleNamespace(type=OpType.BOOKINGS_APPLY.value, payload=json.dumps(payload))
+
+    wallet = SimpleNamespace(type=OpType.WALLET_ENTRY.value, payload="{}")
+    rows = [wallet, form(1499), form(1499), form(1499), wallet]
+    assert weighed(rows) == rows[:3]  # 1 + 1,500 + 1,500 days; the third form goes next time
+    big = form(MAX_DAYS_PER_PUSH * 2)
+    assert weighed([big, wallet]) == [big]  # heavier than the limit: it still goes, alone
+    assert weighed([wallet] * 600) == [wallet] * 600  # plain ops: the batch stays whole
