@@ -26,6 +26,18 @@ ADMIN_PASSWORD = "motdepasse1"
 AGENT_PASSWORD = "guichet2026"
 
 
+@pytest.fixture(autouse=True)
+def _own_computer_settings(tmp_path_factory):
+    """Each test runs on a computer of its own: what a previous test remembered (the last
+    login) never leaks into the next one, nor into the developer's own settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("qsettings")
+    for format_ in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(format_, QSettings.Scope.UserScope, str(folder))
+    yield
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 9, 14, 9, 30))

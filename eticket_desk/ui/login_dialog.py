@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import DomainError
+from eticket_desk.ui import local_prefs
 
 if TYPE_CHECKING:
     from eticket_desk.services.store import Actor, Store
@@ -56,6 +58,9 @@ class LoginDialog(QDialog):
     """On success `actor` holds the agent and `must_change_password` tells what comes next.
 
     Without a store yet, the agent may already type; « Se connecter » waits for `set_store`.
+    Enter always means « Se connecter » (never « Quitter »): a typo keeps the dialog open with
+    the reason, and only Échap or « Quitter » leaves the program. The last login that
+    succeeded on this computer is filled in, the focus then in the password.
     """
 
     NO_USERS = 2  # result code: the file has no account, the first-launch flow must run
@@ -85,15 +90,19 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Identifiant :"), self.login_edit)
         form.addRow(self.tr("&Mot de passe :"), self.password_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox()
+        self.quit_button = buttons.addButton(
+            self.tr("&Quitter"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.connect_button = buttons.addButton(
             self.tr("Se &connecter"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.connect_button.setDefault(True)
+        # Enter is handled in keyPressEvent: no button may take it by being « default ».
+        for button in (self.quit_button, self.connect_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
-        self.password_edit.returnPressed.connect(self._on_buttons_accepted)
-        self.login_edit.returnPressed.connect(self.password_edit.setFocus)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(subtitle)
@@ -101,7 +110,13 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._pending = False
+        remembered = local_prefs.last_login()
+        if remembered:
+            self.login_edit.setText(remembered)
+            self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_heading(organisation_name)
         if store is None:
             self.connect_button.setEnabled(False)
@@ -121,8 +136,19 @@ class LoginDialog(QDialog):
         self.connect_button.setEnabled(True)
         self.error_label.clear()
         self.error_label.setStyleSheet("color: #b91c1c;")
-        if getattr(self, "_pending", False):
+        if self._pending:
             self._on_buttons_accepted()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter: next field, then « Se connecter »; Échap: « Quitter »."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            if self.focusWidget() is self.login_edit and not self.password_edit.text():
+                self.password_edit.setFocus(Qt.FocusReason.TabFocusReason)
+            else:
+                self._on_buttons_accepted()
+            return
+        super().keyPressEvent(event)
 
     def _on_buttons_accepted(self) -> None:
         if not self.login_edit.text().strip() or not self.password_edit.text():
@@ -130,6 +156,9 @@ class LoginDialog(QDialog):
             return
         if self.store is None:
             self._pending = True
+            self.error_label.setText(
+                self.tr("Ouverture de la base de données… la connexion suivra.")
+            )
             return
         self._pending = False
         from eticket_desk.services import users
@@ -143,4 +172,5 @@ class LoginDialog(QDialog):
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
+        local_prefs.remember_login(self.actor.login)
         self.accept()
