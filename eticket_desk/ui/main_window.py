@@ -7,12 +7,14 @@ import uuid
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -24,6 +26,7 @@ from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import ScreenLocker
+from eticket_desk.ui.screens import SCREENS, build_screen
 from eticket_desk.ui.sync import SyncStatusWidget, SyncWorker
 
 
@@ -60,22 +63,9 @@ class MainWindow(QMainWindow):
         self.search_screen.new_family_requested.connect(self.new_family)
         self._pages: dict[str, QWidget] = {}
         self._add_page("families", self.tr("Familles"), self.search_screen)
-        for key, label, permission in (
-            ("counter", self.tr("Guichet"), Permission.SALE),
-            ("batch", self.tr("Saisie des inscriptions"), Permission.BOOKING_EDIT),
-            ("occupancy", self.tr("Fréquentation"), Permission.REPORTS_VIEW),
-            ("attendance", self.tr("Listes et présences"), Permission.REPORTS_VIEW),
-            ("activities", self.tr("Activités"), None),
-            ("tariffs", self.tr("Tarifs"), None),
-            ("invoicing", self.tr("Facturation"), Permission.INVOICE_RUN),
-            ("calendar", self.tr("Calendrier"), None),
-            ("users", self.tr("Utilisateurs"), Permission.USER_MANAGE),
-            ("audit", self.tr("Journal des opérations"), Permission.AUDIT_VIEW),
-            ("sync", self.tr("Synchronisation"), Permission.BOOKING_EDIT),
-            ("settings", self.tr("Paramètres"), None),
-        ):
-            if permission is None or ctx.actor.can(permission):
-                self._add_page(key, label, None)
+        for screen in SCREENS[1:]:
+            if screen.permission is None or ctx.actor.can(screen.permission):
+                self._add_page(screen.key, self.tr(screen.title), None)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(0)
 
@@ -97,42 +87,35 @@ class MainWindow(QMainWindow):
         self.nav.addItem(item)
         self._pages[key] = widget
         if widget is not None:
-            self.stack.addWidget(widget)
+            self.stack.addWidget(self._held(widget))
 
     def _page(self, key: str) -> QWidget:
         """Screens other than the search are built the first time they are shown."""
         widget = self._pages.get(key)
         if widget is None:
-            if key == "counter":
-                from eticket_desk.ui.counter.counter_screen import CounterScreen as screen
-            elif key == "batch":
-                from eticket_desk.ui.subscriptions import BatchEntryScreen as screen
-            elif key == "occupancy":
-                from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen as screen
-            elif key == "attendance":
-                from eticket_desk.ui.attendance import AttendanceScreen as screen
-            elif key == "tariffs":
-                from eticket_desk.ui.tariffs import TariffsScreen as screen
-            elif key == "invoicing":
-                from eticket_desk.ui.invoicing import InvoicingScreen as screen
-            elif key == "activities":
-                from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
-            elif key == "calendar":
-                from eticket_desk.ui.calendar.calendar_screen import CalendarScreen as screen
-            elif key == "users":
-                from eticket_desk.ui.admin.users_screen import UsersScreen as screen
-            elif key == "audit":
-                from eticket_desk.ui.admin.audit_screen import AuditScreen as screen
-            elif key == "sync":
-                from eticket_desk.ui.sync import SyncIssuesScreen as screen
-            else:
-                from eticket_desk.ui.admin.settings_screen import SettingsScreen as screen
-            widget = screen(self.ctx)
+            widget = build_screen(key, self.ctx)
             if key == "attendance":
                 widget.family_requested.connect(self.open_family)
             self._pages[key] = widget
-            self.stack.addWidget(widget)
+            self.stack.addWidget(self._held(widget))
         return widget
+
+    @staticmethod
+    def _held(screen: QWidget) -> QScrollArea:
+        """A screen in a frameless scroll area: a screen wider than the window (a long
+        summary, a big font) scrolls inside it; the window never widens itself."""
+        holder = QScrollArea()
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidgetResizable(True)
+        holder.setWidget(screen)
+        return holder
+
+    def current_screen(self) -> QWidget | None:
+        holder = self.stack.currentWidget()
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
+
+    def _show_screen(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen.parentWidget().parentWidget())  # its scroll area
 
     def show_page(self, key: str) -> None:
         for row in range(self.nav.count()):
@@ -140,11 +123,15 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(row)
                 return
 
+    def current_page(self) -> str | None:
+        item = self.nav.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
-        self.stack.setCurrentWidget(self._page(key))
+        self._show_screen(self._page(key))
         if key == "families":
             self.search_screen.focus_search()
 
@@ -217,10 +204,61 @@ class MainWindow(QMainWindow):
         bookings_menu.addAction(
             self._action(self.tr("&Importer des familles (CSV, Excel)…"), self._on_import_triggered)
         )
-        help_menu = self.menuBar().addMenu(self.tr("&Aide"))
+        go_menu = self.menuBar().addMenu(self.tr("&Aller à"))
+        for screen in SCREENS:
+            if screen.key in self._pages:  # the screens this agent may open
+                go_menu.addAction(
+                    self._action(
+                        self.tr(screen.menu_text),
+                        lambda _=False, k=screen.key: self._go(k),
+                        screen.shortcut,
+                    )
+                )
+        help_menu = self.menuBar().addMenu(self.tr("Ai&de"))
+        help_menu.addAction(
+            self._action(self.tr("&Guide de l'utilisateur"), self._on_guide_triggered, "F1")
+        )
+        help_menu.addAction(
+            self._action(self.tr("&Raccourcis clavier"), self._on_shortcuts_triggered, "Shift+F1")
+        )
+        help_menu.addSeparator()
         help_menu.addAction(
             self._action(self.tr("À &propos d'eTicket Guichet"), self._on_about_triggered)
         )
+
+    def _go(self, key: str) -> None:
+        self.show_page(key)
+        self.raise_()
+        self.activateWindow()
+        if key == "families":
+            self.search_screen.focus_search()
+            return
+        page = self.current_screen()
+        focus = getattr(page, "focus_search", None) or getattr(page, "focus_first", None)
+        if focus is not None:
+            focus()
+            return
+        widget = page.nextInFocusChain()  # else the first field of the screen
+        while widget is not page and widget is not None:
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisibleTo(page)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+
+    def _on_guide_triggered(self) -> None:
+        from eticket_desk.ui.help_dialogs import GuideDialog
+
+        GuideDialog(self.ctx.actor.role, self).exec()
+
+    def _on_shortcuts_triggered(self) -> None:
+        from eticket_desk.ui.help_dialogs import ShortcutsDialog
+
+        ShortcutsDialog(self.menuBar(), self).exec()
 
     def _build_status_bar(self) -> None:
         who = QLabel(
@@ -246,14 +284,18 @@ class MainWindow(QMainWindow):
         if not self.ctx.actor.can(Permission.BOOKING_EDIT):
             return
         self.show_page("sync")
-        if self._pages.get("sync") is not self.stack.currentWidget():
+        if self._pages.get("sync") is not self.current_screen():
             self.nav.setCurrentRow(-1)
-            self.stack.setCurrentWidget(self._page("sync"))
+            self._show_screen(self._page("sync"))
 
     def _on_find_triggered(self) -> None:
-        self.show_page("families")
+        """Ctrl+F searches where the agent is: in the Guichet on the Guichet, else Familles."""
         self.raise_()
         self.activateWindow()
+        if self.current_page() == "counter":
+            self.current_screen().focus_search()
+            return
+        self.show_page("families")
         self.search_screen.focus_search()
 
     def _on_batch_triggered(self) -> None:

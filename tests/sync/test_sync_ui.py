@@ -157,7 +157,7 @@ def test_the_issues_panel_lists_a_refused_booking_until_it_is_handled(
     assert link.isVisible() or not link.isHidden()
     assert "1 problème de synchronisation" in link.text()
     link.linkActivated.emit("issues")
-    panel = window.stack.currentWidget()
+    panel = window.current_screen()
     assert isinstance(panel, SyncIssuesScreen)
     assert panel.summary_label.text() == "1 problème de synchronisation à traiter."
     [card] = panel.cards

@@ -221,7 +221,7 @@ def test_the_coordinator_opens_it_from_the_navigation(qtbot, store, coordinator,
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels[labels.index("Fréquentation") + 1] == "Listes et présences"
     window.show_page("attendance")
-    screen = window.stack.currentWidget()
+    screen = window.current_screen()
     assert isinstance(screen, AttendanceScreen)
     screen.family_requested.emit(thursday[0].id)  # a double click in the checks' tables
     editor = window.editors[thursday[0].id]

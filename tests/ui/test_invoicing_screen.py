@@ -462,7 +462,7 @@ def test_the_regisseur_finds_facturation_in_the_navigation(qtbot, store, admin, 
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels.index("Facturation") == labels.index("Tarifs") + 1
     window.show_page("invoicing")
-    assert isinstance(window.stack.currentWidget(), InvoicingScreen)
+    assert isinstance(window.current_screen(), InvoicingScreen)
     window = MainWindow(AppContext(store, agent, ImmediateRunner(), ChangeBus()))
     qtbot.addWidget(window)
     assert "Facturation" not in [window.nav.item(i).text() for i in range(window.nav.count())]

@@ -87,7 +87,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Paramètres",
     ]
     window.show_page("occupancy")
-    assert type(window.stack.currentWidget()).__name__ == "OccupancyScreen"
+    assert type(window.current_screen()).__name__ == "OccupancyScreen"
 
 
 def test_idle_lock_keeps_what_was_being_typed(qtbot, ctx):

@@ -23,7 +23,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services import backups, settings
 from eticket_desk.services.settings import AppSettings
 from eticket_desk.ui import messages
-from eticket_desk.ui.admin.forms import error_label, note_label
+from eticket_desk.ui.admin.forms import error_label, note_label, show_text_starts
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.sync.server_box import ServerBox
 
@@ -149,6 +149,7 @@ class DeskPage(QWidget):
     def load(self) -> None:
         self._stored = settings.load_settings(self._ctx.store)
         self.folder_edit.setText(self._stored.backup_folder)
+        show_text_starts(self)
         self._show_last_backup()
         for spin, value in (
             (self.idle_spin, self._stored.idle_lock_minutes),

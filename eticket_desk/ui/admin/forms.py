@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QProxyStyle,
     QPushButton,
     QStyle,
@@ -36,6 +37,15 @@ def format_datetime(value: datetime | None) -> str:
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def show_text_starts(root: QWidget) -> None:
+    """Every line field under `root` shows the start of its text (« Commune de Val-d'Arve… »,
+    not « …mmune de Val-d'Arve-les-Bains »): Qt leaves the cursor at the end of a text set
+    by the program, and a narrow field then shows only its end."""
+    for edit in root.findChildren(QLineEdit):
+        if not edit.hasFocus():
+            edit.setCursorPosition(0)
 
 
 def compact_rows(table: QTableView) -> None:

@@ -29,7 +29,7 @@ from eticket_desk.services import fields as field_checks
 from eticket_desk.services import organisation, organisation_logo
 from eticket_desk.services.organisation import OrganisationData
 from eticket_desk.ui import messages
-from eticket_desk.ui.admin.forms import FieldErrors, note_label
+from eticket_desk.ui.admin.forms import FieldErrors, note_label, show_text_starts
 from eticket_desk.ui.context import AppContext
 
 # Live checks while typing (the service applies the same ones on save).
@@ -279,6 +279,7 @@ class OrganisationPage(QWidget):
         self.mentions_edit.blockSignals(False)
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(data.school_zone), 0))
         self._show_logo()
+        show_text_starts(self)
         self.errors.clear()
         self._dirty = False
 

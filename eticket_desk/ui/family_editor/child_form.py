@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -67,11 +67,12 @@ class ChildForm(QWidget):
             self.diet.addItem(label, key)
         self.diet_field = FieldWithError(self.diet)
         for combo in (self.school, self.school_class, self.diet):
-            # long school names must not widen the form past the window
+            # long school names must not widen the form past the window: the school has a
+            # line of its own across the form, and its popup is as wide as the names
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(8)
 
         identity = QGroupBox(self.tr("Enfant"))
         form = QFormLayout(identity)
@@ -79,13 +80,18 @@ class ChildForm(QWidget):
         form.addRow(self.tr("Nom *"), self.last_name)
         form.addRow(self.tr("Prénom *"), self.first_name)
         form.addRow(self.tr("Date de naissance"), self.birth_date)
-        form.addRow(self.tr("École"), self.school)
-        form.addRow(self.tr("Classe"), self.class_field)
         form.addRow(self.tr("Régime"), self.diet_field)
+
+        schooling = QGroupBox(self.tr("Scolarité"))
+        school_form = QFormLayout(schooling)
+        school_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        school_form.addRow(self.tr("École"), self.school)
+        school_form.addRow(self.tr("Classe"), self.class_field)
 
         self.allergies = QLineEdit()
         self.allergies.setPlaceholderText(self.tr("ex. arachide, lactose"))
-        self.pai = QCheckBox(self.tr("PAI (projet d'accueil individualisé)"))
+        self.pai = QCheckBox(self.tr("PAI"))
+        self.pai.setToolTip(self.tr("Projet d'accueil individualisé"))
         self.treatments = QPlainTextEdit()
         self.treatments.setTabChangesFocus(True)
         self.treatments.setFixedHeight(70)
@@ -101,30 +107,32 @@ class ChildForm(QWidget):
         health_form.addRow(self.health_note)
 
         authorisations = QGroupBox(self.tr("Autorisations"))
-        auth_layout = QVBoxLayout(authorisations)
+        auth_layout = QHBoxLayout(authorisations)
         self.image_authorised = QCheckBox(self.tr("Autorisation droit à l'image"))
         self.outing_authorised = QCheckBox(self.tr("Autorisation de sortie"))
         auth_layout.addWidget(self.image_authorised)
         auth_layout.addWidget(self.outing_authorised)
+        auth_layout.addStretch(1)
 
         grid = QGridLayout(self)
-        grid.addWidget(identity, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.health, 0, 1)
-        grid.addWidget(authorisations, 1, 1)
+        grid.addWidget(identity, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.health, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(schooling, 1, 0, 1, 2)
+        grid.addWidget(authorisations, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(2, 1)
+        grid.setRowStretch(3, 1)
         chain = [
             self.last_name.line_edit,
             self.first_name.line_edit,
             self.birth_date.known,
             self.birth_date.date_edit,
-            self.school,
-            self.school_class,
             self.diet,
             self.allergies,
             self.pai,
             self.treatments,
+            self.school,
+            self.school_class,
             self.image_authorised,
             self.outing_authorised,
         ]
@@ -198,6 +206,7 @@ class ChildForm(QWidget):
             )
             self.diet.setCurrentIndex(max(0, self.diet.findData(child.diet)))
             self.allergies.setText(child.allergies or "")
+            self.allergies.setCursorPosition(0)
             self.pai.setChecked(bool(child.pai))
             self.treatments.setPlainText(child.treatments or "")
             self.image_authorised.setChecked(child.image_authorised)

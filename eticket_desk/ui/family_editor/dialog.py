@@ -81,6 +81,14 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
             self.tabs.setCurrentWidget(self.planning)  # the main screen of a known family
         else:
             self.tabs.setCurrentIndex(0)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._on_tabs_current_changed()
+
+    def _on_tabs_current_changed(self, _index: int = 0) -> None:
+        """The planning takes the keyboard as it shows: Page Down works without a click
+        (which would book the cell clicked)."""
+        if self.planning is not None and self.tabs.currentWidget() is self.planning:
+            self.planning.focus_grid()
 
     # ------------------------------------------------------------ layout
 

@@ -65,10 +65,10 @@ class PeoplePage(QWidget):
 
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setMinimumWidth(280)
+        self.list.setMinimumWidth(240)
         self.list.setMaximumWidth(300)
         self.list.setSpacing(2)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setWordWrap(True)  # « GS · École maternelle et élémentaire Jules Ferry »
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.add_button = plain_button(add_text)

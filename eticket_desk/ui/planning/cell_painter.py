@@ -138,6 +138,18 @@ def _places(painter: QPainter, rect: QRect, left: int) -> None:
     painter.restore()
 
 
+def fit_link(text: str, metrics: QFontMetrics, width: int, height: int) -> tuple[str, int]:
+    """A link's text for its cell: on one line, else on two (« toutes les / activités »),
+    elided only when even two lines cannot hold it. Returns (text, extra drawText flags)."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text, 0
+    wrap = int(Qt.TextFlag.TextWordWrap)
+    box = metrics.boundingRect(QRect(0, 0, width, 10_000), wrap, text)
+    if box.width() <= width and box.height() <= height:
+        return text, wrap
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width), 0
+
+
 class CellDelegate(QStyledItemDelegate):
     """Paints day cells with their state, links in blue, child rows in bold."""
 
@@ -174,8 +186,16 @@ class CellDelegate(QStyledItemDelegate):
             align = Qt.AlignmentFlag.AlignVCenter | (
                 Qt.AlignmentFlag.AlignHCenter if link else Qt.AlignmentFlag.AlignLeft
             )
-            elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(inner, align, elided)
+            if link:
+                text, wrap = fit_link(text, QFontMetrics(font), inner.width(), inner.height())
+                if wrap:
+                    align |= Qt.AlignmentFlag.AlignHCenter
+                painter.drawText(inner, int(align) | wrap, text)
+            else:
+                elided = QFontMetrics(font).elidedText(
+                    text, Qt.TextElideMode.ElideRight, inner.width()
+                )
+                painter.drawText(inner, align, elided)
             painter.restore()
         if selected:
             painter.save()

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -74,15 +75,16 @@ class WeekGrid(PlanningActions, QWidget):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setToolTip(self.tr("Aller à la semaine d'une date"))
-        self.title = QLabel()
+        self.title = QLabel()  # on a line of its own: the longest week's title is never cut
         self.title.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(self.previous_button)
-        bar.addWidget(self.title, 1, Qt.AlignmentFlag.AlignCenter)
         bar.addWidget(self.date_edit)
         bar.addWidget(self.today_button)
         bar.addWidget(self.next_button)
-        bar.addSpacing(12)
+        bar.addStretch(1)
         bar.addWidget(self.forms_button)
 
         self.notice = QLabel()
@@ -107,27 +109,30 @@ class WeekGrid(PlanningActions, QWidget):
         self.table.clicked.connect(self._on_table_clicked)
         self.table.setAccessibleName(self.tr("Planning de la semaine"))
 
-        legend = QHBoxLayout()
-        legend.setSpacing(6)
-        for state, booking in (
-            (CellState.OPEN_FREE, None),
-            (CellState.OPEN_BOOKED, BookingState.BOOKED),
-            (CellState.LOCKED_FREE, None),
-            (CellState.LOCKED_BOOKED, BookingState.BOOKED),
-            (CellState.CLOSED, None),
-            (CellState.OPEN_BOOKED, BookingState.WAITING),
+        legend = QGridLayout()  # two lines of three: never cut in a narrow window
+        legend.setHorizontalSpacing(6)
+        legend.setVerticalSpacing(2)
+        for number, (state, booking) in enumerate(
+            (
+                (CellState.OPEN_FREE, None),
+                (CellState.OPEN_BOOKED, BookingState.BOOKED),
+                (CellState.LOCKED_FREE, None),
+                (CellState.LOCKED_BOOKED, BookingState.BOOKED),
+                (CellState.CLOSED, None),
+                (CellState.OPEN_BOOKED, BookingState.WAITING),
+            )
         ):
             swatch = QLabel()
             swatch.setPixmap(legend_pixmap(state, booking))
-            legend.addWidget(swatch)
             text = (
                 self.tr("Liste d'attente")
                 if booking == BookingState.WAITING
                 else self.tr(CELL_LABELS[state])
             )
-            legend.addWidget(QLabel(text))
-            legend.addSpacing(8)
-        legend.addStretch(1)
+            row, column = divmod(number, 3)
+            legend.addWidget(swatch, row, 2 * column)
+            legend.addWidget(QLabel(text), row, 2 * column + 1)
+        legend.setColumnStretch(6, 1)
 
         self.status = QLabel(
             self.tr(
@@ -140,6 +145,7 @@ class WeekGrid(PlanningActions, QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
@@ -168,6 +174,21 @@ class WeekGrid(PlanningActions, QWidget):
         for column in (self.model.week_column, self.model.template_column):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(column, 112)
+        self._fit_day_headers()
+
+    def _fit_day_headers(self) -> None:
+        """« lundi 14/12 » when every day column can show it, else « lun. 14/12 »."""
+        if not self.model.day_count:
+            return
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        room = min(header.sectionSize(c) for c in range(1, self.model.day_count + 1)) - 12
+        widest = max(metrics.horizontalAdvance(t) for t in self.model.day_headers(False))
+        self.model.set_short_headers(widest > room)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_day_headers()
 
     # ------------------------------------------------------------ loading
 
@@ -254,6 +275,10 @@ class WeekGrid(PlanningActions, QWidget):
                 self._on_next_button_clicked()
                 return True
         return super().eventFilter(watched, event)
+
+    def focus_grid(self) -> None:
+        """The keyboard in the grid, on the current cell (arrows, Space, Page Down at once)."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         self.activate(index)

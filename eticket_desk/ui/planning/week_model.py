@@ -44,14 +44,16 @@ class WeekModel(QAbstractTableModel):
         self.plan: WeekPlan | None = None
         self.rows: list[GridRow] = []
         self._headers: list[str] = []
+        self._short_headers: list[str] = []
+        self.short = False  # « lun. 14/12 » when the columns are too narrow for « lundi 14/12 »
 
     def set_plan(self, plan: WeekPlan | None) -> None:
         self.beginResetModel()
         self.plan = plan
         self.rows = []
-        self._headers = [
-            format_date(day, "EEEE d/MM", locale="fr_FR") for day in (plan.days if plan else ())
-        ]
+        days = plan.days if plan else ()
+        self._headers = [format_date(day, "EEEE d/MM", locale="fr_FR") for day in days]
+        self._short_headers = [format_date(day, "EEE d/MM", locale="fr_FR") for day in days]
         for child in plan.children if plan else ():
             self.rows.append(GridRow(RowKind.CHILD, child))
             self.rows += [GridRow(RowKind.ACTIVITY, child, row) for row in child.rows]
@@ -120,7 +122,17 @@ class WeekModel(QAbstractTableModel):
             return self.tr("Enfant / activité")
         if section in (self.week_column, self.template_column):
             return ""
-        return self._headers[section - 1] if self.day_of(section) else None
+        if not self.day_of(section):
+            return None
+        return (self._short_headers if self.short else self._headers)[section - 1]
+
+    def day_headers(self, short: bool) -> list[str]:
+        return list(self._short_headers if short else self._headers)
+
+    def set_short_headers(self, short: bool) -> None:
+        if short != self.short:
+            self.short = short
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, self.day_count)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

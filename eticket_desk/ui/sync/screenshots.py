@@ -53,7 +53,7 @@ def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     window.sync_worker.stop()
     saved = [grab(window, out / "sync_status.png", WINDOW_SIZE)]
     window.sync_status.issues_label.linkActivated.emit("issues")
-    assert isinstance(window.stack.currentWidget(), SyncIssuesScreen)
+    assert isinstance(window.current_screen(), SyncIssuesScreen)
     saved.append(grab(window, out / "sync_issues.png", WINDOW_SIZE, close=True))
     window.deleteLater()
     settings = SettingsScreen(ctx)
