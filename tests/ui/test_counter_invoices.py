@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.activity_tariffs import save_activity_tariff
@@ -105,3 +106,20 @@ def test_an_unknown_coupon_says_so(qtbot, screen, invoiced):
     assert screen.search_message.isVisible()
     assert text(screen.search_message) == "Aucune facture n° F-2026-000099."
     assert screen.family is None
+
+
+def test_a_coupon_paid_in_cash_from_the_keyboard(qtbot, screen, store, admin, invoiced):
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    scan(qtbot, screen, "F-2026-000001")
+    cash = screen.invoice_panel.payments.rows[0]
+    assert QApplication.focusWidget() is cash.amount_edit
+    qtbot.keyClicks(cash.amount_edit, "50")
+    qtbot.keyClick(cash.amount_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.invoice_panel.confirm_button
+    qtbot.keyClick(screen.invoice_panel.confirm_button, Qt.Key.Key_Return)
+    assert screen.right.currentWidget() is screen.done_box
+    assert text(screen.done_box.change_label) == "4,00 €"
+    [invoice] = list_invoices(store, admin, family_id=invoiced.id)
+    assert invoice.status_label == "Réglée"
+    assert current_till(store).cash_in_cents == 4_600

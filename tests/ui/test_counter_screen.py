@@ -124,7 +124,9 @@ def test_name_search_and_arrow_keys(qtbot, screen, store, admin, schools):
     screen.search_edit.setFocus()
     qtbot.keyClicks(screen.search_edit, "mart")
     assert screen.results_list.count() == 2
-    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Down)
+    assert screen.results_list.currentRow() == -1  # nothing taken before the agent chooses
+    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Down)  # the first
+    qtbot.keyClick(screen.search_edit, Qt.Key.Key_Down)  # the second
     qtbot.keyClick(screen.search_edit, Qt.Key.Key_Return)
     assert screen.family is not None and screen.family.id == second.id
     assert not screen.results_list.isVisible()

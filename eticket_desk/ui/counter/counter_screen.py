@@ -3,14 +3,14 @@ the receipt — with the keyboard alone."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QStackedWidget,
     QTabWidget,
@@ -36,8 +36,16 @@ from eticket_desk.ui.counter.payments import PaymentList
 from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
 from eticket_desk.ui.counter.sale_done import SaleDonePanel
 from eticket_desk.ui.counter.search_bar import FamilySearchBar
+from eticket_desk.ui.counter.till_banner import TillClosedBanner
 from eticket_desk.ui.counter.till_dialog import TillDialog
-from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
+from eticket_desk.ui.counter.widgets import (
+    ALERT_COLOUR,
+    OK_COLOUR,
+    KeyButton,
+    big_label,
+    chain_tab_order,
+    coloured,
+)
 from eticket_desk.ui.messages import show_error
 
 
@@ -50,17 +58,20 @@ class CounterScreen(QWidget):
         self.family = None  # FamilyData of the family at the desk
         self.quote = None
         self.last_sale = None
+        self.till_open: bool | None = None  # None until the till has been read
 
-        self.search_bar = FamilySearchBar(ctx)
+        self.search_bar = FamilySearchBar(ctx, host=self)
         self.search_edit = self.search_bar.search_edit
         self.results_list = self.search_bar.results_list
         self.search_message = self.search_bar.search_message
         self.family_card = FamilyCard()
         self.till_strip = TillStrip()
+        self.till_banner = TillClosedBanner()
+        self.till_banner.setVisible(False)
 
-        # the sale
+        # the sale (its tab says « Vente de tickets »: no heading repeats it)
         self.spins: dict[object, QSpinBox] = {}  # ticket type id -> quantity
-        self.sale_box = QGroupBox(self.tr("Vente de tickets"))
+        self.sale_box = QWidget()
         spins_grid = QGridLayout()
         for row, ticket in enumerate(list_ticket_types(ctx.store)):
             spin = QSpinBox()
@@ -79,8 +90,7 @@ class CounterScreen(QWidget):
         self.change_label = big_label(factor=2.4)
         self.reason_label = coloured(QLabel(), ALERT_COLOUR)
         self.ticket_check = QCheckBox(self.tr("Ticket 80 mm"))
-        self.confirm_button = QPushButton(self.tr("Encaisser (Entrée)"))
-        self.confirm_button.setAutoDefault(False)
+        self.confirm_button = KeyButton(self.tr("Encaisser (Entrée)"))
         sale_layout = QVBoxLayout(self.sale_box)
         sale_layout.addLayout(spins_grid)
         sale_layout.addWidget(self.unit_label)
@@ -122,6 +132,7 @@ class CounterScreen(QWidget):
         body.addWidget(self.right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(self.tr("Guichet")))
+        layout.addWidget(self.till_banner)
         layout.addWidget(self.search_bar)
         layout.addLayout(body, 1)
 
@@ -129,9 +140,11 @@ class CounterScreen(QWidget):
         self.invoice_panel.loaded.connect(self._on_invoice_panel_loaded)
         self.invoice_panel.paid.connect(self._on_invoice_panel_paid)
         self.payments.edited.connect(self._check_payment)
+        self.payments.rows_changed.connect(self._on_payments_rows_changed)
         self.payments.submitted.connect(self._on_confirm_button_clicked)
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
         self.till_strip.open_requested.connect(self._on_till_strip_requested)
+        self.till_banner.open_requested.connect(self._on_till_strip_requested)
         self.till_strip.manage_requested.connect(self._on_till_strip_requested)
         self.till_strip.documents_requested.connect(self._on_till_strip_documents_requested)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -139,8 +152,19 @@ class CounterScreen(QWidget):
             shortcut.activated.connect(self._on_confirm_button_clicked)
         ctx.bus.changed.connect(self._on_bus_changed)
         self._show_family(None, [])
+        self._on_payments_rows_changed()
         self._refresh_till()
         self.search_edit.setFocus()
+
+    def focus_search(self) -> None:
+        """The keyboard in the counter's own search field, its text selected (Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        if self.till_open is not None:  # coming back to the counter: the till may have moved
+            self._refresh_till()
 
     def open_family(self, family_id, invoice_id=None) -> None:
         """The family at the desk; with `invoice_id` (a scanned coupon), the invoices tab with
@@ -150,10 +174,15 @@ class CounterScreen(QWidget):
             lambda: (
                 load_family(ctx.store, ctx.actor, family_id),
                 balances(ctx.store, ctx.actor, family_id),
+                current_till(ctx.store),  # read again: it may have moved since the last look
             ),
-            lambda loaded: self._show_family(*loaded, invoice_id=invoice_id),
+            lambda loaded: self._on_family_loaded(*loaded, invoice_id),
             self._on_failed,
         )
+
+    def _on_family_loaded(self, family, wallet, till, invoice_id) -> None:
+        self._show_till(till)
+        self._show_family(family, wallet, invoice_id=invoice_id)
 
     def _show_family(self, family, wallet, invoice_id=None) -> None:
         self.family = family
@@ -165,9 +194,12 @@ class CounterScreen(QWidget):
         if invoice_id is not None:
             self.search_edit.clear()
             self.work_tabs.setCurrentWidget(self.invoice_panel)
-            self.invoice_panel.payments.rows[0].amount_edit.setFocus()
+            if self.till_open is False:
+                self.till_banner.open_button.setFocus()
+            else:
+                self.invoice_panel.payments.rows[0].amount_edit.setFocus()
             return
-        self.sale_box.setEnabled(family is not None)
+        self.sale_box.setEnabled(family is not None and self.till_open is not False)
         for spin in self.spins.values():
             spin.blockSignals(True)
             spin.setValue(0)
@@ -176,10 +208,26 @@ class CounterScreen(QWidget):
         self._on_spin_changed()
         if family is not None:
             self.search_edit.clear()
-            first = next(iter(self.spins.values()), None)
-            if first is not None:
-                first.setFocus()
-                first.selectAll()
+            self._focus_next_step()
+
+    def _focus_next_step(self) -> None:
+        """The quantity when a sale can be typed; « Ouvrir la caisse… » when the till is
+        closed; the search while nobody is at the desk."""
+        first = next(iter(self.spins.values()), None)
+        if self.family is None or first is None:
+            self.search_edit.setFocus()
+        elif self.sale_box.isEnabled():
+            first.setFocus()
+            first.selectAll()
+        else:
+            self.till_banner.open_button.setFocus()
+
+    def _on_payments_rows_changed(self) -> None:
+        """Quantities, then the money handed over, then « Encaisser »; the rest after."""
+        before, after = self.payments.tab_stops()
+        chain_tab_order(
+            [*self.spins.values(), *before, self.confirm_button, *after, self.ticket_check]
+        )
 
     # ------------------------------------------------------------ the sale
 
@@ -230,6 +278,8 @@ class CounterScreen(QWidget):
 
     def _payment_problem(self) -> tuple[str, int | None]:
         """Why the sale cannot be confirmed yet ("" when it can), and the change."""
+        if self.till_open is False:
+            return self.tr("La caisse est fermée : ouvrez-la avant d'encaisser."), None
         if self.family is None:
             return self.tr("Choisissez d'abord la famille."), None
         if self.quote is None:
@@ -304,12 +354,25 @@ class CounterScreen(QWidget):
 
     def _refresh_till(self) -> None:
         self.ctx.runner.submit(
-            lambda: current_till(self.ctx.store), self.till_strip.show_till, self._on_failed
+            lambda: current_till(self.ctx.store), self._show_till, self._on_failed
         )
+
+    def _show_till(self, till) -> None:
+        """`till` is a TillState, or None when it is closed: the strip, the banner, and the
+        sale and invoice payments allowed only while it is open."""
+        was_open, self.till_open = self.till_open, till is not None
+        self.till_strip.show_till(till)
+        self.till_banner.setVisible(not self.till_open)
+        self.invoice_panel.set_till_open(self.till_open)
+        self.sale_box.setEnabled(self.family is not None and self.till_open)
+        self._check_payment()
+        focus = QApplication.focusWidget()
+        if was_open is not None and was_open != self.till_open and self.isAncestorOf(focus):
+            self._focus_next_step()
 
     def _on_till_strip_requested(self) -> None:
         TillDialog(self.ctx, self).exec()
-        self.search_edit.setFocus()
+        self._focus_next_step()
 
     def _on_till_strip_documents_requested(self) -> None:
         RegieDocumentsDialog(self.ctx, self).exec()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,7 +31,14 @@ from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, format_date, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.payments import PaymentList
-from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
+from eticket_desk.ui.counter.widgets import (
+    ALERT_COLOUR,
+    OK_COLOUR,
+    KeyButton,
+    big_label,
+    chain_tab_order,
+    coloured,
+)
 
 HEADERS = ("Facture", "Période", "Échéance", "Montant", "Déjà réglé", "Reste à payer")
 
@@ -55,6 +61,7 @@ class InvoicePanel(QWidget):
         self.ctx = ctx
         self.family_id = None
         self.invoices = []
+        self.till_open = True  # the screen says when it is not
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -70,8 +77,7 @@ class InvoicePanel(QWidget):
         self.result_title = QLabel()
         self.result_label = big_label(factor=2.0)
         self.reason_label = coloured(QLabel(), ALERT_COLOUR)
-        self.confirm_button = QPushButton(self.tr("Encaisser le règlement"))
-        self.confirm_button.setAutoDefault(False)
+        self.confirm_button = KeyButton(self.tr("Encaisser le règlement"))
         layout = QVBoxLayout(self)
         layout.addWidget(
             note_label(
@@ -103,9 +109,21 @@ class InvoicePanel(QWidget):
         layout.addLayout(confirm)
         self.table.itemChanged.connect(self._on_table_item_changed)
         self.payments.edited.connect(self._check)
+        self.payments.rows_changed.connect(self._on_payments_rows_changed)
         self.payments.submitted.connect(self._on_confirm_button_clicked)
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+        self._on_payments_rows_changed()
         self._check()
+
+    def set_till_open(self, till_open: bool) -> None:
+        """No payment typed nor taken while the till is closed."""
+        self.till_open = till_open
+        self.payments.setEnabled(till_open)
+        self._check()
+
+    def _on_payments_rows_changed(self) -> None:
+        before, after = self.payments.tab_stops()
+        chain_tab_order([self.table, *before, self.confirm_button, *after])
 
     # ------------------------------------------------------------ loading
 
@@ -165,6 +183,8 @@ class InvoicePanel(QWidget):
     def _problem(self) -> tuple[str, str, int | None]:
         """(why it cannot be confirmed, the result's title, its amount)."""
         expected = self.expected_cents()
+        if not self.till_open:
+            return self.tr("La caisse est fermée : ouvrez-la avant d'encaisser."), "", None
         if not expected:
             return self.tr("Cochez au moins une facture."), "", None
         try:

@@ -49,19 +49,19 @@ class PaymentRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.method_combo)
         layout.addWidget(self.amount_edit)
-        for edit in self._detail_edits():
+        for edit in self.detail_edits():
             layout.addWidget(edit, 1)
         layout.addStretch(0)
         layout.addWidget(self.remove_button)
 
         self.method_combo.currentIndexChanged.connect(self._on_method_combo_changed)
-        for edit in (self.amount_edit, *self._detail_edits()):
+        for edit in (self.amount_edit, *self.detail_edits()):
             edit.textChanged.connect(self.edited)
             edit.returnPressed.connect(self.submitted)
         self.remove_button.clicked.connect(lambda: self.removal_requested.emit(self))
         self._on_method_combo_changed()
 
-    def _detail_edits(self) -> tuple[QLineEdit, ...]:
+    def detail_edits(self) -> tuple[QLineEdit, ...]:
         return (
             self.cheque_number_edit,
             self.cheque_bank_edit,
@@ -105,6 +105,7 @@ class PaymentList(QWidget):
 
     edited = Signal()
     submitted = Signal()
+    rows_changed = Signal()  # a row added or removed: the screen puts its tab order back
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +132,7 @@ class PaymentList(QWidget):
         self.rows = []
         self.add_row()
         self.edited.emit()
+        self.rows_changed.emit()
 
     def add_row(self, method: Method = Method.CASH, amount_cents: int = 0) -> PaymentRow:
         row = PaymentRow(removable=bool(self.rows), parent=self)
@@ -142,8 +144,25 @@ class PaymentList(QWidget):
         row.removal_requested.connect(self._on_row_removal_requested)
         self.rows.append(row)
         self._rows_layout.addWidget(row)
+        row.show()  # now, not at the next event loop: it may take the focus at once
         self.edited.emit()
+        self.rows_changed.emit()
         return row
+
+    def tab_stops(self) -> tuple[list[QWidget], list[QWidget]]:
+        """(what Tab reaches before the confirm button, what it reaches after). The money
+        handed over comes first: the first row's amount (then its cheque or card fields),
+        then each added row's method, amount and fields; the first row's method, the
+        « Retirer » buttons and « + Ajouter un règlement » only after the confirm button."""
+        before: list[QWidget] = []
+        for index, row in enumerate(self.rows):
+            if index:
+                before.append(row.method_combo)
+            before += [row.amount_edit, *row.detail_edits()]
+        after: list[QWidget] = [self.rows[0].method_combo] if self.rows else []
+        after += [row.remove_button for row in self.rows[1:]]
+        after.append(self.add_button)
+        return before, after
 
     def payments(self) -> list[PaymentInput]:
         """Every row with an amount; InvalidInput when an amount is not one."""
@@ -166,3 +185,4 @@ class PaymentList(QWidget):
         row.hide()
         row.deleteLater()
         self.edited.emit()
+        self.rows_changed.emit()

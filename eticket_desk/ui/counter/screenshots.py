@@ -1,9 +1,11 @@
-"""Screenshots of the counter: a sale being typed (change shown), the sale done, the régie's
-documents (cheques to hand over) and the receipt's preview.
+"""Screenshots of the counter: the till still closed, the families matching a name typed, a
+sale being typed (change shown), the sale done, the régie's documents (cheques to hand over)
+and the receipt's preview.
 
 `render_counter_screens(ctx, out_dir, family_id)` opens the till if it is closed and really
 sells tickets to that family (use a demo or scratch store). Run on a demo file:
-`python -m eticket_desk.ui.counter.screenshots DB OUT_DIR` (logs in as the demo agent).
+`python -m eticket_desk.ui.counter.screenshots DB OUT_DIR` (logs in as the demo régisseur,
+who may also issue the invoices it pays).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -21,6 +24,7 @@ from eticket_desk.services.invoice_drafts import month_period
 from eticket_desk.services.invoice_queries import list_invoices
 from eticket_desk.services.invoicing import issue_run
 from eticket_desk.services.sales import SaleRequest, quote_sale, sell_tickets
+from eticket_desk.services.search import search_families
 from eticket_desk.services.tariffs import list_ticket_types
 from eticket_desk.services.till import current_till, open_till
 from eticket_desk.ui.context import AppContext
@@ -40,30 +44,66 @@ def _settle(ctx: AppContext) -> None:
         QApplication.processEvents()
 
 
-def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> list[Path]:
-    """Saves counter.png (a sale being typed) and counter_done.png (after it)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if current_till(ctx.store) is None:
-        open_till(ctx.store, ctx.actor, 15_000)
+def _shown(ctx: AppContext) -> CounterScreen:
     screen = CounterScreen(ctx)
     screen.resize(*SCREEN_SIZE)
     screen.show()
+    screen.activateWindow()  # the search list shows while the field has the keyboard
     _settle(ctx)
+    return screen
+
+
+def _till_closed(ctx: AppContext, out: Path, family_id) -> list[Path]:
+    """The family scanned while the till is still closed (nothing when it is open)."""
+    if current_till(ctx.store) is not None:
+        return []
+    screen = _shown(ctx)
     screen.open_family(family_id)
     _settle(ctx)
-    spin = next(iter(screen.spins.values()))
-    spin.setValue(10)
+    return [grab(screen, out / "counter_till_closed.png", close=True)]
+
+
+def _search_list(ctx: AppContext, out: Path) -> Path:
+    """A name shared by a few families typed, the second one highlighted with ↓ ↓."""
+    names = (h.display_name.split()[0] for h in search_families(ctx.store, ctx.actor, ""))
+    name = next(n for n in names if 3 <= len(search_families(ctx.store, ctx.actor, n)) <= 6)
+    screen = _shown(ctx)
+    screen.search_edit.setFocus()
+    QTest.keyClicks(screen.search_edit, name.lower())
+    _settle(ctx)
+    QTest.keyClick(screen.search_edit, Qt.Key.Key_Return)  # several: the list says choose
+    for _ in range(2):
+        QTest.keyClick(screen.search_edit, Qt.Key.Key_Down)
+    _settle(ctx)
+    return grab(screen, out / "counter_search.png", close=True)
+
+
+def render_counter_screens(ctx: AppContext, out_dir: Path | str, family_id) -> list[Path]:
+    """Saves counter_till_closed.png, counter_search.png, counter.png (a sale being typed),
+    counter_done.png (after it) and the régie's and the receipt's."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shots = _till_closed(ctx, out, family_id)
+    if current_till(ctx.store) is None:
+        open_till(ctx.store, ctx.actor, 15_000)
+    shots.append(_search_list(ctx, out))
+    screen = _shown(ctx)
+    screen.open_family(family_id)
+    _settle(ctx)
+    spin = next(iter(screen.spins.values()))  # it has the keyboard once the family is in
+    spin.selectAll()
+    QTest.keyClicks(spin, "10")
     _settle(ctx)
     total = screen.quote.total_cents if screen.quote else 0
     given = (total // 5_000 + 1) * 5_000
-    screen.payments.rows[0].amount_edit.setText(format_cents(given).replace("\xa0€", ""))
+    QTest.keyClick(spin, Qt.Key.Key_Tab)  # to the money handed over
+    QTest.keyClicks(screen.payments.rows[0].amount_edit, format_cents(given).split(",")[0])
     _settle(ctx)
-    saved = [out / "counter.png", out / "counter_done.png"]
-    screen.grab().save(str(saved[0]))
+    saved = [*shots, out / "counter.png", out / "counter_done.png"]
+    screen.grab().save(str(saved[-2]))
     screen._on_confirm_button_clicked()
     _settle(ctx)
-    screen.grab().save(str(saved[1]))
+    screen.grab().save(str(saved[-1]))
     receipt = screen.done_box.receipt_path
     screen.close()
     screen.deleteLater()
@@ -133,14 +173,13 @@ def _regie_documents(ctx: AppContext, out: Path, family_id) -> Path:
 def main(argv: list[str]) -> None:
     from eticket_desk.services import users
     from eticket_desk.services.demo import DEMO_PASSWORD
-    from eticket_desk.services.search import search_families
     from eticket_desk.services.store import Store
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 
     app = QApplication.instance() or QApplication(argv)
     store = Store(Path(argv[1]))
-    actor, _ = users.authenticate(store, "agent", DEMO_PASSWORD)
+    actor, _ = users.authenticate(store, "regisseur", DEMO_PASSWORD)
     ctx = AppContext(store, actor, ImmediateRunner(), ChangeBus())
     family = next(h for h in search_families(store, actor, "") if h.status.value == "validated")
     for path in render_counter_screens(ctx, argv[2], family.id):
