@@ -105,3 +105,20 @@ def test_an_unknown_coupon_says_so(qtbot, screen, invoiced):
     assert screen.search_message.isVisible()
     assert text(screen.search_message) == "Aucune facture n° F-2026-000099."
     assert screen.family is None
+
+
+def test_a_family_without_invoices_is_told_so_not_asked_to_tick_one(
+    qtbot, ctx, store, admin, schools
+):
+    from eticket_desk.ui.counter.invoice_panel import InvoicePanel
+
+    panel = InvoicePanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert text(panel.empty_label) == "Cherchez une famille pour voir ses factures à régler."
+    family = validated_family(store, admin, schools)
+    panel.load(family.id)
+    assert text(panel.empty_label) == "Aucune facture à régler pour cette famille."
+    assert panel.empty_label.isVisible() and not panel.reason_label.isVisible()
+    assert not panel.confirm_button.isEnabled()
+    assert "Cochez" not in panel.confirm_button.toolTip()
