@@ -44,6 +44,7 @@ class TillState:
     held_since: datetime | None = None  # opened, or taken over, at
     holder: str = ""  # « Marie Durand (agente d'accueil) »
     opened_by_name: str = ""  # « Marie Durand »
+    holder_name: str = ""  # « Marie Durand »
 
     def held_by_other(self, actor: Actor) -> bool:
         return bool(self.held_by) and self.held_by != actor.login
@@ -69,9 +70,9 @@ class TillState:
         )
 
 
-def _clock_time(moment: datetime) -> str:
-    """8:05 -> « 8 h 05 »."""
-    return f"{moment.hour} h {moment.minute:02d}"
+def clock_time(moment: datetime) -> str:
+    """8:05 -> « 8 h 05 », with non-breaking spaces (never cut at the end of a line)."""
+    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
 
 
 def _since(moment: datetime | None, today: date | None = None) -> str:
@@ -79,8 +80,8 @@ def _since(moment: datetime | None, today: date | None = None) -> str:
     if moment is None:
         return ""
     if today is not None and moment.date() != today:
-        return f"le {moment:%d/%m/%Y} à {_clock_time(moment)}"
-    return _clock_time(moment)
+        return f"le {moment:%d/%m/%Y} à {clock_time(moment)}"
+    return clock_time(moment)
 
 
 def open_till_in(session: Session) -> TillSession:
@@ -135,6 +136,7 @@ def state_of(session: Session, till: TillSession) -> TillState:
         _held_since(session, till),
         people.label(holder, with_role=True),
         people.label(till.opened_by),
+        people.label(holder),
     )
 
 

@@ -19,7 +19,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.services.people import People
 from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.till import TillState, state_of
+from eticket_desk.services.till import TillState, clock_time, state_of
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def _handovers(session: Session, till_id: uuid.UUID, people: People) -> tuple[st
     ):
         taken = people.label(handover.taken_by, with_role=True)
         given = people.label(handover.given_by, with_role=True)
-        at = f"{handover.at.hour} h {handover.at.minute:02d}"
+        at = clock_time(handover.at)
         if handover.reason == "close":
             lines.append(
                 f"À {at}, caisse reprise par {taken} pour la clôturer à la place de {given}."

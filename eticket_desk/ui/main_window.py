@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not confirm_leaving(self.ctx, self, quitting=not self.logging_out):
+        if self.isVisible() and not confirm_leaving(self.ctx, self, not self.logging_out):
             event.ignore()  # « Annuler », or the till dialog left without closing
             return
         for editor in list(self.editors.values()):

@@ -110,7 +110,7 @@ def answers(monkeypatch) -> list:
     asked = []
 
     def ask(parent, title, text):
-        asked.append(text)
+        asked.append(text.replace("\xa0", " "))
         return True
 
     monkeypatch.setattr("eticket_desk.ui.messages.ask_yes_no", ask)
@@ -223,3 +223,17 @@ def test_logging_out_with_the_till_open_asks_first(qtbot, ctx, store, admin, mon
     choose(monkeypatch, "leave_button")
     window._on_logout_triggered()
     assert window.logged_out and not window.isVisible()
+
+
+def test_till_screenshots_are_rendered(qtbot, ctx, store, admin, marie, tmp_path):
+    from eticket_desk.ui.counter.till_screenshots import render_till_screens
+
+    saved = render_till_screens(ctx, tmp_path, marie)
+    assert [p.name for p in saved] == [
+        "till_close.png",
+        "till_open.png",
+        "till_colleague.png",
+        "till_leaving.png",
+    ]
+    assert all(p.stat().st_size > 1000 for p in saved)
+    assert current_till(store).held_by == "admin"  # taken over from Marie, still open

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.services.documents import document_path
-from eticket_desk.services.till import close_till, current_till, hand_over_till, open_till
+from eticket_desk.services.till import (
+    clock_time,
+    close_till,
+    current_till,
+    hand_over_till,
+    open_till,
+)
 from eticket_desk.services.till_journal import print_till_journal
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import error_label, note_label, title_label
@@ -33,11 +39,6 @@ from eticket_desk.ui.counter.widgets import (
     scaled,
 )
 from eticket_desk.ui.messages import show_error
-
-
-def _clock(moment) -> str:
-    """« 8 h 05 »."""
-    return f"{moment.hour} h {moment.minute:02d}"
 
 
 class TillDialog(QDialog):
@@ -65,7 +66,12 @@ class TillDialog(QDialog):
             self.float_edit.selectAll()
         else:
             till = self.till
-            layout.addWidget(title_label(self.tr("Clôturer la caisse")))
+            title = (
+                self.tr("Caisse de %s") % till.holder_name
+                if self.others
+                else self.tr("Clôturer la caisse")
+            )
+            layout.addWidget(title_label(title))
             if self.others:
                 self._add_holder(layout)
             else:
@@ -105,16 +111,18 @@ class TillDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.ok_button.clicked.connect(self._on_ok_button_clicked)
+        if self.others:  # once in the dialog: what a colleague at the desk usually wants
+            self.take_over_button.setDefault(True)
 
     def _opened_text(self) -> str:
         till = self.till
         text = self.tr("Ouverte le %s à %s par %s.") % (
             till.opened_at.strftime("%d/%m/%Y"),
-            _clock(till.opened_at),
+            clock_time(till.opened_at),
             till.opened_by_name,
         )
         if till.held_since and till.held_since != till.opened_at:
-            text += " " + self.tr("Reprise par vous à %s.") % _clock(till.held_since)
+            text += " " + self.tr("Reprise par vous à %s.") % clock_time(till.held_since)
         return text
 
     def _add_holder(self, layout: QVBoxLayout) -> None:
@@ -144,7 +152,7 @@ class TillDialog(QDialog):
         question = self.tr(
             "Reprendre la caisse de %s ?\n\nVos encaissements iront dans cette caisse, et le "
             "journal de caisse dira que vous l'avez reprise à %s."
-        ) % (till.holder, _clock(ctx.store.clock.now()))
+        ) % (till.holder, clock_time(ctx.store.clock.now()))
         if not messages.ask_yes_no(self, self.tr("Reprendre la caisse"), question):
             return
         ctx.runner.submit(
@@ -182,8 +190,9 @@ class TillDialog(QDialog):
                 )
         self.ok_button.setEnabled(not problem)
         self.ok_button.setToolTip(problem)
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
+        typed = bool(self.counted_edit.text().strip())  # no red before anything is typed
+        self.error.setText(problem if typed else "")
+        self.error.setVisible(bool(problem) and typed)
 
     def _on_ok_button_clicked(self) -> None:
         ctx = self.ctx
