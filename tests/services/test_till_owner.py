@@ -125,7 +125,7 @@ def test_closing_a_colleagues_till_in_their_place_is_said_in_the_journal(
     )
 
 
-def test_taking_over_needs_the_right_to_take_money(store, marie, admin):
+def test_any_agent_may_take_over_but_not_their_own_till(store, marie, admin):
     open_till(store, marie, 0)
     nobody = Actor(None, "stagiaire", "Stagiaire", Role.AGENT)
     hand_over_till(store, nobody, "mdurand")  # an agent may
