@@ -129,6 +129,7 @@ def _run_import(args: argparse.Namespace) -> int:
 def _run_invoices(args: argparse.Namespace) -> int:
     from eticket_desk.rules.errors import DomainError
     from eticket_desk.rules.money import format_cents
+    from eticket_desk.rules.text import first_upper
     from eticket_desk.services.invoice_documents import write_run_pdfs
     from eticket_desk.services.invoice_drafts import describe, month_period
     from eticket_desk.services.invoicing import issue_run, preview_run
@@ -141,7 +142,7 @@ def _run_invoices(args: argparse.Namespace) -> int:
         try:
             period = month_period(args.period)
             preview = preview_run(store, SYSTEM, period)
-            print(f"{period.label} : {describe(preview)}.", flush=True)
+            print(f"{first_upper(period.label)} : {describe(preview)}.", flush=True)
             for reference, name in preview.already_invoiced:
                 print(f"  déjà facturée pour cette période : {reference} {name}")
             if args.dry_run:
@@ -153,9 +154,9 @@ def _run_invoices(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
-            def progress(done: int, total: int) -> None:
-                if done % 500 == 0 or done == total:
-                    print(f"  PDF {done}/{total}", flush=True)
+            def progress(step: str, done: int, total: int) -> None:
+                if total and (done % 500 == 0 or done == total):
+                    print(f"  {step} : {done}/{total}", flush=True)
 
             files, merged = write_run_pdfs(store, SYSTEM, result.run_id, args.out, progress)
         except DomainError as refused:

@@ -81,7 +81,7 @@ def _demo_town(run: _Run) -> str:
     path = run.folder / "demo.sqlite"
     build_demo_town(path, DemoOptions(families=DEMO_FAMILIES, seed=1))
     run.store = Store(path, FrozenClock(PRINTED_AT))
-    admin_login = next(login for login, _name, role in USERS if role == "admin")
+    admin_login = next(login for login, _name, role, _civility in USERS if role == "admin")
     run.actor, _ = authenticate(run.store, admin_login, DEMO_PASSWORD)  # argon2 at work
     return f"{DEMO_FAMILIES} familles, connexion de {run.actor.full_name}"
 

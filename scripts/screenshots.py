@@ -39,6 +39,7 @@ from eticket_desk.ui.attendance.screenshots import render_attendance_screens  # 
 from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.counter.screenshots import render_counter_screens  # noqa: E402
+from eticket_desk.ui.counter.till_screenshots import render_till_screens  # noqa: E402
 from eticket_desk.ui.family_editor.screenshots import (  # noqa: E402
     render_editor_screens,
     render_wallet_screens,
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     render_tariffs_screens(ctx, OUT)
     render_attendance_screens(ctx, OUT)  # it marks September's canteen days
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
+    colleague, _ = authenticate(store, "agent", DEMO_PASSWORD)
+    render_till_screens(ctx, OUT, colleague)  # closes the till, a colleague opens it, taken over
     render_invoicing_screens(ctx, OUT)  # issues October and November, pays some, credits one
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms

@@ -9,6 +9,7 @@ from eticket_desk.models.counter import (
     Payment,
     Sale,
     SaleLine,
+    TillHandover,
     TillSession,
     WalletEntry,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Tariff",
     "TariffBracket",
     "TicketType",
+    "TillHandover",
     "TillSession",
     "WalletEntry",
     "Activity",

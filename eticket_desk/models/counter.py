@@ -34,18 +34,35 @@ class WalletEntry(UuidPk, Base):
 
 
 class TillSession(UuidPk, Base):
-    """A session of the régie's till, from its float to the counting of the cash."""
+    """A session of the régie's till, from its float to the counting of the cash. It belongs
+    to the agent holding it (who opened it, or took it over): only they take money into it."""
 
     __tablename__ = "till_session"
 
     opened_at: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(50))
+    held_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     float_cents: Mapped[int]
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str] = mapped_column(String(50), default="")
     expected_cash_cents: Mapped[int | None]
     counted_cash_cents: Mapped[int | None]
     difference_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TillHandover(UuidPk, Base):
+    """An open till handed from one agent to another (taken over, or to close it in their
+    place): the till journal lists each one."""
+
+    __tablename__ = "till_handover"
+    __table_args__ = (Index("ix_till_handover_till", "till_id"),)
+
+    till_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("till_session.id"))
+    at: Mapped[datetime]
+    given_by: Mapped[str] = mapped_column(String(50))  # the holder until then
+    taken_by: Mapped[str] = mapped_column(String(50))  # the holder from then on
+    # "take_over": taken to go on selling; "close": taken to close it in the holder's place
+    reason: Mapped[str] = mapped_column(String(20), default="take_over")
 
 
 class Sale(UuidPk, Base):

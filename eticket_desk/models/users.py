@@ -16,6 +16,8 @@ class User(UuidPk, Base):
 
     login: Mapped[str] = mapped_column(String(50), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # « Mme », « M. » or "" (not said): the role is named in the person's gender.
+    civility: Mapped[str] = mapped_column(String(4), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)

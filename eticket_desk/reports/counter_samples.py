@@ -115,7 +115,7 @@ def sample_journal() -> TillJournalData:
         organisation=sample_organisation(),
         title="Journal de caisse du lundi 23 novembre 2026",
         till_label=TILL,
-        agent_name=AGENT,
+        agent_name=f"{AGENT} (agente d'accueil)",
         opened_at=DAY,
         closed_at=DAY.replace(hour=18, minute=10),
         float_cents=float_cents,
@@ -124,7 +124,11 @@ def sample_journal() -> TillJournalData:
         counted_cash_cents=expected - 230,
         difference_cents=-230,
         difference_note="Monnaie rendue en trop à un parent (pièce de 2 € confondue), signalé au régisseur.",
-        signed_by=AGENT,
+        signed_by=REGISSEUR,
+        handovers=(
+            f"À 16\u00a0h\u00a030, caisse reprise par {REGISSEUR} (régisseur), tenue jusque-là "
+            f"par {AGENT} (agente d'accueil).",
+        ),
     )
 
 

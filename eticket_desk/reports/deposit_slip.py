@@ -87,6 +87,7 @@ class DepositSlipData:
     agent_name: str
     cheques: tuple[SlipCheque, ...]
     total_cents: int
+    signer_title: str = "Le régisseur"  # « La régisseuse »
 
     def __post_init__(self) -> None:
         if self.total_cents != sum(c.amount_cents for c in self.cheques):
@@ -271,7 +272,7 @@ def _closing(data: DepositSlipData, st: Styles) -> list[Flowable]:
     words = amount_in_words(data.total_cents)
     width = 80 * mm
     signature = signature_box(
-        f"{place_and_date(town_name(org.city), data.made_at.date())}\nLe régisseur",
+        f"{place_and_date(town_name(org.city), data.made_at.date())}\n{data.signer_title}",
         data.agent_name,
         width,
     )

@@ -79,6 +79,8 @@ class TillJournalData:
     difference_cents: int | None
     difference_note: str
     signed_by: str
+    # « À 12 h 10, caisse reprise par … » : each time the till changed hands
+    handovers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,13 +151,15 @@ def _heading(data: TillJournalData, st: Styles) -> list[Flowable]:
         Spacer(1, 5 * mm),
         Paragraph(escape(data.title), title),
         Paragraph(
-            f"Caisse : <b>{escape(data.till_label)}</b> · agent : <b>{escape(data.agent_name)}</b>",
+            f"Caisse : <b>{escape(data.till_label)}</b> · ouverte par : "
+            f"<b>{escape(data.agent_name)}</b>",
             line,
         ),
         Paragraph(
             f"Ouverte le {escape(french_datetime(data.opened_at, weekday=False))}, {closed}.",
             line,
         ),
+        *(Paragraph(escape(text), line) for text in data.handovers),
     ]
     if data.closed_at is None:
         story += [Spacer(1, 3 * mm), _banner(PROVISIONAL, st)]

@@ -1,4 +1,5 @@
-"""Roles and the permission matrix, enforced by every service call."""
+"""Roles (named in the person's gender) and the permission matrix, enforced by every
+service call."""
 
 from __future__ import annotations
 
@@ -15,14 +16,40 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """The profile's name (« Coordinateur périscolaire »), as the profile list shows it."""
         return ROLE_LABELS[self]
 
+    def label_for(self, civility: str) -> str:
+        """The role of one person, in their gender: « Coordinatrice périscolaire » for Mme."""
+        return (FEMININE_ROLE_LABELS if civility == Civility.MADAME else ROLE_LABELS)[self]
+
+
+class Civility(StrEnum):
+    """How a user is addressed; it gives the gender of their role's name (« régisseuse »)."""
+
+    MADAME = "Mme"
+    MONSIEUR = "M."
+    UNKNOWN = ""
+
+
+CIVILITY_LABELS = {
+    Civility.MADAME: "Madame",
+    Civility.MONSIEUR: "Monsieur",
+    Civility.UNKNOWN: "Non précisée",
+}
 
 ROLE_LABELS = {
     Role.AGENT: "Agent d'accueil",
     Role.COORDINATOR: "Coordinateur périscolaire",
     Role.REGISSEUR: "Régisseur",
     Role.ADMIN: "Administrateur",
+}
+# The feminine forms of the fonction publique's guide (« Femme, j'écris ton nom »).
+FEMININE_ROLE_LABELS = {
+    Role.AGENT: "Agente d'accueil",
+    Role.COORDINATOR: "Coordinatrice périscolaire",
+    Role.REGISSEUR: "Régisseuse",
+    Role.ADMIN: "Administratrice",
 }
 
 
@@ -107,8 +134,9 @@ def allows(role: Role | str, permission: Permission) -> bool:
     return permission in MATRIX[Role(role)]
 
 
-def require(role: Role | str, permission: Permission) -> None:
+def require(role: Role | str, permission: Permission, civility: str = "") -> None:
     if not allows(role, permission):
         raise PermissionDenied(
-            f"Votre profil ({Role(role).label}) ne permet pas de {PERMISSION_LABELS[permission]}."
+            f"Votre profil ({Role(role).label_for(civility)}) ne permet pas de "
+            f"{PERMISSION_LABELS[permission]}."
         )

@@ -1,4 +1,5 @@
-"""Text folding for search: accent- and case-insensitive comparison of French names."""
+"""Text folding for search: accent- and case-insensitive comparison of French names; the
+capital that starts a sentence."""
 
 from __future__ import annotations
 
@@ -13,6 +14,19 @@ def fold(text: str) -> str:
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def first_upper(text: str) -> str:
+    """« novembre 2026 » -> « Novembre 2026 »: only where a sentence, a heading or a cell
+    starts (a month is lower case anywhere else in French)."""
+    return text[:1].upper() + text[1:]
+
+
+def with_de(text: str) -> str:
+    """« de novembre 2026 », « d'octobre 2026 »: the French « de » elided before a vowel."""
+    if fold(text[:1]) in ("a", "e", "i", "o", "u"):
+        return f"d'{text}"
+    return f"de {text}"
 
 
 def search_words(*values: str) -> str:

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import insert, inspect, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from eticket_desk.models import AuditEntry, NumberSeries, User
+from eticket_desk.models import AuditEntry, NumberSeries
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import fold
+from eticket_desk.services.people import People
 
 ENTITY_LABELS = {
     "organisation": "Organisation",
@@ -40,6 +41,7 @@ ENTITY_LABELS = {
     "sale_line": "Ligne de vente",
     "payment": "Règlement",
     "till_session": "Session de caisse",
+    "till_handover": "Reprise de caisse",
     "deposit_slip": "Bordereau de chèques",
     "invoice_run": "Facturation",
     "invoice": "Facture",
@@ -68,6 +70,7 @@ ACTION_LABELS = {
     "sale": "Vente",
     "wallet_correction": "Correction de porte-monnaie",
     "till_close": "Clôture de caisse",
+    "till_handover": "Reprise de caisse",
     "sale_cancel": "Annulation de quittance",
     "invoice_run": "Facturation",
     "credit_note": "Avoir",
@@ -197,6 +200,17 @@ def record(
     )
 
 
+def _named(details: dict, people: People) -> dict:
+    """The logins of a change (opened_by, held_by, by…) as the persons' names."""
+    for key, value in details.items():
+        if key == "by" or key.endswith("_by"):
+            if isinstance(value, str) and value:
+                details[key] = people.label(value)
+            elif isinstance(value, list):
+                details[key] = [people.label(v) if isinstance(v, str) and v else v for v in value]
+    return details
+
+
 @dataclass(frozen=True)
 class AuditLine:
     at: datetime
@@ -220,7 +234,7 @@ def list_audit(
 ) -> list[AuditLine]:
     """The most recent entries first, filtered as the admin asks."""
     actor.require(Permission.AUDIT_VIEW)
-    query = select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.user_id)
+    query = select(AuditEntry)
     if user_login:
         query = query.where(AuditEntry.user_login == user_login)
     if since:
@@ -234,20 +248,22 @@ def list_audit(
         query = query.limit(limit)
     folded = fold(text)
     with store.read() as session:
+        people = People(session)
         lines: list[AuditLine] = []
-        for entry, full_name in session.execute(query):
+        for entry in session.scalars(query):
             if len(lines) >= limit:
                 break
-            if folded and folded not in fold(f"{entry.summary} {entry.user_login} {entry.details}"):
+            who = people.label(entry.user_login)
+            if folded and folded not in fold(f"{entry.summary} {who} {entry.details}"):
                 continue
             lines.append(
                 AuditLine(
                     at=entry.at,
-                    user=full_name or entry.user_login,
+                    user=who,
                     action=ACTION_LABELS.get(entry.action, entry.action),
                     entity=ENTITY_LABELS.get(entry.entity, entry.entity),
                     summary=entry.summary,
-                    details=json.loads(entry.details or "{}"),
+                    details=_named(json.loads(entry.details or "{}"), people),
                 )
             )
         return lines

@@ -159,6 +159,7 @@ def _write_town(session: Session, maker: FamilyMaker, now: datetime) -> dict:
             "id": maker.uuid(),
             "login": login,
             "full_name": full_name,
+            "civility": civility,
             "role": role,
             "password_hash": password_hash,
             "active": True,
@@ -166,7 +167,7 @@ def _write_town(session: Session, maker: FamilyMaker, now: datetime) -> dict:
             "created_at": now,
             "last_login_at": None,
         }
-        for login, full_name, role in d.USERS
+        for login, full_name, role, civility in d.USERS
     ]
     session.execute(insert(User), user_rows)
     return classes

@@ -158,11 +158,12 @@ SCHOOLS = (
     ("École du Lac", "2 chemin du Lac, 74218 Val-d'Arve-les-Bains"),
 )
 # (login, full name, role): every account's password is DEMO_PASSWORD.
+# login, name, role, civility (the role is named in the person's gender)
 USERS = (
-    ("admin", "Catherine Rossat", "admin"),
-    ("regisseur", "Jérôme Buttay", "regisseur"),
-    ("coordinatrice", "Hélène Mégevand", "coordinator"),
-    ("agent", "Noémie Favre", "agent"),
+    ("admin", "Catherine Rossat", "admin", "Mme"),
+    ("regisseur", "Jérôme Buttay", "regisseur", "M."),
+    ("coordinatrice", "Hélène Mégevand", "coordinator", "Mme"),
+    ("agent", "Noémie Favre", "agent", "Mme"),
 )
 # School year 2026-2027: the birth year of each level.
 BIRTH_YEARS = {

@@ -11,13 +11,14 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import DepositSlip, Family, Payment, Sale, User
+from eticket_desk.models import DepositSlip, Family, Payment, Sale
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
 from eticket_desk.services.numbering import next_number
 from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.people import People, regie_title
 from eticket_desk.services.store import Actor, Store
 
 
@@ -151,7 +152,11 @@ def list_deposit_slips(store: Store, actor: Actor, limit: int = 200) -> list[Sli
             .order_by(DepositSlip.made_at.desc(), DepositSlip.number.desc())
             .limit(limit)
         ).all()
-        return [SlipSummary(s.id, s.number, s.made_at, s.by, n, s.total_cents) for s, n in rows]
+        people = People(session)
+        return [
+            SlipSummary(s.id, s.number, s.made_at, people.label(s.by), n, s.total_cents)
+            for s, n in rows
+        ]
 
 
 def deposit_slip_data(store: Store, actor: Actor, slip_id: uuid.UUID):
@@ -164,13 +169,16 @@ def deposit_slip_data(store: Store, actor: Actor, slip_id: uuid.UUID):
         slip = session.get(DepositSlip, slip_id)
         if slip is None:
             raise NotFound("Ce bordereau n'existe pas.")
-        agent = session.scalar(select(User.full_name).where(User.login == slip.by)) or slip.by
+        people = People(session)
+        agent = people.label(slip.by)
+        person = people.person(slip.by)
         cheques = _cheques(session, Payment.deposit_slip_id == slip.id)
         return DepositSlipData(
             organisation=organisation,
             slip_number=slip.number,
             made_at=slip.made_at,
             agent_name=agent,
+            signer_title=regie_title(person.civility if person else ""),
             cheques=tuple(
                 SlipCheque(c.number, c.bank, c.drawer, c.amount_cents, c.receipt_number)
                 for c in cheques

@@ -119,7 +119,7 @@ def run_folder(store: Store, year: int, period_label: str) -> Path:
 
 
 def merged_name(period_label: str) -> str:
-    """The run's one file to print: « Factures Novembre 2026 - à imprimer.pdf »."""
+    """The run's one file to print: « Factures novembre 2026 - à imprimer.pdf »."""
     return f"Factures {period_label} - à imprimer.pdf"
 
 
@@ -131,10 +131,13 @@ def write_run_pdfs(
     progress: Progress | None = None,
 ) -> tuple[list[Path], Path]:
     """One PDF per invoice of the run and the merged file to print, in `out_dir` (by default
-    the documents folder: Factures/<year>/<period>/). Returns (files, merged file)."""
+    the documents folder: Factures/<year>/<period>/). Returns (files, merged file).
+    `progress` counts the invoices written, after a busy step while they are read."""
     from eticket_desk.reports import invoice_run
 
     actor.require(Permission.INVOICE_RUN)
+    report = progress or (lambda _step, _done, _total: None)
+    report("Lecture des factures émises", 0, 0)
     organisation = load_organisation(store)
     logo = load_logo(store)
     with store.read() as session:
@@ -151,5 +154,17 @@ def write_run_pdfs(
         year = run.issued_at.year
     out_dir = Path(out_dir) if out_dir is not None else run_folder(store, year, label)
     merged = out_dir / merged_name(label)
-    files = invoice_run.render_all(datas, out_dir, merged, progress=progress)
+    count = len(datas)
+
+    def written(done: int, total: int) -> None:
+        """render_all counts the invoices' files, then the merged one (total = count + 1)."""
+        if done < count:
+            report("Écriture des PDF", done, count)
+        elif done < total:  # every invoice's file is there, the file to print is closing
+            report("Assemblage du fichier à imprimer", 0, 0)
+        else:
+            report("PDF écrits", count, count)
+
+    report("Démarrage de l'écriture des PDF", 0, 0)  # until the first file is there
+    files = invoice_run.render_all(datas, out_dir, merged, progress=written)
     return files, merged

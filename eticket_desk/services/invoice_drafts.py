@@ -36,6 +36,7 @@ from eticket_desk.rules.billing import (
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.templates import fare_labels
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.activity_tariffs import PriceBook
 from eticket_desk.services.settings import read_setting
 
@@ -49,7 +50,7 @@ class RunPeriod:
     kind: str  # "month": per-day activities; "fare": fares of a period
     start: date
     end: date
-    label: str  # « Novembre 2026 », « Période 2 (2026-2027) »
+    label: str  # « novembre 2026 » (lower case: « les factures de novembre 2026 »), « Période 2 »
 
 
 def month_period(text: str) -> RunPeriod:
@@ -62,8 +63,7 @@ def month_period(text: str) -> RunPeriod:
             f"« {text} » n'est pas un mois : écrivez-le AAAA-MM (2026-11)."
         ) from None
     end = date(year, month, monthrange(year, month)[1])
-    label = format_date(start, "LLLL y", locale="fr_FR")
-    return RunPeriod("month", start, end, label[0].upper() + label[1:])
+    return RunPeriod("month", start, end, format_date(start, "LLLL y", locale="fr_FR"))
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def compute_drafts(
     stop = should_stop or (lambda: False)
     if period.kind == "month" and today <= period.end:
         raise DomainError(
-            f"{period.label} n'est pas terminé : les jours réservés se facturent une fois le "
+            f"{first_upper(period.label)} n'est pas terminé : les jours réservés se facturent une fois le "
             f"mois passé (à partir du {period.end + timedelta(days=1):%d/%m/%Y})."
         )
     activities = {a.id: a for a in session.scalars(select(Activity))}

@@ -20,7 +20,7 @@ from eticket_desk.services.invoicing import settled_by_invoice
 from eticket_desk.services.numbering import next_number
 from eticket_desk.services.sales import receipt_reference, write_payments
 from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.till import open_till_in
+from eticket_desk.services.till import till_of
 
 
 class AmountDiffers(DomainError):
@@ -99,7 +99,7 @@ def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> 
                     "confirmez pour les garder en avoir sur le compte de la famille."
                 )
             raise AmountDiffers(text, difference)
-        till = open_till_in(session)
+        till = till_of(session, actor)
         number = receipt_reference(now.year, next_number(session, f"receipt-{now.year}"))
         sale = Sale(
             id=uuid.uuid4(),

@@ -15,6 +15,7 @@ from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.invoice_drafts import RunPeriod
 from eticket_desk.services.invoicing import settled_by_invoice
+from eticket_desk.services.people import People
 from eticket_desk.services.store import Actor, Store
 
 AGE_BUCKETS = ((0, "pas encore échue"), (1, "1 à 30 jours"), (31, "31 à 60 jours"))
@@ -27,7 +28,7 @@ class RunSummary:
     kind: str
     period_label: str
     issued_at: datetime
-    by: str
+    by: str  # the person's name, « Jérôme Buttay »
     invoices: int
     total_cents: int
 
@@ -65,8 +66,17 @@ class InvoiceSummary:
 def list_runs(store: Store, actor: Actor) -> list[RunSummary]:
     actor.require(Permission.INVOICE_RUN)
     with store.read() as session:
+        people = People(session)
         return [
-            RunSummary(r.id, r.kind, r.period_label, r.issued_at, r.by, r.invoices, r.total_cents)
+            RunSummary(
+                r.id,
+                r.kind,
+                r.period_label,
+                r.issued_at,
+                people.label(r.by),
+                r.invoices,
+                r.total_cents,
+            )
             for r in session.scalars(select(InvoiceRun).order_by(InvoiceRun.issued_at.desc()))
         ]
 

@@ -29,7 +29,9 @@ from eticket_desk.services.settings import read_setting
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.sync.money_ops import add_invoice_ops
 
-Progress = Callable[[int, int], None]
+# progress(step, done, total): what is being done now, in French (« Numérotation des
+# factures »), and how far; total 0 for a step whose length is not known (a busy bar).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,11 @@ def issue_run(
     lines, and the family's credit set against each. The drafts are computed again inside the
     transaction, so what is issued is what the data says at that moment."""
     actor.require(Permission.INVOICE_RUN)
-    report = progress or (lambda _done, _total: None)
+    report = progress or (lambda _step, _done, _total: None)
     with store.write(actor) as session:
         now = session.info["now"]
+        basis = "des réservations" if period.kind == "month" else "des inscriptions"
+        report(f"Calcul des factures d'après {basis} (les mêmes que l'aperçu)", 0, 0)
         preview = compute_drafts(session, period, now.date())
         drafts = [d for d in preview.drafts if d.family_id not in excluded]
         if not drafts:
@@ -178,8 +182,9 @@ def issue_run(
                         by=actor.login,
                     )
                 )
-            if index % 500 == 0:
-                report(index, len(drafts))
+            if (index + 1) % 50 == 0 or index + 1 == len(drafts):
+                report("Numérotation des factures", index + 1, len(drafts))
+        report("Enregistrement des factures", 0, 0)
         session.execute(insert(Invoice), invoices)
         session.execute(insert(InvoiceLine), lines)
         if uses:
@@ -196,7 +201,6 @@ def issue_run(
             invoices=len(drafts),
             total_cents=run.total_cents,
         )
-        report(len(drafts), len(drafts))
         return RunResult(
             run.id,
             len(drafts),

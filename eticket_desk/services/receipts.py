@@ -17,12 +17,12 @@ from eticket_desk.models import (
     SaleLine,
     TicketType,
     TillSession,
-    User,
 )
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.people import person_label
 from eticket_desk.services.sales import billing_address
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.wallet import balance_in
@@ -78,7 +78,7 @@ def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
             raise NotFound("Cette vente n'existe pas.")
         family = session.get(Family, sale.family_id)
         till = session.get(TillSession, sale.till_id)
-        agent = session.scalar(select(User.full_name).where(User.login == sale.by)) or sale.by
+        agent = person_label(session, sale.by)
         lines = session.execute(
             select(SaleLine, TicketType.name)
             .join(TicketType, TicketType.id == SaleLine.ticket_type_id)

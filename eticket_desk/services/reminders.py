@@ -9,13 +9,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eticket_desk.models import Invoice, User
+from eticket_desk.models import Invoice
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.invoice_queries import InvoiceSummary, unpaid_invoices
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.services.organisation_logo import load_logo
+from eticket_desk.services.people import person_label, regie_title
 from eticket_desk.services.store import Actor, Store
 
 GRACE_DAYS = 15  # the new deadline the letter gives
@@ -45,7 +46,7 @@ def reminder_data(store: Store, actor: Actor, family_id: uuid.UUID):
                 Invoice.id == invoices[-1].id
             )
         ).one()
-        signer = session.scalar(select(User.full_name).where(User.login == actor.login))
+        signer = person_label(session, actor.login)
     return ReminderData(
         organisation=load_organisation(store),
         family_reference=invoices[0].family_reference,
@@ -60,7 +61,8 @@ def reminder_data(store: Store, actor: Actor, family_id: uuid.UUID):
             for i in invoices
         ),
         total_remaining_cents=sum(i.left_cents for i in invoices),
-        signer=signer or actor.full_name,
+        signer=signer,
+        signer_title=regie_title(actor.civility),
         logo=load_logo(store),
     )
 

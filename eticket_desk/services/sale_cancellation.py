@@ -24,7 +24,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
 from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.till import open_till_in
+from eticket_desk.services.till import till_of
 from eticket_desk.services.wallet import balance_in
 
 
@@ -84,7 +84,7 @@ def cancel_sale(store: Store, actor: Actor, sale_id: uuid.UUID, reason: str) -> 
                 "Seule une vente de tickets s'annule ici ; un règlement de facture se corrige "
                 "par le régisseur."
             )
-        till = open_till_in(session)
+        till = till_of(session, actor)
         if sale.till_id != till.id:
             raise DomainError(
                 f"La quittance {sale.receipt_number} appartient à une caisse déjà clôturée : "

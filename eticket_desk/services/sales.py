@@ -18,7 +18,7 @@ from eticket_desk.services.audit import record
 from eticket_desk.services.numbering import next_number
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.tariffs import price_for
-from eticket_desk.services.till import open_till_in
+from eticket_desk.services.till import till_of
 
 MAX_TICKETS = 500  # a line beyond this is a typing mistake (a year is ~180 days)
 
@@ -99,7 +99,7 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
             raise NotFound("Ce dossier famille n'existe pas (ou plus).")
         if family.status == "archived":
             raise DomainError("Ce dossier est archivé : aucune vente n'est possible.")
-        till = open_till_in(session)
+        till = till_of(session, actor)
         quote = _quote(session, family.id, request.lines, now.date())
         settlement = settle(quote.total_cents, list(request.payments))
         number = next_number(session, f"receipt-{now.year}")

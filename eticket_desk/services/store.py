@@ -24,15 +24,23 @@ class Actor:
     login: str
     full_name: str
     role: Role
+    civility: str = ""  # « Mme », « M. » or unknown: the gender of the role's name
+
+    @property
+    def role_label(self) -> str:
+        """« Coordinatrice périscolaire », in the person's gender."""
+        return Role(self.role).label_for(self.civility)
 
     def can(self, permission: Permission) -> bool:
         return allows(self.role, permission)
 
     def require(self, permission: Permission) -> None:
-        require(self.role, permission)
+        require(self.role, permission, self.civility)
 
 
-SYSTEM = Actor(None, "systeme", "Système", Role.ADMIN)
+# What the program does by itself (scheduled tasks, the command line), named so that a person
+# reading « par … » on a list or in the journal understands no one clicked.
+SYSTEM = Actor(None, "systeme", "eTicket Guichet (automatique)", Role.ADMIN)
 
 
 class Store:

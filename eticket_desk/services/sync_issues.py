@@ -13,6 +13,7 @@ from sqlalchemy import select
 from eticket_desk.models import Activity, Child, OutboxOp
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.people import People
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.sync.wire import OpType, RejectCode
 
@@ -78,7 +79,7 @@ class SyncIssue:
     code: str
     actions: tuple[str, ...]
     handled_at: datetime | None = None
-    handled_by: str = ""
+    handled_by: str = ""  # the person's name
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -91,7 +92,7 @@ def _subject(session, op_type: str, payload: dict, label: str) -> str:
     return label
 
 
-def _issue(session, row: OutboxOp) -> SyncIssue:
+def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
     code = RejectCode(row.code) if row.code in RejectCode._value2member_map_ else None
     kind = KINDS.get(row.type, "Opération refusée")
     title = f"{kind} — {REASONS[code]}" if code else kind
@@ -106,7 +107,7 @@ def _issue(session, row: OutboxOp) -> SyncIssue:
         if row.type == OpType.BOOKINGS_APPLY
         else ACTIONS.get(code, DEFAULT_ACTION),
         handled_at=row.handled_at,
-        handled_by=row.handled_by,
+        handled_by=people.label(row.handled_by) if row.handled_by else "",
     )
 
 
@@ -118,7 +119,8 @@ def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = Fals
         query = query.where(OutboxOp.handled_at.is_(None))
     with store.read() as session:
         rows = session.scalars(query.order_by(OutboxOp.seq.desc())).all()
-        return [_issue(session, row) for row in rows]
+        people = People(session)
+        return [_issue(session, row, people) for row in rows]
 
 
 def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
@@ -129,4 +131,4 @@ def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
             raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
         row.handled_at, row.handled_by = session.info["now"], actor.login
         session.flush()
-        return _issue(session, row)
+        return _issue(session, row, People(session))

@@ -13,26 +13,42 @@ from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Family, Payment, Sale, TillSession, User
+from eticket_desk.models import Family, Payment, Sale, TillHandover, TillSession
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.people import People
 from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.till import TillState, state_of
+from eticket_desk.services.till import TillState, clock_time, state_of
 
 
 @dataclass(frozen=True)
 class TillSummary:
     id: uuid.UUID
     opened_at: datetime
-    opened_by: str
+    opened_by: str  # the person's name, « Marie Durand »
     closed_at: datetime | None
     receipts: int
     total_cents: int
 
 
-def _full_name(session: Session, login: str) -> str:
-    return session.scalar(select(User.full_name).where(User.login == login)) or login
+def _handovers(session: Session, till_id: uuid.UUID, people: People) -> tuple[str, ...]:
+    """« À 12 h 10, caisse reprise par Paul Guichet (agent d'accueil), tenue jusque-là par
+    Marie Durand (agente d'accueil). »"""
+    lines = []
+    for handover in session.scalars(
+        select(TillHandover).where(TillHandover.till_id == till_id).order_by(TillHandover.at)
+    ):
+        taken = people.label(handover.taken_by, with_role=True)
+        given = people.label(handover.given_by, with_role=True)
+        at = clock_time(handover.at)
+        if handover.reason == "close":
+            lines.append(
+                f"À {at}, caisse reprise par {taken} pour la clôturer à la place de {given}."
+            )
+        else:
+            lines.append(f"À {at}, caisse reprise par {taken}, tenue jusque-là par {given}.")
+    return tuple(lines)
 
 
 def journal_title(opened_at: datetime) -> str:
@@ -91,12 +107,13 @@ def till_journal_data(store: Store, actor: Actor, till_id: uuid.UUID | None = No
         counted = till.counted_cash_cents
         closed = till.closed_at is not None
         expected = till.expected_cash_cents if closed else state.expected_cash_cents
-        signer = till.closed_by if closed else till.opened_by
+        signer = till.closed_by if closed else (till.held_by or till.opened_by)
+        people = People(session)
         return TillJournalData(
             organisation=organisation,
             title=journal_title(till.opened_at),
             till_label=organisation.regie_name or "Régie",
-            agent_name=_full_name(session, till.opened_by),
+            agent_name=people.label(till.opened_by, with_role=True),
             opened_at=till.opened_at,
             closed_at=till.closed_at,
             float_cents=till.float_cents,
@@ -105,7 +122,8 @@ def till_journal_data(store: Store, actor: Actor, till_id: uuid.UUID | None = No
             counted_cash_cents=counted,
             difference_cents=None if counted is None else counted - expected,
             difference_note=till.difference_note,
-            signed_by=_full_name(session, signer),
+            signed_by=people.label(signer),
+            handovers=_handovers(session, till.id, people),
         )
 
 
@@ -125,8 +143,10 @@ def list_till_sessions(store: Store, actor: Actor, limit: int = 200) -> list[Til
             ):
                 counts[till_id][0] += 1
                 counts[till_id][1] += total
+        people = People(session)
         return [
-            TillSummary(t.id, t.opened_at, t.opened_by, t.closed_at, *counts[t.id]) for t in tills
+            TillSummary(t.id, t.opened_at, people.label(t.opened_by), t.closed_at, *counts[t.id])
+            for t in tills
         ]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from eticket_desk.models import User
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, ValidationFailed
 from eticket_desk.rules.passwords import check_password_policy
-from eticket_desk.rules.permissions import Permission, Role
+from eticket_desk.rules.permissions import Civility, Permission, Role
 from eticket_desk.services.audit import record
 from eticket_desk.services.store import SYSTEM, Actor, Store
 
@@ -43,10 +43,12 @@ class UserInfo:
     active: bool
     must_change_password: bool
     last_login_at: datetime | None
+    civility: str = ""
 
     @property
     def role_label(self) -> str:
-        return self.role.label
+        """The role in the person's gender (« Coordinatrice périscolaire »)."""
+        return self.role.label_for(self.civility)
 
 
 def _info(user: User) -> UserInfo:
@@ -58,11 +60,12 @@ def _info(user: User) -> UserInfo:
         user.active,
         user.must_change_password,
         user.last_login_at,
+        user.civility or "",
     )
 
 
 def _actor(user: User) -> Actor:
-    return Actor(user.id, user.login, user.full_name, Role(user.role))
+    return Actor(user.id, user.login, user.full_name, Role(user.role), user.civility or "")
 
 
 def has_users(store: Store) -> bool:
@@ -126,6 +129,7 @@ class UserDraft:
     role: Role
     active: bool = True
     password: str = ""  # required for a new user; for an existing one, resets the password
+    civility: str = ""  # « Mme », « M. » or "" (not said)
 
 
 def _check_draft(draft: UserDraft, new: bool) -> dict[str, str]:
@@ -137,6 +141,8 @@ def _check_draft(draft: UserDraft, new: bool) -> dict[str, str]:
         )
     if not " ".join(draft.full_name.split()):
         errors["full_name"] = "Le nom complet est obligatoire."
+    if draft.civility not in {c.value for c in Civility}:
+        errors["civility"] = "Choisissez Madame, Monsieur ou « non précisée »."
     if new or draft.password:
         try:
             check_password_policy(draft.password)
@@ -178,6 +184,7 @@ def save_user(
                 raise DomainError("Vous ne pouvez pas désactiver votre propre compte.")
         user.login = login
         user.full_name = " ".join(draft.full_name.split())
+        user.civility = draft.civility
         user.role = Role(draft.role).value
         user.active = draft.active
         if draft.password:
@@ -200,12 +207,15 @@ def change_own_password(store: Store, actor: Actor, current: str, new: str) -> N
         user.must_change_password = False
 
 
-def create_first_admin(session, login: str, full_name: str, password: str, now: datetime) -> User:
+def create_first_admin(
+    session, login: str, full_name: str, password: str, now: datetime, civility: str = ""
+) -> User:
     """Used by the set-up wizard and the demo: the first account of a new database."""
     check_password_policy(password)
     user = User(
         login=login.strip().lower(),
         full_name=full_name.strip(),
+        civility=civility,
         role=Role.ADMIN.value,
         password_hash=hash_password(password),
         created_at=now,

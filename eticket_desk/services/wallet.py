@@ -16,13 +16,14 @@ from babel.dates import format_date
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Activity, Booking, Child, Sale, TicketType, User, WalletEntry
+from eticket_desk.models import Activity, Booking, Child, Sale, TicketType, WalletEntry
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
 from eticket_desk.services.booking_hooks import register_booking_hook
-from eticket_desk.services.store import SYSTEM, Actor, Store
+from eticket_desk.services.people import People
+from eticket_desk.services.store import Actor, Store
 from eticket_desk.sync.money_ops import add_wallet_ops
 
 
@@ -137,13 +138,11 @@ def ledger_in(
             Child.first_name,
             Child.last_name,
             Activity.name,
-            User.full_name,
         )
         .join(TicketType, TicketType.id == WalletEntry.ticket_type_id)
         .outerjoin(Sale, Sale.id == WalletEntry.sale_id)
         .outerjoin(Child, Child.id == WalletEntry.child_id)
         .outerjoin(Activity, Activity.id == WalletEntry.activity_id)
-        .outerjoin(User, User.login == WalletEntry.by)
         .where(WalletEntry.family_id == family_id)
         # oldest first to add up the balances; entries of one transaction share their time,
         # the row order keeps them as they were written
@@ -153,9 +152,8 @@ def ledger_in(
         query = query.where(WalletEntry.ticket_type_id == ticket_type_id)
     running: dict[uuid.UUID, int] = {}
     lines = []
-    for e, ticket_name, receipt, first_name, last_name, activity, full_name in session.execute(
-        query
-    ):
+    people = People(session)
+    for e, ticket_name, receipt, first_name, last_name, activity in session.execute(query):
         running[e.ticket_type_id] = running.get(e.ticket_type_id, 0) + e.quantity
         child = f"{first_name} {last_name}" if first_name else ""
         lines.append(
@@ -170,7 +168,7 @@ def ledger_in(
                 kind_code=e.kind,
                 balance_after=running[e.ticket_type_id],
                 detail=_detail(e, receipt, child, activity),
-                by_name=full_name or (SYSTEM.full_name if e.by == SYSTEM.login else e.by),
+                by_name=people.label(e.by),
                 receipt_number=receipt or "",
             )
         )

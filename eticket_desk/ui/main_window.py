@@ -24,6 +24,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.backups import automatic_backup
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.counter.till_guard import confirm_leaving
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import ScreenLocker
 from eticket_desk.ui.screens import SCREENS, build_screen
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.logged_out = False
+        self.logging_out = False  # closing to log out, not to quit
         self.editors: dict[uuid.UUID | None, QWidget] = {}
         organisation = load_organisation(ctx.store)
         self.setWindowTitle(
@@ -264,7 +266,7 @@ class MainWindow(QMainWindow):
         who = QLabel(
             self.tr("Connecté : %1 — %2")
             .replace("%1", self.ctx.actor.full_name)
-            .replace("%2", self.ctx.actor.role.label)
+            .replace("%2", self.ctx.actor.role_label)
         )
         where = QLabel(self.tr("Base : %1").replace("%1", str(self.ctx.store.path)))
         where.setStyleSheet("color: #6b7280;")
@@ -320,9 +322,11 @@ class MainWindow(QMainWindow):
         ChangePasswordDialog(self.ctx, parent=self).exec()
 
     def _on_logout_triggered(self) -> None:
+        self.logging_out = True
         if self.close():
             self.logged_out = True
             self.logout_requested.emit()
+        self.logging_out = False
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
@@ -339,6 +343,9 @@ class MainWindow(QMainWindow):
             self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.isVisible() and not confirm_leaving(self.ctx, self, not self.logging_out):
+            event.ignore()  # « Annuler », or the till dialog left without closing
+            return
         for editor in list(self.editors.values()):
             if editor.isVisible() and not editor.close():
                 event.ignore()

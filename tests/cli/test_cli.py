@@ -70,7 +70,7 @@ def test_invoices_run_issues_the_month_and_writes_the_pdfs(tmp_path, capsys):
     assert "Émises :" in printed and "F-2026-000001 à" in printed
     files = sorted(out.glob("F-2026-*.pdf"))
     assert files and files[0].name == "F-2026-000001.pdf"
-    merged = out / "Factures Octobre 2026 - à imprimer.pdf"
+    merged = out / "Factures octobre 2026 - à imprimer.pdf"
     assert len(PdfReader(merged).pages) >= len(files)
     # the same month again: nothing left to bill, said in French, exit 1
     assert (

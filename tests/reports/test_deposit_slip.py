@@ -177,3 +177,11 @@ def test_a_total_that_is_not_the_sum_of_the_cheques_is_refused():
         DepositSlipData(
             data.organisation, "B-1", data.made_at, "X", data.cheques, data.total_cents + 1
         )
+
+
+def test_a_regisseuse_signs_as_such(tmp_path):
+    from dataclasses import replace
+
+    data = replace(_slip(2), agent_name="Marie Durand", signer_title="La régisseuse")
+    text = " ".join(_pages(deposit_slip.render(data, tmp_path / "bordereau.pdf")))
+    assert "La régisseuse Marie Durand" in text and "Le régisseur" not in text

@@ -110,7 +110,7 @@ def test_lines_subtotals_and_totals_to_the_cent(tmp_path):
 
     assert "FACTURE" in text and "N° F-2026-000123" in text
     assert "Date d'émission 1er décembre 2026" in text
-    assert "Période Novembre 2026" in text
+    assert "Période novembre 2026" in text
     assert "Date d'échéance 31 décembre 2026" in text
     assert "Léa DUPONT École Jules Ferry — CE2" in text
     assert "Garderie soir 8 soirs × 1,90 € (tranche 2, QF 640) 8 1,90 € 15,20 €" in text

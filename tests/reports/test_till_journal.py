@@ -173,3 +173,22 @@ def test_an_empty_session_still_prints(tmp_path):
 
     assert "Aucune quittance." in text
     assert f"Total encaissé {_money(0)}" in text
+
+
+def test_the_journal_names_who_opened_it_and_who_took_it_over(tmp_path):
+    data = _journal(
+        _receipts(3),
+        agent_name="Marie Durand (agente d'accueil)",
+        signed_by="Paul Guichet",
+        handovers=(
+            "À 12 h 10, caisse reprise par Paul Guichet (agent d'accueil), tenue jusque-là par "
+            "Marie Durand (agente d'accueil).",
+        ),
+    )
+    text = _flat(PdfReader(till_journal.render(data, tmp_path / "j.pdf")).pages[0].extract_text())
+    assert "ouverte par : Marie Durand (agente d'accueil)" in text
+    assert (
+        "À 12 h 10, caisse reprise par Paul Guichet (agent d'accueil), tenue jusque-là par "
+        "Marie Durand (agente d'accueil)." in text
+    )
+    assert "Clôturé par Paul Guichet" in text

@@ -30,15 +30,17 @@ from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.bookings import book_day
 from eticket_desk.services.sales import SaleRequest, sell_tickets
 from eticket_desk.services.store import SYSTEM, Store
+from eticket_desk.services.users import authenticate
 
 path, log, run, family, child, ticket, activity = sys.argv[1:8]
 store = Store(path, FrozenClock(datetime(2026, 9, 14, 9, 30)))
 family, child, ticket, activity = (uuid.UUID(x) for x in (family, child, ticket, activity))
+agent, _ = authenticate(store, "admin", "motdepasse1")  # the till is hers: she sells
 day = date(2026, 9, 22) + timedelta(days=49 * int(run))
 with open(log, "a", encoding="utf-8") as out:
     while True:
         done = sell_tickets(
-            store, SYSTEM, SaleRequest(family, ((ticket, 1),), (PaymentInput(Method.CASH, 240),))
+            store, agent, SaleRequest(family, ((ticket, 1),), (PaymentInput(Method.CASH, 240),))
         )
         out.write(f"sale {done.receipt_number}\\n")
         out.flush()

@@ -186,7 +186,7 @@ def test_the_run_writes_one_pdf_each_and_a_merged_file(
     assert [f.name for f in files] == ["F-2026-000001.pdf", "F-2026-000002.pdf"]
     text = PdfReader(files[0]).pages[0].extract_text()
     # no QF: the highest bracket, 4 × 4,60 €
-    for expected in ("F-2026-000001", "18,40", "Novembre 2026", "Trésor Public", "31"):
+    for expected in ("F-2026-000001", "18,40", "novembre 2026", "Trésor Public", "31"):
         assert expected in text
     assert len(PdfReader(merged).pages) == 2
     with store.read() as session:

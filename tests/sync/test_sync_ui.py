@@ -175,7 +175,7 @@ def test_the_issues_panel_lists_a_refused_booking_until_it_is_handled(
     [card] = panel.cards
     assert card.handle_button is None
     texts = [label.text() for label in card.findChildren(type(panel.summary_label))]
-    assert "Traité le 14/09/2026 09:30 par admin" in texts
+    assert "Traité le 14/09/2026 09:30 par Anne Martin" in texts
 
 
 def test_the_sync_screenshots_render(qtbot, ctx, agent, schools, garderie, tmp_path):

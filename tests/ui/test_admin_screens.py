@@ -10,12 +10,10 @@ from PySide6.QtCore import Qt
 
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import audit, organisation, settings, users
-from eticket_desk.services.audit import AuditLine
 from eticket_desk.services.users import UserInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.audit_model import (
     AuditColumn,
-    cell_text,
     describe_details,
     readable_summary,
 )
@@ -131,6 +129,35 @@ def test_admin_creates_a_user_who_can_then_log_in(qtbot, ctx, store):
     assert must_change  # a password set by an admin is temporary
 
 
+def test_a_woman_is_shown_in_her_role_feminine(qtbot, ctx, store):
+    screen = UsersScreen(ctx)
+    qtbot.addWidget(screen)
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    dialog = screen.findChild(UserDialog)
+    assert dialog.civility_combo.currentText() == "Non précisée"
+    dialog.civility_combo.setCurrentIndex(dialog.civility_combo.findText("Madame"))
+    assert [dialog.role_combo.itemText(i) for i in range(dialog.role_combo.count())] == [
+        "Agente d'accueil",
+        "Coordinatrice périscolaire",
+        "Régisseuse",
+        "Administratrice",
+    ]
+    qtbot.keyClicks(dialog.login_edit, "hmegevand")
+    dialog.name_edit.setText("Hélène Mégevand")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findText("Coordinatrice périscolaire"))
+    qtbot.keyClicks(dialog.password_edit, "cantine2026")
+    qtbot.keyClicks(dialog.confirm_edit, "cantine2026")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    row = table_texts(screen.model, UserColumn.LOGIN).index("hmegevand")
+    assert screen.model.index(row, UserColumn.ROLE).data() == "Coordinatrice périscolaire"
+    actor, _ = users.authenticate(store, "hmegevand", "cantine2026")
+    assert actor.civility == "Mme" and actor.role_label == "Coordinatrice périscolaire"
+    edit = UserDialog(ctx, screen.selected_user())
+    qtbot.addWidget(edit)
+    assert edit.civility_combo.currentText() == "Madame"
+
+
 def test_mismatched_confirmation_is_refused_before_saving(qtbot, ctx, store, admin, shown_errors):
     screen = UsersScreen(ctx)
     qtbot.addWidget(screen)
@@ -238,8 +265,9 @@ def test_audit_details_read_old_and_new_values_in_french(qtbot, ctx, store, admi
     assert "Actif : Oui → Non" in details
     assert "Profil : Agent d'accueil → Coordinateur périscolaire" in details
 
-    by_system = AuditLine(datetime(2026, 9, 1), "systeme", "Démonstration", "Organisation", "x", {})
-    assert cell_text(by_system, AuditColumn.USER) == "Système"
+    who = set(table_texts(screen.model, AuditColumn.USER))
+    assert {"Anne Martin", "eTicket Guichet (automatique)"} <= who  # names, never « systeme »
+    assert not who & {"admin", "systeme"}
 
     lines = describe_details({"phone_mobile": ["+33612345678", "+33712345678"], "zzz": [1, None]})
     assert lines == ["Portable : 06 12 34 56 78 → 07 12 34 56 78", "zzz : 1 → (vide)"]

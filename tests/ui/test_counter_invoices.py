@@ -123,3 +123,20 @@ def test_a_coupon_paid_in_cash_from_the_keyboard(qtbot, screen, store, admin, in
     [invoice] = list_invoices(store, admin, family_id=invoiced.id)
     assert invoice.status_label == "Réglée"
     assert current_till(store).cash_in_cents == 4_600
+
+
+def test_a_family_without_invoices_is_told_so_not_asked_to_tick_one(
+    qtbot, ctx, store, admin, schools
+):
+    from eticket_desk.ui.counter.invoice_panel import InvoicePanel
+
+    panel = InvoicePanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert text(panel.empty_label) == "Cherchez une famille pour voir ses factures à régler."
+    family = validated_family(store, admin, schools)
+    panel.load(family.id)
+    assert text(panel.empty_label) == "Aucune facture à régler pour cette famille."
+    assert panel.empty_label.isVisible() and not panel.reason_label.isVisible()
+    assert not panel.confirm_button.isEnabled()
+    assert "Cochez" not in panel.confirm_button.toolTip()

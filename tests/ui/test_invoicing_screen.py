@@ -139,7 +139,7 @@ def test_a_run_previewed_one_family_excluded_then_issued(qtbot, ctx, store, admi
 
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     [(title, merged)] = said["previews"]
-    assert title == "Factures Octobre 2026 — à imprimer"
+    assert title == "Factures octobre 2026 — à imprimer"
     assert "F-2026-000001" in PdfReader(merged).pages[0].extract_text()
     qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
     assert said["folders"] == [merged.parent]
@@ -220,7 +220,8 @@ def test_a_run_on_the_worker_thread_with_its_progress(qtbot, store, admin, town,
     dialog.reject()
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=30_000)
     assert text(dialog.numbers_label) == "Numéros F-2026-000001 à F-2026-000002"
-    assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 3  # 2 files + merged
+    # two invoices: the bar counts two, not the merged file as a third
+    assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 2
     assert dialog.merged.exists()
     assert runner.wait()
 
@@ -237,7 +238,7 @@ def test_an_empty_month_and_an_unpriced_fare_are_said(
     dialog.period_page.choose_month("2026-09")
     qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
     assert dialog.state == "period"
-    assert text(dialog.period_page.status_label) == "Rien à facturer pour Septembre 2026."
+    assert text(dialog.period_page.status_label) == "Rien à facturer pour septembre 2026."
 
     # the fares of the period under way: no fare is priced yet, so nothing is billed and the
     # screen says which fares have no tariff
@@ -334,7 +335,7 @@ def test_a_past_run_printed_again(qtbot, ctx, store, admin, town, clock, said):
     qtbot.mouseClick(page.print_run_button, Qt.MouseButton.LeftButton)  # writes them
     qtbot.mouseClick(page.print_run_button, Qt.MouseButton.LeftButton)  # already there
     [(title, first), (_, second)] = said["previews"]
-    assert title == "Factures Octobre 2026 — à imprimer" and first == second
+    assert title == "Factures octobre 2026 — à imprimer" and first == second
     assert len(PdfReader(first).pages) == 2
     qtbot.mouseClick(page.run_folder_button, Qt.MouseButton.LeftButton)
     assert said["folders"] == [first.parent]
@@ -354,7 +355,7 @@ def test_unpaid_invoices_by_age_and_reminder_letters(qtbot, ctx, store, admin, t
     dupont, martin, bernard = town["Dupont"], town["Martin"], town["Bernard"]
     open_till(store, admin, 0)
     october = {
-        i.family_id: i for i in list_invoices(store, admin) if i.period_label.startswith("Oct")
+        i.family_id: i for i in list_invoices(store, admin) if i.period_label.startswith("octobre")
     }
     for family, amount in ((martin, 1380), (dupont, 1000)):
         pay_invoices(
@@ -386,7 +387,7 @@ def test_unpaid_invoices_by_age_and_reminder_letters(qtbot, ctx, store, admin, t
     [item] = page.family_items()
     assert item.text(0) == f"{dupont.reference} — {dupont.display_name}"
     assert [item.child(i).text(0) for i in range(item.childCount())] == [
-        "F-2026-000001 — Octobre 2026"
+        "F-2026-000001 — octobre 2026"
     ]
     assert common.plain(item.child(0).text(4)) == "8,40 €" and item.child(0).text(2) == "34 j"
 
@@ -466,3 +467,67 @@ def test_the_regisseur_finds_facturation_in_the_navigation(qtbot, store, admin, 
     window = MainWindow(AppContext(store, agent, ImmediateRunner(), ChangeBus()))
     qtbot.addWidget(window)
     assert "Facturation" not in [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_the_progress_says_each_step_and_counts_exactly_the_invoices(
+    qtbot, ctx, store, admin, town, said
+):
+    dialog = RunDialog(ctx)
+    qtbot.addWidget(dialog)
+    seen = []  # what the bar showed at each report: (step, busy, value, maximum)
+
+    def look(*_report) -> None:
+        bar = dialog.progress_bar
+        busy = bar.minimum() == bar.maximum() == 0
+        seen.append((dialog.work_step.text(), busy, bar.value(), bar.maximum()))
+
+    dialog._progress.moved.connect(look)
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert dialog.state == "done"
+    steps = [step for step, *_ in seen]
+    # from the start, the bar says what is being prepared (busy, not « 0 / 2 » standing still)
+    assert seen[0] == (
+        "Calcul des factures d'après des réservations (les mêmes que l'aperçu)…",
+        True,
+        0,
+        0,
+    )
+    assert ("Numérotation des factures", False, 2, 2) in seen
+    assert steps.index("Enregistrement des factures…") > steps.index("Numérotation des factures")
+    assert "Lecture des factures émises…" in steps
+    assert ("Écriture des PDF", False, 1, 2) in seen
+    assert seen[-1] == ("PDF écrits", False, 2, 2)
+    assert {maximum for _step, busy, _value, maximum in seen if not busy} == {2}
+    assert dialog.progress_bar.text() == "2 / 2 factures"
+
+
+def test_months_are_lower_case_in_a_sentence_and_in_file_names(
+    qtbot, ctx, store, admin, town, said
+):
+    dialog = RunDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.period_page.month_combo.currentText() == "Octobre 2026"  # a list's item
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    assert common.plain(dialog.confirmation_text()).endswith(
+        "Émettre les factures d'octobre 2026 ?"
+    )
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert dialog.merged.name == "Factures octobre 2026 - à imprimer.pdf"
+    assert dialog.merged.parent.name == "octobre 2026"
+    assert text(dialog.done_title).startswith("Octobre 2026 : 2 factures émises")  # sentence start
+    [run] = list_runs(store, admin)
+    assert run.period_label == "octobre 2026"
+
+
+def test_the_invoice_list_invites_to_search_before_saying_nothing_matches(
+    qtbot, ctx, store, admin, said
+):
+    screen = _screen(qtbot, ctx)
+    page = screen.invoices_page
+    assert text(page.count_label) == (
+        "Aucune facture émise pour l'instant : « Nouvelle facturation… » les émet."
+    )
+    qtbot.keyClicks(page.search_edit, "dupont")
+    page.load_invoices()
+    assert text(page.count_label) == "Aucune facture ne correspond à « dupont »."

@@ -90,6 +90,7 @@ def test_print_a_past_journal_again(qtbot, ctx, cheques, previews):
 def test_cancel_a_receipt_of_the_open_till(qtbot, ctx, store, agent, cheques, previews):
     from eticket_desk.services.till import current_till
 
+    ctx.actor = agent  # the agent whose till it is: money goes back out of their own till
     dialog = RegieDocumentsDialog(ctx)
     qtbot.addWidget(dialog)
     table = dialog.receipt_table

@@ -14,7 +14,6 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services.audit import AuditLine
 from eticket_desk.services.family_data import DIETS
-from eticket_desk.services.store import SYSTEM
 from eticket_desk.ui.admin.forms import format_date, format_datetime
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -64,6 +63,7 @@ FIELD_LABELS = {
     # accounts
     "login": "Identifiant",
     "role": "Profil",
+    "civility": "Civilité",
     "active": "Actif",
     "password_hash": "Mot de passe",
     "must_change_password": "Mot de passe à changer",
@@ -87,6 +87,17 @@ FIELD_LABELS = {
     "key": "Paramètre",
     "value": "Valeur",
     "idle_lock_minutes": "Verrouillage après inactivité (minutes)",
+    # who did it (the service gives the person's name)
+    "by": "Par",
+    "opened_by": "Ouverte par",
+    "held_by": "Tenue par",
+    "closed_by": "Clôturée par",
+    "given_by": "Tenue jusque-là par",
+    "taken_by": "Reprise par",
+    "cancelled_by": "Annulée par",
+    "updated_by": "Modifiée par",
+    "created_by": "Créé par",
+    "handled_by": "Traité par",
 }
 # Keys that say nothing to a person reading the log.
 _HIDDEN_KEYS = {
@@ -258,7 +269,7 @@ def cell_text(line: AuditLine, column: AuditColumn) -> str:
     if column == AuditColumn.AT:
         return format_datetime(line.at)
     if column == AuditColumn.USER:
-        return SYSTEM.full_name if line.user == SYSTEM.login else line.user
+        return line.user
     if column == AuditColumn.ACTION:
         return line.action
     if column == AuditColumn.ENTITY:

@@ -94,17 +94,23 @@ def sample_context(folder: Path) -> AppContext:
     )
     admin, _ = users.authenticate(store, "amartin", "motdepasse1")
     step = clock.advance
+    users.save_user(
+        store,
+        admin,
+        users.UserDraft("amartin", "Anne Martin", Role.ADMIN, civility="Mme"),
+        admin.user_id,
+    )
     people = [
-        ("pguichet", "Paul Guichet", Role.AGENT),
-        ("shaton", "Sandra Haton", Role.COORDINATOR),
-        ("jlefevre", "Jérôme Lefèvre", Role.REGISSEUR),
-        ("mrenaud", "Marie Renaud", Role.AGENT),
+        ("pguichet", "Paul Guichet", Role.AGENT, "M."),
+        ("shaton", "Sandra Haton", Role.COORDINATOR, "Mme"),
+        ("jlefevre", "Jérôme Lefèvre", Role.REGISSEUR, "M."),
+        ("mrenaud", "Marie Renaud", Role.AGENT, "Mme"),
     ]
     saved = {}
-    for login, name, role in people:
+    for login, name, role, civility in people:
         step(minutes=7)
         saved[login] = users.save_user(
-            store, admin, users.UserDraft(login, name, role, True, "bienvenue26")
+            store, admin, users.UserDraft(login, name, role, True, "bienvenue26", civility)
         )
     step(hours=1)
     users.authenticate(store, "pguichet", "bienvenue26")
@@ -115,7 +121,12 @@ def sample_context(folder: Path) -> AppContext:
     step(hours=2)
     info = saved["mrenaud"]
     users.save_user(
-        store, admin, users.UserDraft(info.login, info.full_name, Role.COORDINATOR, False), info.id
+        store,
+        admin,
+        users.UserDraft(
+            info.login, info.full_name, Role.COORDINATOR, False, civility=info.civility
+        ),
+        info.id,
     )
     step(minutes=12)
     data = organisation.load_organisation(store)
@@ -141,7 +152,7 @@ def sample_context(folder: Path) -> AppContext:
     organisation.add_class(store, admin, school.id, "PS-MS A", "PS")
     settings.save_settings(store, admin, settings.AppSettings(idle_lock_minutes=10))
     step(minutes=20)
-    actor = Actor(admin.user_id, admin.login, admin.full_name, admin.role)
+    actor = Actor(admin.user_id, admin.login, admin.full_name, admin.role, "Mme")
     return AppContext(store, actor, ImmediateRunner(), ChangeBus(), settings.load_settings(store))
 
 

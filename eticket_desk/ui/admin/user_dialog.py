@@ -1,4 +1,5 @@
-"""The dialog that creates or edits an agent's account (login, name, profile, password)."""
+"""The dialog that creates or edits an agent's account (login, civility and name, profile,
+password). The civility names the profile in the person's gender (« Coordinatrice »)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.rules.permissions import Role
+from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility, Role
 from eticket_desk.services import users
 from eticket_desk.services.users import UserDraft, UserInfo
 from eticket_desk.ui import messages
@@ -50,6 +51,14 @@ class UserDialog(QDialog):
         self.login_edit.setPlaceholderText(self.tr("ex. pmartin (minuscules, sans accent)"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("Prénom Nom"))
+        self.civility_combo = QComboBox()
+        for civility in (Civility.MADAME, Civility.MONSIEUR, Civility.UNKNOWN):
+            self.civility_combo.addItem(CIVILITY_LABELS[civility], civility.value)
+        self.civility_combo.setToolTip(
+            self.tr(
+                "Le profil est écrit au féminin ou au masculin : « régisseuse », « régisseur »."
+            )
+        )
         self.role_combo = QComboBox()
         for role in Role:
             self.role_combo.addItem(role.label, role.value)
@@ -70,6 +79,7 @@ class UserDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("Identifiant :"), self.errors.wrap("login", self.login_edit))
+        form.addRow(self.tr("Civilité :"), self.errors.wrap("civility", self.civility_combo))
         form.addRow(self.tr("Nom complet :"), self.errors.wrap("full_name", self.name_edit))
         form.addRow(self.tr("Profil :"), self.role_combo)
         form.addRow("", self.active_check)
@@ -100,6 +110,7 @@ class UserDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.role_combo.currentIndexChanged.connect(self._on_role_combo_changed)
+        self.civility_combo.currentIndexChanged.connect(self._on_civility_combo_changed)
         self.reset_check.toggled.connect(self._on_reset_check_toggled)
         self._fill(user, reset_password)
         self.setMinimumWidth(560)
@@ -109,9 +120,11 @@ class UserDialog(QDialog):
     def _fill(self, user: UserInfo | None, reset_password: bool) -> None:
         if user is None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(Role.AGENT.value))
+            self.civility_combo.setCurrentIndex(self.civility_combo.findData(Civility.UNKNOWN))
             self._form.setRowVisible(self.reset_check, False)
         else:
             self.login_edit.setText(user.login)
+            self.civility_combo.setCurrentIndex(self.civility_combo.findData(user.civility))
             self.name_edit.setText(user.full_name)
             self.role_combo.setCurrentIndex(self.role_combo.findData(Role(user.role).value))
             self.active_check.setChecked(user.active)
@@ -122,6 +135,7 @@ class UserDialog(QDialog):
                 )
             self.reset_check.setChecked(reset_password)
         self._on_role_combo_changed()
+        self._on_civility_combo_changed()
         self._on_reset_check_toggled(self._wants_password())
         if reset_password:
             self.password_edit.setFocus()
@@ -132,12 +146,21 @@ class UserDialog(QDialog):
     def selected_role(self) -> Role:
         return Role(self.role_combo.currentData())
 
+    def selected_civility(self) -> str:
+        return self.civility_combo.currentData() or ""
+
     # -- slots -------------------------------------------------------------------------------
 
     def _on_role_combo_changed(self, _index: int = 0) -> None:
         role = self.selected_role()
         self.role_description.setText(role_rights_html(role))
         self.role_description.setToolTip(role_summary(role))
+
+    def _on_civility_combo_changed(self, _index: int = 0) -> None:
+        """The profiles read in the person's gender: « Agente d'accueil » for Madame."""
+        civility = self.selected_civility()
+        for index, role in enumerate(Role):
+            self.role_combo.setItemText(index, role.label_for(civility))
 
     def _on_reset_check_toggled(self, checked: bool) -> None:
         show = self._user is None or checked
@@ -174,6 +197,7 @@ class UserDialog(QDialog):
             role=self.selected_role(),
             active=self.active_check.isChecked(),
             password=password,
+            civility=self.selected_civility(),
         )
         store, actor = self._ctx.store, self._ctx.actor
         user_id = self._user.id if self._user else None

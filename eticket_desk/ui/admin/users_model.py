@@ -91,7 +91,7 @@ class UsersTableModel(QAbstractTableModel):
         if column == UserColumn.NAME:
             return user.full_name
         if column == UserColumn.ROLE:
-            return Role(user.role).label
+            return user.role_label
         if column == UserColumn.ACTIVE:
             return self.tr("Oui") if user.active else self.tr("Non")
         return format_datetime(user.last_login_at) if user.last_login_at else self.tr("Jamais")

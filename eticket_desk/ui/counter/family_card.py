@@ -157,8 +157,8 @@ class TillStrip(QFrame):
             self.state_label.setStyleSheet(f"color: {ALERT_COLOUR};")
         else:
             self.state_label.setText(
-                self.tr("Caisse ouverte — espèces attendues : %s")
-                % format_cents(till.expected_cash_cents)
+                self.tr("Caisse de %s — espèces attendues : %s")
+                % (till.holder, format_cents(till.expected_cash_cents))
             )
             self.state_label.setStyleSheet(f"color: {OK_COLOUR};")
         self.alert_label.setText(till.alert() if till is not None else "")

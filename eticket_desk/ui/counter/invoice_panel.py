@@ -19,6 +19,7 @@ from eticket_desk.rules.billing import kept_amount
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.invoice_payments import (
     AmountDiffers,
@@ -71,7 +72,9 @@ class InvoicePanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         compact_rows(self.table)
-        self.empty_label = note_label(self.tr("Aucune facture à régler."))
+        self.empty_label = note_label(
+            self.tr("Cherchez une famille pour voir ses factures à régler.")
+        )
         self.expected_label = big_label(factor=1.6)
         self.payments = PaymentList()
         self.result_title = QLabel()
@@ -151,13 +154,18 @@ class InvoicePanel(QWidget):
             ticked = tick is None or invoice.id == tick
             first.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             table.setItem(row, 0, first)
-            table.setItem(row, 1, _item(invoice.period_label))
+            table.setItem(row, 1, _item(first_upper(invoice.period_label)))
             table.setItem(row, 2, _item(format_date(invoice.due_date)))
             table.setItem(row, 3, _item(format_cents(invoice.total_cents), True))
             table.setItem(row, 4, _item(format_cents(invoice.settled_cents), True))
             table.setItem(row, 5, _item(format_cents(invoice.left_cents), True))
         table.blockSignals(False)
         self.table.setVisible(bool(invoices))
+        self.empty_label.setText(
+            self.tr("Aucune facture à régler pour cette famille.")
+            if self.family_id is not None
+            else self.tr("Cherchez une famille pour voir ses factures à régler.")
+        )
         self.empty_label.setVisible(not invoices)
         self.payments.reset()
         self.payments.total_cents = self.expected_cents()
@@ -183,6 +191,8 @@ class InvoicePanel(QWidget):
     def _problem(self) -> tuple[str, str, int | None]:
         """(why it cannot be confirmed, the result's title, its amount)."""
         expected = self.expected_cents()
+        if not self.invoices:  # the empty list says why: nothing to tick
+            return self.empty_label.text(), "", None
         if not self.till_open:
             return self.tr("La caisse est fermée : ouvrez-la avant d'encaisser."), "", None
         if not expected:
@@ -209,7 +219,7 @@ class InvoicePanel(QWidget):
         exact = title == self.tr("Monnaie à rendre")
         self.result_label.setStyleSheet(f"color: {OK_COLOUR if exact else ALERT_COLOUR};")
         self.reason_label.setText(problem)
-        self.reason_label.setVisible(bool(problem))
+        self.reason_label.setVisible(bool(problem) and bool(self.invoices))
         self.confirm_button.setEnabled(not problem and self.family_id is not None)
         self.confirm_button.setToolTip(problem)
 

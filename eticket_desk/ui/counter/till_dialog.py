@@ -1,5 +1,7 @@
 """The till dialog: open the till with its float, or see the session and close it by
-counting the cash (difference shown live, explanation required when it is not zero)."""
+counting the cash (difference shown live, explanation required when it is not zero). A till
+held by a colleague is said so: « Reprendre la caisse » takes it over, and closing it in
+their place is confirmed first."""
 
 from __future__ import annotations
 
@@ -17,12 +19,25 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.services.documents import document_path
-from eticket_desk.services.till import close_till, current_till, open_till
+from eticket_desk.services.till import (
+    clock_time,
+    close_till,
+    current_till,
+    hand_over_till,
+    open_till,
+)
 from eticket_desk.services.till_journal import print_till_journal
-from eticket_desk.ui import pdf_preview
+from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import error_label, note_label, title_label
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label, coloured
+from eticket_desk.ui.counter.widgets import (
+    ALERT_COLOUR,
+    OK_COLOUR,
+    WARNING_COLOUR,
+    big_label,
+    coloured,
+    scaled,
+)
 from eticket_desk.ui.messages import show_error
 
 
@@ -33,6 +48,7 @@ class TillDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.till = current_till(ctx.store)
+        self.others = self.till is not None and self.till.held_by_other(ctx.actor)
         self.setWindowTitle(self.tr("Caisse"))
         self.setMinimumWidth(460)
         self.error = error_label()
@@ -50,13 +66,17 @@ class TillDialog(QDialog):
             self.float_edit.selectAll()
         else:
             till = self.till
-            layout.addWidget(title_label(self.tr("Clôturer la caisse")))
-            layout.addWidget(
-                note_label(
-                    self.tr("Ouverte le %s par %s.")
-                    % (till.opened_at.strftime("%d/%m/%Y à %H:%M"), till.opened_by)
-                )
+            title = (
+                self.tr("Caisse de %s") % till.holder_name
+                if self.others
+                else self.tr("Clôturer la caisse")
             )
+            layout.addWidget(title_label(title))
+            if self.others:
+                self._add_holder(layout)
+            else:
+                self.opened_label = note_label(self._opened_text())
+                layout.addWidget(self.opened_label)
             form.addRow(self.tr("Fonds de caisse"), QLabel(format_cents(till.float_cents)))
             form.addRow(self.tr("Espèces encaissées"), QLabel(format_cents(till.cash_in_cents)))
             self.expected_label = big_label(format_cents(till.expected_cash_cents), factor=1.4)
@@ -76,7 +96,8 @@ class TillDialog(QDialog):
             self.alert_label.setVisible(till.over_ceiling)
             layout.addWidget(self.alert_label)
             self.ok_button = self.buttons.addButton(
-                self.tr("Clôturer la caisse"), QDialogButtonBox.ButtonRole.AcceptRole
+                self.tr("Clôturer à sa place…") if self.others else self.tr("Clôturer la caisse"),
+                QDialogButtonBox.ButtonRole.AcceptRole,
             )
             self.journal_button = self.buttons.addButton(
                 self.tr("Journal provisoire…"), QDialogButtonBox.ButtonRole.ActionRole
@@ -90,6 +111,59 @@ class TillDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.ok_button.clicked.connect(self._on_ok_button_clicked)
+        if self.others:  # once in the dialog: what a colleague at the desk usually wants
+            self.take_over_button.setDefault(True)
+
+    def _opened_text(self) -> str:
+        till = self.till
+        text = self.tr("Ouverte le %s à %s par %s.") % (
+            till.opened_at.strftime("%d/%m/%Y"),
+            clock_time(till.opened_at),
+            till.opened_by_name,
+        )
+        if till.held_since and till.held_since != till.opened_at:
+            text += " " + self.tr("Reprise par vous à %s.") % clock_time(till.held_since)
+        return text
+
+    def _add_holder(self, layout: QVBoxLayout) -> None:
+        """Whose till it is, and the two ways to act on it."""
+        today = self.ctx.store.clock.today()
+        self.holder_label = coloured(
+            scaled(QLabel(self.till.holder_text(today) + "."), 1.1), WARNING_COLOUR
+        )
+        self.holder_label.setWordWrap(True)
+        layout.addWidget(self.holder_label)
+        layout.addWidget(
+            note_label(
+                self.tr(
+                    "On n'encaisse que dans sa propre caisse. Pour encaisser, reprenez-la : "
+                    "ses quittances restent à son nom et le journal dira que vous l'avez "
+                    "reprise. Pour la clôturer à sa place, comptez les espèces ci-dessous."
+                )
+            )
+        )
+        self.take_over_button = self.buttons.addButton(
+            self.tr("Reprendre la caisse…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.take_over_button.clicked.connect(self._on_take_over_button_clicked)
+
+    def _on_take_over_button_clicked(self) -> None:
+        till, ctx = self.till, self.ctx
+        question = self.tr(
+            "Reprendre la caisse de %s ?\n\nVos encaissements iront dans cette caisse, et le "
+            "journal de caisse dira que vous l'avez reprise à %s."
+        ) % (till.holder, clock_time(ctx.store.clock.now()))
+        if not messages.ask_yes_no(self, self.tr("Reprendre la caisse"), question):
+            return
+        ctx.runner.submit(
+            lambda: hand_over_till(ctx.store, ctx.actor, till.held_by),
+            self._on_taken_over,
+            self._on_till_failed,
+        )
+
+    def _on_taken_over(self, _state) -> None:
+        self.ctx.bus.announce("till")
+        self.accept()
 
     def _counted_difference(self) -> tuple[int | None, str]:
         text = self.counted_edit.text().strip()
@@ -116,8 +190,9 @@ class TillDialog(QDialog):
                 )
         self.ok_button.setEnabled(not problem)
         self.ok_button.setToolTip(problem)
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
+        typed = bool(self.counted_edit.text().strip())  # no red before anything is typed
+        self.error.setText(problem if typed else "")
+        self.error.setVisible(bool(problem) and typed)
 
     def _on_ok_button_clicked(self) -> None:
         ctx = self.ctx
@@ -138,8 +213,19 @@ class TillDialog(QDialog):
             return
         counted = self.till.expected_cash_cents + difference
         note = self.note_edit.toPlainText()
+        holder = self.till.held_by if self.others else ""
+        if holder and not messages.ask_yes_no(
+            self,
+            self.tr("Clôturer à sa place"),
+            self.tr(
+                "Clôturer la caisse de %s à sa place ?\n\nLe journal de caisse dira que vous "
+                "l'avez clôturée pour cette personne."
+            )
+            % self.till.holder,
+        ):
+            return
         ctx.runner.submit(
-            lambda: close_till(ctx.store, ctx.actor, counted, note),
+            lambda: close_till(ctx.store, ctx.actor, counted, note, in_place_of=holder),
             self._on_till_done,
             self._on_till_failed,
         )

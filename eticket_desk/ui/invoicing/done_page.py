@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.invoice_drafts import DraftInvoice
 from eticket_desk.services.invoicing import RunResult
 from eticket_desk.ui.admin.forms import format_date, note_label
@@ -77,7 +78,7 @@ class DonePage(QWidget):
         issued = self.tr("émise") if result.invoices == 1 else self.tr("émises")
         self.title.setText(
             self.tr("{period} : {invoices} {issued} — {total}").format(
-                period=period_label,
+                period=first_upper(period_label),
                 invoices=invoices_word(result.invoices),
                 issued=issued,
                 total=money(result.total_cents),

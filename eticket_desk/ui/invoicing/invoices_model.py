@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from eticket_desk.rules.billing import InvoiceStatus
-from eticket_desk.rules.text import fold
+from eticket_desk.rules.text import first_upper, fold
 from eticket_desk.services.invoice_queries import InvoiceSummary, RunSummary
 from eticket_desk.ui.admin.forms import format_date, format_datetime
 from eticket_desk.ui.invoicing.common import RIGHT, SORT_ROLE, count, money
@@ -111,7 +111,7 @@ class RunsModel(_ListModel):
     def text(self, run: RunSummary, column: RunColumn) -> str:
         if column == RunColumn.PERIOD:
             kind = self.tr("forfaits") if run.kind == "fare" else self.tr("au mois")
-            return f"{run.period_label} ({kind})"
+            return f"{first_upper(run.period_label)} ({kind})"
         if column == RunColumn.ISSUED:
             return format_datetime(run.issued_at)
         if column == RunColumn.BY:
@@ -170,7 +170,7 @@ class InvoicesModel(_ListModel):
         if column == InvoiceColumn.FAMILY:
             return f"{invoice.family_reference} — {invoice.family_name}"
         if column == InvoiceColumn.PERIOD:
-            return invoice.period_label
+            return first_upper(invoice.period_label)
         if column == InvoiceColumn.ISSUED:
             return format_date(invoice.issued_at.date())
         if column == InvoiceColumn.DUE:

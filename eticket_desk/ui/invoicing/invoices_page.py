@@ -65,7 +65,10 @@ class InvoicesPage(QWidget):
         search_row.addWidget(self.all_button)
         self.invoices_model = InvoicesModel(self)
         self.invoices_view = table_view(self.invoices_model, stretch=InvoiceColumn.FAMILY)
-        self.count_label = note_label()
+        self.count_label = note_label(
+            self.tr("Choisissez une facturation, ou recherchez une facture ou une famille.")
+        )
+        self._query: str | None = None  # the search of the list shown (None: not loaded yet)
         self.view_button = QPushButton(self.tr("&Voir la facture…"))
         self.credit_button = QPushButton(self.tr("&Avoir…"))
         self.credit_button.setToolTip(self.tr("Annuler la facture par un avoir"))
@@ -109,7 +112,7 @@ class InvoicesPage(QWidget):
         run_id = run.id if run else None
         self.ctx.runner.submit(
             lambda: invoice_queries.list_invoices(store, actor, text, run_id=run_id, limit=LIMIT),
-            self._on_invoices_loaded,
+            lambda invoices: self._on_invoices_loaded(invoices, text.strip()),
             self._failed,
         )
 
@@ -139,17 +142,22 @@ class InvoicesPage(QWidget):
         self._update_run_buttons()
         self.load_invoices()
 
-    def _on_invoices_loaded(self, invoices: list[InvoiceSummary]) -> None:
+    def _on_invoices_loaded(self, invoices: list[InvoiceSummary], query: str = "") -> None:
         selected = self.selected_invoice()
         self.invoices_model.set_rows(invoices)
+        self._query = query
         run = self.selected_run()
         if run is not None:
             text = self.tr("Facturation {period} : {n} facture(s) et avoir(s) affichés.")
             text = text.format(period=run.period_label, n=count(len(invoices)))
         elif len(invoices) >= LIMIT:
             text = self.tr("Les {n} plus récentes : précisez la recherche.").format(n=count(LIMIT))
+        elif not invoices and query:
+            text = self.tr("Aucune facture ne correspond à « {query} ».").format(query=query)
         elif not invoices:
-            text = self.tr("Aucune facture ne correspond.")
+            text = self.tr(
+                "Aucune facture émise pour l'instant : « Nouvelle facturation… » les émet."
+            )
         else:
             text = self.tr("{n} facture(s) et avoir(s).").format(n=count(len(invoices)))
         self.count_label.setText(text)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.invoice_drafts import RunPeriod, month_period
 from eticket_desk.ui.admin.forms import error_label, note_label
 from eticket_desk.ui.counter.widgets import scaled
@@ -43,7 +44,7 @@ class PeriodPage(QWidget):
         self.month_radio.setChecked(True)
         self.month_combo = QComboBox()
         for period in months_before(today):
-            self.month_combo.addItem(period.label, period)
+            self.month_combo.addItem(first_upper(period.label), period)
         self.month_combo.setCurrentIndex(0)  # the previous month
         self.fare_radio = QRadioButton(self.tr("Une période de l'année scolaire"))
         self.fare_combo = QComboBox()

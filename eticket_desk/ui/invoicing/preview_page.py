@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.invoice_drafts import DraftInvoice, RunPreview
 from eticket_desk.ui.admin.forms import compact_rows, note_label
 from eticket_desk.ui.counter.widgets import scaled
@@ -161,7 +162,7 @@ class PreviewPage(QWidget):
         if self.preview is None:
             return ""
         text = self.tr("{period} : {invoices} pour {total}").format(
-            period=self.preview.period.label,
+            period=first_upper(self.preview.period.label),
             invoices=invoices_word(self.model.kept_count()),
             total=money(self.model.kept_total()),
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import DomainError
+from eticket_desk.rules.text import with_de
 from eticket_desk.services import invoice_documents, invoice_queries, invoicing
 from eticket_desk.services.invoice_drafts import RunPeriod, RunPreview, RunStopped
 from eticket_desk.services.invoicing import RunResult
@@ -36,7 +37,8 @@ from eticket_desk.ui.invoicing.preview_page import PreviewPage
 
 
 class _Progress(QObject):
-    moved = Signal(int, int)  # emitted from the worker thread, received on the GUI thread
+    # (step, done, total), emitted from the worker thread, received on the GUI thread
+    moved = Signal(str, int, int)
 
 
 class RunDialog(QDialog):
@@ -111,11 +113,13 @@ class RunDialog(QDialog):
         page = QWidget()
         self.work_title = scaled(QLabel(), 1.25)
         self.work_title.setWordWrap(True)
+        self.work_step = QLabel()  # what is being done right now
         self.progress_bar = QProgressBar()
         self.work_note = note_label()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         layout.addWidget(self.work_title)
+        layout.addWidget(self.work_step)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.work_note)
         layout.addStretch(2)
@@ -136,16 +140,24 @@ class RunDialog(QDialog):
         self.compute_button.setDefault(state == "period")
         self.issue_button.setDefault(state == "preview")
 
-    def _working(self, title: str, note: str, total: int) -> None:
+    def _working(self, title: str, note: str, step: str) -> None:
+        """A step under way, busy until the service says how far it is."""
         self.work_title.setText(title)
         self.work_note.setText(note)
-        self.progress_bar.setRange(0, total)  # 0: busy, the length is not known
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(self.tr("%v / %m"))
+        self._show_step(step, 0, 0)
 
-    def _moved(self, done: int, total: int) -> None:
+    def _show_step(self, step: str, done: int, total: int) -> None:
+        """« Numérotation des factures » and « 120 / 217 factures »; total 0: busy."""
+        self.work_step.setText(step + ("" if total else "…"))
+        self.progress_bar.setRange(0, total)  # (0, 0): a busy bar, the length is not known
+        self.progress_bar.setValue(done)
+        self.progress_bar.setFormat(
+            self.tr("%v / %m factures") if total > 1 else self.tr("%v / %m facture")
+        )
+
+    def _moved(self, step: str, done: int, total: int) -> None:
         """Called on the worker thread."""
-        self._progress.moved.emit(done, total)
+        self._progress.moved.emit(step, done, total)
 
     # -- the preview -----------------------------------------------------------------------
 
@@ -160,7 +172,7 @@ class RunDialog(QDialog):
         self._working(
             self.tr("Calcul de l'aperçu — {period}…").format(period=period.label),
             self.tr("Rien n'est écrit pendant le calcul : vous pouvez l'arrêter à tout moment."),
-            0,
+            self.tr("Lecture des réservations et des tarifs"),
         )
         store, actor, stop = self.ctx.store, self.ctx.actor, self._stop
         self.ctx.runner.submit(
@@ -211,11 +223,11 @@ class RunDialog(QDialog):
         model = self.preview_page.model
         return self.tr(
             "{invoices}, {total} — une facture émise ne peut plus être modifiée.\n\n"
-            "Émettre les factures de {period} ?"
+            "Émettre les factures {of_period} ?"
         ).format(
             invoices=invoices_word(model.kept_count()),
             total=money(model.kept_total()),
-            period=self.period.label,
+            of_period=with_de(self.period.label),
         )
 
     def _on_issue_button_clicked(self) -> None:
@@ -240,7 +252,7 @@ class RunDialog(QDialog):
                 "Les factures sont numérotées et enregistrées ensemble : si l'émission "
                 "échoue, aucune n'est émise."
             ),
-            self.expected,
+            self.tr("Préparation de l'émission"),
         )
         store, actor, period = self.ctx.store, self.ctx.actor, self.period
         excluded = model.excluded_ids()
@@ -278,7 +290,7 @@ class RunDialog(QDialog):
                 invoices=invoices_word(self.result.invoices)
             ),
             self.tr("Les factures sont émises ; il reste à écrire leurs fichiers."),
-            self.result.invoices + 1,
+            self.tr("Lecture des factures émises"),
         )
         store, actor, run_id = self.ctx.store, self.ctx.actor, self.result.run_id
         self.ctx.runner.submit(
@@ -313,10 +325,9 @@ class RunDialog(QDialog):
 
     # -- progress and closing --------------------------------------------------------------
 
-    def _on_progress_moved(self, done: int, total: int) -> None:
+    def _on_progress_moved(self, step: str, done: int, total: int) -> None:
         if self.state in ("issuing", "writing"):
-            self.progress_bar.setMaximum(max(total, 1))
-            self.progress_bar.setValue(done)
+            self._show_step(step, done, total)
 
     def reject(self) -> None:
         if self.state in ("issuing", "writing"):

@@ -32,7 +32,7 @@ DIALOG_SIZE = (1100, 680)
 def _pay_some(ctx: AppContext) -> None:
     """October: every third invoice paid, one in five part-paid, the second one credited."""
     store, actor = ctx.store, ctx.actor
-    run = next(r for r in list_runs(store, actor) if r.period_label == "Octobre 2026")
+    run = next(r for r in list_runs(store, actor) if r.period_label == "octobre 2026")
     october = sorted(list_invoices(store, actor, run_id=run.id), key=lambda i: i.number)
     try:
         if current_till(store) is None:

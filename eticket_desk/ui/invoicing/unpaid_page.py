@@ -49,6 +49,7 @@ class UnpaidPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.invoices: list[InvoiceSummary] = []
+        self.loaded = False  # nothing is said about the invoices before they are read
         self.checked: set[uuid.UUID] = set()
         self.letters: list[Path] = []
         self._bucket = ALL
@@ -155,6 +156,7 @@ class UnpaidPage(QWidget):
 
     def _on_loaded(self, invoices: list[InvoiceSummary]) -> None:
         self.invoices = invoices
+        self.loaded = True
         self.checked &= self.late_families()
         self._fill_buckets()
         self._fill_tree()
@@ -246,9 +248,15 @@ class UnpaidPage(QWidget):
 
     def _update_selection(self) -> None:
         n = len(self.checked)
-        self.selection_label.setText(
-            self.tr("{n} famille(s) cochée(s)").format(n=count(n)) if n else ""
-        )
+        if n:
+            text = self.tr("{n} famille(s) cochée(s)").format(n=count(n))
+        elif self.loaded and not self.invoices:
+            text = self.tr("Aucune facture à régler : rien à relancer.")
+        elif self.loaded and not self.late_families():
+            text = self.tr("Aucune facture échue : rien à relancer pour l'instant.")
+        else:
+            text = ""
+        self.selection_label.setText(text)
         self.letters_button.setEnabled(n > 0)
         self.check_late_button.setEnabled(bool(self.late_families()))
         self.uncheck_button.setEnabled(n > 0)
