@@ -349,7 +349,7 @@ def test_in_the_main_window_the_guichet_keeps_its_tab_order(
     window.show()
     activate(qtbot, window)
     window.show_page("counter")
-    screen = window.stack.currentWidget()
+    screen = window.current_screen()
     assert isinstance(screen, CounterScreen)
     type_search(qtbot, screen, "capu")
     assert screen.search_bar.popup.isVisible()
@@ -364,3 +364,51 @@ def test_in_the_main_window_the_guichet_keeps_its_tab_order(
     assert press(qtbot, Qt.Key.Key_Tab) is screen.confirm_button
     window.show_page("families")
     assert not screen.search_bar.popup.isVisible()
+    window.hide()  # closed without the « caisse encore ouverte » question
+
+
+def test_a_colleagues_till_is_said_before_the_sale_and_taken_over_from_the_banner(
+    qtbot,
+    closed_screen,
+    store,
+    admin,
+    clock,
+    schools,
+    monkeypatch,
+    garderie,  # noqa: F811
+):
+    from eticket_desk.rules.permissions import Role
+    from eticket_desk.services import users
+    from eticket_desk.services.store import Actor
+
+    info = users.save_user(
+        store,
+        admin,
+        users.UserDraft("mdurand", "Marie Durand", Role.AGENT, True, "x2026abc", "Mme"),
+    )
+    marie = Actor(info.id, info.login, info.full_name, info.role, info.civility)
+    open_till(store, marie, 10_000)
+    screen = closed_screen
+    screen.ctx.bus.announce("till")
+    assert screen.till_banner.isVisible()
+    assert text(screen.till_banner.message_label) == (
+        "La caisse est ouverte par Marie Durand (agente d'accueil) depuis 9 h 30 : "
+        "reprenez-la pour encaisser à votre nom."
+    )
+    assert screen.till_banner.open_button.text() == "Reprendre la caisse…"
+    family = validated_family(store, admin, schools)
+    scan(qtbot, screen, family.reference)
+    assert not screen.sale_box.isEnabled()  # nothing typed into a colleague's till
+    monkeypatch.setattr("eticket_desk.ui.messages.ask_yes_no", lambda *_args: True)
+
+    def take_over() -> None:
+        dialog = QApplication.activeModalWidget()
+        qtbot.mouseClick(dialog.take_over_button, Qt.MouseButton.LeftButton)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, take_over)
+    qtbot.mouseClick(screen.till_banner.open_button, Qt.MouseButton.LeftButton)
+    assert current_till(store).held_by == "admin"
+    assert not screen.till_banner.isVisible()
+    assert screen.sale_box.isEnabled()

@@ -359,9 +359,14 @@ class CounterScreen(QWidget):
 
     def _show_till(self, till) -> None:
         """`till` is a TillState, or None when it is closed: the strip, the banner, and the
-        sale and invoice payments allowed only while it is open."""
-        was_open, self.till_open = self.till_open, till is not None
+        sale and invoice payments allowed only while it is open and the agent's own."""
+        theirs = till is not None and till.held_by_other(self.ctx.actor)
+        was_open, self.till_open = self.till_open, till is not None and not theirs
         self.till_strip.show_till(till)
+        if theirs:
+            self.till_banner.show_colleagues(till.holder_text(self.ctx.store.clock.today()))
+        else:
+            self.till_banner.show_closed()
         self.till_banner.setVisible(not self.till_open)
         self.invoice_panel.set_till_open(self.till_open)
         self.sale_box.setEnabled(self.family is not None and self.till_open)
