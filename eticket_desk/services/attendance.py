@@ -209,10 +209,11 @@ def _contacts(
     for family, last, first, relation, may_pick_up, urgent, *phones in adults:
         name = f"{last.upper()} {first}".strip()
         phone = next((p for p in phones if p), "")
-        if may_pick_up:
-            pickup[family].append(PickupPerson(name, relation, phone))
-        if urgent and family not in emergency:
+        urgent = urgent and family not in emergency  # the family's one emergency contact
+        if urgent:
             emergency[family] = (f"{name} ({relation.lower()})" if relation else name, phone)
+        if may_pick_up:
+            pickup[family].append(PickupPerson(name, relation, phone, urgent))
     return {
         family: (tuple(pickup.get(family, ())), *emergency.get(family, ("", "")))
         for family in set(pickup) | set(emergency)

@@ -159,7 +159,7 @@ def test_totals_per_class_school_and_list(tmp_path):
 
 
 def test_a_long_class_repeats_its_titles_and_band_on_the_next_pages(tmp_path):
-    group = _group("École du Lac", "CE1", 0, 80)
+    group = _group("École du Lac", "CE1", 0, 130)
 
     pages = _pages(attendance_list.render(_list([group]), tmp_path / "long.pdf"))
 
@@ -170,10 +170,10 @@ def test_a_long_class_repeats_its_titles_and_band_on_the_next_pages(tmp_path):
         assert f"Cantine — page {number} / {len(pages)}" in page
         assert "Liste de présence — Cantine — jeudi 26 novembre 2026 (suite)" in page
         assert TITLES in page
-        assert "École du Lac · CE1 (suite) — 80 enfants" in page
+        assert "École du Lac · CE1 (suite) — 130 enfants" in page
     assert "Suite page suivante" in first
-    assert "Total École du Lac : 80 enfants" in pages[-1]
-    assert "80 " + _name(group.rows[-1]) in pages[-1]
+    assert "Total École du Lac : 130 enfants" in pages[-1]
+    assert "130 " + _name(group.rows[-1]) in pages[-1]
 
 
 @pytest.mark.parametrize("first_class", range(8, 44))
