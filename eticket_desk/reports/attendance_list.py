@@ -79,7 +79,7 @@ from eticket_desk.reports.roll_call import (
 
 # The page's side margins: a landscape list (the evening garderie's, wide rows) keeps less
 # white on its sides for the persons who may take the child home.
-MARGINS = {"portrait": (MARGIN_LEFT, MARGIN_RIGHT), "landscape": (12 * mm, 10 * mm)}
+MARGINS = {"portrait": (MARGIN_LEFT, MARGIN_RIGHT), "landscape": (11 * mm, 9 * mm)}
 
 
 def _blocks(data: AttendanceListData, layout: _Layout, st) -> list[Flowable]:
@@ -106,7 +106,7 @@ def _blocks(data: AttendanceListData, layout: _Layout, st) -> list[Flowable]:
     if data.waiting:
         label = "Liste d'attente, par ordre d'arrivée"
         count = f"{children(len(data.waiting))}, non comptés dans les totaux"
-        items = _class_items(layout, label, count, data.waiting)
+        items = _class_items(layout, label, count, data.waiting, with_class=True)
         blocks.append(_RollCall(layout, "Liste d'attente", items))
     return blocks
 

@@ -48,6 +48,7 @@ from eticket_desk.reports.attendance_data import (
 )
 
 TITLE_SIZE = 7.2  # the column titles
+PEOPLE = 6.8  # the persons who may take the child home, three of them on a line
 _WIDTHS: dict[str, defaultdict] = {}  # font -> widths by code point, in 1/1000 of the size
 
 
@@ -88,7 +89,14 @@ EMERGENCY_TITLE = "Autorisés à venir chercher l'enfant (en gras : à prévenir
 
 
 def _line_height(line: Line) -> float:
-    return max(size for _, _, size, _ in line) * LINE
+    size = max(size for _, _, size, _ in line)
+    return size * (LINE if size >= SIZE else LINE - 0.07)  # small lines set a little closer
+
+
+def _name(r: AttendanceRow, with_class: bool = False) -> str:
+    """'DUPONT Léa', or 'DUPONT Léa (CE1)' with the class."""
+    name = f"{r.last_name.upper()} {r.first_name}"
+    return f"{name} ({r.class_name})" if with_class and r.class_name else name
 
 
 def _short(name: str, child_last_name: str) -> str:
@@ -110,17 +118,23 @@ class _Layout:
     emergency phone and name), so that a day's list takes few pages."""
 
     def __init__(self, data: AttendanceListData, width: float) -> None:
-        spec = [("number", "N°", 6), ("child", "Enfant", 0), ("class", "Classe", 10)]
-        spec.append(("age", "Âge", 10.5))
+        # No class column: a class's band heads its rows (the waiting list, of several
+        # classes, says each child's class after the name).
+        spec = [("number", "N°", 6), ("child", "Enfant", 0), ("age", "Âge", 10.5)]
         if data.show_health:
-            spec.append(("health", "Régime, allergies, PAI", 30))
+            spec.append(("health", "Régime, allergies, PAI", 33))
         if data.show_pickup:  # the emergency contact is one of them, or added to them
             spec.append(("pickup", EMERGENCY_TITLE, 60))
         else:
             spec.append(("emergency", "Urgence", 46))
         spec += [("present", "Présent", 12.5), ("absent", "Absent", 12.5)]
         spare = width - sum(w for _, _, w in spec) * mm
-        child = min(spare, 40 * mm)
+        names = max(
+            (_width(_name(r), REGULAR, SIZE) for g in data.groups for r in g.rows),
+            default=0,
+        )
+        names = max([names, *(_width(_name(r, True), REGULAR, SIZE) for r in data.waiting)])
+        child = min(spare, max(30 * mm, min(names + 2 * PAD + 1, 48 * mm)))  # a name on a line
         grow = "pickup" if data.show_pickup else "emergency"
         self.x, self.widths, self.titles, x = {}, {}, [], 0.0
         for key, title, w in spec:
@@ -167,25 +181,22 @@ class _Layout:
 
     def _pickup(self, r: AttendanceRow) -> list[Line]:
         people = [
-            (_person(p, r.last_name), BOLD if p.emergency else REGULAR, SMALL) for p in r.pickup
+            (_person(p, r.last_name), BOLD if p.emergency else REGULAR, PEOPLE) for p in r.pickup
         ]
         if not people:
-            people.append(("Aucune personne indiquée", REGULAR, SMALL))
+            people.append(("Aucune personne indiquée", REGULAR, PEOPLE))
         if r.emergency_phone and not any(p.emergency for p in r.pickup):
             urgent = f"{_short(r.emergency_name, r.last_name)} {_phone(r.emergency_phone)}"
             urgent = f"Urgence : {urgent.strip()}"
-            people.append((urgent, BOLD, SMALL))
+            people.append((urgent, BOLD, PEOPLE))
         return self._pack("pickup", people, " · ")
 
-    def row(self, r: AttendanceRow, number: int) -> tuple[float, list]:
+    def row(self, r: AttendanceRow, number: int, with_class: bool = False) -> tuple[float, list]:
         """The row's height and its strings: (x, depth of the baseline under the row's top,
-        font, size, text), in reading order."""
-        name = f"{r.last_name.upper()} {r.first_name}"
+        font, size, text), in reading order; `with_class` names the class after the name."""
         late = "inscrit hors délai" if r.booked_late else ""
-        cells = [
-            ("child", self._pack("child", [(name, REGULAR, SIZE), (late, REGULAR, SMALL)], " "))
-        ]
-        cells.append(("class", self._lines("class", r.class_name)))
+        runs = [(_name(r, with_class), REGULAR, SIZE), (late, REGULAR, SMALL)]
+        cells = [("child", self._pack("child", runs, " "))]
         if r.age is not None:
             age = f"{r.age}\u00a0an{'s' if r.age > 1 else ''}"
             cells.append(("age", self._lines("age", age, size=SIZE - 1)))
@@ -231,14 +242,19 @@ Item = tuple[str, float, object, bool]
 
 
 def _class_items(
-    layout: _Layout, label: str, count: str, rows: Sequence[AttendanceRow]
+    layout: _Layout,
+    label: str,
+    count: str,
+    rows: Sequence[AttendanceRow],
+    with_class: bool = False,
 ) -> list[Item]:
-    """A class's band ('label — count') and its rows; the rows keep the band to repeat it."""
+    """A class's band ('label — count') and its rows; the rows keep the band to repeat it.
+    `with_class`: rows of several classes (the waiting list), each says its class."""
     band = (label, count)
     items: list[Item] = [("band", BAND, f"{label} — {count}", True)]
     size = len(rows)
     for index, row in enumerate(rows):
-        height, placed = layout.row(row, index + 1)
+        height, placed = layout.row(row, index + 1, with_class)
         breakable = size > KEEP_WHOLE and MIN_HEAD <= index <= size - MIN_TAIL
         items.append(("row", height, (placed, band), breakable))
     return items

@@ -24,6 +24,6 @@ def test_the_emergency_contact_is_the_one_marked_among_the_persons(
         ("ROUSSEL Odile", False),
     ]
     # The mother shares the child's name: her first name is enough on the child's row.
-    assert "GARNIER Zoé CP 7 ans" in text
+    assert "CP — 1 enfant" in text and "1 GARNIER Zoé 7 ans" in text
     assert "Marie (mère) 06 12 34 56 78 · ROUSSEL Odile (grand-mère) 06 98 76 54 32" in text
     assert "Urgence" not in text.replace("à prévenir en cas d'urgence", "")

@@ -305,8 +305,10 @@ def test_the_numbers_on_screen_are_those_of_the_printed_list(
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(str(previews[-1][0])).pages
     )
-    for number, class_name, name in rows:
-        assert f"{number} {name} {class_name}" in text
+    for number, class_name, name in rows:  # under its class's band, with its number
+        band = f"École Jules Ferry · {class_name} — "
+        rows_of_class = text.split(band)[1].split("École Jules Ferry ·")[0].split("Total")[0]
+        assert f"{number} {name} " in rows_of_class
 
 
 def _cantine(store, actor):
