@@ -67,6 +67,9 @@ class InvoiceLine(UuidPk, Base):
     activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("activity.id"))
     label: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str] = mapped_column(String(300))  # « 12 jours × 3,85 € (tranche 2) »
+    # The days billed, as printed under the line: « 3, 4, 6 et 10 novembre, dont le 6 novembre
+    # annulé hors délai » (empty for a fare and for the lines issued before it was kept).
+    days: Mapped[str] = mapped_column(Text, default="", server_default="")
     quantity: Mapped[int]
     unit_cents: Mapped[int]
     amount_cents: Mapped[int]

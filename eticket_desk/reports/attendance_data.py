@@ -28,12 +28,14 @@ PACKED_MEAL = "panier repas"
 MARKS = (NO_PORK, VEGETARIAN, GLUTEN_FREE, PAI, PACKED_MEAL)
 _PLURALS = {VEGETARIAN: "végétariens", PACKED_MEAL: "paniers repas"}
 
-TOP_MARGIN = 20 * mm  # room for the running header above the body
-SIZE, SMALL, LINE, PAD = 8.5, 7.2, 1.2, 2.5  # font sizes, line height (in sizes), cell padding
-ROW_MIN = 7 * mm  # room to tick
-HEADING, TITLES, BAND, NOTE = 24.0, 14.0, 15.0, 12.0  # heights of the block's parts
+TOP_MARGIN = 16 * mm  # room for the running header above the body
+FOOTER_LINE = 13 * mm  # from the bottom edge: the footer (two lines) lives under this rule
+SIZE, SMALL, LINE, PAD = 8.5, 7.0, 1.12, 2.5  # font sizes, line height (in sizes), cell padding
+PAD_Y = 1.3  # the padding above and under a row's text
+ROW_MIN = 4.4 * mm  # room to tick
+HEADING, TITLES, BAND, NOTE = 19.0, 11.5, 11.5, 10.0  # heights of the block's parts
 MIN_HEAD, MIN_TAIL = 3, 2  # rows a class keeps under its band, and together at its end
-KEEP_WHOLE = 6  # a class this small never splits over two pages
+KEEP_WHOLE = 4  # a class this small never splits over two pages
 BAND_FILL = colors.HexColor("#E3E7EC")  # a light grey that a black & white laser keeps
 CONFIDENTIAL = "Document confidentiel : contient des données de santé. Ne pas afficher."
 
@@ -42,9 +44,10 @@ CONFIDENTIAL = "Document confidentiel : contient des données de santé. Ne pas 
 class PickupPerson:
     """Someone allowed to take the child home: 'MARTIN Sophie (grand-mère) 06 12 34 56 78'."""
 
-    name: str
+    name: str  # 'MARTIN Sophie': the last name in capitals, first
     relation: str = ""
     phone: str = ""  # E.164 as stored ('+33612345678'), printed the French way
+    emergency: bool = False  # the family's emergency contact (printed in bold)
 
 
 @dataclass(frozen=True)

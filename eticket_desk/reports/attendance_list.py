@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -31,11 +32,9 @@ from reportlab.platypus import (
 
 from eticket_desk.reports.common import (
     ACCENT,
-    FOOTER_TOP,
     INK,
     MARGIN_LEFT,
     MARGIN_RIGHT,
-    MARGIN_TOP,
     MUTED,
     RULE,
     document_options,
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
 from eticket_desk.reports.attendance_data import (  # noqa: F401 (re-exported)
     BAND_FILL,
     CONFIDENTIAL,
+    FOOTER_LINE,
     GLUTEN_FREE,
     KEEP_WHOLE,
     MARKS,
@@ -77,6 +77,10 @@ from eticket_desk.reports.roll_call import (
     _width,
 )
 
+# The page's side margins: a landscape list (the evening garderie's, wide rows) keeps less
+# white on its sides for the persons who may take the child home.
+MARGINS = {"portrait": (MARGIN_LEFT, MARGIN_RIGHT), "landscape": (11 * mm, 9 * mm)}
+
 
 def _blocks(data: AttendanceListData, layout: _Layout, st) -> list[Flowable]:
     if not data.groups:
@@ -92,18 +96,17 @@ def _blocks(data: AttendanceListData, layout: _Layout, st) -> list[Flowable]:
             label = f"{name} · {group.class_name or 'sans classe'}"
             items += _class_items(layout, label, _count(group.rows, health), group.rows)
         school_rows = [row for group in groups for row in group.rows]
-        total = f"Total {name} : {_count(school_rows, health)}"
-        items.append(("total", ROW_MIN, total, False))
+        items.append(layout.total(f"Total {name} : {_count(school_rows, health)}"))
         blocks.append(_RollCall(layout, f"{name} — {children(len(school_rows))}", items))
     if len(schools) > 1:
         everyone = [row for group in data.groups for row in group.rows]
-        total = f"Total de la liste : {_count(everyone, health)}"
-        blocks[-1].items.append(("total", ROW_MIN, total, False))
-        blocks[-1].height += ROW_MIN
+        total = layout.total(f"Total de la liste : {_count(everyone, health)}")
+        blocks[-1].items.append(total)
+        blocks[-1].height += total[1]
     if data.waiting:
         label = "Liste d'attente, par ordre d'arrivée"
         count = f"{children(len(data.waiting))}, non comptés dans les totaux"
-        items = _class_items(layout, label, count, data.waiting)
+        items = _class_items(layout, label, count, data.waiting, with_class=True)
         blocks.append(_RollCall(layout, "Liste d'attente", items))
     return blocks
 
@@ -158,36 +161,38 @@ class _ListCanvas(Canvas):
     def _decorate(self, page: int, pages: int, number: int) -> None:
         data = self.lists[self.list_index]
         width, height = self._pagesize
-        right, y, foot = width - MARGIN_RIGHT, height - MARGIN_TOP + 2 * mm, FOOTER_TOP - 3.2 * mm
+        left, right_margin = MARGINS["landscape" if width > height else "portrait"]
+        right, y, foot = width - right_margin, height - 10.5 * mm, FOOTER_LINE - 3.2 * mm
         self.saveState()
         self.setFont(BOLD, 8.5)
         self.drawRightString(right, y, f"{data.activity_name} — page {page} / {pages}")
         self.setFont(REGULAR, 7.5)
         self.setFillColor(MUTED)
         if page > 1:
-            self.drawString(MARGIN_LEFT, y, f"{_title(data)} — {_weekday_date(data.day)} (suite)")
+            self.drawString(left, y, f"{_title(data)} — {_weekday_date(data.day)} (suite)")
         self.setStrokeColor(RULE)
         self.setLineWidth(0.4)
-        self.lines([(MARGIN_LEFT, y - 1.5 * mm, right, y - 1.5 * mm)])
-        self.lines([(MARGIN_LEFT, FOOTER_TOP, right, FOOTER_TOP)])
+        self.lines([(left, y - 1.5 * mm, right, y - 1.5 * mm)])
+        self.lines([(left, FOOTER_LINE, right, FOOTER_LINE)])
         count = f"Document : page {number} / {len(self._pages)}"
         self.drawRightString(right, foot, count)
         printed = f"{data.printed_at:%d/%m/%Y} à {french_time(data.printed_at)}"
         footer = f"{data.activity_name} · {_weekday_date(data.day)} · imprimée le {printed}"
         footer += f" par {data.printed_by}"
-        room = right - MARGIN_LEFT - _width(count, REGULAR, 7.5) - 6 * mm
+        room = right - left - _width(count, REGULAR, 7.5) - 6 * mm
         self.setFont(REGULAR, min(7.5, 7.5 * room / _width(footer, REGULAR, 7.5)))
-        self.drawString(MARGIN_LEFT, foot, footer)
+        self.drawString(left, foot, footer)
         if data.show_health:
             self.setFont(BOLD, 7.5)
-            self.drawString(MARGIN_LEFT, foot - 3.4 * mm, CONFIDENTIAL)
+            self.drawString(left, foot - 3.4 * mm, CONFIDENTIAL)
         self.restoreState()
 
 
-def _heading(data: AttendanceListData, st) -> list[Flowable]:
-    title = st.body.clone("title", fontName=BOLD, fontSize=15, leading=19, textColor=ACCENT)
-    day = st.body.clone("day", fontName=BOLD, fontSize=12, leading=15, spaceAfter=4)
-    line = st.body.clone("line", spaceAfter=1.5)
+def _heading(data: AttendanceListData, st, width: float) -> list[Flowable]:
+    """The list's title and day on the left, its counts and who printed it on the right."""
+    title = st.body.clone("title", fontName=BOLD, fontSize=14, leading=17, textColor=ACCENT)
+    day = st.body.clone("day", fontName=BOLD, fontSize=11, leading=13.5, spaceAfter=0)
+    line = st.body.clone("line", fontSize=9, leading=11.5, spaceAfter=0.5)
     rows = [r for g in data.groups for r in g.rows]
     schools = [
         f"{escape(school)} ({sum(len(g.rows) for g in groups)})"
@@ -196,30 +201,37 @@ def _heading(data: AttendanceListData, st) -> list[Flowable]:
     summary = f"<b>{children(len(rows))} inscrits</b>" if rows else "<b>Aucun enfant inscrit</b>"
     summary += f" : {', '.join(schools)}." if len(schools) > 1 else "."
     weekday = _weekday_date(data.day)
-    story: list[Flowable] = [
+    left: list[Flowable] = [
         Paragraph(f"<b>{escape(data.organisation.name or 'Mairie')}</b>", st.org_line),
-        Spacer(1, 2 * mm),
-        Paragraph(escape(_title(data)), title),
+        Paragraph(escape(_title(data)), title.clone("first", spaceAfter=1)),
         Paragraph(escape(weekday[:1].upper() + weekday[1:]), day),
-        Paragraph(summary, line),
     ]
+    right: list[Flowable] = [Paragraph(summary, line)]
     if data.show_health and mark_counts(rows):
         detail = mark_counts(rows).removeprefix("dont ")
-        story.append(Paragraph(f"Régimes et PAI : {escape(detail)}.", line))
+        right.append(Paragraph(f"Régimes et PAI : {escape(detail)}.", line))
     if data.waiting:
         waiting = children(len(data.waiting))
-        story.append(Paragraph(f"{waiting} en liste d'attente, en fin de liste.", line))
+        right.append(Paragraph(f"{waiting} en liste d'attente, en fin de liste.", line))
     printed = french_datetime(data.printed_at)
-    story.append(Paragraph(f"Imprimée le {escape(printed)} par {escape(data.printed_by)}.", line))
+    right.append(Paragraph(f"Imprimée le {escape(printed)} par {escape(data.printed_by)}.", line))
     note = (
         "Cochez Présent ou Absent pour chaque enfant ; notez les nombres sur les lignes de total."
     )
-    story += [Paragraph(note, st.small), Spacer(1, 1 * mm)]
+    right.append(Paragraph(note, st.small))
     if data.show_health:
         box = Table([[Paragraph(f"<b>{CONFIDENTIAL}</b>", st.small)]], hAlign="LEFT")
         box.setStyle(table_style([("BOX", (0, 0), (-1, -1), 0.8, INK)]))
-        story += [Spacer(1, 2 * mm), box]
-    return story
+        right += [Spacer(1, 1.5 * mm), box]
+    if width < 200 * mm:  # a portrait page: one under the other
+        return [*left, Spacer(1, 1.5 * mm), *right]
+    titled = stringWidth(_title(data), BOLD, title.fontSize) + 6 * mm
+    split = min(0.6 * width, max(0.4 * width, titled))
+    heading = Table([[left, right]], colWidths=[split, width - split], hAlign="LEFT")
+    heading.setStyle(
+        table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    )
+    return [heading]
 
 
 def render(data: AttendanceListData, out: Path) -> Path:
@@ -242,9 +254,8 @@ def render_lists(lists: Sequence[AttendanceListData], out: Path) -> Path:
     for index, data in enumerate(lists):
         if index:
             story += [NextPageTemplate(orientation[index]), PageBreak()]
-        page_width = templates[orientation[index]].pagesize[0]
-        layout = _Layout(data, page_width - MARGIN_LEFT - MARGIN_RIGHT)
-        story += [_ListStart(index), *_heading(data, st), *_blocks(data, layout, st)]
+        layout = _Layout(data, templates[orientation[index]].frames[0]._width)
+        story += [_ListStart(index), *_heading(data, st, layout.width), *_blocks(data, layout, st)]
     days = " et du ".join(_weekday_date(d) for d in sorted({d.day for d in lists}))
     title = f"Listes de présence du {days}" if len(lists) > 1 else _title(lists[0])
     options = document_options(title, author=lists[0].organisation.name, subject=days)
@@ -260,7 +271,8 @@ def render_lists(lists: Sequence[AttendanceListData], out: Path) -> Path:
 
 def _template(orientation: str) -> PageTemplate:
     size = landscape(A4) if orientation == "landscape" else A4
-    bottom = FOOTER_TOP + 4 * mm
-    width, height = size[0] - MARGIN_LEFT - MARGIN_RIGHT, size[1] - TOP_MARGIN - bottom
-    frame = Frame(MARGIN_LEFT, bottom, width, height, 0, 0, 0, 0, id=orientation)
+    left, right = MARGINS[orientation]
+    bottom = FOOTER_LINE + 3 * mm
+    width, height = size[0] - left - right, size[1] - TOP_MARGIN - bottom
+    frame = Frame(left, bottom, width, height, 0, 0, 0, 0, id=orientation)
     return PageTemplate(id=orientation, frames=[frame], pagesize=size)

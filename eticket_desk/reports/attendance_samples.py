@@ -105,7 +105,8 @@ def make_pupils(count: int, seed: int = 1, class_size: int = 26) -> list[Pupil]:
             pickup.append(
                 PickupPerson(f"{rng.choice(d.SURNAMES).upper()} {other}", relation, _phone(rng))
             )
-        emergency = rng.choice(pickup[:2])
+        urgent = rng.randrange(2)
+        emergency = pickup[urgent] = dataclasses.replace(pickup[urgent], emergency=True)
         pupils.append(
             Pupil(
                 school=rng.choice(schools),

@@ -35,33 +35,28 @@ from eticket_desk.reports.bill_page import (
     money,
     new_canvas,
     put,
-    text_width,
-    wrap,
 )
 from eticket_desk.reports.common import (
     ACCENT,
     CONTENT_WIDTH,
     INK,
     MARGIN_LEFT,
-    MUTED,
     PAGE_HEIGHT,
-    RULE,
-    TINT,
     draw_running_header,
 )
-from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.fonts import BOLD, REGULAR, register_fonts
 from eticket_desk.reports.invoice_coupon import (
     Coupon,
     PaymentText,
     draw_coupon,
 )
+from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
 
 if TYPE_CHECKING:
     from eticket_desk.services.organisation import OrganisationData
 
 KINDS = ("invoice", "credit_note")
 NOTHING_TO_PAY = "Rien à payer : cette facture est entièrement réglée."
-LEADING = 3.6 * mm  # one line of the lines table (8.5 pt)
 
 
 @dataclass(frozen=True)
@@ -71,6 +66,7 @@ class InvoiceLine:
     quantity: int
     unit_cents: int
     amount_cents: int
+    days: str = ""  # the days billed, printed under the line: « 3, 4, 6 et 10 novembre »
 
 
 @dataclass(frozen=True)
@@ -156,89 +152,8 @@ def file_name(data: InvoiceData) -> str:
 
 # --- the invoice ----------------------------------------------------------------------------
 
-# Right edges of the money columns and the left of the basis column, from the left margin.
-COL_BASIS, COL_QTY, COL_UNIT, COL_AMOUNT = 33 * mm, 129 * mm, 151 * mm, CONTENT_WIDTH
-HEADER = (("Prestation", 0), ("Détail du calcul", COL_BASIS))
-MONEY_HEADER = (("Quantité", COL_QTY), ("Prix unitaire", COL_UNIT), ("Montant", COL_AMOUNT))
 
-
-def _band(canvas: Canvas, top: float, height: float, fill: object = TINT) -> None:
-    canvas.saveState()
-    canvas.setFillColor(fill)
-    canvas.rect(MARGIN_LEFT, top - height, CONTENT_WIDTH, height, stroke=0, fill=1)
-    canvas.restoreState()
-
-
-def _rule(canvas: Canvas, y: float, left: float = 0, colour: object = RULE, width=0.3) -> None:
-    canvas.saveState()
-    canvas.setStrokeColor(colour)
-    canvas.setLineWidth(width)
-    canvas.line(MARGIN_LEFT + left, y, RIGHT, y)
-    canvas.restoreState()
-
-
-def _table_header() -> Block:
-    def draw(canvas: Canvas, top: float) -> None:
-        _band(canvas, top, 6 * mm)
-        _rule(canvas, top - 6 * mm, colour=ACCENT, width=0.8)
-        y = top - 4.1 * mm
-        for label, x in HEADER:
-            put(canvas, MARGIN_LEFT + x + 1 * mm, y, label, 8, BOLD, ACCENT)
-        for label, x in MONEY_HEADER:
-            put(canvas, MARGIN_LEFT + x - 1 * mm, y, label, 8, BOLD, ACCENT, "right")
-
-    return Block(6 * mm, draw)
-
-
-def _child_header(child: InvoiceChild, header: Block, continued: bool = False) -> Block:
-    name = f"{child.name} (suite)" if continued else child.name
-
-    def draw(canvas: Canvas, top: float) -> None:
-        _band(canvas, top - 0.6 * mm, 5.8 * mm, "#E6ECF3")
-        put(canvas, MARGIN_LEFT + 1 * mm, top - 4.6 * mm, name, 9, BOLD)
-        if child.school:
-            x = MARGIN_LEFT + 4 * mm + text_width(name, BOLD, 9)
-            put(canvas, x, top - 4.6 * mm, child.school, 8, color=MUTED)
-
-    return Block(6.6 * mm, draw, glue=True, repeat=() if continued else (header,))
-
-
-def _line_row(line: InvoiceLine, repeat: tuple[Block, ...], glue: bool) -> Block:
-    activity = wrap(line.activity, COL_BASIS - 2 * mm, 8.5)
-    basis = wrap(line.basis, COL_QTY - COL_BASIS - 16 * mm, 8)
-    rows = max(len(activity), len(basis))
-
-    def draw(canvas: Canvas, top: float) -> None:
-        y = top - 4 * mm
-        for index, text in enumerate(activity):
-            put(canvas, MARGIN_LEFT + 1 * mm, y - index * LEADING, text, 8.5)
-        for index, text in enumerate(basis):
-            put(canvas, MARGIN_LEFT + COL_BASIS + 1 * mm, y - index * LEADING, text, 8, color=MUTED)
-        for text, x in ((str(line.quantity), COL_QTY), (money(line.unit_cents), COL_UNIT)):
-            put(canvas, MARGIN_LEFT + x - 1 * mm, y, text, 8.5, align="right")
-        put(canvas, RIGHT - 1 * mm, y, money(line.amount_cents), 8.5, align="right")
-        _rule(canvas, top - rows * LEADING - 1.6 * mm, left=1 * mm)
-
-    return Block(rows * LEADING + 1.6 * mm, draw, glue=glue, repeat=repeat)
-
-
-def _subtotal(child: InvoiceChild, glue: bool) -> Block:
-    def draw(canvas: Canvas, top: float) -> None:
-        y = top - 4.2 * mm
-        put(
-            canvas,
-            MARGIN_LEFT + COL_UNIT - 1 * mm,
-            y,
-            f"Sous-total {child.name}",
-            8.5,
-            align="right",
-        )
-        put(canvas, RIGHT - 1 * mm, y, money(child.subtotal_cents), 8.5, BOLD, align="right")
-
-    return Block(6.8 * mm, draw, glue=glue)
-
-
-def _totals(data: InvoiceData) -> Block:
+def _totals(data: InvoiceData, space: Spacing) -> Block:
     """The totals on the right and, on an invoice to pay, « Comment payer » beside them."""
     first = "Total de l'avoir" if data.is_credit_note else "Total des prestations"
     rows = [(first, data.total_cents)]
@@ -268,20 +183,8 @@ def _totals(data: InvoiceData) -> Block:
         if ways:
             ways.draw(canvas, MARGIN_LEFT, top)
 
-    return Block(max(height + 1 * mm, ways.height if ways else 0), draw, before=3 * mm)
-
-
-def _lines(data: InvoiceData) -> list[Block]:
-    header = _table_header()
-    blocks = [header]
-    for index, child in enumerate(data.children):
-        head = _child_header(child, header)
-        repeat = (header, _child_header(child, header, continued=True))
-        blocks.append(head)
-        last = len(child.lines) - 1
-        blocks += [_line_row(line, repeat, i == last) for i, line in enumerate(child.lines)]
-        blocks.append(_subtotal(child, glue=index == len(data.children) - 1))
-    return blocks
+    tall = max(height + 1 * mm, ways.height if ways else 0)
+    return Block(tall, draw, before=space.gap, with_coupon=True)
 
 
 def _references(data: InvoiceData) -> list[tuple[str, str]]:
@@ -301,15 +204,27 @@ class Layout:
 
 
 def layout(data: InvoiceData) -> Layout:
-    """The invoice's body blocks placed on pages (the same for every canvas it is drawn on)."""
-    blocks = _lines(data) + [_totals(data)]
+    """The invoice's body blocks placed on pages (the same for every canvas it is drawn on);
+    set tighter when that saves a page (the coupon then shares the page of the totals)."""
+    register_fonts()  # the text is measured
+    plan = _layout(data, NORMAL)
+    if len(plan.pages) > 1:
+        compact = _layout(data, COMPACT)
+        if len(compact.pages) < len(plan.pages):
+            return compact
+    return plan
+
+
+def _layout(data: InvoiceData, space: Spacing) -> Layout:
+    blocks = table_blocks(data.children, space) + [_totals(data, space)]
     if data.note:
-        blocks += paragraphs(data.note, 8.5, before=3 * mm, color=INK)
+        blocks += paragraphs(data.note, 8.5, before=space.gap, color=INK)
     if not data.has_coupon and not data.is_credit_note:
-        blocks += paragraphs(NOTHING_TO_PAY, 9, before=3 * mm, color=INK)
-    mentions = paragraphs(data.organisation.invoice_mentions, 7)
+        blocks += paragraphs(NOTHING_TO_PAY, 9, before=space.gap, color=INK)
+    mentions = paragraphs(data.organisation.invoice_mentions, space.mentions)
     if mentions:
-        blocks += [heading_block("Informations et voies de recours", 8, 4 * mm), *mentions]
+        heading = heading_block("Informations et voies de recours", 8, space.gap + 1 * mm)
+        blocks += [heading, *mentions]
     last_bottom = COUPON_BODY_BOTTOM if data.has_coupon else BODY_BOTTOM
     return Layout(paginate(blocks, BODY_TOP, LATER_TOP, BODY_BOTTOM, last_bottom))
 

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from eticket_desk.reports import invoice, reminder_letter
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceData, InvoiceLine
 from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
+from eticket_desk.rules.billing import billed_days_text
 from eticket_desk.rules.money import format_cents
 from eticket_desk.services.demo_data import BOYS, COMMUNE, GIRLS, SCHOOLS, STREETS, SURNAMES
 from eticket_desk.services.organisation import OrganisationData
@@ -67,8 +68,36 @@ def sample_organisation() -> OrganisationData:
     return OrganisationData(**COMMUNE)
 
 
+# The days each activity runs (Monday = 0), and the public holiday of November 2026.
+WEEKDAYS = {
+    "Cantine": (0, 1, 3, 4),
+    "Garderie matin": (0, 1, 2, 3, 4),
+    "Garderie soir": (0, 1, 3, 4),
+}
+HOLIDAYS = (date(2026, 11, 11),)
+
+
+def _days(activity: str, count: int, start: date = date(2026, 11, 2), skip: int = 0) -> list[date]:
+    """The first `count` days `activity` runs from `start` (after `skip` of them)."""
+    days, day = [], start
+    while len(days) < count + skip and day.month == start.month:
+        if day.weekday() in WEEKDAYS.get(activity, (0, 1, 3, 4)) and day not in HOLIDAYS:
+            days.append(day)
+        day += timedelta(days=1)
+    return days[skip:]
+
+
 def _line(
-    activity: str, unit: str, count: int, cents: int, bracket: int, note: str = "", prefix: str = ""
+    activity: str,
+    unit: str,
+    count: int,
+    cents: int,
+    bracket: int,
+    note: str = "",
+    prefix: str = "",
+    start: date = date(2026, 11, 2),
+    skip: int = 0,
+    late: tuple[date, ...] = (),
 ) -> InvoiceLine:
     qf = dict(QF_BRACKETS)[bracket]
     if count < 2 and unit != "repas":  # « 1 matin », « 1 repas »
@@ -76,7 +105,8 @@ def _line(
     nbsp = "\u00a0"  # « (tranche 2, QF 640) » never broken across lines
     rate = f"(tranche{nbsp}{bracket},{nbsp}QF{nbsp}{qf})"
     basis = f"{prefix}{count} {unit} × {format_cents(cents)} {rate}"
-    return InvoiceLine(activity, f"{basis}{note}", count, cents, count * cents)
+    days = billed_days_text(late or _days(activity, count, start, skip), late)
+    return InvoiceLine(activity, f"{basis}{note}", count, cents, count * cents, days)
 
 
 def _child(name: str, school: str, lines: tuple[InvoiceLine, ...]) -> InvoiceChild:
@@ -113,8 +143,16 @@ def sample_invoice() -> InvoiceData:
         f"{SCHOOL} — CE2",
         (
             _line("Cantine", "repas", 15, 385, 2, " — 2 absences justifiées non facturées"),
-            _line("Cantine", "repas", 1, 385, 2, " — annulé après la date limite"),
-            _line("Garderie soir", "soirs", 8, 190, 2),
+            _line(
+                "Cantine",
+                "repas",
+                1,
+                385,
+                2,
+                " — annulé après la date limite",
+                late=(date(2026, 11, 30),),
+            ),  # fmt: skip
+            _line("Garderie soir", "soirs", 8, 190, 2, skip=4),
         ),
     )
     tom = _child(
@@ -132,14 +170,38 @@ def sample_long_invoice() -> InvoiceData:
     for index, (name, grade) in enumerate((("Léa", "CE2"), ("Tom", "GS"), ("Zoé", "CM1"))):
         lines = [
             _line(
-                activity, unit, 1 + (week + index) % 4, cents[1], 2, prefix=f"Semaine du {day} : "
-            )
+                activity,
+                unit,
+                1 + (week + index) % 4,
+                cents[1],
+                2,
+                prefix=f"Semaine du {day} : ",
+                start=date(2026, 11, 2 + 7 * week),
+            )  # fmt: skip
             for week, day in enumerate(weeks)
             for activity, unit, cents in TARIFFS
         ]
         count = (14, 13, 13)[index]
         children.append(_child(f"{name} DUPONT", f"{SCHOOL} — {grade}", tuple(lines[:count])))
     return _invoice(tuple(children), paid_cents=2000)
+
+
+def sample_family_invoice() -> InvoiceData:
+    """Four children, three to four lines each, a late cancellation among them: it takes two
+    pages, the second with the last lines, the totals and the coupon."""
+    grades = (("Léa", "CM2"), ("Tom", "CE1"), ("Zoé", "GS"), ("Noé", "PS"))
+    children = []
+    for index, (name, grade) in enumerate(grades):
+        lines = [
+            _line("Cantine", "repas", 14 - index, 385, 2, skip=index),
+            _line("Garderie matin", "matins", 9 + index, 160, 2, skip=2),
+            _line("Garderie soir", "soirs", 6 + 2 * index, 190, 2, skip=index),
+        ]
+        if index % 2 == 0:
+            late = (date(2026, 11, 19 + index),)
+            lines.append(_line("Cantine", "repas", 1, 385, 2, " — annulé hors délai", late=late))
+        children.append(_child(f"{name} DUPONT", f"{SCHOOL} — {grade}", tuple(lines)))
+    return _invoice(tuple(children), number="F-2026-000124")
 
 
 def sample_credit_note() -> InvoiceData:
@@ -227,11 +289,13 @@ def generated_invoices(count: int, seed: int = 1) -> list[InvoiceData]:
 
 
 def render_invoice_samples(out_dir: Path) -> list[Path]:
-    """Write invoice_a4.pdf, invoice_long.pdf, invoice_credit_note.pdf, reminder_letter.pdf."""
+    """Write invoice_a4.pdf, invoice_long.pdf, invoice_four_children.pdf,
+    invoice_credit_note.pdf, reminder_letter.pdf."""
     out_dir = Path(out_dir)
     return [
         invoice.render(sample_invoice(), out_dir / "invoice_a4.pdf"),
         invoice.render(sample_long_invoice(), out_dir / "invoice_long.pdf"),
+        invoice.render(sample_family_invoice(), out_dir / "invoice_four_children.pdf"),
         invoice.render(sample_credit_note(), out_dir / "invoice_credit_note.pdf"),
         reminder_letter.render(sample_reminder(), out_dir / "reminder_letter.pdf"),
     ]

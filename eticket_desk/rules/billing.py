@@ -3,7 +3,7 @@ per period from the subscriptions; how the lines read; the due date and the stat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -32,14 +32,73 @@ class DraftLine:
     quantity: int
     unit_cents: int
     amount_cents: int
+    days: str = ""  # the days billed: « 3, 4, 6, 10 et 11 novembre » (per-day activities)
 
 
-def day_lines(activity: str, priced_days: Iterable[tuple[date, int]], note: str) -> list[DraftLine]:
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def _day_numbers(days: Sequence[date]) -> list[str]:
+    """« 2 », « 1er », and three days or more in a row as « 9–13 »."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    out = []
+    for run in runs:
+        names = [f"{d.day}er" if d.day == 1 else str(d.day) for d in run]
+        out += [f"{names[0]}–{names[-1]}"] if len(run) >= 3 else names
+    return out
+
+
+def dates_text(days: Iterable[date]) -> str:
+    """« 3, 4, 6, 10 et 11 novembre », « 30 novembre et 1er décembre », « 2–6 et 9 novembre »."""
+    by_month: dict[tuple[int, int], list[date]] = {}
+    for day in sorted(set(days)):
+        by_month.setdefault((day.year, day.month), []).append(day)
+    parts = []
+    for (_, month), group in by_month.items():
+        parts.append(f"{_and(_day_numbers(group))} {MONTHS[month - 1]}")
+    return ", ".join(parts)
+
+
+def billed_days_text(days: Iterable[date], late: Iterable[date] = ()) -> str:
+    """The days an invoice line bills, the late cancellations (billed) named after them:
+    « 3, 4, 6, 10 et 11 novembre, dont le 6 novembre annulé hors délai »."""
+    days = sorted(set(days))
+    text = dates_text(days)
+    late = sorted(set(late) & set(days))
+    if late and late == days:
+        return f"{text}, {'annulé' if len(late) == 1 else 'annulés'} hors délai"
+    if len(late) == 1:
+        text += f", dont le {dates_text(late)} annulé hors délai"
+    elif late:
+        text += f", dont les {dates_text(late)} annulés hors délai"
+    return text
+
+
+def day_lines(
+    activity: str,
+    priced_days: Iterable[tuple[date, int]],
+    note: str,
+    late: Iterable[date] = (),
+) -> list[DraftLine]:
     """One line per unit price over the days billed (a tariff changed in the month gives two
-    lines): « 12 jours × 3,85 € (Quotient familial 640 € — tranche 2 sur 4) »."""
+    lines): « 12 jours × 3,85 € (Quotient familial 640 € — tranche 2 sur 4) », with the days
+    it bills; `late`: the days among them cancelled after the deadline."""
     by_price: dict[int, list[date]] = {}
     for day, unit in sorted(priced_days):
         by_price.setdefault(unit, []).append(day)
+    late = set(late)
     lines = []
     for unit, days in by_price.items():
         count = len(days)
@@ -48,7 +107,8 @@ def day_lines(activity: str, priced_days: Iterable[tuple[date, int]], note: str)
             span = f", du {days[0]:%d/%m} au {days[-1]:%d/%m}"
         word = "jour" if count == 1 else "jours"
         basis = f"{count} {word} × {format_cents(unit)} ({note}{span})"
-        lines.append(DraftLine(activity, basis, count, unit, count * unit))
+        days_text = billed_days_text(days, late)
+        lines.append(DraftLine(activity, basis, count, unit, count * unit, days_text))
     return lines
 
 

@@ -68,6 +68,15 @@ def age_on(birth: date | None, day: date) -> int | None:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+NO_SCHOOL = "Sans école"
+
+
+def class_order(school: str, position: int | None, class_name: str) -> tuple:
+    """Where a class comes on a list, printed or on screen: by school, then the class's place
+    in its school (PS first). The children of a class are numbered 1, 2… in name order."""
+    return (_fold(school), school, position if position is not None else 99, class_name)
+
+
 def shows_pickup(activity: ActivitySpec) -> bool:
     """The evening garderie's list says who may take each child home."""
     return "soir" in fold(f"{activity.code} {activity.name}")
@@ -170,7 +179,7 @@ def _day_bookings(
                 activity,
                 state,
                 since,
-                school or "Sans école",
+                school or NO_SCHOOL,
                 position if position is not None else 99,
                 (_fold(last), _fold(first)),
                 family,
@@ -209,10 +218,11 @@ def _contacts(
     for family, last, first, relation, may_pick_up, urgent, *phones in adults:
         name = f"{last.upper()} {first}".strip()
         phone = next((p for p in phones if p), "")
-        if may_pick_up:
-            pickup[family].append(PickupPerson(name, relation, phone))
-        if urgent and family not in emergency:
+        urgent = urgent and family not in emergency  # the family's one emergency contact
+        if urgent:
             emergency[family] = (f"{name} ({relation.lower()})" if relation else name, phone)
+        if may_pick_up:
+            pickup[family].append(PickupPerson(name, relation, phone, urgent))
     return {
         family: (tuple(pickup.get(family, ())), *emergency.get(family, ("", "")))
         for family in set(pickup) | set(emergency)
@@ -223,7 +233,7 @@ def _list_of(activity: ActivitySpec, booked: list[_Booked], common: dict) -> Att
     seated = sorted((b for b in booked if b.state in _SEATS), key=lambda b: b.sort_name)
     by_class: dict[tuple, list[AttendanceRow]] = defaultdict(list)
     for b in seated:
-        by_class[(_fold(b.school), b.school, b.class_position, b.row.class_name)].append(b.row)
+        by_class[class_order(b.school, b.class_position, b.row.class_name)].append(b.row)
     groups = tuple(
         AttendanceGroup(school, class_name, tuple(rows))
         for (_, school, _, class_name), rows in sorted(by_class.items())

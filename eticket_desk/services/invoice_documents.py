@@ -58,7 +58,12 @@ def _data(
         for line in lines[invoice.id]:
             children.setdefault(line.child_name, []).append(
                 PrintedLine(
-                    line.label, line.basis, line.quantity, line.unit_cents, line.amount_cents
+                    line.label,
+                    line.basis,
+                    line.quantity,
+                    line.unit_cents,
+                    line.amount_cents,
+                    line.days,
                 )
             )
             schools[line.child_name] = line.child_school

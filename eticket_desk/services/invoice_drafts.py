@@ -33,6 +33,7 @@ from eticket_desk.rules.billing import (
     fare_line,
     is_billed,
 )
+from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.templates import fare_labels
@@ -155,7 +156,8 @@ def _invoiced(session: Session, period: RunPeriod) -> set[uuid.UUID]:
 
 
 def _month_items(session: Session, period: RunPeriod, activities: dict) -> list[tuple]:
-    """(child, activity, day) of every billed booking of the month's per-day activities."""
+    """(child, activity, day, cancelled late) of every billed booking of the month's per-day
+    activities."""
     unit = [a for a, act in activities.items() if act.billing_mode == BillingMode.UNIT]
     rows = session.execute(
         select(
@@ -165,7 +167,10 @@ def _month_items(session: Session, period: RunPeriod, activities: dict) -> list[
             and_(Booking.day >= period.start, Booking.day <= period.end),
         )
     )
-    return [(c, a, d) for c, a, d, state, late in rows if is_billed(state, late)]
+    cancelled = BookingState.CANCELLED.value
+    return [
+        (c, a, d, state == cancelled) for c, a, d, state, late in rows if is_billed(state, late)
+    ]
 
 
 def compute_drafts(
@@ -186,10 +191,13 @@ def compute_drafts(
     book = PriceBook(session)
     children = _children(session)
     items: dict[tuple, list] = defaultdict(list)  # (child, activity, option) -> days
+    late: dict[tuple, set] = defaultdict(set)  # (child, activity, "") -> days cancelled late
     unpriced: tuple[str, ...] = ()
     if period.kind == "month":
-        for child_id, activity_id, day in _month_items(session, period, activities):
+        for child_id, activity_id, day, cancelled in _month_items(session, period, activities):
             items[(child_id, activity_id, "")].append(day)
+            if cancelled:
+                late[(child_id, activity_id, "")].add(day)
     else:
         fare = [a for a, act in activities.items() if act.billing_mode == BillingMode.FARE]
         unpriced = tuple(sorted(activities[a].name for a in fare if not book.priced(a)))
@@ -234,7 +242,9 @@ def compute_drafts(
             labels = fare_labels(activity.code)
             drafts = [fare_line(activity.name, labels[option], period.label, priced[0][1], note)]
         else:
-            drafts = day_lines(activity.name, priced, note)
+            drafts = day_lines(
+                activity.name, priced, note, late.get((child_id, activity_id, ""), ())
+            )
         lines[family_id][child_id] += [(activity_id, d) for d in drafts]
     drafts = []
     for family_id, by_child in lines.items():

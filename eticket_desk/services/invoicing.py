@@ -153,6 +153,7 @@ def issue_run(
                             quantity=line.quantity,
                             unit_cents=line.unit_cents,
                             amount_cents=line.amount_cents,
+                            days=line.days,
                         )
                     )
                     position += 1
@@ -260,6 +261,7 @@ def credit_note(store: Store, actor: Actor, invoice_id: uuid.UUID, reason: str) 
                     quantity=line.quantity,
                     unit_cents=line.unit_cents,
                     amount_cents=line.amount_cents,
+                    days=line.days,
                 )
             )
         settled = session.scalar(

@@ -8,6 +8,7 @@ never moves a seat counter: a child marked absent still held the seat, and the b
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +24,8 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import fold
 from eticket_desk.services.activities import activities_in
-from eticket_desk.services.attendance import age_on
+from eticket_desk.services.attendance import NO_SCHOOL, age_on, child_marks, class_order
+from eticket_desk.services.audit import record
 from eticket_desk.services.store import Actor, Store
 
 # The states a person sets by marking; BOOKED takes a mark back (« non pointé »).
@@ -52,6 +54,9 @@ class PresenceRow:
     age: int | None
     state: BookingState
     late: bool  # booked after the deadline (an agent's override)
+    number: int = 0  # its number in its class, as on the printed list (1, 2… by name)
+    health: str = ""  # « sans porc · PAI · Allergies : arachide », only when asked and allowed
+    health_alert: bool = False  # a PAI or an allergy (printed in bold)
 
     @property
     def name(self) -> str:
@@ -66,6 +71,7 @@ class PresenceSheet:
     rows: tuple[PresenceRow, ...]  # by school, class, name
     editable: bool  # False for a day still to come
     invoiced: int  # families whose invoice of that month is already issued
+    show_health: bool = False  # the rows carry their diet, allergies and PAI
 
     def counts(self) -> Counter:
         return Counter(row.state for row in self.rows)
@@ -112,9 +118,29 @@ def _invoiced_families(session, families: set[uuid.UUID], day: date) -> set[uuid
     )
 
 
-def presence_sheet(store: Store, actor: Actor, activity_id: uuid.UUID, day: date) -> PresenceSheet:
-    """The children holding a seat on the activity that day, with their mark."""
+def _health(diet: str, pai: bool, allergies: str, treatments: str) -> tuple[str, bool]:
+    """The marks of the printed list, then the allergies: what the staff must know."""
+    parts = list(child_marks(diet, pai, allergies, treatments))
+    if allergies:
+        parts.append(f"Allergies : {allergies}")
+    return " · ".join(parts), bool(pai or allergies)
+
+
+def presence_sheet(
+    store: Store,
+    actor: Actor,
+    activity_id: uuid.UUID,
+    day: date,
+    *,
+    with_health: bool = False,
+) -> PresenceSheet:
+    """The children holding a seat on the activity that day, with their mark, in the order
+    and with the numbers of the printed list (by school and class, numbered in each class).
+
+    Diets, allergies and PAI come only `with_health` and for a role allowed to see them; that
+    view is written in the audit log."""
     actor.require(Permission.BOOKING_EDIT)
+    health = with_health and actor.can(Permission.HEALTH_VIEW)
     with store.read() as session:
         spec = _activity(session, activity_id)
         query = (
@@ -129,6 +155,10 @@ def presence_sheet(store: Store, actor: Actor, activity_id: uuid.UUID, day: date
                 School.name,
                 SchoolClass.name,
                 SchoolClass.position,
+                Child.diet,
+                Child.pai,
+                Child.allergies,
+                Child.treatments,
             )
             .join(Child, Child.id == Booking.child_id)
             .outerjoin(School, School.id == Booking.school_id)
@@ -140,26 +170,54 @@ def presence_sheet(store: Store, actor: Actor, activity_id: uuid.UUID, day: date
             )
         )
         found = []
-        for child, state, late, family, last, first, birth, school, klass, pos in session.execute(
-            query
-        ):
+        for (
+            child,
+            state,
+            late,
+            family,
+            last,
+            first,
+            birth,
+            school,
+            klass,
+            pos,
+            *care,
+        ) in session.execute(query):
+            text, alert = _health(*care) if health else ("", False)
             row = PresenceRow(
-                child, family, last, first, school or "", klass or "", age_on(birth, day),
-                BookingState(state), bool(late),
+                child, family, last, first, school or NO_SCHOOL, klass or "", age_on(birth, day),
+                BookingState(state), bool(late), health=text, health_alert=alert,
             )  # fmt: skip
-            key = (fold(row.school), pos if pos is not None else 99, fold(last), fold(first))
+            key = (class_order(row.school, pos, row.class_name), fold(last), fold(first))
             found.append((key, row))
         billed = spec.billing_mode == BillingMode.UNIT
         invoiced = (
             _invoiced_families(session, {r.family_id for _, r in found}, day) if billed else ()
         )
+    rows, number, group = [], 0, None
+    for key, row in sorted(found, key=lambda kv: kv[0]):
+        number = number + 1 if key[0] == group else 1
+        group = key[0]
+        rows.append(dataclasses.replace(row, number=number))
+    shown = sum(1 for row in rows if row.health)
+    if shown:
+        with store.write(actor) as session:
+            record(
+                session,
+                "health_view",
+                "attendance_list",
+                day.isoformat(),
+                f"Consultation des données de santé : présences {spec.name} du {day:%d/%m/%Y}",
+                children=shown,
+            )
     return PresenceSheet(
         activity_id=activity_id,
         activity_name=spec.name,
         day=day,
-        rows=tuple(row for _, row in sorted(found, key=lambda kv: kv[0])),
+        rows=tuple(rows),
         editable=day <= store.clock.today(),
         invoiced=len(invoiced),
+        show_health=health,
     )
 
 

@@ -28,7 +28,7 @@ from eticket_desk.services.organisation import OrganisationData
 ORGANISATION = OrganisationData(**COMMUNE)
 DAY = date(2026, 11, 26)
 PRINTED = datetime(2026, 11, 25, 16, 42)
-TITLES = "N° Enfant Classe Âge"
+TITLES = "N° Enfant Âge"
 # First names that are nobody's parent or surname, so that a name read back is a child's.
 FIRST_NAMES = sorted(set(GIRLS + BOYS) - {"Camille", "Charlotte", "Chloé", "Gaël", "Loïc", "Noël"})
 
@@ -159,7 +159,7 @@ def test_totals_per_class_school_and_list(tmp_path):
 
 
 def test_a_long_class_repeats_its_titles_and_band_on_the_next_pages(tmp_path):
-    group = _group("École du Lac", "CE1", 0, 80)
+    group = _group("École du Lac", "CE1", 0, 130)
 
     pages = _pages(attendance_list.render(_list([group]), tmp_path / "long.pdf"))
 
@@ -170,10 +170,10 @@ def test_a_long_class_repeats_its_titles_and_band_on_the_next_pages(tmp_path):
         assert f"Cantine — page {number} / {len(pages)}" in page
         assert "Liste de présence — Cantine — jeudi 26 novembre 2026 (suite)" in page
         assert TITLES in page
-        assert "École du Lac · CE1 (suite) — 80 enfants" in page
+        assert "École du Lac · CE1 (suite) — 130 enfants" in page
     assert "Suite page suivante" in first
-    assert "Total École du Lac : 80 enfants" in pages[-1]
-    assert "80 " + _name(group.rows[-1]) in pages[-1]
+    assert "Total École du Lac : 130 enfants" in pages[-1]
+    assert "130 " + _name(group.rows[-1]) in pages[-1]
 
 
 @pytest.mark.parametrize("first_class", range(8, 44))
@@ -253,7 +253,7 @@ def test_the_waiting_list_prints_last_in_its_order_and_is_not_counted(tmp_path):
     assert "3 enfants en liste d'attente, en fin de liste." in text
     assert "Total École du Lac : 4 enfants" in text
     after = text.split("Liste d'attente, par ordre d'arrivée — 3 enfants")[1]
-    positions = [after.index(f"{i} {_name(r)} {r.class_name}") for i, r in enumerate(waiting, 1)]
+    positions = [after.index(f"{i} {_name(r)} ({r.class_name})") for i, r in enumerate(waiting, 1)]
     assert positions == sorted(positions)
 
 
@@ -263,8 +263,8 @@ def test_a_late_booking_is_flagged_and_french_typography_holds(tmp_path):
 
     text = " ".join(_pages(attendance_list.render(data, tmp_path / "late.pdf")))
 
-    assert f"{_name(rows[0])} inscrit hors délai PS 1 an" in text
-    assert f"{_name(rows[1])} PS 10 ans" in text
+    assert f"{_name(rows[0])} inscrit hors délai 1 an" in text
+    assert f"{_name(rows[1])} 10 ans" in text
     assert "Imprimée le mercredi 25 novembre 2026 à 16 h 42 par Hélène Mégevand." in text
     assert "06 50 39 12 40" not in text and "04 50 39 12 40 TUTEUR Légal (mère)" in text
 

@@ -324,6 +324,7 @@ def test_the_samples_render(tmp_path):
     assert names == [
         "invoice_a4.pdf",
         "invoice_long.pdf",
+        "invoice_four_children.pdf",
         "invoice_credit_note.pdf",
         "reminder_letter.pdf",
     ]

@@ -164,3 +164,23 @@ def test_marking_a_month_already_invoiced_says_so(store, admin, lea, activities,
     )
     assert saved.invoiced == ("Léa DUPONT",)
     assert "déjà facturé pour Léa DUPONT" in saved.message
+
+
+def test_the_sheet_shows_diets_only_when_asked_and_allowed_and_audits_it(
+    store, admin, agent, coordinator, lea, activities
+):
+    cantine = activities["CANTINE"]
+
+    plain = presence_sheet(store, coordinator, cantine.id, DAYS[0])
+    refused = presence_sheet(store, agent, cantine.id, DAYS[0], with_health=True)
+    shown = presence_sheet(store, coordinator, cantine.id, DAYS[0], with_health=True)
+
+    assert not plain.show_health and plain.rows[0].health == ""
+    assert not refused.show_health and refused.rows[0].health == ""  # an agent may not see it
+    assert shown.show_health
+    assert shown.rows[0].health == "sans porc · PAI · Allergies : Arachide"
+    assert shown.rows[0].health_alert
+    views = list_audit(store, admin, text="Consultation des données de santé : présences")
+    assert [(v.user, v.summary) for v in views] == [
+        ("Sandra Haton", "Consultation des données de santé : présences Cantine du 02/11/2026")
+    ]

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QFileDialog
 
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.services.bookings import book_day
+from eticket_desk.services.families import save_family, validate_family
 from eticket_desk.services.presence import presence_sheet
 from eticket_desk.ui import messages
 from eticket_desk.ui.attendance import AttendanceScreen
 from eticket_desk.ui.attendance.presence_model import Column
-from tests.conftest import validated_family
+from tests.conftest import complete_family, validated_family
 
 THURSDAY = date(2026, 11, 26)
 NAMES = (("Dupont", "Léa"), ("Martin", "Hugo"), ("Bernard", "Inès"))
@@ -226,3 +227,95 @@ def test_the_coordinator_opens_it_from_the_navigation(qtbot, store, coordinator,
     screen.family_requested.emit(thursday[0].id)  # a double click in the checks' tables
     editor = window.editors[thursday[0].id]
     assert editor.isVisible()
+
+
+def test_the_option_with_diets_shows_their_column_on_screen_too(qtbot, screen):
+    tab = screen.presence_tab
+    assert screen.health_check.isChecked()
+    assert not tab.table.isColumnHidden(Column.HEALTH) and tab.table.columnWidth(Column.HEALTH)
+    title = tab.model.headerData(Column.HEALTH, Qt.Orientation.Horizontal)
+    assert title == "Régime, allergies, PAI"
+    assert _cell(screen, 0, Column.HEALTH) == "sans porc · PAI · Allergies : Arachide"
+    tab.focus_table()
+    qtbot.keyClick(tab.table, Qt.Key.Key_P)  # a mark not saved yet, then the option off
+    screen.health_check.setChecked(False)
+    assert tab.table.isColumnHidden(Column.HEALTH)
+    assert _cell(screen, 0, Column.HEALTH) == ""  # not even loaded
+    assert _cell(screen, 0, Column.MARK) == "Présent (à enregistrer)"
+    screen.health_check.setChecked(True)
+    assert not tab.table.isColumnHidden(Column.HEALTH)
+    assert _cell(screen, 1, Column.HEALTH).startswith("sans porc")
+    assert _cell(screen, 0, Column.MARK) == "Présent (à enregistrer)"
+
+
+def test_an_agent_never_sees_the_diets_column(qtbot, store, agent, thursday):
+    from eticket_desk.ui.attendance.presence_tab import PresenceTab
+    from eticket_desk.ui.context import AppContext, ChangeBus
+    from eticket_desk.ui.tasks import ImmediateRunner
+
+    tab = PresenceTab(AppContext(store, agent, ImmediateRunner(), ChangeBus()))
+    qtbot.addWidget(tab)
+    tab.with_health = True  # asked for, not allowed
+    tab.load(next(iter(_cantine(store, agent))), THURSDAY)
+
+    assert tab.model.rowCount() == 3
+    assert tab.table.isColumnHidden(Column.HEALTH)
+    assert all(_cell_of(tab, r, Column.HEALTH) == "" for r in range(3))
+
+
+def test_home_and_end_go_to_the_first_and_the_last_child(qtbot, screen):
+    tab = screen.presence_tab
+    tab.focus_table()
+    qtbot.keyClick(tab.table, Qt.Key.Key_End)
+    assert (tab.table.currentIndex().row(), tab.table.currentIndex().column()) == (2, Column.MARK)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Home)
+    assert (tab.table.currentIndex().row(), tab.table.currentIndex().column()) == (0, Column.MARK)
+    qtbot.keyClick(tab.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert tab.table.currentIndex().row() == 2
+    qtbot.keyClick(tab.table, Qt.Key.Key_P)  # marking still works from there
+    assert _cell(screen, 2, Column.MARK) == "Présent (à enregistrer)"
+
+
+def test_the_numbers_on_screen_are_those_of_the_printed_list(
+    qtbot, ctx, store, admin, schools, activities, thursday, clock, previews
+):
+    data = complete_family(schools, last_name="Abadie", child_first_name="Zoé")
+    ce1 = next(c for c in schools[0].classes if c.name == "CE1")
+    data.children[0].class_id = ce1.id
+    zoe = save_family(store, admin, data)
+    validate_family(store, admin, zoe.id)
+    clock.current = datetime(2026, 11, 20, 9, 0)
+    book_day(store, admin, zoe.children[0].id, activities["CANTINE"].id, THURSDAY)
+    clock.current = datetime(2026, 11, 26, 17, 0)
+    screen = AttendanceScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.select_activity("Cantine")
+
+    rows = [
+        (_cell(screen, r, Column.NUMBER), _cell(screen, r, Column.CLASS), _names(screen)[r])
+        for r in range(screen.presence_tab.model.rowCount())
+    ]
+    assert rows == [
+        ("1", "CP", "BERNARD Inès"),
+        ("2", "CP", "DUPONT Léa"),
+        ("3", "CP", "MARTIN Hugo"),
+        ("1", "CE1", "ABADIE Zoé"),  # numbered in its class, as on the paper
+    ]
+    qtbot.mouseClick(screen.print_one_button, Qt.MouseButton.LeftButton)
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(str(previews[-1][0])).pages
+    )
+    for number, class_name, name in rows:  # under its class's band, with its number
+        band = f"École Jules Ferry · {class_name} — "
+        rows_of_class = text.split(band)[1].split("École Jules Ferry ·")[0].split("Total")[0]
+        assert f"{number} {name} " in rows_of_class
+
+
+def _cantine(store, actor):
+    from eticket_desk.services.attendance import activities_of_day
+
+    return [a.id for a in activities_of_day(store, THURSDAY) if a.code == "CANTINE"]
+
+
+def _cell_of(tab, row: int, column: Column) -> str:
+    return tab.model.data(tab.model.index(row, column))

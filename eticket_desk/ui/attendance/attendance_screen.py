@@ -74,6 +74,7 @@ class AttendanceScreen(QWidget):
         )
         self.health_check.setChecked(True)
         self.health_check.setVisible(ctx.actor.can(Permission.HEALTH_VIEW))
+        self.health_check.toggled.connect(self._on_health_check_toggled)
         self.print_one_button = QPushButton(self.tr("Imprimer cette liste…"))
         self.print_all_button = QPushButton(self.tr("Imprimer toutes les listes du jour…"))
         self.print_one_button.clicked.connect(self._on_print_one_button_clicked)
@@ -101,6 +102,7 @@ class AttendanceScreen(QWidget):
         list_row.addWidget(self.print_all_button)
 
         self.presence_tab = PresenceTab(ctx)
+        self.presence_tab.with_health = self._health_shown()
         self.meals_tab = MealsTab(ctx)
         self.unconsumed_tab = UnconsumedTab(ctx)
         self.bus_tab = BusFaresTab(ctx)
@@ -204,6 +206,10 @@ class AttendanceScreen(QWidget):
         self.print_all_button.setEnabled(bool(activities))
         self.presence_tab.load(self.activity_id, self.day)
 
+    def _health_shown(self) -> bool:
+        """The diets, allergies and PAI, on screen as on paper: when asked for and allowed."""
+        return self.health_check.isChecked() and self._ctx.actor.can(Permission.HEALTH_VIEW)
+
     # -- printing ----------------------------------------------------------------------------
 
     def print_lists(self, everything: bool) -> None:
@@ -259,6 +265,9 @@ class AttendanceScreen(QWidget):
         self._wanted = self.activity_id
         self._keep_marks()
         self.presence_tab.load(self.activity_id, self.day)
+
+    def _on_health_check_toggled(self, _checked: bool) -> None:
+        self.presence_tab.set_health(self._health_shown())
 
     def _on_print_one_button_clicked(self) -> None:
         self.print_lists(False)

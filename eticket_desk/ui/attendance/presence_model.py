@@ -31,13 +31,14 @@ ABSENT = (BookingState.ABSENT_UNJUSTIFIED, BookingState.ABSENT_JUSTIFIED)
 
 
 class Column(IntEnum):
-    NUMBER = 0
+    NUMBER = 0  # in its class, as on the printed list
     CHILD = 1
     SCHOOL = 2
     CLASS = 3
     AGE = 4
-    MARK = 5
-    CERTIFICATE = 6
+    HEALTH = 5  # hidden unless the sheet carries diets, allergies and PAI
+    MARK = 6
+    CERTIFICATE = 7
 
 
 class PresenceModel(QAbstractTableModel):
@@ -51,12 +52,20 @@ class PresenceModel(QAbstractTableModel):
 
     # -- the data ----------------------------------------------------------------------------
 
-    def set_sheet(self, sheet: PresenceSheet | None) -> None:
+    def set_sheet(self, sheet: PresenceSheet | None, keep_marks: bool = False) -> None:
+        """Shows `sheet`; `keep_marks` keeps the marks not saved yet (the same list again,
+        with or without its health column)."""
+        kept = self.pending if keep_marks else {}
         self.beginResetModel()
         self.sheet = sheet
         self.rows = list(sheet.rows) if sheet is not None else []
-        self.pending = {}
+        states = {row.child_id: row.state for row in self.rows}
+        self.pending = {c: s for c, s in kept.items() if c in states and states[c] != s}
         self.endResetModel()
+
+    @property
+    def shows_health(self) -> bool:
+        return self.sheet is not None and self.sheet.show_health
 
     @property
     def editable(self) -> bool:
@@ -104,7 +113,11 @@ class PresenceModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.NUMBER:
+            return self.tr("Numéro de l'enfant dans sa classe, comme sur la liste imprimée")
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             self.tr("N°"),
@@ -112,6 +125,7 @@ class PresenceModel(QAbstractTableModel):
             self.tr("École"),
             self.tr("Classe"),
             self.tr("Âge"),
+            self.tr("Régime, allergies, PAI"),
             self.tr("Présence"),
             self.tr("Certificat médical"),
         )[section]
@@ -143,6 +157,12 @@ class PresenceModel(QAbstractTableModel):
             return COLOURS[state]
         if role == Qt.ItemDataRole.FontRole and column == Column.MARK and state != child.state:
             return self._bold
+        if role == Qt.ItemDataRole.FontRole and column == Column.HEALTH and child.health_alert:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.HEALTH and child.health:
+            return child.health
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.SCHOOL:
+            return child.school
         if role == Qt.ItemDataRole.BackgroundRole and child.child_id in self.pending:
             return PENDING
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.NUMBER, Column.AGE):
@@ -153,7 +173,7 @@ class PresenceModel(QAbstractTableModel):
 
     def _text(self, row: int, column: Column, child: PresenceRow, state: BookingState) -> str:
         if column == Column.NUMBER:
-            return str(row + 1)
+            return str(child.number or row + 1)
         if column == Column.CHILD:
             return child.name + (" *" if child.late else "")
         if column == Column.SCHOOL:
@@ -164,6 +184,8 @@ class PresenceModel(QAbstractTableModel):
             if child.age is None:
                 return ""
             return (self.tr("{n} an") if child.age < 2 else self.tr("{n} ans")).format(n=child.age)
+        if column == Column.HEALTH:
+            return child.health
         if column == Column.MARK:
             return MARK_LABELS[state] + (
                 self.tr(" (à enregistrer)") if state != child.state else ""

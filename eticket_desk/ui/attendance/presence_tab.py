@@ -52,6 +52,7 @@ class PresenceTab(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._request = 0
+        self.with_health = False  # diets, allergies and PAI asked for (and allowed)
         self.model = PresenceModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -63,6 +64,7 @@ class PresenceTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.CHILD, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(Column.HEALTH, True)
         self.table.installEventFilter(self)
 
         self.keys_label = note_label(
@@ -104,7 +106,9 @@ class PresenceTab(QWidget):
     def has_changes(self) -> bool:
         return bool(self.model.pending)
 
-    def load(self, activity_id: uuid.UUID | None, day: date) -> None:
+    def load(self, activity_id: uuid.UUID | None, day: date, keep_marks: bool = False) -> None:
+        """Loads the list of `activity_id` on `day`; `keep_marks` keeps the marks not saved
+        yet (the same list shown again)."""
         self._request += 1
         request, sheet = self._request, self.model.sheet
         if sheet is None or (sheet.activity_id, sheet.day) != (activity_id, day):
@@ -113,12 +117,21 @@ class PresenceTab(QWidget):
             self.model.set_sheet(None)
             self.status_label.setText(self.tr("Aucune activité n'a lieu ce jour-là."))
             return
-        store, actor = self._ctx.store, self._ctx.actor
+        store, actor, health = self._ctx.store, self._ctx.actor, self.with_health
         self._ctx.runner.submit(
-            lambda: presence_sheet(store, actor, activity_id, day),
-            lambda sheet: self._on_sheet_loaded(request, sheet),
+            lambda: presence_sheet(store, actor, activity_id, day, with_health=health),
+            lambda sheet: self._on_sheet_loaded(request, sheet, keep_marks),
             self._on_failed,
         )
+
+    def set_health(self, shown: bool) -> None:
+        """Shows the diet, allergies and PAI column or not, the marks not saved kept."""
+        if shown == self.with_health:
+            return
+        self.with_health = shown
+        sheet = self.model.sheet
+        if sheet is not None:
+            self.load(sheet.activity_id, sheet.day, keep_marks=True)
 
     def save(self) -> None:
         sheet = self.model.sheet
@@ -146,12 +159,15 @@ class PresenceTab(QWidget):
         return super().eventFilter(watched, event)
 
     def _key(self, event: QKeyEvent) -> bool:
+        key = Qt.Key(event.key())
+        plain = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers() & ~plain:
+            return self._go_to_end(key == Qt.Key.Key_End)  # the first or the last child
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False  # Ctrl+S and the like go on to their shortcuts
         row = self.table.currentIndex().row()
         if row < 0 or not self.model.editable:
             return False
-        key = Qt.Key(event.key())
         if key == Qt.Key.Key_C:  # the certificate of an absence, on or off
             if self.model.state(row) in ABSENT:
                 self.model.toggle_certificate(row)
@@ -165,12 +181,35 @@ class PresenceTab(QWidget):
             self.table.setCurrentIndex(self.model.index(row + 1, Column.MARK))
         return True
 
+    def _show_health_column(self, shown: bool) -> None:
+        """The diets column takes the room left (a long allergy is cut, whole in its tooltip);
+        without it, the names do."""
+        header, modes = self.table.horizontalHeader(), QHeaderView.ResizeMode
+        self.table.setColumnHidden(Column.HEALTH, not shown)
+        header.setSectionResizeMode(Column.CHILD, modes.Stretch)
+        if shown:
+            header.setSectionResizeMode(Column.CHILD, modes.ResizeToContents)
+        header.setSectionResizeMode(Column.HEALTH, modes.Stretch)
+        header.setSectionResizeMode(Column.SCHOOL, modes.Interactive)  # a long name is cut
+        self.table.resizeColumnToContents(Column.SCHOOL)
+        wide = self.table.fontMetrics().horizontalAdvance("École maternelle Jules")
+        self.table.setColumnWidth(Column.SCHOOL, min(self.table.columnWidth(Column.SCHOOL), wide))
+
+    def _go_to_end(self, last: bool) -> bool:
+        rows = self.model.rowCount()
+        if rows:
+            column = max(self.table.currentIndex().column(), 0)
+            self.table.setCurrentIndex(self.model.index(rows - 1 if last else 0, column))
+        return True
+
     # -- slots -------------------------------------------------------------------------------
 
-    def _on_sheet_loaded(self, request: int, sheet: PresenceSheet) -> None:
+    def _on_sheet_loaded(self, request: int, sheet: PresenceSheet, keep_marks: bool) -> None:
         if request != self._request:
             return
-        self.model.set_sheet(sheet)
+        current = self.table.currentIndex()
+        self.model.set_sheet(sheet, keep_marks)
+        self._show_health_column(sheet.show_health)
         if not sheet.rows:
             note = self.tr("Aucun enfant inscrit à {activity} ce jour-là.")
         elif not sheet.editable:
@@ -186,7 +225,8 @@ class PresenceTab(QWidget):
             ).format(count=sheet.invoiced)
         self.status_label.setText(note.format(activity=sheet.activity_name).strip())
         if self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, Column.MARK))
+            row = current.row() if keep_marks and current.row() < self.model.rowCount() else 0
+            self.table.setCurrentIndex(self.model.index(max(row, 0), Column.MARK))
 
     def _on_saved(self, request: int, saved: PresenceSaved) -> None:
         self.presence_saved.emit(saved)

@@ -22,6 +22,7 @@ from eticket_desk.services.activities import list_activities
 from eticket_desk.services.bookings import book_day
 from eticket_desk.services.presence import PresenceChange, absence, presence_sheet, save_presence
 from eticket_desk.ui.attendance.attendance_screen import AttendanceScreen
+from eticket_desk.ui.attendance.presence_model import Column
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
@@ -101,8 +102,8 @@ def render_attendance_screens(ctx: AppContext, out_dir: Path | str) -> list[Path
     tab = screen.presence_tab
     model = tab.model
     absent = next((r for r in range(model.rowCount()) if model.state(r) != BookingState.PRESENT), 0)
-    tab.table.setCurrentIndex(model.index(absent, 5))
-    tab.table.scrollTo(model.index(min(absent + 8, model.rowCount() - 1), 5))
+    tab.table.setCurrentIndex(model.index(absent, Column.MARK))
+    tab.table.scrollTo(model.index(min(absent + 8, model.rowCount() - 1), Column.MARK))
     tab.table.setFocus()
     saved = [grab(screen, out / "attendance_screen.png", SCREEN_SIZE)]
 
