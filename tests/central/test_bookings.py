@@ -11,9 +11,16 @@ import httpx
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from eticket_central.models import ActivityDay, Booking
+from eticket_central.models import ActivityDay, Booking, WalletEntry
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import TUESDAY, a_child
+from tests.central.helpers import (
+    SCHOOL,
+    TUESDAY,
+    a_child,
+    child,
+    family_payload,
+    wallet_payload,
+)
 
 
 def _book(desk, child_id, activity_id, day=TUESDAY, **extra):
@@ -203,3 +210,60 @@ def test_a_child_taken_off_the_waiting_list_after_the_deadline_is_no_late_cancel
         ("waiting", False),
         ("cancelled", False),
     ]
+
+
+def test_a_parent_taking_a_child_off_the_waiting_list_gets_no_ticket_never_taken(
+    central, commune, desk, planning, db
+):
+    """A prepaid day on the waiting list took no ticket: leaving the list gives none back."""
+    garderie = uuid.uuid4()
+    upsert = desk.op(
+        OpType.ACTIVITY_UPSERT,
+        activity_id=str(garderie),
+        code="GARDERIE",
+        name="Garderie soir",
+        weekdays=[0, 1, 3, 4],
+        deadline={"kind": "previous_open_day", "at": "10:00"},
+        billing_mode="prepaid",
+        ticket_type="CANTINE",
+        capacity=1,
+    )
+    assert desk.push(upsert)[0]["status"] == "applied"
+    login = f"parent.{uuid.uuid4().hex[:6]}"
+    family_id, zoe = uuid.uuid4(), uuid.uuid4()
+    family = family_payload(
+        family_id,
+        children=[child(zoe, SCHOOL, first_name="Zoé")],
+        portal={"login": login, "password_hash": PasswordHasher().hash("Soleil2026")},
+    )
+    answers = desk.push(
+        desk.op(OpType.FAMILY_UPSERT, **family),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, 2)),
+    )
+    assert [a["status"] for a in answers] == ["applied", "applied"]
+    lea = a_child(desk, "Léa")
+    assert desk.push(_book(desk, lea, garderie))[0]["result"]["state"] == "booked"
+    assert desk.push(_book(desk, zoe, garderie, waiting_list=True))[0]["result"]["state"] == (
+        "waiting"
+    )
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={"tenant_id": str(commune.tenant_id), "login": login, "password": "Soleil2026"},
+    ).json()["token"]
+    cancelled = httpx.post(
+        f"{central.url}/portal/bookings",
+        json={
+            "child_id": str(zoe),
+            "activity_id": str(garderie),
+            "day": TUESDAY.isoformat(),
+            "action": "cancel",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json() == {"state": "cancelled", "changed": True, "late": False}
+    db.expire_all()
+    tickets = db.execute(
+        select(func.sum(WalletEntry.quantity)).where(WalletEntry.family_id == family_id)
+    ).scalar_one()
+    assert tickets == 2  # still the two bought: none taken, none given back
