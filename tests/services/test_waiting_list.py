@@ -187,3 +187,31 @@ def test_a_waiting_day_takes_no_ticket_and_gives_none_back(store, admin, agent, 
     freed = cancel_booking(store, admin, jade.id, evening.id, day)
     assert freed.promoted == ("Hugo Blanc",)
     assert (tickets(families[0]), tickets(families[1])) == (3, 2)  # the seat costs its ticket
+
+
+def test_children_waiting_in_a_file_from_before_the_ranks_keep_their_order(
+    store, admin, schools, activities, clock
+):
+    """Migration 0009 ranks the children already waiting by the moment they came."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from eticket_desk.models.database import alembic_config, migrate
+
+    bus, holders = _bus_full(store, admin, schools, activities)
+    first, second = _by_id_descending(
+        _kids(store, admin, schools, ("Caron", "Inès"), ("Dumas", "Noé"))
+    )
+    book_day(store, admin, first.id, bus, BUS_WEEK, waiting_list=True)
+    clock.advance(seconds=5)
+    book_day(store, admin, second.id, bus, BUS_WEEK, waiting_list=True)
+    command.downgrade(alembic_config(store.engine), "0008")
+    migrate(store.engine)
+    with store.engine.connect() as connection:
+        ranks = dict(
+            connection.execute(
+                text("SELECT child_id, waiting_rank FROM booking WHERE state = 'waiting'")
+            ).all()
+        )
+    assert ranks == {first.id.hex: 1, second.id.hex: 2}
+    assert cancel_booking(store, admin, holders[0].id, bus, BUS_WEEK).promoted == (_name(first),)
