@@ -145,7 +145,12 @@ def test_a_tap_day_offers_no_override_even_to_a_coordinator(
     assert grid.status.text() == TAP_REASON
     _click(qtbot, grid, tap, grid.model.week_column)  # « toute la semaine »
     assert grid.status.text() == TAP_REASON
-    assert asked == []  # no « Dérogation au délai » dialog
+    monkeypatch.setattr(
+        week_grid_module, "ask_yes_no", lambda parent, title, text: asked.append(text) or True
+    )
+    _click(qtbot, grid, tap, grid.model.template_column)  # « semaine type »: the form's job
+    assert grid.status.text() == TAP_REASON
+    assert asked == []  # no « Dérogation au délai » dialog, nothing to confirm
     assert _booked_days(store, admin, family, "TAP", date(2026, 9, 21)) == []
     # A canteen day past its deadline still offers the override to the coordinator.
     grid.go_to(date(2026, 9, 14))
