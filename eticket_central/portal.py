@@ -25,14 +25,14 @@ from eticket_central.models import (
     PortalSessionRow,
     WalletEntry,
 )
-from eticket_central.ops.bookings import change_booking, spec_of
+from eticket_central.ops.bookings import change_booking_from, spec_of
 from eticket_central.ops.families import family_data
 from eticket_central.ops.money import family_credit, invoice_data, take_payment
 from eticket_central.ops.registry import OpContext, Rejected
 from eticket_central.ops.wallet import wallet_entry
 from eticket_central.tokens import hash_secret
 from eticket_desk.rules.activity import BillingMode
-from eticket_desk.rules.booking import Action
+from eticket_desk.rules.booking import Action, BookingState, tickets_moved
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.money import format_cents
@@ -194,26 +194,24 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
                     },
                 )
         try:
-            answer = change_booking(session, ctx, payload, Action(body.action), now)
+            answer, before = change_booking_from(session, ctx, payload, Action(body.action), now)
         except Rejected as refusal:
             session.rollback()
             raise HTTPException(
                 409, {"code": refusal.code.value, "message": refusal.message}
             ) from None
-        if prepaid and answer["changed"] and answer["state"] != "waiting":
-            _pay_with_ticket(session, ctx, parent, spec, body, answer, now)
+        if prepaid and answer["changed"]:
+            moved = tickets_moved(before, BookingState(answer["state"]), answer["late"])
+            if moved:
+                _pay_with_ticket(session, ctx, parent, spec, body, moved, now)
         flush_changes(session, parent.tenant_id, None, now)
         return answer
 
 
-def _pay_with_ticket(session, ctx, parent, spec, body, answer, now) -> None:
-    """A prepaid day booked online takes a ticket; cancelled in time, it gives it back."""
-    if body.action == "book":
-        quantity, kind = -1, "booking"
-    elif not answer["late"]:
-        quantity, kind = 1, "cancellation"
-    else:
-        return  # cancelled after the deadline: the ticket is used
+def _pay_with_ticket(session, ctx, parent, spec, body, quantity: int, now) -> None:
+    """The ticket a prepaid day takes (a seat) or gives back (a seat freed in time), as
+    rules.booking.tickets_moved says: the waiting list never takes one."""
+    kind = "booking" if quantity < 0 else "cancellation"
     wallet_entry(
         session,
         ctx,

@@ -21,7 +21,14 @@ from eticket_central.models import Activity, Booking, Child, Family
 from eticket_central.ops.planning import activity_spec, calendar_set
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.rules.activity import ActivitySpec
-from eticket_desk.rules.booking import SEAT_STATES, Action, BookingCase, BookingState, refusal
+from eticket_desk.rules.booking import (
+    SEAT_STATES,
+    Action,
+    BookingCase,
+    BookingState,
+    is_late,
+    refusal,
+)
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.sync.protocol import BookingPayload, OpType, RejectCode
 
@@ -181,7 +188,7 @@ def judge(spec: ActivitySpec, child, seat: Seat, ask: Ask, ctx: OpContext, calen
         may_override=ctx.device_id is not None,
     )
     refused = refusal(case)
-    late = deadline is None or now >= deadline
+    late = is_late(case, current)  # a child taken off the waiting list is never late
     full = refused is not None and refused.code.value == RejectCode.CAPACITY_FULL
     if ask.action == Action.CANCEL:
         if refused is not None:
@@ -263,6 +270,13 @@ def change_booking(
     session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
 ) -> dict[str, Any]:
     """Books or cancels one day in the caller's transaction; raises Rejected."""
+    return change_booking_from(session, ctx, payload, action, now)[0]
+
+
+def change_booking_from(
+    session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
+) -> tuple[dict[str, Any], BookingState | None]:
+    """change_booking's answer and the day's state before it (whether it held a seat)."""
     child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
     booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
@@ -277,11 +291,11 @@ def change_booking(
     ask = Ask(action, payload.override_reason, payload.waiting_list)
     new_state, late = judge(spec, child, seat, ask, ctx, _calendar(session, ctx.tenant_id), now)
     if new_state is None:
-        return {"state": state, "changed": False}
+        return {"state": state, "changed": False}, seat.current
     write_days(
         session, ctx, spec, child, {payload.day: seat}, [(payload.day, new_state, late)], now
     )
-    return {"state": new_state.value, "changed": True, "late": late}
+    return {"state": new_state.value, "changed": True, "late": late}, seat.current
 
 
 def _owned(payload: BookingPayload) -> list[tuple[type, uuid.UUID]]:

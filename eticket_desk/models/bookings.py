@@ -30,9 +30,13 @@ class Booking(Base):
     child_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("child.id"), primary_key=True)
     school_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("school.id"))
     state: Mapped[str] = mapped_column(String(20))
-    late: Mapped[bool] = mapped_column(default=False)  # changed after the deadline (override)
+    # Changed after the deadline (an override); on a cancelled day, a seat given back late,
+    # which is billed (taking a child off the waiting list never is: rules.booking.is_late).
+    late: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(10))  # counter, portal, template, paper, demo
-    waiting_since: Mapped[datetime | None]
+    waiting_since: Mapped[datetime | None]  # when the child joined the waiting list
+    # The order of arrival on the activity's waiting list that day (rules.waiting_list).
+    waiting_rank: Mapped[int | None]
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(50))
 

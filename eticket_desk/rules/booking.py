@@ -91,11 +91,27 @@ def _day(day: date) -> str:
     return format_date(day, "EEEE d MMMM", locale="fr_FR")
 
 
+def subscription_only_message(activity_name: str) -> str:
+    """Why a subscription-only day (TAP, seed 003) is never booked or cancelled on its own."""
+    if activity_name.isupper():  # an acronym (TAP) reads as a plural
+        subject = f"Les {activity_name} se modifient"
+    else:
+        subject = f"{activity_name} se modifie"
+    return f"{subject} par l'inscription (formulaire d'inscription), pas jour par jour."
+
+
+def override_may_unlock(deadline: datetime | None, now: datetime) -> bool:
+    """Whether an allowed agent's override (with a reason) could change a locked day: only
+    a passed deadline is overridden, never a subscription-only day (nor capacity)."""
+    return deadline is not None and now >= deadline
+
+
 def refusal(case: BookingCase) -> BookingRefused | None:
     """The first reason the rules refuse this case, or None when it may go ahead.
 
     Capacity is only checked for a booking; a full activity is refused here and the
-    service offers the waiting list instead (capacity is never overridden).
+    service offers the waiting list instead (capacity is never overridden). A day of a
+    subscription-only activity is refused even with an override: it changes by the form.
     """
     what = f"{case.activity_name} du {_day(case.day)}"
     if case.dossier_status != FamilyStatus.VALIDATED:
@@ -114,14 +130,13 @@ def refusal(case: BookingCase) -> BookingRefused | None:
         return BookingRefused(
             RefusalCode.DAY_CLOSED, f"{what} : jour fermé ({case.closed_reason})."
         )
-    if case.deadline is None or case.now >= case.deadline:
+    if case.deadline is None:
+        # Never changed day by day, whoever asks: an override covers deadlines only.
+        return BookingRefused(
+            RefusalCode.SUBSCRIPTION_ONLY, subscription_only_message(case.activity_name)
+        )
+    if case.now >= case.deadline:
         if not case.override_reason.strip():
-            if case.deadline is None:
-                return BookingRefused(
-                    RefusalCode.SUBSCRIPTION_ONLY,
-                    f"{case.activity_name} se réserve par abonnement seulement : "
-                    "les jours ne se modifient pas un par un.",
-                )
             return BookingRefused(
                 RefusalCode.DEADLINE_PASSED,
                 f"{what} : le délai est dépassé depuis le {format_deadline(case.deadline)}.",
@@ -142,3 +157,24 @@ def refusal(case: BookingCase) -> BookingRefused | None:
             "sur la liste d'attente.",
         )
     return None
+
+
+def is_late(case: BookingCase, current: BookingState | None) -> bool:
+    """Whether the change counts as made after the deadline, the mark a late cancellation
+    is billed by (and keeps its ticket). Taking a child off the waiting list never does:
+    the child never held a seat, so there is nothing to bill nor to keep."""
+    if case.action == Action.CANCEL and current not in SEAT_STATES:
+        return False
+    return case.deadline is None or case.now >= case.deadline
+
+
+def tickets_moved(before: BookingState | None, after: BookingState | None, late: bool) -> int:
+    """The tickets a prepaid day takes from the wallet (−1) or gives back (+1): a seat taken
+    costs one, a seat given back before the deadline returns it, a late one keeps it; the
+    waiting list never takes nor gives one."""
+    held, holds = before in SEAT_STATES, after in SEAT_STATES
+    if holds and not held:
+        return -1
+    if held and not holds and not late:
+        return 1
+    return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import fold
+from eticket_desk.rules.waiting_list import Arrival, arrival, in_arrival_order
 from eticket_desk.services.activities import activities_in
 from eticket_desk.services.audit import record
 from eticket_desk.services.calendar import calendar_in
@@ -100,7 +101,7 @@ class _Booked:
 
     activity: str  # the activity id's hex
     state: str
-    waiting_since: datetime | None
+    arrival: Arrival  # its place on the waiting list
     school: str
     class_position: int
     sort_name: tuple[str, str]
@@ -121,6 +122,7 @@ def _day_bookings(
             Booking.state,
             Booking.late,
             Booking.waiting_since,
+            Booking.waiting_rank,
             _hex(Child.family_id),
             Child.last_name,
             Child.first_name,
@@ -149,6 +151,7 @@ def _day_bookings(
         state,
         late,
         since,
+        rank,
         family,
         last,
         first,
@@ -178,7 +181,7 @@ def _day_bookings(
             _Booked(
                 activity,
                 state,
-                since,
+                arrival(since, rank),
                 school or NO_SCHOOL,
                 position if position is not None else 99,
                 (_fold(last), _fold(first)),
@@ -238,9 +241,8 @@ def _list_of(activity: ActivitySpec, booked: list[_Booked], common: dict) -> Att
         AttendanceGroup(school, class_name, tuple(rows))
         for (_, school, _, class_name), rows in sorted(by_class.items())
     )
-    waiting = sorted(
-        (b for b in booked if b.state == BookingState.WAITING.value),
-        key=lambda b: (b.waiting_since or datetime.min, b.sort_name),
+    waiting = in_arrival_order(
+        (b.arrival, b) for b in booked if b.state == BookingState.WAITING.value
     )
     return AttendanceListData(
         activity_name=activity.name,

@@ -27,18 +27,22 @@ from eticket_desk.rules.booking import (
     BookingRefused,
     BookingState,
     RefusalCode,
+    is_late,
+    override_may_unlock,
     refusal,
 )
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.waiting_list import arrival, in_arrival_order
 from eticket_desk.services.activities import activities_in
 from eticket_desk.services.audit import record
 from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.calendar import calendar_in
 from eticket_desk.services.seat_counters import bump_seats, seats_taken
 from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,6 @@ def _day(day: date) -> str:
     return format_date(day, "EEEE d MMMM", locale="fr_FR")
 
 
-def _late(case: BookingCase) -> bool:
-    return case.deadline is None or case.now >= case.deadline
-
-
 def _set_state(
     ctx: _Context, booking: Booking, state: BookingState, late: bool, source: str
 ) -> None:
@@ -183,7 +183,7 @@ def _change(
             to_waiting = True
         else:
             raise refused
-    late = _late(case)
+    late = is_late(case, current)  # a child taken off the waiting list is never late
     if booking is None:
         booking = Booking(
             activity_id=activity.id, day=day, child_id=child.id, school_id=child.school_id
@@ -197,14 +197,14 @@ def _change(
                 child.id, activity.id, day, current, False, "Déjà sur la liste d'attente."
             )
         _set_state(ctx, booking, BookingState.WAITING, late, source)
-        booking.waiting_since = ctx.now
+        join_waiting_list(session, booking, ctx.now)
         session.flush()
         bump_seats(session, booking, waiting=1)
         message = f"Liste d'attente : {child.name}, {activity.name} du {_day(day)}."
     elif action == Action.BOOK:
         _set_state(ctx, booking, BookingState.BOOKED, late, source)
         booking.school_id = child.school_id
-        booking.waiting_since = None
+        leave_waiting_list(booking)
         session.flush()
         bump_seats(session, booking, booked=1, waiting=-1 if current == BookingState.WAITING else 0)
         for hook in booking_hooks():
@@ -212,7 +212,7 @@ def _change(
         message = f"Réservé : {activity.name} du {_day(day)} pour {child.name}."
     else:
         _set_state(ctx, booking, BookingState.CANCELLED, late, source)
-        booking.waiting_since = None
+        leave_waiting_list(booking)
         session.flush()
         if holds_seat:
             bump_seats(session, booking, booked=-1)
@@ -221,12 +221,15 @@ def _change(
                     session, booking, activity, child.family_id, day, timely=not late
                 )
             promoted = offer_freed_seat(ctx, activity, day)
+            message = f"Réservation annulée : {activity.name} du {_day(day)} pour {child.name}."
         else:
             bump_seats(session, booking, waiting=-1)
-        message = f"Réservation annulée : {activity.name} du {_day(day)} pour {child.name}."
+            message = (
+                f"Retiré(e) de la liste d'attente : {child.name}, {activity.name} du {_day(day)}."
+            )
         if promoted:
             message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
-    if late and override_reason.strip():
+    if override_reason.strip() and override_may_unlock(case.deadline, case.now):
         record(
             session,
             "deadline_override",
@@ -253,7 +256,7 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
     )
     if not queued:
         return ()  # nobody waits: no need to look through the day's bookings
-    waiting = session.execute(
+    rows = session.execute(
         select(Booking, Child.first_name, Child.last_name, Child.family_id)
         .join(Child, Child.id == Booking.child_id)
         .where(
@@ -261,8 +264,8 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
             Booking.day == day,
             Booking.state == BookingState.WAITING.value,
         )
-        .order_by(Booking.waiting_since, Booking.child_id)
     ).all()
+    waiting = in_arrival_order((arrival(r[0].waiting_since, r[0].waiting_rank), r) for r in rows)
     for booking, first, last, family_id in waiting:
         total, mine = seats_taken(session, activity, day, booking.school_id)
         if activity.capacity is not None and total >= activity.capacity:
@@ -275,7 +278,7 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
             with session.begin_nested():
                 booking.audit_label = f"{name} — {activity.name} du {day:%d/%m/%Y}"
                 _set_state(ctx, booking, BookingState.BOOKED, booking.late, booking.source)
-                booking.waiting_since = None
+                leave_waiting_list(booking)
                 session.flush()
                 bump_seats(session, booking, booked=1, waiting=-1)
                 for hook in booking_hooks():

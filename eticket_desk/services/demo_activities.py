@@ -116,7 +116,8 @@ def write_calendar_and_activities(
 
 _INSERT = (
     "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
-    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'demo')"
+    "waiting_since, waiting_rank, updated_at, updated_by) "
+    "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 'demo')"
 )
 _SUBSCRIBE = (
     'INSERT INTO subscription (id, child_id, activity_id, start, "end", period_label, regular, '
@@ -146,6 +147,7 @@ class BookingMaker:
             for code, spec in specs.items()
         }
         self.seats: dict[tuple[str, date], int] = {}
+        self.queued: dict[tuple[str, date], int] = {}  # children on each waiting list
         self.rows: list[tuple] = []
         self.subscriptions: list[tuple] = []
         self.prepaid: dict[uuid.UUID, int] = {}  # family -> garderie days booked (tickets spent)
@@ -215,18 +217,30 @@ class BookingMaker:
                     continue
                 if alternate and iso_week_parity(day) != parity:
                     continue
-                state, since, source = BookingState.BOOKED.value, None, "template"
+                state, since, rank, source = BookingState.BOOKED.value, None, None, "template"
                 if spec.capacity is not None:
                     taken = self.seats.get((code, day), 0)
                     if taken >= spec.capacity:
                         state, since = BookingState.WAITING.value, self.stamp
+                        # In line in the order the children came (never by their id).
+                        rank = self.queued[(code, day)] = self.queued.get((code, day), 0) + 1
                     else:
                         self.seats[(code, day)] = taken + 1
                 elif code != "TAP" and self.rng.random() < 0.03:
                     state = BookingState.CANCELLED.value  # a sick day, cancelled in time
                     source = "counter"
                 self.rows.append(
-                    (activity, day.isoformat(), child, school, state, source, since, self.stamp)
+                    (
+                        activity,
+                        day.isoformat(),
+                        child,
+                        school,
+                        state,
+                        source,
+                        since,
+                        rank,
+                        self.stamp,
+                    )
                 )
                 if spec.billing_mode == BillingMode.PREPAID and state == BookingState.BOOKED.value:
                     self.prepaid[family_id] = self.prepaid.get(family_id, 0) + 1

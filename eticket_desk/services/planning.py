@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from eticket_desk.models import Booking, Child, Family, Occupancy, School, SchoolClass
 from eticket_desk.rules.activity import ActivitySpec
-from eticket_desk.rules.booking import SEAT_STATES, STATE_LABELS, BookingState
+from eticket_desk.rules.booking import (
+    SEAT_STATES,
+    STATE_LABELS,
+    BookingState,
+    override_may_unlock,
+    subscription_only_message,
+)
 from eticket_desk.rules.calendar import CalendarSet, monday_of, week_days
 from eticket_desk.rules.cells import CellState, cell_state
 from eticket_desk.rules.deadlines import format_deadline, is_editable
@@ -36,6 +42,12 @@ class Cell:
     waiting: int  # children on the waiting list that day
     late: bool
     closed_label: str = ""  # short text shown in a closed cell (holiday name), "" otherwise
+    # Why the day cannot be changed now ("" when it can): the passed deadline, or the
+    # subscription (TAP) that alone changes it.
+    locked_reason: str = ""
+    # An allowed agent may change it with a reason: its deadline has passed (a day that only
+    # a subscription changes never is, nor a closed day).
+    overridable: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,18 +122,25 @@ def _tooltip(
     lines.append(STATE_LABELS[booking] if booking else "Non réservé")
     if not validated:
         lines.append("Dossier non validé : réservation impossible.")
-    elif deadline is None:
-        lines.append("Sur abonnement : ne se modifie pas au jour le jour.")
     elif editable:
         verb = "Annulable" if booking in SEAT_STATES else "Réservable"
         lines.append(f"{verb} jusqu'au {format_deadline(deadline)}")
-    elif deadline <= now:
-        lines.append(f"Délai dépassé depuis le {format_deadline(deadline)}")
+    elif reason := _locked_reason(activity, deadline, now):
+        lines.append(reason)
     if left is not None:
         lines.append("Complet" if left <= 0 else f"{left} place(s) restante(s)")
     if waiting:
         lines.append(f"{waiting} enfant(s) en liste d'attente")
     return "\n".join(lines)
+
+
+def _locked_reason(activity: ActivitySpec, deadline: datetime | None, now: datetime) -> str:
+    """Why an open day of a validated dossier cannot be changed now ("" when it can)."""
+    if deadline is None:
+        return subscription_only_message(activity.name)
+    if deadline <= now:
+        return f"Délai dépassé depuis le {format_deadline(deadline)}"
+    return ""
 
 
 def load_week(store: Store, actor: Actor, family_id: uuid.UUID, day: date) -> WeekPlan:
@@ -207,6 +226,10 @@ def load_week(store: Store, actor: Actor, family_id: uuid.UUID, day: date) -> We
                         waiting=waiting,
                         late=bool(late),
                         closed_label=calendar.closed_reason(d, activity.code) or "",
+                        locked_reason=""
+                        if closed or editable
+                        else _locked_reason(activity, deadline, now),
+                        overridable=not closed and override_may_unlock(deadline, now),
                     )
                 )
             rows.append(

@@ -116,6 +116,7 @@ class Planner(Staging):
         self._child_ids = child_ids
         self._ticket_types: dict[uuid.UUID, object] = {}
         self._tickets: dict[tuple, list[int]] = {}
+        self.waiting_ranks: dict[tuple, int | None] = {}  # (activity, day) -> highest given
 
     @cached_property
     def existing(self) -> dict[tuple, Subscription]:

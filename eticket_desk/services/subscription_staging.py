@@ -16,9 +16,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from eticket_desk.models import AuditEntry, Booking, Occupancy, Subscription
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.errors import InvalidInput
+from eticket_desk.rules.waiting_list import next_rank
 from eticket_desk.services.booking_hooks import hooks_for
 from eticket_desk.services.bookings import offer_freed_seat
 from eticket_desk.services.subscription_data import SubscriptionDraft, SubscriptionPreview
+from eticket_desk.services.waiting_queue import highest_rank
 from eticket_desk.sync.days_ops import FormDays, add_days_ops
 
 BOOKED, WAITING = BookingState.BOOKED.value, BookingState.WAITING.value
@@ -27,10 +29,12 @@ TEMPLATE = "template"
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
 _UPSERT = (
     "INSERT INTO booking (activity_id, day, child_id, school_id, state, late, source, "
-    "waiting_since, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 0, 'template', ?, ?, ?) "
+    "waiting_since, waiting_rank, updated_at, updated_by) "
+    "VALUES (?, ?, ?, ?, ?, 0, 'template', ?, ?, ?, ?) "
     "ON CONFLICT (activity_id, day, child_id) DO UPDATE SET school_id = excluded.school_id, "
     "state = excluded.state, late = 0, source = 'template', "
-    "waiting_since = excluded.waiting_since, updated_at = excluded.updated_at, "
+    "waiting_since = excluded.waiting_since, waiting_rank = excluded.waiting_rank, "
+    "updated_at = excluded.updated_at, "
     "updated_by = excluded.updated_by"
 )
 _CANCEL = (
@@ -104,11 +108,14 @@ class Staging:
         seats = out.seats[activity.id]
         bookings = self.bookings[(child.id, activity.id)]
         for day in preview.to_book:
-            out.upserts.append((a, isofrench_day(day), c, school, BOOKED, None, stamp, login))
+            out.upserts.append((a, isofrench_day(day), c, school, BOOKED, None, None, stamp, login))
             seats[(day, school)][0] += 1
             bookings[day] = (BOOKED, TEMPLATE)
         for day in preview.waiting:
-            out.upserts.append((a, isofrench_day(day), c, school, WAITING, stamp, stamp, login))
+            rank = self.next_waiting_rank(activity.id, day)  # in the order the forms came
+            out.upserts.append(
+                (a, isofrench_day(day), c, school, WAITING, stamp, rank, stamp, login)
+            )
             seats[(day, school)][1] += 1
             bookings[day] = (WAITING, TEMPLATE)
         if preview.to_book and hooks_for(activity):
@@ -170,6 +177,15 @@ class Staging:
                 ),
             }
         )
+
+    def next_waiting_rank(self, activity_id: uuid.UUID, day: date) -> int:
+        """The rank of the batch's next child queued on that day: after every child already
+        waiting, and after the batch's earlier forms."""
+        key = (activity_id, day)
+        if key not in self.waiting_ranks:
+            self.waiting_ranks[key] = highest_rank(self.session, activity_id, day)
+        rank = self.waiting_ranks[key] = next_rank(self.waiting_ranks[key])
+        return rank
 
     def save(self, draft: SubscriptionDraft, source: str) -> None:
         """Records the form (a new one, or the same child, activity and start changed)."""

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Booking
+from eticket_desk.rules.booking import BookingRefused, RefusalCode, subscription_only_message
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import template_of_week
+from eticket_desk.services.activities import activities_in
 from eticket_desk.services.calendar import read_school_years
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.subscription_data import SubscriptionDraft, SubscriptionPreview
@@ -23,7 +25,13 @@ from eticket_desk.services.subscription_staging import Buffers
 def _week_template_draft(
     session: Session, child_id: uuid.UUID, activity_id: uuid.UUID, monday: date
 ) -> SubscriptionDraft:
-    """The week shown becomes the template of the following weeks of its period (seed 003)."""
+    """The week shown becomes the template of the following weeks of its period (seed 003).
+    Not for a subscription-only activity (TAP): its days and fare change by the form."""
+    activity = next((a for a in activities_in(session) if a.id == activity_id), None)
+    if activity is not None and activity.subscription_only:
+        raise BookingRefused(
+            RefusalCode.SUBSCRIPTION_ONLY, subscription_only_message(activity.name)
+        )
     next_monday = monday + timedelta(days=7)
     period = next(
         (

@@ -29,6 +29,7 @@ from eticket_desk.services.activities import activities_in
 from eticket_desk.services.booking_hooks import booking_hooks
 from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.services.store import Actor
+from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.sync.oplog import quiet
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
@@ -216,8 +217,11 @@ def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -
     held_seat = booking.state in SEAT_STATES
     now = session.info["now"]
     booking.state = (BookingState.WAITING if to_waiting else BookingState.CANCELLED).value
-    booking.waiting_since = now if to_waiting else None
     booking.updated_at, booking.updated_by, booking.source = now, SYNC_ACTOR.login, "sync"
+    if to_waiting and held_seat:
+        join_waiting_list(session, booking, now)
+    elif not to_waiting:
+        leave_waiting_list(booking)
     session.flush()
     if not held_seat:
         if not to_waiting:

@@ -29,6 +29,7 @@ from eticket_desk.models import (
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.services.seat_counters import bump_seats
+from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
 from eticket_desk.sync.commune_pull import apply_organisation, apply_school
 from eticket_desk.sync.family_pull import apply_family
@@ -94,7 +95,12 @@ def _booking(session, change, waiting: set[str]) -> bool:
     booking.source = data.get("source") or "portal"
     booking.updated_at = datetime.fromisoformat(data["updated_at"])
     booking.updated_by = booking.source
-    booking.waiting_since = booking.updated_at if state == BookingState.WAITING else None
+    if state == BookingState.WAITING:
+        # In line at the moment the server took it, after those already queued here: pulled
+        # changes come in the server's order, so the same second keeps its order of arrival.
+        join_waiting_list(session, booking, booking.updated_at)
+    else:
+        leave_waiting_list(booking)
     session.flush()
     seat = (state in SEAT_STATES) - (before in SEAT_STATES)
     queue = (state == BookingState.WAITING) - (before == BookingState.WAITING)

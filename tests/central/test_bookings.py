@@ -11,9 +11,16 @@ import httpx
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from eticket_central.models import ActivityDay, Booking
+from eticket_central.models import ActivityDay, Booking, WalletEntry
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import TUESDAY, a_child
+from tests.central.helpers import (
+    SCHOOL,
+    TUESDAY,
+    a_child,
+    child,
+    family_payload,
+    wallet_payload,
+)
 
 
 def _book(desk, child_id, activity_id, day=TUESDAY, **extra):
@@ -139,3 +146,124 @@ def test_a_cancellation_frees_the_seat_and_the_waiting_list_takes_the_full_day(d
 def test_a_booking_for_a_child_the_server_does_not_know_is_rejected(desk, planning):
     answer = desk.push(_book(desk, uuid.uuid4(), planning))[0]
     assert (answer["status"], answer["code"]) == ("rejected", "NOT_FOUND")
+
+
+def test_a_tap_day_is_refused_day_by_day_even_with_an_agents_override(desk, planning):
+    """Seed 003: TAP changes through the subscription form only; an override covers
+    deadlines, so the server refuses it as the desk does."""
+    tap = uuid.uuid4()
+    upsert = desk.op(
+        OpType.ACTIVITY_UPSERT,
+        activity_id=str(tap),
+        code="TAP",
+        name="TAP",
+        weekdays=[1, 4],
+        deadline={"kind": "subscription_only"},
+        billing_mode="fare",
+    )
+    assert desk.push(upsert)[0]["status"] == "applied"
+    lea = a_child(desk, "Léa")
+    friday = date(2026, 9, 18)
+    day = {"child_id": str(lea), "activity_id": str(tap), "day": friday.isoformat()}
+    # The form (here the desk's first upload) holds Friday; Tuesday 22 is not booked.
+    form = desk.op(
+        OpType.BOOKINGS_APPLY,
+        child_id=str(lea),
+        activity_id=str(tap),
+        book=[friday.isoformat()],
+        initial=True,
+    )
+    assert desk.push(form)[0]["result"]["changed"] == 1
+    for op_type, asked in (
+        (OpType.BOOKING_CANCEL, day),
+        (OpType.BOOKING_BOOK, {**day, "day": "2026-09-22"}),
+    ):
+        answer = desk.push(desk.op(op_type, **asked, override_reason="Demande de la famille"))[0]
+        assert (answer["status"], answer["code"]) == ("rejected", "SUBSCRIPTION_ONLY")
+        assert answer["message"] == (
+            "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
+        )
+
+
+def test_a_child_taken_off_the_waiting_list_after_the_deadline_is_no_late_cancellation(
+    central, desk, planning
+):
+    lea, hugo = a_child(desk, "Léa"), a_child(desk, "Hugo")
+    assert desk.push(_book(desk, lea, planning))[0]["result"]["state"] == "booked"
+    assert desk.push(_book(desk, hugo, planning, waiting_list=True))[0]["result"]["state"] == (
+        "waiting"
+    )
+    central.clock.current = central.clock.current.replace(hour=10, minute=30)  # deadline passed
+    cancel = desk.op(
+        OpType.BOOKING_CANCEL,
+        child_id=str(hugo),
+        activity_id=str(planning),
+        day=TUESDAY.isoformat(),
+        override_reason="Famille partie",
+    )
+    # Never held a seat: not billed as a late cancellation on any desk that pulls it.
+    assert desk.push(cancel)[0]["result"] == {"state": "cancelled", "changed": True, "late": False}
+    changes = [
+        c for c in desk.pull_all() if c["entity"] == "booking" and c["id"].endswith(str(hugo))
+    ]
+    assert [(c["data"]["state"], c["data"]["late"]) for c in changes] == [
+        ("waiting", False),
+        ("cancelled", False),
+    ]
+
+
+def test_a_parent_taking_a_child_off_the_waiting_list_gets_no_ticket_never_taken(
+    central, commune, desk, planning, db
+):
+    """A prepaid day on the waiting list took no ticket: leaving the list gives none back."""
+    garderie = uuid.uuid4()
+    upsert = desk.op(
+        OpType.ACTIVITY_UPSERT,
+        activity_id=str(garderie),
+        code="GARDERIE",
+        name="Garderie soir",
+        weekdays=[0, 1, 3, 4],
+        deadline={"kind": "previous_open_day", "at": "10:00"},
+        billing_mode="prepaid",
+        ticket_type="CANTINE",
+        capacity=1,
+    )
+    assert desk.push(upsert)[0]["status"] == "applied"
+    login = f"parent.{uuid.uuid4().hex[:6]}"
+    family_id, zoe = uuid.uuid4(), uuid.uuid4()
+    family = family_payload(
+        family_id,
+        children=[child(zoe, SCHOOL, first_name="Zoé")],
+        portal={"login": login, "password_hash": PasswordHasher().hash("Soleil2026")},
+    )
+    answers = desk.push(
+        desk.op(OpType.FAMILY_UPSERT, **family),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, 2)),
+    )
+    assert [a["status"] for a in answers] == ["applied", "applied"]
+    lea = a_child(desk, "Léa")
+    assert desk.push(_book(desk, lea, garderie))[0]["result"]["state"] == "booked"
+    assert desk.push(_book(desk, zoe, garderie, waiting_list=True))[0]["result"]["state"] == (
+        "waiting"
+    )
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={"tenant_id": str(commune.tenant_id), "login": login, "password": "Soleil2026"},
+    ).json()["token"]
+    cancelled = httpx.post(
+        f"{central.url}/portal/bookings",
+        json={
+            "child_id": str(zoe),
+            "activity_id": str(garderie),
+            "day": TUESDAY.isoformat(),
+            "action": "cancel",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json() == {"state": "cancelled", "changed": True, "late": False}
+    db.expire_all()
+    tickets = db.execute(
+        select(func.sum(WalletEntry.quantity)).where(WalletEntry.family_id == family_id)
+    ).scalar_one()
+    assert tickets == 2  # still the two bought: none taken, none given back

@@ -7,7 +7,18 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eticket_desk.rules.booking import Action, BookingCase, RefusalCode, refusal
+from eticket_desk.rules.billing import is_billed
+from eticket_desk.rules.booking import (
+    SEAT_STATES,
+    Action,
+    BookingCase,
+    BookingState,
+    RefusalCode,
+    is_late,
+    override_may_unlock,
+    refusal,
+    tickets_moved,
+)
 from eticket_desk.rules.cells import CellState, cell_state
 from eticket_desk.rules.dossier import FamilyStatus
 
@@ -110,13 +121,84 @@ def test_every_refusal_has_a_code_and_a_reason(
         status == FamilyStatus.VALIDATED
         and concerned
         and closed is None
-        and ((deadline is not None and deadline > NOW) or (reason and may_override))
+        # An override passes a deadline, never a subscription-only day (no deadline at all).
+        and deadline is not None
+        and (deadline > NOW or (reason and may_override))
         and not (action == Action.BOOK and capacity is not None and taken >= capacity)
     )
     assert (refused is None) == bool(allowed)
     if refused is not None:
         assert refused.code in RefusalCode
         assert len(refused.message) > 20 and refused.message.endswith(".")
+
+
+TAP_REASON = "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
+
+
+@given(
+    action=st.sampled_from(list(Action)),
+    now_hours=st.integers(min_value=-500, max_value=500),
+    reason=st.sampled_from(["", "Retour d'hospitalisation"]),
+    may_override=st.booleans(),
+    taken=st.integers(min_value=0, max_value=3),
+)
+def test_a_tap_day_is_never_changed_day_by_day_even_with_an_override(
+    action, now_hours, reason, may_override, taken
+):
+    case = _case(
+        action=action,
+        activity_name="TAP",
+        deadline=None,  # subscription_only (seed 003)
+        now=NOW + timedelta(hours=now_hours),
+        override_reason=reason,
+        may_override=may_override,
+        capacity=2,
+        seats_taken=taken,
+    )
+    refused = refusal(case)
+    assert refused.code == RefusalCode.SUBSCRIPTION_ONLY
+    assert refused.message == TAP_REASON
+    assert not override_may_unlock(case.deadline, case.now)
+
+
+def test_a_subscription_only_activity_with_an_ordinary_name_reads_in_the_singular():
+    refused = refusal(_case(activity_name="Étude surveillée", deadline=None))
+    assert refused.message == (
+        "Étude surveillée se modifie par l'inscription (formulaire d'inscription), "
+        "pas jour par jour."
+    )
+
+
+def test_only_a_passed_deadline_may_be_overridden():
+    deadline = datetime(2026, 9, 22, 10, 0)
+    assert not override_may_unlock(deadline, datetime(2026, 9, 22, 9, 59))  # still open
+    assert override_may_unlock(deadline, datetime(2026, 9, 22, 10, 0))
+    assert not override_may_unlock(None, datetime(2026, 9, 22, 10, 0))
+
+
+@given(
+    current=st.sampled_from([None, *BookingState]),
+    now_hours=st.integers(min_value=-100, max_value=100),
+)
+def test_a_day_that_never_held_a_seat_is_never_billed_nor_costs_a_ticket(current, now_hours):
+    """Taking a child off the waiting list, even long after the deadline, is no late
+    cancellation: the child never held a seat nor ate."""
+    case = _case(action=Action.CANCEL, now=NOW + timedelta(hours=now_hours))
+    late = is_late(case, current)
+    held = current in SEAT_STATES
+    assert late == (held and case.now >= case.deadline)
+    assert is_billed(BookingState.CANCELLED, late) == late
+    assert tickets_moved(current, BookingState.CANCELLED, late) == (1 if held and not late else 0)
+
+
+def test_the_waiting_list_never_takes_nor_gives_a_ticket():
+    waiting, booked = BookingState.WAITING, BookingState.BOOKED
+    assert tickets_moved(None, waiting, late=False) == 0  # queued: nothing taken
+    assert tickets_moved(waiting, booked, late=True) == -1  # the freed seat: one ticket
+    assert tickets_moved(waiting, BookingState.CANCELLED, late=False) == 0  # none to give back
+    assert tickets_moved(booked, BookingState.CANCELLED, late=False) == 1
+    assert tickets_moved(booked, BookingState.CANCELLED, late=True) == 0  # a late one keeps it
+    assert not is_billed(waiting, late=True)
 
 
 def test_the_five_cell_states_of_seed_002():

@@ -85,8 +85,8 @@ def test_refusals_write_nothing_and_say_why(store, agent, admin, schools, lea, a
         RefusalCode.DEADLINE_PASSED, lea.id, cantine, date(2026, 9, 14)
     )
     tap = activities["TAP"].id
-    assert "abonnement" in refused(
-        RefusalCode.SUBSCRIPTION_ONLY, lea.id, tap, THURSDAY + date.resolution
+    assert refused(RefusalCode.SUBSCRIPTION_ONLY, lea.id, tap, THURSDAY + date.resolution) == (
+        "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
     )
     draft = save_family(store, admin, complete_family(schools, last_name="Martin"))
     assert "n'est pas validé" in refused(
@@ -247,7 +247,7 @@ def test_whole_week_and_whole_day(store, admin, lea, activities):
     day = set_day(store, admin, lea.id, date(2026, 9, 29), [cantine, bus, activities["TAP"].id])
     assert day.changed == 2
     assert [o.refused for o in day.refusals] == [RefusalCode.SUBSCRIPTION_ONLY]
-    assert "Non modifiés : TAP se réserve par abonnement" in day.summary("réservé(s)")
+    assert "Non modifiés : Les TAP se modifient par l'inscription" in day.summary("réservé(s)")
     cancelled = set_week(store, admin, lea.id, cantine, date(2026, 9, 21), book=False)
     assert cancelled.changed == 4
     assert _seats(store, cantine, date(2026, 9, 21)) == (0, 0)

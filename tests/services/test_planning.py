@@ -41,7 +41,12 @@ def test_the_week_shows_every_state_with_its_reason(store, admin, schools, activ
     assert bus.cells[0].places_left == 2 and "2 place(s) restante(s)" in bus.cells[0].tooltip
     tap = _row(plan, "TAP")
     assert tap.cells[1].state == CellState.LOCKED_FREE
-    assert "Sur abonnement" in tap.cells[1].tooltip
+    # Locked for everyone, with or without an override: the form changes TAP.
+    assert tap.cells[1].tooltip.endswith(
+        "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
+    )
+    assert tap.cells[1].locked_reason.startswith("Les TAP se modifient par l'inscription")
+    assert not tap.cells[1].overridable
 
 
 def _family_of(store, admin, child_id):

@@ -184,3 +184,30 @@ def test_the_sheet_shows_diets_only_when_asked_and_allowed_and_audits_it(
     assert [(v.user, v.summary) for v in views] == [
         ("Sandra Haton", "Consultation des données de santé : présences Cantine du 02/11/2026")
     ]
+
+
+def test_a_tap_day_changes_by_the_form_only_but_its_presence_is_marked(
+    store, admin, coordinator, schools, activities, clock
+):
+    """Seed 003: TAP is never changed day by day, not even with an override; the form books
+    it, and marking who came is no booking change."""
+    from eticket_desk.rules.templates import WeekTemplate
+    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+
+    tap = activities["TAP"].id
+    lea = validated_family(store, admin, schools).children[0]
+    friday = date(2026, 9, 18)
+    draft = SubscriptionDraft(lea.id, tap, friday, friday, WeekTemplate(frozenset({4})))
+    assert apply_subscription(store, coordinator, draft).to_book == (friday,)
+    for change, day in ((cancel_booking, friday), (book_day, date(2026, 9, 22))):
+        with pytest.raises(BookingRefused) as refused:
+            change(store, coordinator, lea.id, tap, day, override_reason="Sortie scolaire")
+        assert refused.value.code == RefusalCode.SUBSCRIPTION_ONLY
+        assert refused.value.message == (
+            "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
+        )
+    clock.current = datetime(2026, 9, 18, 17, 0)
+    saved = save_presence(store, coordinator, tap, friday, [PresenceChange(lea.id, absence(False))])
+    assert saved.changed == 1
+    [row] = presence_sheet(store, coordinator, tap, friday).rows
+    assert row.state == BookingState.ABSENT_UNJUSTIFIED

@@ -80,9 +80,11 @@ def test_whole_week_link_and_whole_day_link(qtbot, ctx, store, admin, family):
     assert grid.status.text().startswith("4 jour(s) réservé(s).")
     child_row = cantine - 1
     _click(qtbot, grid, child_row, 5)  # Friday: every activity of Léa
-    # The bus of that week is open until Tuesday 15 at noon; TAP goes by subscription only.
+    # The bus of that week is open until Tuesday 15 at noon; TAP goes by subscription only,
+    # so « toutes les activités » leaves it out instead of reporting it refused.
     assert _booked_days(store, admin, family, "BUS", date(2026, 9, 21)) == [25]
-    assert "Non modifiés : TAP se réserve par abonnement" in grid.status.text()
+    assert _booked_days(store, admin, family, "TAP", date(2026, 9, 21)) == []
+    assert grid.status.text() == "1 jour(s) réservé(s)."
 
 
 def test_weeks_change_with_buttons_and_page_keys(qtbot, ctx, family):
@@ -121,6 +123,39 @@ def test_a_passed_deadline_needs_the_right_and_a_reason(
     _click(qtbot, grid, cantine, 1)
     cell = _cell(grid, cantine, 1)
     assert cell.state == CellState.LOCKED_BOOKED and cell.late
+
+
+TAP_REASON = "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
+
+
+def test_a_tap_day_offers_no_override_even_to_a_coordinator(
+    qtbot, store, admin, coordinator, family, monkeypatch
+):
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *args, **kwargs: asked.append(args[2]) or ("Oubli", True)
+    )
+    grid = _grid(qtbot, AppContext(store, coordinator, ImmediateRunner(), ChangeBus()), family)
+    tap = _row(grid, "TAP")
+    tuesday = _cell(grid, tap, 2)  # TAP runs on Tuesday 22 and Friday 25
+    assert tuesday.state == CellState.LOCKED_FREE and not tuesday.overridable
+    tooltip = grid.model.data(grid.model.index(tap, 2), Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == f"TAP — mardi 22 septembre\nNon réservé\n{TAP_REASON}"
+    _click(qtbot, grid, tap, 2)
+    assert grid.status.text() == TAP_REASON
+    _click(qtbot, grid, tap, grid.model.week_column)  # « toute la semaine »
+    assert grid.status.text() == TAP_REASON
+    monkeypatch.setattr(
+        week_grid_module, "ask_yes_no", lambda parent, title, text: asked.append(text) or True
+    )
+    _click(qtbot, grid, tap, grid.model.template_column)  # « semaine type »: the form's job
+    assert grid.status.text() == TAP_REASON
+    assert asked == []  # no « Dérogation au délai » dialog, nothing to confirm
+    assert _booked_days(store, admin, family, "TAP", date(2026, 9, 21)) == []
+    # A canteen day past its deadline still offers the override to the coordinator.
+    grid.go_to(date(2026, 9, 14))
+    _click(qtbot, grid, _row(grid, "CANTINE"), 1)
+    assert len(asked) == 1 and "Délai dépassé" in asked[0]
 
 
 def test_a_full_bus_puts_the_child_on_the_waiting_list(

@@ -11,6 +11,11 @@ from eticket_desk.services.week_template import apply_week_template, preview_wee
 _LOCKED = (CellState.LOCKED_FREE, CellState.LOCKED_BOOKED)
 
 
+def _changeable(cell: Cell) -> bool:
+    """Open, and either changeable now or locked only by a deadline an agent may override."""
+    return cell.state != CellState.CLOSED and (cell.state not in _LOCKED or cell.overridable)
+
+
 class PlanningActions:
     """Mixed into WeekGrid: it provides ctx, plan, model, say(), reload() and the prompts."""
 
@@ -19,7 +24,7 @@ class PlanningActions:
             return self.plan.notice
         if not self.plan.can_edit:
             return self.tr("Votre profil ne permet pas de modifier les réservations.")
-        return cell.tooltip.split("\n")[-1]
+        return cell.locked_reason or cell.tooltip.split("\n")[-1]
 
     def _announce(self) -> None:
         self.sender_is_self = True
@@ -37,9 +42,9 @@ class PlanningActions:
             return
         override = ""
         if cell.state in _LOCKED:
-            if not self.plan.can_edit or not self.plan.can_override:
+            if not self.plan.can_edit or not cell.overridable or not self.plan.can_override:
                 reason = self._why_locked(cell)
-                if self.plan.can_edit:
+                if self.plan.can_edit and cell.overridable:
                     reason += " " + self.tr(
                         "Seul un profil autorisé (coordinateur, régisseur) peut déroger au délai."
                     )
@@ -105,13 +110,15 @@ class PlanningActions:
         editable = [c for c in open_cells if c.state not in _LOCKED]
         override = ""
         if not editable:
-            if not self.plan.can_edit or not self.plan.can_override:
-                self.say(self._why_locked(open_cells[0]), error=True)
+            # Only a passed deadline is overridden: a subscription-only day (TAP) never is.
+            overridable = [c for c in open_cells if c.overridable]
+            if not self.plan.can_edit or not self.plan.can_override or not overridable:
+                self.say(self._why_locked((overridable or open_cells)[0]), error=True)
                 return None
             reason = self.ask_override_reason(self.tr("Le délai est dépassé pour tous ces jours."))
             if reason is None:
                 return None
-            override, editable = reason, open_cells
+            override, editable = reason, overridable
         book = any(not self.cell_is_booked(c) for c in editable)
         return book, override
 
@@ -158,8 +165,8 @@ class PlanningActions:
             return
         book, override = decision
         ctx, day = self.ctx, self.plan.days[day_index]
-        activity_ids = [
-            r.activity_id for r in child.rows if r.cells[day_index].state != CellState.CLOSED
+        activity_ids = [  # a subscription-only activity never changes day by day
+            r.activity_id for r in child.rows if _changeable(r.cells[day_index])
         ]
         self._submit_batch(
             lambda: set_day(

@@ -22,7 +22,7 @@ def render_planning_screens(
     ctx: AppContext, out_dir: Path | str, family_id: uuid.UUID
 ) -> list[Path]:
     """The family's dossier on its Planning tab: a normal week after a booking, the week of
-    a public holiday, and the Toussaint holidays."""
+    a public holiday, the Toussaint holidays, and a TAP day refused (subscription only)."""
     from eticket_desk.ui.family_editor import FamilyEditorDialog
 
     out = Path(out_dir)
@@ -53,5 +53,18 @@ def render_planning_screens(
     saved.append(_save(dialog, out / "planning_public_holiday.png"))
     grid.go_to(date(2026, 10, 19))
     saved.append(_save(dialog, out / "planning_holidays.png"))
+    # Last (it leaves the grid on it): a TAP day clicked, locked for everyone, the reason
+    # under the grid and no override offered.
+    grid.go_to(ctx.store.clock.today())
+    for row, grid_row in enumerate(grid.model.rows):
+        if grid_row.activity is None or grid_row.activity.code != "TAP":
+            continue
+        for column in range(1, grid.model.day_count + 1):
+            if grid.model.cell_at(row, column).state != CellState.CLOSED:
+                grid.table.setCurrentIndex(grid.model.index(row, column))
+                grid.activate(grid.model.index(row, column))
+                saved.append(_save(dialog, out / "planning_tap_locked.png"))
+                break
+        break
     dialog.close()
     return saved
