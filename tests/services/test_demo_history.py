@@ -193,3 +193,19 @@ def test_the_past_ends_where_the_clock_says_today_is(tmp_path):
         runs = session.execute(select(Invoice.period_label, Invoice.number)).all()
     assert runs and {label for label, _ in runs} == {"Janvier 2027"}
     assert min(number for _, number in runs) == "F-2027-000001"
+
+
+def test_one_counter_takes_so_many_payments_a_day_the_rest_stays_unpaid(tmp_path, monkeypatch):
+    """A big town's families mostly pay online: its counter is full, not open all night."""
+    from eticket_desk.services import demo_history
+
+    monkeypatch.setattr(demo_history, "PAYMENTS_A_DAY", 2)
+    path = tmp_path / "demo.sqlite"
+    build_demo_town(path, DemoOptions(families=60))
+    with Store(path) as store, store.read() as session:
+        per_day = Counter(
+            session.scalars(select(Sale.till_id).where(Sale.kind == "invoices")).all()
+        )
+        invoices = session.scalar(select(func.count()).select_from(Invoice))
+    assert per_day and max(per_day.values()) <= 2
+    assert sum(per_day.values()) <= 2 * 14 < invoices  # paid after 2 November only
