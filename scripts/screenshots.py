@@ -25,7 +25,12 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.rules.dossier import FamilyStatus  # noqa: E402
-from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town  # noqa: E402
+from eticket_desk.services.demo import (  # noqa: E402
+    DEMO_PASSWORD,
+    DEMO_TODAY,
+    DemoOptions,
+    build_demo_town,
+)
 from eticket_desk.services.families import load_family_quietly  # noqa: E402
 from eticket_desk.services.portal import issue_portal_access  # noqa: E402
 from eticket_desk.services.search import search_families  # noqa: E402
@@ -38,7 +43,10 @@ from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.attendance.screenshots import render_attendance_screens  # noqa: E402
 from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
-from eticket_desk.ui.counter.screenshots import render_counter_screens  # noqa: E402
+from eticket_desk.ui.counter.screenshots import (  # noqa: E402
+    render_counter_screens,
+    render_regie_history,
+)
 from eticket_desk.ui.counter.till_screenshots import render_till_screens  # noqa: E402
 from eticket_desk.ui.family_editor.screenshots import (  # noqa: E402
     render_editor_screens,
@@ -137,6 +145,16 @@ def portal_letter_sample(store: Store, ctx: AppContext, folder: Path) -> None:
     pdf_to_png(portal_letter.render(letter, folder / "acces-portail.pdf"), "portal_letter")
 
 
+def history_context(folder: Path, families: int) -> AppContext:
+    """A second demo town, at its default today (23 November 2026): October invoiced and paid
+    in full, in part or not at all, three weeks of till days and their deposit slips."""
+    path = folder / "demo-23-novembre.sqlite"
+    build_demo_town(path, DemoOptions(families=families, seed=1))
+    store = Store(path, FrozenClock(DEMO_TODAY))
+    actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    return AppContext(store, actor, ImmediateRunner(), ChangeBus(), load_settings(store))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--families", type=int, default=300)
@@ -165,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
     colleague, _ = authenticate(store, "agent", DEMO_PASSWORD)
     render_till_screens(ctx, OUT, colleague)  # closes the till, a colleague opens it, taken over
-    render_invoicing_screens(ctx, OUT)  # issues October and November, pays some, credits one
+    history = history_context(folder, args.families)  # its own past: October invoiced, tills
+    render_regie_history(history, OUT)
+    render_invoicing_screens(history, OUT)  # issues November, credits one of October's
+    history.store.close()
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
     portal_letter_sample(store, ctx, folder)

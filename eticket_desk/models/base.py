@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from eticket_desk import ids
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -22,7 +24,7 @@ class Base(DeclarativeBase):
 
 
 def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+    return ids.new_id()  # random, or the demo's seeded series
 
 
 class UuidPk:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, inspect, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import AuditEntry, NumberSeries
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import fold
@@ -134,7 +135,7 @@ def _row(session: Session, action: str, obj: object, details: dict) -> dict:
     if action == "update":
         summary += " : " + ", ".join(sorted(details))
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "at": session.info["now"],
         "user_id": actor.user_id,
         "user_login": actor.login,

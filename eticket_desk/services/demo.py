@@ -9,13 +9,13 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from eticket_desk.clock import Clock, FrozenClock
+from eticket_desk.ids import seeded_ids
 from eticket_desk.models import (
     Adult,
-    AuditEntry,
     Child,
     Family,
     NumberSeries,
@@ -37,6 +37,7 @@ from eticket_desk.services.demo_activities import (
     write_ticket_types,
 )
 from eticket_desk.services.demo_families import Dossier, FamilyMaker
+from eticket_desk.services.demo_history import of_month, play_history
 from eticket_desk.services.families import dossier_check, search_text_for
 from eticket_desk.services.family_data import AdultData, ChildData, family_display_name
 from eticket_desk.services.organisation import LEVELS
@@ -44,11 +45,16 @@ from eticket_desk.services.store import SYSTEM, Store
 from eticket_desk.services.users import hash_password
 
 DEMO_PASSWORD = "demo2026"
-DEMO_START = datetime(2026, 9, 1, 8, 0)
+DEMO_VERSION = 2  # raised when the town drawn for a seed changes: cached towns are rebuilt
+DEMO_START = datetime(2026, 9, 1, 8, 0)  # the town is set up: dossiers, bookings, wallets
+# The demo's today by default: a Monday morning before the counter opens, October invoiced
+# on 2 November (paid in full, in part, or overdue since the 12th), three weeks of till days.
+DEMO_TODAY = datetime(2026, 11, 23, 8, 0)
 _BATCH = 1000  # families per bulk insert (and per progress message)
 _ADULT_COLUMNS = [f.name for f in fields(AdultData) if f.name != "id"]
 _CHILD_COLUMNS = [f.name for f in fields(ChildData) if f.name != "id"]
 _COMPLETE = (FamilyStatus.VALIDATED, FamilyStatus.ARCHIVED)
+_NO_SYNC = "PRAGMA synchronous=OFF"
 
 
 @dataclass(frozen=True)
@@ -63,34 +69,54 @@ def build_demo_town(
     progress: Callable[[str], None] | None = None,
     clock: Clock | None = None,
 ) -> str:
-    """Creates a new database file at `path` (must not exist) and fills it; returns a French summary line."""
+    """Creates a new database file at `path` (must not exist) and fills it; returns a French
+    summary line. `clock` gives the demo's today (DEMO_TODAY by default): the town is set up
+    at the start of the school year (or today, if that is earlier) and lives until today."""
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"Le fichier {path} existe déjà.")
     say = progress or (lambda _text: None)
     say(f"Création de la commune de démonstration ({options.families} familles)…")
+    today = (clock or FrozenClock(DEMO_TODAY)).now()
     try:
-        children_count, booking_count = _fill(path, options, say, clock or FrozenClock(DEMO_START))
+        timeline = FrozenClock(min(today, DEMO_START))
+        # The ids the services and their hooks make come from the seed too: the same town,
+        # row for row (a generator of its own: the families drawn stay the same).
+        ids = random.Random(options.seed * 7_919 + 5)
+        with seeded_ids(ids), Store(path, timeline) as store:
+            _without_fsync(store)
+            children_count, booking_count = _fill(store, options, say)
+            history = play_history(store, timeline, today, options.seed, say)
     except BaseException:
         for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     total = options.families
+    past = ""
+    if history.invoices:
+        past += f", {history.invoices} factures {of_month(history.month)}"
+    if history.till_days:
+        past += f", {history.till_days} journées de caisse"
     return (
         f"Commune de démonstration créée : {total} familles, {children_count} enfants, "
-        f"{booking_count} réservations sur l'année scolaire, "
+        f"{booking_count} réservations sur l'année scolaire{past}, "
         f"{len(d.USERS)} utilisateurs (mot de passe : {DEMO_PASSWORD}) — fichier {path}"
     )
 
 
-def _fill(
-    path: Path, options: DemoOptions, say: Callable[[str], None], clock: Clock
-) -> tuple[int, int]:
+def _without_fsync(store: Store) -> None:
+    """The town's past is hundreds of small transactions: no disk sync after each one while it
+    is built (a build that fails is deleted anyway)."""
+    event.listen(store.engine, "connect", lambda dbapi, _record: dbapi.execute(_NO_SYNC))
+    store.engine.dispose()  # the connection opened for the migrations syncs: closed
+
+
+def _fill(store: Store, options: DemoOptions, say: Callable[[str], None]) -> tuple[int, int]:
     """Everything in one write transaction; returns the number of children and bookings."""
     maker = FamilyMaker(random.Random(options.seed))
     total = options.families
     children_count = 0
-    with Store(path, clock) as store, store.write(SYSTEM) as session:
+    with store.write(SYSTEM) as session:
         now = session.info["now"]
         classes = _write_town(session, maker, now)
         maker.use_schools(classes)
@@ -131,9 +157,6 @@ def _fill(
         session.execute(insert(NumberSeries), [{"name": FAMILY_SERIES, "next_value": total + 1}])
         summary = f"Création de la commune de démonstration ({total} familles)"
         record(session, "demo", "organisation", "", summary)
-        for entry in session.new:  # its id too comes from the seed, like every other row
-            if isinstance(entry, AuditEntry):
-                entry.id = maker.uuid()
     return children_count, booking_count
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import CreditEntry, Family, Invoice, PaymentAllocation, Sale
 from eticket_desk.rules.billing import kept_amount
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
@@ -102,7 +103,7 @@ def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> 
         till = till_of(session, actor)
         number = receipt_reference(now.year, next_number(session, f"receipt-{now.year}"))
         sale = Sale(
-            id=uuid.uuid4(),
+            id=new_id(),
             receipt_number=number,
             family_id=family.id,
             till_id=till.id,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import (
     Adult,
     CreditEntry,
@@ -113,7 +114,7 @@ def issue_run(
         credits = _credits(session)
         invoices, lines, allocations, uses = [], [], [], []
         for index, draft in enumerate(drafts):
-            invoice_id = uuid.uuid4()
+            invoice_id = new_id()
             name, address = addresses.get(draft.family_id, (draft.family_name, ""))
             invoices.append(
                 dict(
@@ -141,7 +142,7 @@ def issue_run(
                 for activity_id, line in child.lines:
                     lines.append(
                         dict(
-                            id=uuid.uuid4(),
+                            id=new_id(),
                             invoice_id=invoice_id,
                             position=position,
                             child_id=child.child_id,
@@ -159,7 +160,7 @@ def issue_run(
                     position += 1
             credit = min(credits.get(draft.family_id, 0), draft.total_cents)
             if credit:
-                entry_id = uuid.uuid4()
+                entry_id = new_id()
                 uses.append(
                     dict(
                         id=entry_id,
@@ -174,7 +175,7 @@ def issue_run(
                 )
                 allocations.append(
                     dict(
-                        id=uuid.uuid4(),
+                        id=new_id(),
                         invoice_id=invoice_id,
                         payment_id=None,
                         credit_entry_id=entry_id,

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import Adult, Family, Payment, Sale, SaleLine, TicketType, WalletEntry
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
@@ -104,7 +105,7 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
         settlement = settle(quote.total_cents, list(request.payments))
         number = next_number(session, f"receipt-{now.year}")
         sale = Sale(
-            id=uuid.uuid4(),
+            id=new_id(),
             receipt_number=receipt_reference(now.year, number),
             family_id=family.id,
             till_id=till.id,
@@ -175,7 +176,7 @@ def write_payments(session, sale: Sale, settlement, now) -> list[Payment]:
         if cash:
             change_left -= change
         payment = Payment(
-            id=uuid.uuid4(),
+            id=new_id(),
             sale_id=sale.id,
             till_id=sale.till_id,
             at=now,

@@ -7,13 +7,13 @@ A session flagged with `quiet(session)` (pull applying the server's changes) wri
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from eticket_desk.ids import new_id
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.sync.wire import OpType
 
@@ -49,7 +49,7 @@ def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str
         insert(OutboxOp),
         [
             {
-                "op_id": uuid.uuid4(),
+                "op_id": new_id(),
                 "type": op_type.value,
                 "payload": json.dumps(payload, ensure_ascii=False, default=_plain),
                 "entity_key": key,

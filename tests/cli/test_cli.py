@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from eticket_desk.cli import main
@@ -58,23 +59,25 @@ def test_invoices_run_issues_the_month_and_writes_the_pdfs(tmp_path, capsys):
 
     path = tmp_path / "demo.sqlite"
     assert main(["--db", str(path), "demo", "--families", "20", "--seed", "2"]) == 0
-    capsys.readouterr()
+    # the demo invoiced October: September is left, and its numbers follow October's
+    october = int(re.search(r"(\d+) factures d'octobre 2026", capsys.readouterr().out)[1])
     out = tmp_path / "factures"
-    assert main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--dry-run"]) == 0
-    assert "Octobre 2026 :" in capsys.readouterr().out
+    assert main(["--db", str(path), "invoices", "run", "--period", "2026-09", "--dry-run"]) == 0
+    assert "Septembre 2026 :" in capsys.readouterr().out
     assert not out.exists()
     assert (
-        main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--out", str(out)]) == 0
+        main(["--db", str(path), "invoices", "run", "--period", "2026-09", "--out", str(out)]) == 0
     )
     printed = capsys.readouterr().out
-    assert "Émises :" in printed and "F-2026-000001 à" in printed
+    first = f"F-2026-{october + 1:06d}"
+    assert "Émises :" in printed and f"{first} à" in printed
     files = sorted(out.glob("F-2026-*.pdf"))
-    assert files and files[0].name == "F-2026-000001.pdf"
-    merged = out / "Factures octobre 2026 - à imprimer.pdf"
+    assert files and files[0].name == f"{first}.pdf"
+    merged = out / "Factures septembre 2026 - à imprimer.pdf"
     assert len(PdfReader(merged).pages) >= len(files)
     # the same month again: nothing left to bill, said in French, exit 1
     assert (
-        main(["--db", str(path), "invoices", "run", "--period", "2026-10", "--out", str(out)]) == 1
+        main(["--db", str(path), "invoices", "run", "--period", "2026-09", "--out", str(out)]) == 1
     )
     assert "Aucune facture à émettre" in capsys.readouterr().err
 

@@ -9,13 +9,17 @@ from sqlalchemy import func, select
 
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import Family as ServerFamily
+from eticket_central.models import Invoice as ServerInvoice
+from eticket_central.models import Payment as ServerPayment
 from eticket_central.models import WalletEntry as ServerWallet
 from eticket_desk.clock import FrozenClock
-from eticket_desk.models import Booking, Family, OutboxOp, WalletEntry
-from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
+from eticket_desk.models import Booking, Family, OutboxOp, Payment, WalletEntry
+from eticket_desk.services.demo import DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo_town
+from eticket_desk.services.invoice_queries import list_invoices
 from eticket_desk.services.store import Store
 from eticket_desk.services.sync_status import run_sync, save_device
 from eticket_desk.services.users import authenticate
+from eticket_desk.sync.wire import OpType
 from tests.central.conftest import START
 
 
@@ -25,7 +29,6 @@ def test_a_demo_town_goes_up_whole_at_its_first_registration(tmp_path, commune, 
     store = Store(path, FrozenClock(START))
     admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
     with store.read() as session:
-        queued = session.scalar(select(func.count()).select_from(OutboxOp))
         families = session.scalar(select(func.count()).select_from(Family))
         tickets = dict(
             session.execute(
@@ -39,7 +42,7 @@ def test_a_demo_town_goes_up_whole_at_its_first_registration(tmp_path, commune, 
                 Booking.day >= START.date(), Booking.state.in_(("booked", "waiting"))
             )
         )
-    assert queued < families  # the dossiers were bulk-written: their ops are not there
+    assert families and not session_ops(store, OpType.FAMILY_UPSERT)  # bulk-written: no op
     device = commune.desk("Accueil mairie")
     save_device(store, admin, str(device.http.base_url), device.device_id, device.token)
     report = run_sync(store)
@@ -72,4 +75,52 @@ def test_a_demo_town_goes_up_whole_at_its_first_registration(tmp_path, commune, 
     # Registered again (same device): nothing is sent twice.
     save_device(store, admin, str(device.http.base_url), device.device_id, device.token)
     assert run_sync(store).pushed == 0
+    store.close()
+
+
+def session_ops(store: Store, op_type: OpType) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).where(OutboxOp.type == op_type.value))
+
+
+def test_the_demo_towns_invoices_and_counter_payments_go_up_paid_as_on_the_desk(
+    tmp_path, commune, memory_keyring, db
+):
+    """The default demo: October invoiced, paid in full, in part or not at all at the counter;
+    the server holds every invoice with what was paid on it, and every payment."""
+    commune.central.clock.current = DEMO_TODAY
+    path = tmp_path / "demo.sqlite"
+    # another seed than above: a demo's ids come from its seed, and ids are the server's keys
+    build_demo_town(path, DemoOptions(families=12, seed=3))
+    store = Store(path, FrozenClock(DEMO_TODAY))
+    admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    invoices = {
+        i.id: (i.number, i.total_cents, i.settled_cents)
+        for i in list_invoices(store, admin)
+        if i.kind == "invoice"
+    }
+    with store.read() as session:
+        received = session.scalar(select(func.sum(Payment.amount_cents)))
+    assert invoices and {s > 0 for _, _, s in invoices.values()} == {True, False}
+    device = commune.desk("Accueil mairie")
+    save_device(store, admin, str(device.http.base_url), device.device_id, device.token)
+    report = run_sync(store)
+    assert report.ok and report.rejected == 0, (report.error, report.rejected_labels[:3])
+
+    db.expire_all()
+    on_server = {
+        i.id: (i.number, i.amount_cents, i.paid_cents)
+        for i in db.scalars(
+            select(ServerInvoice).where(ServerInvoice.tenant_id == commune.tenant_id)
+        )
+    }
+    assert on_server == invoices
+    assert (
+        db.scalar(
+            select(func.sum(ServerPayment.amount_cents)).where(
+                ServerPayment.tenant_id == commune.tenant_id
+            )
+        )
+        == received
+    )
     store.close()

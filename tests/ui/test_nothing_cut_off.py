@@ -68,9 +68,7 @@ def test_day_headers_and_links_are_never_elided(qtbot, ctx, family):
     header = grid.table.horizontalHeader()
     for column in range(1, grid.model.day_count + 1):
         text = grid.model.headerData(column, header.orientation())
-        assert header.fontMetrics().horizontalAdvance(text) <= header.sectionSize(column) - 8, (
-            text
-        )
+        assert header.fontMetrics().horizontalAdvance(text) <= header.sectionSize(column) - 8, text
     font = grid.table.font()
     font.setPointSizeF(max(font.pointSizeF() - 1, 7))
     from PySide6.QtGui import QFontMetrics

@@ -170,6 +170,20 @@ def _regie_documents(ctx: AppContext, out: Path, family_id) -> Path:
     return grab(dialog, out / "regie_documents.png", (1100, 520), close=True)
 
 
+def render_regie_history(ctx: AppContext, out_dir: Path | str) -> list[Path]:
+    """On a demo town at its default today: the régie's documents dialog on the past till
+    days (regie_journals.png) and the deposit slips made (regie_slips.png)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    dialog = RegieDocumentsDialog(ctx)
+    _settle(ctx)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)  # « Journaux de caisse »
+    saved = [grab(dialog, out / "regie_journals.png", (1100, 520))]
+    dialog.tabs.setCurrentWidget(dialog.slips_page)
+    saved.append(grab(dialog, out / "regie_slips.png", (1100, 520), close=True))
+    return saved
+
+
 def main(argv: list[str]) -> None:
     from eticket_desk.services import users
     from eticket_desk.services.demo import DEMO_PASSWORD
