@@ -144,9 +144,14 @@ def run_sync_once(args: argparse.Namespace, db: Path) -> int:
 
 
 def _sync_and_say(store) -> int:
+    from eticket_desk.rules.errors import DomainError
     from eticket_desk.services.sync_status import run_sync, sync_status
 
-    report = run_sync(store)
+    try:
+        report = run_sync(store)
+    except DomainError as refused:  # no keyring on this computer: nothing can be sent
+        print(refused.message, file=sys.stderr)
+        return 2
     if report is None:
         print(
             "Synchronisation non configurée : enregistrez le serveur central dans "

@@ -169,6 +169,21 @@ def _family_export(run: _Run) -> str:
     return _checked_pdf(next(p for p in written if p.suffix == ".pdf"))
 
 
+def _keyring(_run: _Run) -> str:
+    """The keyring the sync token would go to: on Windows the Credential Manager must be in
+    the bundle (keyring finds its backends through its package metadata); elsewhere a
+    computer may have none, which only the sync needs."""
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        if sys.platform == "win32":
+            raise RuntimeError("aucun trousseau : le Gestionnaire d'identification manque")
+        return "aucun sur ce poste : la synchronisation ne pourra pas garder son jeton"
+    return type(backend).__module__.rsplit(".", 1)[-1] + "." + type(backend).__name__
+
+
 def _qt_translation(_run: _Run) -> str:
     from eticket_desk.ui.selftest_window import check_french_translation
 
@@ -194,6 +209,7 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("PDF listes de présence", _attendance),
     ("PDF commande de repas", _meal_counts),
     ("PDF export des données d'une famille", _family_export),
+    ("Trousseau du système", _keyring),
     ("Traduction française de Qt", _qt_translation),
     ("Fenêtre principale", _main_window),
 )

@@ -2,6 +2,8 @@
 
 Usage: uv run python scripts/screenshots.py [--families 300]
 PDF samples are turned into PNG with pdftoppm (poppler-utils) so they can be looked at too.
+The demo town is the program's own base in a scratch user folder, so the screens show what an
+agent sees (« Base : eticket-desk.sqlite ») and nothing of the developer's own settings.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from eticket_desk.clock import FrozenClock  # noqa: E402
+from eticket_desk.paths import default_database_path  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.rules.dossier import FamilyStatus  # noqa: E402
 from eticket_desk.services.demo import (  # noqa: E402
@@ -59,6 +62,10 @@ from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
 from eticket_desk.ui.main_window import MainWindow  # noqa: E402
 from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
 from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
+from eticket_desk.ui.screenshot_tools import (  # noqa: E402
+    scratch_user_folders,
+    windows_database_path,
+)
 from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
 from eticket_desk.ui.subscriptions.screenshots import render_subscription_screens  # noqa: E402
 from eticket_desk.ui.tariffs.screenshots import render_tariffs_screens  # noqa: E402
@@ -88,13 +95,14 @@ def pdf_to_png(pdf: Path, name: str) -> None:
 
 def shell_screens(store: Store, ctx: AppContext, folder: Path) -> None:
     login = LoginDialog(store, "Commune de Val-d'Arve-les-Bains")
+    save(login, "login")  # as it opens: nothing typed by the script
     login.login_edit.setText("agent")
-    save(login, "login")
     login.password_edit.setText("faux")
     login._on_buttons_accepted()
     save(login, "login_refused")
 
-    save(FirstLaunchDialog(folder / "nouvelle-base.sqlite"), "first_launch")
+    # What it says on a mairie's PC (the dialog only shows the path; nothing is created).
+    save(FirstLaunchDialog(windows_database_path()), "first_launch")
     wizard_store = Store(folder / "assistant.sqlite", store.clock)
     wizard = SetupWizard(wizard_store)
     wizard.commune_edit.setText("Commune de Publier")
@@ -161,12 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
+    with scratch_user_folders(folder):
+        return render_all(args.families, folder)
+
+
+def render_all(families: int, folder: Path) -> int:
     clock = FrozenClock(datetime(2026, 9, 14, 9, 30))
-    build_demo_town(
-        folder / "demo.sqlite", DemoOptions(families=args.families, seed=1), clock=clock
-    )
+    base = default_database_path()  # in the scratch user folder
+    build_demo_town(base, DemoOptions(families=families, seed=1), clock=clock)
     app = make_application([])
-    store = Store(folder / "demo.sqlite", clock)
+    store = Store(base, clock)
     actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
     ctx = AppContext(store, actor, ImmediateRunner(), ChangeBus(), load_settings(store))
     print(f"screenshots into {OUT}")

@@ -38,6 +38,16 @@ def _own_computer_settings(tmp_path_factory):
     yield
 
 
+@pytest.fixture(autouse=True)
+def user_data_folder(tmp_path_factory, monkeypatch):
+    """The user's data folder (the default base, the documents of every base) is a temporary
+    one: a test never writes in the real one (platformdirs reads these at each call)."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.setenv("WIN_PD_OVERRIDE_LOCAL_APPDATA", str(folder))
+    return folder
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 9, 14, 9, 30))

@@ -45,6 +45,7 @@ def test_selftest_passes_every_step_and_exits_0(tmp_path):
     assert "Commune de démonstration : OK (12 familles" in done.stdout
     for kind in PDF_KINDS:
         assert any(line.startswith(f"{kind} : OK (") and " ko" in line for line in lines), kind
+    assert any(line.startswith("Trousseau du système : OK (") for line in lines)
     assert "Traduction française de Qt : OK (« Cancel » → « Annuler »)" in lines
     window = next(line for line in lines if line.startswith("Fenêtre principale : "))
     assert window.startswith("Fenêtre principale : OK (")

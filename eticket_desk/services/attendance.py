@@ -19,6 +19,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Adult, Booking, Child, School, SchoolClass
+from eticket_desk.paths import safe_file_name
 from eticket_desk.reports import attendance_list
 from eticket_desk.reports.attendance_list import (
     GLUTEN_FREE,
@@ -325,8 +326,7 @@ def attendance_lists(
 def list_file_name(day: date, lists: tuple[AttendanceListData, ...]) -> str:
     """« Listes 2026-11-26.pdf », « Liste Cantine 2026-11-26.pdf »."""
     if len(lists) == 1:
-        name = "".join(c for c in lists[0].activity_name if c.isalnum() or c in " -_")
-        return f"Liste {name.strip()} {day.isoformat()}.pdf"
+        return safe_file_name(f"Liste {lists[0].activity_name} {day.isoformat()}.pdf")
     return f"Listes {day.isoformat()}.pdf"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun
+from eticket_desk.paths import safe_file_name
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.documents import document_path
@@ -120,12 +121,12 @@ def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path |
 
 def run_folder(store: Store, year: int, period_label: str) -> Path:
     """`documents/Factures/<year>/<period>/`: where a run's PDFs go by default."""
-    return document_path(store, "invoice", year, period_label).with_suffix("")
+    return document_path(store, "invoice", year, period_label)
 
 
 def merged_name(period_label: str) -> str:
     """The run's one file to print: « Factures novembre 2026 - à imprimer.pdf »."""
-    return f"Factures {period_label} - à imprimer.pdf"
+    return safe_file_name(f"Factures {period_label} - à imprimer.pdf")
 
 
 def write_run_pdfs(

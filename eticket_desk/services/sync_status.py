@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import keyring
+from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
 from eticket_desk.models import OutboxOp, Setting
-from eticket_desk.rules.errors import InvalidInput
+from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_series
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.store import Actor, Store
@@ -26,6 +27,19 @@ if TYPE_CHECKING:
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
+NO_KEYRING = (
+    "Ce poste n'a pas de trousseau de mots de passe utilisable : le jeton de synchronisation "
+    "ne peut pas y être gardé (il n'est jamais écrit dans un fichier). Sous Windows, c'est le "
+    "Gestionnaire d'identification de la session ; sous Linux, installez et ouvrez un trousseau "
+    "(GNOME Keyring ou KWallet), puis enregistrez à nouveau le jeton."
+)
+
+
+class KeyringUnavailable(DomainError):
+    """The system has no keyring (or refuses it): the token can be neither kept nor read."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_KEYRING)
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class DeviceSettings:
     device_id: uuid.UUID | None
     has_token: bool
     desk_number: int | None = None  # given by the server at the first sync
+    keyring_error: str = ""  # the French reason the token cannot be read, if it cannot
 
     @property
     def numbering(self) -> str:
@@ -60,10 +75,13 @@ class SyncStatus:
     open_issues: int
     last_sync: datetime | None
     last_error: str
+    problem: str = ""  # what stops any sync on this computer (no keyring)
 
     @property
     def label(self) -> str:
         """« En ligne » / « Hors ligne » / « Synchronisation non configurée »."""
+        if self.problem:
+            return "Synchronisation impossible sur ce poste"
         if not self.configured:
             return "Synchronisation non configurée"
         return "En ligne" if self.online else "Hors ligne"
@@ -71,6 +89,8 @@ class SyncStatus:
     @property
     def text(self) -> str:
         """The status bar's line: « En ligne · 3 opérations en attente · synchronisé à 09:30 »."""
+        if self.problem:
+            return f"{self.label}. {self.problem}"
         parts = [self.label]
         if self.configured:
             if self.waiting_ops:
@@ -85,7 +105,13 @@ class SyncStatus:
 
 
 def _token(device_id: uuid.UUID | None) -> str | None:
-    return keyring.get_password(KEYRING_SERVICE, str(device_id)) if device_id else None
+    """The desk's token from the OS keyring; KeyringUnavailable when there is none."""
+    if not device_id:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, str(device_id))
+    except KeyringError as error:
+        raise KeyringUnavailable() from error
 
 
 def load_device(store: Store) -> DeviceSettings:
@@ -95,7 +121,11 @@ def load_device(store: Store) -> DeviceSettings:
         number = read_state(session, DESK_NUMBER, None)
     device_id = uuid.UUID(device) if device else None
     desk = int(number) if number is not None else None
-    return DeviceSettings(url, device_id, _token(device_id) is not None, desk)
+    try:
+        has_token = _token(device_id) is not None
+    except KeyringUnavailable as missing:
+        return DeviceSettings(url, device_id, False, desk, missing.message)
+    return DeviceSettings(url, device_id, has_token, desk)
 
 
 def save_device(
@@ -134,7 +164,10 @@ def save_device(
                 session.add(Setting(key=key, value=json.dumps(value)))
             else:
                 row.value = json.dumps(value)
-    keyring.set_password(KEYRING_SERVICE, str(device_id), token.strip())
+        try:  # in the transaction: without a keyring, nothing of the registration stays
+            keyring.set_password(KEYRING_SERVICE, str(device_id), token.strip())
+        except KeyringError as error:
+            raise KeyringUnavailable() from error
     return load_device(store)
 
 
@@ -143,6 +176,8 @@ def make_client(store: Store, **options) -> SyncClient | None:
     from eticket_desk.sync.client import SyncClient  # httpx and the schemas: when syncing
 
     device = load_device(store)
+    if device.keyring_error:
+        raise KeyringUnavailable()
     if not device.configured:
         return None
     return SyncClient(device.server_url, device.device_id, _token(device.device_id), **options)
@@ -182,4 +217,5 @@ def sync_status(store: Store) -> SyncStatus:
             open_issues=issues,
             last_sync=datetime.fromisoformat(last) if last else None,
             last_error=read_state(session, LAST_ERROR, "") or "",
+            problem=device.keyring_error,
         )

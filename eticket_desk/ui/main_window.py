@@ -268,7 +268,8 @@ class MainWindow(QMainWindow):
             .replace("%1", self.ctx.actor.full_name)
             .replace("%2", self.ctx.actor.role_label)
         )
-        where = QLabel(self.tr("Base : %1").replace("%1", str(self.ctx.store.path)))
+        where = QLabel(self.tr("Base : %1").replace("%1", self.ctx.store.path.name))
+        where.setToolTip(str(self.ctx.store.path.resolve()))  # the name says which base
         where.setStyleSheet("color: #6b7280;")
         self.statusBar().addWidget(who)
         self.sync_status = SyncStatusWidget(self.ctx)

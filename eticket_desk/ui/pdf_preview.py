@@ -1,8 +1,10 @@
-"""The in-app preview of a printed document (QtPdf), and printing it through the system's
-print dialog: receipts, till journals, deposit slips, invoices and lists all go through it."""
+"""The in-app preview of a printed document (QtPdf), printing it through the system's print
+dialog, and saving it as PDF (the file itself, never its pages redrawn as pictures): receipts,
+till journals, deposit slips, invoices and lists all go through it."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, QUrl
@@ -13,13 +15,33 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from eticket_desk.rules.errors import DomainError
+from eticket_desk.ui import messages
+
 RENDER_DPI = 300  # sharp on paper; a 1200 dpi printer would need 140 Mpixel per A4 page
+# Windows' printers that write a file instead of paper (and ask for its name in a window of
+# their own): a receipt « printed at once » must not stop on them, and a PDF is saved as is.
+FILE_PRINTERS = ("microsoft print to pdf", "microsoft xps document writer", "onenote", "fax")
+
+
+def is_file_printer(name: str) -> bool:
+    """True for a printer that makes a file (Windows' « Microsoft Print to PDF »…)."""
+    return name.strip().lower().startswith(FILE_PRINTERS)
+
+
+def writes_pdf_file(printer: QPrinter) -> bool:
+    """True when the chosen « printer » only makes a PDF file: Qt's « Imprimer dans un
+    fichier (PDF) » or Windows' « Microsoft Print to PDF »."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+        return True
+    return printer.printerName().strip().lower().startswith("microsoft print to pdf")
 
 
 def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
@@ -48,7 +70,7 @@ def print_now(path: Path) -> str:
     """Send `path` to the default printer without asking (a receipt at the counter); returns
     the printer's name, or "" when this computer has no printer."""
     info = QPrinterInfo.defaultPrinter()
-    if info.isNull():
+    if info.isNull() or is_file_printer(info.printerName()):
         return ""
     document = QPdfDocument()
     document.load(str(path))
@@ -73,18 +95,22 @@ class PdfPreviewDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         pages = self.document.pageCount()
         self.info_label = QLabel(
-            self.tr("%s — %d page(s) — %s") % (title, pages, str(self.path))
+            self.tr("%s — %d page(s) — %s") % (title, pages, self.path.name)
             if pages != 1
-            else self.tr("%s — 1 page — %s") % (title, str(self.path))
+            else self.tr("%s — 1 page — %s") % (title, self.path.name)
         )
+        self.info_label.setToolTip(str(self.path))
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.info_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
         self.print_button = QPushButton(self.tr("&Imprimer…"))
         self.print_button.setDefault(True)
+        self.save_button = QPushButton(self.tr("&Enregistrer en PDF…"))
+        self.save_button.setToolTip(self.tr("Une copie du document, à envoyer ou à archiver"))
         self.open_button = QPushButton(self.tr("Ouvrir dans le lecteur PDF"))
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info_label)
@@ -92,6 +118,7 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         QShortcut(QKeySequence.StandardKey.Print, self, self._on_print_button_clicked)
         self.print_button.setFocus()
@@ -105,7 +132,48 @@ class PdfPreviewDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(self.tr("Imprimer"))
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> Path | None:
+        """Print on the chosen printer; a « printer » that makes a PDF gets the file itself
+        (text kept, a few kilobytes) instead of a picture of each page. Returns the copy."""
+        if not writes_pdf_file(printer):
             print_pdf(self.document, printer)
+            return None
+        target = printer.outputFileName()
+        if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not target:
+            target = self.ask_save_path()  # Microsoft Print to PDF would ask it in its window
+        return self.save_copy(Path(target)) if target else None
+
+    def ask_save_path(self) -> str:
+        """Where to save the copy (the system's « Enregistrer sous »); "" when cancelled."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Enregistrer en PDF"),
+            str(Path.home() / self.path.name),
+            self.tr("Documents PDF (*.pdf)"),
+        )
+        if path and not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        return path
+
+    def save_copy(self, target: Path) -> Path:
+        """The document's own file copied to `target`, byte for byte."""
+        if Path(target).resolve() != self.path.resolve():
+            shutil.copyfile(self.path, target)
+        return Path(target)
+
+    def _on_save_button_clicked(self) -> None:
+        target = self.ask_save_path()
+        if not target:
+            return
+        try:
+            self.save_copy(Path(target))
+        except OSError as error:
+            messages.show_error(
+                self,
+                DomainError(f"Le document n'a pas pu être enregistré dans {target} ({error})."),
+            )
 
     def _on_open_button_clicked(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))

@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PureWindowsPath
 
+from platformdirs.windows import Windows
 from PySide6.QtWidgets import QApplication, QWidget
 
+from eticket_desk.paths import APP_AUTHOR, APP_NAME, DATABASE_NAME
 from eticket_desk.ui.context import AppContext
+
+# Where platformdirs and Qt find a user's data and settings: in a scratch folder laid out as a
+# home while rendering, so that nothing of the developer's own (a remembered login, printed
+# documents) shows or is written.
+USER_FOLDERS = {
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CONFIG_HOME": ".config",
+    "WIN_PD_OVERRIDE_LOCAL_APPDATA": "AppData/Local",
+}
+
+
+@contextmanager
+def scratch_user_folders(folder: Path) -> Iterator[Path]:
+    """The user's data and settings folders inside `folder` until the block ends."""
+    before = {name: os.environ.get(name) for name in USER_FOLDERS}
+    for name, inside in USER_FOLDERS.items():
+        os.environ[name] = str(Path(folder) / inside)
+    try:
+        yield Path(folder)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def windows_database_path(user: str = "agent") -> PureWindowsPath:
+    """The program's own base on a mairie's Windows PC, by platformdirs' Windows rules (what
+    the first launch shows there): C:\\Users\\<user>\\AppData\\Local\\eticket\\…"""
+    local = rf"C:\Users\{user}\AppData\Local"
+    before = os.environ.get("WIN_PD_OVERRIDE_LOCAL_APPDATA")
+    os.environ["WIN_PD_OVERRIDE_LOCAL_APPDATA"] = local
+    try:
+        folder = Windows(APP_NAME, APP_AUTHOR).user_data_dir
+    finally:
+        if before is None:
+            os.environ.pop("WIN_PD_OVERRIDE_LOCAL_APPDATA")
+        else:
+            os.environ["WIN_PD_OVERRIDE_LOCAL_APPDATA"] = before
+    return PureWindowsPath(folder) / DATABASE_NAME
 
 
 def grab(
@@ -46,7 +91,7 @@ def run_on_sample(
     out_dir = Path(args[0]) if args else Path(default_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, scratch_user_folders(Path(folder)):
         ctx = sample_context(Path(folder))
         for path in render(ctx, out_dir):
             print(path)

@@ -16,6 +16,7 @@ from eticket_desk.services.activities import save_activity
 from eticket_desk.services.attendance import attendance_lists, print_attendance
 from eticket_desk.services.audit import list_audit
 from eticket_desk.services.bookings import book_day, cancel_booking
+from eticket_desk.services.documents import documents_root
 from eticket_desk.services.families import load_family, save_family, validate_family
 from eticket_desk.services.family_data import AdultData
 from tests.conftest import complete_family, validated_family
@@ -119,7 +120,7 @@ def test_every_list_of_the_day_in_one_pdf_kept_in_the_documents_folder(
     store, coordinator, day_of_bookings
 ):
     pdf = print_attendance(store, coordinator, THURSDAY)
-    assert pdf.parent == store.path.parent / "documents" / "Listes" / "2026"
+    assert pdf.parent == documents_root(store) / "Listes" / "2026"
     assert pdf.name == "Listes 2026-11-26.pdf"
     text = _text(pdf)
     # Cantine and the bus run on Thursday; TAP (Tuesday and Friday) does not.

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from eticket_desk.rules.errors import InvalidInput, PermissionDenied
 from eticket_desk.services.bookings import book_day, cancel_booking
+from eticket_desk.services.documents import documents_root
 from eticket_desk.services.families import save_family, validate_family
 from eticket_desk.services.meals import export_meal_counts, meal_counts_of, print_meal_counts
 from tests.conftest import complete_family
@@ -91,7 +92,7 @@ def test_the_order_as_pdf_and_csv(store, coordinator, canteen_week, clock, tmp_p
     clock.current = datetime(2026, 11, 24, 16, 0)
     data = meal_counts_of(store, coordinator, WEEK[0], WEEK[-1])
     pdf = print_meal_counts(store, data)
-    assert pdf == store.path.parent / "documents/Listes/2026/Repas 2026-11-23 au 2026-11-27.pdf"
+    assert pdf == documents_root(store) / "Listes/2026/Repas 2026-11-23 au 2026-11-27.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     assert "Commande de repas — Cantine" in text and "PROVISOIRE" in text
     out = export_meal_counts(data, tmp_path / "repas.csv")

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from eticket_desk.rules.pricing import Bracket
+from eticket_desk.services.documents import documents_root
 from eticket_desk.services.tariffs import save_tariff, save_ticket_type
 from eticket_desk.services.till import current_till, open_till
 from eticket_desk.services.wallet import balances
@@ -67,9 +68,9 @@ def test_cash_sale_with_change_from_scan_to_receipt(qtbot, screen, store, admin,
     assert screen.last_sale.receipt_number.startswith("Q-2026-")
     assert text(done.change_label) == "26,00 €"
     assert "Garderie 10 tickets" in done.balances_label.text()
-    # kept with the database, by year, to be printed again later
+    # kept in the base's documents folder, by year, to be printed again later
     assert done.receipt_path == (
-        store.path.parent / "documents" / "Quittances" / "2026" / "Q-2026-000001.pdf"
+        documents_root(store) / "Quittances" / "2026" / "Q-2026-000001.pdf"
     )
     assert done.receipt_path.exists()
     assert "Aucune imprimante sur ce poste" in done.printed_label.text()  # none on CI

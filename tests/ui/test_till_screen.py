@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
+from eticket_desk.services.documents import documents_root
 from eticket_desk.services.till import current_till, open_till
 from eticket_desk.ui.counter.till_dialog import TillDialog
 
@@ -63,7 +64,7 @@ def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admi
     # the closed day's journal is shown at once, to print, sign and file
     [(path, title)] = previews
     assert title == "Journal de caisse"
-    assert path.parent == store.path.parent / "documents" / "Journaux de caisse" / "2026"
+    assert path.parent == documents_root(store) / "Journaux de caisse" / "2026"
     text_read = "\n".join(p.extract_text() for p in PdfReader(path).pages)
     assert "Erreur de rendu" in text_read and "Espèces comptées" in text_read
     assert "provisoire" not in text_read

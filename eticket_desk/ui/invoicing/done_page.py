@@ -116,9 +116,10 @@ class DonePage(QWidget):
         self.files_label.setText(
             self.tr(
                 "Une facture par fichier et le fichier à imprimer (toutes les factures à la "
-                "suite) sont dans :\n{folder}"
-            ).format(folder=folder)
+                "suite) sont dans le dossier « {name} » des factures."
+            ).format(name=folder.name)
         )
+        self.files_label.setToolTip(str(folder))
         self.pdf_error.setVisible(False)
         self._buttons(pdfs=True)
 

@@ -51,6 +51,7 @@ class ServerBox(QGroupBox):
         self.save_button.setVisible(editable)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)  # the reason a sync is impossible is a sentence
         self.error_label = error_label()
 
         form = QFormLayout()

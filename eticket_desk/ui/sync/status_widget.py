@@ -40,9 +40,12 @@ class SyncStatusWidget(QWidget):
         colour = "#15803d" if status.configured and status.online else "#6b7280"
         self.state_label.setStyleSheet(f"color: {colour};")
         self.state_label.setToolTip(
-            self.tr("Dernière erreur : %1").replace("%1", status.last_error)
-            if status.last_error
-            else ""
+            status.problem
+            or (
+                self.tr("Dernière erreur : %1").replace("%1", status.last_error)
+                if status.last_error
+                else ""
+            )
         )
         count = status.open_issues
         if count:
@@ -58,6 +61,8 @@ class SyncStatusWidget(QWidget):
 
     def status_line(self, status: SyncStatus) -> str:
         """« En ligne · dernière synchro 14:32 », « Hors ligne · 12 opérations en attente »."""
+        if status.problem:
+            return self.tr("Synchronisation impossible sur ce poste (pas de trousseau)")
         if not status.configured:
             return self.tr("Synchronisation non configurée")
         parts = [self.tr("En ligne") if status.online else self.tr("Hors ligne")]
