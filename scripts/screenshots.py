@@ -195,7 +195,7 @@ def render_all(families: int, folder: Path) -> int:
     render_counter_screens(ctx, OUT, showcase_family(store, ctx))  # it sells tickets
     colleague, _ = authenticate(store, "agent", DEMO_PASSWORD)
     render_till_screens(ctx, OUT, colleague)  # closes the till, a colleague opens it, taken over
-    history = history_context(folder, args.families)  # its own past: October invoiced, tills
+    history = history_context(folder, families)  # its own past: October invoiced, tills
     render_regie_history(history, OUT)
     render_invoicing_screens(history, OUT)  # issues November, credits one of October's
     history.store.close()
