@@ -63,9 +63,9 @@ def test_october_is_invoiced_on_2_november_and_said_in_the_summary(built, town, 
     _path, summary, messages = built
     (run,) = list_runs(town, regisseur)
     assert (run.period_label, run.issued_at, run.by) == (
-        "Octobre 2026",
+        "octobre 2026",
         datetime(2026, 11, 2, 8, 15),
-        "regisseur",
+        "Jérôme Buttay",
     )
     invoices = _invoices(town, regisseur)
     assert len(invoices) == run.invoices > TOWN_SIZE / 2

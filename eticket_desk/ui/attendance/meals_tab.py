@@ -9,6 +9,7 @@ from babel.dates import format_date
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from eticket_desk.reports.meal_counts import MealCounts, MealCountsData
+from eticket_desk.rules.errors import NotFound
 from eticket_desk.services.meals import (
     export_meal_counts,
     meal_counts_of,
@@ -137,6 +138,9 @@ class MealsTab(QWidget):
         self.data = None
         self.model.set_rows([])
         self._enable()
+        if isinstance(exc, NotFound):  # a town without a canteen yet: said here, no error box
+            self.summary_label.setText(exc.message)
+            return
         messages.show_error(self, exc)
 
     def _on_period_period_changed(self) -> None:
