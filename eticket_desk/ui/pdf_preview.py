@@ -95,7 +95,7 @@ class PdfPreviewDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         pages = self.document.pageCount()
         self.info_label = QLabel(
-            self.tr("%s — %d page(s) — %s") % (title, pages, self.path.name)
+            self.tr("%s — %d pages — %s") % (title, pages, self.path.name)
             if pages != 1
             else self.tr("%s — 1 page — %s") % (title, self.path.name)
         )

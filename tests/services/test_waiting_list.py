@@ -192,7 +192,7 @@ def test_a_waiting_day_takes_no_ticket_and_gives_none_back(store, admin, agent, 
 def test_children_waiting_in_a_file_from_before_the_ranks_keep_their_order(
     store, admin, schools, activities, clock
 ):
-    """Migration 0009 ranks the children already waiting by the moment they came."""
+    """Migration 0011 ranks the children already waiting by the moment they came."""
     from alembic import command
     from sqlalchemy import text
 
@@ -205,7 +205,7 @@ def test_children_waiting_in_a_file_from_before_the_ranks_keep_their_order(
     book_day(store, admin, first.id, bus, BUS_WEEK, waiting_list=True)
     clock.advance(seconds=5)
     book_day(store, admin, second.id, bus, BUS_WEEK, waiting_list=True)
-    command.downgrade(alembic_config(store.engine), "0008")
+    command.downgrade(alembic_config(store.engine), "0010")
     migrate(store.engine)
     with store.engine.connect() as connection:
         ranks = dict(

@@ -73,7 +73,11 @@ def test_cash_sale_with_change_from_scan_to_receipt(qtbot, screen, store, admin,
         documents_root(store) / "Quittances" / "2026" / "Q-2026-000001.pdf"
     )
     assert done.receipt_path.exists()
-    assert "Aucune imprimante sur ce poste" in done.printed_label.text()  # none on CI
+    assert done.printed_label.text() == (  # no printer on CI: the file named, its path on hover
+        "Aucune imprimante sur ce poste : le reçu est enregistré (Q-2026-000001.pdf), "
+        "« Aperçu et réimpression du reçu… » l'ouvre."
+    )
+    assert done.printed_label.toolTip() == str(done.receipt_path)
     assert screen.search_edit.text() == ""
     assert [b.tickets for b in balances(store, admin, family.id)] == [10]
     assert current_till(store).expected_cash_cents == 10_000 + 2_400

@@ -461,7 +461,8 @@ def test_the_regisseur_finds_facturation_in_the_navigation(qtbot, store, admin, 
     window = MainWindow(AppContext(store, regisseur, ImmediateRunner(), ChangeBus()))
     qtbot.addWidget(window)
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels.index("Facturation") == labels.index("Tarifs") + 1
+    # the day's work first: Facturation right after the lists, before the set-up screens
+    assert labels.index("Facturation") == labels.index("Listes et présences") + 1
     window.show_page("invoicing")
     assert isinstance(window.current_screen(), InvoicingScreen)
     window = MainWindow(AppContext(store, agent, ImmediateRunner(), ChangeBus()))

@@ -79,5 +79,10 @@ def test_the_preview_names_the_file_and_tells_its_folder_on_hover(qtbot, tmp_pat
     pdf = _journal(tmp_path)
     dialog = PdfPreviewDialog(pdf, "Journal de caisse")
     qtbot.addWidget(dialog)
-    assert dialog.info_label.text() == "Journal de caisse — 1 page — Journal de caisse.pdf"
+    pages = len(PdfReader(pdf).pages)
+    assert dialog.info_label.text() == (
+        f"Journal de caisse — {pages} pages — Journal de caisse.pdf"
+        if pages > 1
+        else "Journal de caisse — 1 page — Journal de caisse.pdf"
+    )
     assert dialog.info_label.toolTip() == str(pdf)

@@ -75,13 +75,18 @@ class SaleDonePanel(QGroupBox):
         self.change_label.setText(format_cents(change_cents))
         self.balances_label.setText(details)
         printer = pdf_preview.print_now(receipt_path)
+        self.printed_label.setToolTip("")
         if printer:
             self.printed_label.setText(self.tr("Reçu envoyé à l'imprimante « %s ».") % printer)
-        else:
+        else:  # the file's name; its folder (a long AppData path) on hover
             self.printed_label.setText(
-                self.tr("Aucune imprimante sur ce poste : le reçu est enregistré dans %s.")
-                % str(receipt_path)
+                self.tr(
+                    "Aucune imprimante sur ce poste : le reçu est enregistré (%s), "
+                    "« Aperçu et réimpression du reçu… » l'ouvre."
+                )
+                % receipt_path.name
             )
+            self.printed_label.setToolTip(str(receipt_path))
 
     def _on_open_receipt_button_clicked(self) -> None:
         if self.receipt_path is not None:
