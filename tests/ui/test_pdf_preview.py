@@ -21,7 +21,7 @@ def test_preview_and_print_every_page(qtbot, tmp_path):
     dialog = PdfPreviewDialog(pdf, "Journal de caisse")
     qtbot.addWidget(dialog)
     assert dialog.page_count() == pages
-    assert f"{pages} page(s)" in dialog.info_label.text()
+    assert f"{pages} pages" in dialog.info_label.text()
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
