@@ -115,6 +115,7 @@ def test_a_run_previewed_one_family_excluded_then_issued(qtbot, ctx, store, admi
     page.table.selectRow(page.row_of(martin.reference))
     detail = common.plain(page.detail.toPlainText())
     assert "Léa MARTIN" in detail and "3 jours × 4,60 €" in detail and "13,80 €" in detail
+    assert "Jours facturés : 1er, 2 et 5 octobre" in detail  # as the invoice will print them
 
     click_exclude(qtbot, page, martin.reference)
     assert page.model.excluded_ids() == {martin.id}

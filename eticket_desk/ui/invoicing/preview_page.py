@@ -31,6 +31,13 @@ from eticket_desk.ui.invoicing.common import count, invoices_word, money, unpric
 from eticket_desk.ui.invoicing.preview_model import DraftColumn, DraftsFilter, DraftsModel
 
 
+def _days(days: str) -> str:
+    """The days a line bills, small under its basis, as the invoice prints them."""
+    if not days:
+        return ""
+    return f"<br><span style='color:#555; font-size:small'>Jours facturés : {escape(days)}</span>"
+
+
 def draft_html(draft: DraftInvoice) -> str:
     """The lines of one family's draft, child by child, as the invoice will print them."""
     parts = [f"<h3>{escape(draft.reference)} — {escape(draft.family_name)}</h3>"]
@@ -38,7 +45,7 @@ def draft_html(draft: DraftInvoice) -> str:
         where = f" — {escape(child.school)}" if child.school else ""
         parts.append(f"<p style='margin-bottom:2px'><b>{escape(child.name)}</b>{where}</p>")
         rows = "".join(
-            f"<tr><td>{escape(line.activity)}</td><td>{escape(line.basis)}</td>"
+            f"<tr><td>{escape(line.activity)}</td><td>{escape(line.basis)}{_days(line.days)}</td>"
             f"<td align='right' style='white-space:nowrap'>{money(line.amount_cents)}</td></tr>"
             for _activity_id, line in child.lines
         )
