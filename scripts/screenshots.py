@@ -129,6 +129,16 @@ def shell_screens(store: Store, ctx: AppContext, folder: Path) -> None:
     window.locker.dialog.show_locked()
     save(window.locker.dialog, "idle_lock", (1200, 760))
     window.locker.dialog.hide()
+    help_screens(window)
+
+
+def help_screens(window: MainWindow) -> None:
+    """The Aide menu: the agent's guide and the keyboard shortcuts."""
+    from eticket_desk.rules.permissions import Role
+    from eticket_desk.ui.help_dialogs import GuideDialog, ShortcutsDialog
+
+    save(GuideDialog(Role.AGENT, window), "help_guide")
+    save(ShortcutsDialog(window.menuBar(), window), "help_shortcuts")
 
 
 def showcase_family(store: Store, ctx: AppContext):
