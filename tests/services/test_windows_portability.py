@@ -13,7 +13,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from pypdf import PdfReader
 
@@ -35,6 +34,7 @@ from eticket_desk.services.sync_status import (
     sync_status,
 )
 from tests.conftest import validated_family
+from tests.sync.conftest import MemoryKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICE = "8f14e45f-ceea-467f-a0e6-1a2b3c4d5e6f"
@@ -74,23 +74,6 @@ def test_the_invoice_run_draws_in_spawned_workers_from_a_thread(
 
 
 # ------------------------------------------------------------------ keyring
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture
