@@ -117,6 +117,7 @@ def shell_screens(store: Store, ctx: AppContext, folder: Path) -> None:
     save(wizard, "setup_wizard_schools")
     wizard.next()
     wizard.login_edit.setText("mairie")
+    wizard.civility_combo.setCurrentIndex(wizard.civility_combo.findText("Madame"))
     wizard.name_edit.setText("Hélène Dubois")
     save(wizard, "setup_wizard_admin")
 

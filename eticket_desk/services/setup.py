@@ -27,6 +27,7 @@ class FirstSetup:
     admin_password: str
     schools: list[str] = field(default_factory=list)
     school_zone: str = "A"
+    admin_civility: str = ""  # « Mme », « M. » or "" (not said): the role's gender
 
 
 def check_setup(setup: FirstSetup) -> dict[str, str]:
@@ -84,9 +85,10 @@ def create_empty_town(store: Store, setup: FirstSetup) -> Actor:
             setup.admin_full_name,
             setup.admin_password,
             session.info["now"],
+            setup.admin_civility,
         )
         session.flush()
-        actor = Actor(admin.id, admin.login, admin.full_name, Role.ADMIN)
+        actor = Actor(admin.id, admin.login, admin.full_name, Role.ADMIN, admin.civility)
         session.info["actor"] = actor
         record(
             session,

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility
 from eticket_desk.services.setup import FirstSetup, check_setup, create_empty_town
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.ui.messages import show_error
@@ -97,6 +98,10 @@ class SetupWizard(QWizard):
         self.addPage(page)
 
         self.login_edit = QLineEdit()
+        self.civility_combo = QComboBox()  # the role's name in the person's gender
+        for civility in (Civility.MADAME, Civility.MONSIEUR, Civility.UNKNOWN):
+            self.civility_combo.addItem(CIVILITY_LABELS[civility], civility.value)
+        self.civility_combo.setCurrentIndex(self.civility_combo.findData(Civility.UNKNOWN.value))
         self.name_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -107,6 +112,7 @@ class SetupWizard(QWizard):
         page.setSubTitle(self.tr("Ce compte créera ensuite les comptes des agents."))
         form = QFormLayout(page)
         form.addRow(self.tr("&Identifiant :"), self.login_edit)
+        form.addRow(self.tr("C&ivilité :"), self.civility_combo)
         form.addRow(self.tr("Nom &complet :"), self.name_edit)
         form.addRow(self.tr("&Mot de passe :"), self.password_edit)
         form.addRow(self.tr("C&onfirmation :"), self.confirm_edit)
@@ -121,6 +127,7 @@ class SetupWizard(QWizard):
             city=self.city_edit.text(),
             admin_login=self.login_edit.text(),
             admin_full_name=self.name_edit.text(),
+            admin_civility=self.civility_combo.currentData(),
             admin_password=self.password_edit.text(),
             schools=self.schools_edit.toPlainText().splitlines(),
             school_zone=self.zone_combo.currentText(),

@@ -131,6 +131,7 @@ def test_setup_wizard_creates_the_commune_schools_and_admin(qtbot, tmp_path, clo
     wizard.schools_edit.setPlainText("École Jules Ferry\nÉcole du Lac\n")
     wizard.next()
     qtbot.keyClicks(wizard.login_edit, "mairie")
+    wizard.civility_combo.setCurrentIndex(wizard.civility_combo.findText("Madame"))
     wizard.name_edit.insert("Hélène Dubois")  # keyClicks only types ASCII
     qtbot.keyClicks(wizard.password_edit, "publier2026")
     qtbot.keyClicks(wizard.confirm_edit, "publier2025")
@@ -140,7 +141,9 @@ def test_setup_wizard_creates_the_commune_schools_and_admin(qtbot, tmp_path, clo
     wizard.confirm_edit.setText("publier2026")
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.actor.full_name == "Hélène Dubois"
+    assert wizard.actor.role_label == "Administratrice"  # her role in her gender, at once
     assert authenticate(store, "mairie", "publier2026")[0].role == "admin"
+    assert authenticate(store, "mairie", "publier2026")[0].role_label == "Administratrice"
     assert [s.name for s in list_schools(store)] == ["École Jules Ferry", "École du Lac"]
     assert [c.name for c in list_schools(store)[0].classes] == [
         "PS",
