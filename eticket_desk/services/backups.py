@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from eticket_desk.models.database import HEAD_REVISION
+from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.base_lock import ensure_free
@@ -39,8 +40,9 @@ class BackupInfo:
 
 
 def backup_folder(store: Store, folder: str = "") -> Path:
-    """The chosen folder, or `backups/` beside the database when none is chosen."""
-    return Path(folder) if folder else store.path.parent / "backups"
+    """The chosen folder, or `backups/` beside the base's documents in the user's data folder
+    when none is chosen (never beside a base opened from a checkout or a USB key)."""
+    return Path(folder) if folder else documents_folder(store.path).parent / "backups"
 
 
 def backup_to(store: Store, target: Path) -> Path:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.services.backups import (
     BadBackup,
@@ -63,7 +64,9 @@ def test_a_backup_taken_while_the_store_is_being_written(store, admin, schools, 
 
 
 def test_backup_now_goes_to_the_folder_of_the_settings(store, admin, tmp_path, clock):
-    assert backup_now(store).parent == tmp_path / "backups"  # beside the database
+    # beside the base's documents in the user's data folder, never beside a --db file
+    assert backup_now(store).parent == documents_folder(store.path).parent / "backups"
+    assert not (tmp_path / "backups").exists()
     save_settings(store, admin, AppSettings(backup_folder=str(tmp_path / "clé USB")))
     assert load_settings(store).backup_folder.endswith("clé USB")
     assert daily_backup_due(store, load_settings(store).backup_folder)  # nothing there yet

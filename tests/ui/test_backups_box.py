@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from eticket_desk.paths import documents_folder
 from eticket_desk.services import settings
 from eticket_desk.services.backups import list_backups, verify_backup
 from eticket_desk.ui.admin.settings_screen import SettingsScreen
@@ -43,7 +44,7 @@ def test_closing_the_window_makes_a_backup(qtbot, ctx, store):
     qtbot.addWidget(window)
     window.show()
     window.close()
-    [made] = list_backups(store.path.parent / "backups")
+    [made] = list_backups(documents_folder(store.path).parent / "backups")
     assert verify_backup(made.path)
 
 
