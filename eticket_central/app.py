@@ -6,31 +6,41 @@ on the same database answers the same way (they may run side by side behind a ba
 
 from __future__ import annotations
 
+import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from eticket_central import changes, portal
 from eticket_central.auth import AuthenticatedDevice, bearer_token, device_for_token
 from eticket_central.db import make_engine, session_factory
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
-from eticket_central.push import push
+from eticket_central.push import Abandoned, Busy, Watch, push
 from eticket_central.snapshot import ENTITIES, snapshot_page
 from eticket_central.tenants import desk_number
 from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
     MAX_CHANGES_PER_PULL,
+    MAX_SEQ,
     PullResponse,
-    PushRequest,
+    PushEnvelope,
     PushResponse,
     SnapshotPage,
     french_errors,
+    parse_ops,
 )
 
 
@@ -38,6 +48,8 @@ from eticket_desk.sync.protocol import (
 class Settings:
     change_log_days: int = 90  # an older cursor gets `full_reload`
     portal_session_hours: int = 8
+    # A push still running after this is rolled back (503): the desk gives up at 20 s.
+    push_seconds: float = 18.0
 
 
 def invalid(errors: list[str]) -> JSONResponse:
@@ -63,7 +75,47 @@ def _device(request: Request) -> AuthenticatedDevice:
 DeviceDep = Annotated[AuthenticatedDevice, Depends(_device)]
 
 
-def _check_unique(body: PushRequest) -> list[str]:
+def busy(message: str) -> JSONResponse:
+    """503: the desk retries later with the same ops (nothing half-done is visible)."""
+    return JSONResponse(status_code=503, content={"detail": message})
+
+
+@contextmanager
+def _busy_as_503():
+    """A read that waited too long for PostgreSQL (timeout, no free connection): 503."""
+    try:
+        yield
+    except PoolTimeout as error:
+        raise HTTPException(503, Busy.message) from error
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in ("55P03", "57014", "53300"):
+            raise HTTPException(503, Busy.message) from error
+        raise
+
+
+async def _envelope(request: Request) -> PushEnvelope | JSONResponse:
+    try:
+        data = json.loads(await request.body())
+    except ValueError:  # not JSON, or not UTF-8
+        return invalid(["requête : JSON illisible"])
+    try:
+        return PushEnvelope.model_validate(data)
+    except ValidationError as error:
+        return invalid(french_errors(error))
+
+
+async def _watch_request(request: Request, watch: Watch) -> None:
+    """Polls the connection while the push runs: a desk that hung up (its timeout, a cut)
+    abandons the push, and so does the push's deadline."""
+    while not watch.stopped():
+        if await request.is_disconnected():
+            await anyio.to_thread.run_sync(watch.abandon)
+            return
+        await anyio.sleep(0.2)
+    await anyio.to_thread.run_sync(watch.abandon)
+
+
+def _check_unique(body: PushEnvelope) -> list[str]:
     errors = []
     if len({op.op_id for op in body.ops}) != len(body.ops):
         errors.append("ops : le même op_id apparaît deux fois")
@@ -97,25 +149,57 @@ def create_app(
         return {"status": "ok"}
 
     @app.post("/sync/push", response_model=PushResponse)
-    def sync_push(body: PushRequest, device: DeviceDep):
-        if body.device_id != device.device_id:
+    async def sync_push(request: Request, device: DeviceDep):
+        """The envelope first (a malformed one: 422), then each op alone (a malformed op is
+        answered INVALID_OP); the push runs in a worker thread while this watches the
+        request, so that a desk that hangs up stops it."""
+        envelope = await _envelope(request)
+        if isinstance(envelope, JSONResponse):
+            return envelope
+        if envelope.device_id != device.device_id:
             raise HTTPException(403, "Ce jeton appartient à un autre appareil.")
-        errors = _check_unique(body)
+        errors = _check_unique(envelope)
         if errors:
             return invalid(errors)
-        return push(app.state.sessions, device.tenant_id, device.device_id, body, app.state.clock)
+        ops, refused = parse_ops(envelope.ops)
+        watch = Watch(app.state.settings.push_seconds)
+        run = partial(
+            push,
+            app.state.sessions,
+            device.tenant_id,
+            device.device_id,
+            ops,
+            app.state.clock,
+            refused=refused,
+            watch=watch,
+        )
+        answer: PushResponse | JSONResponse | HTTPException
+        async with anyio.create_task_group() as group:  # (raising inside would wrap it)
+            group.start_soon(_watch_request, request, watch)
+            try:
+                answer = await anyio.to_thread.run_sync(run)
+            except (Busy, Abandoned) as error:
+                answer = busy(error.message)
+            except HTTPException as error:
+                answer = error
+            finally:
+                group.cancel_scope.cancel()
+        if isinstance(answer, HTTPException):
+            raise answer
+        return answer
 
     @app.get("/sync/pull", response_model=PullResponse)
     def sync_pull(
         device: DeviceDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PER_PULL)] = 1000,
     ):
-        with app.state.sessions.begin() as session:
-            now = app.state.clock.now()
-            changes.prune(session, device.tenant_id, now, app.state.settings.change_log_days)
-        with app.state.sessions.begin() as session:
-            return changes.pull(session, device.tenant_id, since, limit)
+        with _busy_as_503():
+            with app.state.sessions.begin() as session:
+                now = app.state.clock.now()
+                changes.prune(session, device.tenant_id, now, app.state.settings.change_log_days)
+            with app.state.sessions.begin() as session:
+                return changes.pull(session, device.tenant_id, since, limit)
 
     @app.get("/sync/snapshot", response_model=SnapshotPage)
     def sync_snapshot(
@@ -126,7 +210,7 @@ def create_app(
     ):
         if entity not in ENTITIES:
             return invalid([f"entity : inconnue (attendu : {', '.join(ENTITIES)})"])
-        with app.state.sessions.begin() as session:
+        with _busy_as_503(), app.state.sessions.begin() as session:
             try:
                 return snapshot_page(session, device.tenant_id, entity, after, limit)
             except ValueError:

@@ -1,35 +1,61 @@
 """POST /sync/push: each op in device order, in its own savepoint, answered exactly once.
 
-Each op runs in a savepoint (a subtransaction) of the push's one transaction: a refusal
-rolls back that op only, the others stand. One durable commit per push rather than per op:
-a commit waits for the disk (about 1.4 ms here, fsync), which alone would take 14 s for
-10,000 ops, and one desk's ops cannot share commits since they must apply in order. Nothing
-is answered before that commit, so a desk that gets no answer (crash, cut connection)
-pushes the same ops again and gets "duplicate" for whatever had been committed.
+Each op runs in a savepoint (a subtransaction): a refusal rolls back that op only, the
+others stand. Ops are committed a chunk at a time (at most CHUNK_OPS ops, CHUNK_WEIGHT days),
+in device order: not one commit per op, because a commit waits for the disk (about 1.4 ms
+here, fsync), which alone would take 14 s for 10,000 ops; not one commit per push either,
+because a push holds what it locked until it commits, and twenty desks pushing 200 ops on
+the same days then queue for whole pushes (or deadlock). Nothing of a chunk is visible
+before its commit; a desk that gets no answer (crash, cut connection, 503) pushes the same
+ops again and gets "duplicate" for every chunk that had been committed.
+
+Concurrency — lock in one order, up front. Before its first op, a chunk takes a PostgreSQL
+advisory lock on every name its ops will decide on (an activity's month of days, a dossier
+and its children, an invoice, a settings row: see locks.py), sorted by key. Two chunks that
+share a name run one after the other; two that share none touch disjoint rows. No
+transaction ever waits for a lock while holding one another needs in the other order, so
+pushes do not deadlock (PostgreSQL's deadlock is still caught and the chunk started over, as
+a safety net). Rows only appended (wallet lines, sale payments) take no name: they commute.
+
+Limits: the server's connections have a lock and a statement timeout (db.make_engine); a
+push that waits too long, finds no free connection or lock memory answers 503 (Busy). The
+route watches its request: when the desk hangs up or the push outlives its deadline, the
+statement running is cancelled, the chunk in progress rolled back, and the desk's retry
+finds what was committed.
+
+Poison ops: the route parses each op alone (protocol.parse_ops) and answers a malformed one
+INVALID_OP; an op whose data PostgreSQL refuses (a value out of range, a constraint) is
+rejected INVALID_OP in its savepoint. Neither stops the others.
 
 The idempotency row (tenant, op_id) is inserted at the end of the op's savepoint, with its
 answer. When the same op is being applied elsewhere at that moment (a retry racing its
 original, two instances), PostgreSQL makes the second insert wait on the first
 transaction's unique key: once the first commits, the second rolls its savepoint back and
 answers "duplicate" with the stored answer. A rejection is stored the same way, so a re-push
-gets the same refusal. The change log is numbered once, just before the commit.
+gets the same refusal. The change log is numbered once per chunk, just before its commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+import time
 import uuid
 from collections import defaultdict
 from typing import Any
 
+import psycopg
 from fastapi import HTTPException
 from psycopg.types.json import Jsonb
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from eticket_central import locks
 from eticket_central.changes import flush_changes
 from eticket_central.models import AppliedOp, Family
 from eticket_central.ops.registry import OpContext, OpHandler, Rejected, registry
@@ -38,20 +64,67 @@ from eticket_desk.sync.protocol import (
     OpResult,
     OpStatus,
     OpType,
-    PushRequest,
     PushResponse,
     RejectCode,
 )
 
+_log = logging.getLogger(__name__)
 # A row inserted meanwhile by another transaction: the op is tried again (it then sees it).
 _UNIQUE_VIOLATION = "23505"
 # Two pushes waiting on each other's rows: PostgreSQL aborts one, which starts over.
 _DEADLOCKS = {"40P01", "40001"}
+# A lock or a statement waited too long, the server is out of connections or lock memory.
+_BUSY = {"55P03", "57014", "53300", "53200", "57P01"}
 _ATTEMPTS = 4
+CHUNK_OPS = 100
+CHUNK_WEIGHT = 1000
 
 
 class _AlreadyAnswered(Exception):
     """The op's idempotency row was committed by someone else meanwhile."""
+
+
+class Busy(Exception):
+    """The push could not get its locks or a connection in time: answered 503, the desk
+    pushes the same ops again (what was committed comes back "duplicate")."""
+
+    message = "Le serveur est très occupé : la synchronisation reprendra d'elle-même."
+
+
+class Abandoned(Exception):
+    """The desk went away (or the push outlived its deadline): the chunk in progress is
+    rolled back; the desk will push the same ops again."""
+
+    message = "Synchronisation interrompue : elle reprendra d'elle-même."
+
+
+class Watch:
+    """Whether the push should stop: its deadline passed or its desk hung up. `abandon()`
+    (from the request's event loop) also cancels the statement running at that moment, so
+    a push waiting on a lock for a desk that left stops at once."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.gone = False
+        self._connection = None
+        self._lock = threading.Lock()
+
+    def stopped(self) -> bool:
+        return self.gone or time.monotonic() > self.deadline
+
+    def attach(self, connection) -> None:
+        with self._lock:
+            self._connection = connection
+
+    def abandon(self) -> None:
+        with self._lock:
+            self.gone = True
+            connection = self._connection
+        if connection is not None:
+            try:
+                connection.cancel_safe(timeout=5)
+            except psycopg.Error:
+                _log.warning("could not cancel an abandoned push's statement", exc_info=True)
 
 
 def payload_hash(op: Any) -> str:
@@ -129,6 +202,44 @@ def _store_answer(session: Session, ctx: OpContext, op: Any, digest: str, now, *
         raise _AlreadyAnswered
 
 
+def _op_fault(error: BaseException) -> bool:
+    """An error the op's own data caused: PostgreSQL refused a value or a constraint (classes
+    22 and 23, or psycopg refusing a value before sending it), or Python could not compute
+    with a value. That op is rejected, not its push. A unique key met meanwhile is not one:
+    the op is tried again (`_answer`)."""
+    if isinstance(error, ValueError | OverflowError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    state = _sqlstate(error)
+    if state is None:
+        return isinstance(error, DataError | IntegrityError)
+    return state[:2] in ("22", "23") and state != _UNIQUE_VIOLATION
+
+
+_FAULT = (
+    "Le serveur n'a pas pu enregistrer cette opération : une valeur est hors des limites ou "
+    "contredit ce qu'il a déjà enregistré. Elle est mise de côté, les autres opérations "
+    "continuent."
+)
+
+
+def _refuse(session: Session, ctx: OpContext, op: Any, digest: str, now, code, message):
+    """Stores and answers a refusal of the op, in a savepoint of its own."""
+    savepoint = session.begin_nested()
+    try:
+        _store_answer(
+            session, ctx, op, digest, now, status="rejected", code=code.value, message=message
+        )
+        savepoint.commit()
+    except _AlreadyAnswered:
+        savepoint.rollback()
+        return _duplicate(session.get(AppliedOp, (ctx.tenant_id, op.op_id)), op, digest)
+    return OpResult(
+        op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, code=code, message=message
+    )
+
+
 def _answer_in_savepoint(
     session: Session, ctx: OpContext, op: Any, handler: OpHandler, now
 ) -> OpResult:
@@ -139,31 +250,26 @@ def _answer_in_savepoint(
     mark = len(pending)
     savepoint = session.begin_nested()
     try:
-        try:
-            result = handler.apply(session, ctx, op.payload, now)
-            _store_answer(session, ctx, op, digest, now, status="applied", result=result)
-            savepoint.commit()
-            return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.APPLIED, result=result)
-        except Rejected as refusal:
-            savepoint.rollback()
-            del pending[mark:]
-            savepoint = session.begin_nested()
-            _store_answer(
-                session, ctx, op, digest, now,
-                status="rejected", code=refusal.code.value, message=refusal.message,
-            )  # fmt: skip
-            savepoint.commit()
-            return OpResult(
-                op_id=op.op_id,
-                seq=op.seq,
-                status=OpStatus.REJECTED,
-                code=refusal.code,
-                message=refusal.message,
-            )
+        result = handler.apply(session, ctx, op.payload, now)
+        _store_answer(session, ctx, op, digest, now, status="applied", result=result)
+        savepoint.commit()
+        return OpResult(op_id=op.op_id, seq=op.seq, status=OpStatus.APPLIED, result=result)
     except _AlreadyAnswered:
         savepoint.rollback()
         del pending[mark:]
         return _duplicate(session.get(AppliedOp, (ctx.tenant_id, op.op_id)), op, digest)
+    except Rejected as refusal:
+        savepoint.rollback()
+        del pending[mark:]
+        return _refuse(session, ctx, op, digest, now, refusal.code, refusal.message)
+    except Exception as error:
+        if savepoint.is_active:
+            savepoint.rollback()
+        del pending[mark:]
+        if not _op_fault(error):
+            raise
+        _log.warning("op %s (%s) refused: %s", op.op_id, op.type, error)
+        return _refuse(session, ctx, op, digest, now, RejectCode.INVALID_OP, _FAULT)
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()
@@ -173,13 +279,18 @@ def _answer_in_savepoint(
 
 def _answer(session: Session, ctx: OpContext, op: Any, handler: OpHandler, now) -> OpResult:
     """One op, tried again when another transaction inserted the same row meanwhile."""
-    for attempt in range(_ATTEMPTS):
+    for _attempt in range(_ATTEMPTS - 1):
         try:
             return _answer_in_savepoint(session, ctx, op, handler, now)
         except DBAPIError as error:
-            if _sqlstate(error) != _UNIQUE_VIOLATION or attempt == _ATTEMPTS - 1:
+            if _sqlstate(error) != _UNIQUE_VIOLATION:
                 raise
-    raise AssertionError("unreachable")
+    try:
+        return _answer_in_savepoint(session, ctx, op, handler, now)
+    except DBAPIError as error:
+        if _sqlstate(error) != _UNIQUE_VIOLATION:
+            raise
+        return _refuse(session, ctx, op, payload_hash(op), now, RejectCode.INVALID_OP, _FAULT)
 
 
 def _block_refused_dossier(session: Session, op: Any, result: OpResult, blocked: dict) -> None:
@@ -207,29 +318,19 @@ def _dependency_rejected(session: Session, ctx: OpContext, op: Any, reference: s
         "attend qu'il soit corrigé et renvoyé."
     )
     code = RejectCode.DEPENDENCY_REJECTED
-    savepoint = session.begin_nested()
-    try:
-        _store_answer(
-            session, ctx, op, payload_hash(op), now,
-            status="rejected", code=code.value, message=message,
-        )  # fmt: skip
-        savepoint.commit()
-    except _AlreadyAnswered:
-        savepoint.rollback()
-        return _duplicate(session.get(AppliedOp, (ctx.tenant_id, op.op_id)), op, payload_hash(op))
-    return OpResult(
-        op_id=op.op_id, seq=op.seq, status=OpStatus.REJECTED, code=code, message=message
-    )
+    return _refuse(session, ctx, op, payload_hash(op), now, code, message)
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None)
 
 
-def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> list[OpResult]:
-    now = clock.now()
+def _push_once(factory, tenant_id, device_id, ops, handlers, now, blocked, watch) -> list:
+    """One chunk in one transaction: its names locked up front (locks.py), then each op."""
     with factory.begin() as session:
-        _forbid_foreign_rows(session, tenant_id, ops, handlers)
+        if watch is not None:
+            watch.attach(session.connection().connection.dbapi_connection)
+        locks.take(session, locks.for_ops(session, ops))
         known = {
             row.op_id: row
             for row in session.execute(
@@ -240,8 +341,8 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> li
             ).scalars()
         }
         results: list[OpResult] = []
-        blocked: dict[uuid.UUID, str] = {}  # rows of a new dossier refused in this push
         for run in _runs(ops, known, handlers):
+            _check(watch)
             if len(run) > 1:
                 answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
                 if answered is not None:
@@ -259,6 +360,7 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, clock: Clock) -> li
                 result = _answer(session, ctx, op, handlers[op.type], now)
                 results.append(result)
                 _block_refused_dossier(session, op, result, blocked)
+        _check(watch)
         flush_changes(session, tenant_id, device_id, now)
     return results
 
@@ -332,6 +434,13 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
                 for op in run
             ]
         savepoint.rollback()
+    except Exception as error:
+        if savepoint.is_active:
+            savepoint.rollback()
+        del pending[mark:]
+        if _op_fault(error):
+            return None  # one by one: the op at fault is refused alone
+        raise
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()
@@ -341,22 +450,77 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
     return None
 
 
+def _weight(op) -> int:
+    if op.type == OpType.BOOKINGS_APPLY:
+        return max(1, len(op.payload.book) + len(op.payload.wait) + len(op.payload.cancel))
+    return 1
+
+
+def _chunks(ops: list) -> list[list]:
+    """The ops cut in device order into chunks of at most CHUNK_OPS ops and CHUNK_WEIGHT
+    days (a form's op weighs its days); an op heavier than that is a chunk of its own."""
+    chunks: list[list] = [[]]
+    weight = 0
+    for op in ops:
+        if chunks[-1] and (len(chunks[-1]) >= CHUNK_OPS or weight + _weight(op) > CHUNK_WEIGHT):
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(op)
+        weight += _weight(op)
+    return [chunk for chunk in chunks if chunk]
+
+
+def _check(watch: Watch | None) -> None:
+    if watch is not None and watch.stopped():
+        raise Abandoned
+
+
+def _push_chunk(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch) -> list:
+    """A chunk, started over when PostgreSQL broke a deadlock (none is expected: see the
+    module's docstring); Busy when a lock or a statement waited too long."""
+    for attempt in range(_ATTEMPTS):
+        before = dict(blocked)
+        try:
+            return _push_once(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch)
+        except DBAPIError as error:
+            blocked.clear()
+            blocked.update(before)
+            _check(watch)  # a statement cancelled because the desk went away
+            state = _sqlstate(error)
+            if state in _DEADLOCKS and attempt < _ATTEMPTS - 1:
+                _log.warning("push of device %s: deadlock, chunk started over", device_id)
+                continue
+            if state in _BUSY or isinstance(error.orig, psycopg.OperationalError):
+                raise Busy from error
+            raise
+        except PoolTimeout as error:
+            raise Busy from error
+    raise AssertionError("unreachable")
+
+
 def push(
     factory: sessionmaker[Session],
     tenant_id: uuid.UUID,
     device_id: uuid.UUID,
-    request: PushRequest,
+    ops: list,
     clock: Clock,
+    *,
+    refused: list[OpResult] = (),
+    watch: Watch | None = None,
 ) -> PushResponse:
-    """Answers every op of the request in device order (see the module's docstring)."""
+    """Answers every op in device order (see the module's docstring); `refused` are the ops
+    the protocol already refused (answered among the others by their seq)."""
     handlers = registry()
-    ops = sorted(request.ops, key=lambda op: op.seq)
-    for attempt in range(_ATTEMPTS):
-        try:
-            return PushResponse(
-                results=_push_once(factory, tenant_id, device_id, ops, handlers, clock)
-            )
-        except DBAPIError as error:
-            if _sqlstate(error) not in _DEADLOCKS or attempt == _ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    ops = sorted(ops, key=lambda op: op.seq)
+    now = clock.now()
+    try:
+        with factory.begin() as session:
+            _forbid_foreign_rows(session, tenant_id, ops, handlers)
+    except PoolTimeout as error:
+        raise Busy from error
+    results = list(refused)
+    blocked: dict[uuid.UUID, str] = {}  # rows of a new dossier refused in this push
+    for chunk in _chunks(ops):
+        _check(watch)
+        results += _push_chunk(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch)
+    return PushResponse(results=sorted(results, key=lambda result: result.seq))

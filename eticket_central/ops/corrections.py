@@ -86,6 +86,11 @@ def cancel_payment(
             RejectCode.NOT_FOUND,
             "Le règlement annulé n'est pas connu du serveur : il sera envoyé d'abord.",
         )
+    if "cancels" in payment.details:
+        raise Rejected(
+            RejectCode.INVALID_DATA,
+            "Ce règlement est lui-même l'annulation d'une quittance : il ne s'annule pas.",
+        )
     reversal = reversal_id(payment.id)
     if session.get(Payment, reversal) is not None:
         return {"payment_id": str(payment.id), "already_recorded": True}

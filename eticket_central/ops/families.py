@@ -31,7 +31,9 @@ def upsert_family(
     data = payload.model_dump(mode="json", exclude={"base_version", "portal"})
     data["portal_login"] = payload.portal.login if payload.portal else None
     family = session.execute(
-        select(Family).where(Family.id == payload.family_id).with_for_update()
+        select(Family)
+        .where(Family.id == payload.family_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: see locks.py
     ).scalar_one_or_none()
     current = family.version if family is not None else 0
     if payload.base_version != current:

@@ -51,7 +51,8 @@ def upsert_activity(
         check_activity(activity_spec(payload.activity_id, data))
     except DomainError as error:
         raise Rejected(RejectCode.INVALID_DATA, error.message) from None
-    row = session.get(Activity, payload.activity_id, with_for_update=True)
+    # FOR NO KEY UPDATE: bookings appending days of it never wait (locks.py).
+    row = session.get(Activity, payload.activity_id, with_for_update={"key_share": True})
     if row is None:
         row = Activity(id=payload.activity_id, tenant_id=ctx.tenant_id)
         session.add(row)
@@ -111,7 +112,7 @@ def upsert_calendar(
             RejectCode.INVALID_DATA,
             f"L'année scolaire {payload.label} a une date de fin avant son début.",
         )
-    row = session.get(SchoolYear, payload.year_id, with_for_update=True)
+    row = session.get(SchoolYear, payload.year_id, with_for_update={"key_share": True})
     if row is None:
         row = SchoolYear(id=payload.year_id, tenant_id=ctx.tenant_id)
         session.add(row)

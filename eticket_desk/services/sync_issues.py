@@ -32,6 +32,7 @@ REASONS = {
     RejectCode.OP_ID_REUSED: "opération en double",
     RejectCode.BOOKING_LOCKED: "présence déjà pointée",
     RejectCode.DEPENDENCY_REJECTED: "dossier refusé",
+    RejectCode.INVALID_OP: "opération illisible",
 }
 KINDS = {
     OpType.BOOKING_BOOK: "Réservation refusée",
@@ -65,6 +66,10 @@ ACTIONS = {
     RejectCode.DEPENDENCY_REJECTED: (
         "Traitez d'abord l'incident du dossier (juste au-dessus), puis refaites cette opération.",
     ),
+    RejectCode.INVALID_OP: (
+        "Cette opération est mise de côté, les suivantes ont été envoyées : corrigez la donnée "
+        "en cause (caractère invisible, date ou nombre hors limites), puis refaites-la.",
+    ),
 }
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 
@@ -83,13 +88,20 @@ class SyncIssue:
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
+    try:
+        return _booking_subject(session, op_type, payload) or label
+    except (KeyError, TypeError, ValueError):  # an unreadable op (INVALID_OP): its label
+        return label
+
+
+def _booking_subject(session, op_type: str, payload: dict) -> str:
     if op_type in (OpType.BOOKING_BOOK, OpType.BOOKING_CANCEL):
         child = session.get(Child, uuid.UUID(payload["child_id"]))
         activity = session.get(Activity, uuid.UUID(payload["activity_id"]))
         day = format_date(date.fromisoformat(payload["day"]), "EEEE d MMMM y", locale="fr_FR")
         name = f"{child.first_name} {child.last_name}" if child else "Enfant inconnu"
         return f"{name} — {activity.name if activity else 'activité inconnue'} du {day}"
-    return label
+    return ""
 
 
 def _issue(session, row: OutboxOp, people: People) -> SyncIssue:

@@ -179,7 +179,7 @@ def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
                     op_id=row.op_id,
                     seq=row.seq,
                     status=OpStatus.REJECTED,
-                    code=RejectCode.INVALID_DATA,
+                    code=RejectCode.INVALID_OP,
                     message=message[:1000],
                 )
             )

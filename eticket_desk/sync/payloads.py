@@ -1,13 +1,28 @@
 """The payload of each op type, validated on both sides (money in integer cents, naive
-Europe/Paris times); `PAYLOADS` maps an op type to its schema."""
+Europe/Paris times); `PAYLOADS` maps an op type to its schema.
+
+Every message refuses what PostgreSQL cannot store or the rules cannot compute with, so that
+such an op is refused alone (INVALID_OP) instead of failing its whole push: control
+characters in text (a NUL byte above all; tab and line breaks are allowed), dates outside
+2000–2100 (birth dates from 1900) and integers without a sane bound.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from eticket_desk.rules.activity import LEVELS, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
@@ -16,16 +31,45 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.templates import FareOption, Parity
 from eticket_desk.sync.wire import OpType
 
+# C0 controls and DEL, but tab, line feed and carriage return (free text has lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+FIRST_BIRTH_DAY = date(1900, 1, 1)
+MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
+
+
+def _checked(value: Any, first_day: date) -> None:
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            raise ValueError(f"caractère de contrôle interdit (code {ord(bad.group())})")
+    elif isinstance(value, date):
+        if not first_day <= (value.date() if isinstance(value, datetime) else value) <= LAST_DAY:
+            raise ValueError(
+                f"date hors des limites (du {first_day:%d/%m/%Y} au {LAST_DAY:%d/%m/%Y})"
+            )
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _checked(item, first_day)
+
 
 class Wire(BaseModel):
-    """Every message: unknown fields refused, frozen."""
+    """Every message: unknown fields refused, frozen; text without control characters and
+    dates within sane limits (see the module's docstring)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        _checked(value, FIRST_BIRTH_DAY if info.field_name == "birth_date" else FIRST_DAY)
+        return value
 
 
 Text = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
 PositiveCents = Annotated[StrictInt, Field(gt=0, le=10_000_000_00)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]  # versions, positions, quotients…
 
 # ---------------------------------------------------------------- payloads: families
 
@@ -78,11 +122,11 @@ class FamilyUpsert(Wire):
     """The whole dossier; `base_version` is the server version the desk edited (0: new)."""
 
     family_id: uuid.UUID
-    base_version: Annotated[StrictInt, Field(ge=0)]
+    base_version: Count
     reference: Annotated[str, Field(min_length=1, max_length=40)]
     status: FamilyStatus
     notes: LongText = ""
-    quotient: Annotated[StrictInt, Field(ge=0)] | None = None
+    quotient: Count | None = None
     adults: Annotated[list[AdultPayload], Field(max_length=30)] = []
     children: Annotated[list[ChildPayload], Field(max_length=30)] = []
     portal: PortalAccess | None = None
@@ -150,8 +194,8 @@ class ActivityUpsert(Wire):
     weekdays: Annotated[list[Annotated[StrictInt, Field(ge=0, le=6)]], Field(max_length=7)]
     deadline: DeadlinePayload
     billing_mode: BillingMode
-    capacity: Annotated[StrictInt, Field(ge=1)] | None = None
-    school_capacities: dict[uuid.UUID, Annotated[StrictInt, Field(ge=1)] | None] = {}
+    capacity: Annotated[StrictInt, Field(ge=1, le=MAX_COUNT)] | None = None
+    school_capacities: dict[uuid.UUID, Annotated[StrictInt, Field(ge=1, le=MAX_COUNT)] | None] = {}
     levels: list[Literal[LEVELS]] = []  # type: ignore[valid-type]
     ticket_type: Text = ""
     active: StrictBool = True
@@ -188,12 +232,12 @@ class TicketTypeUpsert(Wire):
     ticket_type_id: uuid.UUID
     code: Annotated[str, Field(min_length=1, max_length=30)]
     name: Text
-    position: Annotated[StrictInt, Field(ge=0)] = 0
+    position: Count = 0
     active: StrictBool = True
 
 
 class BracketPayload(Wire):
-    qf_max: Annotated[StrictInt, Field(ge=0)] | None = None  # None: the last bracket
+    qf_max: Count | None = None  # None: the last bracket
     price_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
     outside_price_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)]
 
@@ -214,7 +258,7 @@ class ClassPayload(Wire):
     id: uuid.UUID
     name: Annotated[str, Field(min_length=1, max_length=50)]
     level: Literal[LEVELS]  # type: ignore[valid-type]
-    position: Annotated[StrictInt, Field(ge=0)] = 0
+    position: Count = 0
 
 
 class SchoolUpsert(Wire):

@@ -2,8 +2,11 @@
 
 Push: the desk sends *operations* in device order (`seq`), each with a UUID that is its
 idempotency key; the server answers each one applied, duplicate (with the original answer) or
-rejected with a stable code. Business refusals are answers, not HTTP errors; a malformed
-request is refused whole (HTTP 422, nothing applied) with French messages (`french_errors`).
+rejected with a stable code. Business refusals are answers, not HTTP errors. The server reads
+a push in two steps (`PushEnvelope`, then `parse_ops`): a malformed envelope (no device id,
+an op without a readable op_id and seq) is refused whole (HTTP 422, nothing applied, French
+messages from `french_errors`), but a malformed op is answered alone, rejected INVALID_OP, so
+that one bad op never blocks a desk's outbox.
 Pull: the changes of the desk's commune after a cursor, in the server's commit order.
 Money is integer cents (floats are refused), times are naive Europe/Paris datetimes.
 The vocabulary is in wire.py, the payloads in payloads.py; this module re-exports them.
@@ -15,7 +18,15 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field, StrictInt, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 
 from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
     PAYLOADS,
@@ -58,9 +69,12 @@ from eticket_desk.sync.wire_errors import french_errors  # noqa: F401
 # ---------------------------------------------------------------- envelopes
 
 
+MAX_SEQ = 2**63 - 1  # a PostgreSQL bigint
+
+
 class OpBase(Wire):
     op_id: uuid.UUID
-    seq: Annotated[StrictInt, Field(ge=0)]
+    seq: Annotated[StrictInt, Field(ge=0, le=MAX_SEQ)]
 
 
 def _envelope(op_type: OpType, payload: type[Wire]) -> type[OpBase]:
@@ -90,6 +104,48 @@ def make_op(op_type: OpType, payload: dict[str, Any] | Wire, seq: int, op_id=Non
 class PushRequest(Wire):
     device_id: uuid.UUID
     ops: Annotated[list[AnyOp], Field(max_length=MAX_OPS_PER_PUSH)]
+
+
+class OpHeader(BaseModel):
+    """What the server must read of an op to answer it at all: its id and its number (any
+    integer: one out of bounds is answered, rejected, under the number it came with)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    op_id: uuid.UUID
+    seq: StrictInt
+
+
+class PushEnvelope(Wire):
+    """A push as the server first reads it: the ops are parsed one by one afterwards."""
+
+    device_id: uuid.UUID
+    ops: Annotated[list[OpHeader], Field(max_length=MAX_OPS_PER_PUSH)]
+
+
+_ANY_OP: TypeAdapter = TypeAdapter(AnyOp)
+
+
+def parse_ops(headers: list[OpHeader]) -> tuple[list[OpBase], list[OpResult]]:
+    """Each op parsed alone: the readable ones, and a rejection (INVALID_OP, French) for
+    each op the protocol refuses."""
+    ops: list[OpBase] = []
+    refused: list[OpResult] = []
+    for header in headers:
+        try:
+            ops.append(_ANY_OP.validate_python(header.model_dump()))
+        except ValidationError as error:
+            errors = [e.removeprefix("requête : ") for e in french_errors(error)]
+            message = "Opération refusée par le serveur : " + " ; ".join(errors)
+            refused.append(
+                OpResult(
+                    op_id=header.op_id,
+                    seq=header.seq,
+                    status=OpStatus.REJECTED,
+                    code=RejectCode.INVALID_OP,
+                    message=message[:1000],
+                )
+            )
+    return ops, refused
 
 
 class OpResult(Wire):

@@ -55,3 +55,6 @@ class RejectCode(StrEnum):
     BOOKING_LOCKED = "BOOKING_LOCKED"  # presence already marked for that day
     # An earlier op of the same push on the same dossier was refused: this one waits on it.
     DEPENDENCY_REJECTED = "DEPENDENCY_REJECTED"
+    # The op itself cannot be read or stored (malformed, a control character, a date or a
+    # number out of bounds): set aside alone, the desk's other ops go on.
+    INVALID_OP = "INVALID_OP"

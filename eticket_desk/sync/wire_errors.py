@@ -66,6 +66,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"trop court (au moins {ctx.get('min_length', '?')})"
     if kind in ("string_too_long", "too_long"):
         return f"trop long (au plus {ctx.get('max_length', '?')})"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])  # the protocol's own checks speak French
     if kind == "union_tag_invalid":
         return f"type d'opération inconnu « {ctx.get('tag', '?')} »"
     if kind in ("enum", "literal_error") and ctx.get("expected"):

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from eticket_central.models import AppliedOp, ChangeLog, Family, WalletEntry
+from eticket_central.models import ChangeLog, Family, WalletEntry
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import family_payload, wallet_payload
 
@@ -78,7 +78,7 @@ def test_the_same_op_id_with_another_payload_is_refused(desk):
     assert (answer["status"], answer["code"]) == ("rejected", "OP_ID_REUSED")
 
 
-def test_malformed_payloads_get_a_french_422_and_change_nothing(desk, db):
+def test_malformed_ops_are_refused_alone_in_french_and_malformed_requests_whole(desk, db):
     family_id = uuid.uuid4()
     good = desk.op(OpType.WALLET_ENTRY, **wallet_payload(family_id, 4)).model_dump(mode="json")
     bad = {
@@ -97,37 +97,47 @@ def test_malformed_payloads_get_a_french_422_and_change_nothing(desk, db):
     answer = desk.http.post(
         "/sync/push", json={"device_id": str(desk.device_id), "ops": [good, bad, unknown]}
     )
-    assert answer.status_code == 422
-    body = answer.json()
-    assert body["detail"].startswith("Requête refusée, rien n'a été appliqué")
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [(r["seq"], r["status"], r["code"]) for r in results] == [
+        (1, "applied", None),
+        (99, "rejected", "INVALID_OP"),
+        (100, "rejected", "INVALID_OP"),
+    ]
+    assert results[1]["message"].startswith("Opération refusée par le serveur : ")
     assert (
-        "ops[1].payload.method : valeur non permise (attendu : 'cash', 'cheque' ou 'card')"
-        in (body["errors"])
+        "payload.method : valeur non permise (attendu : 'cash', 'cheque' ou 'card')"
+        in results[1]["message"]
     )
-    assert "ops[1].payload.amount_cents : nombre entier attendu" in body["errors"]
-    assert any("received_at : date et heure invalides" in e for e in body["errors"])
-    assert "ops[2] : type d'opération inconnu « family.delete »" in body["errors"]
+    assert "payload.amount_cents : nombre entier attendu" in results[1]["message"]
+    assert "payload.received_at : date et heure invalides" in results[1]["message"]
+    assert results[2]["message"] == (
+        "Opération refusée par le serveur : type d'opération inconnu « family.delete »"
+    )
+    assert _wallet_rows(db, family_id) == 1
 
+    # What cannot be answered op by op is refused whole, in French, and changes nothing.
     not_json = desk.http.post(
         "/sync/push", content=b"{pas du json", headers={"Content-Type": "application/json"}
     )
     assert not_json.status_code == 422
     assert "JSON illisible" in not_json.json()["detail"]
+    other = wallet_payload(family_id, 9)
+    again = desk.op(OpType.WALLET_ENTRY, **other).model_dump(mode="json")
     twice = desk.http.post(
-        "/sync/push", json={"device_id": str(desk.device_id), "ops": [good, good]}
+        "/sync/push", json={"device_id": str(desk.device_id), "ops": [again, again]}
     )
     assert twice.status_code == 422
     assert "le même op_id apparaît deux fois" in twice.json()["detail"]
-
-    db.expire_all()
-    assert _wallet_rows(db, family_id) == 0
-    assert (
-        db.execute(
-            select(func.count()).select_from(AppliedOp).where(AppliedOp.device_id == desk.device_id)
-        ).scalar_one()
-        == 0
+    no_id = desk.http.post(
+        "/sync/push",
+        json={"device_id": str(desk.device_id), "ops": [{**again, "op_id": "x"}]},
     )
-    assert desk.pull()["changes"] == []
+    assert no_id.status_code == 422
+    assert no_id.json()["errors"] == ["ops[0].op_id : identifiant (UUID) invalide"]
+    assert _wallet_rows(db, family_id) == 1
+    lines = [c for c in desk.pull()["changes"] if c["entity"] == "wallet_entry"]
+    assert [c["data"]["quantity"] for c in lines] == [4]
 
 
 def test_the_same_ops_pushed_twice_at_once_are_applied_once(desk, db):

@@ -238,7 +238,7 @@ def test_an_op_the_protocol_refuses_is_answered_here_and_does_not_block_the_othe
     # The two schools, the organisation and the two saves of the dossier.
     assert report.ok and report.rejected == 1 and report.pushed == 5
     [issue] = list_sync_issues(store, agent)
-    assert issue.title == "Porte-monnaie refusé — données refusées"
+    assert issue.title == "Porte-monnaie refusé — opération illisible"
     assert issue.message.startswith(
         "Opération refusée par ce poste : payload.entry_id : identifiant (UUID) invalide"
     )

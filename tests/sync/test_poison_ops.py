@@ -1,0 +1,115 @@
+"""A poison op in a desk's outbox: set aside in the sync issues panel, the later ops pushed and
+the changes made elsewhere pulled — whether this desk or the server refuses it."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from eticket_central.ops.registry import REGISTRY, OpHandler
+from eticket_desk.models import OutboxOp
+from eticket_desk.services.sync_issues import list_sync_issues
+from eticket_desk.sync.apply import read_cursor
+from eticket_desk.sync.client import sync_once
+from eticket_desk.sync.oplog import write_ops
+from eticket_desk.sync.protocol import OpType
+from tests.central.helpers import family_payload, wallet_payload
+
+
+def _outbox(store) -> list[tuple[str, str, str]]:
+    with store.read() as session:
+        rows = session.scalars(select(OutboxOp).order_by(OutboxOp.seq))
+        return [(row.type, row.status, row.code) for row in rows]
+
+
+def _elsewhere(other_desk) -> int:
+    """A dossier created at another desk: the change's number, which this desk must pull."""
+    family_id = uuid.uuid4()
+    answer = other_desk.push(
+        other_desk.op(
+            OpType.FAMILY_UPSERT,
+            **family_payload(family_id, reference="F-AILLEURS", last_name="Martin"),
+        )
+    )
+    assert answer[0]["status"] == "applied"
+    [change] = [c for c in other_desk.pull_all() if c["id"] == str(family_id)]
+    return change["seq"]
+
+
+def test_a_nul_byte_refused_here_does_not_stop_later_ops_nor_pulls(
+    store, admin, agent, client, other_desk
+):
+    family_id = uuid.uuid4()
+    with store.write(admin) as session:
+        write_ops(
+            session,
+            [
+                (
+                    OpType.FAMILY_UPSERT,
+                    family_payload(family_id, last_name="Du\x00pont"),
+                    "",
+                    "Dossier Dupont",
+                ),
+                (OpType.WALLET_ENTRY, wallet_payload(family_id, 3), "", ""),
+            ],
+        )
+    elsewhere = _elsewhere(other_desk)
+
+    report = sync_once(store, client)
+
+    assert report.ok, report.error
+    assert report.rejected == 1
+    assert (OpType.FAMILY_UPSERT.value, "rejected", "INVALID_OP") in _outbox(store)
+    assert (OpType.WALLET_ENTRY.value, "applied", "") in _outbox(store)
+    [issue] = list_sync_issues(store, agent)
+    assert issue.title == "Dossier refusé — opération illisible"
+    assert issue.subject == "Dossier Dupont"
+    assert "payload.adults[0].last_name : caractère de contrôle interdit (code 0)" in (
+        issue.message
+    )
+    assert "les suivantes ont été envoyées" in issue.actions[0]
+    assert str(family_id) not in {c["id"] for c in other_desk.pull_all()}
+    assert read_cursor(store) >= elsewhere  # pulled past the other desk's dossier
+
+
+def test_an_op_the_server_cannot_store_is_set_aside_and_syncing_goes_on(
+    store, admin, agent, client, other_desk, monkeypatch
+):
+    def cannot_store(session, ctx, payload, now):
+        from sqlalchemy import text
+
+        session.execute(text("SELECT CAST('9999999999' AS integer)"))  # out of range
+        return {}
+
+    original = REGISTRY[OpType.TICKET_TYPE_UPSERT]
+    monkeypatch.setitem(
+        REGISTRY,
+        OpType.TICKET_TYPE_UPSERT,
+        OpHandler(OpType.TICKET_TYPE_UPSERT, cannot_store, original.owned_ids),
+    )
+    family_id = uuid.uuid4()
+    ticket_type = {"ticket_type_id": str(uuid.uuid4()), "code": "GOUTER", "name": "Goûter"}
+    with store.write(admin) as session:
+        write_ops(
+            session,
+            [
+                (OpType.TICKET_TYPE_UPSERT, ticket_type, "", "Ticket Goûter"),
+                (OpType.WALLET_ENTRY, wallet_payload(family_id, 2), "", ""),
+            ],
+        )
+    elsewhere = _elsewhere(other_desk)
+
+    first = sync_once(store, client)
+    second = sync_once(store, client)  # the op set aside is not sent again
+
+    assert first.ok and second.ok, (first.error, second.error)
+    assert (first.rejected, second.rejected, second.pushed) == (1, 0, 0)
+    outbox = _outbox(store)
+    assert (OpType.TICKET_TYPE_UPSERT.value, "rejected", "INVALID_OP") in outbox
+    assert (OpType.WALLET_ENTRY.value, "applied", "") in outbox
+    [issue] = [i for i in list_sync_issues(store, agent) if i.code == "INVALID_OP"]
+    assert issue.message.startswith("Le serveur n'a pas pu enregistrer cette opération")
+    lines = [c for c in other_desk.pull_all() if c["entity"] == "wallet_entry"]
+    assert [c["data"]["quantity"] for c in lines] == [2]
+    assert read_cursor(store) >= elsewhere
