@@ -50,6 +50,10 @@ class Settings:
     portal_session_hours: int = 8
     # A push still running after this is rolled back (503): the desk gives up at 20 s.
     push_seconds: float = 18.0
+    # The server's PostgreSQL waits (db.make_engine), when create_app makes the engine.
+    lock_timeout_s: float = 10.0
+    statement_timeout_s: float = 15.0
+    pool_size: int = 10
 
 
 def invalid(errors: list[str]) -> JSONResponse:
@@ -124,6 +128,15 @@ def _check_unique(body: PushEnvelope) -> list[str]:
     return errors
 
 
+def server_engine(database_url: str, settings: Settings) -> Engine:
+    return make_engine(
+        database_url,
+        pool_size=settings.pool_size,
+        lock_timeout_s=settings.lock_timeout_s,
+        statement_timeout_s=settings.statement_timeout_s,
+    )
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -132,15 +145,16 @@ def create_app(
     settings: Settings | None = None,
 ) -> FastAPI:
     """The server over `database_url` (or an engine); `clock` decides every `now`."""
+    settings = settings or Settings()
     if engine is None:
         if database_url is None:
             raise ValueError("create_app needs a database URL or an engine")
-        engine = make_engine(database_url)
+        engine = server_engine(database_url, settings)
     app = FastAPI(title="eTicket — serveur central", version="1")
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock or Clock()
-    app.state.settings = settings or Settings()
+    app.state.settings = settings
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.include_router(portal.router)
 

@@ -1,12 +1,17 @@
 """`eticket-central`: run the server, migrate its database, manage communes and devices.
 
-    eticket-central --database URL [--host H] [--port P]      # serve (the default)
+    eticket-central --database URL [--host H] [--port P] [--workers N] [--pool-size N]
+                                                              # serve (the default)
     eticket-central --database URL migrate
     eticket-central --database URL add-tenant NAME
     eticket-central --database URL add-device TENANT LABEL    # prints the token, once
     eticket-central --database URL revoke-device DEVICE_ID
 
 The URL may also come from $ETICKET_CENTRAL_DATABASE (postgresql://user@host:port/db).
+
+Serving: `--workers` uvicorn processes (each its own pool of `--pool-size` connections plus
+as many on overflow, so workers × 2 × pool size must stay under PostgreSQL's
+max_connections), each with the lock and statement timeouts of app.Settings.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8600)
     parser.add_argument("--change-log-days", type=int, default=90)
+    parser.add_argument("--workers", type=int, default=1, help="processus du serveur")
+    parser.add_argument(
+        "--pool-size", type=int, default=10, help="connexions PostgreSQL par processus"
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="démarre le serveur (par défaut)")
     commands.add_parser("migrate", help="crée ou met à jour les tables")
@@ -43,16 +52,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(args, engine) -> int:
-    import uvicorn
+_ENVIRONMENT = "ETICKET_CENTRAL_SETTINGS"
+
+
+def _settings(args):
+    from eticket_central.app import Settings
+
+    return Settings(change_log_days=args.change_log_days, pool_size=args.pool_size)
+
+
+def app_from_environment():
+    """The app of one worker process (uvicorn's factory when --workers > 1): the database
+    and the settings come through the environment the workers inherit."""
+    import json
 
     from eticket_central.app import Settings, create_app
+
+    settings = Settings(**json.loads(os.environ[_ENVIRONMENT]))
+    return create_app(os.environ["ETICKET_CENTRAL_DATABASE"], settings=settings)
+
+
+def _serve(args, engine) -> int:
+    import dataclasses
+    import json
+
+    import uvicorn
+
+    from eticket_central.app import create_app
     from eticket_central.db import schema_is_current
 
     if not schema_is_current(engine):
         print("La base n'est pas à jour : lancez « eticket-central migrate ».", file=sys.stderr)
         return 1
-    app = create_app(engine=engine, settings=Settings(change_log_days=args.change_log_days))
+    engine.dispose()  # the admin engine: each process makes its server engine
+    settings = _settings(args)
+    if args.workers > 1:
+        os.environ["ETICKET_CENTRAL_DATABASE"] = args.database
+        os.environ[_ENVIRONMENT] = json.dumps(dataclasses.asdict(settings))
+        uvicorn.run(
+            "eticket_central.cli:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
+        return 0
+    app = create_app(args.database, settings=settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

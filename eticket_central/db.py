@@ -18,14 +18,34 @@ def normalise_url(url: str) -> str:
     raise ValueError(f"« {url} » n'est pas une adresse PostgreSQL (postgresql://…).")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    lock_timeout_s: float | None = None,
+    statement_timeout_s: float | None = None,
+    pool_timeout_s: float = 10.0,
+) -> Engine:
+    """The engine of one server process: `pool_size` connections plus as many on overflow
+    (a push holds one for its whole run, the portal one per request), waiting at most
+    `pool_timeout_s` for one (then 503). The server's connections give up waiting for a lock
+    or a statement after the timeouts given (PostgreSQL's lock_timeout and statement_timeout;
+    then 503 too), well before a desk gives up (20 s); migrations and the admin commands run
+    without."""
+    options = []
+    if lock_timeout_s is not None:
+        options.append(f"-c lock_timeout={int(lock_timeout_s * 1000)}")
+    if statement_timeout_s is not None:
+        options.append(f"-c statement_timeout={int(statement_timeout_s * 1000)}")
     return create_engine(
         normalise_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout_s,
         pool_pre_ping=True,
-        # Each op is its own short transaction; READ COMMITTED plus explicit row locks.
+        # Each chunk of ops is its own short transaction; READ COMMITTED plus explicit locks.
         isolation_level="READ COMMITTED",
+        connect_args={"options": " ".join(options)} if options else {},
     )
 
 
