@@ -100,7 +100,7 @@ def _busy_as_503():
 async def _envelope(request: Request) -> PushEnvelope | JSONResponse:
     try:
         data = json.loads(await request.body())
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested beyond reason
         return invalid(["requête : JSON illisible"])
     try:
         return PushEnvelope.model_validate(data)

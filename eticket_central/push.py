@@ -203,14 +203,15 @@ def _store_answer(session: Session, ctx: OpContext, op: Any, digest: str, now, *
 
 
 def _op_fault(error: BaseException) -> bool:
-    """An error the op's own data caused: PostgreSQL refused a value or a constraint (classes
-    22 and 23, or psycopg refusing a value before sending it), or Python could not compute
-    with a value. That op is rejected, not its push. A unique key met meanwhile is not one:
-    the op is tried again (`_answer`)."""
-    if isinstance(error, ValueError | OverflowError):
-        return True
+    """An error of this op rather than of the server: PostgreSQL refused a value or a
+    constraint (classes 22 and 23, or psycopg refusing a value before sending it), or the
+    handler could not compute with the op's values (any non-database exception: logged with
+    its traceback, since it may be a bug). That op is rejected, not its push. A unique key
+    met meanwhile is not one (the op is tried again, `_answer`), nor a deadlock, a timeout or
+    a lost connection (the push is, `_push_chunk`)."""
     if not isinstance(error, DBAPIError):
-        return False
+        _log.error("op refused on an error of its handler", exc_info=error)
+        return True
     state = _sqlstate(error)
     if state is None:
         return isinstance(error, DataError | IntegrityError)

@@ -4,7 +4,8 @@ Europe/Paris times); `PAYLOADS` maps an op type to its schema.
 Every message refuses what PostgreSQL cannot store or the rules cannot compute with, so that
 such an op is refused alone (INVALID_OP) instead of failing its whole push: control
 characters in text (a NUL byte above all; tab and line breaks are allowed), dates outside
-2000–2100 (birth dates from 1900) and integers without a sane bound.
+2000–2100 (birth dates from 1900), times with a time zone (they are naive Europe/Paris) and
+integers without a sane bound.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _checked(value: Any, first_day: date) -> None:
         if bad is not None:
             raise ValueError(f"caractère de contrôle interdit (code {ord(bad.group())})")
     elif isinstance(value, date):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            raise ValueError("heure locale attendue, sans fuseau horaire")
         if not first_day <= (value.date() if isinstance(value, datetime) else value) <= LAST_DAY:
             raise ValueError(
                 f"date hors des limites (du {first_day:%d/%m/%Y} au {LAST_DAY:%d/%m/%Y})"

@@ -210,3 +210,18 @@ def test_malformed_envelopes_get_a_french_422(desk, body):
     )
     assert answer.status_code in (403, 422), answer.text
     assert answer.json()["detail"]
+
+
+def test_an_aware_time_and_deeply_nested_json_get_answers_not_500(desk):
+    family_id = uuid.uuid4()
+    aware = _raw(_wallet(desk, family_id))
+    aware["payload"]["occurred_at"] = "2026-09-14T09:00:00+02:00"
+    results = _push(desk, aware, _raw(_wallet(desk, family_id, 8)))
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "heure locale attendue, sans fuseau horaire" in results[0]["message"]
+    nested = b'{"device_id": "' + str(desk.device_id).encode() + b'", "ops": ' + b"[" * 100_000
+    answer = desk.http.post(
+        "/sync/push", content=nested, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert "JSON illisible" in answer.json()["detail"]
