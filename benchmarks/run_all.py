@@ -77,6 +77,18 @@ BENCHES = [
           "once; the verdict also needs every op applied. Then 1,000 booked days pushed, "
           "timed apart (no budget of their own). Starting the cluster and server not timed; "
           "PostgreSQL's own processes count in « other processes' CPU »."),
+    Bench("central_load", "central server: 20 desks pushing 200 mixed ops each at once; "
+          "300 parents booking in the last minute before a deadline",
+          "a throwaway PostgreSQL cluster with its default durability, `eticket-central "
+          "--workers 2` on loopback. (a) 20 desks released together, one push of 200 ops "
+          "each (20 new dossiers, 100 bookings on ten days shared by all, half the desks in "
+          "reverse day order, 80 wallet lines), once; the verdict also needs every op "
+          "applied once (the server's rows counted), no 5xx and no deadlock "
+          "(pg_stat_database and PostgreSQL's log); a 503 is retried as a desk does. "
+          "(b) 300 families with a portal login and one ticket (prepaid canteen), logged in "
+          "beforehand (not timed), book the same day, 40 seats left, at random moments of "
+          "20 s, each from its own loopback address on an open connection; judged on the "
+          "p95 of the booking request, and capacity and wallets held."),
     Bench("startup", "start to a usable window",
           "nine fresh processes; from the spawn to the login dialog taking keys, to the "
           "database open, and to the main window showing the family list (the password "
