@@ -119,11 +119,12 @@ async def _watch_request(request: Request, watch: Watch) -> None:
     await anyio.to_thread.run_sync(watch.abandon)
 
 
-def _check_unique(body: PushEnvelope) -> list[str]:
+def _check_unique(ops: list) -> list[str]:
+    """The ops (or their answers) of a push: each op_id and seq once."""
     errors = []
-    if len({op.op_id for op in body.ops}) != len(body.ops):
+    if len({op.op_id for op in ops}) != len(ops):
         errors.append("ops : le même op_id apparaît deux fois")
-    if len({op.seq for op in body.ops}) != len(body.ops):
+    if len({op.seq for op in ops}) != len(ops):
         errors.append("ops : le même numéro d'ordre (seq) apparaît deux fois")
     return errors
 
@@ -172,10 +173,10 @@ def create_app(
             return envelope
         if envelope.device_id != device.device_id:
             raise HTTPException(403, "Ce jeton appartient à un autre appareil.")
-        errors = _check_unique(envelope)
+        ops, refused, unanswerable = parse_ops(envelope.ops)
+        errors = unanswerable or _check_unique(ops + refused)
         if errors:
             return invalid(errors)
-        ops, refused = parse_ops(envelope.ops)
         watch = Watch(app.state.settings.push_seconds)
         run = partial(
             push,

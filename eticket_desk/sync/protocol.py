@@ -110,7 +110,7 @@ class OpHeader(BaseModel):
     """What the server must read of an op to answer it at all: its id and its number (any
     integer: one out of bounds is answered, rejected, under the number it came with)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
     op_id: uuid.UUID
     seq: StrictInt
 
@@ -119,33 +119,41 @@ class PushEnvelope(Wire):
     """A push as the server first reads it: the ops are parsed one by one afterwards."""
 
     device_id: uuid.UUID
-    ops: Annotated[list[OpHeader], Field(max_length=MAX_OPS_PER_PUSH)]
+    ops: Annotated[list[dict[str, Any]], Field(max_length=MAX_OPS_PER_PUSH)]
 
 
 _ANY_OP: TypeAdapter = TypeAdapter(AnyOp)
 
 
-def parse_ops(headers: list[OpHeader]) -> tuple[list[OpBase], list[OpResult]]:
-    """Each op parsed alone: the readable ones, and a rejection (INVALID_OP, French) for
-    each op the protocol refuses."""
+def parse_ops(raw_ops: list[dict[str, Any]]) -> tuple[list[OpBase], list[OpResult], list[str]]:
+    """Each op parsed alone: the readable ones, a rejection (INVALID_OP, French) for each op
+    the protocol refuses, and the errors of the ops that cannot even be answered (no
+    readable op_id or seq: the request is then refused whole)."""
     ops: list[OpBase] = []
     refused: list[OpResult] = []
-    for header in headers:
+    unanswerable: list[str] = []
+    for index, raw in enumerate(raw_ops):
         try:
-            ops.append(_ANY_OP.validate_python(header.model_dump()))
+            ops.append(_ANY_OP.validate_python(raw))
+            continue
         except ValidationError as error:
             errors = [e.removeprefix("requête : ") for e in french_errors(error)]
-            message = "Opération refusée par le serveur : " + " ; ".join(errors)
-            refused.append(
-                OpResult(
-                    op_id=header.op_id,
-                    seq=header.seq,
-                    status=OpStatus.REJECTED,
-                    code=RejectCode.INVALID_OP,
-                    message=message[:1000],
-                )
+        try:
+            header = OpHeader.model_validate(raw)
+        except ValidationError as error:
+            located = [{**e, "loc": ("ops", index, *e["loc"])} for e in error.errors()]
+            unanswerable += french_errors(located)
+            continue
+        refused.append(
+            OpResult(
+                op_id=header.op_id,
+                seq=header.seq,
+                status=OpStatus.REJECTED,
+                code=RejectCode.INVALID_OP,
+                message=("Opération refusée par le serveur : " + " ; ".join(errors))[:1000],
             )
-    return ops, refused
+        )
+    return ops, refused, unanswerable
 
 
 class OpResult(Wire):
