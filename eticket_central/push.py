@@ -113,18 +113,19 @@ class Watch:
         return self.gone or time.monotonic() > self.deadline
 
     def attach(self, connection) -> None:
+        """The connection of the chunk running (None: between chunks)."""
         with self._lock:
             self._connection = connection
 
     def abandon(self) -> None:
+        """Under the lock: a chunk cannot hand its connection back meanwhile."""
         with self._lock:
             self.gone = True
-            connection = self._connection
-        if connection is not None:
-            try:
-                connection.cancel_safe(timeout=5)
-            except psycopg.Error:
-                _log.warning("could not cancel an abandoned push's statement", exc_info=True)
+            if self._connection is not None:
+                try:
+                    self._connection.cancel_safe(timeout=5)
+                except psycopg.Error:
+                    _log.warning("could not cancel an abandoned push", exc_info=True)
 
 
 def payload_hash(op: Any) -> str:
@@ -331,38 +332,49 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, now, blocked, watch
     with factory.begin() as session:
         if watch is not None:
             watch.attach(session.connection().connection.dbapi_connection)
-        locks.take(session, locks.for_ops(session, ops))
-        known = {
-            row.op_id: row
-            for row in session.execute(
-                select(AppliedOp).where(
-                    AppliedOp.tenant_id == tenant_id,
-                    AppliedOp.op_id.in_([op.op_id for op in ops]),
-                )
-            ).scalars()
-        }
-        results: list[OpResult] = []
-        for run in _runs(ops, known, handlers):
-            _check(watch)
-            if len(run) > 1:
-                answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
-                if answered is not None:
-                    results += answered
-                    continue
-            for op in run:
-                if op.op_id in known:
-                    results.append(_duplicate(known[op.op_id], op, payload_hash(op)))
-                    continue
-                ctx = OpContext(tenant_id, device_id, op.op_id)
-                waits_on = _waits_on(op, handlers[op.type], blocked)
-                if waits_on is not None:
-                    results.append(_dependency_rejected(session, ctx, op, waits_on, now))
-                    continue
-                result = _answer(session, ctx, op, handlers[op.type], now)
-                results.append(result)
-                _block_refused_dossier(session, op, result, blocked)
-        _check(watch)
+        try:
+            results = _answer_chunk(
+                session, tenant_id, device_id, ops, handlers, now, blocked, watch
+            )
+        finally:  # before the connection goes back to the pool: no cancel may reach it then
+            if watch is not None:
+                watch.attach(None)
         flush_changes(session, tenant_id, device_id, now)
+    return results
+
+
+def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, watch) -> list:
+    locks.take(session, locks.for_ops(session, ops))
+    known = {
+        row.op_id: row
+        for row in session.execute(
+            select(AppliedOp).where(
+                AppliedOp.tenant_id == tenant_id,
+                AppliedOp.op_id.in_([op.op_id for op in ops]),
+            )
+        ).scalars()
+    }
+    results: list[OpResult] = []
+    for run in _runs(ops, known, handlers):
+        _check(watch)
+        if len(run) > 1:
+            answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
+            if answered is not None:
+                results += answered
+                continue
+        for op in run:
+            if op.op_id in known:
+                results.append(_duplicate(known[op.op_id], op, payload_hash(op)))
+                continue
+            ctx = OpContext(tenant_id, device_id, op.op_id)
+            waits_on = _waits_on(op, handlers[op.type], blocked)
+            if waits_on is not None:
+                results.append(_dependency_rejected(session, ctx, op, waits_on, now))
+                continue
+            result = _answer(session, ctx, op, handlers[op.type], now)
+            results.append(result)
+            _block_refused_dossier(session, op, result, blocked)
+    _check(watch)
     return results
 
 
