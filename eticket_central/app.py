@@ -48,11 +48,12 @@ from eticket_desk.sync.protocol import (
 class Settings:
     change_log_days: int = 90  # an older cursor gets `full_reload`
     portal_session_hours: int = 8
-    # A push still running after this is rolled back (503): the desk gives up at 20 s.
-    push_seconds: float = 18.0
+    # A push still running after this is rolled back (503): the desk gives up at 30 s. A
+    # chunk may queue that long behind the chunks of other desks booking the same days.
+    push_seconds: float = 25.0
     # The server's PostgreSQL waits (db.make_engine), when create_app makes the engine.
-    lock_timeout_s: float = 10.0
-    statement_timeout_s: float = 15.0
+    lock_timeout_s: float = 20.0
+    statement_timeout_s: float = 25.0
     pool_size: int = 10
 
 

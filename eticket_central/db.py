@@ -30,7 +30,7 @@ def make_engine(
     (a push holds one for its whole run, the portal one per request), waiting at most
     `pool_timeout_s` for one (then 503). The server's connections give up waiting for a lock
     or a statement after the timeouts given (PostgreSQL's lock_timeout and statement_timeout;
-    then 503 too), well before a desk gives up (20 s); migrations and the admin commands run
+    then 503 too), before a desk gives up (30 s); migrations and the admin commands run
     without."""
     options = []
     if lock_timeout_s is not None:

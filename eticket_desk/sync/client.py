@@ -77,7 +77,7 @@ class SyncClient:
         device_id: uuid.UUID,
         token: str,
         *,
-        timeout: float = 20.0,
+        timeout: float = 30.0,  # the server gives up on a push at 25 s (app.Settings)
         retries: int = 3,
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
