@@ -7,9 +7,10 @@ the op wrote is then rolled back (the other ops of the push stand). Facts (money
 anything is applied when one of them belongs to another commune.
 What an op decides on (the days of an activity, a dossier, an invoice…) is locked before the
 chunk of ops it belongs to starts, in one global order: locks.for_ops names it per op type, so
-a handler must not lock rows outside those names in another order. Any other exception of a
-handler than Rejected (a value PostgreSQL refuses, a computation that fails on the op's
-values) rejects that op alone, INVALID_OP (push._op_fault).
+a handler must not lock rows outside those names in another order. A handler's error that
+comes from the op (a value or a constraint PostgreSQL refuses, a computation failing on the
+op's values) rejects that op alone, INVALID_OP; a deadlock, a timeout or a lost connection
+is the push's (push._op_fault).
 """
 
 from __future__ import annotations
