@@ -6,9 +6,7 @@ on the same database answers the same way (they may run side by side behind a ba
 
 from __future__ import annotations
 
-import json
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
@@ -18,10 +16,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from eticket_central import changes, portal
 from eticket_central.auth import AuthenticatedDevice, bearer_token, device_for_token
@@ -30,13 +25,19 @@ from eticket_central.models import Family
 from eticket_central.ops.families import family_data
 from eticket_central.push import Abandoned, Busy, Watch, push
 from eticket_central.snapshot import ENTITIES, snapshot_page
+from eticket_central.sync_requests import (
+    busy,
+    busy_as_503,
+    check_unique,
+    read_envelope,
+    watch_request,
+)
 from eticket_central.tenants import desk_number
 from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
     MAX_CHANGES_PER_PULL,
     MAX_SEQ,
     PullResponse,
-    PushEnvelope,
     PushResponse,
     SnapshotPage,
     french_errors,
@@ -80,56 +81,6 @@ def _device(request: Request) -> AuthenticatedDevice:
 DeviceDep = Annotated[AuthenticatedDevice, Depends(_device)]
 
 
-def busy(message: str) -> JSONResponse:
-    """503: the desk retries later with the same ops (nothing half-done is visible)."""
-    return JSONResponse(status_code=503, content={"detail": message})
-
-
-@contextmanager
-def _busy_as_503():
-    """A read that waited too long for PostgreSQL (timeout, no free connection): 503."""
-    try:
-        yield
-    except PoolTimeout as error:
-        raise HTTPException(503, Busy.message) from error
-    except DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) in ("55P03", "57014", "53300"):
-            raise HTTPException(503, Busy.message) from error
-        raise
-
-
-async def _envelope(request: Request) -> PushEnvelope | JSONResponse:
-    try:
-        data = json.loads(await request.body())
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested beyond reason
-        return invalid(["requête : JSON illisible"])
-    try:
-        return PushEnvelope.model_validate(data)
-    except ValidationError as error:
-        return invalid(french_errors(error))
-
-
-async def _watch_request(request: Request, watch: Watch) -> None:
-    """Polls the connection while the push runs: a desk that hung up (its timeout, a cut)
-    abandons the push, and so does the push's deadline."""
-    while not watch.stopped():
-        if await request.is_disconnected():
-            await anyio.to_thread.run_sync(watch.abandon)
-            return
-        await anyio.sleep(0.2)
-    await anyio.to_thread.run_sync(watch.abandon)
-
-
-def _check_unique(ops: list) -> list[str]:
-    """The ops (or their answers) of a push: each op_id and seq once."""
-    errors = []
-    if len({op.op_id for op in ops}) != len(ops):
-        errors.append("ops : le même op_id apparaît deux fois")
-    if len({op.seq for op in ops}) != len(ops):
-        errors.append("ops : le même numéro d'ordre (seq) apparaît deux fois")
-    return errors
-
-
 def server_engine(database_url: str, settings: Settings) -> Engine:
     return make_engine(
         database_url,
@@ -169,13 +120,13 @@ def create_app(
         """The envelope first (a malformed one: 422), then each op alone (a malformed op is
         answered INVALID_OP); the push runs in a worker thread while this watches the
         request, so that a desk that hangs up stops it."""
-        envelope = await _envelope(request)
-        if isinstance(envelope, JSONResponse):
-            return envelope
+        envelope, errors = await read_envelope(request)
+        if envelope is None:
+            return invalid(errors)
         if envelope.device_id != device.device_id:
             raise HTTPException(403, "Ce jeton appartient à un autre appareil.")
         ops, refused, unanswerable = parse_ops(envelope.ops)
-        errors = unanswerable or _check_unique(ops + refused)
+        errors = unanswerable or check_unique(ops + refused)
         if errors:
             return invalid(errors)
         watch = Watch(app.state.settings.push_seconds)
@@ -191,7 +142,7 @@ def create_app(
         )
         answer: PushResponse | JSONResponse | HTTPException
         async with anyio.create_task_group() as group:  # (raising inside would wrap it)
-            group.start_soon(_watch_request, request, watch)
+            group.start_soon(watch_request, request, watch)
             try:
                 answer = await anyio.to_thread.run_sync(run)
             except (Busy, Abandoned) as error:
@@ -210,7 +161,7 @@ def create_app(
         since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PER_PULL)] = 1000,
     ):
-        with _busy_as_503():
+        with busy_as_503():
             with app.state.sessions.begin() as session:
                 now = app.state.clock.now()
                 changes.prune(session, device.tenant_id, now, app.state.settings.change_log_days)
@@ -226,7 +177,7 @@ def create_app(
     ):
         if entity not in ENTITIES:
             return invalid([f"entity : inconnue (attendu : {', '.join(ENTITIES)})"])
-        with _busy_as_503(), app.state.sessions.begin() as session:
+        with busy_as_503(), app.state.sessions.begin() as session:
             try:
                 return snapshot_page(session, device.tenant_id, entity, after, limit)
             except ValueError:
