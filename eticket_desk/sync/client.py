@@ -104,6 +104,9 @@ class SyncClient:
             except httpx.TransportError as error:  # refused, reset, timeout…
                 last = f"le serveur ne répond pas ({type(error).__name__})"
                 continue
+            if answer.status_code == 503:  # busy, or the push outlived its deadline
+                last = "le serveur est très occupé, la synchronisation reprendra d'elle-même"
+                continue
             if answer.status_code >= 500:
                 last = f"erreur du serveur ({answer.status_code})"
                 continue

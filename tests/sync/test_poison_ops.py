@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from eticket_central.ops.registry import REGISTRY, OpHandler
 from eticket_desk.models import OutboxOp
@@ -113,3 +113,34 @@ def test_an_op_the_server_cannot_store_is_set_aside_and_syncing_goes_on(
     lines = [c for c in other_desk.pull_all() if c["entity"] == "wallet_entry"]
     assert [c["data"]["quantity"] for c in lines] == [2]
     assert read_cursor(store) >= elsewhere
+
+
+def test_a_busy_server_is_said_in_french_and_the_next_sync_sends_everything(
+    store, lea_family, device, central, database_url, memory_keyring
+):
+    from eticket_central import locks
+    from eticket_central.db import make_engine
+    from eticket_desk.services.sync_status import sync_status
+    from eticket_desk.sync.client import SyncClient
+    from tests.central.conftest import start_server
+
+    busy = start_server(database_url, central.clock, lock_timeout_s=0.3)
+    client = SyncClient(busy.url, device.device_id, device.token, retries=2, backoff=0.01)
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with engine.begin() as holder:  # another desk's push holds the dossier meanwhile
+            holder.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.family(lea_family.id)}
+            )
+            report = sync_once(store, client)
+        assert report.error == (
+            "Hors ligne : le serveur est très occupé, la synchronisation reprendra d'elle-même."
+        )
+        assert sync_status(store).online is False
+        again = sync_once(store, client)
+    finally:
+        client.close()
+        busy.stop()
+        engine.dispose()
+    assert again.ok, again.error
+    assert {status for _, status, _ in _outbox(store)} == {"applied"}
