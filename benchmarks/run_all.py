@@ -87,7 +87,7 @@ BENCHES = [
           "(pg_stat_database and PostgreSQL's log); a 503 is retried as a desk does. "
           "(b) 300 families with a portal login and one ticket (prepaid canteen), logged in "
           "beforehand (not timed), book the same day, 40 seats left, at random moments of "
-          "20 s, each from its own loopback address on an open connection; judged on the "
+          "one minute, each from its own loopback address on an open connection; judged on the "
           "p95 of the booking request, and capacity and wallets held."),
     Bench("startup", "start to a usable window",
           "nine fresh processes; from the spawn to the login dialog taking keys, to the "
