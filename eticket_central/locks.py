@@ -13,7 +13,6 @@ What is named (an op's other rows are its own, or only appended):
   locks, not two hundred;
 - `family(id)` and `child(id)`: a dossier and its children rewritten;
 - `invoice(id)`: an invoice's paid amount moved (payments, credit notes, cancelled receipts);
-- `wallet(family)`: a family's ticket balance decided (the portal's prepaid booking);
 - `row(kind, id)`: one settings row (activity, school year, commune record).
 
 The foreign keys of appended rows take KEY SHARE locks on their parents; the rows named above
@@ -55,10 +54,6 @@ def child(child_id: uuid.UUID) -> int:
 
 def invoice(invoice_id: uuid.UUID) -> int:
     return _key("invoice", invoice_id)
-
-
-def wallet(family_id: uuid.UUID) -> int:
-    return _key("wallet", family_id)
 
 
 def row(kind: str, row_id: uuid.UUID) -> int:
