@@ -125,7 +125,7 @@ class Seat:
     school_taken: int | None  # seats taken by the child's school, when it has its own quota
 
 
-def judge(
+def decide_day(
     spec: ActivitySpec,
     child,
     seat: Seat,
@@ -249,7 +249,7 @@ def change_booking_from(
     tickets: int | None = None,
 ) -> tuple[dict[str, Any], Decision]:
     """change_booking's answer and the decision it wrote (the ticket it moves); `tickets` as
-    `judge` takes it. Raises Rejected."""
+    `decide_day` takes it. Raises Rejected."""
     child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
     booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
@@ -263,7 +263,7 @@ def change_booking_from(
     seat = Seat(payload.day, BookingState(state) if state else None, booked, school_taken)
     ask = Ask(action, payload.override_reason, waiting_list=payload.waiting_list)
     calendar = _calendar(session, ctx.tenant_id)
-    decision = judge(spec, child, seat, ask, ctx, calendar, now, tickets)
+    decision = decide_day(spec, child, seat, ask, ctx, calendar, now, tickets)
     if decision.refused is not None:
         raise rejected(decision.refused)
     if decision.state is None:

@@ -1,11 +1,11 @@
 """bookings.apply: the days of a paper form (or of a desk's first upload) in one op.
 
-The op is applied; each day is judged on its own by the same `judge` as booking.book, that is
-rules.booking_decision's `decide` (a full day goes to the waiting list, as the form's planner
-does at the desk), and the answer names
-the days refused with their code and the days that went to the waiting list, so the desk can
-undo them. A handful of statements per form whatever its length: the activity's days are
-locked together (in day order, so two desks never deadlock) before anything is decided.
+The op is applied; each day is judged on its own by the same `decide_day` as booking.book,
+that is rules.booking_decision's `decide` (a full day goes to the waiting list, as the form's
+planner does at the desk), and the answer names the days refused with their code and the days
+that went to the waiting list, so the desk can undo them. A handful of statements per form
+whatever its length: the activity's days are locked together (in day order, so two desks
+never deadlock) before anything is decided.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from eticket_central.ops.bookings import (
     Seat,
     _calendar,
     child_and_rules,
-    judge,
+    decide_day,
     rejected,
     write_days,
 )
@@ -93,7 +93,7 @@ def apply_days(
         if payload.initial:
             new_state, late = _as_is(ask, seat)
         else:
-            decision = judge(spec, child, seat, ask, ctx, calendar, now)
+            decision = decide_day(spec, child, seat, ask, ctx, calendar, now)
             if decision.refused is not None:
                 refusal = rejected(decision.refused)
                 refused.append(
