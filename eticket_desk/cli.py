@@ -71,7 +71,8 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from eticket_desk.services.demo import DemoOptions, build_demo_town
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.demo import DemoOptions, replace_with_demo_town
 
     path = _db_path(args)
     if args.families < 1 or args.families > 50_000:
@@ -82,14 +83,16 @@ def _run_demo(args: argparse.Namespace) -> int:
             f"Le fichier {path} existe déjà (ajoutez --force pour le remplacer).", file=sys.stderr
         )
         return 2
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    summary = build_demo_town(
-        path,
-        DemoOptions(families=args.families, seed=args.seed),
-        progress=lambda text: print(text, flush=True),
-    )
+    try:  # built beside, then renamed over the old file: a kill leaves the old base whole
+        summary = replace_with_demo_town(
+            path,
+            DemoOptions(families=args.families, seed=args.seed),
+            progress=lambda text: print(text, flush=True),
+        )
+    except DomainError as refused:
+        print(refused.message, file=sys.stderr)
+        return 2
     print(summary)
     return 0
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from eticket_desk.cli import main
@@ -27,6 +30,40 @@ def test_demo_refuses_to_overwrite_an_existing_file(tmp_path, capsys):
     assert main(["--db", str(path), "demo", "--families", "5"]) == 2
     assert "existe déjà" in capsys.readouterr().err
     assert path.read_text() == "précieux"
+
+
+def test_demo_force_killed_half_way_leaves_the_old_base_and_the_next_run_cleans_up(
+    tmp_path, capsys
+):
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--families", "5", "--seed", "1"]) == 0
+    before = path.read_bytes()
+    building = tmp_path / "demo.sqlite.building"
+    command = [sys.executable, "-m", "eticket_desk", "--db", str(path), "demo", "--force"]
+    child = subprocess.Popen(
+        [*command, "--families", "1500"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        for line in child.stdout:  # killed once the new town is half written
+            if line.startswith("Familles créées :".encode()) and building.exists():
+                break
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    assert building.exists()  # the half town: under another name, never opened
+    assert path.read_bytes() == before
+    with Store(path) as store:
+        actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+        assert len(search_families(store, actor, "", limit=100)) == 5
+
+    capsys.readouterr()
+    assert main(["--db", str(path), "demo", "--force", "--families", "6", "--seed", "2"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f"fichier {path}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    with Store(path) as store:
+        actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+        assert len(search_families(store, actor, "", limit=100)) == 6
 
 
 def test_demo_refuses_a_silly_size(tmp_path, capsys):
