@@ -48,6 +48,7 @@ from eticket_desk.services.demo_families import Dossier, FamilyMaker
 from eticket_desk.services.demo_history import of_month, play_history
 from eticket_desk.services.families import dossier_check, search_text_for
 from eticket_desk.services.family_data import AdultData, ChildData, family_display_name
+from eticket_desk.services.invoicing import pdfs_written, runs_owing_pdfs
 from eticket_desk.services.organisation import LEVELS
 from eticket_desk.services.store import SYSTEM, Store
 from eticket_desk.services.users import hash_password
@@ -95,6 +96,8 @@ def build_demo_town(
             _without_fsync(store)
             children_count, booking_count = _fill(store, options, say)
             history = play_history(store, timeline, today, options.seed, say)
+            for run_id in runs_owing_pdfs(store):  # the town's past runs were printed elsewhere
+                pdfs_written(store, SYSTEM, run_id)
     except BaseException:
         for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
             Path(f"{path}{suffix}").unlink(missing_ok=True)
