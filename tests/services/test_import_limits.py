@@ -97,6 +97,17 @@ def test_a_workbook_of_millions_of_shared_strings_is_refused_before_they_are_loa
     )
 
 
+def test_shared_strings_too_big_to_load_are_refused_whatever_count_they_declare(tmp_path):
+    path = _workbook(tmp_path / "textes-muets.xlsx")
+    strings = b"".join(b"<si><t>Famille n\xc2\xb0 %d</t></si>" % i for i in range(3_500_000))
+    header = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    _rewrite(path, SHARED, lambda _xml: header + strings + b"</sst>", level=1)
+
+    message = _refusal(path)
+
+    assert "ses textes font 116 Mo une fois décompressés (au plus 80 Mo)" in message
+
+
 def test_a_zip_bomb_part_is_refused_from_the_zip_directory(tmp_path):
     path = _workbook(tmp_path / "bombe.xlsx")
     padding = b" " * (30 * 1024 * 1024)  # 30 MB of blanks: a few kilobytes once deflated

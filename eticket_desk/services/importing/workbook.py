@@ -32,6 +32,7 @@ MAX_TOTAL_BYTES = 300 * 1024 * 1024  # all parts, inflated
 MAX_RATIO = 200  # inflated / compressed size of a part: real sheets stay well under 50
 RATIO_FROM_BYTES = 1024 * 1024  # small parts may compress as they like
 MAX_SHARED_STRINGS = 2_000_000
+MAX_SHARED_BYTES = 80 * 1024 * 1024  # loaded whole by openpyxl: 2 million texts fit in it
 _UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
 
 
@@ -74,6 +75,13 @@ def check_archive(path: Path) -> None:
             (m for m in archive.infolist() if m.filename.lower().endswith("sharedstrings.xml")),
             None,
         )
+        if shared is not None and shared.file_size > MAX_SHARED_BYTES:
+            raise _refuse(
+                path.name,
+                f"ses textes font {megabytes(shared.file_size)} une fois décompressés (au plus "
+                f"{megabytes(MAX_SHARED_BYTES)}). Copiez les données utiles dans un nouveau "
+                "classeur.",
+            )
         if shared is not None:
             with archive.open(shared) as part:
                 head = part.read(4096)
