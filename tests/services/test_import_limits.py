@@ -199,3 +199,25 @@ def test_an_archive_that_is_not_a_workbook_is_refused_in_french(tmp_path):
     assert "ne peut pas être ouvert comme classeur Excel" in _refusal(path)
     path.write_bytes(io.BytesIO(b"PK\x03\x04 tronque").getvalue())
     assert "ne peut pas être ouvert comme classeur Excel" in _refusal(path)
+
+
+def test_a_csv_bigger_than_any_family_sheet_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "enorme.csv"
+    with path.open("wb") as out:  # sparse: 41 MB said, nothing written
+        out.write(";".join(HEADERS).encode("cp1252") + b"\r\n")
+        out.truncate(41 * 1024 * 1024)
+
+    assert _refusal(path) == (
+        "Le fichier « enorme.csv » fait 41 Mo : un fichier de familles en fait bien moins "
+        "(au plus 40 Mo). Vérifiez le fichier choisi, ou importez-le en plusieurs fois."
+    )
+
+
+def test_a_csv_of_more_rows_than_one_import_takes_is_refused_while_read(tmp_path):
+    path = tmp_path / "commune.csv"
+    path.write_bytes(b"Nom;Pr\xe9nom\r\n" + b"Moreau;Jules\r\n" * 50_001)
+
+    assert _refusal(path) == (
+        "Le fichier « commune.csv » a plus de 50\u202f000 lignes : importez-le en plusieurs "
+        "fois (au plus 50\u202f000 lignes)."
+    )
