@@ -99,8 +99,7 @@ def build_demo_town(
             for run_id in runs_owing_pdfs(store):  # the town's past runs were printed elsewhere
                 pdfs_written(store, SYSTEM, run_id)
     except BaseException:
-        for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _delete_database(path)  # no half-built town left behind
         raise
     total = options.families
     past = ""
