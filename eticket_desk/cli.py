@@ -71,7 +71,8 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from eticket_desk.services.demo import DemoOptions, build_demo_town
+    from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.demo import DemoOptions, replace_with_demo_town
 
     path = _db_path(args)
     if args.families < 1 or args.families > 50_000:
@@ -82,14 +83,16 @@ def _run_demo(args: argparse.Namespace) -> int:
             f"Le fichier {path} existe déjà (ajoutez --force pour le remplacer).", file=sys.stderr
         )
         return 2
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    summary = build_demo_town(
-        path,
-        DemoOptions(families=args.families, seed=args.seed),
-        progress=lambda text: print(text, flush=True),
-    )
+    try:  # built beside, then renamed over the old file: a kill leaves the old base whole
+        summary = replace_with_demo_town(
+            path,
+            DemoOptions(families=args.families, seed=args.seed),
+            progress=lambda text: print(text, flush=True),
+        )
+    except DomainError as refused:
+        print(refused.message, file=sys.stderr)
+        return 2
     print(summary)
     return 0
 
@@ -132,14 +135,22 @@ def _run_invoices(args: argparse.Namespace) -> int:
     from eticket_desk.rules.text import first_upper
     from eticket_desk.services.invoice_documents import write_run_pdfs
     from eticket_desk.services.invoice_drafts import describe, month_period
+    from eticket_desk.services.invoice_files import write_owed_pdfs
     from eticket_desk.services.invoicing import issue_run, preview_run
     from eticket_desk.services.store import SYSTEM, Store
 
     if args.out is None and not args.dry_run:
         print("Indiquez le dossier des PDF avec --out DOSSIER.", file=sys.stderr)
         return 2
+
+    def progress(step: str, done: int, total: int) -> None:
+        if total and (done % 500 == 0 or done == total):
+            print(f"  {step} : {done}/{total}", flush=True)
+
     with Store(_db_path(args)) as store:
         try:
+            for label in write_owed_pdfs(store, SYSTEM, progress):  # a run killed after commit
+                print(f"PDF manquants de la facturation {label} écrits.", flush=True)
             period = month_period(args.period)
             preview = preview_run(store, SYSTEM, period)
             print(f"{first_upper(period.label)} : {describe(preview)}.", flush=True)
@@ -153,17 +164,31 @@ def _run_invoices(args: argparse.Namespace) -> int:
                 f"{result.last_number}, {format_cents(result.total_cents)}.",
                 flush=True,
             )
-
-            def progress(step: str, done: int, total: int) -> None:
-                if total and (done % 500 == 0 or done == total):
-                    print(f"  {step} : {done}/{total}", flush=True)
-
-            files, merged = write_run_pdfs(store, SYSTEM, result.run_id, args.out, progress)
+            # In the documents folder first (the run's archive, which settles what it owes),
+            # then copied where asked.
+            files, merged = write_run_pdfs(store, SYSTEM, result.run_id, None, progress)
         except DomainError as refused:
             print(refused.message, file=sys.stderr)
             return 1
+    try:
+        _copy_files([*files, merged], args.out)
+    except OSError as error:
+        print(
+            f"Les PDF sont écrits dans {merged.parent}, mais pas copiés dans {args.out} ({error}).",
+            file=sys.stderr,
+        )
+        return 1
     print(f"{len(files)} PDF dans {args.out}, à imprimer : {merged.name}")
     return 0
+
+
+def _copy_files(files: list[Path], folder: Path) -> None:
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        if path.parent.resolve() != folder.resolve():
+            shutil.copy2(path, folder / path.name)
 
 
 def main(argv: list[str] | None = None) -> int:

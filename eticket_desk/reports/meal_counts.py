@@ -9,7 +9,6 @@ total. Packed meals (panier repas, brought by the family under a PAI) are not co
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -50,6 +49,7 @@ from eticket_desk.reports.common import (
     styles,
     table_style,
 )
+from eticket_desk.reports.csv_export import write_csv_file
 from eticket_desk.reports.fonts import BOLD, REGULAR
 from eticket_desk.reports.french_text import escape, french_date, french_datetime, french_time
 
@@ -150,11 +150,12 @@ class MealCountsData:
         return sum((d.total for d in self.days), MealCounts())
 
 
+def _counts(c: MealCounts) -> list[int]:
+    return [c.meals, c.no_pork, c.vegetarian, c.gluten_free, c.pai, c.packed_meal, c.to_cook]
+
+
 def _numbers(c: MealCounts) -> list[str]:
-    return [
-        str(n)
-        for n in (c.meals, c.no_pork, c.vegetarian, c.gluten_free, c.pai, c.packed_meal, c.to_cook)
-    ]
+    return [str(n) for n in _counts(c)]
 
 
 def _period(data: MealCountsData) -> str:
@@ -354,8 +355,9 @@ def render(data: MealCountsData, out: Path) -> Path:
     return out
 
 
-def csv_rows(data: MealCountsData) -> list[list[str]]:
-    """One row per day and school under CSV_HEADER (no total rows: a spreadsheet sums them)."""
+def csv_rows(data: MealCountsData) -> list[list[str | int]]:
+    """One row per day and school under CSV_HEADER (no total rows: a spreadsheet sums them);
+    the counts as numbers."""
     rows = []
     for meal_day in data.days:
         for school in meal_day.schools:
@@ -364,7 +366,7 @@ def csv_rows(data: MealCountsData) -> list[list[str]]:
                     f"{meal_day.day:%d/%m/%Y}",
                     _weekday(meal_day.day),
                     school.school_name,
-                    *_numbers(school.counts),
+                    *_counts(school.counts),
                     FINAL if meal_day.final else "provisoire",
                 ]
             )
@@ -373,10 +375,4 @@ def csv_rows(data: MealCountsData) -> list[list[str]]:
 
 def write_csv(data: MealCountsData, out: Path) -> Path:
     """Write the counts as CSV for Excel: UTF-8 with a BOM (accents), semicolons, French headers."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8-sig", newline="") as file:
-        writer = csv.writer(file, delimiter=";")
-        writer.writerow(CSV_HEADER)
-        writer.writerows(csv_rows(data))
-    return out
+    return write_csv_file(out, CSV_HEADER, csv_rows(data))

@@ -1,5 +1,8 @@
 """Backups of the store with SQLite's backup API (never a copy of the live file), their
-rotation (7 daily + 4 weekly), and the restore that checks a file before replacing anything."""
+rotation (7 daily + 4 weekly), and the restore that checks a file before replacing anything:
+a sound SQLite file, a schema revision this program knows holding exactly the objects a new
+base of that revision has (backup_schema.py: no extra trigger, view, table or index), and
+data without anomalies."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from eticket_desk.models.database import HEAD_REVISION
 from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.backup_schema import schema_faults
 from eticket_desk.services.base_lock import ensure_free
 from eticket_desk.services.store import Actor, Store
 
@@ -202,6 +206,19 @@ def verify_backup(path: Path | str) -> str:
                 f"Le fichier {path.name} vient d'une version plus récente du programme "
                 f"(schéma {revision[0]}, celui-ci connaît {HEAD_REVISION}) : mettez d'abord "
                 "le programme à jour."
+            )
+        try:
+            faults = schema_faults(connection, revision[0])
+        except Exception as error:  # a revision the migrations do not know
+            raise BadBackup(
+                f"Le fichier {path.name} porte un schéma inconnu de ce programme "
+                f"({revision[0]}) : il ne peut pas être restauré."
+            ) from error
+        if faults:
+            raise BadBackup(
+                f"Le fichier {path.name} n'a pas la structure d'une base eticket-desk : il ne "
+                "peut pas être restauré (rien n'a été remplacé).\n"
+                + "\n".join(f"• {fault[0].upper()}{fault[1:]}." for fault in faults)
             )
         try:
             report = (

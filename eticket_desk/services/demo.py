@@ -1,8 +1,15 @@
-"""The deterministic demo town: builds a new database with a commune, agents and N families."""
+"""The deterministic demo town: builds a new database with a commune, agents and N families.
+
+`replace_with_demo_town` (the command line's `demo`, with or without --force) builds it in a
+file beside the target (`<name>.building`) and puts it in place with one rename when it is
+complete: killed half-way, the old base is intact and no half town can be opened; the next
+run deletes what the killed one left."""
 
 from __future__ import annotations
 
+import os
 import random
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -29,6 +36,7 @@ from eticket_desk.rules.dossier import FamilyStatus, missing_for_validation
 from eticket_desk.rules.numbering import FAMILY_SERIES, family_reference
 from eticket_desk.services import demo_data as d
 from eticket_desk.services.audit import record
+from eticket_desk.services.base_lock import BaseInUse, hold
 from eticket_desk.services.demo_activities import (
     finish_bookings,
     start_bookings,
@@ -40,6 +48,7 @@ from eticket_desk.services.demo_families import Dossier, FamilyMaker
 from eticket_desk.services.demo_history import of_month, play_history
 from eticket_desk.services.families import dossier_check, search_text_for
 from eticket_desk.services.family_data import AdultData, ChildData, family_display_name
+from eticket_desk.services.invoicing import pdfs_written, runs_owing_pdfs
 from eticket_desk.services.organisation import LEVELS
 from eticket_desk.services.store import SYSTEM, Store
 from eticket_desk.services.users import hash_password
@@ -87,9 +96,10 @@ def build_demo_town(
             _without_fsync(store)
             children_count, booking_count = _fill(store, options, say)
             history = play_history(store, timeline, today, options.seed, say)
+            for run_id in runs_owing_pdfs(store):  # the town's past runs were printed elsewhere
+                pdfs_written(store, SYSTEM, run_id)
     except BaseException:
-        for suffix in ("", "-wal", "-shm"):  # no half-built town left behind
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _delete_database(path)  # no half-built town left behind
         raise
     total = options.families
     past = ""
@@ -102,6 +112,64 @@ def build_demo_town(
         f"{booking_count} réservations sur l'année scolaire{past}, "
         f"{len(d.USERS)} utilisateurs (mot de passe : {DEMO_PASSWORD}) — fichier {path}"
     )
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def building_path(path: Path) -> Path:
+    """Where the town is built before it replaces `path`."""
+    return path.with_name(path.name + ".building")
+
+
+def _delete_database(path: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def replace_with_demo_town(
+    path: Path,
+    options: DemoOptions,
+    progress: Callable[[str], None] | None = None,
+    clock: Clock | None = None,
+) -> str:
+    """Builds the town in `<path>.building`, then replaces `path` (which may exist: --force)
+    by it in one rename; returns the summary. Refused (BaseInUse) while a window has `path`
+    open; a failure leaves `path` as it was."""
+    path = Path(path)
+    if path.exists():
+        try:
+            hold(path).release()
+        except BaseInUse:
+            raise BaseInUse(
+                f"La base {path.name} est ouverte dans eTicket Guichet : fermez le programme "
+                "sur cet ordinateur, puis recommencez (rien n'a été remplacé)."
+            ) from None
+    building = building_path(path)
+    _delete_database(building)  # what a build killed earlier left
+    summary = build_demo_town(building, options, progress, clock)
+    try:
+        _seal(building)
+        for suffix in SIDE_FILES:  # the old base's journal must not meet the new file
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(building, path)
+    except BaseException:
+        _delete_database(building)
+        raise
+    return summary.replace(str(building), str(path))
+
+
+def _seal(database: Path) -> None:
+    """The built file alone holds the whole town (its WAL written back) and is on disk."""
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    for suffix in SIDE_FILES:
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    with open(database, "rb+") as written:
+        os.fsync(written.fileno())
 
 
 def _without_fsync(store: Store) -> None:

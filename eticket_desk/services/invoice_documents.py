@@ -1,5 +1,6 @@
 """The printed invoices: what each PDF shows, read in bulk for a run, and the files written
-(one per invoice and one merged file to print)."""
+(one per invoice and one merged file to print). A run whose files are all in the documents
+folder owes no PDF any more (invoicing.pdfs_written)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from eticket_desk.paths import safe_file_name
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.documents import document_path
-from eticket_desk.services.invoicing import Progress, settled_by_invoice
+from eticket_desk.services.invoicing import Progress, pdfs_written, settled_by_invoice
 from eticket_desk.services.organisation import OrganisationData, load_organisation
 from eticket_desk.services.organisation_logo import load_logo
 from eticket_desk.services.store import Actor, Store
@@ -135,10 +136,12 @@ def write_run_pdfs(
     run_id: uuid.UUID,
     out_dir: Path | None = None,
     progress: Progress | None = None,
+    missing_only: bool = False,
 ) -> tuple[list[Path], Path]:
     """One PDF per invoice of the run and the merged file to print, in `out_dir` (by default
     the documents folder: Factures/<year>/<period>/). Returns (files, merged file).
-    `progress` counts the invoices written, after a busy step while they are read."""
+    `progress` counts the invoices written, after a busy step while they are read.
+    `missing_only` keeps the files already there (a run cut half-way is finished)."""
     from eticket_desk.reports import invoice_run
 
     actor.require(Permission.INVOICE_RUN)
@@ -158,7 +161,8 @@ def write_run_pdfs(
         datas = _data(session, organisation, invoices, logo)
         label = run.period_label
         year = run.issued_at.year
-    out_dir = Path(out_dir) if out_dir is not None else run_folder(store, year, label)
+    documents = run_folder(store, year, label)
+    out_dir = Path(out_dir) if out_dir is not None else documents
     merged = out_dir / merged_name(label)
     count = len(datas)
 
@@ -172,5 +176,11 @@ def write_run_pdfs(
             report("PDF écrits", count, count)
 
     report("Démarrage de l'écriture des PDF", 0, 0)  # until the first file is there
-    files = invoice_run.render_all(datas, out_dir, merged, progress=written)
+    files = invoice_run.render_all(
+        datas, out_dir, merged, progress=written, missing_only=missing_only
+    )
+    for part in out_dir.glob(f"*{invoice_run.PART}"):  # what a killed writer left
+        part.unlink(missing_ok=True)
+    if out_dir.resolve() == documents.resolve():
+        pdfs_written(store, actor, run_id)
     return files, merged

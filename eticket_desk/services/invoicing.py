@@ -1,14 +1,21 @@
 """Invoice runs: issue the drafts of a period in one transaction (gapless numbers per year,
-frozen lines and addresses, the family's credit applied), write their PDFs; credit notes."""
+frozen lines and addresses, the family's credit applied), write their PDFs; credit notes.
+
+The transaction that issues a run also records that its PDFs are owed (a setting listing the
+runs); writing them in the documents folder settles it. A program killed between the commit
+and the last PDF leaves the run listed, and the next start (or `invoices run`) writes the
+missing files (invoice_files.write_owed_pdfs)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from eticket_desk.ids import new_id
 from eticket_desk.models import (
@@ -18,6 +25,7 @@ from eticket_desk.models import (
     InvoiceLine,
     InvoiceRun,
     PaymentAllocation,
+    Setting,
 )
 from eticket_desk.rules.billing import due_date
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
@@ -33,6 +41,8 @@ from eticket_desk.sync.money_ops import add_invoice_ops
 # progress(step, done, total): what is being done now, in French (« Numérotation des
 # factures »), and how far; total 0 for a step whose length is not known (a busy bar).
 Progress = Callable[[str, int, int], None]
+
+PDFS_OWED = "invoice_runs.pdfs_owed"  # setting: ids of the runs whose PDFs are not all written
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,7 @@ def issue_run(
             session.execute(insert(CreditEntry), uses)
             session.execute(insert(PaymentAllocation), allocations)
         add_invoice_ops(session, [row["id"] for row in invoices])  # bulk rows: no ORM event
+        _set_owed(session, [*_owed(session), run.id.hex])
         record(
             session,
             "invoice_run",
@@ -311,3 +322,35 @@ def settled_by_invoice(session, invoice_ids) -> dict[uuid.UUID, int]:
     ):
         totals[invoice_id] += amount
     return totals
+
+
+# ---------------------------------------------------------------- PDFs owed by a run
+
+
+def _owed(session) -> list[str]:
+    return list(read_setting(session, PDFS_OWED, []))
+
+
+def _set_owed(session, run_ids: list[str]) -> None:
+    """A core upsert: the program's own bookkeeping, not a change an agent made (no audit)."""
+    statement = sqlite_insert(Setting).values(key=PDFS_OWED, value=json.dumps(run_ids))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"], set_={"value": statement.excluded.value}
+        )
+    )
+
+
+def runs_owing_pdfs(store: Store) -> list[uuid.UUID]:
+    """The runs issued whose PDFs were never all written in the documents folder."""
+    with store.read() as session:
+        return [uuid.UUID(run_id) for run_id in _owed(session)]
+
+
+def pdfs_written(store: Store, actor: Actor, run_id: uuid.UUID) -> None:
+    """The run's PDFs are all in the documents folder: it owes none any more."""
+    with store.read() as session:
+        if run_id.hex not in _owed(session):
+            return
+    with store.write(actor) as session:
+        _set_owed(session, [owed for owed in _owed(session) if owed != run_id.hex])

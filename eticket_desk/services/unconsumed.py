@@ -4,7 +4,6 @@ fare their family paid (1 or 2 round trips a day). Both are lists to act on, wit
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from eticket_desk.models import Activity, Booking, Child, Family, School, SchoolClass, Subscription
+from eticket_desk.reports.csv_export import write_csv_file
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.rules.calendar import monday_of
 from eticket_desk.rules.errors import InvalidInput
@@ -37,16 +37,6 @@ def _check_period(start: date, end: date) -> None:
 def _short(day: date) -> str:
     """« lun. 23/11 »."""
     return f"{format_date(day, 'EEE', locale='fr_FR')} {day:%d/%m}"
-
-
-def _write_csv(path: Path, header: tuple[str, ...], rows: list[list]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        writer = csv.writer(file, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 # ---------------------------------------------------------------- unconsumed bookings
@@ -141,7 +131,7 @@ def export_unconsumed(report: UnconsumedReport, out: Path) -> Path:
         [u.family_name, u.family_reference, u.child_name, u.activity_name, u.count, u.days_text()]
         for u in report.lines
     ]
-    return _write_csv(out, UNCONSUMED_HEADER, rows)
+    return write_csv_file(out, UNCONSUMED_HEADER, rows)
 
 
 # ---------------------------------------------------------------- bus fares
@@ -301,4 +291,4 @@ def export_fare_excesses(excesses: list[FareExcess], out: Path) -> Path:
         ]
         for e in excesses
     ]
-    return _write_csv(out, FARE_HEADER, rows)
+    return write_csv_file(out, FARE_HEADER, rows)

@@ -135,6 +135,7 @@ def _run(app: QApplication, path: Path) -> int:
         store, actor = opened
 
     from eticket_desk.services.backups import automatic_backup
+    from eticket_desk.services.invoice_files import write_owed_pdfs_at_start
     from eticket_desk.services.settings import load_settings
     from eticket_desk.ui.main_window import MainWindow
 
@@ -146,6 +147,7 @@ def _run(app: QApplication, path: Path) -> int:
                 return 0
         ctx = AppContext(store, actor, TaskRunner(), ChangeBus(), load_settings(store))
         ctx.runner.submit(partial(automatic_backup, store, only_if_due=True))  # first of the day
+        ctx.runner.submit(partial(write_owed_pdfs_at_start, store))  # a run killed after commit
         window = MainWindow(ctx)
         window.show()
         app.exec()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from eticket_desk.cli import main
@@ -27,6 +30,40 @@ def test_demo_refuses_to_overwrite_an_existing_file(tmp_path, capsys):
     assert main(["--db", str(path), "demo", "--families", "5"]) == 2
     assert "existe déjà" in capsys.readouterr().err
     assert path.read_text() == "précieux"
+
+
+def test_demo_force_killed_half_way_leaves_the_old_base_and_the_next_run_cleans_up(
+    tmp_path, capsys
+):
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--families", "5", "--seed", "1"]) == 0
+    before = path.read_bytes()
+    building = tmp_path / "demo.sqlite.building"
+    command = [sys.executable, "-m", "eticket_desk", "--db", str(path), "demo", "--force"]
+    child = subprocess.Popen(
+        [*command, "--families", "1500"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        for line in child.stdout:  # killed once the new town is half written
+            if line.startswith("Familles créées :".encode()) and building.exists():
+                break
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    assert building.exists()  # the half town: under another name, never opened
+    assert path.read_bytes() == before
+    with Store(path) as store:
+        actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+        assert len(search_families(store, actor, "", limit=100)) == 5
+
+    capsys.readouterr()
+    assert main(["--db", str(path), "demo", "--force", "--families", "6", "--seed", "2"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f"fichier {path}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    with Store(path) as store:
+        actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
+        assert len(search_families(store, actor, "", limit=100)) == 6
 
 
 def test_demo_refuses_a_silly_size(tmp_path, capsys):
@@ -87,3 +124,61 @@ def test_invoices_run_refuses_a_bad_month(tmp_path, capsys):
     args = ["--db", str(path), "invoices", "run", "--period", "octobre", "--out", str(tmp_path)]
     assert main(args) == 1
     assert "AAAA-MM" in capsys.readouterr().err
+
+
+KILLED_AFTER_COMMIT = """
+import os, signal, sys
+from eticket_desk.services import invoice_documents
+
+def killed(*_args, **_kwargs):  # the program is killed once the run is committed
+    os.kill(os.getpid(), signal.SIGKILL)
+
+invoice_documents.write_run_pdfs = killed
+from eticket_desk.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_invoices_run_killed_after_its_commit_is_completed_by_the_next_run(tmp_path, capsys):
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from eticket_desk.models import Invoice, InvoiceRun
+    from eticket_desk.rules.money import format_cents
+    from eticket_desk.services.invoice_documents import merged_name, run_folder
+
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--families", "20", "--seed", "2"]) == 0
+    command = ["--db", str(path), "invoices", "run", "--period", "2026-09"]
+    out = tmp_path / "factures"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_COMMIT, *command, "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert "Émises :" in killed.stdout and not out.exists()
+    capsys.readouterr()
+
+    assert main([*command, "--out", str(out)]) == 1  # nothing left to bill in September…
+    printed = capsys.readouterr()
+    assert "PDF manquants de la facturation septembre 2026 écrits." in printed.out
+    assert "Aucune facture à émettre" in printed.err
+
+    with Store(path) as store:  # …but every invoice issued has its PDF in the documents
+        with store.read() as session:
+            run = session.scalars(
+                select(InvoiceRun).where(InvoiceRun.period_label == "septembre 2026")
+            ).one()
+            invoices = session.execute(
+                select(Invoice.number, Invoice.total_cents).where(Invoice.run_id == run.id)
+            ).all()
+        folder = run_folder(store, run.issued_at.year, run.period_label)
+    assert len(invoices) == run.invoices > 0
+    for number, total in invoices:
+        text = " ".join(PdfReader(folder / f"{number}.pdf").pages[0].extract_text().split())
+        assert number in text and " ".join(format_cents(total).split()) in text
+    merged = PdfReader(folder / merged_name(run.period_label))
+    assert sorted(item.title.split(" — ")[0] for item in merged.outline) == sorted(
+        number for number, _ in invoices
+    )

@@ -137,3 +137,22 @@ def test_bus_riders_beyond_their_fare(store, admin, coordinator, schools, four_t
     assert rows[2][5:] == ["1 aller-retour par jour", "9", "8", "1", "lun. 23/11 : 3 trajets"]
     # The week before: nobody rode.
     assert bus_fare_excesses(store, coordinator, date(2026, 11, 16), date(2026, 11, 20)) == []
+
+
+def test_a_family_name_written_as_a_formula_is_exported_as_text(
+    store, admin, coordinator, schools, activities, clock, tmp_path
+):
+    cantine = activities["CANTINE"]
+    attack = '=HYPERLINK("http://evil.example";"Voir")'
+    lea = validated_family(store, admin, schools, last_name=attack).children[0]
+    book_day(store, admin, lea.id, cantine.id, DAYS[0])
+    clock.current = datetime(2026, 11, 9, 9, 0)
+    save_presence(store, coordinator, cantine.id, DAYS[0], [PresenceChange(lea.id, absence(False))])
+    report = unconsumed_bookings(store, coordinator, date(2026, 11, 1), date(2026, 11, 30))
+
+    rows = _read(export_unconsumed(report, tmp_path / "non-consommees.csv"))
+
+    family, reference, child, activity, count, days = rows[1]
+    assert family.startswith("'=") and attack.upper() in child.upper()
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in rows[1])
+    assert (activity, count, days) == ("Cantine", "1", "02/11")

@@ -188,3 +188,61 @@ def test_restore_refuses_a_base_open_in_the_program_and_changes_nothing(
     store.close()
     restore(saved, store.path)  # once the window is closed
     assert _families(store.path) == before - 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        (
+            "CREATE TRIGGER pay_nothing AFTER INSERT ON family BEGIN "
+            "UPDATE number_series SET next_value = 1; END",
+            "déclencheur « pay_nothing »",
+        ),
+        ("CREATE VIEW every_family AS SELECT * FROM family", "vue « every_family »"),
+        ("CREATE TABLE stash (secret TEXT)", "table « stash »"),
+        ("CREATE INDEX family_peek ON family (display_name)", "index « family_peek »"),
+    ],
+)
+def test_restore_refuses_a_backup_with_an_object_of_no_known_schema(store, saved, statement, named):
+    connection = sqlite3.connect(saved)
+    connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+    _unchanged_after_refusal(store, saved, f"ne crée pas : {named}")
+    assert not list(store.path.parent.glob("*.restauration"))
+    with pytest.raises(BadBackup) as refused:
+        verify_backup(saved)
+    assert refused.value.message.startswith(
+        f"Le fichier {saved.name} n'a pas la structure d'une base eticket-desk"
+    )
+
+
+def test_restore_refuses_a_known_table_changed_or_an_index_dropped(store, saved):
+    connection = sqlite3.connect(saved)
+    connection.execute("ALTER TABLE family ADD COLUMN hidden TEXT")
+    index, _table = connection.execute(
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchone()
+    connection.execute(f'DROP INDEX "{index}"')
+    connection.commit()
+    connection.close()
+    _unchanged_after_refusal(store, saved, "modifiés : table « family »")
+    _unchanged_after_refusal(store, saved, f"manquants : index « {index} »")
+
+
+def test_an_older_backup_with_an_extra_trigger_is_refused_before_it_is_migrated(store, tmp_path):
+    from eticket_desk.models.database import make_engine, migrate
+
+    old = tmp_path / "ancienne.sqlite"
+    engine = make_engine(old)
+    migrate(engine, "0007")
+    engine.dispose()
+    connection = sqlite3.connect(old)
+    connection.execute("CREATE TRIGGER wipe AFTER UPDATE ON family BEGIN DELETE FROM family; END")
+    connection.commit()
+    connection.close()
+    _unchanged_after_refusal(store, old, "déclencheur « wipe »")
+    assert sqlite3.connect(old).execute("SELECT version_num FROM alembic_version").fetchone() == (
+        "0007",
+    )

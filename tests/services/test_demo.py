@@ -13,7 +13,12 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.text import fold
 from eticket_desk.services import users
-from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
+from eticket_desk.services.demo import (
+    DEMO_PASSWORD,
+    DemoOptions,
+    build_demo_town,
+    replace_with_demo_town,
+)
 from eticket_desk.services.families import load_family_quietly, save_family
 from eticket_desk.services.family_data import PHONE_FIELDS
 from eticket_desk.services.organisation import list_schools, load_organisation
@@ -137,6 +142,53 @@ def test_a_build_that_fails_half_way_leaves_no_file_behind(tmp_path):
     with pytest.raises(RuntimeError):
         build_demo_town(tmp_path / "demo.sqlite", DemoOptions(families=30), progress=interrupt)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_forced_rebuild_that_fails_half_way_leaves_the_old_base_as_it_was(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    replace_with_demo_town(path, DemoOptions(families=5, seed=1))
+    before = path.read_bytes()
+
+    def interrupt(message: str) -> None:
+        if message.startswith("Familles créées"):
+            raise RuntimeError("disque plein")
+
+    with pytest.raises(RuntimeError):
+        replace_with_demo_town(path, DemoOptions(families=30, seed=2), progress=interrupt)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    assert path.read_bytes() == before
+    with Store(path) as store:
+        assert len(_families(store)) == 5
+
+
+def test_what_a_killed_build_left_is_cleaned_and_the_new_town_replaces_the_old(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    replace_with_demo_town(path, DemoOptions(families=5, seed=1))
+    (tmp_path / "demo.sqlite.building").write_bytes(b"SQLite format 3\x00" + b"\0" * 4000)
+    (tmp_path / "demo.sqlite.building-wal").write_bytes(b"\0" * 100)
+
+    summary = replace_with_demo_town(path, DemoOptions(families=7, seed=2))
+
+    assert summary.endswith(f"fichier {path}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    with Store(path) as store:
+        assert len(_families(store)) == 7
+
+
+def test_a_base_open_in_the_program_is_not_replaced_by_a_demo(tmp_path):
+    from eticket_desk.services.base_lock import BaseInUse, hold
+
+    path = tmp_path / "demo.sqlite"
+    replace_with_demo_town(path, DemoOptions(families=5, seed=1))
+    before = path.read_bytes()
+    window = hold(path)
+    try:
+        with pytest.raises(BaseInUse, match="rien n'a été remplacé"):
+            replace_with_demo_town(path, DemoOptions(families=6, seed=1))
+    finally:
+        window.release()
+    assert path.read_bytes() == before
 
 
 def test_the_next_dossier_created_at_the_counter_gets_the_next_number(tmp_path):

@@ -1,4 +1,5 @@
-"""Reading a spreadsheet of families: CSV (delimiter and encoding guessed) or XLSX.
+"""Reading a spreadsheet of families: CSV (delimiter and encoding guessed, UTF-16 from Excel's
+« Texte Unicode » included) or XLSX (workbook.py, which refuses workbooks made to hurt).
 
 Every cell comes back as stripped text, whatever the file held (XLSX dates become
 "JJ/MM/AAAA", whole numbers lose their ".0"); each row keeps its line number in the file,
@@ -13,16 +14,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from eticket_desk.rules.errors import DomainError
+from eticket_desk.services.importing import workbook
+from eticket_desk.services.importing.limits import (
+    MAX_CELL_CHARS,
+    MAX_CSV_BYTES,
+    MAX_ROWS,
+    UnreadableFile,
+    megabytes,
+    number,
+    too_many_rows,
+)
 
-ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
+ENCODINGS = ("utf-8-sig", "utf-16", "utf-8", "cp1252")
 DELIMITERS = (";", ",", "\t")
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
-MAX_ROWS = 50_000
-
-
-class UnreadableFile(DomainError):
-    """The file is not a spreadsheet the import can read."""
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,13 @@ def read_table(path: Path | str) -> Table:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv"):
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise UnreadableFile(
+                f"Le fichier « {path.name} » fait {megabytes(size)} : un fichier de familles "
+                f"en fait bien moins (au plus {megabytes(MAX_CSV_BYTES)}). Vérifiez le fichier "
+                "choisi, ou importez-le en plusieurs fois."
+            )
         return read_csv_bytes(path.read_bytes(), path.name)
     if suffix == ".xls":
         raise UnreadableFile(
@@ -70,6 +83,8 @@ def read_table(path: Path | str) -> Table:
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(_UTF16_BOMS):  # Excel's « Texte Unicode » (tab-separated)
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -113,11 +128,12 @@ def _finish(
         if any(values):
             rows.append(tuple(values))
             lines.append(line)
-    if len(rows) > MAX_ROWS:
+    if not rows:
         raise UnreadableFile(
-            f"Le fichier a {len(rows)} lignes : importez-le en plusieurs fois "
-            f"(au plus {MAX_ROWS} lignes)."
+            f"Le fichier « {name} » ne contient que la ligne d'en-tête : aucune ligne à importer."
         )
+    if len(rows) > MAX_ROWS:
+        raise too_many_rows(name, len(rows))
     names = []
     for index, header in enumerate(headers):
         names.append(header or f"Colonne {index + 1}")
@@ -130,14 +146,29 @@ def read_csv_bytes(data: bytes, name: str = "import.csv") -> Table:
     delimiter = _sniff(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
-    for values in reader:
-        records.append((reader.line_num, [" ".join(v.split()) for v in values]))
+    try:
+        for values in reader:
+            if any(len(v) > MAX_CELL_CHARS for v in values):
+                raise _long_cell(name, reader.line_num)
+            records.append((reader.line_num, [" ".join(v.split()) for v in values]))
+            if len(records) > MAX_ROWS + 1:
+                raise too_many_rows(name)
+    except csv.Error:  # a field beyond the csv module's own limit (131,072 characters)
+        raise _long_cell(name, reader.line_num) from None
     # csv counts physical lines; a row's line is where it starts, as a spreadsheet shows it.
     fixed, line = [], 1
     for _end, values in records:
         fixed.append((line, values))
         line = _end + 1
     return _finish(name, fixed, "csv", encoding, delimiter)
+
+
+def _long_cell(name: str, line: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"« {name} » ne peut pas être importé : vers la ligne {number(line)}, une cellule dépasse "
+        f"{number(MAX_CELL_CHARS)} caractères (un guillemet jamais fermé, ou ce n'est pas un "
+        "tableau de familles)."
+    )
 
 
 def _text(value: object) -> str:
@@ -157,30 +188,4 @@ def _text(value: object) -> str:
 
 
 def read_xlsx(path: Path) -> Table:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(
-            f"« {path.name} » ne peut pas être ouvert comme classeur Excel ({exc})."
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        records = []
-        for row in sheet.iter_rows():
-            cells = [c for c in row if getattr(c, "row", None) is not None]
-            if not cells:
-                continue
-            line = cells[0].row
-            values: list[str] = []
-            for cell in cells:
-                column = cell.column - 1
-                values += [""] * (column - len(values))
-                values.append(_text(cell.value))
-            records.append((line, values))
-    finally:
-        book.close()
-    return _finish(path.name, records, "xlsx")
+    return _finish(path.name, workbook.read_records(path, _text), "xlsx")

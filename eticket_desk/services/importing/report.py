@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from babel.numbers import format_decimal
 
+from eticket_desk.reports.csv_export import write_csv_file
 from eticket_desk.rules.errors import DomainError
 
 
@@ -193,10 +193,5 @@ class ImportRefused(DomainError):
 
 def save_problems_csv(problems: list[RowProblem], path: Path | str) -> Path:
     """The bad rows as a CSV Excel opens in French (utf-8 with BOM, semicolons)."""
-    path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(["Ligne", "Colonne", "Valeur", "Motif"])
-        for problem in problems:
-            writer.writerow([problem.line, problem.column, problem.value, problem.reason])
-    return path
+    rows = ([p.line, p.column, p.value, p.reason] for p in problems)
+    return write_csv_file(path, ("Ligne", "Colonne", "Valeur", "Motif"), rows)

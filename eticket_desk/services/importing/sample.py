@@ -7,11 +7,11 @@ written the ways secretariats write them (« L M J V », « lun,mar,jeu,ven », 
 
 from __future__ import annotations
 
-import csv
 import random
 import unicodedata
 from pathlib import Path
 
+from eticket_desk.reports.csv_export import write_csv_file
 from eticket_desk.rules.contact import normalise_phone
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import demo_data as d
@@ -180,11 +180,7 @@ def write_csv(
     path: Path, headers: tuple[str, ...], rows: list[list[str]], encoding: str = "cp1252"
 ) -> Path:
     """As French Excel saves a CSV: cp1252, semicolons, CRLF line ends."""
-    with Path(path).open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-    return Path(path)
+    return write_csv_file(path, headers, rows, encoding)
 
 
 def write_xlsx(path: Path, headers: tuple[str, ...], rows: list[list[str]]) -> Path:
