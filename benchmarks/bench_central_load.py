@@ -291,7 +291,8 @@ def _parents(url: str, tokens) -> list[httpx.Client]:
 
 def _book_last_seats(url, tokens, families, activity_id, day) -> dict:
     """Each parent books at a random moment of the first SPREAD_S seconds of the minute."""
-    moments = sorted(random.Random(16).uniform(0, SPREAD_S) for _ in families)
+    draw = random.Random(16)
+    moments = sorted(draw.uniform(0, SPREAD_S) for _ in families)
     latencies: list[float] = [0.0] * len(families)
     codes: list[int] = [0] * len(families)
     refusals: dict[str, int] = {}
