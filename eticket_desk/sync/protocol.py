@@ -101,11 +101,6 @@ def make_op(op_type: OpType, payload: dict[str, Any] | Wire, seq: int, op_id=Non
     )
 
 
-class PushRequest(Wire):
-    device_id: uuid.UUID
-    ops: Annotated[list[AnyOp], Field(max_length=MAX_OPS_PER_PUSH)]
-
-
 class OpHeader(BaseModel):
     """What the server must read of an op to answer it at all: its id and its number (any
     integer: one out of bounds is answered, rejected, under the number it came with)."""
