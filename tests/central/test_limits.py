@@ -9,8 +9,10 @@ import uuid
 
 import httpx
 from argon2 import PasswordHasher
+from sqlalchemy import func, select
 
 from eticket_central.guard import MB
+from eticket_central.models import Family, LoginAttempt
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import family_payload
 
@@ -148,3 +150,35 @@ def test_unreadable_bodies_and_unknown_addresses_are_refused_in_french(central, 
     )
     for generated in ("/docs", "/openapi.json"):
         assert httpx.get(central.url + generated).status_code == 404
+
+
+def test_nul_bytes_in_a_parents_text_are_refused_in_french_not_a_500(central, commune, desk, db):
+    family_id = uuid.uuid4()
+    portal = {"login": f"nul.{family_id.hex[:6]}", "password_hash": PasswordHasher().hash("x")}
+    desk.push(desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id, portal=portal)))
+    tenant = str(commune.tenant_id)
+    for login, password in ((portal["login"] + "\x00", "x"), (portal["login"], "x\x00")):
+        answer = httpx.post(
+            f"{central.url}/portal/login",
+            json={"tenant_id": tenant, "login": login, "password": password},
+        )
+        assert answer.status_code == 422
+        assert answer.json()["errors"] in (
+            ["login : format non reconnu"],
+            ["password : format non reconnu"],
+        )
+    attempts = select(func.count()).where(LoginAttempt.login.startswith(portal["login"]))
+    assert db.execute(attempts).scalar_one() == 0
+    token = httpx.post(
+        f"{central.url}/portal/login",
+        json={"tenant_id": tenant, "login": portal["login"], "password": "x"},
+    ).json()["token"]
+    changed = httpx.post(
+        f"{central.url}/portal/contacts",
+        json={"adult_id": str(uuid.uuid5(family_id, "adult")), "city": "Pa\x00ris"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert changed.status_code == 422
+    assert changed.json()["errors"] == ["city : format non reconnu"]
+    db.expire_all()
+    assert db.get(Family, family_id).version == 1
