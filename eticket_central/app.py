@@ -23,7 +23,6 @@ from eticket_central.db import make_engine, session_factory
 from eticket_central.guard import Guard
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
-from eticket_central.portal.throttle import Throttle
 from eticket_central.push import push
 from eticket_central.snapshot import ENTITIES, snapshot_page
 from eticket_central.tenants import desk_number
@@ -41,7 +40,10 @@ from eticket_desk.sync.protocol import (
 class Settings:
     change_log_days: int = 90  # an older cursor gets `full_reload`
     portal_session_hours: int = 8
-    throttle: Throttle = Throttle()  # portal login failures allowed per login and address
+    # Portal login failures allowed per login and per client address within the window.
+    login_failures_per_login: int = 5
+    login_failures_per_address: int = 20
+    login_window_minutes: int = 15
     argon2_concurrency: int = 2  # password checks at once (each takes a core for ~0.1 s)
 
 

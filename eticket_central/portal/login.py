@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from eticket_central.auth import unauthorised
 from eticket_central.models import PortalAccount, PortalSessionRow
-from eticket_central.portal.throttle import forget_failures, record_attempt
+from eticket_central.portal.throttle import Throttle, forget_failures, record_attempt
 from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import PortalLogin, PortalSession
 
@@ -39,7 +39,8 @@ class _Account:
 def _attempt(state, body: PortalLogin, address: str, now: datetime) -> _Account | None:
     """Counts the attempt (429 when throttled) and finds the account, in one transaction."""
     with state.sessions.begin() as session:
-        record_attempt(session, state.settings.throttle, body.tenant_id, body.login, address, now)
+        throttle = Throttle.of(state.settings)
+        record_attempt(session, throttle, body.tenant_id, body.login, address, now)
         account = session.execute(
             select(PortalAccount).where(
                 PortalAccount.tenant_id == body.tenant_id, PortalAccount.login == body.login

@@ -20,9 +20,18 @@ from eticket_central.models import LoginAttempt
 
 @dataclass(frozen=True)
 class Throttle:
-    per_login: int = 5
-    per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
+    per_login: int
+    per_address: int
+    window: timedelta
+
+    @classmethod
+    def of(cls, settings) -> Throttle:
+        """The throttle the server's settings (app.Settings) describe."""
+        return cls(
+            settings.login_failures_per_login,
+            settings.login_failures_per_address,
+            timedelta(minutes=settings.login_window_minutes),
+        )
 
 
 def too_many(wait: timedelta) -> HTTPException:

@@ -131,9 +131,11 @@ def test_portal_bodies_are_small(central, commune, desk):
 
 
 def test_unreadable_bodies_and_unknown_addresses_are_refused_in_french(central, desk):
-    for content in (b"{pas du json", b'{"device_id": "\xff\xfe"}', b"\xff"):
-        answer = desk.http.post(
-            "/sync/push", content=content, headers={"Content-Type": "application/json"}
+    for content in (b"{pas du json", b'{"login": "\xff\xfe"}', b"\xff"):
+        answer = httpx.post(
+            f"{central.url}/portal/login",
+            content=content,
+            headers={"Content-Type": "application/json"},
         )
         assert answer.status_code == 422, content
         assert answer.json() == {
@@ -141,6 +143,11 @@ def test_unreadable_bodies_and_unknown_addresses_are_refused_in_french(central, 
             "corps de la requête : JSON illisible (texte UTF-8 attendu)",
             "errors": ["corps de la requête : JSON illisible (texte UTF-8 attendu)"],
         }
+        pushed = desk.http.post(
+            "/sync/push", content=content, headers={"Content-Type": "application/json"}
+        )
+        assert pushed.status_code == 422, content
+        assert "JSON illisible" in pushed.json()["detail"]
     nowhere = desk.http.get("/sync/nulle-part")
     assert (nowhere.status_code, nowhere.json()["detail"]) == (404, "Adresse inconnue du serveur.")
     wrong_method = desk.http.delete("/sync/push")

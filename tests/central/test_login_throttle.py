@@ -13,7 +13,6 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from eticket_central.portal.throttle import Throttle
 from eticket_desk.clock import FrozenClock
 from eticket_desk.sync.protocol import OpType
 from tests.central.conftest import START, Central, new_commune, start_server
@@ -109,7 +108,12 @@ def _median_pull(desk, count: int = 15) -> float:
 def test_a_crowd_of_logins_does_not_starve_the_desks_sync(database_url):
     """32 clients trying passwords without pause (throttle out of the way): the desk's pull
     stays quick, since password checks wait for their own few slots, not for threads."""
-    server = start_server(database_url, FrozenClock(START), throttle=Throttle(10**6, 10**6))
+    server = start_server(
+        database_url,
+        FrozenClock(START),
+        login_failures_per_login=10**6,
+        login_failures_per_address=10**6,
+    )
     central = Central(server, server.app.state.clock)
     commune = new_commune(central)
     desk = commune.desk()
