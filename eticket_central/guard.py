@@ -52,9 +52,7 @@ def _readable(size: int) -> str:
 
 def too_large(limit: int) -> JSONResponse:
     return invalid(
-        [f"corps de la requête : plus de {_readable(limit)}, la limite de cette adresse"],
-        413,
-        headers={"Connection": "close"},
+        [f"corps de la requête : plus de {_readable(limit)}, la limite de cette adresse"], 413
     )
 
 
@@ -76,6 +74,8 @@ class Guard:
             if body is None:
                 refusal = too_large(family.max_bytes)
         if refusal is not None:
+            # Closed after the answer: the rest of an unread body is never read.
+            refusal.headers["Connection"] = "close"
             await refusal(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)

@@ -44,9 +44,17 @@ def _response(sock: socket.socket) -> tuple[int, str]:
     return int(head.split(b" ")[1]), body.decode()
 
 
+def _closed(sock: socket.socket) -> bool:
+    """Whether the server hung up (it will read nothing more of this connection)."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
 def _upload(port: int, path: str, headers: dict[str, str]) -> tuple[int, str, int]:
     """Streams a 300 MB chunked body while waiting for the answer: (status, body, MB sent
-    before the server answered and stopped reading)."""
+    before the server answered and stopped reading). The server must hang up after it."""
     sock = _send_head(port, path, {"Transfer-Encoding": "chunked", **headers})
     frame = f"{CHUNK:x}\r\n".encode() + b" " * CHUNK + b"\r\n"
     sent = 0
@@ -67,6 +75,7 @@ def _upload(port: int, path: str, headers: dict[str, str]) -> tuple[int, str, in
     sender.start()
     try:
         status, body = _response(sock)
+        assert _closed(sock), "le serveur continue de lire le corps refusé"
     finally:
         answered.set()
         sock.close()
@@ -79,6 +88,7 @@ def test_an_anonymous_300_mb_push_is_refused_before_its_body_is_read(central):
     sock = _send_head(central.thread.port, "/sync/push", {"Content-Length": str(HUGE * MB)})
     with sock:
         status, body = _response(sock)
+        assert _closed(sock)
     assert status == 413
     assert "plus de 16 Mo" in body
     # Streamed without a length and without a token: 401 before reading any of it.
