@@ -310,7 +310,7 @@ def _push(world: World) -> None:
         if answer.status_code == 200:
             (result,) = answer.json()["results"]
             assert result["status"] == "rejected", (op.type, result)
-            assert world.b.ids().isdisjoint(result["message"].split()), result
+            assert not any(i in result["message"] for i in world.b.ids()), result
         else:
             assert answer.status_code == 403, (op.type, answer.text)
 
