@@ -44,7 +44,7 @@ class Settings:
     login_failures_per_login: int = 5
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
-    argon2_concurrency: int = 2  # password checks at once (each takes a core for ~0.1 s)
+    argon2_concurrency: int = 2  # password checks at once (each holds a core 0.1–0.3 s)
 
 
 def _device(request: Request) -> AuthenticatedDevice:
