@@ -1,16 +1,17 @@
-"""booking.book and booking.cancel, decided by the desk's own `rules.booking` with the
-server's clock; the activity-day row is locked so two desks never take the last seat twice.
+"""booking.book and booking.cancel, decided by the desk's own `rules.booking_decision` with
+the server's clock; the activity-day row is locked so two desks never take the last seat twice.
 
 A child on the waiting list gets a freed seat when a desk (or the parent) books it again; the
-server does not promote waiting children by itself (the desk's offer_freed_seat does, with
-its wallet hooks).
+server does not promote waiting children by itself: the desk that frees a seat (or pulls a
+freed one) serves its waiting list with the same rules (`who_gets_seats`) and pushes the
+promotion with the ticket it took, so a seat is never given, nor a ticket taken, twice.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -20,19 +21,11 @@ from eticket_central.changes import record
 from eticket_central.models import Activity, Booking, Child, Family
 from eticket_central.ops.planning import activity_spec, calendar_set
 from eticket_central.ops.registry import OpContext, Rejected, handler
-from eticket_desk.rules.activity import ActivitySpec
-from eticket_desk.rules.booking import (
-    SEAT_STATES,
-    Action,
-    BookingCase,
-    BookingState,
-    is_late,
-    refusal,
-)
+from eticket_desk.rules.activity import ActivitySpec, BillingMode
+from eticket_desk.rules.booking import SEAT_STATES, Action, BookingRefused, BookingState
+from eticket_desk.rules.booking_decision import Ask, DayFacts, Decision, Seats, decide
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.sync.protocol import BookingPayload, OpType, RejectCode
-
-_MARKED = (BookingState.PRESENT, BookingState.ABSENT_JUSTIFIED, BookingState.ABSENT_UNJUSTIFIED)
 
 
 def booking_data(booking: Booking) -> dict[str, Any]:
@@ -132,47 +125,24 @@ class Seat:
     school_taken: int | None  # seats taken by the child's school, when it has its own quota
 
 
-@dataclass(frozen=True)
-class Ask:
-    """What is asked of one day."""
-
-    action: Action
-    override_reason: str = ""
-    waiting_list: bool = False  # when full, the waiting list
-    stay_waiting: bool = False  # the desk holds the child on the waiting list: keep it there
-    by_form: bool = False  # a paper form: subscription-only days to come are open
-
-
-def judge(spec: ActivitySpec, child, seat: Seat, ask: Ask, ctx: OpContext, calendar, now):
-    """The new state of one day (None: nothing to change) and whether it is late; raises
-    Rejected. The desk's own rules decide, with the server's clock."""
+def decide_day(
+    spec: ActivitySpec,
+    child,
+    seat: Seat,
+    ask: Ask,
+    ctx: OpContext,
+    calendar,
+    now: datetime,
+    tickets: int | None = None,
+) -> Decision:
+    """rules.booking_decision's decision of one day, with the server's clock; `tickets` is
+    the family's balance for a prepaid day when the caller holds its wallet (the portal),
+    None when the desk that pushed the op pays the ticket itself."""
     name, school_id, level, _family_id, family_status, _child_id = child
-    current = seat.current
-    holds_seat = current in SEAT_STATES
-    if ask.action == Action.BOOK and (
-        holds_seat or (current == BookingState.WAITING and ask.stay_waiting)
-    ):
-        return None, False
-    if ask.action == Action.CANCEL and not (holds_seat or current == BookingState.WAITING):
-        return None, False
-    if current in _MARKED:
-        raise Rejected(
-            RejectCode.BOOKING_LOCKED,
-            "La présence de ce jour est déjà pointée : la réservation ne se modifie plus.",
-        )
-    capacity, taken = spec.capacity, seat.booked
     school_capacity = spec.school_capacity(school_id) if school_id else None
-    if (
-        school_capacity is not None
-        and seat.school_taken is not None
-        and (capacity is None or school_capacity - seat.school_taken < capacity - taken)
-    ):
-        capacity, taken = school_capacity, seat.school_taken
-    deadline = spec.deadline_of(seat.day, calendar)
-    if deadline is None and ask.by_form:
-        deadline = datetime.combine(seat.day, time.min)  # by subscription: any day to come
-    case = BookingCase(
-        action=ask.action,
+    if seat.school_taken is None:
+        school_capacity = None  # the caller did not count the school: its quota is unknown
+    facts = DayFacts(
         day=seat.day,
         now=now,
         activity_name=spec.name,
@@ -180,29 +150,26 @@ def judge(spec: ActivitySpec, child, seat: Seat, ask: Ask, ctx: OpContext, calen
         dossier_status=FamilyStatus(family_status),
         concerned=spec.concerns(school_id, level),
         closed_reason=spec.closed_reason(seat.day, calendar),
-        deadline=deadline,
-        capacity=capacity,
-        seats_taken=taken,
-        override_reason=ask.override_reason,
+        deadline=spec.deadline_of(seat.day, calendar),
+        seats=Seats(seat.booked, spec.capacity, seat.school_taken or 0, school_capacity),
+        current=seat.current,
         # A desk checked its agent's right to override before queueing the op.
         may_override=ctx.device_id is not None,
+        prepaid=spec.billing_mode == BillingMode.PREPAID,
+        tickets=tickets,
+        ticket_name=spec.ticket_type.lower(),
     )
-    refused = refusal(case)
-    late = is_late(case, current)  # a child taken off the waiting list is never late
-    full = refused is not None and refused.code.value == RejectCode.CAPACITY_FULL
-    if ask.action == Action.CANCEL:
-        if refused is not None:
-            raise Rejected(RejectCode(refused.code.value), refused.message)
-        return BookingState.CANCELLED, late
-    if ask.stay_waiting and (refused is None or full):
-        return BookingState.WAITING, late
-    if full and current == BookingState.WAITING:
-        return None, False  # still no seat: the child stays on the waiting list
-    if full and ask.waiting_list:
-        return BookingState.WAITING, late
-    if refused is not None:
-        raise Rejected(RejectCode(refused.code.value), refused.message)
-    return BookingState.BOOKED, late
+    return decide(facts, ask)
+
+
+def rejected(refused: BookingRefused) -> Rejected:
+    """The op's rejection for a refusal of the rules (NO_TICKET, which only the portal can
+    meet, keeps the rules' code)."""
+    try:
+        code = RejectCode(refused.code.value)
+    except ValueError:
+        code = refused.code
+    return Rejected(code, refused.message)
 
 
 def unknown() -> Rejected:
@@ -274,9 +241,15 @@ def change_booking(
 
 
 def change_booking_from(
-    session: Session, ctx: OpContext, payload: BookingPayload, action: Action, now: datetime
-) -> tuple[dict[str, Any], BookingState | None]:
-    """change_booking's answer and the day's state before it (whether it held a seat)."""
+    session: Session,
+    ctx: OpContext,
+    payload: BookingPayload,
+    action: Action,
+    now: datetime,
+    tickets: int | None = None,
+) -> tuple[dict[str, Any], Decision]:
+    """change_booking's answer and the decision it wrote (the ticket it moves); `tickets` as
+    `decide_day` takes it. Raises Rejected."""
     child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
     key = {"activity_id": spec.id, "day": payload.day, "child_id": payload.child_id}
     booked = session.execute(_LOCK_DAY, {**key, "tenant_id": ctx.tenant_id}).scalar_one()
@@ -288,14 +261,23 @@ def change_booking_from(
             _SCHOOL_SEATS, {**key, "school_id": school_id, "states": _SEAT_VALUES}
         ).scalar_one()
     seat = Seat(payload.day, BookingState(state) if state else None, booked, school_taken)
-    ask = Ask(action, payload.override_reason, payload.waiting_list)
-    new_state, late = judge(spec, child, seat, ask, ctx, _calendar(session, ctx.tenant_id), now)
-    if new_state is None:
-        return {"state": state, "changed": False}, seat.current
+    ask = Ask(action, payload.override_reason, waiting_list=payload.waiting_list)
+    calendar = _calendar(session, ctx.tenant_id)
+    decision = decide_day(spec, child, seat, ask, ctx, calendar, now, tickets)
+    if decision.refused is not None:
+        raise rejected(decision.refused)
+    if decision.state is None:
+        return {"state": state, "changed": False}, decision
     write_days(
-        session, ctx, spec, child, {payload.day: seat}, [(payload.day, new_state, late)], now
+        session,
+        ctx,
+        spec,
+        child,
+        {payload.day: seat},
+        [(payload.day, decision.state, decision.late)],
+        now,
     )
-    return {"state": new_state.value, "changed": True, "late": late}, seat.current
+    return {"state": decision.state.value, "changed": True, "late": decision.late}, decision
 
 
 def _owned(payload: BookingPayload) -> list[tuple[type, uuid.UUID]]:

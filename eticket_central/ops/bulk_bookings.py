@@ -1,10 +1,11 @@
 """bookings.apply: the days of a paper form (or of a desk's first upload) in one op.
 
-The op is applied; each day is judged on its own by the same `judge` as booking.book (a full
-day goes to the waiting list, as the form's planner does at the desk), and the answer names
-the days refused with their code and the days that went to the waiting list, so the desk can
-undo them. A handful of statements per form whatever its length: the activity's days are
-locked together (in day order, so two desks never deadlock) before anything is decided.
+The op is applied; each day is judged on its own by the same `decide_day` as booking.book,
+that is rules.booking_decision's `decide` (a full day goes to the waiting list, as the form's
+planner does at the desk), and the answer names the days refused with their code and the days
+that went to the waiting list, so the desk can undo them. A handful of statements per form
+whatever its length: the activity's days are locked together (in day order, so two desks
+never deadlock) before anything is decided.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from eticket_central.changes import record
 from eticket_central.models import Activity, Child
 from eticket_central.ops.bookings import (
     _SEAT_VALUES,
-    Ask,
     Seat,
     _calendar,
     child_and_rules,
-    judge,
+    decide_day,
+    rejected,
     write_days,
 )
-from eticket_central.ops.registry import OpContext, Rejected, handler
+from eticket_central.ops.registry import OpContext, handler
 from eticket_desk.rules.booking import Action, BookingState
+from eticket_desk.rules.booking_decision import Ask
 from eticket_desk.sync.protocol import BookingsApply, OpType
 
 _LOCK_DAYS = text(
@@ -91,13 +93,14 @@ def apply_days(
         if payload.initial:
             new_state, late = _as_is(ask, seat)
         else:
-            try:
-                new_state, late = judge(spec, child, seat, ask, ctx, calendar, now)
-            except Rejected as refusal:
+            decision = decide_day(spec, child, seat, ask, ctx, calendar, now)
+            if decision.refused is not None:
+                refusal = rejected(decision.refused)
                 refused.append(
                     {"day": day.isoformat(), "code": refusal.code.value, "message": refusal.message}
                 )
                 continue
+            new_state, late = decision.state, decision.late
         if new_state is None:
             continue
         decided.append((day, new_state, late))

@@ -43,7 +43,8 @@ STATE_LABELS = {
 
 
 class RefusalCode(StrEnum):
-    """Also the rejection codes of the sync protocol."""
+    """Also the rejection codes of the sync protocol (NO_TICKET only reaches the counter and
+    the portal: a desk's pushed booking carries its own wallet entry)."""
 
     DAY_CLOSED = "DAY_CLOSED"
     DEADLINE_PASSED = "DEADLINE_PASSED"
@@ -53,6 +54,8 @@ class RefusalCode(StrEnum):
     CHILD_NOT_CONCERNED = "CHILD_NOT_CONCERNED"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     OVERRIDE_REASON_MISSING = "OVERRIDE_REASON_MISSING"
+    BOOKING_LOCKED = "BOOKING_LOCKED"  # the day's presence is marked
+    NO_TICKET = "NO_TICKET"  # a prepaid day and no ticket left in the family's wallet
 
 
 class BookingRefused(DomainError):

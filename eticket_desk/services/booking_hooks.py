@@ -1,7 +1,10 @@
-"""Hooks the booking service calls inside its transaction (the wallet debits tickets here).
+"""Hooks the booking service calls inside its transaction (the wallet writes its ticket
+lines here).
 
-A hook may refuse a booking by raising a DomainError: the whole change is then rolled back
-and the agent reads the hook's message (e.g. "plus de ticket dans le porte-monnaie").
+Whether a seat may be taken is rules.booking_decision's (an empty wallet included: the
+service passes it the tickets left); a hook only records what was decided. A hook may still
+refuse by raising a DomainError: the whole change is then rolled back and the agent reads the
+hook's message.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Booking and cancelling one day (the whole week and the whole day are in booking_batches).
 
-Every change is one transaction: the booking row, the seat counters, the hooks (wallet) and
-the audit entry are written together or not at all. Refusals are `BookingRefused` with a
-French reason and a stable code (also the sync protocol's).
+What a day becomes is rules.booking_decision's `decide` (the server's ops and the portal call
+the same), fed with what this transaction reads; who gets a freed seat is its
+`who_gets_seats`. Every change is one transaction: the booking row, the seat counters, the
+hooks (wallet) and the audit entry are written together or not at all. Refusals are
+`BookingRefused` with a French reason and a stable code (also the sync protocol's).
 """
 
 from __future__ import annotations
@@ -12,24 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel.dates import format_date
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-# Prepaid activities debit the family's wallet through its booking hook (registered here so
-# that every booking, from any screen or command, goes through it).
-import eticket_desk.services.wallet  # noqa: E402, F401, I001
 from eticket_desk.models import Booking, Child, Family, Occupancy, SchoolClass
-from eticket_desk.rules.activity import ActivitySpec
+from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import (
-    SEAT_STATES,
     Action,
-    BookingCase,
-    BookingRefused,
     BookingState,
     RefusalCode,
-    is_late,
     override_may_unlock,
-    refusal,
+)
+from eticket_desk.rules.booking_decision import (
+    Ask,
+    DayFacts,
+    Seats,
+    Waiting,
+    decide,
+    who_gets_seats,
 )
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
@@ -43,6 +45,10 @@ from eticket_desk.services.calendar import calendar_in
 from eticket_desk.services.seat_counters import bump_seats, seats_taken
 from eticket_desk.services.store import Actor, Store
 from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
+
+# Prepaid activities debit the family's wallet through its booking hook (registered by this
+# import, so that every booking, from any screen or command, goes through it).
+from eticket_desk.services.wallet import NoTicketLeft, tickets_left
 
 
 @dataclass(frozen=True)
@@ -102,19 +108,15 @@ class _Context:
             raise NotFound("Cette activité n'existe pas (ou plus).") from None
 
 
-def _case(
-    ctx: _Context, activity: ActivitySpec, day: date, action: Action, override_reason: str
-) -> BookingCase:
-    child = ctx.child
-    total, mine = seats_taken(ctx.session, activity, day, child.school_id)
-    capacity, taken = activity.capacity, total
+def _facts(
+    ctx: _Context, activity: ActivitySpec, day: date, current: BookingState | None, action: Action
+) -> DayFacts:
+    """What rules.booking_decision needs of this child's day, read in the transaction."""
+    child, session = ctx.child, ctx.session
+    total, mine = seats_taken(session, activity, day, child.school_id)
     school_capacity = activity.school_capacity(child.school_id) if child.school_id else None
-    if school_capacity is not None and (
-        capacity is None or school_capacity - mine < capacity - total
-    ):
-        capacity, taken = school_capacity, mine
-    return BookingCase(
-        action=action,
+    wallet = tickets_left(session, activity, [child.family_id]) if action == Action.BOOK else None
+    return DayFacts(
         day=day,
         now=ctx.now,
         activity_name=activity.name,
@@ -123,10 +125,12 @@ def _case(
         concerned=activity.concerns(child.school_id, child.level),
         closed_reason=activity.closed_reason(day, ctx.calendar),
         deadline=activity.deadline_of(day, ctx.calendar),
-        capacity=capacity,
-        seats_taken=taken,
-        override_reason=override_reason,
+        seats=Seats(total, activity.capacity, mine, school_capacity),
+        current=current,
         may_override=ctx.actor.can(Permission.DEADLINE_OVERRIDE),
+        prepaid=activity.billing_mode == BillingMode.PREPAID,
+        tickets=wallet[1].get(child.family_id, 0) if wallet else None,
+        ticket_name=wallet[0] if wallet else "",
     )
 
 
@@ -154,59 +158,40 @@ def _change(
     waiting_list: bool = False,
     source: str = "counter",
 ) -> DayOutcome:
-    """Books or cancels one day inside the caller's transaction; raises BookingRefused."""
+    """Books or cancels one day inside the caller's transaction, as
+    rules.booking_decision decides; raises BookingRefused (NoTicketLeft for NO_TICKET)."""
     session, child = ctx.session, ctx.child
     activity = ctx.activity(activity_id)
     booking = session.get(Booking, (activity.id, day, child.id))
     current = BookingState(booking.state) if booking is not None else None
-    holds_seat = current in SEAT_STATES
-    if action == Action.BOOK and (
-        holds_seat or (current == BookingState.WAITING and not waiting_list)
-    ):
-        return DayOutcome(child.id, activity.id, day, current, False, "Déjà réservé.")
-    if action == Action.CANCEL and not (holds_seat or current == BookingState.WAITING):
-        return DayOutcome(child.id, activity.id, day, current, False, "Rien à annuler.")
-    if current in (
-        BookingState.PRESENT,
-        BookingState.ABSENT_JUSTIFIED,
-        BookingState.ABSENT_UNJUSTIFIED,
-    ):
-        raise BookingRefused(
-            RefusalCode.DEADLINE_PASSED,
-            "La présence de ce jour est déjà pointée : la réservation ne se modifie plus.",
-        )
-    case = _case(ctx, activity, day, action, override_reason)
-    refused = refusal(case)
-    to_waiting = False
-    if refused is not None:
-        if refused.code == RefusalCode.CAPACITY_FULL and waiting_list:
-            to_waiting = True
-        else:
-            raise refused
-    late = is_late(case, current)  # a child taken off the waiting list is never late
+    facts = _facts(ctx, activity, day, current, action)
+    decision = decide(facts, Ask(action, override_reason, waiting_list=waiting_list))
+    if decision.refused is not None:
+        if decision.refused.code == RefusalCode.NO_TICKET:
+            raise NoTicketLeft(decision.refused.message)
+        raise decision.refused
+    if decision.state is None:
+        return DayOutcome(child.id, activity.id, day, current, False, decision.unchanged)
     if booking is None:
         booking = Booking(
             activity_id=activity.id, day=day, child_id=child.id, school_id=child.school_id
         )
         session.add(booking)
     booking.audit_label = f"{child.name} — {activity.name} du {day:%d/%m/%Y}"
+    late, was_waiting = decision.late, current == BookingState.WAITING
     promoted: tuple[str, ...] = ()
-    if action == Action.BOOK and to_waiting:
-        if current == BookingState.WAITING:
-            return DayOutcome(
-                child.id, activity.id, day, current, False, "Déjà sur la liste d'attente."
-            )
+    if decision.state == BookingState.WAITING:
         _set_state(ctx, booking, BookingState.WAITING, late, source)
         join_waiting_list(session, booking, ctx.now)
         session.flush()
         bump_seats(session, booking, waiting=1)
         message = f"Liste d'attente : {child.name}, {activity.name} du {_day(day)}."
-    elif action == Action.BOOK:
+    elif decision.state == BookingState.BOOKED:
         _set_state(ctx, booking, BookingState.BOOKED, late, source)
         booking.school_id = child.school_id
         leave_waiting_list(booking)
         session.flush()
-        bump_seats(session, booking, booked=1, waiting=-1 if current == BookingState.WAITING else 0)
+        bump_seats(session, booking, booked=1, waiting=-int(was_waiting))
         for hook in booking_hooks():
             hook.seat_taken(session, booking, activity, child.family_id, day)
         message = f"Réservé : {activity.name} du {_day(day)} pour {child.name}."
@@ -214,7 +199,7 @@ def _change(
         _set_state(ctx, booking, BookingState.CANCELLED, late, source)
         leave_waiting_list(booking)
         session.flush()
-        if holds_seat:
+        if not was_waiting:
             bump_seats(session, booking, booked=-1)
             for hook in booking_hooks():
                 hook.seat_released(
@@ -229,7 +214,7 @@ def _change(
             )
         if promoted:
             message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
-    if override_reason.strip() and override_may_unlock(case.deadline, case.now):
+    if override_reason.strip() and override_may_unlock(facts.deadline, facts.now):
         record(
             session,
             "deadline_override",
@@ -244,17 +229,18 @@ def _change(
 
 
 def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[str, ...]:
-    """Gives a freed seat to the first waiting child who fits (capacity, hooks).
+    """Gives the day's free seats to the waiting children rules.booking_decision chooses
+    (order of arrival, school quotas, capacity, tickets of a prepaid day).
 
     `ctx` is anything with the open `session`, the `actor` and `now` (the subscriptions'
     planner calls it too, after cancelling days of a changed template)."""
     session = ctx.session
-    queued = session.scalar(
-        select(func.sum(Occupancy.waiting)).where(
+    counts = session.execute(
+        select(Occupancy.school_id, Occupancy.booked, Occupancy.waiting).where(
             Occupancy.activity_id == activity.id, Occupancy.day == day
         )
-    )
-    if not queued:
+    ).all()
+    if not sum(waiting for _, _, waiting in counts):
         return ()  # nobody waits: no need to look through the day's bookings
     rows = session.execute(
         select(Booking, Child.first_name, Child.last_name, Child.family_id)
@@ -265,14 +251,19 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
             Booking.state == BookingState.WAITING.value,
         )
     ).all()
-    waiting = in_arrival_order((arrival(r[0].waiting_since, r[0].waiting_rank), r) for r in rows)
-    for booking, first, last, family_id in waiting:
-        total, mine = seats_taken(session, activity, day, booking.school_id)
-        if activity.capacity is not None and total >= activity.capacity:
-            return ()
-        school_capacity = activity.school_capacity(booking.school_id)
-        if school_capacity is not None and mine >= school_capacity:
-            continue
+    queue = in_arrival_order((arrival(r[0].waiting_since, r[0].waiting_rank), r) for r in rows)
+    wallet = tickets_left(session, activity, list({r[3] for r in queue}))
+    chosen = who_gets_seats(
+        [Waiting(n, row[0].school_id, row[3]) for n, row in enumerate(queue)],
+        activity.capacity,
+        sum(booked for _, booked, _ in counts),
+        activity.school_capacities,
+        {school: booked for school, booked, _ in counts},
+        wallet[1] if wallet else None,
+    )
+    promoted = []
+    for n in chosen:
+        booking, first, last, family_id = queue[n]
         name = f"{first} {last}"
         try:
             with session.begin_nested():
@@ -291,9 +282,9 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
                     f"Place attribuée depuis la liste d'attente : {booking.audit_label}",
                 )
         except DomainError:
-            continue  # e.g. no ticket left: the next waiting child gets the seat
-        return (name,)
-    return ()
+            continue  # a hook refused it (another hook than the wallet's): the seat stays free
+        promoted.append(name)
+    return tuple(promoted)
 
 
 # ---------------------------------------------------------------- public services

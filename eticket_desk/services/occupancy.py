@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Occupancy
 from eticket_desk.rules.activity import ActivitySpec
+from eticket_desk.rules.booking_decision import seats_left
 from eticket_desk.rules.calendar import CalendarSet, days_between
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
@@ -139,15 +140,19 @@ def _day(
     per_school: dict[uuid.UUID, tuple[int, int]],
     school_id: uuid.UUID | None,
 ) -> DayOccupancy:
-    capacity, shared = _scope_capacity(activity, school_id)
+    capacity, _shared = _scope_capacity(activity, school_id)
     total_booked = sum(b for b, _ in per_school.values())
     if school_id is None:
         booked, waiting = total_booked, sum(w for _, w in per_school.values())
     else:
         booked, waiting = per_school.get(school_id, (0, 0))
-    full = capacity is not None and (total_booked if shared else booked) >= capacity
-    if school_id is not None and not shared and activity.capacity is not None:
-        full = full or total_booked >= activity.capacity  # the whole activity is full
+    if school_id is None:
+        left = seats_left(capacity, total_booked)  # the activity's, or its schools' sum
+    else:  # what a child of that school still finds: its quota and the activity's seats
+        left = seats_left(
+            activity.capacity, total_booked, activity.school_capacity(school_id), booked
+        )
+    full = left == 0
     return DayOccupancy(
         day=day,
         closed_reason=activity.closed_reason(day, calendar),

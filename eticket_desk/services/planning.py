@@ -19,6 +19,7 @@ from eticket_desk.rules.booking import (
     override_may_unlock,
     subscription_only_message,
 )
+from eticket_desk.rules.booking_decision import seats_left
 from eticket_desk.rules.calendar import CalendarSet, monday_of, week_days
 from eticket_desk.rules.cells import CellState, cell_state
 from eticket_desk.rules.deadlines import format_deadline, is_editable
@@ -93,14 +94,9 @@ def _places(activity: ActivitySpec, counts: dict, day: date, school_id) -> tuple
     by_school = counts.get((activity.id, day), {})
     total = sum(b for b, _ in by_school.values())
     waiting = sum(w for _, w in by_school.values())
-    left: int | None = None
-    if activity.capacity is not None:
-        left = activity.capacity - total
     school_capacity = activity.school_capacity(school_id) if school_id else None
-    if school_capacity is not None:
-        mine = school_capacity - by_school.get(school_id, (0, 0))[0]
-        left = mine if left is None else min(left, mine)
-    return left, waiting
+    mine = by_school.get(school_id, (0, 0))[0]
+    return seats_left(activity.capacity, total, school_capacity, mine), waiting
 
 
 def _tooltip(

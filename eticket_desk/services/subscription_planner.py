@@ -1,6 +1,9 @@
 """The planner of paper forms: reads once what a batch of forms needs and plans each form in
 memory (open, closed, locked, full days); subscription_staging.py writes them all with a few
-bulk statements."""
+bulk statements. A day is full when rules.booking_decision's `seats_left` says so (the same
+arithmetic as a booking at the counter and on the server); a year of forms is millions of
+days, so the rest of the day's decision is the same rules taken once per activity-day
+(`_facts`) rather than `decide` per child-day."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from eticket_desk.models import (
 )
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
+from eticket_desk.rules.booking_decision import seats_left
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import InvalidInput, NotFound
@@ -216,6 +220,7 @@ class Planner(Staging):
         school = child.school_id.hex if child.school_id else None  # str: cheap to hash
         capacity = activity.capacity
         own = activity.school_capacity(child.school_id) if school else None
+        limited = capacity is not None or own is not None  # else no day is ever full
         tickets = self._tickets_left(child.family_id, activity)  # None: not prepaid
         no_ticket: list[date] = []
         for day in wanted:
@@ -229,9 +234,7 @@ class Planner(Staging):
                 kept.append(day)  # cancelled by the family or the desk: their decision stays
             elif not changeable:
                 locked.append(day)
-            elif (capacity is not None and totals[day] >= capacity) or (
-                own is not None and schools[(day, school)] >= own
-            ):
+            elif limited and seats_left(capacity, totals[day], own, schools[(day, school)]) == 0:
                 waiting.append(day)
             elif tickets is not None and tickets[0] <= 0:
                 no_ticket.append(day)  # « autant de fois que de tickets » (seed 001)

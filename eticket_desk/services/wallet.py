@@ -1,9 +1,11 @@
 """The porte-monnaie: an append-only ledger of tickets per family and ticket type.
 
-Booking a prepaid activity debits one ticket (the booking hook below), a cancellation before
-the deadline gives it back, a late one does not; nothing is booked beyond the balance; a
-correction is a new entry with a reason, by a régisseur. The balance is the sum of the
-ledger, always.
+Booking a prepaid activity debits one ticket (the booking hook below writes the line), a
+cancellation before the deadline gives it back, a late one does not; nothing is booked beyond
+the balance. Whether a ticket moves and whether an empty wallet refuses the seat is decided by
+rules.booking_decision (the booking service passes it `tickets_left`); the hook only writes
+what was decided. A correction is a new entry with a reason, by a régisseur. The balance is
+the sum of the ledger, always.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, Booking, Child, Sale, TicketType, WalletEntry
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
+from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode, tickets_moved
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.audit import record
@@ -27,8 +30,11 @@ from eticket_desk.services.store import Actor, Store
 from eticket_desk.sync.money_ops import add_wallet_ops
 
 
-class NoTicketLeft(DomainError):
-    """A prepaid booking refused: the wallet of that ticket type is empty."""
+class NoTicketLeft(BookingRefused):
+    """A prepaid booking refused: the wallet of that ticket type is empty (NO_TICKET)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(RefusalCode.NO_TICKET, message)
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,17 @@ def correct_wallet(
         return before + quantity
 
 
+def tickets_left(
+    session: Session, activity: ActivitySpec, family_ids: list[uuid.UUID]
+) -> tuple[str, dict[uuid.UUID, int]] | None:
+    """(ticket name, balance by family) of a prepaid activity's ticket; None when the
+    activity takes no ticket. What rules.booking_decision weighs a seat against."""
+    ticket = _ticket_type(session, activity)
+    if ticket is None:
+        return None
+    return ticket.name, balances_in(session, family_ids, ticket.id)
+
+
 def ticket_type_of(session: Session, activity: ActivitySpec) -> TicketType | None:
     """The ticket type a prepaid activity debits (None for other billing modes)."""
     return _ticket_type(session, activity)
@@ -269,7 +286,9 @@ def _ticket_type(session: Session, activity: ActivitySpec) -> TicketType | None:
 
 
 class WalletHook:
-    """Debits and credits tickets as prepaid seats are taken and given back."""
+    """Writes the ticket lines of prepaid seats taken and given back: the quantities are
+    rules.booking.tickets_moved's, and the booking service has already refused a seat the
+    wallet cannot pay (rules.booking_decision, NO_TICKET)."""
 
     @staticmethod
     def concerns(activity: ActivitySpec) -> bool:
@@ -281,12 +300,8 @@ class WalletHook:
         ticket = _ticket_type(session, activity)
         if ticket is None:
             return
-        if balance_in(session, family_id, ticket.id) < 1:
-            raise NoTicketLeft(
-                f"Plus de ticket « {ticket.name} » dans le porte-monnaie de la famille : "
-                f"vendez des tickets avant de réserver {activity.name} du {day:%d/%m/%Y}."
-            )
-        self._entry(session, booking, ticket, family_id, -1, "booking")
+        moved = tickets_moved(None, BookingState.BOOKED, late=False)
+        self._entry(session, booking, ticket, family_id, moved, "booking")
 
     def seat_released(
         self,
@@ -299,9 +314,10 @@ class WalletHook:
         timely: bool,
     ) -> None:
         ticket = _ticket_type(session, activity)
-        if ticket is None or not timely:
+        moved = tickets_moved(BookingState.BOOKED, BookingState.CANCELLED, late=not timely)
+        if ticket is None or not moved:
             return  # a late cancellation keeps its ticket spent (not refunded)
-        self._entry(session, booking, ticket, family_id, 1, "cancellation")
+        self._entry(session, booking, ticket, family_id, moved, "cancellation")
 
     def seats_taken_many(self, session: Session, items: list[tuple]) -> None:
         """The bulk form (a year of paper forms): the days a form books for one child and

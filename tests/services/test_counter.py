@@ -213,3 +213,25 @@ def test_a_paper_form_books_prepaid_days_only_as_far_as_the_tickets_go(
         debit = session.scalar(select(WalletEntry).where(WalletEntry.kind == "booking"))
     assert debit.quantity == -3
     assert debit.reason == "3 jour(s) de Garderie soir du 21/09/2026 au 24/09/2026 (inscription)"
+
+
+def test_a_whole_week_books_prepaid_days_as_far_as_the_tickets_go_and_says_why_not_the_rest(
+    store, agent, family, garderie
+):
+    from eticket_desk.rules.booking import RefusalCode
+    from eticket_desk.services.booking_batches import set_week
+
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, family, ticket, 2, 480)
+    week = set_week(store, agent, family.children[0].id, activity.id, date(2026, 9, 21))
+    assert week.changed == 2  # Monday and Tuesday; Wednesday is closed
+    assert [(o.day, o.refused) for o in week.refusals] == [
+        (date(2026, 9, 24), RefusalCode.NO_TICKET),
+        (date(2026, 9, 25), RefusalCode.NO_TICKET),
+    ]
+    assert week.refusals[0].message == (
+        "Plus de ticket « Garderie » dans le porte-monnaie de la famille : vendez des tickets "
+        "avant de réserver Garderie soir du 24/09/2026."
+    )
+    assert [b.tickets for b in balances(store, agent, family.id)] == [0]

@@ -99,7 +99,8 @@ def test_marking_never_moves_a_seat(store, admin, coordinator, schools, activiti
     ]
     with pytest.raises(BookingRefused) as refused:
         cancel_booking(store, admin, children[1].id, bus.id, day, override_reason="Oubli")
-    assert refused.value.code == RefusalCode.DEADLINE_PASSED
+    assert refused.value.code == RefusalCode.BOOKING_LOCKED
+    assert "déjà pointée" in refused.value.message
     # Taking the mark back (« non pointé ») leaves the counters alone too.
     save_presence(
         store, coordinator, bus.id, day, [PresenceChange(children[1].id, BookingState.BOOKED)]

@@ -17,14 +17,14 @@ from eticket_desk.services.activities import save_activity
 from eticket_desk.services.activity_tariffs import save_activity_tariff
 from eticket_desk.services.attendance import attendance_lists
 from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import load_family, save_family
+from eticket_desk.services.families import load_family, save_family, validate_family
 from eticket_desk.services.invoice_drafts import month_period
 from eticket_desk.services.invoicing import issue_run, preview_run
 from eticket_desk.services.till import open_till
 from eticket_desk.services.wallet import balances
 from eticket_desk.sync.protocol import Change
 from eticket_desk.sync.pull_apply import apply_changes
-from tests.conftest import cash_sale, validated_family
+from tests.conftest import cash_sale, complete_family, validated_family
 
 BUS_WEEK = date(2026, 9, 28)  # the 2-seat bus, open until Tuesday 22 at noon
 NOVEMBER = month_period("2026-11")
@@ -215,3 +215,57 @@ def test_children_waiting_in_a_file_from_before_the_ranks_keep_their_order(
         )
     assert ranks == {first.id.hex: 1, second.id.hex: 2}
     assert cancel_booking(store, admin, holders[0].id, bus, BUS_WEEK).promoted == (_name(first),)
+
+
+def _family_at(store, admin, schools, last_name, first_name, school):
+    """A validated family whose child is in CP at `school`."""
+    data = complete_family(schools, last_name=last_name, child_first_name=first_name)
+    cp = next(c.id for c in school.classes if c.name == "CP")
+    kid = dataclasses.replace(data.children[0], school_id=school.id, class_id=cp)
+    family_id = save_family(store, admin, dataclasses.replace(data, children=[kid])).id
+    assert validate_family(store, admin, family_id) == []
+    return load_family(store, admin, family_id)
+
+
+def test_a_freed_seat_passes_a_family_without_ticket_and_a_school_over_its_quota(
+    store, admin, agent, schools, garderie
+):
+    """Two seats, one at most for the first school: when Jade frees hers, Inès (whose school
+    has its seat, Hugo's) and Noé (no ticket left) let Zoé have it."""
+    ticket, evening = garderie
+    first, second = schools
+    evening = save_activity(
+        store,
+        admin,
+        dataclasses.replace(evening, capacity=2, school_capacities={first.id: 1, second.id: None}),
+    )
+    day = date(2026, 9, 22)
+    families = {
+        first_name: _family_at(store, admin, schools, last_name, first_name, school)
+        for last_name, first_name, school in (
+            ("Aubert", "Jade", second),
+            ("Blanc", "Hugo", first),
+            ("Caron", "Inès", first),
+            ("Dumas", "Noé", second),
+            ("Euler", "Zoé", second),
+        )
+    }
+    kid = {name: family.children[0].id for name, family in families.items()}
+    open_till(store, agent, 0)
+    for name in ("Jade", "Hugo", "Inès", "Zoé"):  # Noé's family bought none
+        cash_sale(store, agent, families[name], ticket, 2, 2000)
+    book_day(store, admin, kid["Hugo"], evening.id, day)  # the first school's only seat
+    book_day(store, admin, kid["Jade"], evening.id, day)
+    for name in ("Inès", "Noé", "Zoé"):
+        queued = book_day(store, admin, kid[name], evening.id, day, waiting_list=True)
+        assert queued.state == BookingState.WAITING
+    freed = cancel_booking(store, admin, kid["Jade"], evening.id, day)
+    assert freed.promoted == ("Zoé Euler",)
+    assert "La place libérée est attribuée à Zoé Euler (liste d'attente)." in freed.message
+    tickets = {
+        name: next(b.tickets for b in balances(store, admin, f.id) if b.code == "GARDERIE")
+        for name, f in families.items()
+    }
+    assert tickets == {"Jade": 2, "Hugo": 1, "Inès": 2, "Noé": 0, "Zoé": 1}
+    [bus_list] = attendance_lists(store, admin, day, evening.id)
+    assert [r.first_name for r in bus_list.waiting] == ["Inès", "Noé"]  # still in line
