@@ -171,9 +171,10 @@ class PortalSessionRow(Base):
 
 
 class LoginAttempt(Base):
-    """A portal login attempt, written before its password is checked and deleted when it
-    was right: what is left are the failures, counted per login and per client address
-    over a window (portal/throttle.py). No foreign key: any commune id may be tried."""
+    """A portal login attempt, written before its password is checked, marked failed when it
+    was wrong and deleted when it was right; counted per login (pending ones too) and per
+    client address (failures only) over a window (portal/throttle.py). No foreign key: any
+    commune id may be tried."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -186,6 +187,7 @@ class LoginAttempt(Base):
     login: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # ---------------------------------------------------------------- money

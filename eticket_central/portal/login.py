@@ -20,7 +20,12 @@ from sqlalchemy import select
 
 from eticket_central.auth import unauthorised
 from eticket_central.models import PortalAccount, PortalSessionRow
-from eticket_central.portal.throttle import Throttle, forget_failures, record_attempt
+from eticket_central.portal.throttle import (
+    Throttle,
+    forget_failures,
+    mark_failed,
+    record_attempt,
+)
 from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import PortalLogin, PortalSession
 
@@ -36,19 +41,25 @@ class _Account:
     password_hash: str
 
 
-def _attempt(state, body: PortalLogin, address: str, now: datetime) -> _Account | None:
-    """Counts the attempt (429 when throttled) and finds the account, in one transaction."""
+def _attempt(state, body: PortalLogin, address: str, now: datetime):
+    """Counts the attempt (429 when throttled) and finds the account, in one transaction:
+    (the attempt's id, the account or None)."""
     with state.sessions.begin() as session:
         throttle = Throttle.of(state.settings)
-        record_attempt(session, throttle, body.tenant_id, body.login, address, now)
+        attempt = record_attempt(session, throttle, body.tenant_id, body.login, address, now)
         account = session.execute(
             select(PortalAccount).where(
                 PortalAccount.tenant_id == body.tenant_id, PortalAccount.login == body.login
             )
         ).scalar_one_or_none()
         if account is None:
-            return None
-        return _Account(account.tenant_id, account.family_id, account.password_hash)
+            return attempt, None
+        return attempt, _Account(account.tenant_id, account.family_id, account.password_hash)
+
+
+def _failed(state, attempt: int) -> None:
+    with state.sessions.begin() as session:
+        mark_failed(session, attempt)
 
 
 def _verify(account: _Account | None, password: str) -> bool:
@@ -86,10 +97,11 @@ async def login(body: PortalLogin, request: Request) -> PortalSession:
     state = request.app.state
     now = state.clock.now()
     address = request.client.host if request.client else "inconnue"
-    account = await anyio.to_thread.run_sync(_attempt, state, body, address, now)
+    attempt, account = await anyio.to_thread.run_sync(_attempt, state, body, address, now)
     valid = await anyio.to_thread.run_sync(
         _verify, account, body.password, limiter=_hashing_slots(state)
     )
     if not valid:
+        await anyio.to_thread.run_sync(_failed, state, attempt)
         raise unauthorised("Identifiant ou mot de passe incorrect.")
     return await anyio.to_thread.run_sync(_open_session, state, body, account, now)

@@ -1,8 +1,11 @@
 """Portal logins throttled per login and per client address, in PostgreSQL (any instance
-answers alike): every attempt is written before its password is checked, and deleted with
-the login's earlier failures when it was right. When the window already holds as many
-failures as allowed, the attempt is refused at once (429, « Trop de tentatives… » and a
-Retry-After header) without hashing anything, even with the right password."""
+answers alike): every attempt is written before its password is checked, marked failed when
+it was wrong, and deleted with the login's earlier failures when it was right. A login counts
+its attempts still being checked too (a burst of guesses in parallel is counted whole); an
+address counts only its failures (many parents behind one address logging in at once are
+not refused). When the window already holds as many as allowed, the attempt is refused at
+once (429, « Trop de tentatives… » and a Retry-After header) without hashing anything, even
+with the right password."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import HTTPException
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from eticket_central.models import LoginAttempt
@@ -52,8 +55,9 @@ def record_attempt(
     login: str,
     address: str,
     now: datetime,
-) -> None:
-    """Writes the attempt, or raises 429 when the login or the address is throttled."""
+) -> int:
+    """Writes the attempt (its id), or raises 429 when the login or the address is
+    throttled."""
     since = now - throttle.window
     # Two attempts on one login at once are counted one after the other.
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"{tenant_id}:{login}"))))
@@ -63,7 +67,7 @@ def record_attempt(
             and_(LoginAttempt.tenant_id == tenant_id, LoginAttempt.login == login),
             throttle.per_login,
         ),
-        (LoginAttempt.address == address, throttle.per_address),
+        (and_(LoginAttempt.address == address, LoginAttempt.failed), throttle.per_address),
     ):
         times = (
             session.execute(
@@ -77,11 +81,15 @@ def record_attempt(
         if len(times) >= limit:
             # Free again when enough of them have left the window.
             raise too_many(times[len(times) - limit] + throttle.window - now)
-    session.execute(
-        insert(LoginAttempt).values(
-            tenant_id=tenant_id, login=login, address=address, attempted_at=now
-        )
-    )
+    return session.execute(
+        insert(LoginAttempt)
+        .values(tenant_id=tenant_id, login=login, address=address, attempted_at=now, failed=False)
+        .returning(LoginAttempt.id)
+    ).scalar_one()
+
+
+def mark_failed(session: Session, attempt_id: int) -> None:
+    session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(failed=True))
 
 
 def forget_failures(session: Session, tenant_id: uuid.UUID, login: str) -> None:

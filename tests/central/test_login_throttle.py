@@ -37,11 +37,16 @@ def _accounts(desk, count: int) -> list[str]:
     return logins
 
 
+def _browser(url: str) -> httpx.Client:
+    """A browser of its own: each test logs in from its own loopback address (the
+    failures of the module's other tests, kept in the database, are not its own)."""
+    transport = httpx.HTTPTransport(local_address=f"127.0.0.{next(_addresses)}")
+    return httpx.Client(base_url=url, transport=transport, timeout=120)
+
+
 @pytest.fixture
 def client(central):
-    """A browser of its own: each test logs in from its own loopback address."""
-    transport = httpx.HTTPTransport(local_address=f"127.0.0.{next(_addresses)}")
-    with httpx.Client(base_url=central.url, transport=transport, timeout=60) as http:
+    with _browser(central.url) as http:
         yield http
 
 
@@ -89,8 +94,7 @@ def test_an_address_trying_many_logins_is_throttled_for_all_of_them(central, com
     unknown = _login(client, commune, "personne", "x")
     assert unknown.status_code == 429
     # Another address is not concerned; and the window passes for this one.
-    transport = httpx.HTTPTransport(local_address=f"127.0.0.{next(_addresses)}")
-    with httpx.Client(base_url=central.url, transport=transport) as elsewhere:
+    with _browser(central.url) as elsewhere:
         assert _login(elsewhere, commune, logins[4], PASSWORD).status_code == 200
     central.clock.current = START + timedelta(minutes=16)
     assert _login(client, commune, logins[4], PASSWORD).status_code == 200
@@ -121,7 +125,7 @@ def test_a_crowd_of_logins_does_not_starve_the_desks_sync(database_url):
     tried = []
 
     def crowd() -> None:
-        with httpx.Client(base_url=central.url, timeout=120) as http:
+        with _browser(central.url) as http:
             while not stop.is_set():
                 tried.append(_login(http, commune, "personne", "mauvais").status_code)
 
@@ -141,3 +145,39 @@ def test_a_crowd_of_logins_does_not_starve_the_desks_sync(database_url):
         server.stop()
     assert set(tried) == {401}
     assert busy < max(0.5, 20 * quiet), f"pull: {quiet:.3f} s quiet, {busy:.3f} s among logins"
+
+
+def _at_once(calls) -> list[int]:
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda c=c: answers.append(c().status_code)) for c in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return sorted(answers)
+
+
+def test_guesses_sent_in_parallel_are_counted_whole(central, commune, desk, client):
+    (login,) = _accounts(desk, 1)
+    answers = _at_once([lambda: _login(client, commune, login, "mauvais")] * 9)
+    assert answers == [401] * 5 + [429] * 4
+
+
+def test_parents_behind_one_address_log_in_together(database_url):
+    """Attempts being checked count for their login, not for their address: a school's
+    parents behind one address are refused only after that address's failures."""
+    server = start_server(database_url, FrozenClock(START), login_failures_per_address=3)
+    central = Central(server, server.app.state.clock)
+    commune = new_commune(central)
+    desk = commune.desk()
+    try:
+        logins = _accounts(desk, 8)
+        with _browser(central.url) as http:
+            calls = [lambda login=login: _login(http, commune, login, PASSWORD) for login in logins]
+            assert _at_once(calls) == [200] * 8
+            for login in logins[:3]:
+                assert _login(http, commune, login, "mauvais").status_code == 401
+            assert _login(http, commune, logins[3], PASSWORD).status_code == 429
+    finally:
+        desk.close()
+        server.stop()

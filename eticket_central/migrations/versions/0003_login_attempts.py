@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("login", sa.String(length=100), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
         sa.Column("attempted_at", sa.DateTime(), nullable=False),
+        sa.Column("failed", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
     )
     op.create_index(
