@@ -13,7 +13,7 @@ import hmac
 import uuid
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 from eticket_central.models import Device
@@ -31,10 +31,6 @@ class AuthenticatedDevice:
 
 def unauthorised(message: str) -> HTTPException:
     return HTTPException(status_code=401, detail=message, headers=BEARER)
-
-
-def bearer_token(request: Request) -> str:
-    return token_of(request.headers.get("authorization", ""))
 
 
 def token_of(header: str) -> str:
