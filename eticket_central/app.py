@@ -1,4 +1,5 @@
-"""The FastAPI application factory: the sync routes, authentication, French 422 answers.
+"""The FastAPI application factory: the sync routes behind the guard (authentication and
+body limits before anything is read, guard.py) and French refusals (answers.py).
 
 Nothing is kept in memory between requests but the connection pool: every instance started
 on the same database answers the same way (they may run side by side behind a balancer).
@@ -17,10 +18,13 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eticket_central import changes, portal
-from eticket_central.auth import AuthenticatedDevice, bearer_token, device_for_token
+from eticket_central.answers import invalid, on_http_error, on_invalid_request
+from eticket_central.auth import AuthenticatedDevice, device_caller
 from eticket_central.db import make_engine, session_factory
+from eticket_central.guard import Guard
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
 from eticket_central.push import Abandoned, Busy, Watch, push
@@ -40,7 +44,6 @@ from eticket_desk.sync.protocol import (
     PullResponse,
     PushResponse,
     SnapshotPage,
-    french_errors,
     parse_ops,
 )
 
@@ -56,26 +59,18 @@ class Settings:
     lock_timeout_s: float = 20.0
     statement_timeout_s: float = 25.0
     pool_size: int = 10
-
-
-def invalid(errors: list[str]) -> JSONResponse:
-    return JSONResponse(
-        status_code=422,
-        content={
-            "detail": "Requête refusée, rien n'a été appliqué : " + " ; ".join(errors),
-            "errors": errors,
-        },
-    )
-
-
-async def _on_invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    return invalid(french_errors(list(exc.errors())))
+    # Portal login failures allowed per login and per client address within the window.
+    login_failures_per_login: int = 5
+    login_failures_per_address: int = 20
+    login_window_minutes: int = 15
+    argon2_concurrency: int = 2  # password checks at once (each holds a core 0.1–0.3 s)
 
 
 def _device(request: Request) -> AuthenticatedDevice:
-    token = bearer_token(request)
-    with request.app.state.sessions.begin() as session:
-        return device_for_token(session, token)
+    caller = getattr(request.state, "caller", None)  # the guard checked the token
+    if isinstance(caller, AuthenticatedDevice):
+        return caller
+    return device_caller(request.app.state, request.headers.get("authorization", ""))
 
 
 DeviceDep = Annotated[AuthenticatedDevice, Depends(_device)]
@@ -103,12 +98,21 @@ def create_app(
         if database_url is None:
             raise ValueError("create_app needs a database URL or an engine")
         engine = server_engine(database_url, settings)
-    app = FastAPI(title="eTicket — serveur central", version="1")
+    # No generated documentation pages: nothing is served that the desks and parents don't use.
+    app = FastAPI(
+        title="eTicket — serveur central",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock or Clock()
     app.state.settings = settings
-    app.add_exception_handler(RequestValidationError, _on_invalid_request)
+    app.add_exception_handler(RequestValidationError, on_invalid_request)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_middleware(Guard)
     app.include_router(portal.router)
 
     @app.get("/health")
@@ -198,10 +202,8 @@ def create_app(
     def one_family(family_id: uuid.UUID, device: DeviceDep):
         with app.state.sessions.begin() as session:
             family = session.get(Family, family_id)
-            if family is None:
+            if family is None or family.tenant_id != device.tenant_id:  # alike: no oracle
                 raise HTTPException(404, "Dossier inconnu du serveur.")
-            if family.tenant_id != device.tenant_id:
-                raise HTTPException(403, "Ce dossier appartient à une autre commune.")
             return family_data(family)
 
     return app

@@ -1,5 +1,8 @@
 """Who is calling: the bearer token of a desk device (401 when missing, wrong or revoked).
 
+The guard (guard.py) authenticates every /sync request before its body is read and leaves
+the caller in the request's state; the routes' dependency takes it from there.
+
 The token's device id finds the device, then the hash of its secret is compared in constant
 time with the stored one (tokens.py); a revoked device gets 401 like an unknown token.
 """
@@ -10,7 +13,7 @@ import hmac
 import uuid
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 from eticket_central.models import Device
@@ -30,8 +33,8 @@ def unauthorised(message: str) -> HTTPException:
     return HTTPException(status_code=401, detail=message, headers=BEARER)
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def token_of(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header (401 when there is none)."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorised("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
@@ -51,3 +54,10 @@ def device_for_token(session: Session, token: str) -> AuthenticatedDevice:
     if device.revoked_at is not None:
         raise unauthorised("Cet appareil a été révoqué : demandez un nouvel enregistrement.")
     return AuthenticatedDevice(device.id, device.tenant_id, device.label)
+
+
+def device_caller(state, header: str) -> AuthenticatedDevice:
+    """The desk a request's Authorization header names (the guard calls it in a thread)."""
+    token = token_of(header)
+    with state.sessions.begin() as session:
+        return device_for_token(session, token)

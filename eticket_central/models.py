@@ -170,6 +170,26 @@ class PortalSessionRow(Base):
     expires_at: Mapped[datetime]
 
 
+class LoginAttempt(Base):
+    """A portal login attempt, written before its password is checked, marked failed when it
+    was wrong and deleted when it was right; counted per login (pending ones too) and per
+    client address (failures only) over a window (portal/throttle.py). No foreign key: any
+    commune id may be tried."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_login", "tenant_id", "login", "attempted_at"),
+        Index("ix_login_attempts_address", "address", "attempted_at"),
+        Index("ix_login_attempts_attempted_at", "attempted_at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[uuid.UUID]
+    login: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # ---------------------------------------------------------------- money
 
 

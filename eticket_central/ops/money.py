@@ -1,4 +1,8 @@
-"""Money facts: issued invoices and payments received (never rejected, never twice).
+"""Money facts: issued invoices and payments received (never twice).
+
+An invoice names a dossier of the desk's own commune (another commune's is unknown, like one
+the server never saw) and may use no more of the family's credit than it has. Payments
+received are facts: never rejected.
 
 A payment for an invoice pays what the invoice still needs; the rest (e.g. cash taken offline
 for an invoice a parent already paid online) becomes the family's credit. Credit is the sum
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session
 from eticket_central.changes import record
 from eticket_central.models import Family, Invoice, Payment
 from eticket_central.ops.registry import OpContext, Rejected, handler
+from eticket_desk.rules.money import format_cents
 from eticket_desk.sync.protocol import (
     InvoiceIssue,
     OpType,
@@ -53,6 +58,15 @@ def issue_invoice(
                 "modifie plus (faites un avoir).",
             )
         return {"invoice_id": str(existing.id), "already_recorded": True}
+    # Locked: two invoices cannot spend the same credit.
+    family = session.get(Family, payload.family_id, with_for_update=True)
+    if family is None or family.tenant_id != ctx.tenant_id:
+        raise Rejected(
+            RejectCode.NOT_FOUND,
+            f"La facture {payload.number} désigne un dossier inconnu du serveur : recevez les "
+            "changements puis refaites la facturation de ce dossier.",
+        )
+    _check_credit_used(session, ctx, payload)
     taken = session.execute(
         select(Invoice.id).where(
             Invoice.tenant_id == ctx.tenant_id, Invoice.number == payload.number
@@ -101,6 +115,20 @@ def issue_invoice(
         record(session, "payment", used.id, payment_data(used))
     record(session, "invoice", invoice.id, invoice_data(invoice))
     return {"invoice_id": str(invoice.id), "already_recorded": False}
+
+
+def _check_credit_used(session: Session, ctx: OpContext, payload: InvoiceIssue) -> None:
+    """The credit an invoice uses is the family's, and never more than it has."""
+    if payload.credit_used_cents <= 0:
+        return
+    available = family_credit(session, ctx.tenant_id, payload.family_id)
+    if payload.credit_used_cents > available:
+        raise Rejected(
+            RejectCode.INVALID_DATA,
+            f"La facture {payload.number} déduit {format_cents(payload.credit_used_cents)} "
+            f"d'avoir, mais la famille n'en a que {format_cents(available)} sur le serveur : "
+            "recevez les changements puis refaites la facture.",
+        )
 
 
 def family_credit(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID) -> int:

@@ -1,10 +1,13 @@
 """activity.upsert and calendar.upsert: the desk's activities and school years, pushed by an
-administrator's desk so that the server decides bookings with the same rules."""
+administrator's desk so that the server decides bookings with the same rules.
+
+A school year lies between 2000 and 2100 and lasts at most 13 months (its closures within
+those years too): a year 0001–9999 would make every date computation of the rules absurd."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -103,15 +106,36 @@ def school_year_data(year: SchoolYear) -> dict[str, Any]:
     }
 
 
-@handler(OpType.CALENDAR_UPSERT, owned_ids=lambda p: [(SchoolYear, p.year_id)])
-def upsert_calendar(
-    session: Session, ctx: OpContext, payload: CalendarUpsert, now: datetime
-) -> dict[str, Any]:
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_YEAR = timedelta(days=397)  # 13 months
+
+
+def _check_school_year(payload: CalendarUpsert) -> None:
     if payload.end < payload.start or any(c.end < c.start for c in payload.closures):
         raise Rejected(
             RejectCode.INVALID_DATA,
             f"L'année scolaire {payload.label} a une date de fin avant son début.",
         )
+    days = [payload.start, payload.end] + [d for c in payload.closures for d in (c.start, c.end)]
+    if not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in days):
+        raise Rejected(
+            RejectCode.INVALID_DATA,
+            f"L'année scolaire {payload.label} a des dates hors des années "
+            f"{FIRST_YEAR} à {LAST_YEAR}.",
+        )
+    if payload.end - payload.start > LONGEST_YEAR:
+        raise Rejected(
+            RejectCode.INVALID_DATA,
+            f"L'année scolaire {payload.label} dure plus de 13 mois "
+            f"(du {payload.start:%d/%m/%Y} au {payload.end:%d/%m/%Y}).",
+        )
+
+
+@handler(OpType.CALENDAR_UPSERT, owned_ids=lambda p: [(SchoolYear, p.year_id)])
+def upsert_calendar(
+    session: Session, ctx: OpContext, payload: CalendarUpsert, now: datetime
+) -> dict[str, Any]:
+    _check_school_year(payload)
     row = session.get(SchoolYear, payload.year_id, with_for_update={"key_share": True})
     if row is None:
         row = SchoolYear(id=payload.year_id, tenant_id=ctx.tenant_id)

@@ -48,7 +48,7 @@ def change_contacts(body: PortalContactChange, request: Request, parent: ParentD
         adults = [dict(adult) for adult in family.data.get("adults", [])]
         mine = next((a for a in adults if a.get("id") == str(body.adult_id)), None)
         if mine is None or mine.get("third_party"):
-            raise HTTPException(403, "Cette personne n'est pas un responsable de votre dossier.")
+            raise HTTPException(404, "Cette personne n'est pas un responsable de votre dossier.")
         if all(mine.get(name, "") == value for name, value in changes.items()):
             return {"version": family.version, "changed": False}
         mine.update(changes)

@@ -196,10 +196,15 @@ class SnapshotPage(Wire):
 # ---------------------------------------------------------------- portal
 
 
+# A parent's text: never a NUL byte (PostgreSQL cannot store one).
+_NO_NUL = r"^[^\x00]*$"
+PortalText = Annotated[str, Field(max_length=200, pattern=_NO_NUL)]
+
+
 class PortalLogin(Wire):
     tenant_id: uuid.UUID
-    login: Annotated[str, Field(min_length=1, max_length=100)]
-    password: Annotated[str, Field(min_length=1, max_length=200)]
+    login: Annotated[str, Field(min_length=1, max_length=100, pattern=_NO_NUL)]
+    password: Annotated[str, Field(min_length=1, max_length=200, pattern=_NO_NUL)]
 
 
 class PortalSession(Wire):
@@ -211,7 +216,7 @@ class PortalSession(Wire):
 class OnlinePayment(Wire):
     invoice_id: uuid.UUID
     amount_cents: PositiveCents
-    transaction_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    transaction_ref: Annotated[str, Field(min_length=1, max_length=100, pattern=_NO_NUL)]
 
 
 class PortalBooking(Wire):
@@ -225,11 +230,11 @@ class PortalContactChange(Wire):
     """A parent changes their own contact details (fields left out stay as they are)."""
 
     adult_id: uuid.UUID
-    phone_home: Text | None = None
-    phone_mobile: Text | None = None
-    phone_work: Text | None = None
-    email: Text | None = None
-    address1: Text | None = None
-    address2: Text | None = None
-    postcode: Text | None = None
-    city: Text | None = None
+    phone_home: PortalText | None = None
+    phone_mobile: PortalText | None = None
+    phone_work: PortalText | None = None
+    email: PortalText | None = None
+    address1: PortalText | None = None
+    address2: PortalText | None = None
+    postcode: PortalText | None = None
+    city: PortalText | None = None

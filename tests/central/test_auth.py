@@ -50,14 +50,19 @@ def test_a_device_cannot_push_in_another_devices_name(commune):
     assert answer.status_code == 403
 
 
-def test_a_device_gets_403_on_another_communes_data_and_nothing_is_applied(central, desk, db):
+def test_another_communes_dossier_is_unknown_and_nothing_of_it_is_applied(central, desk, db):
     family_id = uuid.uuid4()
     desk.push(desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id)))
     other = new_commune(central).desk("Autre commune")
     try:
-        answer = other.http.get(f"/sync/families/{family_id}")
-        assert answer.status_code == 403
-        assert answer.json()["detail"] == "Ce dossier appartient à une autre commune."
+        # Told exactly like an id the server never saw: no way to probe another commune.
+        foreign = other.http.get(f"/sync/families/{family_id}")
+        unknown = other.http.get(f"/sync/families/{uuid.uuid4()}")
+        for answer in (foreign, unknown):
+            assert (answer.status_code, answer.json()) == (
+                404,
+                {"detail": "Dossier inconnu du serveur."},
+            )
 
         mine = uuid.uuid4()
         pushed = other.push_raw(

@@ -1,5 +1,6 @@
-"""Money on both sides: a parent pays an invoice online, the counter takes cash for the same
-invoice offline; the invoice is paid once and the cash becomes the family's credit."""
+"""Money on both sides: a parent's own word never pays an invoice; the payment provider's
+confirmation does (once per transaction, never another family's); the counter takes cash for
+the same invoice offline, and what the invoice no longer needs becomes the family's credit."""
 
 from __future__ import annotations
 
@@ -11,11 +12,19 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from eticket_central.models import Invoice, Payment
+from eticket_central.models import ChangeLog, Invoice, Payment
+from eticket_central.portal.confirmations import (
+    ConfirmedTransaction,
+    TransactionRefused,
+    record_confirmed_payment,
+)
+from eticket_central.portal.invoices import NOT_OPEN
 from eticket_desk.sync.protocol import OpType
+from tests.central.conftest import new_commune
 from tests.central.helpers import family_payload, invoice_payload
 
 PASSWORD = "Soleil2026"
+PAID_AT = datetime(2026, 10, 6, 20, 15)
 
 
 @pytest.fixture
@@ -42,6 +51,10 @@ def _parent(central, commune, login: str, password: str = PASSWORD) -> httpx.Res
     )
 
 
+def _headers(central, commune, login: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {_parent(central, commune, login).json()['token']}"}
+
+
 def _cash(desk, family_id, invoice_id, amount: int):
     return desk.op(
         OpType.PAYMENT_RECEIVED,
@@ -53,6 +66,19 @@ def _cash(desk, family_id, invoice_id, amount: int):
         received_at=datetime(2026, 10, 5, 11, 0).isoformat(),
         receipt_number="R-2026-0042",
     )
+
+
+def _confirm(central, commune, invoice_id, amount: int, transaction: str = "PAYFIP-77"):
+    return record_confirmed_payment(
+        central.sessions,
+        ConfirmedTransaction("payfip", transaction, commune.tenant_id, invoice_id, amount, PAID_AT),
+        central.clock.now(),
+    )
+
+
+def _log_size(db) -> int:
+    db.expire_all()
+    return db.execute(select(func.count()).select_from(ChangeLog)).scalar_one()
 
 
 def test_a_parent_logs_in_with_the_portal_password_only(central, commune, family):
@@ -70,18 +96,32 @@ def test_a_parent_logs_in_with_the_portal_password_only(central, commune, family
     ]
 
 
-def test_cash_taken_offline_for_an_invoice_paid_online_becomes_credit_never_twice(
+def test_a_parents_own_post_pays_nothing_and_logs_nothing(central, commune, family, db):
+    family_id, invoice_id, login = family
+    parent = _headers(central, commune, login)
+    logged = _log_size(db)
+    claim = {"invoice_id": str(invoice_id), "amount_cents": 4250, "transaction_ref": "FAUX-1"}
+    answer = httpx.post(f"{central.url}/portal/payments", json=claim, headers=parent)
+    assert (answer.status_code, answer.json()["detail"]) == (409, NOT_OPEN)
+    assert "PayFiP" in NOT_OPEN and "rien n'a été enregistré" in NOT_OPEN
+
+    db.expire_all()
+    assert db.get(Invoice, invoice_id).paid_cents == 0
+    assert db.execute(select(Payment).where(Payment.family_id == family_id)).first() is None
+    assert _log_size(db) == logged
+    statement = httpx.get(f"{central.url}/portal/invoices", headers=parent).json()
+    assert [i["paid_cents"] for i in statement["invoices"]] == [0]
+
+
+def test_cash_taken_offline_for_an_invoice_confirmed_online_becomes_credit_never_twice(
     central, commune, desk, family, db
 ):
     family_id, invoice_id, login = family
-    parent = {"Authorization": f"Bearer {_parent(central, commune, login).json()['token']}"}
-    online = {"invoice_id": str(invoice_id), "amount_cents": 4250, "transaction_ref": "PAYFIP-77"}
-    paid = httpx.post(f"{central.url}/portal/payments", json=online, headers=parent)
-    assert paid.status_code == 200, paid.text
-    assert paid.json()["invoice_due_cents"] == 0
-    # The bank calls back twice with the same transaction: one payment.
-    again = httpx.post(f"{central.url}/portal/payments", json=online, headers=parent)
-    assert again.json()["already_recorded"] is True
+    paid = _confirm(central, commune, invoice_id, 4250)
+    assert (paid["invoice_due_cents"], paid["already_recorded"]) == (0, False)
+    # The provider notifies twice for the same transaction: one payment.
+    again = _confirm(central, commune, invoice_id, 4250)
+    assert (again["payment_id"], again["already_recorded"]) == (paid["payment_id"], True)
 
     cash = _cash(desk, family_id, invoice_id, 4250)  # taken at the counter, offline
     answer = desk.push(cash)[0]
@@ -103,42 +143,111 @@ def test_cash_taken_offline_for_an_invoice_paid_online_becomes_credit_never_twic
         ).where(Payment.family_id == family_id)
     ).one()
     assert totals == (2, 8500, 4250, 4250)
+    online = db.get(Payment, uuid.UUID(paid["payment_id"]))
+    assert (online.method, online.details) == (
+        "online",
+        {"provider": "payfip", "transaction_id": "PAYFIP-77"},
+    )
 
     pulled = desk.pull_all()
     credit = [c["data"]["credit_cents"] for c in pulled if c["entity"] == "family_credit"]
     assert credit == [4250]
     invoices = [c["data"]["paid_cents"] for c in pulled if c["entity"] == "invoice"]
-    assert invoices == [0, 4250]  # issued, then paid online; the cash did not touch it
-    statement = httpx.get(f"{central.url}/portal/invoices", headers=parent).json()
+    assert invoices == [0, 4250]  # issued, then confirmed online; the cash did not touch it
+    statement = httpx.get(
+        f"{central.url}/portal/invoices", headers=_headers(central, commune, login)
+    ).json()
     assert statement["credit_cents"] == 4250
 
 
-def test_cash_for_part_of_an_invoice_then_online_for_the_rest(central, commune, desk, family):
-    family_id, invoice_id, login = family
+def test_cash_for_part_of_an_invoice_then_a_confirmation_for_more_than_the_rest(
+    central, commune, desk, family, db
+):
+    family_id, invoice_id, _ = family
     part = desk.push(_cash(desk, family_id, invoice_id, 2000))[0]["result"]
     assert (part["to_invoice_cents"], part["invoice_due_cents"]) == (2000, 2250)
-    parent = {"Authorization": f"Bearer {_parent(central, commune, login).json()['token']}"}
-    too_much = {"invoice_id": str(invoice_id), "amount_cents": 4250, "transaction_ref": "T-1"}
-    refused = httpx.post(f"{central.url}/portal/payments", json=too_much, headers=parent)
-    assert refused.status_code == 409
-    assert refused.json()["detail"] == "Le montant dépasse le reste à payer (22,50\xa0€)."
-    rest = {"invoice_id": str(invoice_id), "amount_cents": 2250, "transaction_ref": "T-2"}
-    assert (
-        httpx.post(f"{central.url}/portal/payments", json=rest, headers=parent).status_code == 200
+    # PayFiP took 42,50 € meanwhile (the parent paid the whole invoice): money is a fact.
+    online = _confirm(central, commune, invoice_id, 4250, "PAYFIP-88")
+    assert (online["to_invoice_cents"], online["to_credit_cents"]) == (2250, 2000)
+    assert (online["invoice_due_cents"], online["credit_cents"]) == (0, 2000)
+    db.expire_all()
+    assert db.get(Invoice, invoice_id).paid_cents == 4250
+
+
+def test_a_transaction_id_coming_back_for_another_family_is_refused_without_its_data(
+    central, commune, desk, family, db
+):
+    family_id, invoice_id, _ = family
+    first = _confirm(central, commune, invoice_id, 4250, "PAYFIP-SHARED")
+    other_family, other_invoice = uuid.uuid4(), uuid.uuid4()
+    desk.push(
+        desk.op(OpType.FAMILY_UPSERT, **family_payload(other_family, reference="F-2")),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(other_family, other_invoice, 1800)),
     )
-    paid_twice = {"invoice_id": str(invoice_id), "amount_cents": 100, "transaction_ref": "T-3"}
-    answer = httpx.post(f"{central.url}/portal/payments", json=paid_twice, headers=parent)
-    assert (answer.status_code, answer.json()["detail"]) == (409, "Cette facture est déjà réglée.")
+    elsewhere = new_commune(central)
+    logged = _log_size(db)
+    attempts = [
+        (commune.tenant_id, other_invoice, 1800),  # another family of the commune
+        (commune.tenant_id, invoice_id, 100),  # the same invoice, another amount
+        (elsewhere.tenant_id, other_invoice, 4250),  # another commune
+    ]
+    for tenant_id, invoice, amount in attempts:
+        confirmed = ConfirmedTransaction(
+            "payfip", "PAYFIP-SHARED", tenant_id, invoice, amount, PAID_AT
+        )
+        with pytest.raises(TransactionRefused) as refused:
+            record_confirmed_payment(central.sessions, confirmed, central.clock.now())
+        message = refused.value.message
+        assert message.startswith("La transaction payfip PAYFIP-SHARED a déjà été enregistrée")
+        for secret in (first["payment_id"], str(family_id), str(invoice_id), "4250", "42,50"):
+            assert secret not in message
+    db.expire_all()
+    assert db.get(Invoice, other_invoice).paid_cents == 0
+    assert db.execute(select(Payment).where(Payment.family_id == other_family)).first() is None
+    assert _log_size(db) == logged
+    # Another provider may reuse the same transaction number: its own payment.
+    other = ConfirmedTransaction(
+        "autre", "PAYFIP-SHARED", commune.tenant_id, other_invoice, 1800, PAID_AT
+    )
+    assert (
+        record_confirmed_payment(central.sessions, other, central.clock.now())["invoice_due_cents"]
+        == 0
+    )
 
 
-def test_a_parent_cannot_pay_another_familys_invoice(central, commune, desk, family):
+def test_a_confirmation_for_an_unknown_or_foreign_invoice_records_nothing(
+    central, commune, family, db
+):
+    _, invoice_id, _ = family
+    elsewhere = new_commune(central)
+    for tenant_id, invoice in (
+        (commune.tenant_id, uuid.uuid4()),
+        (elsewhere.tenant_id, invoice_id),
+    ):
+        confirmed = ConfirmedTransaction("payfip", "T-9", tenant_id, invoice, 4250, PAID_AT)
+        with pytest.raises(TransactionRefused, match="facture inconnue de cette commune"):
+            record_confirmed_payment(central.sessions, confirmed, central.clock.now())
+    db.expire_all()
+    assert db.get(Invoice, invoice_id).paid_cents == 0
+
+
+def test_another_familys_invoice_is_not_found_like_an_unknown_one(central, commune, desk, family):
     _, _, login = family
     other_family, other_invoice = uuid.uuid4(), uuid.uuid4()
     desk.push(
         desk.op(OpType.FAMILY_UPSERT, **family_payload(other_family, reference="F-2")),
         desk.op(OpType.INVOICE_ISSUE, **invoice_payload(other_family, other_invoice)),
     )
-    parent = {"Authorization": f"Bearer {_parent(central, commune, login).json()['token']}"}
-    body = {"invoice_id": str(other_invoice), "amount_cents": 4250, "transaction_ref": "X"}
-    answer = httpx.post(f"{central.url}/portal/payments", json=body, headers=parent)
-    assert answer.status_code == 403
+    parent = _headers(central, commune, login)
+    answers = [
+        httpx.post(
+            f"{central.url}/portal/payments",
+            json={"invoice_id": str(invoice), "amount_cents": 4250, "transaction_ref": "X"},
+            headers=parent,
+        )
+        for invoice in (other_invoice, uuid.uuid4())
+    ]
+    assert [(a.status_code, a.json()["detail"]) for a in answers] == [
+        (404, "Facture introuvable."),
+        (404, "Facture introuvable."),
+    ]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from eticket_central.models import AppliedOp
 from eticket_central.models import Invoice as ServerInvoice
 from eticket_central.ops.money import family_credit as server_credit
+from eticket_central.portal.confirmations import ConfirmedTransaction, record_confirmed_payment
 from eticket_desk.models import Adult, Booking, Invoice, OutboxOp
 from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.invoice_payments import InvoicePaymentRequest, pay_invoices
@@ -204,14 +205,20 @@ def test_cash_taken_offline_for_an_invoice_paid_online_is_kept_as_credit_once(
     invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
     report = sync_once(store, client)  # the dossier (with its portal login), the invoice
     assert report.ok and report.rejected == 0, report
-    # The parent pays online…
+    # The parent's own word pays nothing…
     headers = parent_headers(central, commune, letter)
-    paid = httpx.post(
+    claimed = httpx.post(
         f"{central.url}/portal/payments",
         headers=headers,
         json={"invoice_id": str(invoice_id), "amount_cents": 4250, "transaction_ref": "CB-991"},
     )
-    assert paid.status_code == 200, paid.text
+    assert claimed.status_code == 409, claimed.text
+    # …the payment provider's confirmation does (the parent paid online)…
+    confirmed = ConfirmedTransaction(
+        "payfip", "CB-991", commune.tenant_id, invoice_id, 4250, datetime(2026, 10, 6, 20, 0)
+    )
+    paid = record_confirmed_payment(central.sessions, confirmed, central.clock.now())
+    assert paid["invoice_due_cents"] == 0
     # …while the counter, offline, takes cash for the same invoice.
     open_till(store, agent, 0)
     pay_invoices(

@@ -1,0 +1,49 @@
+"""The server's French refusals in one shape: `{"detail": "...", "errors": [...]}`.
+
+Every request the server refuses before a route decides — invalid fields or unreadable JSON
+or UTF-8 (422), a body too large (413), an unknown address or method — is answered in French;
+the framework's own English words never reach a desk or a parent.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from eticket_desk.sync.protocol import french_errors
+
+UNREADABLE = "corps de la requête : JSON illisible (texte UTF-8 attendu)"
+# What the framework says in English, as a reader of this server would be told.
+_ENGLISH = {
+    "Not Found": "Adresse inconnue du serveur.",
+    "Method Not Allowed": "Méthode non permise pour cette adresse.",
+}
+_FASTAPI_PARSE_ERROR = "There was an error parsing the body"
+
+
+def invalid(errors: list[str], status_code: int = 422, headers=None) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code,
+        content={
+            "detail": "Requête refusée, rien n'a été appliqué : " + " ; ".join(errors),
+            "errors": errors,
+        },
+        headers=headers,
+    )
+
+
+async def on_invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return invalid([UNREADABLE])
+    return invalid(french_errors(errors))
+
+
+async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """The routes' own refusals as they are; the framework's English ones in French."""
+    if exc.status_code == 400 and exc.detail == _FASTAPI_PARSE_ERROR:
+        return invalid([UNREADABLE])  # e.g. bytes that are not UTF-8
+    detail = _ENGLISH.get(exc.detail, exc.detail) if isinstance(exc.detail, str) else exc.detail
+    return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)

@@ -1,0 +1,473 @@
+"""Commune isolation: every route of the server, walked with another commune's ids (as a desk
+and as a parent of commune A), answers exactly as for ids that exist nowhere, and changes
+nothing of commune B. The walk lists the app's routes: a new route fails until it is walked.
+Also the per-op checks of invoices (the family's commune, the credit used) and school years."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from eticket_central.models import Base, Invoice
+from eticket_central.snapshot import ENTITIES
+from eticket_desk.sync.protocol import OpType
+from tests.central.conftest import START, new_commune
+from tests.central.helpers import (
+    SCHOOL,
+    TUESDAY,
+    child,
+    family_payload,
+    invoice_payload,
+    wallet_payload,
+)
+
+PASSWORD = "Soleil2026"
+_HASH = PasswordHasher().hash(PASSWORD)
+
+
+@dataclass
+class Side:
+    """One commune with a bit of everything, and its desk and parent."""
+
+    commune: object
+    desk: object
+    family_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    child_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    invoice_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    payment_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    activity_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    year_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    records: dict = field(default_factory=lambda: {t: uuid.uuid4() for t in _RECORD_OPS})
+    parent: dict = field(default_factory=dict)
+
+    @property
+    def adult_id(self) -> uuid.UUID:
+        return uuid.uuid5(self.family_id, "adult")
+
+    @property
+    def login(self) -> str:
+        return f"famille.{self.family_id.hex[:8]}"
+
+    def ids(self) -> set[str]:
+        return {
+            str(i)
+            for i in (
+                self.family_id,
+                self.child_id,
+                self.invoice_id,
+                self.payment_id,
+                self.activity_id,
+                self.year_id,
+                self.adult_id,
+                *self.records.values(),
+            )
+        }
+
+
+_RECORD_OPS = (
+    OpType.TICKET_TYPE_UPSERT,
+    OpType.TARIFF_UPSERT,
+    OpType.SCHOOL_UPSERT,
+    OpType.ORGANISATION_UPSERT,
+)
+
+
+def _record_payload(op_type: OpType, record_id: uuid.UUID) -> dict:
+    return {
+        OpType.TICKET_TYPE_UPSERT: {
+            "ticket_type_id": str(record_id),
+            "code": "CANTINE",
+            "name": "Cantine",
+        },
+        OpType.TARIFF_UPSERT: {
+            "tariff_id": str(record_id),
+            "ticket_type": "CANTINE",
+            "valid_from": "2026-09-01",
+            "brackets": [{"qf_max": None, "price_cents": 350, "outside_price_cents": 450}],
+        },
+        OpType.SCHOOL_UPSERT: {"school_id": str(record_id), "name": "École Jules Ferry"},
+        OpType.ORGANISATION_UPSERT: {"organisation_id": str(record_id), "name": "Mairie"},
+    }[op_type]
+
+
+def _calendar(desk, year_id, start="2026-09-01", end="2027-07-03"):
+    return desk.op(
+        OpType.CALENDAR_UPSERT, year_id=str(year_id), label="2026-2027", start=start, end=end
+    )
+
+
+def _activity(desk, activity_id):
+    return desk.op(
+        OpType.ACTIVITY_UPSERT,
+        activity_id=str(activity_id),
+        code="CANTINE",
+        name="Cantine",
+        weekdays=[0, 1, 3, 4],
+        deadline={"kind": "previous_open_day", "at": "10:00"},
+        billing_mode="unit",
+        capacity=5,
+    )
+
+
+def _booking(desk, op_type, child_id, activity_id, day=TUESDAY):
+    return desk.op(
+        op_type, child_id=str(child_id), activity_id=str(activity_id), day=day.isoformat()
+    )
+
+
+def _side(central, name: str) -> Side:
+    commune = new_commune(central, name)
+    side = Side(commune, commune.desk())
+    desk = side.desk
+    family = family_payload(
+        side.family_id,
+        reference=f"F-{name}",
+        children=[child(side.child_id, SCHOOL)],
+        portal={"login": side.login, "password_hash": _HASH},
+    )
+    ops = [
+        _calendar(desk, side.year_id),
+        _activity(desk, side.activity_id),
+        *(desk.op(t, **_record_payload(t, i)) for t, i in side.records.items()),
+        desk.op(OpType.FAMILY_UPSERT, **family),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(side.family_id, side.invoice_id, 4250)),
+        _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
+        _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
+    ]
+    answers = desk.push(*ops)
+    assert {a["status"] for a in answers} == {"applied"}, answers
+    login = {"tenant_id": str(commune.tenant_id), "login": side.login, "password": PASSWORD}
+    token = httpx.post(f"{central.url}/portal/login", json=login).json()["token"]
+    side.parent = {"Authorization": f"Bearer {token}"}
+    return side
+
+
+def _cash(desk, family_id, invoice_id, amount, payment_id=None):
+    return desk.op(
+        OpType.PAYMENT_RECEIVED,
+        payment_id=str(payment_id or uuid.uuid4()),
+        family_id=str(family_id),
+        invoice_id=str(invoice_id) if invoice_id else None,
+        method="cash",
+        amount_cents=amount,
+        received_at=datetime(2026, 9, 14, 9, 0).isoformat(),
+    )
+
+
+@dataclass
+class World:
+    central: object
+    a: Side
+    b: Side
+
+    @property
+    def url(self) -> str:
+        return self.central.url
+
+
+@pytest.fixture(scope="module")
+def world(_central_module):
+    _central_module.clock.current = START
+    made = World(
+        _central_module, _side(_central_module, "Aville"), _side(_central_module, "Bville")
+    )
+    yield made
+    for side in (made.a, made.b):
+        side.desk.close()
+
+
+def _commune_rows(world: World, tenant_id: uuid.UUID) -> dict[str, list[str]]:
+    """Every row of the commune in every table (but the login attempts' bookkeeping)."""
+    rows = {}
+    with world.central.thread.app.state.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            if "tenant_id" in table.c and table.name != "login_attempts":
+                found = connection.execute(select(table).where(table.c.tenant_id == tenant_id))
+                rows[table.name] = sorted(repr(tuple(row)) for row in found)
+    return rows
+
+
+def _alike(foreign: httpx.Response, unknown: httpx.Response, status: int | None = 404) -> None:
+    """Another commune's id is answered exactly like an id that exists nowhere."""
+    assert (foreign.status_code, foreign.json()) == (unknown.status_code, unknown.json())
+    assert 400 <= foreign.status_code < 500
+    if status is not None:
+        assert foreign.status_code == status, foreign.text
+
+
+def _shows_nothing_of(world: World, answer: httpx.Response) -> None:
+    assert answer.status_code in (200, 422), answer.text
+    leaked = {i for i in world.b.ids() if i in answer.text}
+    assert not leaked
+
+
+# ---------------------------------------------------------------- one walk per route
+
+WALKS: dict[tuple[str, str], Callable[[World], None]] = {}
+
+
+def walks(method: str, path: str):
+    def register(walk):
+        WALKS[(method, path)] = walk
+        return walk
+
+    return register
+
+
+@walks("GET", "/health")
+def _health(world: World) -> None:
+    assert httpx.get(f"{world.url}/health").json() == {"status": "ok"}  # takes no id
+
+
+@walks("GET", "/sync/device")
+def _device(world: World) -> None:
+    answer = world.a.desk.http.get("/sync/device").json()
+    assert answer["device_id"] == str(world.a.desk.device_id)
+
+
+@walks("GET", "/sync/pull")
+def _pull(world: World) -> None:
+    _shows_nothing_of(world, world.a.desk.http.get("/sync/pull", params={"since": 0}))
+
+
+@walks("GET", "/sync/snapshot")
+def _snapshot(world: World) -> None:
+    for entity in ENTITIES:
+        for after in (None, str(world.b.family_id), str(world.b.activity_id)):
+            params = {"entity": entity} | ({"after": after} if after else {})
+            _shows_nothing_of(world, world.a.desk.http.get("/sync/snapshot", params=params))
+
+
+@walks("GET", "/sync/families/{family_id}")
+def _family(world: World) -> None:
+    http = world.a.desk.http
+    unknown = http.get(f"/sync/families/{uuid.uuid4()}")
+    for foreign in (world.b.family_id, world.b.child_id):
+        _alike(http.get(f"/sync/families/{foreign}"), unknown)
+
+
+def _foreign_ops(world: World) -> list:
+    desk, b, a = world.a.desk, world.b, world.a
+    family = family_payload(
+        b.family_id, base_version=1, reference="F-Bville", children=[child(b.child_id, SCHOOL)]
+    )
+    return [
+        desk.op(OpType.FAMILY_UPSERT, **family),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(b.family_id, 50)),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(b.family_id, uuid.uuid4(), 100)),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(a.family_id, b.invoice_id, 4250)),
+        _cash(desk, b.family_id, b.invoice_id, 3250),
+        _cash(desk, a.family_id, b.invoice_id, 3250),
+        _activity(desk, b.activity_id),
+        _calendar(desk, b.year_id, start="2027-09-01", end="2028-07-03"),
+        _booking(desk, OpType.BOOKING_BOOK, b.child_id, b.activity_id),
+        _booking(desk, OpType.BOOKING_BOOK, a.child_id, b.activity_id),
+        _booking(desk, OpType.BOOKING_CANCEL, b.child_id, b.activity_id),
+        desk.op(
+            OpType.BOOKINGS_APPLY,
+            child_id=str(a.child_id),
+            activity_id=str(b.activity_id),
+            book=[TUESDAY.isoformat()],
+        ),
+        desk.op(
+            OpType.BOOKING_MARK,
+            child_id=str(b.child_id),
+            activity_id=str(b.activity_id),
+            day=TUESDAY.isoformat(),
+            state="present",
+        ),
+        desk.op(
+            OpType.INVOICE_CANCEL,
+            invoice_id=str(b.invoice_id),
+            credit_note_number="A-2026-000001",
+            reason="Essai",
+            cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
+        ),
+        desk.op(
+            OpType.PAYMENT_CANCEL,
+            payment_id=str(b.payment_id),
+            reason="Essai",
+            cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
+        ),
+        *(desk.op(t, **_record_payload(t, i)) for t, i in b.records.items()),
+    ]
+
+
+@walks("POST", "/sync/push")
+def _push(world: World) -> None:
+    ops = _foreign_ops(world)
+    assert {op.type for op in ops} == set(OpType)  # a new op type must be walked too
+    for op in ops:  # one push each: a refused push must not hide another op
+        answer = world.a.desk.push_raw([op])
+        if answer.status_code == 200:
+            (result,) = answer.json()["results"]
+            assert result["status"] == "rejected", (op.type, result)
+            assert not any(i in result["message"] for i in world.b.ids()), result
+        else:
+            assert answer.status_code == 403, (op.type, answer.text)
+
+
+@walks("POST", "/portal/login")
+def _login(world: World) -> None:
+    def login(tenant_id, login, password=PASSWORD):
+        body = {"tenant_id": str(tenant_id), "login": login, "password": password}
+        return httpx.post(f"{world.url}/portal/login", json=body)
+
+    unknown = login(uuid.uuid4(), world.a.login)
+    assert unknown.status_code == 401
+    _alike(login(world.b.commune.tenant_id, world.a.login), unknown, 401)
+    _alike(login(world.a.commune.tenant_id, world.b.login), unknown, 401)
+
+
+@walks("GET", "/portal/invoices")
+def _invoices(world: World) -> None:
+    _shows_nothing_of(world, httpx.get(f"{world.url}/portal/invoices", headers=world.a.parent))
+
+
+@walks("POST", "/portal/payments")
+def _payments(world: World) -> None:
+    def pay(invoice_id):
+        body = {"invoice_id": str(invoice_id), "amount_cents": 100, "transaction_ref": "T"}
+        return httpx.post(f"{world.url}/portal/payments", json=body, headers=world.a.parent)
+
+    _alike(pay(world.b.invoice_id), pay(uuid.uuid4()))
+
+
+@walks("POST", "/portal/bookings")
+def _bookings(world: World) -> None:
+    a, b = world.a, world.b
+
+    def book(child_id, activity_id, action="book"):
+        body = {
+            "child_id": str(child_id),
+            "activity_id": str(activity_id),
+            "day": TUESDAY.isoformat(),
+            "action": action,
+        }
+        return httpx.post(f"{world.url}/portal/bookings", json=body, headers=a.parent)
+
+    for action in ("book", "cancel"):
+        _alike(
+            book(a.child_id, b.activity_id, action), book(a.child_id, uuid.uuid4(), action), None
+        )
+        for activity in (a.activity_id, b.activity_id):
+            _alike(book(b.child_id, activity, action), book(uuid.uuid4(), activity, action), None)
+
+
+@walks("POST", "/portal/contacts")
+def _contacts(world: World) -> None:
+    def change(adult_id):
+        body = {"adult_id": str(adult_id), "city": "Ailleurs"}
+        return httpx.post(f"{world.url}/portal/contacts", json=body, headers=world.a.parent)
+
+    _alike(change(world.b.adult_id), change(uuid.uuid4()))
+
+
+def test_the_walk_covers_every_route_of_the_app(world):
+    # The schema lists every route, those of included routers too (it is not served).
+    paths = world.central.thread.app.openapi()["paths"]
+    routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
+    assert routes == set(WALKS)
+
+
+@pytest.mark.parametrize("route", sorted(WALKS), ids=" ".join)
+def test_another_communes_ids_are_unknown_and_untouched(central, world, route):
+    before = _commune_rows(world, world.b.commune.tenant_id)
+    assert before["families"] and before["bookings"] and before["payments"]
+    WALKS[route](world)
+    assert _commune_rows(world, world.b.commune.tenant_id) == before
+
+
+# ---------------------------------------------------------------- per-op checks
+
+
+def test_an_invoice_for_another_communes_family_is_refused_alone(world, db):
+    desk, b = world.a.desk, world.b
+    foreign, unknown = uuid.uuid4(), uuid.uuid4()
+    answers = desk.push(
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(b.family_id, foreign, 100, "F-X-1")),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(uuid.uuid4(), unknown, 100, "F-X-2")),
+        desk.op(OpType.WALLET_ENTRY, **wallet_payload(world.a.family_id, 2)),
+    )
+    assert [(a["status"], a.get("code")) for a in answers] == [
+        ("rejected", "NOT_FOUND"),
+        ("rejected", "NOT_FOUND"),
+        ("applied", None),
+    ]
+    assert answers[0]["message"] == (
+        "La facture F-X-1 désigne un dossier inconnu du serveur : recevez les changements "
+        "puis refaites la facturation de ce dossier."
+    )
+    db.expire_all()
+    assert db.get(Invoice, foreign) is None and db.get(Invoice, unknown) is None
+
+
+def test_an_invoice_may_use_no_more_credit_than_the_family_has(central, desk, db):
+    family_id = uuid.uuid4()
+    paid_invoice = uuid.uuid4()
+    desk.push(
+        desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id)),
+        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(family_id, paid_invoice, 1000)),
+        _cash(desk, family_id, paid_invoice, 1500),  # 5,00 € of credit
+    )
+    too_much, just_right = uuid.uuid4(), uuid.uuid4()
+    greedy = invoice_payload(family_id, too_much, 4250) | {"credit_used_cents": 501}
+    fair = invoice_payload(family_id, just_right, 4250) | {"credit_used_cents": 500}
+    refused, applied = desk.push(
+        desk.op(OpType.INVOICE_ISSUE, **greedy), desk.op(OpType.INVOICE_ISSUE, **fair)
+    )
+    assert (refused["status"], refused["code"]) == ("rejected", "INVALID_DATA")
+    assert refused["message"] == (
+        f"La facture {greedy['number']} déduit 5,01\xa0€ d'avoir, mais la famille n'en a que "
+        "5,00\xa0€ sur le serveur : recevez les changements puis refaites la facture."
+    )
+    assert applied["status"] == "applied"
+    db.expire_all()
+    assert db.get(Invoice, too_much) is None
+    assert db.get(Invoice, just_right).paid_cents == 500
+    again = invoice_payload(family_id, uuid.uuid4(), 4250) | {"credit_used_cents": 1}
+    (spent,) = desk.push(desk.op(OpType.INVOICE_ISSUE, **again))
+    assert (spent["status"], spent["code"]) == ("rejected", "INVALID_DATA")  # credit at 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(1, 1, 1), date(9999, 12, 31)), (date(1999, 9, 1), date(2000, 7, 3))],
+    ids=["0001-9999", "1999"],
+)
+def test_a_school_year_lies_between_2000_and_2100(desk, start, end):
+    # Sent as raw JSON: the desk's own protocol checks may refuse to even build such an op.
+    desk.seq += 1
+    op = {
+        "op_id": str(uuid.uuid4()),
+        "seq": desk.seq,
+        "type": OpType.CALENDAR_UPSERT.value,
+        "payload": {
+            "year_id": str(uuid.uuid4()),
+            "label": "2026-2027",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
+    }
+    pushed = desk.http.post("/sync/push", json={"device_id": str(desk.device_id), "ops": [op]})
+    (answer,) = pushed.json()["results"]
+    assert answer["status"] == "rejected"
+    assert "2000" in answer["message"] and "2100" in answer["message"], answer["message"]
+
+
+def test_a_school_year_lasts_at_most_13_months(desk):
+    (answer,) = desk.push(_calendar(desk, uuid.uuid4(), "2026-09-01", "2027-10-15"))
+    assert (answer["status"], answer["code"]) == ("rejected", "INVALID_DATA")
+    assert answer["message"] == (
+        "L'année scolaire 2026-2027 dure plus de 13 mois (du 01/09/2026 au 15/10/2027)."
+    )
+    (fine,) = desk.push(_calendar(desk, uuid.uuid4(), "2026-09-01", "2027-08-31"))
+    assert fine["status"] == "applied"
