@@ -24,7 +24,7 @@ from eticket_central import changes, portal
 from eticket_central.answers import invalid, on_http_error, on_invalid_request
 from eticket_central.auth import AuthenticatedDevice, device_caller
 from eticket_central.db import make_engine, session_factory
-from eticket_central.guard import Guard
+from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
 from eticket_central.push import Abandoned, Busy, Watch, push
@@ -64,6 +64,7 @@ class Settings:
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
     argon2_concurrency: int = 2  # password checks at once (each holds a core 0.1–0.3 s)
+    push_max_bytes: int = PUSH_MAX_BYTES  # a bigger push is refused (413) before it is read
 
 
 def _device(request: Request) -> AuthenticatedDevice:
@@ -112,7 +113,7 @@ def create_app(
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, on_invalid_request)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_middleware(Guard)
+    app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
 
     @app.get("/health")

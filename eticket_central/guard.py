@@ -36,14 +36,21 @@ class RouteFamily:
     authenticate: Callable | None = None
 
 
-# The first family whose prefix the path starts with applies.
-FAMILIES = (
-    RouteFamily("/sync/push", 16 * MB, device_caller),
-    RouteFamily("/sync/", 16 * 1024, device_caller),
-    RouteFamily("/portal/login", 4 * 1024),
-    RouteFamily("/portal/", 32 * 1024, parent_caller),
-    RouteFamily("/", 16 * 1024),
-)
+PUSH_MAX_BYTES = 16 * MB
+
+
+def route_families(push_max_bytes: int = PUSH_MAX_BYTES) -> tuple[RouteFamily, ...]:
+    """The route families; the first whose prefix the path starts with applies."""
+    return (
+        RouteFamily("/sync/push", push_max_bytes, device_caller),
+        RouteFamily("/sync/", 16 * 1024, device_caller),
+        RouteFamily("/portal/login", 4 * 1024),
+        RouteFamily("/portal/", 32 * 1024, parent_caller),
+        RouteFamily("/", 16 * 1024),
+    )
+
+
+FAMILIES = route_families()
 
 
 def _readable(size: int) -> str:

@@ -47,7 +47,6 @@ from collections import defaultdict
 from typing import Any
 
 import psycopg
-from fastapi import HTTPException
 from psycopg.types.json import Jsonb
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -135,22 +134,33 @@ def payload_hash(op: Any) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _forbid_foreign_rows(session: Session, tenant_id: uuid.UUID, ops, handlers) -> None:
-    """403 before anything is applied when an op names another commune's rows."""
-    wanted: dict[type, set[uuid.UUID]] = defaultdict(set)
+def _foreign_ops(session: Session, tenant_id: uuid.UUID, ops, handlers) -> set[uuid.UUID]:
+    """The ops naming another commune's rows. Each is refused alone (the rest of the push
+    goes on), with the answer an op naming rows the server does not know gets, so that a desk
+    never learns whether an id belongs to another commune."""
+    wanted: dict[type, dict[uuid.UUID, set[uuid.UUID]]] = defaultdict(lambda: defaultdict(set))
     for op in ops:
         for model, row_id in handlers[op.type].owned_ids(op.payload):
-            wanted[model].add(row_id)
-    for model, ids in wanted.items():
+            wanted[model][row_id].add(op.op_id)
+    refused: set[uuid.UUID] = set()
+    for model, by_id in wanted.items():
         foreign = session.execute(
-            select(model.id).where(model.id.in_(ids), model.tenant_id != tenant_id).limit(1)
-        ).first()
-        if foreign is not None:
-            raise HTTPException(
-                status_code=403,
-                detail="Ces opérations touchent des données d'une autre commune : "
-                "rien n'a été appliqué.",
-            )
+            select(model.id).where(model.id.in_(list(by_id)), model.tenant_id != tenant_id)
+        ).scalars()
+        for row_id in foreign:
+            refused |= by_id[row_id]
+    return refused
+
+
+def _as_unknown(op: Any, handler: OpHandler) -> OpResult:
+    refusal = handler.unknown(op.payload)
+    return OpResult(
+        op_id=op.op_id,
+        seq=op.seq,
+        status=OpStatus.REJECTED,
+        code=refusal.code,
+        message=refusal.message,
+    )
 
 
 def _duplicate(row: AppliedOp, op: Any, digest: str) -> OpResult:
@@ -528,10 +538,12 @@ def push(
     now = clock.now()
     try:
         with factory.begin() as session:
-            _forbid_foreign_rows(session, tenant_id, ops, handlers)
+            foreign = _foreign_ops(session, tenant_id, ops, handlers)
     except PoolTimeout as error:
         raise Busy from error
     results = list(refused)
+    results += [_as_unknown(op, handlers[op.type]) for op in ops if op.op_id in foreign]
+    ops = [op for op in ops if op.op_id not in foreign]
     blocked: dict[uuid.UUID, str] = {}  # rows of a new dossier refused in this push
     for chunk in _chunks(ops):
         _check(watch)

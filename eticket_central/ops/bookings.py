@@ -284,11 +284,11 @@ def _owned(payload: BookingPayload) -> list[tuple[type, uuid.UUID]]:
     return [(Child, payload.child_id), (Activity, payload.activity_id)]
 
 
-@handler(OpType.BOOKING_BOOK, owned_ids=_owned)
+@handler(OpType.BOOKING_BOOK, owned_ids=_owned, unknown=lambda _p: unknown())
 def book(session: Session, ctx: OpContext, payload: BookingPayload, now: datetime):
     return change_booking(session, ctx, payload, Action.BOOK, now)
 
 
-@handler(OpType.BOOKING_CANCEL, owned_ids=_owned)
+@handler(OpType.BOOKING_CANCEL, owned_ids=_owned, unknown=lambda _p: unknown())
 def cancel(session: Session, ctx: OpContext, payload: BookingPayload, now: datetime):
     return change_booking(session, ctx, payload, Action.CANCEL, now)

@@ -26,6 +26,7 @@ from eticket_central.ops.bookings import (
     child_and_rules,
     decide_day,
     rejected,
+    unknown,
     write_days,
 )
 from eticket_central.ops.registry import OpContext, handler
@@ -62,6 +63,7 @@ def _asks(payload: BookingsApply) -> dict:
 @handler(
     OpType.BOOKINGS_APPLY,
     owned_ids=lambda p: [(Child, p.child_id), (Activity, p.activity_id)],
+    unknown=lambda _p: unknown(),
 )
 def apply_days(
     session: Session, ctx: OpContext, payload: BookingsApply, now: datetime

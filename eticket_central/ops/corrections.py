@@ -39,7 +39,26 @@ def _credit_changed(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID
     )
 
 
-@handler(OpType.INVOICE_CANCEL, owned_ids=lambda p: [(Invoice, p.invoice_id)])
+def _invoice_unknown(payload: InvoiceCancel) -> Rejected:
+    return Rejected(
+        RejectCode.NOT_FOUND,
+        f"L'avoir {payload.credit_note_number} annule une facture que le serveur ne "
+        "connaît pas encore : elle sera envoyée d'abord.",
+    )
+
+
+def _payment_unknown(_payload: PaymentCancel) -> Rejected:
+    return Rejected(
+        RejectCode.NOT_FOUND,
+        "Le règlement annulé n'est pas connu du serveur : il sera envoyé d'abord.",
+    )
+
+
+@handler(
+    OpType.INVOICE_CANCEL,
+    owned_ids=lambda p: [(Invoice, p.invoice_id)],
+    unknown=_invoice_unknown,
+)
 def cancel_invoice(
     session: Session, ctx: OpContext, payload: InvoiceCancel, now: datetime
 ) -> dict[str, Any]:
@@ -47,11 +66,7 @@ def cancel_invoice(
         select(Invoice).where(Invoice.id == payload.invoice_id).with_for_update()
     ).scalar_one_or_none()
     if invoice is None:
-        raise Rejected(
-            RejectCode.NOT_FOUND,
-            f"L'avoir {payload.credit_note_number} annule une facture que le serveur ne "
-            "connaît pas encore : elle sera envoyée d'abord.",
-        )
+        raise _invoice_unknown(payload)
     if invoice.cancelled_at is not None:
         return {"invoice_id": str(invoice.id), "already_recorded": True}
     invoice.cancelled_at = payload.cancelled_at
@@ -76,16 +91,17 @@ def reversal_id(payment_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(payment_id, "cancelled")
 
 
-@handler(OpType.PAYMENT_CANCEL, owned_ids=lambda p: [(Payment, p.payment_id)])
+@handler(
+    OpType.PAYMENT_CANCEL,
+    owned_ids=lambda p: [(Payment, p.payment_id)],
+    unknown=_payment_unknown,
+)
 def cancel_payment(
     session: Session, ctx: OpContext, payload: PaymentCancel, now: datetime
 ) -> dict[str, Any]:
     payment = session.get(Payment, payload.payment_id)
     if payment is None:
-        raise Rejected(
-            RejectCode.NOT_FOUND,
-            "Le règlement annulé n'est pas connu du serveur : il sera envoyé d'abord.",
-        )
+        raise _payment_unknown(payload)
     if "cancels" in payment.details:
         raise Rejected(
             RejectCode.INVALID_DATA,

@@ -16,6 +16,7 @@ from eticket_central.ops.bookings import (
     _LOCK_DAY,
     Seat,
     child_and_rules,
+    unknown,
     write_days,
 )
 from eticket_central.ops.registry import OpContext, handler
@@ -26,6 +27,7 @@ from eticket_desk.sync.protocol import OpType, PresenceMark
 @handler(
     OpType.BOOKING_MARK,
     owned_ids=lambda p: [(Child, p.child_id), (Activity, p.activity_id)],
+    unknown=lambda _p: unknown(),
 )
 def mark_presence(
     session: Session, ctx: OpContext, payload: PresenceMark, now: datetime

@@ -2,9 +2,10 @@
 
 `apply(session, ctx, payload, now)` runs inside the op's own savepoint; it returns the result
 the desk gets back (a small JSON dict) or raises `Rejected(code, message)`, and everything
-the op wrote is then rolled back (the other ops of the push stand). Facts (money received, wallet lines) never raise Rejected.
-`owned_ids(payload)` names the rows the op touches, so that a device is refused (403) before
-anything is applied when one of them belongs to another commune.
+the op wrote is then rolled back (the other ops of the push stand). Facts (money received,
+wallet lines) never raise Rejected. `owned_ids(payload)` names the rows the op touches: an op
+naming another commune's row is refused alone with `unknown(payload)`, the very answer it
+would get if the row did not exist anywhere (a desk never learns what other communes hold).
 What an op decides on (the days of an activity, a dossier, an invoice…) is locked before the
 chunk of ops it belongs to starts, in one global order: locks.for_ops names it per op type, so
 a handler must not lock rows outside those names in another order. A handler's error that
@@ -59,6 +60,9 @@ class OpHandler:
     apply: Apply
     owned_ids: OwnedIds = field(default=lambda _payload: [])
     apply_many: ApplyMany | None = None
+    # The refusal of an op naming rows the server does not know; also the answer to an op
+    # naming another commune's rows, so that the two cannot be told apart.
+    unknown: Callable[[Any], Rejected] = field(default=lambda _payload: unknown_rows())
 
     @property
     def schema(self) -> type:
@@ -68,8 +72,19 @@ class OpHandler:
 REGISTRY: dict[OpType, OpHandler] = {}
 
 
+def unknown_rows() -> Rejected:
+    return Rejected(
+        RejectCode.NOT_FOUND,
+        "Cette opération désigne des données que le serveur ne connaît pas : synchronisez "
+        "d'abord, puis renvoyez-la.",
+    )
+
+
 def handler(
-    op_type: OpType, owned_ids: OwnedIds | None = None, apply_many: ApplyMany | None = None
+    op_type: OpType,
+    owned_ids: OwnedIds | None = None,
+    apply_many: ApplyMany | None = None,
+    unknown: Callable[[Any], Rejected] | None = None,
 ) -> Callable[[Apply], Apply]:
     """Decorator: registers `apply` as the handler of `op_type`."""
 
@@ -77,7 +92,9 @@ def handler(
         if op_type in REGISTRY:
             raise RuntimeError(f"{op_type} has two handlers")
         owned = owned_ids or (lambda _payload: [])
-        REGISTRY[op_type] = OpHandler(op_type, apply, owned, apply_many)
+        REGISTRY[op_type] = OpHandler(
+            op_type, apply, owned, apply_many, unknown or (lambda _payload: unknown_rows())
+        )
         return apply
 
     return register

@@ -75,7 +75,7 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
             parent.tenant_id,
             parent.family_id,
         ):
-            raise HTTPException(403, "Cet enfant n'est pas dans votre dossier.")
+            raise HTTPException(404, "Enfant inconnu dans votre dossier.")
         tenant = session.execute(
             select(Activity.tenant_id).where(Activity.id == body.activity_id)
         ).scalar_one_or_none()

@@ -110,6 +110,8 @@ class SyncClient:
             if answer.status_code >= 500:
                 last = f"erreur du serveur ({answer.status_code})"
                 continue
+            if answer.status_code == 413:
+                raise TooLarge(_refusal(answer))
             if answer.status_code >= 400:
                 raise SyncRefused(_refusal(answer))
             return answer
@@ -137,6 +139,10 @@ class SyncClient:
         return SnapshotPage.model_validate(
             self._send("GET", "/sync/snapshot", params=params).json()
         )
+
+
+class TooLarge(SyncRefused):
+    """The server refuses a request this big (413): a push sends fewer ops at a time."""
 
 
 def _refusal(answer: httpx.Response) -> str:
@@ -177,16 +183,19 @@ def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
             sent.append(row)
         except ValidationError as error:
             message = "Opération refusée par ce poste : " + " ; ".join(french_errors(error))
-            refused.append(
-                OpResult(
-                    op_id=row.op_id,
-                    seq=row.seq,
-                    status=OpStatus.REJECTED,
-                    code=RejectCode.INVALID_OP,
-                    message=message[:1000],
-                )
-            )
+            refused.append(_refused(row, message))
     return ops, sent, refused
+
+
+def _refused(row, message: str) -> OpResult:
+    """A row answered here as if the server had refused it (INVALID_OP): set aside."""
+    return OpResult(
+        op_id=row.op_id,
+        seq=row.seq,
+        status=OpStatus.REJECTED,
+        code=RejectCode.INVALID_OP,
+        message=message[:1000],
+    )
 
 
 def weighed(rows: list) -> list:
@@ -206,10 +215,13 @@ def weighed(rows: list) -> list:
 
 
 def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
+    """Sends the outbox in batches; a batch the server finds too big (413) goes again in
+    halves, and one op too big on its own is set aside as refused (the rest goes on)."""
     from eticket_desk.sync import apply
 
+    batch = PUSH_BATCH
     while True:
-        rows = weighed(apply.pending_ops(store, PUSH_BATCH))
+        rows = weighed(apply.pending_ops(store, batch))
         if not rows:
             return
         ops, sent, refused = _wire_ops(rows)
@@ -218,7 +230,16 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
             report.rejected += len(refused)
         if not ops:
             continue
-        answer = client.push(ops)
+        try:
+            answer = client.push(ops)
+        except TooLarge:
+            if len(ops) > 1:
+                batch = max(1, len(ops) // 2)
+                continue
+            too_big = [_refused(sent[0], "Opération trop volumineuse pour le serveur.")]
+            report.rejected_labels += apply.record_answers(store, sent, too_big)[0]
+            report.rejected += 1
+            continue
         rejected, duplicates = apply.record_answers(store, sent, answer.results)
         report.pushed += len(answer.results)
         report.duplicates += duplicates

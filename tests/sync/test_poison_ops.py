@@ -144,3 +144,38 @@ def test_a_busy_server_is_said_in_french_and_the_next_sync_sends_everything(
         engine.dispose()
     assert again.ok, again.error
     assert {status for _, status, _ in _outbox(store)} == {"applied"}
+
+
+def test_a_push_too_big_for_the_server_goes_in_halves_and_one_huge_op_is_set_aside(
+    store, admin, agent, device, central, database_url, memory_keyring
+):
+    from eticket_desk.sync.client import SyncClient
+    from tests.central.conftest import start_server
+
+    small = start_server(database_url, central.clock, push_max_bytes=4 * 1024)
+    client = SyncClient(small.url, device.device_id, device.token, retries=0)
+    family_id = uuid.uuid4()
+    huge = family_payload(uuid.uuid4(), reference="F-NOTES", last_name="Bavard")
+    huge["notes"] = "Une note très longue. " * 177  # 3.9 kB: more than this server takes
+    with store.write(admin) as session:
+        write_ops(
+            session,
+            [
+                *((OpType.WALLET_ENTRY, wallet_payload(family_id, 1), "", "") for _ in range(40)),
+                (OpType.FAMILY_UPSERT, huge, "", "Dossier Bavard"),
+                (OpType.WALLET_ENTRY, wallet_payload(family_id, 5), "", ""),
+            ],
+        )
+    try:
+        report = sync_once(store, client)
+    finally:
+        client.close()
+        small.stop()
+
+    assert report.ok, report.error
+    outbox = _outbox(store)
+    assert outbox.count((OpType.WALLET_ENTRY.value, "applied", "")) == 41
+    assert (OpType.FAMILY_UPSERT.value, "rejected", "INVALID_OP") in outbox
+    [issue] = [i for i in list_sync_issues(store, agent) if i.code == "INVALID_OP"]
+    assert issue.subject == "Dossier Bavard"
+    assert "trop volumineuse" in issue.message
