@@ -16,7 +16,7 @@ import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from eticket_central.auth import unauthorised
 from eticket_central.models import PortalAccount, PortalSessionRow
@@ -75,6 +75,13 @@ def _open_session(state, body: PortalLogin, account: _Account, now: datetime) ->
     expires = now + timedelta(hours=state.settings.portal_session_hours)
     with state.sessions.begin() as session:
         forget_failures(session, body.tenant_id, body.login)
+        # The family's expired sessions go (the table keeps only sessions that can serve).
+        session.execute(
+            delete(PortalSessionRow).where(
+                PortalSessionRow.family_id == account.family_id,
+                PortalSessionRow.expires_at <= now,
+            )
+        )
         session.add(
             PortalSessionRow(
                 token_hash=hash_secret(token),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import BookingState
+from eticket_desk.rules.booking_decision import seats_left
 from eticket_desk.rules.calendar import CalendarSet, days_between, iso_week_parity
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.templates import Parity
@@ -220,7 +221,7 @@ class BookingMaker:
                 state, since, rank, source = BookingState.BOOKED.value, None, None, "template"
                 if spec.capacity is not None:
                     taken = self.seats.get((code, day), 0)
-                    if taken >= spec.capacity:
+                    if seats_left(spec.capacity, taken) == 0:
                         state, since = BookingState.WAITING.value, self.stamp
                         # In line in the order the children came (never by their id).
                         rank = self.queued[(code, day)] = self.queued.get((code, day), 0) + 1

@@ -181,3 +181,25 @@ def test_parents_behind_one_address_log_in_together(database_url):
     finally:
         desk.close()
         server.stop()
+
+
+def test_a_login_forgets_the_familys_expired_sessions_and_the_old_token_is_refused(
+    central, commune, desk, client, db
+):
+    from sqlalchemy import select
+
+    from eticket_central.models import PortalSessionRow
+
+    (login,) = _accounts(desk, 1)
+    first = _login(client, commune, login, PASSWORD).json()
+    central.clock.current = START + timedelta(hours=9)  # past the 8 hours of a session
+    old = client.get("/portal/invoices", headers={"Authorization": f"Bearer {first['token']}"})
+    assert old.status_code == 401
+    second = _login(client, commune, login, PASSWORD).json()
+    db.expire_all()
+    kept = db.scalars(
+        select(PortalSessionRow.expires_at).where(
+            PortalSessionRow.family_id == uuid.UUID(second["family_id"])
+        )
+    ).all()
+    assert kept == [START + timedelta(hours=17)]
