@@ -2,7 +2,9 @@
 
 Every request the server refuses before a route decides — invalid fields or unreadable JSON
 or UTF-8 (422), a body too large (413), an unknown address or method — is answered in French;
-the framework's own English words never reach a desk or a parent.
+the framework's own English words never reach a desk or a parent. A request that finds no
+free connection, or waits too long for a lock or a statement, is told the server is busy
+(503, to try again), wherever it happens — never a 500.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eticket_desk.sync.protocol import french_errors
@@ -47,3 +51,29 @@ async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONR
         return invalid([UNREADABLE])  # e.g. bytes that are not UTF-8
     detail = _ENGLISH.get(exc.detail, exc.detail) if isinstance(exc.detail, str) else exc.detail
     return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+
+
+# A lock or a statement waited too long, or PostgreSQL has no connection left.
+_BUSY_STATES = ("55P03", "57014", "53300")
+BUSY_DESK = "Le serveur est très occupé : la synchronisation reprendra d'elle-même."
+BUSY_PARENT = "Le serveur est très occupé : réessayez dans un instant."
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether the database was too busy to answer (no connection, a timeout)."""
+    if isinstance(error, PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in _BUSY_STATES
+
+
+def busy(path: str = "/sync/") -> JSONResponse:
+    """503: the caller tries again later with the same request (nothing half-done shows)."""
+    message = BUSY_PARENT if path.startswith("/portal") else BUSY_DESK
+    return JSONResponse(status_code=503, content={"detail": message}, headers={"Retry-After": "5"})
+
+
+async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A route's database error: busy is a 503; anything else stays a fault (500, logged)."""
+    if is_busy(exc):
+        return busy(request.url.path)
+    raise exc

@@ -18,10 +18,17 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eticket_central import changes, portal
-from eticket_central.answers import invalid, on_http_error, on_invalid_request
+from eticket_central.answers import (
+    invalid,
+    on_database_error,
+    on_http_error,
+    on_invalid_request,
+)
 from eticket_central.auth import AuthenticatedDevice, device_caller
 from eticket_central.db import make_engine, session_factory
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
@@ -113,6 +120,8 @@ def create_app(
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, on_invalid_request)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(PoolTimeout, on_database_error)
+    app.add_exception_handler(DBAPIError, on_database_error)
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
 

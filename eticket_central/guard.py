@@ -18,10 +18,12 @@ from dataclasses import dataclass
 import anyio
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from eticket_central.answers import invalid
+from eticket_central.answers import busy, invalid, is_busy
 from eticket_central.auth import device_caller
 from eticket_central.portal.parents import parent_caller
 
@@ -107,6 +109,10 @@ class Guard:
             return JSONResponse(
                 {"detail": refusal.detail}, refusal.status_code, headers=refusal.headers
             )
+        except (PoolTimeout, DBAPIError) as error:
+            if is_busy(error):
+                return busy(scope["path"])
+            raise
         scope.setdefault("state", {})["caller"] = caller
         return None
 

@@ -17,11 +17,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from eticket_central.answers import is_busy
 from eticket_central.push import Busy, Watch
 from eticket_desk.sync.protocol import PushEnvelope, french_errors
-
-# A lock or a statement waited too long, or PostgreSQL has no connection left.
-_BUSY_STATES = ("55P03", "57014", "53300")
 
 
 def busy(message: str = Busy.message) -> JSONResponse:
@@ -34,10 +32,8 @@ def busy_as_503() -> Iterator[None]:
     """A read that waited too long for PostgreSQL (timeout, no free connection): 503."""
     try:
         yield
-    except PoolTimeout as error:
-        raise HTTPException(503, Busy.message) from error
-    except DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) in _BUSY_STATES:
+    except (PoolTimeout, DBAPIError) as error:
+        if is_busy(error):
             raise HTTPException(503, Busy.message) from error
         raise
 
