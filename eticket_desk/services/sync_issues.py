@@ -10,7 +10,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from sqlalchemy import select
 
-from eticket_desk.models import Activity, Child, OutboxOp
+from eticket_desk.models import Activity, Child, Family, OutboxOp
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.people import People
@@ -89,9 +89,21 @@ class SyncIssue:
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
     try:
-        return _booking_subject(session, op_type, payload) or label
-    except (KeyError, TypeError, ValueError):  # an unreadable op (INVALID_OP): its label
+        return (
+            _booking_subject(session, op_type, payload)
+            or label
+            or _family_subject(session, payload)
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):  # unreadable (INVALID_OP)
         return label
+
+
+def _family_subject(session, payload: dict) -> str:
+    """« Dossier F00042 — DUPONT Marie & Jean » for an op of a family without its own label
+    (a wallet line, a payment)."""
+    family_id = payload.get("family_id")
+    family = session.get(Family, uuid.UUID(family_id)) if family_id else None
+    return f"Dossier {family.reference} — {family.display_name}" if family else ""
 
 
 def _booking_subject(session, op_type: str, payload: dict) -> str:

@@ -179,3 +179,18 @@ def test_a_push_too_big_for_the_server_goes_in_halves_and_one_huge_op_is_set_asi
     [issue] = [i for i in list_sync_issues(store, agent) if i.code == "INVALID_OP"]
     assert issue.subject == "Dossier Bavard"
     assert "trop volumineuse" in issue.message
+
+
+def test_a_refused_wallet_line_names_its_dossier_in_the_panel(
+    store, admin, agent, client, lea_family
+):
+    line = {**wallet_payload(lea_family.id, 3), "reason": "Achat\x00"}
+    with store.write(admin) as session:
+        write_ops(session, [(OpType.WALLET_ENTRY, line, "", "")])
+
+    report = sync_once(store, client)
+
+    assert report.ok, report.error
+    [issue] = list_sync_issues(store, agent)
+    assert issue.title == "Porte-monnaie refusé — opération illisible"
+    assert issue.subject == f"Dossier {lea_family.reference} — {lea_family.display_name}"

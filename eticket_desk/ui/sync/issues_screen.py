@@ -42,7 +42,8 @@ class IssueCard(QFrame):
         subject.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(subject)
+        if issue.subject:
+            layout.addWidget(subject)
         if issue.message:
             message = QLabel(self.tr("Réponse du serveur : %1").replace("%1", issue.message))
             message.setWordWrap(True)

@@ -19,23 +19,38 @@ from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 WINDOW_SIZE = (1200, 760)
 
 
-def _refuse_one_booking(ctx: AppContext) -> None:
-    """The server's answer « complet » to the desk's latest booking, as a real sync records it."""
+def _refuse_two_ops(ctx: AppContext) -> None:
+    """The server's answers to two of the desk's ops, as a real sync records them: its latest
+    booking « complet », and another op whose data the server could not store (INVALID_OP)."""
     from eticket_desk.sync import apply
     from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 
-    rows = [r for r in apply.pending_ops(ctx.store, 100_000) if r.type == OpType.BOOKING_BOOK]
-    if not rows:
-        return
-    row = rows[-1]
-    refused = OpResult(
-        op_id=row.op_id,
-        seq=row.seq,
-        status=OpStatus.REJECTED,
-        code=RejectCode.CAPACITY_FULL,
-        message="Plus de place ce jour-là : les réservations du portail sont passées avant.",
-    )
-    apply.record_answers(ctx.store, [row], [refused])
+    pending = apply.pending_ops(ctx.store, 100_000)
+    answers = []
+    bookings = [r for r in pending if r.type == OpType.BOOKING_BOOK]
+    if bookings:
+        answers.append(
+            (
+                bookings[-1],
+                RejectCode.CAPACITY_FULL,
+                "Plus de place ce jour-là : les réservations du portail sont passées avant.",
+            )
+        )
+    others = [r for r in pending if r.type != OpType.BOOKING_BOOK]
+    if others:
+        answers.append(
+            (
+                others[-1],
+                RejectCode.INVALID_OP,
+                "Le serveur n'a pas pu enregistrer cette opération : une valeur est hors "
+                "des limites qu'il accepte.",
+            )
+        )
+    for row, code, message in answers:
+        refused = OpResult(
+            op_id=row.op_id, seq=row.seq, status=OpStatus.REJECTED, code=code, message=message
+        )
+        apply.record_answers(ctx.store, [row], [refused])
 
 
 def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -48,7 +63,7 @@ def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if not sync_status(ctx.store).open_issues:
-        _refuse_one_booking(ctx)
+        _refuse_two_ops(ctx)
     window = MainWindow(ctx)
     window.sync_worker.stop()
     saved = [grab(window, out / "sync_status.png", WINDOW_SIZE)]
