@@ -74,6 +74,9 @@ _PAYMENT_INVOICES = text(
     "AND invoice_id IS NOT NULL"
 )
 _BOOKING_OPS = (OpType.BOOKING_BOOK, OpType.BOOKING_CANCEL, OpType.BOOKING_MARK)
+# Ops that only append rows (a sale's payment, a wallet line): nothing to decide, no key. A
+# payment for an invoice moves the invoice's paid amount: that one is keyed.
+APPEND_ONLY = frozenset({OpType.WALLET_ENTRY, OpType.PAYMENT_RECEIVED})
 _SETTINGS = {
     OpType.ACTIVITY_UPSERT: ("activity", "activity_id"),
     OpType.CALENDAR_UPSERT: ("school_year", "year_id"),
@@ -102,6 +105,21 @@ def _op_keys(op) -> Iterable[int]:
     elif op.type in _SETTINGS:
         kind, field = _SETTINGS[op.type]
         yield row(kind, getattr(p, field))
+
+
+# Every op type, by what it is keyed on (tests check that a new op type is placed here).
+KEYED = frozenset(
+    {
+        *_BOOKING_OPS,
+        OpType.BOOKINGS_APPLY,
+        OpType.FAMILY_UPSERT,
+        OpType.INVOICE_ISSUE,
+        OpType.INVOICE_CANCEL,
+        OpType.PAYMENT_RECEIVED,
+        OpType.PAYMENT_CANCEL,
+        *_SETTINGS,
+    }
+)
 
 
 def for_ops(session: Session, ops: list) -> list[int]:

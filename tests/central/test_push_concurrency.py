@@ -276,3 +276,11 @@ def test_the_server_answers_with_two_worker_processes(pg_cluster, central, datab
         desk.close()
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_every_op_type_says_what_it_locks_or_that_it_only_appends():
+    from eticket_central import locks
+
+    placed = locks.KEYED | locks.APPEND_ONLY
+    missing = sorted(t.value for t in OpType if t not in placed)
+    assert missing == [], f"give these op types their lock names in locks.py: {missing}"
