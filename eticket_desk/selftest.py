@@ -169,6 +169,17 @@ def _family_export(run: _Run) -> str:
     return _checked_pdf(next(p for p in written if p.suffix == ".pdf"))
 
 
+def _excel_import(run: _Run) -> str:
+    """A workbook read the way the import reads a stranger's file: with defusedxml in the
+    bundle (openpyxl parses XML without its defence otherwise)."""
+    from eticket_desk.services.importing.reading import read_table
+    from eticket_desk.services.importing.sample import sample_sheet, write_xlsx
+
+    headers, rows = sample_sheet(families=3)
+    table = read_table(write_xlsx(run.folder / "familles.xlsx", headers, rows))
+    return f"{len(table.rows)} lignes lues"
+
+
 def _keyring(_run: _Run) -> str:
     """The keyring the sync token would go to: on Windows the Credential Manager must be in
     the bundle (keyring finds its backends through its package metadata); elsewhere a
@@ -209,6 +220,7 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("PDF listes de présence", _attendance),
     ("PDF commande de repas", _meal_counts),
     ("PDF export des données d'une famille", _family_export),
+    ("Import d'un classeur Excel", _excel_import),
     ("Trousseau du système", _keyring),
     ("Traduction française de Qt", _qt_translation),
     ("Fenêtre principale", _main_window),

@@ -113,8 +113,12 @@ def _check_dimension(name: str, sheet) -> None:
 
 def read_records(path: Path, text) -> list[tuple[int, list[str]]]:
     """(line, cell texts) of the first sheet's non-empty rows; `text` turns a value into text."""
+    import defusedxml.ElementTree  # noqa: F401  (named here so that the bundle has it)
+    import openpyxl.xml
     from openpyxl import load_workbook
 
+    if not openpyxl.xml.DEFUSEDXML:  # never parse a stranger's XML without it
+        raise UnreadableFile("Import Excel impossible sur ce poste : défense XML absente.")
     check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
