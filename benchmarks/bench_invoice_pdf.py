@@ -19,8 +19,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from benchmarks.results import Result, once
+from devtools.samples.invoices import generated_invoices
 from eticket_desk.reports import invoice_run
-from eticket_desk.reports.invoice_samples import generated_invoices
 
 FAMILIES = int(os.environ.get("BENCH_FAMILIES", "6000"))
 BUDGET_S = 40.0

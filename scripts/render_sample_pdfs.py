@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.samples.attendance import render_attendance_samples  # noqa: E402
+from devtools.samples.invoices import render_invoice_samples  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
-from eticket_desk.reports.attendance_samples import render_attendance_samples  # noqa: E402
-from eticket_desk.reports.invoice_samples import render_invoice_samples  # noqa: E402
 from eticket_desk.services.organisation import OrganisationData  # noqa: E402
 from eticket_desk.services.portal import PortalLetter  # noqa: E402
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit, QLabel
 
+from devtools.screenshots.activities import render_activity_screens
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.services.activities import list_activities, save_activity
@@ -17,7 +18,6 @@ from eticket_desk.ui import messages
 from eticket_desk.ui.activities import ActivitiesScreen
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn
 from eticket_desk.ui.activities.activity_dialog import ActivityDialog
-from eticket_desk.ui.activities.screenshots import render_activity_screens
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.tasks import ImmediateRunner
 

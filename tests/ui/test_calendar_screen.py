@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from devtools.screenshots.calendar import render_calendar_screens
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
@@ -20,7 +21,6 @@ from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog
 from eticket_desk.ui.calendar.date_field import parse_french_date
 from eticket_desk.ui.calendar.days import DayKind, YearDays
-from eticket_desk.ui.calendar.screenshots import render_calendar_screens
 from eticket_desk.ui.calendar.tables import ClosureColumn, PeriodColumn
 from eticket_desk.ui.calendar.year_dialog import YearDialog, default_first_year
 from eticket_desk.ui.context import AppContext, ChangeBus

@@ -5,7 +5,7 @@
 and a FrozenClock: it moves the clock to issue November's run through the dialog (two
 families excluded) on 1 December, cancels one October invoice by a credit note, shows the
 lists on 7 December (October overdue, November not yet due), then puts the clock back. Run
-this module to render on a small demo town: `python -m eticket_desk.ui.invoicing.screenshots
+this module to render on a small demo town: `python -m devtools.screenshots.invoicing
 OUT_DIR`.
 """
 
@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.billing import InvoiceStatus
 from eticket_desk.services.invoice_queries import list_invoices, list_runs
 from eticket_desk.services.invoicing import credit_note
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.screen import InvoicingScreen
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1200, 720)
 DIALOG_SIZE = (1100, 680)
