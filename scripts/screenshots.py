@@ -1,6 +1,6 @@
 """Renders every screen on a demo town, offscreen, into docs/screenshots/*.png.
 
-Usage: uv run python scripts/screenshots.py [--families 300]
+Usage: uv run python scripts/screenshots.py [--families 300] [--out docs/screenshots]
 PDF samples are turned into PNG with pdftoppm (poppler-utils) so they can be looked at too.
 The demo town is the program's own base in a scratch user folder, so the screens show what an
 agent sees (« Base : eticket-desk.sqlite ») and nothing of the developer's own settings.
@@ -175,9 +175,12 @@ def history_context(folder: Path, families: int) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--families", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=OUT, help="where the PNGs go")
     args = parser.parse_args(argv)
+    OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
     with scratch_user_folders(folder):
