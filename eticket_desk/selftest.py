@@ -169,14 +169,13 @@ def _family_export(run: _Run) -> str:
     return _checked_pdf(next(p for p in written if p.suffix == ".pdf"))
 
 
-def _excel_import(run: _Run) -> str:
-    """A workbook read the way the import reads a stranger's file: with defusedxml in the
-    bundle (openpyxl parses XML without its defence otherwise)."""
+def _excel_import(_run: _Run) -> str:
+    """The shipped sample workbook, read the way the import reads a stranger's file: with
+    defusedxml in the bundle (openpyxl parses XML without its defence otherwise)."""
+    from eticket_desk.paths import resource
     from eticket_desk.services.importing.reading import read_table
-    from eticket_desk.services.importing.sample import sample_sheet, write_xlsx
 
-    headers, rows = sample_sheet(families=3)
-    table = read_table(write_xlsx(run.folder / "familles.xlsx", headers, rows))
+    table = read_table(resource("samples", "import_familles.xlsx"))
     return f"{len(table.rows)} lignes lues"
 
 

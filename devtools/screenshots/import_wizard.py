@@ -15,13 +15,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.samples.import_sheet import HEADERS, sample_sheet, write_csv
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.services import activities, calendar
 from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
 from eticket_desk.services.families import load_family_quietly, save_family, validate_family
 from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
-from eticket_desk.services.importing.sample import HEADERS, sample_sheet, write_csv
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
