@@ -20,6 +20,7 @@ from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services import activities
 from eticket_desk.services.calendar import load_calendar
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.organisation import SchoolInfo, list_schools
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn
@@ -186,10 +187,10 @@ class ActivitiesScreen(QWidget):
         messages.show_error(self, exc)
 
     def _on_move_done(self, _result: object) -> None:
-        self._ctx.bus.announce("activities")
+        self._ctx.bus.announce(Topic.ACTIVITIES)
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"activities", "schools", "calendar"}:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if topics & {Topic.ACTIVITIES, Topic.SCHOOLS, Topic.CALENDAR}:
             self.refresh()
 
     def _on_selection_changed(self, *_args: object) -> None:

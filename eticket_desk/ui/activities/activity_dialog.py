@@ -27,6 +27,7 @@ from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services import activities
 from eticket_desk.services.calendar import load_calendar
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.organisation import SchoolInfo, list_schools
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
@@ -318,7 +319,7 @@ class ActivityDialog(QDialog):
     def _on_save_done(self, saved: ActivitySpec) -> None:
         self.save_button.setEnabled(True)
         self._spec = saved
-        self._ctx.bus.announce("activities")
+        self._ctx.bus.announce(Topic.ACTIVITIES)
         self.activity_saved.emit(saved)
         self.accept()
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import fields as field_checks
 from eticket_desk.services import users
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, save_cancel_buttons
 from eticket_desk.ui.context import AppContext
@@ -104,7 +105,7 @@ class ChangePasswordDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("users")
+        self._ctx.bus.announce(Topic.USERS)
         self.password_changed.emit()
         self.accept()
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxL
 
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import organisation
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.organisation import LEVELS, SchoolInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
@@ -56,7 +57,7 @@ class SchoolDialog(QDialog):
 
     def _on_save_done(self, _school: SchoolInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("schools")
+        self._ctx.bus.announce(Topic.SCHOOLS)
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:
@@ -116,7 +117,7 @@ class ClassDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("schools")
+        self._ctx.bus.announce(Topic.SCHOOLS)
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:

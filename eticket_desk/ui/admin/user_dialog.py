@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility, Role
 from eticket_desk.services import users
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.users import UserDraft, UserInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
@@ -210,7 +211,7 @@ class UserDialog(QDialog):
 
     def _on_save_done(self, info: UserInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("users")
+        self._ctx.bus.announce(Topic.USERS)
         self.user_saved.emit(info)
         self.accept()
 

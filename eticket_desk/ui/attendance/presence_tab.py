@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.booking import BookingState
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.presence import (
     PresenceSaved,
     PresenceSheet,
@@ -234,7 +235,7 @@ class PresenceTab(QWidget):
         if request == self._request and sheet is not None:  # still the list that was saved
             self.load(sheet.activity_id, sheet.day)
         self.saved_label.setText(saved.message)
-        self._ctx.bus.announce("bookings")
+        self._ctx.bus.announce(Topic.BOOKINGS)
 
     def _on_failed(self, exc: Exception) -> None:
         self._on_model_data_changed()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.families import load_family
 from eticket_desk.services.receipts import print_receipt
@@ -329,7 +330,7 @@ class CounterScreen(QWidget):
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce("sales", f"family:{family_id}", "till")
+        self.ctx.bus.announce(Topic.SALES, FamilyTopic(family_id), Topic.TILL)
 
     def _on_invoice_panel_loaded(self, invoices) -> None:
         count = len(invoices)
@@ -344,7 +345,7 @@ class CounterScreen(QWidget):
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce("sales", "invoices", f"family:{family_id}", "till")
+        self.ctx.bus.announce(Topic.SALES, Topic.INVOICES, FamilyTopic(family_id), Topic.TILL)
 
     def _on_sale_failed(self, exc: Exception) -> None:
         self._check_payment()
@@ -383,8 +384,8 @@ class CounterScreen(QWidget):
         RegieDocumentsDialog(self.ctx, self).exec()
         self.search_edit.setFocus()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if "till" in topics or "sales" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.TILL in topics or Topic.SALES in topics:
             self._refresh_till()
 
     def _on_failed(self, exc: Exception) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.money import format_cents
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.deposit_slips import (
     list_deposit_slips,
     make_deposit_slip,
@@ -262,7 +263,7 @@ class RegieDocumentsDialog(QDialog):
 
     def _on_slip_made(self, result) -> None:
         slip, path = result
-        self.ctx.bus.announce("till")
+        self.ctx.bus.announce(Topic.TILL)
         self.reload()
         self.tabs.setCurrentWidget(self.slips_page)
         pdf_preview.preview(path, self.tr("Bordereau %s") % slip.number, self)
@@ -312,7 +313,7 @@ class RegieDocumentsDialog(QDialog):
         )
 
     def _on_sale_cancelled(self, sentence: str) -> None:
-        self.ctx.bus.announce("till", "sales")
+        self.ctx.bus.announce(Topic.TILL, Topic.SALES)
         self.reload()
         messages.show_info(self, self.tr("Quittance annulée"), sentence)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.till import (
     clock_time,
@@ -162,7 +163,7 @@ class TillDialog(QDialog):
         )
 
     def _on_taken_over(self, _state) -> None:
-        self.ctx.bus.announce("till")
+        self.ctx.bus.announce(Topic.TILL)
         self.accept()
 
     def _counted_difference(self) -> tuple[int | None, str]:
@@ -246,7 +247,7 @@ class TillDialog(QDialog):
         self._journal(None, lambda path: pdf_preview.preview(path, self.tr("Journal"), self))
 
     def _on_till_done(self, state) -> None:
-        self.ctx.bus.announce("till")
+        self.ctx.bus.announce(Topic.TILL)
         if self.till is None or state.closed_at is None:
             self.accept()
             return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
+from eticket_desk.services.changes import FamilyTopic, Topic
 from eticket_desk.services.families import (
     load_family_quietly,
     save_family,
@@ -257,7 +258,7 @@ class DossierActions(_Base):
         self._announce(data, saved=False)
 
     def _announce(self, data: FamilyData, saved: bool = True) -> None:
-        self.ctx.bus.announce("families", f"family:{data.id}")
+        self.ctx.bus.announce(Topic.FAMILIES, FamilyTopic(data.id))
         if saved:
             emit(self.family_saved, data.id)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.wallet import Balance, LedgerLine, WalletView, wallet_view
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
 from eticket_desk.ui.context import AppContext
@@ -34,7 +35,7 @@ from eticket_desk.ui.messages import show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_TOPICS = {"sales", "bookings", "tariffs"}  # besides "family:<id>"
+_TOPICS = {Topic.SALES, Topic.BOOKINGS, Topic.TARIFFS}  # besides "family:<id>"
 
 
 def signed(quantity: int) -> str:
@@ -350,8 +351,8 @@ class WalletTab(QWidget):
         if self._stale:
             self.reload()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if self._announcing or not (topics & (_TOPICS | {f"family:{self.family_id}"})):
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if self._announcing or not (topics & (_TOPICS | {FamilyTopic(self.family_id)})):
             return
         if self.isVisible() or (self._tabs is not None and self._tabs.indexOf(self) < 0):
             self.reload()
@@ -391,6 +392,6 @@ class WalletTab(QWidget):
         self.reload()
         self._announcing = True
         try:
-            self.ctx.bus.announce(f"family:{self.family_id}")
+            self.ctx.bus.announce(FamilyTopic(self.family_id))
         finally:
             self._announcing = False

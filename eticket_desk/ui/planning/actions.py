@@ -5,6 +5,7 @@ from __future__ import annotations
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.cells import CellState
 from eticket_desk.services.booking_batches import set_day, set_week
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.planning import Cell, toggle_cell
 from eticket_desk.services.week_template import apply_week_template, preview_week_template
 
@@ -29,7 +30,7 @@ class PlanningActions:
     def _announce(self) -> None:
         self.sender_is_self = True
         try:
-            self.ctx.bus.announce("bookings")
+            self.ctx.bus.announce(Topic.BOOKINGS)
         finally:
             self.sender_is_self = False
         self.bookings_changed.emit()

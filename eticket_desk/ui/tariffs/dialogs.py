@@ -28,6 +28,7 @@ from eticket_desk.rules.pricing import Bracket, check_brackets
 from eticket_desk.rules.templates import fare_labels
 from eticket_desk.services import tariffs
 from eticket_desk.services.activity_tariffs import ActivityTariffInfo, save_activity_tariff
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
@@ -86,7 +87,7 @@ class TicketTypeDialog(QDialog):
 
     def _on_save_done(self, info: TicketTypeInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("tariffs")
+        self._ctx.bus.announce(Topic.TARIFFS)
         self.ticket_type_saved.emit(info)
         self.accept()
 
@@ -280,7 +281,7 @@ class TariffDialog(QDialog):
 
     def _on_save_done(self, info: TariffInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("tariffs")
+        self._ctx.bus.announce(Topic.TARIFFS)
         self.tariff_saved.emit(info)
         self.accept()
 

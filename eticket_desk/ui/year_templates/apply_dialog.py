@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.calendar import list_school_years
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.subscriptions import RunSummary, apply_saved_subscriptions
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
@@ -159,7 +160,7 @@ class ApplyTemplatesDialog(QDialog):
                 "%1 inscription(s) ignorée(s) (dossier non validé ou enfant plus concerné)."
             ).replace("%1", str(skipped))
         self.status.setText(text)
-        self.ctx.bus.announce("bookings")
+        self.ctx.bus.announce(Topic.BOOKINGS)
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
