@@ -45,8 +45,8 @@ class AppContext:
 
     def write(
         self,
-        fn: Callable[[], Any],
         changes: Changes,
+        fn: Callable[[], Any],
         on_done: Callback | None = None,
         on_error: Callback | None = None,
     ) -> None:

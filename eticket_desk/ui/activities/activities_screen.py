@@ -161,9 +161,10 @@ class ActivitiesScreen(QWidget):
             return
         store, actor, activity_id = self._ctx.store, self._ctx.actor, spec.id
         self._pending_selection = activity_id
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ACTIVITIES,),
             lambda: activities.move_activity(store, actor, activity_id, step),
-            self._on_move_done,
+            None,
             self._on_action_failed,
         )
 
@@ -185,9 +186,6 @@ class ActivitiesScreen(QWidget):
     def _on_action_failed(self, exc: BaseException) -> None:
         self._pending_selection = None
         messages.show_error(self, exc)
-
-    def _on_move_done(self, _result: object) -> None:
-        self._ctx.bus.announce(Topic.ACTIVITIES)
 
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if topics & {Topic.ACTIVITIES, Topic.SCHOOLS, Topic.CALENDAR}:

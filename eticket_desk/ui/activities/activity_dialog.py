@@ -310,7 +310,8 @@ class ActivityDialog(QDialog):
         spec = self.current_spec()
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ACTIVITIES,),
             lambda: activities.save_activity(store, actor, spec),
             self._on_save_done,
             self._on_save_failed,
@@ -319,7 +320,6 @@ class ActivityDialog(QDialog):
     def _on_save_done(self, saved: ActivitySpec) -> None:
         self.save_button.setEnabled(True)
         self._spec = saved
-        self._ctx.bus.announce(Topic.ACTIVITIES)
         self.activity_saved.emit(saved)
         self.accept()
 

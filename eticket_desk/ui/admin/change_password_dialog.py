@@ -97,7 +97,8 @@ class ChangePasswordDialog(QDialog):
             return
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.USERS,),
             lambda: users.change_own_password(store, actor, current, new),
             self._on_save_done,
             self._on_save_failed,
@@ -105,7 +106,6 @@ class ChangePasswordDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.USERS)
         self.password_changed.emit()
         self.accept()
 

@@ -219,7 +219,8 @@ class OrganisationPage(QWidget):
     def _save_logo(self, path: Path | None) -> None:
         store, actor = self._ctx.store, self._ctx.actor
         self.logo_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ORGANISATION,),
             lambda: organisation_logo.save_logo(store, actor, path),
             lambda _none: self._on_logo_saved(path),
             self._on_logo_failed,
@@ -228,7 +229,6 @@ class OrganisationPage(QWidget):
     def _on_logo_saved(self, path: Path | None) -> None:
         self.logo_button.setEnabled(True)
         self._show_logo()
-        self._ctx.bus.announce(Topic.ORGANISATION)
         self.status_label.setText(
             self.tr("Logo enregistré.") if path is not None else self.tr("Logo retiré.")
         )
@@ -329,7 +329,8 @@ class OrganisationPage(QWidget):
             return
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ORGANISATION,),
             lambda: organisation.save_organisation(store, actor, data),
             self._on_save_done,
             self._on_save_failed,
@@ -338,7 +339,6 @@ class OrganisationPage(QWidget):
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
         self.load()
-        self._ctx.bus.announce(Topic.ORGANISATION)
         self.status_label.setText(self.tr("Informations de l'organisation enregistrées."))
 
     def _on_save_failed(self, exc: BaseException) -> None:

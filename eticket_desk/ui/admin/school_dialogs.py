@@ -49,7 +49,8 @@ class SchoolDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         name, address = self.name_edit.text(), self.address_edit.text()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.SCHOOLS,),
             lambda: organisation.add_school(store, actor, name, address),
             self._on_save_done,
             self._on_save_failed,
@@ -57,7 +58,6 @@ class SchoolDialog(QDialog):
 
     def _on_save_done(self, _school: SchoolInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.SCHOOLS)
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:
@@ -109,7 +109,8 @@ class ClassDialog(QDialog):
         school_id = self.school_combo.currentData()
         name, level = self.name_edit.text(), self.level_combo.currentData()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.SCHOOLS,),
             lambda: organisation.add_class(store, actor, school_id, name, level),
             self._on_save_done,
             self._on_save_failed,
@@ -117,7 +118,6 @@ class ClassDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.SCHOOLS)
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:

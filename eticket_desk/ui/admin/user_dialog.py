@@ -203,7 +203,8 @@ class UserDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         user_id = self._user.id if self._user else None
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.USERS,),
             lambda: users.save_user(store, actor, draft, user_id),
             self._on_save_done,
             self._on_save_failed,
@@ -211,7 +212,6 @@ class UserDialog(QDialog):
 
     def _on_save_done(self, info: UserInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.USERS)
         self.user_saved.emit(info)
         self.accept()
 

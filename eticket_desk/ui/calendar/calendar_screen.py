@@ -368,7 +368,8 @@ class CalendarScreen(QWidget):
         if not messages.ask_yes_no(self, self.tr("Supprimer la fermeture"), question):
             return
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.remove_closure(store, actor, closure.id),
             self._on_remove_done,
             self._on_load_failed,
@@ -376,7 +377,6 @@ class CalendarScreen(QWidget):
 
     def _on_remove_done(self, _result: object) -> None:
         self.closures_table.clearSelection()
-        self._ctx.bus.announce(Topic.CALENDAR)
 
     def _on_dialog_year_created(self, year_id: uuid.UUID) -> None:
         # The dialog announced "calendar" first, so the list already holds the new year.

@@ -200,7 +200,8 @@ class ClosureDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         start, end, label = self.start(), self.end(), self.label_edit.text()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.add_closure(store, actor, start, end, label, codes),
             self._on_save_done,
             self._on_save_failed,
@@ -208,7 +209,6 @@ class ClosureDialog(QDialog):
 
     def _on_save_done(self, closure_id: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.CALENDAR)
         self.closure_added.emit(closure_id)
         self.accept()
 

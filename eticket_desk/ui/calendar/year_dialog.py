@@ -300,7 +300,8 @@ class YearDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         first_year, mode = self.first_year(), self.period_mode()
         self.create_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.create_school_year(
                 store, actor, first_year, period_mode=mode, start=start, end=end
             ),
@@ -310,7 +311,6 @@ class YearDialog(QDialog):
 
     def _on_create_done(self, year_id: object) -> None:
         self.create_button.setEnabled(True)
-        self._ctx.bus.announce(Topic.CALENDAR)
         self.year_created.emit(year_id)
         self.accept()
 

@@ -319,18 +319,21 @@ class CounterScreen(QWidget):
             return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out, layout)
 
         self.confirm_button.setEnabled(False)
-        ctx.runner.submit(sell_and_print, self._on_sale_done, self._on_sale_failed)
+        ctx.write(
+            (Topic.SALES, FamilyTopic(request.family_id), Topic.TILL),
+            sell_and_print,
+            self._on_sale_done,
+            self._on_sale_failed,
+        )
 
     def _on_sale_done(self, result) -> None:
         done, path = result
-        family_id = self.family.id
         self.last_sale = done
         self.done_box.show_sale(self.family, done, path)
         self._show_family(None, [])
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce(Topic.SALES, FamilyTopic(family_id), Topic.TILL)
 
     def _on_invoice_panel_loaded(self, invoices) -> None:
         count = len(invoices)

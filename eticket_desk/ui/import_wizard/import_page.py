@@ -62,7 +62,9 @@ class ImportPage(QWizardPage):
                 ctx.store, ctx.actor, table, mapping, decisions, relay.progressed.emit
             )
 
-        ctx.runner.submit(run, self._on_import_done, self._on_import_failed)
+        ctx.write(
+            (Topic.FAMILIES, Topic.BOOKINGS), run, self._on_import_done, self._on_import_failed
+        )
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
@@ -91,7 +93,6 @@ class ImportPage(QWizardPage):
                 )
             details.append(text + ".")
         self.details_label.setText(" ".join(details))
-        self._wizard.ctx.bus.announce(Topic.FAMILIES, Topic.BOOKINGS)
         self.completeChanged.emit()
 
     def _on_import_failed(self, exc: Exception) -> None:

@@ -72,7 +72,8 @@ class CreditNoteDialog(QDialog):
         store, actor, invoice_id = self.ctx.store, self.ctx.actor, self.invoice.id
         reason = self.reason_edit.text()
         self.save_button.setEnabled(False)
-        self.ctx.runner.submit(
+        self.ctx.write(
+            (Topic.INVOICES,),
             lambda: invoicing.credit_note(store, actor, invoice_id, reason),
             self._on_save_done,
             self._on_save_failed,
@@ -81,7 +82,6 @@ class CreditNoteDialog(QDialog):
     def _on_save_done(self, number: str) -> None:
         self.save_button.setEnabled(True)
         self.number = number
-        self.ctx.bus.announce(Topic.INVOICES)
         self.credit_note_made.emit(number)
         self.accept()
 

@@ -268,7 +268,7 @@ class RunDialog(QDialog):
             first = invoice_queries.list_invoices(store, actor, result.first_number, limit=1)
             return result, first[0].due_date if first else None
 
-        self.ctx.runner.submit(issue, self._on_issued, self._on_issue_failed)
+        self.ctx.write((Topic.INVOICES,), issue, self._on_issued, self._on_issue_failed)
 
     def _on_issue_failed(self, exc: BaseException) -> None:
         self._set_state("preview")
@@ -277,7 +277,6 @@ class RunDialog(QDialog):
     def _on_issued(self, issued: tuple[RunResult, date | None]) -> None:
         result, due = issued
         self.result = result
-        self.ctx.bus.announce(Topic.INVOICES)
         self.run_issued.emit(result)
         self.done_page.show_issued(self.period.label, result, due, self.excluded, self.expected)
         self._write_pdfs()

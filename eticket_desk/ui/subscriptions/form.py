@@ -300,7 +300,8 @@ class SubscriptionForm(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.BOOKINGS, FamilyTopic(family.id)),
             lambda: apply_form(store, actor, drafts),
             lambda previews: self._on_apply_done(family, child, previews),
             self._on_apply_failed,
@@ -322,7 +323,6 @@ class SubscriptionForm(QWidget):
             .replace("%3", str(sum(len(p.waiting) for p in previews)))
         )
         self.error_label.setVisible(False)
-        self._ctx.bus.announce(Topic.BOOKINGS, FamilyTopic(family.id))
         self.form_saved.emit(
             SavedForm(family.display_name, family.reference, child.name, summaries)
         )

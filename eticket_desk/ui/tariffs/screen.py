@@ -310,27 +310,23 @@ class TariffsScreen(QWidget):
         if ticket is None:
             return
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.TARIFFS,),
             lambda: tariffs.save_ticket_type(
                 store, actor, ticket.code, ticket.name, active=not ticket.active
             ),
-            self._on_toggle_done,
+            None,
             self._on_write_failed,
         )
-
-    def _on_toggle_done(self, _info: TicketTypeInfo) -> None:
-        self._ctx.bus.announce(Topic.TARIFFS)
 
     def _on_save_postcodes_button_clicked(self) -> None:
         store, actor, text = self._ctx.store, self._ctx.actor, self.postcodes_edit.text()
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.TARIFFS,),
             lambda: tariffs.save_commune_postcodes(store, actor, text),
-            self._on_postcodes_saved,
+            None,
             self._on_write_failed,
         )
-
-    def _on_postcodes_saved(self, _postcodes: object) -> None:
-        self._ctx.bus.announce(Topic.TARIFFS)
 
     def _on_write_failed(self, exc: BaseException) -> None:
         messages.show_error(self, exc)

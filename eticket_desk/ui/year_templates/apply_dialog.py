@@ -119,7 +119,8 @@ class ApplyTemplatesDialog(QDialog):
             progress.moved.emit(done, total)
             return not stop.is_set()
 
-        self.ctx.runner.submit(
+        self.ctx.write(
+            (Topic.BOOKINGS,),
             lambda: apply_saved_subscriptions(ctx.store, ctx.actor, start, end, progress=moved),
             self._on_done,
             self._on_failed,
@@ -160,7 +161,6 @@ class ApplyTemplatesDialog(QDialog):
                 "%1 inscription(s) ignorée(s) (dossier non validé ou enfant plus concerné)."
             ).replace("%1", str(skipped))
         self.status.setText(text)
-        self.ctx.bus.announce(Topic.BOOKINGS)
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
