@@ -342,13 +342,11 @@ class CounterScreen(QWidget):
         self.family_card.show_unpaid(invoices, self.ctx.store.clock.today())
 
     def _on_invoice_panel_paid(self, done, path) -> None:
-        family_id = self.family.id
         self.done_box.show_invoice_payment(self.family, done, path)
         self._show_family(None, [])
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce(Topic.SALES, Topic.INVOICES, FamilyTopic(family_id), Topic.TILL)
 
     def _on_sale_failed(self, exc: Exception) -> None:
         self._check_payment()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from eticket_desk.services.changes import Change
 from eticket_desk.services.sync_status import SyncStatus, sync_status
 from eticket_desk.ui.context import AppContext
 
@@ -83,5 +82,5 @@ class SyncStatusWidget(QWidget):
     def _on_issues_label_link_activated(self, _link: str) -> None:
         self.issues_requested.emit()
 
-    def _on_bus_changed(self, _topics: frozenset[Change]) -> None:
+    def _on_bus_changed(self, _topics: frozenset[str]) -> None:
         self.refresh()
