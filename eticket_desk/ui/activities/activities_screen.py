@@ -217,7 +217,7 @@ class ActivitiesScreen(QWidget):
             self.open_activity_dialog(self.model.activity_at(index.row()))
 
     def _on_dialog_activity_saved(self, spec: ActivitySpec) -> None:
-        # The dialog announced "activities" first: the table holds the saved row, or will
+        # The dialog's write announced Topic.ACTIVITIES first: the table holds the saved row, or will
         # once the reload it started is done.
         if self._loading:
             self._pending_selection = spec.id

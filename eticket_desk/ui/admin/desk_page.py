@@ -30,8 +30,8 @@ from eticket_desk.ui.sync.server_box import ServerBox
 
 
 class DeskPage(QWidget):
-    """The idle lock and invoice payment delays; saving updates `ctx.settings` and announces
-    "settings"."""
+    """The idle lock and invoice payment delays; saving updates `ctx.settings`, then
+    announces Topic.SETTINGS by hand (the main window reads the new idle lock from it)."""
 
     def __init__(self, ctx: AppContext, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)

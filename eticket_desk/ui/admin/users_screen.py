@@ -178,5 +178,5 @@ class UsersScreen(QWidget):
             self.open_user_dialog(self.model.user_at(self.proxy.mapToSource(index).row()))
 
     def _on_dialog_user_saved(self, info: UserInfo) -> None:
-        # The dialog announced "users" first, so the table already holds the saved account.
+        # The dialog's write announced Topic.USERS first, so the table already holds the saved account.
         self.select_user(info.id)

@@ -379,7 +379,7 @@ class CalendarScreen(QWidget):
         self.closures_table.clearSelection()
 
     def _on_dialog_year_created(self, year_id: uuid.UUID) -> None:
-        # The dialog announced "calendar" first, so the list already holds the new year.
+        # The dialog's write announced Topic.CALENDAR first, so the list already holds the new year.
         self.select_year(year_id)
 
     def _on_dialog_closure_added(self, closure_id: uuid.UUID) -> None:

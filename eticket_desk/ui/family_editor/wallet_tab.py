@@ -35,7 +35,7 @@ from eticket_desk.ui.messages import show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_TOPICS = {Topic.SALES, Topic.BOOKINGS, Topic.TARIFFS}  # besides "family:<id>"
+_TOPICS = {Topic.SALES, Topic.BOOKINGS, Topic.TARIFFS}  # besides FamilyTopic(family_id)
 
 
 def signed(quantity: int) -> str:
@@ -169,7 +169,6 @@ class WalletTab(QWidget):
         self._tabs = tabs  # the tab is added there once the family turns out to have a wallet
         self.view: WalletView | None = None
         self._stale = False
-        self._announcing = False
         self.counter_dialog: QDialog | None = None  # open while « Vendre des tickets » is
         self.correction_dialog: QDialog | None = None
         self.balance_labels: dict[str, QLabel] = {}  # ticket code -> its big number
@@ -352,7 +351,7 @@ class WalletTab(QWidget):
             self.reload()
 
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
-        if self._announcing or not (topics & (_TOPICS | {FamilyTopic(self.family_id)})):
+        if not (topics & (_TOPICS | {FamilyTopic(self.family_id)})):
             return
         if self.isVisible() or (self._tabs is not None and self._tabs.indexOf(self) < 0):
             self.reload()
@@ -381,17 +380,8 @@ class WalletTab(QWidget):
         self.correction_dialog = WalletCorrectionDialog(
             self.ctx, self.family_id, self.view.balances, self.filter_combo.currentData(), self
         )
-        self.correction_dialog.corrected.connect(self._on_correction_dialog_corrected)
         self.correction_dialog.finished.connect(self._on_correction_dialog_finished)
         self.correction_dialog.open()
 
     def _on_correction_dialog_finished(self, _result: int) -> None:
         self.correction_dialog = None
-
-    def _on_correction_dialog_corrected(self, _balance: int) -> None:
-        self.reload()
-        self._announcing = True
-        try:
-            self.ctx.bus.announce(FamilyTopic(self.family_id))
-        finally:
-            self._announcing = False
