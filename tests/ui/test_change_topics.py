@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 import eticket_desk.ui
+from eticket_desk.rules.cells import CellState
 from eticket_desk.services.activities import list_activities
 from eticket_desk.services.changes import FamilyTopic, Topic
 from eticket_desk.services.families import save_family
@@ -38,7 +40,7 @@ from eticket_desk.ui.sync.server_box import ServerBox
 from eticket_desk.ui.sync.status_widget import SyncStatusWidget
 from eticket_desk.ui.sync.worker import SyncWorker
 from eticket_desk.ui.tariffs import TariffsScreen
-from tests.conftest import complete_family
+from tests.conftest import complete_family, validated_family
 
 Factory = Callable[..., QWidget]
 
@@ -227,6 +229,28 @@ def test_moving_an_activity_reorders_the_other_open_screens(qtbot, ctx, store, t
     model = elsewhere.model
     assert [model.activity_at(r).code for r in range(len(after))] == after
     assert [name for name, calls, _widget in others if not calls] == []
+
+
+def test_a_click_in_a_week_grid_refreshes_the_others_and_reloads_itself_once(
+    qtbot, ctx, store, admin, schools, activities
+):
+    family = validated_family(store, admin, schools, last_name="Bernard")
+    clicked, elsewhere = WeekGrid(ctx, family.id), WeekGrid(ctx, family.id)
+    for grid in (clicked, elsewhere):
+        qtbot.addWidget(grid)
+        grid.resize(1000, 600)
+        grid.show()
+        grid.go_to(date(2026, 9, 21))
+    occupancy = _opened(qtbot, ctx, family, SUBSCRIBERS[Topic.BOOKINGS][1:2])
+    own, other = _spy(clicked, "reload"), _spy(elsewhere, "reload")
+    rows = clicked.model.rows
+    row = next(i for i, r in enumerate(rows) if r.activity and r.activity.code == "CANTINE")
+    rect = clicked.table.visualRect(clicked.model.index(row, 1))
+    qtbot.mouseClick(clicked.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    assert elsewhere.model.cell_at(row, 1).state == CellState.OPEN_BOOKED
+    assert (len(own), len(other)) == (1, 1)  # its own reload keeps the cursor: no second one
+    assert [name for name, calls, _widget in occupancy if not calls] == []
 
 
 def test_the_bus_refuses_a_string_topic(ctx, town):
