@@ -17,6 +17,7 @@ from pathlib import Path
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.billing import InvoiceStatus
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.invoice_queries import list_invoices, list_runs
 from eticket_desk.services.invoicing import credit_note
 from eticket_desk.ui.context import AppContext
@@ -71,7 +72,7 @@ def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]
 
         _credit_one(ctx)
         clock.current = datetime(2026, 12, 7, 9, 0)
-        ctx.bus.announce("invoices")
+        ctx.bus.announce(Topic.INVOICES)
         screen.invoices_page.runs_view.selectRow(1)  # October's: paid, part-paid, credited
         screen.invoices_page.invoices_view.selectRow(0)
         saved.append(grab(screen, out / "invoicing_invoices.png"))

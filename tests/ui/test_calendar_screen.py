@@ -16,6 +16,7 @@ from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.services import calendar
 from eticket_desk.services.activities import save_activity
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog
@@ -361,9 +362,9 @@ def test_the_screen_follows_changes_announced_on_the_bus(qtbot, ctx, store, admi
     screen = open_screen(qtbot, ctx)
     calendar.create_school_year(store, admin, 2026)
     assert screen.years_list.count() == 0
-    ctx.bus.announce("families")
+    ctx.bus.announce(Topic.FAMILIES)
     assert screen.years_list.count() == 0
-    ctx.bus.announce("calendar")
+    ctx.bus.announce(Topic.CALENDAR)
     assert screen.years_list.count() == 1
     assert screen.selected_year().label == "2026-2027"
 
