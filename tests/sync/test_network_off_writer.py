@@ -23,7 +23,7 @@ from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.sync import SyncWorker
 from eticket_desk.ui.tasks import TaskRunner
 from tests.conftest import cash_sale, validated_family
-from tests.sync.hung_server import HungServer
+from tests.sync.stand_ins import HungServer
 
 MONDAY = date(2026, 9, 21)
 PROMPTLY_MS = 2_000  # far under the 30 s the client gives the hung request

@@ -1,11 +1,32 @@
-"""A server on loopback that accepts connections, reads the request and never answers: the
-network a desk meets when the central server hangs (the tests and benchmarks/bench_hung_network)."""
+"""What a desk meets outside, stood in for the tests and benchmarks/bench_hung_network: a
+server that hangs (accepts, reads the request, never answers) and the OS keyring."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
+
+from keyring.backend import KeyringBackend
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring: what the OS keyring would hold, for one test."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
 
 
 class HungServer:
