@@ -1,4 +1,4 @@
-"""The family search and the idle lock's password check go through the writer thread (a real
+"""The family search, the idle lock's password check and the main window's title go through the writer thread (a real
 TaskRunner here), as every database call: the answers come back on the GUI thread, and a
 search typed faster than its answers shows the latest text's families only."""
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from eticket_desk.services.families import save_family
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import LockDialog
+from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.tasks import TaskRunner
 from tests.conftest import ADMIN_PASSWORD, complete_family
 
@@ -51,3 +52,9 @@ def test_the_lock_checks_the_password_on_the_writer(qtbot, writer):
     with qtbot.waitSignal(lock.unlocked):
         qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
     assert not lock.isVisible()
+
+
+def test_the_main_window_names_the_town_once_read(qtbot, writer):
+    window = MainWindow(writer)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.windowTitle() == "eTicket Guichet — Commune de Neuvecelle")
