@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.results import Result
+from devtools.samples.attendance import day_lists, make_pupils
 from eticket_desk.reports.attendance_list import render_lists
-from eticket_desk.reports.attendance_samples import day_lists, make_pupils
 
 BUDGET_MS = 1500
 THURSDAY, TUESDAY = date(2026, 11, 26), date(2026, 11, 24)

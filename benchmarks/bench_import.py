@@ -19,10 +19,10 @@ from sqlalchemy import text
 
 from benchmarks.reference_town import reference_town
 from benchmarks.results import Result, once
+from devtools.samples.import_sheet import sample_sheet, write_csv
 from eticket_desk.clock import FrozenClock
 from eticket_desk.services import importing
 from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.importing.sample import sample_sheet, write_csv
 from eticket_desk.services.store import Store
 from eticket_desk.services.users import authenticate
 

@@ -2,8 +2,8 @@
 
 Budget (DESIGN.md): the monthly run of the reference town (6,000 families) with all its PDFs
 < 60 s; the PDFs get ~40 s of it on a 2-core machine, the rest is for computing the invoices.
-Data: 6,000 generated invoices of 1–3 children (invoice_samples.generated_invoices), no
-database, so this measures the renderer alone.
+Data: 6,000 generated invoices of 1–3 children (generated_invoices of devtools/samples/invoices),
+no database, so this measures the renderer alone.
 Run: `uv run python -m benchmarks.bench_invoice_pdf` (BENCH_FAMILIES, BENCH_WORKERS to vary).
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from benchmarks.results import Result, once
+from devtools.samples.invoices import generated_invoices
 from eticket_desk.reports import invoice_run
-from eticket_desk.reports.invoice_samples import generated_invoices
 
 FAMILIES = int(os.environ.get("BENCH_FAMILIES", "6000"))
 BUDGET_S = 40.0

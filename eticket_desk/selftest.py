@@ -88,14 +88,14 @@ def _demo_town(run: _Run) -> str:
 
 def _receipt_a4(run: _Run) -> str:
     from eticket_desk.reports import receipt
-    from eticket_desk.reports.counter_samples import sample_receipt
+    from eticket_desk.selftest_data import sample_receipt
 
     return _checked_pdf(receipt.render(sample_receipt(), run.pdf("quittance_a4.pdf")))
 
 
 def _receipt_ticket(run: _Run) -> str:
     from eticket_desk.reports import receipt
-    from eticket_desk.reports.counter_samples import sample_receipt
+    from eticket_desk.selftest_data import sample_receipt
 
     out = run.pdf("quittance_ticket.pdf")
     return _checked_pdf(receipt.render(sample_receipt(), out, layout="ticket"))
@@ -103,21 +103,21 @@ def _receipt_ticket(run: _Run) -> str:
 
 def _till_journal(run: _Run) -> str:
     from eticket_desk.reports import till_journal
-    from eticket_desk.reports.counter_samples import sample_journal
+    from eticket_desk.selftest_data import sample_journal
 
     return _checked_pdf(till_journal.render(sample_journal(), run.pdf("journal_caisse.pdf")))
 
 
 def _deposit_slip(run: _Run) -> str:
     from eticket_desk.reports import deposit_slip
-    from eticket_desk.reports.counter_samples import sample_slip
+    from eticket_desk.selftest_data import sample_slip
 
     return _checked_pdf(deposit_slip.render(sample_slip(), run.pdf("bordereau_cheques.pdf")))
 
 
 def _invoice(run: _Run) -> str:
     from eticket_desk.reports import invoice
-    from eticket_desk.reports.invoice_samples import sample_invoice
+    from eticket_desk.selftest_data import sample_invoice
 
     return _checked_pdf(invoice.render(sample_invoice(), run.pdf("facture.pdf")))
 
@@ -126,7 +126,7 @@ def _invoice_run(run: _Run) -> str:
     """A run big enough for worker processes: they are spawned from the program itself, which
     in a bundle works only when its entry point calls multiprocessing.freeze_support()."""
     from eticket_desk.reports.invoice_run import IN_PROCESS_BELOW, render_all
-    from eticket_desk.reports.invoice_samples import generated_invoices
+    from eticket_desk.selftest_data import generated_invoices
 
     invoices = generated_invoices(IN_PROCESS_BELOW)
     merged = run.pdf("factures_a_imprimer.pdf")
@@ -138,7 +138,7 @@ def _invoice_run(run: _Run) -> str:
 
 def _reminder(run: _Run) -> str:
     from eticket_desk.reports import reminder_letter
-    from eticket_desk.reports.invoice_samples import sample_reminder
+    from eticket_desk.selftest_data import sample_reminder
 
     return _checked_pdf(reminder_letter.render(sample_reminder(), run.pdf("relance.pdf")))
 
@@ -169,14 +169,13 @@ def _family_export(run: _Run) -> str:
     return _checked_pdf(next(p for p in written if p.suffix == ".pdf"))
 
 
-def _excel_import(run: _Run) -> str:
-    """A workbook read the way the import reads a stranger's file: with defusedxml in the
-    bundle (openpyxl parses XML without its defence otherwise)."""
+def _excel_import(_run: _Run) -> str:
+    """The shipped sample workbook, read the way the import reads a stranger's file: with
+    defusedxml in the bundle (openpyxl parses XML without its defence otherwise)."""
+    from eticket_desk.paths import resource
     from eticket_desk.services.importing.reading import read_table
-    from eticket_desk.services.importing.sample import sample_sheet, write_xlsx
 
-    headers, rows = sample_sheet(families=3)
-    table = read_table(write_xlsx(run.folder / "familles.xlsx", headers, rows))
+    table = read_table(resource("samples", "import_familles.xlsx"))
     return f"{len(table.rows)} lignes lues"
 
 

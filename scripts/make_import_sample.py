@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eticket_desk.services.importing.sample import (  # noqa: E402
+from devtools.samples.import_sheet import (  # noqa: E402
     sample_sheet,
     write_csv,
     write_xlsx,

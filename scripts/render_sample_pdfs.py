@@ -1,6 +1,7 @@
 """Render one sample of every PDF kind to docs/screenshots/ (PDF and PNG) to look at them.
 
-Usage: .venv/bin/python scripts/render_sample_pdfs.py   (needs pdftoppm from poppler-utils)
+Usage: .venv/bin/python scripts/render_sample_pdfs.py [OUT_DIR]   (needs pdftoppm from
+poppler-utils; OUT_DIR is docs/screenshots by default)
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.samples.attendance import render_attendance_samples  # noqa: E402
+from devtools.samples.invoices import render_invoice_samples  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
-from eticket_desk.reports.attendance_samples import render_attendance_samples  # noqa: E402
-from eticket_desk.reports.invoice_samples import render_invoice_samples  # noqa: E402
 from eticket_desk.services.organisation import OrganisationData  # noqa: E402
 from eticket_desk.services.portal import PortalLetter  # noqa: E402
 
@@ -62,15 +63,17 @@ def to_png(pdf: Path) -> Path:
     return stem.with_suffix(".png")
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else OUT
+    out.mkdir(parents=True, exist_ok=True)
     samples = [(portal_letter.render, sample_portal_letter(), "portal_letter")]
     for render, data, name in samples:
-        pdf = render(data, OUT / f"{name}.pdf")
+        pdf = render(data, out / f"{name}.pdf")
         print(to_png(pdf))
-    for pdf in render_attendance_samples(OUT):  # attendance_*.png, meal_counts.png
+    for pdf in render_attendance_samples(out):  # attendance_*.png, meal_counts.png
         print(to_png(pdf))
-    for pdf in render_invoice_samples(OUT):  # invoice_*.png, reminder_letter.png
+    for pdf in render_invoice_samples(out):  # invoice_*.png, reminder_letter.png
         print(to_png(pdf))
 
 

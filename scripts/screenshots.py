@@ -1,6 +1,6 @@
 """Renders every screen on a demo town, offscreen, into docs/screenshots/*.png.
 
-Usage: uv run python scripts/screenshots.py [--families 300]
+Usage: uv run python scripts/screenshots.py [--families 300] [--out docs/screenshots]
 PDF samples are turned into PNG with pdftoppm (poppler-utils) so they can be looked at too.
 The demo town is the program's own base in a scratch user folder, so the screens show what an
 agent sees (« Base : eticket-desk.sqlite ») and nothing of the developer's own settings.
@@ -24,6 +24,29 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from devtools.screenshots.activities import render_activity_screens  # noqa: E402
+from devtools.screenshots.admin import render_admin_screens  # noqa: E402
+from devtools.screenshots.attendance import render_attendance_screens  # noqa: E402
+from devtools.screenshots.calendar import render_calendar_screens  # noqa: E402
+from devtools.screenshots.counter import (  # noqa: E402
+    render_counter_screens,
+    render_regie_history,
+)
+from devtools.screenshots.family_editor import (  # noqa: E402
+    render_editor_screens,
+    render_wallet_screens,
+)
+from devtools.screenshots.import_wizard import render_import_screens  # noqa: E402
+from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
+from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
+from devtools.screenshots.planning import render_planning_screens  # noqa: E402
+from devtools.screenshots.subscriptions import render_subscription_screens  # noqa: E402
+from devtools.screenshots.tariffs import render_tariffs_screens  # noqa: E402
+from devtools.screenshots.till import render_till_screens  # noqa: E402
+from devtools.screenshots.tools import (  # noqa: E402
+    scratch_user_folders,
+    windows_database_path,
+)
 from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.paths import default_database_path  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
@@ -40,35 +63,12 @@ from eticket_desk.services.search import search_families  # noqa: E402
 from eticket_desk.services.settings import load_settings  # noqa: E402
 from eticket_desk.services.store import Store  # noqa: E402
 from eticket_desk.services.users import authenticate  # noqa: E402
-from eticket_desk.ui.activities.screenshots import render_activity_screens  # noqa: E402
-from eticket_desk.ui.admin.screenshots import render_admin_screens  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
-from eticket_desk.ui.attendance.screenshots import render_attendance_screens  # noqa: E402
-from eticket_desk.ui.calendar.screenshots import render_calendar_screens  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
-from eticket_desk.ui.counter.screenshots import (  # noqa: E402
-    render_counter_screens,
-    render_regie_history,
-)
-from eticket_desk.ui.counter.till_screenshots import render_till_screens  # noqa: E402
-from eticket_desk.ui.family_editor.screenshots import (  # noqa: E402
-    render_editor_screens,
-    render_wallet_screens,
-)
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402
-from eticket_desk.ui.import_wizard.screenshots import render_import_screens  # noqa: E402
-from eticket_desk.ui.invoicing.screenshots import render_invoicing_screens  # noqa: E402
 from eticket_desk.ui.login_dialog import LoginDialog  # noqa: E402
 from eticket_desk.ui.main_window import MainWindow  # noqa: E402
-from eticket_desk.ui.occupancy.screenshots import render_occupancy_screens  # noqa: E402
-from eticket_desk.ui.planning.screenshots import render_planning_screens  # noqa: E402
-from eticket_desk.ui.screenshot_tools import (  # noqa: E402
-    scratch_user_folders,
-    windows_database_path,
-)
 from eticket_desk.ui.setup_wizard import SetupWizard  # noqa: E402
-from eticket_desk.ui.subscriptions.screenshots import render_subscription_screens  # noqa: E402
-from eticket_desk.ui.tariffs.screenshots import render_tariffs_screens  # noqa: E402
 from eticket_desk.ui.tasks import ImmediateRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -175,9 +175,12 @@ def history_context(folder: Path, families: int) -> AppContext:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--families", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=OUT, help="where the PNGs go")
     args = parser.parse_args(argv)
+    OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
     with scratch_user_folders(folder):

@@ -97,3 +97,35 @@ def test_the_central_server_reuses_only_rules_clock_and_protocol():
 def test_the_desk_never_imports_the_server():
     forbidden = ("eticket_central", "fastapi", "uvicorn", "psycopg")
     assert _offenders(_modules(), forbidden) == []
+
+
+DEV_ONLY = ("devtools", "tests", "benchmarks", "scripts")
+
+
+def _named_like_tooling(path: Path) -> bool:
+    """A module named like development tooling: screenshots, sample data for PDFs."""
+    return "screenshot" in path.stem or path.stem.endswith("_samples")
+
+
+def test_the_product_never_imports_the_development_tooling():
+    product = _modules() + sorted(CENTRAL.rglob("*.py"))
+    assert _offenders(product, DEV_ONLY) == []
+
+
+def test_no_screenshot_or_sample_module_lives_in_the_product():
+    assert (PACKAGE.parent / "devtools" / "screenshots" / "tools.py").is_file()
+    assert [str(p.relative_to(PACKAGE)) for p in _modules() if _named_like_tooling(p)] == []
+
+
+def test_the_tooling_checks_see_a_violation(tmp_path):
+    (tmp_path / "ui").mkdir()
+    creeping = [tmp_path / "ui" / "screenshots.py", tmp_path / "invoice_samples.py"]
+    for path in creeping:
+        path.write_text("from devtools.samples.invoices import sample_invoice\n")
+    fine = tmp_path / "sample.py"
+    fine.write_text("import eticket_desk.selftest_data\n")
+    assert len(_offenders([*creeping, fine], DEV_ONLY)) == 2
+    assert [p.name for p in [*creeping, fine] if _named_like_tooling(p)] == [
+        "screenshots.py",
+        "invoice_samples.py",
+    ]

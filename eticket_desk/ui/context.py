@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from eticket_desk.ui.tasks import TaskRunner
+from eticket_desk.services.changes import Change, Changes, checked, resolved
+from eticket_desk.ui.tasks import Callback, TaskRunner
 
 if TYPE_CHECKING:  # the login dialog shows before the database layer is even imported
     from eticket_desk.services.settings import AppSettings
@@ -23,14 +25,14 @@ def _default_settings() -> AppSettings:
 class ChangeBus(QObject):
     """Announces what a write changed, so each open screen decides whether to refresh.
 
-    Topics: "families", "family:<uuid>", "users", "settings", "organisation", "schools",
-    "bookings", "activities", "calendar", "tariffs", "sales", "till".
+    Only `Topic` members and `FamilyTopic` values (eticket_desk/services/changes.py) are
+    accepted; a string raises TypeError. Writes announce through `AppContext.write`.
     """
 
-    changed = Signal(object)  # frozenset[str]
+    changed = Signal(object)  # frozenset[Change]
 
-    def announce(self, *topics: str) -> None:
-        self.changed.emit(frozenset(topics))
+    def announce(self, *changes: Change) -> None:
+        self.changed.emit(checked(changes))
 
 
 @dataclass
@@ -40,3 +42,21 @@ class AppContext:
     runner: TaskRunner
     bus: ChangeBus
     settings: AppSettings = field(default_factory=_default_settings)
+
+    def write(
+        self,
+        changes: Changes,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> None:
+        """Runs a write on the task runner; once it succeeds, announces what it changed
+        (`changes`, or `changes(result)`) and only then calls `on_done`, so the screens
+        already show the new data when the caller closes its dialog or selects the row."""
+
+        def done(result: Any) -> None:
+            self.bus.announce(*resolved(changes, result))
+            if on_done is not None:
+                on_done(result)
+
+        self.runner.submit(fn, done, on_error)

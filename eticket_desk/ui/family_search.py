@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.search import FamilyHit, search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
@@ -225,8 +226,8 @@ class FamilySearchScreen(QWidget):
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.open_current()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if "families" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.FAMILIES in topics:
             self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

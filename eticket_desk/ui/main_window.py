@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from eticket_desk import __version__
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.backups import automatic_backup
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_guard import confirm_leaving
@@ -338,8 +339,8 @@ class MainWindow(QMainWindow):
             ).replace("%1", __version__),
         )
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if "settings" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.SETTINGS in topics:
             self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
 
     def _on_organisation_loaded(self, organisation) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from devtools.samples.attendance import _groups, day_lists, make_pupils
 from eticket_desk.reports import attendance_list
 from eticket_desk.reports.attendance_list import (
     NO_PORK,
@@ -20,7 +21,6 @@ from eticket_desk.reports.attendance_list import (
     AttendanceListData,
     PickupPerson,
 )
-from eticket_desk.reports.attendance_samples import _groups, day_lists, make_pupils
 from eticket_desk.reports.roll_call import _Layout
 from tests.reports.test_attendance_list import _child, _list, _name
 

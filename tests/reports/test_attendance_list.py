@@ -275,7 +275,7 @@ def test_no_list_is_an_error(tmp_path):
 
 
 def test_the_samples_render(tmp_path):
-    from eticket_desk.reports.attendance_samples import render_attendance_samples
+    from devtools.samples.attendance import render_attendance_samples
 
     paths = render_attendance_samples(tmp_path)
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from eticket_desk.reports import invoice
-from eticket_desk.reports.invoice_samples import (
+from devtools.samples.invoices import (
     SCHOOL,
-    _child,
-    _invoice,
-    _line,
+    invoice_child,
+    invoice_line,
+    invoice_of,
     sample_family_invoice,
     sample_invoice,
 )
+from eticket_desk.reports import invoice
 from tests.reports.test_invoice_pdf import COUPON_ONLY, _pages
 
 FAMILY = ("Léa", "Tom", "Zoé", "Noé", "Lou")
@@ -29,14 +29,14 @@ LINES = (
 
 def _family(children: int, lines: int):
     kids = tuple(
-        _child(
+        invoice_child(
             f"{name} DUPONT",
             f"{SCHOOL} — CP",
-            tuple(_line(a, u, n, c, 2, skip=i) for a, u, n, c in LINES[:lines]),
+            tuple(invoice_line(a, u, n, c, 2, skip=i) for a, u, n, c in LINES[:lines]),
         )
         for i, name in enumerate(FAMILY[:children])
     )
-    return _invoice(kids)
+    return invoice_of(kids)
 
 
 def test_four_children_carry_their_last_lines_and_totals_onto_the_coupon_page(tmp_path):

@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from eticket_desk.reports import invoice, invoice_run
-from eticket_desk.reports.bill_page import wrap
-from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
-from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
-from eticket_desk.reports.invoice_samples import (
+from devtools.samples.invoices import (
     generated_invoices,
     render_invoice_samples,
     sample_credit_note,
     sample_invoice,
     sample_long_invoice,
 )
+from eticket_desk.reports import invoice, invoice_run
+from eticket_desk.reports.bill_page import wrap
+from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
+from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
 from eticket_desk.rules.money import format_cents
 from eticket_desk.services.organisation import OrganisationData
 

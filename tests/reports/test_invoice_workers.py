@@ -15,7 +15,7 @@ RUN = """
 import sys
 from pathlib import Path
 from eticket_desk.reports import invoice_run
-from eticket_desk.reports.invoice_samples import generated_invoices
+from devtools.samples.invoices import generated_invoices
 
 out = Path(sys.argv[1])
 invoice_run.render_all(

@@ -187,7 +187,7 @@ def test_a_receipt_without_payment_or_wallet_still_prints(tmp_path):
 
 
 def test_the_counter_samples_render_all_four_documents(tmp_path):
-    from eticket_desk.reports.counter_samples import render_counter_samples
+    from devtools.samples.counter import render_counter_samples
 
     paths = render_counter_samples(tmp_path)
 

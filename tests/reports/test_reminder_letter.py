@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from devtools.samples.invoices import sample_reminder
 from eticket_desk.reports import reminder_letter
-from eticket_desk.reports.invoice_samples import sample_reminder
 from eticket_desk.reports.reminder_letter import ReminderInvoice
 
 

@@ -152,7 +152,7 @@ def test_a_reminder_letter_for_what_is_past_due(store, admin, invoiced, clock, t
 
 
 def test_the_logo_prints_on_the_invoice(store, admin, invoiced, tmp_path):
-    from eticket_desk.reports.invoice_samples import sample_logo
+    from devtools.samples.invoices import sample_logo
     from eticket_desk.rules.errors import InvalidInput
     from eticket_desk.services.invoice_documents import invoice_data
     from eticket_desk.services.organisation_logo import load_logo, save_logo

@@ -185,7 +185,7 @@ def test_the_issues_panel_lists_a_refused_booking_until_it_is_handled(
 
 
 def test_the_sync_screenshots_render(qtbot, ctx, agent, schools, garderie, tmp_path):
-    from eticket_desk.ui.sync.screenshots import render_sync_screens
+    from devtools.screenshots.sync import render_sync_screens
 
     _rejected_booking(ctx.store, agent, schools, garderie)
     saved = render_sync_screens(ctx, tmp_path)

@@ -9,15 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit, QLabel
 
+from devtools.screenshots.activities import render_activity_screens
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.services.activities import list_activities, save_activity
 from eticket_desk.services.calendar import create_school_year
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities import ActivitiesScreen
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn
 from eticket_desk.ui.activities.activity_dialog import ActivityDialog
-from eticket_desk.ui.activities.screenshots import render_activity_screens
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.tasks import ImmediateRunner
 
@@ -331,7 +332,7 @@ def test_the_table_refreshes_when_activities_change_elsewhere(qtbot, ctx, store,
     qtbot.addWidget(screen)
     save_activity(store, admin, CANTINE)
     assert screen.model.rowCount() == 0
-    ctx.bus.announce("activities")
+    ctx.bus.announce(Topic.ACTIVITIES)
     assert row_texts(screen, "Cantine")[ActivityColumn.WEEKDAYS] == "lun., mar., jeu., ven."
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from devtools.screenshots.admin import render_admin_screens
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services import audit, organisation, settings, users
 from eticket_desk.services.users import UserInfo
@@ -20,7 +21,6 @@ from eticket_desk.ui.admin.audit_model import (
 from eticket_desk.ui.admin.audit_screen import AuditScreen
 from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
 from eticket_desk.ui.admin.school_dialogs import ClassDialog, SchoolDialog
-from eticket_desk.ui.admin.screenshots import render_admin_screens
 from eticket_desk.ui.admin.settings_screen import SettingsScreen
 from eticket_desk.ui.admin.user_dialog import UserDialog
 from eticket_desk.ui.admin.users_model import (

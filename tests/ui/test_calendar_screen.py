@@ -9,18 +9,19 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from devtools.screenshots.calendar import render_calendar_screens
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.services import calendar
 from eticket_desk.services.activities import save_activity
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog
 from eticket_desk.ui.calendar.date_field import parse_french_date
 from eticket_desk.ui.calendar.days import DayKind, YearDays
-from eticket_desk.ui.calendar.screenshots import render_calendar_screens
 from eticket_desk.ui.calendar.tables import ClosureColumn, PeriodColumn
 from eticket_desk.ui.calendar.year_dialog import YearDialog, default_first_year
 from eticket_desk.ui.context import AppContext, ChangeBus
@@ -361,9 +362,9 @@ def test_the_screen_follows_changes_announced_on_the_bus(qtbot, ctx, store, admi
     screen = open_screen(qtbot, ctx)
     calendar.create_school_year(store, admin, 2026)
     assert screen.years_list.count() == 0
-    ctx.bus.announce("families")
+    ctx.bus.announce(Topic.FAMILIES)
     assert screen.years_list.count() == 0
-    ctx.bus.announce("calendar")
+    ctx.bus.announce(Topic.CALENDAR)
     assert screen.years_list.count() == 1
     assert screen.selected_year().label == "2026-2027"
 

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.receipts import receipt_data
 from eticket_desk.services.till import close_till, current_till, open_till
 from eticket_desk.services.wallet import balances
@@ -33,7 +34,7 @@ def closed_screen(qtbot, ctx, garderie):  # noqa: F811
 @pytest.fixture
 def screen(qtbot, store, admin, closed_screen):
     open_till(store, admin, 10_000)
-    closed_screen.ctx.bus.announce("till")
+    closed_screen.ctx.bus.announce(Topic.TILL)
     return closed_screen
 
 
@@ -192,13 +193,13 @@ def test_the_counter_follows_the_till_announced_on_the_bus(
     at_the_desk(qtbot, screen, family)
     assert not screen.till_banner.isVisible()
     close_till(store, admin, 10_000, "")
-    screen.ctx.bus.announce("till")
+    screen.ctx.bus.announce(Topic.TILL)
     assert screen.till_banner.isVisible()
     assert not screen.sale_box.isEnabled()
     screen._on_confirm_button_clicked()  # Ctrl+Entrée: refused, nothing sold
     assert screen.last_sale is None
     open_till(store, admin, 0)
-    screen.ctx.bus.announce("till")
+    screen.ctx.bus.announce(Topic.TILL)
     assert not screen.till_banner.isVisible()
     assert screen.sale_box.isEnabled()
 
@@ -389,7 +390,7 @@ def test_a_colleagues_till_is_said_before_the_sale_and_taken_over_from_the_banne
     marie = Actor(info.id, info.login, info.full_name, info.role, info.civility)
     open_till(store, marie, 10_000)
     screen = closed_screen
-    screen.ctx.bus.announce("till")
+    screen.ctx.bus.announce(Topic.TILL)
     assert screen.till_banner.isVisible()
     assert text(screen.till_banner.message_label) == (
         "La caisse est ouverte par Marie Durand (agente d'accueil) depuis 9 h 30 : "

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
+from eticket_desk.services.changes import FamilyTopic, Topic
 from eticket_desk.services.families import load_family, save_family, set_archived, validate_family
 from eticket_desk.services.family_data import AdultData
 from eticket_desk.services.search import search_families
@@ -189,7 +190,7 @@ def test_saving_emits_and_announces(qtbot, ctx, family, open_editor):
     ):
         qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert saved.args == [family.id]
-    assert changed.args == [frozenset({"families", f"family:{family.id}"})]
+    assert changed.args == [frozenset({Topic.FAMILIES, FamilyTopic(family.id)})]
 
 
 def test_server_errors_land_beside_the_right_person(

@@ -436,7 +436,7 @@ def test_pdfs_that_fail_can_be_written_again(qtbot, ctx, store, admin, town, sai
 
 
 def test_screenshots_are_rendered(qtbot, ctx, store, town, clock, tmp_path):
-    from eticket_desk.ui.invoicing.screenshots import render_invoicing_screens
+    from devtools.screenshots.invoicing import render_invoicing_screens
 
     kept = clock.current
     paths = render_invoicing_screens(ctx, tmp_path)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from eticket_desk.services.calendar import create_school_year
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen
 from eticket_desk.ui.occupancy.table_model import FULL_BACKGROUND
@@ -148,7 +149,7 @@ def test_a_new_booking_shows_when_the_bus_announces_it(screen, store, admin, sch
     book(store, admin, child, bus, date(2026, 9, 18))
     assert cell(screen, "Bus 8h30", "ven. 18") == "0/2"
 
-    screen._ctx.bus.announce("bookings")
+    screen._ctx.bus.announce(Topic.BOOKINGS)
 
     assert cell(screen, "Bus 8h30", "ven. 18") == "1/2"
 

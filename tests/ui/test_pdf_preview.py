@@ -6,8 +6,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from devtools.samples.counter import sample_journal
 from eticket_desk.reports import till_journal
-from eticket_desk.reports.counter_samples import sample_journal
 from eticket_desk.ui.pdf_preview import PdfPreviewDialog, is_file_printer, print_pdf
 
 

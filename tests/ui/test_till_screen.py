@@ -227,7 +227,7 @@ def test_logging_out_with_the_till_open_asks_first(qtbot, ctx, store, admin, mon
 
 
 def test_till_screenshots_are_rendered(qtbot, ctx, store, admin, marie, tmp_path):
-    from eticket_desk.ui.counter.till_screenshots import render_till_screens
+    from devtools.screenshots.till import render_till_screens
 
     saved = render_till_screens(ctx, tmp_path, marie)
     assert [p.name for p in saved] == [

@@ -15,6 +15,7 @@ from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
 from eticket_desk.services import users
 from eticket_desk.services.activities import save_activity
 from eticket_desk.services.bookings import book_day, cancel_booking
+from eticket_desk.services.changes import FamilyTopic
 from eticket_desk.services.sales import SaleRequest, sell_tickets
 from eticket_desk.services.store import Actor
 from eticket_desk.services.tariffs import save_tariff, save_ticket_type
@@ -240,7 +241,7 @@ def test_a_regisseur_takes_two_tickets_back_with_a_reason(
     assert dialog.after_label.text() == "8 tickets  (−2)"
     with qtbot.waitSignal(ctx.bus.changed) as announced:
         qtbot.mouseClick(dialog.save_button, LEFT)
-    assert announced.args == [frozenset({f"family:{family.id}"})]
+    assert announced.args == [frozenset({FamilyTopic(family.id)})]
     assert tab.correction_dialog is None
 
     assert tab.balance_labels["GARDERIE"].text() == "8"

@@ -20,6 +20,7 @@ from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services import activities
 from eticket_desk.services.calendar import load_calendar
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.organisation import SchoolInfo, list_schools
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn
@@ -160,9 +161,10 @@ class ActivitiesScreen(QWidget):
             return
         store, actor, activity_id = self._ctx.store, self._ctx.actor, spec.id
         self._pending_selection = activity_id
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ACTIVITIES,),
             lambda: activities.move_activity(store, actor, activity_id, step),
-            self._on_move_done,
+            None,
             self._on_action_failed,
         )
 
@@ -185,11 +187,8 @@ class ActivitiesScreen(QWidget):
         self._pending_selection = None
         messages.show_error(self, exc)
 
-    def _on_move_done(self, _result: object) -> None:
-        self._ctx.bus.announce("activities")
-
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"activities", "schools", "calendar"}:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if topics & {Topic.ACTIVITIES, Topic.SCHOOLS, Topic.CALENDAR}:
             self.refresh()
 
     def _on_selection_changed(self, *_args: object) -> None:
@@ -218,7 +217,7 @@ class ActivitiesScreen(QWidget):
             self.open_activity_dialog(self.model.activity_at(index.row()))
 
     def _on_dialog_activity_saved(self, spec: ActivitySpec) -> None:
-        # The dialog announced "activities" first: the table holds the saved row, or will
+        # The dialog's write announced Topic.ACTIVITIES first: the table holds the saved row, or will
         # once the reload it started is done.
         if self._loading:
             self._pending_selection = spec.id

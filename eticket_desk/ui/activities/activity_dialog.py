@@ -27,6 +27,7 @@ from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services import activities
 from eticket_desk.services.calendar import load_calendar
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.organisation import SchoolInfo, list_schools
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
@@ -309,7 +310,8 @@ class ActivityDialog(QDialog):
         spec = self.current_spec()
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ACTIVITIES,),
             lambda: activities.save_activity(store, actor, spec),
             self._on_save_done,
             self._on_save_failed,
@@ -318,7 +320,6 @@ class ActivityDialog(QDialog):
     def _on_save_done(self, saved: ActivitySpec) -> None:
         self.save_button.setEnabled(True)
         self._spec = saved
-        self._ctx.bus.announce("activities")
         self.activity_saved.emit(saved)
         self.accept()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError, PermissionDenied
 from eticket_desk.services import audit, organisation, users
 from eticket_desk.services.audit import AuditLine
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.audit_export import write_audit_csv
 from eticket_desk.ui.admin.audit_model import AuditColumn, AuditTableModel, describe_line
@@ -211,8 +212,8 @@ class AuditScreen(QWidget):
         self._fill_users()
         self.refresh()  # logins and other desks' work are not announced on the bus
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "users" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.USERS in topics:
             self._fill_users()
         if self.isVisible():
             self.refresh()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import fields as field_checks
 from eticket_desk.services import users
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, save_cancel_buttons
 from eticket_desk.ui.context import AppContext
@@ -96,7 +97,8 @@ class ChangePasswordDialog(QDialog):
             return
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.USERS,),
             lambda: users.change_own_password(store, actor, current, new),
             self._on_save_done,
             self._on_save_failed,
@@ -104,7 +106,6 @@ class ChangePasswordDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("users")
         self.password_changed.emit()
         self.accept()
 

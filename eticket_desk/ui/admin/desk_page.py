@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services import backups, settings
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.settings import AppSettings
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, note_label, show_text_starts
@@ -29,8 +30,8 @@ from eticket_desk.ui.sync.server_box import ServerBox
 
 
 class DeskPage(QWidget):
-    """The idle lock and invoice payment delays; saving updates `ctx.settings` and announces
-    "settings"."""
+    """The idle lock and invoice payment delays; saving updates `ctx.settings`, then
+    announces Topic.SETTINGS by hand (the main window reads the new idle lock from it)."""
 
     def __init__(self, ctx: AppContext, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,8 +195,8 @@ class DeskPage(QWidget):
     def _on_due_days_spin_value_changed(self, _value: int) -> None:
         self.status_label.setText(self.tr("Modification non enregistrée."))
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "settings" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.SETTINGS in topics:
             self.load()
 
     def _on_save_button_clicked(self) -> None:
@@ -217,7 +218,7 @@ class DeskPage(QWidget):
     def _on_save_done(self, new: AppSettings) -> None:
         self.save_button.setEnabled(True)
         self._ctx.settings = new
-        self._ctx.bus.announce("settings")
+        self._ctx.bus.announce(Topic.SETTINGS)
         self.status_label.setText(self.tr("Réglages enregistrés."))
 
     def _on_save_failed(self, exc: BaseException) -> None:

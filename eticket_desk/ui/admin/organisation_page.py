@@ -27,6 +27,7 @@ from eticket_desk.rules.errors import InvalidInput, ValidationFailed
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.services import fields as field_checks
 from eticket_desk.services import organisation, organisation_logo
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.organisation import OrganisationData
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, show_text_starts
@@ -218,7 +219,8 @@ class OrganisationPage(QWidget):
     def _save_logo(self, path: Path | None) -> None:
         store, actor = self._ctx.store, self._ctx.actor
         self.logo_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ORGANISATION,),
             lambda: organisation_logo.save_logo(store, actor, path),
             lambda _none: self._on_logo_saved(path),
             self._on_logo_failed,
@@ -227,7 +229,6 @@ class OrganisationPage(QWidget):
     def _on_logo_saved(self, path: Path | None) -> None:
         self.logo_button.setEnabled(True)
         self._show_logo()
-        self._ctx.bus.announce("organisation")
         self.status_label.setText(
             self.tr("Logo enregistré.") if path is not None else self.tr("Logo retiré.")
         )
@@ -315,8 +316,8 @@ class OrganisationPage(QWidget):
         self._dirty = True
         self.status_label.setText(self.tr("Modifications non enregistrées."))
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "organisation" in topics and not self._dirty:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.ORGANISATION in topics and not self._dirty:
             self.load()
 
     def _on_save_button_clicked(self) -> None:
@@ -328,7 +329,8 @@ class OrganisationPage(QWidget):
             return
         store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.ORGANISATION,),
             lambda: organisation.save_organisation(store, actor, data),
             self._on_save_done,
             self._on_save_failed,
@@ -337,7 +339,6 @@ class OrganisationPage(QWidget):
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
         self.load()
-        self._ctx.bus.announce("organisation")
         self.status_label.setText(self.tr("Informations de l'organisation enregistrées."))
 
     def _on_save_failed(self, exc: BaseException) -> None:

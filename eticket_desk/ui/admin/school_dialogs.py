@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxL
 
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import organisation
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.organisation import LEVELS, SchoolInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
@@ -48,7 +49,8 @@ class SchoolDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         name, address = self.name_edit.text(), self.address_edit.text()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.SCHOOLS,),
             lambda: organisation.add_school(store, actor, name, address),
             self._on_save_done,
             self._on_save_failed,
@@ -56,7 +58,6 @@ class SchoolDialog(QDialog):
 
     def _on_save_done(self, _school: SchoolInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("schools")
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:
@@ -108,7 +109,8 @@ class ClassDialog(QDialog):
         school_id = self.school_combo.currentData()
         name, level = self.name_edit.text(), self.level_combo.currentData()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.SCHOOLS,),
             lambda: organisation.add_class(store, actor, school_id, name, level),
             self._on_save_done,
             self._on_save_failed,
@@ -116,7 +118,6 @@ class ClassDialog(QDialog):
 
     def _on_save_done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("schools")
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.services import organisation
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.organisation import LEVELS, ClassInfo, SchoolInfo
 from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.admin.school_dialogs import ClassDialog, SchoolDialog
@@ -118,8 +119,8 @@ class SchoolsPage(QWidget):
         dialog.open()
         return dialog
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "schools" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.SCHOOLS in topics:
             self.load()
 
     def _on_add_school_button_clicked(self) -> None:

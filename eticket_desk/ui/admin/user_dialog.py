@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility, Role
 from eticket_desk.services import users
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.users import UserDraft, UserInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
@@ -202,7 +203,8 @@ class UserDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         user_id = self._user.id if self._user else None
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.USERS,),
             lambda: users.save_user(store, actor, draft, user_id),
             self._on_save_done,
             self._on_save_failed,
@@ -210,7 +212,6 @@ class UserDialog(QDialog):
 
     def _on_save_done(self, info: UserInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("users")
         self.user_saved.emit(info)
         self.accept()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.services import users
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.users import UserInfo
 from eticket_desk.ui.admin.forms import compact_rows, make_tabs, note_label, title_label
 from eticket_desk.ui.admin.user_dialog import UserDialog
@@ -150,8 +151,8 @@ class UsersScreen(QWidget):
 
     # -- slots -------------------------------------------------------------------------------
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "users" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.USERS in topics:
             self.refresh()
 
     def _on_selection_changed(self, *_args: object) -> None:
@@ -177,5 +178,5 @@ class UsersScreen(QWidget):
             self.open_user_dialog(self.model.user_at(self.proxy.mapToSource(index).row()))
 
     def _on_dialog_user_saved(self, info: UserInfo) -> None:
-        # The dialog announced "users" first, so the table already holds the saved account.
+        # The dialog's write announced Topic.USERS first, so the table already holds the saved account.
         self.select_user(info.id)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.attendance import activities_of_day, print_attendance
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import make_tabs, title_label
 from eticket_desk.ui.attendance.checks_tab import BusFaresTab, UnconsumedTab
@@ -28,7 +29,9 @@ from eticket_desk.ui.attendance.presence_tab import PresenceTab
 from eticket_desk.ui.attendance.tables import date_edit, to_date, to_qdate
 from eticket_desk.ui.context import AppContext
 
-REFRESH_TOPICS = frozenset({"bookings", "activities", "calendar", "schools", "families"})
+REFRESH_TOPICS = frozenset(
+    {Topic.BOOKINGS, Topic.ACTIVITIES, Topic.CALENDAR, Topic.SCHOOLS, Topic.FAMILIES}
+)
 
 
 class AttendanceScreen(QWidget):
@@ -235,10 +238,10 @@ class AttendanceScreen(QWidget):
     def _on_failed(self, exc: Exception) -> None:
         messages.show_error(self, exc)
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if not topics & REFRESH_TOPICS:
             return
-        if topics & {"activities", "calendar"}:
+        if topics & {Topic.ACTIVITIES, Topic.CALENDAR}:
             self._load_activities()
         elif not self.presence_tab.has_changes:
             self.presence_tab.load(self.activity_id, self.day)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.booking import BookingState
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.presence import (
     PresenceSaved,
     PresenceSheet,
@@ -140,7 +141,8 @@ class PresenceTab(QWidget):
             return
         store, actor, request = self._ctx.store, self._ctx.actor, self._request
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.BOOKINGS,),
             lambda: save_presence(store, actor, sheet.activity_id, sheet.day, changes),
             lambda saved: self._on_saved(request, saved),
             self._on_failed,
@@ -234,7 +236,6 @@ class PresenceTab(QWidget):
         if request == self._request and sheet is not None:  # still the list that was saved
             self.load(sheet.activity_id, sheet.day)
         self.saved_label.setText(saved.message)
-        self._ctx.bus.announce("bookings")
 
     def _on_failed(self, exc: Exception) -> None:
         self._on_model_data_changed()

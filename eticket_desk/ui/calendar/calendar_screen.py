@@ -28,6 +28,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services import calendar as calendar_service
 from eticket_desk.services.activities import list_activities
 from eticket_desk.services.calendar import ClosureInfo, SchoolYearInfo
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, note_label, title_label
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog
@@ -44,7 +45,7 @@ from eticket_desk.ui.calendar.year_view import Legend
 from eticket_desk.ui.context import AppContext
 
 YEAR_ROLE = Qt.ItemDataRole.UserRole
-REFRESH_TOPICS = frozenset({"calendar", "activities", "organisation"})
+REFRESH_TOPICS = frozenset({Topic.CALENDAR, Topic.ACTIVITIES, Topic.ORGANISATION})
 
 
 def _table(model) -> QTableView:
@@ -319,7 +320,7 @@ class CalendarScreen(QWidget):
     def _on_load_failed(self, exc: BaseException) -> None:
         messages.show_error(self, exc)
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if topics & REFRESH_TOPICS:
             self.refresh()
 
@@ -367,7 +368,8 @@ class CalendarScreen(QWidget):
         if not messages.ask_yes_no(self, self.tr("Supprimer la fermeture"), question):
             return
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.remove_closure(store, actor, closure.id),
             self._on_remove_done,
             self._on_load_failed,
@@ -375,10 +377,9 @@ class CalendarScreen(QWidget):
 
     def _on_remove_done(self, _result: object) -> None:
         self.closures_table.clearSelection()
-        self._ctx.bus.announce("calendar")
 
     def _on_dialog_year_created(self, year_id: uuid.UUID) -> None:
-        # The dialog announced "calendar" first, so the list already holds the new year.
+        # The dialog's write announced Topic.CALENDAR first, so the list already holds the new year.
         self.select_year(year_id)
 
     def _on_dialog_closure_added(self, closure_id: uuid.UUID) -> None:

@@ -24,6 +24,7 @@ from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import calendar as calendar_service
 from eticket_desk.services.calendar import SchoolYearInfo
+from eticket_desk.services.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, french_locale, note_label, save_cancel_buttons
 from eticket_desk.ui.calendar.days import YearDays, long_date
@@ -199,7 +200,8 @@ class ClosureDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         start, end, label = self.start(), self.end(), self.label_edit.text()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.add_closure(store, actor, start, end, label, codes),
             self._on_save_done,
             self._on_save_failed,
@@ -207,7 +209,6 @@ class ClosureDialog(QDialog):
 
     def _on_save_done(self, closure_id: object) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("calendar")
         self.closure_added.emit(closure_id)
         self.accept()
 

@@ -22,6 +22,7 @@ from eticket_desk.rules.calendar import PERIOD_MODE_LABELS, PeriodMode
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import calendar as calendar_service
 from eticket_desk.services.calendar import SchoolYearInfo, YearDraft
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.organisation import load_organisation
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
@@ -299,7 +300,8 @@ class YearDialog(QDialog):
         store, actor = self._ctx.store, self._ctx.actor
         first_year, mode = self.first_year(), self.period_mode()
         self.create_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.CALENDAR,),
             lambda: calendar_service.create_school_year(
                 store, actor, first_year, period_mode=mode, start=start, end=end
             ),
@@ -309,7 +311,6 @@ class YearDialog(QDialog):
 
     def _on_create_done(self, year_id: object) -> None:
         self.create_button.setEnabled(True)
-        self._ctx.bus.announce("calendar")
         self.year_created.emit(year_id)
         self.accept()
 

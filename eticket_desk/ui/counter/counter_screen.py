@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.families import load_family
 from eticket_desk.services.receipts import print_receipt
@@ -318,18 +319,21 @@ class CounterScreen(QWidget):
             return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out, layout)
 
         self.confirm_button.setEnabled(False)
-        ctx.runner.submit(sell_and_print, self._on_sale_done, self._on_sale_failed)
+        ctx.write(
+            (Topic.SALES, FamilyTopic(request.family_id), Topic.TILL),
+            sell_and_print,
+            self._on_sale_done,
+            self._on_sale_failed,
+        )
 
     def _on_sale_done(self, result) -> None:
         done, path = result
-        family_id = self.family.id
         self.last_sale = done
         self.done_box.show_sale(self.family, done, path)
         self._show_family(None, [])
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce("sales", f"family:{family_id}", "till")
 
     def _on_invoice_panel_loaded(self, invoices) -> None:
         count = len(invoices)
@@ -338,13 +342,11 @@ class CounterScreen(QWidget):
         self.family_card.show_unpaid(invoices, self.ctx.store.clock.today())
 
     def _on_invoice_panel_paid(self, done, path) -> None:
-        family_id = self.family.id
         self.done_box.show_invoice_payment(self.family, done, path)
         self._show_family(None, [])
         self.right.setCurrentWidget(self.done_box)
         self.search_edit.clear()
         self.search_edit.setFocus()
-        self.ctx.bus.announce("sales", "invoices", f"family:{family_id}", "till")
 
     def _on_sale_failed(self, exc: Exception) -> None:
         self._check_payment()
@@ -383,8 +385,8 @@ class CounterScreen(QWidget):
         RegieDocumentsDialog(self.ctx, self).exec()
         self.search_edit.setFocus()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if "till" in topics or "sales" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.TILL in topics or Topic.SALES in topics:
             self._refresh_till()
 
     def _on_failed(self, exc: Exception) -> None:

@@ -1,5 +1,5 @@
 """The counter in its own window, opened on one family (« Vendre des tickets » from the week
-grid or the wallet tab); the sale announces "family:<id>" and the screens reload."""
+grid or the wallet tab); the sale announces FamilyTopic(family_id) and the screens reload."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
 from eticket_desk.rules.text import first_upper
+from eticket_desk.services.changes import FamilyTopic, Topic
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.invoice_payments import (
     AmountDiffers,
@@ -243,7 +244,8 @@ class InvoicePanel(QWidget):
             return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out)
 
         self.confirm_button.setEnabled(False)
-        ctx.runner.submit(pay_and_print, self._on_paid, self._on_pay_failed)
+        changes = (Topic.SALES, Topic.INVOICES, FamilyTopic(request.family_id), Topic.TILL)
+        ctx.write(changes, pay_and_print, self._on_paid, self._on_pay_failed)
 
     def _on_paid(self, result) -> None:
         done, path = result

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.money import format_cents
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.deposit_slips import (
     list_deposit_slips,
     make_deposit_slip,
@@ -258,11 +259,10 @@ class RegieDocumentsDialog(QDialog):
             return slip, print_deposit_slip(ctx.store, ctx.actor, slip.id, out)
 
         self.make_button.setEnabled(False)
-        ctx.runner.submit(make_and_print, self._on_slip_made, self._on_failed)
+        ctx.write((Topic.TILL,), make_and_print, self._on_slip_made, self._on_failed)
 
     def _on_slip_made(self, result) -> None:
         slip, path = result
-        self.ctx.bus.announce("till")
         self.reload()
         self.tabs.setCurrentWidget(self.slips_page)
         pdf_preview.preview(path, self.tr("Bordereau %s") % slip.number, self)
@@ -305,14 +305,14 @@ class RegieDocumentsDialog(QDialog):
         )
         if not reason:
             return
-        ctx.runner.submit(
+        ctx.write(
+            (Topic.TILL, Topic.SALES),
             lambda: cancel_sale(ctx.store, ctx.actor, receipt.sale_id, reason),
             self._on_sale_cancelled,
             self._on_failed,
         )
 
     def _on_sale_cancelled(self, sentence: str) -> None:
-        self.ctx.bus.announce("till", "sales")
         self.reload()
         messages.show_info(self, self.tr("Quittance annulée"), sentence)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.documents import document_path
 from eticket_desk.services.till import (
     clock_time,
@@ -155,14 +156,14 @@ class TillDialog(QDialog):
         ) % (till.holder, clock_time(ctx.store.clock.now()))
         if not messages.ask_yes_no(self, self.tr("Reprendre la caisse"), question):
             return
-        ctx.runner.submit(
+        ctx.write(
+            (Topic.TILL,),
             lambda: hand_over_till(ctx.store, ctx.actor, till.held_by),
             self._on_taken_over,
             self._on_till_failed,
         )
 
     def _on_taken_over(self, _state) -> None:
-        self.ctx.bus.announce("till")
         self.accept()
 
     def _counted_difference(self) -> tuple[int | None, str]:
@@ -202,7 +203,8 @@ class TillDialog(QDialog):
             except DomainError as exc:
                 show_error(self, exc)
                 return
-            ctx.runner.submit(
+            ctx.write(
+                (Topic.TILL,),
                 lambda: open_till(ctx.store, ctx.actor, float_cents),
                 self._on_till_done,
                 self._on_till_failed,
@@ -224,7 +226,8 @@ class TillDialog(QDialog):
             % self.till.holder,
         ):
             return
-        ctx.runner.submit(
+        ctx.write(
+            (Topic.TILL,),
             lambda: close_till(ctx.store, ctx.actor, counted, note, in_place_of=holder),
             self._on_till_done,
             self._on_till_failed,
@@ -246,7 +249,6 @@ class TillDialog(QDialog):
         self._journal(None, lambda path: pdf_preview.preview(path, self.tr("Journal"), self))
 
     def _on_till_done(self, state) -> None:
-        self.ctx.bus.announce("till")
         if self.till is None or state.closed_at is None:
             self.accept()
             return

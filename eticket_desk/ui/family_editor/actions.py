@@ -1,17 +1,20 @@
 """What the dossier editor's buttons do: save, validate, portal access and archiving.
 
-Every write goes through the task runner; on success the change is announced on the bus.
+Every write goes through `ctx.write`, which announces the family list and this dossier's
+`FamilyTopic` once it succeeds.
 """
 
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.families import (
     load_family_quietly,
     save_family,
@@ -141,7 +144,8 @@ class DossierActions(_Base):
         data = self.collect()
         store, actor = self.ctx.store, self.ctx.actor
         self._set_busy(True)
-        self.ctx.runner.submit(
+        self.ctx.write(
+            lambda saved: _changes(saved.id),
             lambda: save_family(store, actor, data),
             lambda saved: self._on_saved(saved, then),
             self._on_save_failed,
@@ -153,7 +157,7 @@ class DossierActions(_Base):
             "%H:%M"
         )
         self.show_family(saved)
-        self._announce(saved)
+        emit(self.family_saved, saved.id)
         if then is not None:
             then()
 
@@ -180,7 +184,8 @@ class DossierActions(_Base):
         family_id = self._data.id
         store, actor = self.ctx.store, self.ctx.actor
         self._set_busy(True)
-        self.ctx.runner.submit(
+        self.ctx.write(
+            _changes(family_id),
             lambda: validate_family(store, actor, family_id),
             self._on_validated,
             self._on_action_failed,
@@ -191,7 +196,7 @@ class DossierActions(_Base):
         data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
         self._info = "" if missing else self.tr("✔ Dossier validé.")
         self.show_family(data)
-        self._announce(data)
+        emit(self.family_saved, data.id)
         if missing:
             prompts.tell_validation_refused(self, missing)
 
@@ -214,7 +219,7 @@ class DossierActions(_Base):
             return letter, write(letter)
 
         self._set_busy(True)
-        self.ctx.runner.submit(work, self._on_portal_issued, self._on_action_failed)
+        self.ctx.write(_changes(family_id), work, self._on_portal_issued, self._on_action_failed)
 
     def _on_portal_issued(self, result: tuple[PortalLetter, Path]) -> None:
         letter, path = result
@@ -238,7 +243,8 @@ class DossierActions(_Base):
         family_id = self._data.id
         store, actor = self.ctx.store, self.ctx.actor
         self._set_busy(True)
-        self.ctx.runner.submit(
+        self.ctx.write(
+            _changes(family_id),
             lambda: set_archived(store, actor, family_id, archived),
             lambda _none: self._on_archived(archived),
             self._on_action_failed,
@@ -254,12 +260,6 @@ class DossierActions(_Base):
     def _reload(self) -> None:
         data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
         self.show_family(data)
-        self._announce(data, saved=False)
-
-    def _announce(self, data: FamilyData, saved: bool = True) -> None:
-        self.ctx.bus.announce("families", f"family:{data.id}")
-        if saved:
-            emit(self.family_saved, data.id)
 
     def _on_action_failed(self, exc: Exception) -> None:
         self._set_busy(False)
@@ -268,3 +268,8 @@ class DossierActions(_Base):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self._refresh()
+
+
+def _changes(family_id: uuid.UUID) -> tuple[Change, ...]:
+    """What a write to one dossier changes: the family list and that family's screens."""
+    return (Topic.FAMILIES, FamilyTopic(family_id))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eticket_desk.services.changes import FamilyTopic
 from eticket_desk.services.sales import MAX_TICKETS
 from eticket_desk.services.wallet import Balance, correct_wallet
 from eticket_desk.ui.admin.forms import error_label, grow_to_fit, note_label, save_cancel_buttons
@@ -137,7 +138,8 @@ class WalletCorrectionDialog(QDialog):
         ticket_type_id, quantity = self.ticket_combo.currentData(), self.quantity()
         reason = self.reason_edit.text()
         self.save_button.setEnabled(False)
-        ctx.runner.submit(
+        ctx.write(
+            (FamilyTopic(family_id),),  # this wallet tab reloads, and the counter
             lambda: correct_wallet(
                 ctx.store, ctx.actor, family_id, ticket_type_id, quantity, reason
             ),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.wallet import Balance, LedgerLine, WalletView, wallet_view
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
 from eticket_desk.ui.context import AppContext
@@ -34,7 +35,7 @@ from eticket_desk.ui.messages import show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_TOPICS = {"sales", "bookings", "tariffs"}  # besides "family:<id>"
+_TOPICS = {Topic.SALES, Topic.BOOKINGS, Topic.TARIFFS}  # besides FamilyTopic(family_id)
 
 
 def signed(quantity: int) -> str:
@@ -168,7 +169,6 @@ class WalletTab(QWidget):
         self._tabs = tabs  # the tab is added there once the family turns out to have a wallet
         self.view: WalletView | None = None
         self._stale = False
-        self._announcing = False
         self.counter_dialog: QDialog | None = None  # open while « Vendre des tickets » is
         self.correction_dialog: QDialog | None = None
         self.balance_labels: dict[str, QLabel] = {}  # ticket code -> its big number
@@ -350,8 +350,8 @@ class WalletTab(QWidget):
         if self._stale:
             self.reload()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if self._announcing or not (topics & (_TOPICS | {f"family:{self.family_id}"})):
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if not (topics & (_TOPICS | {FamilyTopic(self.family_id)})):
             return
         if self.isVisible() or (self._tabs is not None and self._tabs.indexOf(self) < 0):
             self.reload()
@@ -380,17 +380,8 @@ class WalletTab(QWidget):
         self.correction_dialog = WalletCorrectionDialog(
             self.ctx, self.family_id, self.view.balances, self.filter_combo.currentData(), self
         )
-        self.correction_dialog.corrected.connect(self._on_correction_dialog_corrected)
         self.correction_dialog.finished.connect(self._on_correction_dialog_finished)
         self.correction_dialog.open()
 
     def _on_correction_dialog_finished(self, _result: int) -> None:
         self.correction_dialog = None
-
-    def _on_correction_dialog_corrected(self, _balance: int) -> None:
-        self.reload()
-        self._announcing = True
-        try:
-            self.ctx.bus.announce(f"family:{self.family_id}")
-        finally:
-            self._announcing = False

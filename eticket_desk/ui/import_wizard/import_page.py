@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from eticket_desk.services import importing
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.importing import ImportResult
 from eticket_desk.ui.admin.forms import ERROR_COLOUR, note_label
 from eticket_desk.ui.import_wizard.dry_run_page import OK_COLOUR, plural
@@ -61,7 +62,9 @@ class ImportPage(QWizardPage):
                 ctx.store, ctx.actor, table, mapping, decisions, relay.progressed.emit
             )
 
-        ctx.runner.submit(run, self._on_import_done, self._on_import_failed)
+        ctx.write(
+            (Topic.FAMILIES, Topic.BOOKINGS), run, self._on_import_done, self._on_import_failed
+        )
 
     def _on_relay_progressed(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
@@ -90,7 +93,6 @@ class ImportPage(QWizardPage):
                 )
             details.append(text + ".")
         self.details_label.setText(" ".join(details))
-        self._wizard.ctx.bus.announce("families", "bookings")
         self.completeChanged.emit()
 
     def _on_import_failed(self, exc: Exception) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services import invoicing
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.invoice_queries import InvoiceSummary
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, format_date, note_label, save_cancel_buttons
@@ -71,7 +72,8 @@ class CreditNoteDialog(QDialog):
         store, actor, invoice_id = self.ctx.store, self.ctx.actor, self.invoice.id
         reason = self.reason_edit.text()
         self.save_button.setEnabled(False)
-        self.ctx.runner.submit(
+        self.ctx.write(
+            (Topic.INVOICES,),
             lambda: invoicing.credit_note(store, actor, invoice_id, reason),
             self._on_save_done,
             self._on_save_failed,
@@ -80,7 +82,6 @@ class CreditNoteDialog(QDialog):
     def _on_save_done(self, number: str) -> None:
         self.save_button.setEnabled(True)
         self.number = number
-        self.ctx.bus.announce("invoices")
         self.credit_note_made.emit(number)
         self.accept()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.text import with_de
 from eticket_desk.services import invoice_documents, invoice_queries, invoicing
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.invoice_drafts import RunPeriod, RunPreview, RunStopped
 from eticket_desk.services.invoicing import RunResult
 from eticket_desk.ui import messages, pdf_preview
@@ -267,7 +268,7 @@ class RunDialog(QDialog):
             first = invoice_queries.list_invoices(store, actor, result.first_number, limit=1)
             return result, first[0].due_date if first else None
 
-        self.ctx.runner.submit(issue, self._on_issued, self._on_issue_failed)
+        self.ctx.write((Topic.INVOICES,), issue, self._on_issued, self._on_issue_failed)
 
     def _on_issue_failed(self, exc: BaseException) -> None:
         self._set_state("preview")
@@ -276,7 +277,6 @@ class RunDialog(QDialog):
     def _on_issued(self, issued: tuple[RunResult, date | None]) -> None:
         result, due = issued
         self.result = result
-        self.ctx.bus.announce("invoices")
         self.run_issued.emit(result)
         self.done_page.show_issued(self.period.label, result, due, self.excluded, self.expected)
         self._write_pdfs()

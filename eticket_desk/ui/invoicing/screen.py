@@ -7,13 +7,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.ui.admin.forms import make_tabs, note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.invoices_page import InvoicesPage
 from eticket_desk.ui.invoicing.run_dialog import RunDialog
 from eticket_desk.ui.invoicing.unpaid_page import UnpaidPage
 
-TOPICS = {"invoices"}  # issued, credited, paid at the counter
+TOPICS = {Topic.INVOICES}  # issued, credited, paid at the counter
 
 
 class InvoicingScreen(QWidget):
@@ -62,6 +63,6 @@ class InvoicingScreen(QWidget):
     def _on_new_run_button_clicked(self) -> None:
         self.open_run_dialog()
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if self.can_run and topics & TOPICS:
             self.refresh()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.services.activities import list_activities
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.occupancy import OccupancyReport, occupancy_report
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.ui.admin.forms import compact_rows, french_locale, note_label, title_label
@@ -33,7 +34,7 @@ from eticket_desk.ui.occupancy.chart import OccupancyChart
 from eticket_desk.ui.occupancy.period import Period, PeriodMode, period_of, shifted
 from eticket_desk.ui.occupancy.table_model import OccupancyTableModel
 
-REFRESH_TOPICS = frozenset({"bookings", "activities", "calendar", "schools"})
+REFRESH_TOPICS = frozenset({Topic.BOOKINGS, Topic.ACTIVITIES, Topic.CALENDAR, Topic.SCHOOLS})
 
 
 class OccupancyScreen(QWidget):
@@ -303,8 +304,8 @@ class OccupancyScreen(QWidget):
             return
         show_error(self, exc)
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"activities", "schools"}:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if topics & {Topic.ACTIVITIES, Topic.SCHOOLS}:
             self.load_choices()
         elif topics & REFRESH_TOPICS:
             self.refresh()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.cells import CellState
 from eticket_desk.services.booking_batches import set_day, set_week
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.planning import Cell, toggle_cell
 from eticket_desk.services.week_template import apply_week_template, preview_week_template
 
@@ -26,13 +27,23 @@ class PlanningActions:
             return self.tr("Votre profil ne permet pas de modifier les réservations.")
         return cell.locked_reason or cell.tooltip.split("\n")[-1]
 
-    def _announce(self) -> None:
+    def _write(self, run, done, failed) -> None:
+        """Books or cancels through `ctx.write`, which announces Topic.BOOKINGS; this grid
+        skips that announcement (`sender_is_self`) since `done` reloads it keeping the cursor."""
+
+        def finished(callback):
+            def call(value) -> None:
+                self.sender_is_self = False
+                callback(value)
+
+            return call
+
+        def written(value) -> None:
+            done(value)
+            self.bookings_changed.emit()
+
         self.sender_is_self = True
-        try:
-            self.ctx.bus.announce("bookings")
-        finally:
-            self.sender_is_self = False
-        self.bookings_changed.emit()
+        self.ctx.write((Topic.BOOKINGS,), run, finished(written), finished(failed))
 
     # ------------------------------------------------------------ one cell
 
@@ -75,7 +86,6 @@ class PlanningActions:
         def done(outcome) -> None:
             self.say(outcome.message)
             self.reload(keep=(row, column))
-            self._announce()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, BookingRefused):
@@ -97,7 +107,7 @@ class PlanningActions:
             self.failed(exc)
             self.reload(keep=(row, column))
 
-        ctx.runner.submit(run, done, failed)
+        self._write(run, done, failed)
 
     # ------------------------------------------------------------ several cells
 
@@ -127,9 +137,8 @@ class PlanningActions:
             verb = self.tr("réservé(s)") if verb_book else self.tr("annulé(s)")
             self.say(outcome.summary(verb), error=bool(outcome.refusals))
             self.reload(keep=(row, column))
-            self._announce()
 
-        self.ctx.runner.submit(run, done, self.failed)
+        self._write(run, done, self.failed)
 
     def whole_week(self, row: int) -> None:
         """ "Toute la semaine": books every open day of the activity, or cancels them all."""
@@ -207,7 +216,7 @@ class PlanningActions:
                 return
             if not self.ask_confirm(self.tr("Mettre à jour la semaine type"), text):
                 return
-            ctx.runner.submit(
+            self._write(
                 lambda: apply_week_template(
                     ctx.store, ctx.actor, activity.child_id, activity.activity_id, monday
                 ),
@@ -218,7 +227,6 @@ class PlanningActions:
         def done(preview) -> None:
             self.say(self.tr("Semaine type mise à jour — ") + preview.summary())
             self.reload(keep=(row, self.model.template_column))
-            self._announce()
 
         ctx.runner.submit(
             lambda: preview_week_template(

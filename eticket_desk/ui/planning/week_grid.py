@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.cells import CELL_LABELS, CellState
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.planning import Cell, WeekPlan, load_week
 from eticket_desk.services.wallet import NoTicketLeft
 from eticket_desk.ui.context import AppContext
@@ -230,9 +231,9 @@ class WeekGrid(PlanningActions, QWidget):
         self.table.setCurrentIndex(self.model.index(row, max(column, 0)))
         self.week_changed.emit(plan.monday)
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if topics & {"bookings", "activities", "calendar", f"family:{self.family_id}"}:
-            if "bookings" in topics and self.sender_is_self:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if topics & {Topic.BOOKINGS, Topic.ACTIVITIES, Topic.CALENDAR, FamilyTopic(self.family_id)}:
+            if Topic.BOOKINGS in topics and self.sender_is_self:
                 return
             self.reload()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.services.activities import list_activities
 from eticket_desk.services.calendar import list_school_years
+from eticket_desk.services.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.registration_forms import (
     DraftOutcome,
     FormChild,
@@ -299,7 +300,8 @@ class SubscriptionForm(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.BOOKINGS, FamilyTopic(family.id)),
             lambda: apply_form(store, actor, drafts),
             lambda previews: self._on_apply_done(family, child, previews),
             self._on_apply_failed,
@@ -321,7 +323,6 @@ class SubscriptionForm(QWidget):
             .replace("%3", str(sum(len(p.waiting) for p in previews)))
         )
         self.error_label.setVisible(False)
-        self._ctx.bus.announce("bookings", f"family:{family.id}")
         self.form_saved.emit(
             SavedForm(family.display_name, family.reference, child.name, summaries)
         )
@@ -384,15 +385,15 @@ class SubscriptionForm(QWidget):
         self.status_label.clear()
         self.schedule_preview()
 
-    def _on_bus_changed(self, topics: frozenset) -> None:
-        if "activities" in topics or "calendar" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.ACTIVITIES in topics or Topic.CALENDAR in topics:
             self.reload()
         elif (
             self._family is not None
-            and ("families" in topics or f"family:{self._family.id}" in topics)
+            and (Topic.FAMILIES in topics or FamilyTopic(self._family.id) in topics)
             and not self._saving
-            and "bookings" not in topics
+            and Topic.BOOKINGS not in topics
         ):
             self.set_family(self._family.id, self.child_combo.currentData())
-        if "bookings" in topics and self._family is not None:
+        if Topic.BOOKINGS in topics and self._family is not None:
             self.schedule_preview()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.sync_issues import SyncIssue, list_sync_issues, mark_handled
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import format_datetime, note_label, title_label
@@ -150,11 +151,11 @@ class SyncIssuesScreen(QWidget):
         )
 
     def _on_handle_done(self, _issue: SyncIssue) -> None:
-        self._ctx.bus.announce("sync")
+        self._ctx.bus.announce(Topic.SYNC)
 
     def _on_show_handled_check_toggled(self, _checked: bool) -> None:
         self.load()
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "sync" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.SYNC in topics:
             self.load()

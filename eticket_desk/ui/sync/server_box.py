@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.sync_status import (
     DeviceSettings,
     SyncStatus,
@@ -117,7 +118,7 @@ class ServerBox(QGroupBox):
     def _on_save_done(self, _device: DeviceSettings) -> None:
         self.save_button.setEnabled(True)
         self._note = self.tr("Serveur enregistré.")
-        self._ctx.bus.announce("sync")
+        self._ctx.bus.announce(Topic.SYNC)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
@@ -130,6 +131,6 @@ class ServerBox(QGroupBox):
             return
         messages.show_error(self, exc)
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if "sync" in topics:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if Topic.SYNC in topics:
             self.load()

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.sync_status import run_sync
 from eticket_desk.ui.context import AppContext
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 INTERVAL_MS = 60_000
 # What pulled changes or undone rejections may affect, so open screens reload.
-CHANGED_TOPICS = ("bookings", "families", "sales", "invoices")
+CHANGED_TOPICS = (Topic.BOOKINGS, Topic.FAMILIES, Topic.SALES, Topic.INVOICES)
 
 
 class SyncStopped(Exception):
@@ -112,10 +113,10 @@ class SyncWorker(QObject):
         self.running = False
         if error is not None:
             log.error("sync failed: %r", error)
-            self._ctx.bus.announce("sync")
+            self._ctx.bus.announce(Topic.SYNC)
             self.sync_failed.emit(error)
             return
         changed = report is not None and (report.pulled or report.rejected or report.full_reload)
         # "sync" always (the status bar, the issues panel); the rest only when data moved.
-        self._ctx.bus.announce("sync", *(CHANGED_TOPICS if changed else ()))
+        self._ctx.bus.announce(Topic.SYNC, *(CHANGED_TOPICS if changed else ()))
         self.sync_finished.emit(report)

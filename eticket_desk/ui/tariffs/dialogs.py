@@ -28,6 +28,7 @@ from eticket_desk.rules.pricing import Bracket, check_brackets
 from eticket_desk.rules.templates import fare_labels
 from eticket_desk.services import tariffs
 from eticket_desk.services.activity_tariffs import ActivityTariffInfo, save_activity_tariff
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
@@ -78,7 +79,8 @@ class TicketTypeDialog(QDialog):
         code, name = self.code_edit.text(), self.name_edit.text()
         self.errors.clear()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.TARIFFS,),
             lambda: tariffs.save_ticket_type(store, actor, code, name),
             self._on_save_done,
             self._on_save_failed,
@@ -86,7 +88,6 @@ class TicketTypeDialog(QDialog):
 
     def _on_save_done(self, info: TicketTypeInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("tariffs")
         self.ticket_type_saved.emit(info)
         self.accept()
 
@@ -267,8 +268,11 @@ class TariffDialog(QDialog):
             )
             return
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
-            lambda: self.save(valid_from, brackets), self._on_save_done, self._on_save_failed
+        self._ctx.write(
+            (Topic.TARIFFS,),
+            lambda: self.save(valid_from, brackets),
+            self._on_save_done,
+            self._on_save_failed,
         )
 
     CHECKS_DATE = True  # refuse a past start here, before asking the service
@@ -280,7 +284,6 @@ class TariffDialog(QDialog):
 
     def _on_save_done(self, info: TariffInfo) -> None:
         self.save_button.setEnabled(True)
-        self._ctx.bus.announce("tariffs")
         self.tariff_saved.emit(info)
         self.accept()
 

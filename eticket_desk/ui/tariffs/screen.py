@@ -22,6 +22,7 @@ from eticket_desk.rules.templates import fare_labels
 from eticket_desk.services import tariffs
 from eticket_desk.services.activities import list_activities
 from eticket_desk.services.activity_tariffs import list_activity_tariffs
+from eticket_desk.services.changes import Change, Topic
 from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import note_label, title_label
@@ -276,8 +277,8 @@ class TariffsScreen(QWidget):
 
     # -- slots -----------------------------------------------------------------------------
 
-    def _on_bus_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"tariffs", "settings", "organisation", "activities"}:
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        if topics & {Topic.TARIFFS, Topic.SETTINGS, Topic.ORGANISATION, Topic.ACTIVITIES}:
             self.refresh()
 
     def _on_types_table_selection_changed(self) -> None:
@@ -309,27 +310,23 @@ class TariffsScreen(QWidget):
         if ticket is None:
             return
         store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.TARIFFS,),
             lambda: tariffs.save_ticket_type(
                 store, actor, ticket.code, ticket.name, active=not ticket.active
             ),
-            self._on_toggle_done,
+            None,
             self._on_write_failed,
         )
-
-    def _on_toggle_done(self, _info: TicketTypeInfo) -> None:
-        self._ctx.bus.announce("tariffs")
 
     def _on_save_postcodes_button_clicked(self) -> None:
         store, actor, text = self._ctx.store, self._ctx.actor, self.postcodes_edit.text()
-        self._ctx.runner.submit(
+        self._ctx.write(
+            (Topic.TARIFFS,),
             lambda: tariffs.save_commune_postcodes(store, actor, text),
-            self._on_postcodes_saved,
+            None,
             self._on_write_failed,
         )
-
-    def _on_postcodes_saved(self, _postcodes: object) -> None:
-        self._ctx.bus.announce("tariffs")
 
     def _on_write_failed(self, exc: BaseException) -> None:
         messages.show_error(self, exc)

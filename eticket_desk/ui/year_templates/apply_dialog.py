@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.calendar import list_school_years
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.subscriptions import RunSummary, apply_saved_subscriptions
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
@@ -118,7 +119,8 @@ class ApplyTemplatesDialog(QDialog):
             progress.moved.emit(done, total)
             return not stop.is_set()
 
-        self.ctx.runner.submit(
+        self.ctx.write(
+            (Topic.BOOKINGS,),
             lambda: apply_saved_subscriptions(ctx.store, ctx.actor, start, end, progress=moved),
             self._on_done,
             self._on_failed,
@@ -159,7 +161,6 @@ class ApplyTemplatesDialog(QDialog):
                 "%1 inscription(s) ignorée(s) (dossier non validé ou enfant plus concerné)."
             ).replace("%1", str(skipped))
         self.status.setText(text)
-        self.ctx.bus.announce("bookings")
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()

@@ -1,7 +1,7 @@
 """Screenshots of the occupancy view (week and month), for docs/screenshots and for review.
 
 `render_occupancy_screens(ctx, out_dir)` renders on any store (the demo town); run this
-module to render on a small sample town: `python -m eticket_desk.ui.occupancy.screenshots OUT`.
+module to render on a small sample town: `python -m devtools.screenshots.occupancy OUT`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen
 from eticket_desk.ui.occupancy.period import PeriodMode
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 

@@ -3,7 +3,7 @@
 `render_sync_screens(ctx, out_dir)` renders on any store (recording one refused booking
 first when there is no open issue); run this module to render on a small demo town whose
 desk is registered (the token in an in-memory keyring):
-`python -m eticket_desk.ui.sync.screenshots OUT_DIR`.
+`python -m devtools.screenshots.sync OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.services.sync_status import sync_status
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 WINDOW_SIZE = (1200, 760)
 

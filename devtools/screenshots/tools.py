@@ -1,4 +1,4 @@
-"""Rendering screens to PNG offscreen: the helpers every `screenshots` module shares."""
+"""Rendering screens to PNG offscreen: the helpers every devtools.screenshots module shares."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def run_on_sample(
     default_dir: str,
     argv: list[str] | None = None,
 ) -> int:
-    """The `python -m …screenshots OUT_DIR` entry point: a sample store in a temporary
+    """The `python -m devtools.screenshots.… OUT_DIR` entry point: a sample store in a temporary
     folder, the screens rendered into OUT_DIR, the paths printed."""
     args = sys.argv[1:] if argv is None else argv
     out_dir = Path(args[0]) if args else Path(default_dir)

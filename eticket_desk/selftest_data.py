@@ -1,19 +1,24 @@
-"""Sample invoices, credit note and reminder letter of the demo town (and a generated run of
-thousands of invoices for the benchmark), with the commune's demo logo drawn here."""
+"""The data the self-test prints (`eticket-desk --selftest`): one document of each kind that
+takes no database (receipts, till journal, deposit slip, invoice, reminder letter) and a
+generated run of invoices big enough for worker processes, with the demo commune's logo
+drawn here. Built from the demo town's names (services/demo_data); the developer's sample
+PDFs and the benchmarks build on them (devtools/samples)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from eticket_desk.reports import invoice, reminder_letter
+from eticket_desk.reports import till_journal
+from eticket_desk.reports.deposit_slip import DepositSlipData, SlipCheque
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceData, InvoiceLine
+from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
 from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
+from eticket_desk.reports.till_journal import TillJournalData
 from eticket_desk.rules.billing import billed_days_text
 from eticket_desk.rules.money import format_cents
 from eticket_desk.services.demo_data import BOYS, COMMUNE, GIRLS, SCHOOLS, STREETS, SURNAMES
@@ -65,6 +70,7 @@ def sample_logo() -> bytes:
 
 
 def sample_organisation() -> OrganisationData:
+    """The demo town's commune, régie and trésorerie."""
     return OrganisationData(**COMMUNE)
 
 
@@ -87,7 +93,7 @@ def _days(activity: str, count: int, start: date = date(2026, 11, 2), skip: int 
     return days[skip:]
 
 
-def _line(
+def invoice_line(
     activity: str,
     unit: str,
     count: int,
@@ -109,11 +115,11 @@ def _line(
     return InvoiceLine(activity, f"{basis}{note}", count, cents, count * cents, days)
 
 
-def _child(name: str, school: str, lines: tuple[InvoiceLine, ...]) -> InvoiceChild:
+def invoice_child(name: str, school: str, lines: tuple[InvoiceLine, ...]) -> InvoiceChild:
     return InvoiceChild(name, school, lines, sum(line.amount_cents for line in lines))
 
 
-def _invoice(children: tuple[InvoiceChild, ...], **changes) -> InvoiceData:
+def invoice_of(children: tuple[InvoiceChild, ...], **changes) -> InvoiceData:
     total = sum(child.subtotal_cents for child in children)
     paid = changes.pop("paid_cents", 0)
     fields = {
@@ -138,12 +144,12 @@ def _invoice(children: tuple[InvoiceChild, ...], **changes) -> InvoiceData:
 
 def sample_invoice() -> InvoiceData:
     """Two children's month of cantine and garderie, one of them with a late cancellation."""
-    lea = _child(
+    lea = invoice_child(
         "Léa DUPONT",
         f"{SCHOOL} — CE2",
         (
-            _line("Cantine", "repas", 15, 385, 2, " — 2 absences justifiées non facturées"),
-            _line(
+            invoice_line("Cantine", "repas", 15, 385, 2, " — 2 absences justifiées non facturées"),
+            invoice_line(
                 "Cantine",
                 "repas",
                 1,
@@ -152,81 +158,18 @@ def sample_invoice() -> InvoiceData:
                 " — annulé après la date limite",
                 late=(date(2026, 11, 30),),
             ),  # fmt: skip
-            _line("Garderie soir", "soirs", 8, 190, 2, skip=4),
+            invoice_line("Garderie soir", "soirs", 8, 190, 2, skip=4),
         ),
     )
-    tom = _child(
+    tom = invoice_child(
         "Tom DUPONT",
         f"{SCHOOL} — GS",
-        (_line("Cantine", "repas", 17, 385, 2), _line("Garderie matin", "matins", 10, 160, 2)),
-    )
-    return _invoice((lea, tom))
-
-
-def sample_long_invoice() -> InvoiceData:
-    """Three children and 40 lines detailed week by week: it runs onto a second page."""
-    weeks = ("2 novembre", "9 novembre", "16 novembre", "23 novembre", "30 novembre")
-    children = []
-    for index, (name, grade) in enumerate((("Léa", "CE2"), ("Tom", "GS"), ("Zoé", "CM1"))):
-        lines = [
-            _line(
-                activity,
-                unit,
-                1 + (week + index) % 4,
-                cents[1],
-                2,
-                prefix=f"Semaine du {day} : ",
-                start=date(2026, 11, 2 + 7 * week),
-            )  # fmt: skip
-            for week, day in enumerate(weeks)
-            for activity, unit, cents in TARIFFS
-        ]
-        count = (14, 13, 13)[index]
-        children.append(_child(f"{name} DUPONT", f"{SCHOOL} — {grade}", tuple(lines[:count])))
-    return _invoice(tuple(children), paid_cents=2000)
-
-
-def sample_family_invoice() -> InvoiceData:
-    """Four children, three to four lines each, a late cancellation among them: it takes two
-    pages, the second with the last lines, the totals and the coupon."""
-    grades = (("Léa", "CM2"), ("Tom", "CE1"), ("Zoé", "GS"), ("Noé", "PS"))
-    children = []
-    for index, (name, grade) in enumerate(grades):
-        lines = [
-            _line("Cantine", "repas", 14 - index, 385, 2, skip=index),
-            _line("Garderie matin", "matins", 9 + index, 160, 2, skip=2),
-            _line("Garderie soir", "soirs", 6 + 2 * index, 190, 2, skip=index),
-        ]
-        if index % 2 == 0:
-            late = (date(2026, 11, 19 + index),)
-            lines.append(_line("Cantine", "repas", 1, 385, 2, " — annulé hors délai", late=late))
-        children.append(_child(f"{name} DUPONT", f"{SCHOOL} — {grade}", tuple(lines)))
-    return _invoice(tuple(children), number="F-2026-000124")
-
-
-def sample_credit_note() -> InvoiceData:
-    """Meals of a week of illness, refunded by a credit note on the November invoice."""
-    line = InvoiceLine(
-        "Cantine",
-        "3 repas × 3,85 € (tranche 2, QF 640) — absence justifiée du 23 au 26 novembre",
-        3,
-        385,
-        1155,
-    )
-    return _invoice(
-        (_child("Léa DUPONT", f"{SCHOOL} — CE2", (line,)),),
-        kind="credit_note",
-        number="A-2026-000012",
-        issued_on=date(2026, 12, 9),
-        due_on=None,
-        amount_due_cents=0,
-        refers_to="F-2026-000123",
-        refers_to_date=ISSUED,
-        note=(
-            "Certificat médical reçu le 8 décembre 2026 : les repas de l'absence ne sont pas "
-            "dus. Le montant de cet avoir sera déduit de votre prochaine facture."
+        (
+            invoice_line("Cantine", "repas", 17, 385, 2),
+            invoice_line("Garderie matin", "matins", 10, 160, 2),
         ),
     )
+    return invoice_of((lea, tom))
 
 
 def sample_reminder() -> ReminderData:
@@ -261,12 +204,12 @@ def generated_invoices(count: int, seed: int = 1) -> list[InvoiceData]:
         for _ in range(rng.choice((1, 1, 2, 2, 2, 3))):
             first = rng.choice(GIRLS + BOYS)
             lines = tuple(
-                _line(activity, unit, rng.randint(4, 17), cents[bracket - 1], bracket)
+                invoice_line(activity, unit, rng.randint(4, 17), cents[bracket - 1], bracket)
                 for activity, unit, cents in rng.sample(TARIFFS, rng.randint(1, 3))
             )
             grade = rng.choice(("PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"))
             school = rng.choice(SCHOOLS)[0]
-            children.append(_child(f"{first} {surname}", f"{school} — {grade}", lines))
+            children.append(invoice_child(f"{first} {surname}", f"{school} — {grade}", lines))
         total = sum(child.subtotal_cents for child in children)
         out.append(
             InvoiceData(
@@ -288,14 +231,143 @@ def generated_invoices(count: int, seed: int = 1) -> list[InvoiceData]:
     return out
 
 
-def render_invoice_samples(out_dir: Path) -> list[Path]:
-    """Write invoice_a4.pdf, invoice_long.pdf, invoice_four_children.pdf,
-    invoice_credit_note.pdf, reminder_letter.pdf."""
-    out_dir = Path(out_dir)
-    return [
-        invoice.render(sample_invoice(), out_dir / "invoice_a4.pdf"),
-        invoice.render(sample_long_invoice(), out_dir / "invoice_long.pdf"),
-        invoice.render(sample_family_invoice(), out_dir / "invoice_four_children.pdf"),
-        invoice.render(sample_credit_note(), out_dir / "invoice_credit_note.pdf"),
-        reminder_letter.render(sample_reminder(), out_dir / "reminder_letter.pdf"),
-    ]
+AGENT = "Noémie Favre"
+REGISSEUR = "Jérôme Buttay"
+TILL = "Guichet de la mairie"
+DAY = datetime(2026, 11, 23, 7, 45)
+
+# (reference, family name) of the day's customers.
+FAMILIES = (
+    ("F00042", "DUPONT Jean-Baptiste"),
+    ("F00107", "MÉGEVAND Hélène"),
+    ("F00213", "LEFÈVRE Éloïse"),
+    ("F00388", "BOUVIER-CHAPPAZ Anaïs"),
+    ("F00451", "N'DIAYE Moussa"),
+    ("F00519", "FAVRE-FÉLIX Gaëlle"),
+    ("F00604", "DUCRETTET Loïc"),
+    ("F00733", "GRANDCHAVIN Maëlys"),
+)
+BANKS = (
+    "Crédit Agricole des Savoie",
+    "Banque Populaire AURA",
+    "La Banque Postale",
+    "CIC Lyonnaise",
+)
+
+
+def sample_receipt() -> ReceiptData:
+    """A family buying garderie and cantine tickets, paid by cheque and in cash."""
+    lines = (
+        ReceiptLine("Tickets garderie du matin — tranche 2", 10, 180, 1800),
+        ReceiptLine("Tickets cantine (repas) — tranche 2", 8, 420, 3360),
+        ReceiptLine("Tickets TAP — atelier du vendredi", 1, 250, 250),
+    )
+    total = sum(line.amount_cents for line in lines)
+    cheque = 3000
+    cash = total - cheque
+    return ReceiptData(
+        organisation=sample_organisation(),
+        number="Q-2026-000123",
+        issued_at=DAY.replace(hour=16, minute=42),
+        agent_name=AGENT,
+        till_label=TILL,
+        family_reference="F00042",
+        family_name="M. et Mme DUPONT Jean-Baptiste",
+        address_lines=(
+            "12 chemin des Écureuils",
+            "Résidence Les Œillets, bât. B",
+            "74218 VAL-D'ARVE-LES-BAINS",
+        ),
+        lines=lines,
+        payments=(
+            ReceiptPayment(
+                "cheque", cheque, "Chèque n° 1234567 — Crédit Agricole — tiré par M. DUPONT"
+            ),
+            ReceiptPayment(
+                "cash",
+                cash,
+                f"Espèces : reçu {format_cents(3000)}, rendu {format_cents(3000 - cash)}",
+            ),
+        ),
+        total_cents=total,
+        balances_after=(("Garderie", 12), ("Cantine", 9), ("TAP", 1)),
+        qf_text="Quotient familial 850 € — tranche 2",
+    )
+
+
+def sample_journal() -> TillJournalData:
+    """A closed day at the counter: 10 receipts, one cancelled, a 2,30 € shortfall."""
+    receipts = []
+    moment = DAY.replace(hour=8, minute=5)
+    cash_total = 0
+    for index in range(10):
+        reference, name = FAMILIES[index % len(FAMILIES)]
+        amount = (4 + (index * 7) % 23) * 180
+        method = ("cash", "cheque", "card", "cash", "card")[index % 5]
+        cash = amount if method == "cash" else 0
+        cancelled = index == 6
+        if not cancelled:
+            cash_total += cash
+        receipts.append(
+            till_journal.JournalReceipt(
+                number=f"Q-2026-{101 + index:06d}",
+                issued_at=moment,
+                family_reference=reference,
+                family_name=name,
+                cash_cents=cash,
+                cheque_cents=amount if method == "cheque" else 0,
+                card_cents=amount if method == "card" else 0,
+                total_cents=amount,
+                cancelled=cancelled,
+            )
+        )
+        moment += timedelta(minutes=13 + (index * 5) % 11)
+    float_cents = 15_000
+    expected = float_cents + cash_total
+    return TillJournalData(
+        organisation=sample_organisation(),
+        title="Journal de caisse du lundi 23 novembre 2026",
+        till_label=TILL,
+        agent_name=f"{AGENT} (agente d'accueil)",
+        opened_at=DAY,
+        closed_at=DAY.replace(hour=18, minute=10),
+        float_cents=float_cents,
+        receipts=tuple(receipts),
+        expected_cash_cents=expected,
+        counted_cash_cents=expected - 230,
+        difference_cents=-230,
+        difference_note="Monnaie rendue en trop à un parent (pièce de 2 € confondue), signalé au régisseur.",
+        signed_by=REGISSEUR,
+        handovers=(
+            f"À 16\u00a0h\u00a030, caisse reprise par {REGISSEUR} (régisseur), tenue jusque-là "
+            f"par {AGENT} (agente d'accueil).",
+        ),
+    )
+
+
+def sample_slip() -> DepositSlipData:
+    """Twelve cheques of the week handed to the trésorerie."""
+    drawers = (
+        "M. DUPONT Jean-Baptiste",
+        "Mme MÉGEVAND Hélène",
+        "M. ou Mme LEFÈVRE",
+        "Mme BOUVIER-CHAPPAZ Anaïs",
+    )
+    cheques = tuple(
+        SlipCheque(
+            number=f"{3141592 + index * 7919:07d}",
+            bank=BANKS[index % len(BANKS)],
+            drawer=drawers[index % len(drawers)],
+            amount_cents=(12 + (index * 11) % 40) * 250,
+            receipt_number=f"Q-2026-{98 + index * 3:06d}",
+        )
+        for index in range(12)
+    )
+    return DepositSlipData(
+        organisation=sample_organisation(),
+        slip_number="B-2026-0007",
+        made_at=DAY.replace(hour=18, minute=20),
+        agent_name=REGISSEUR,
+        cheques=cheques,
+        total_cents=sum(c.amount_cents for c in cheques),
+    )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.screenshots.tools import grab
 from eticket_desk.rules.cells import CellState
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.planning.week_grid import WeekGrid
-from eticket_desk.ui.screenshot_tools import grab
 
 
 def _save(widget: QWidget, path: Path) -> Path:

@@ -5,7 +5,7 @@
 and a FrozenClock: it moves the clock to issue November's run through the dialog (two
 families excluded) on 1 December, cancels one October invoice by a credit note, shows the
 lists on 7 December (October overdue, November not yet due), then puts the clock back. Run
-this module to render on a small demo town: `python -m eticket_desk.ui.invoicing.screenshots
+this module to render on a small demo town: `python -m devtools.screenshots.invoicing
 OUT_DIR`.
 """
 
@@ -14,13 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.billing import InvoiceStatus
+from eticket_desk.services.changes import Topic
 from eticket_desk.services.invoice_queries import list_invoices, list_runs
 from eticket_desk.services.invoicing import credit_note
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.screen import InvoicingScreen
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1200, 720)
 DIALOG_SIZE = (1100, 680)
@@ -71,7 +72,7 @@ def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]
 
         _credit_one(ctx)
         clock.current = datetime(2026, 12, 7, 9, 0)
-        ctx.bus.announce("invoices")
+        ctx.bus.announce(Topic.INVOICES)
         screen.invoices_page.runs_view.selectRow(1)  # October's: paid, part-paid, credited
         screen.invoices_page.invoices_view.selectRow(0)
         saved.append(grab(screen, out / "invoicing_invoices.png"))

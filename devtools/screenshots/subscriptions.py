@@ -2,7 +2,7 @@
 
 `render_subscription_screens(ctx, out_dir, family_id)` renders on the demo town; the batch
 screenshot records two forms, so call it after the screenshots that show bookings. Run this
-module to render on a small demo town: `python -m eticket_desk.ui.subscriptions.screenshots
+module to render on a small demo town: `python -m devtools.screenshots.subscriptions
 OUT_DIR`.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from devtools.screenshots.tools import grab
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab
 from eticket_desk.ui.subscriptions.batch_entry import BatchEntryScreen
 from eticket_desk.ui.subscriptions.dialog import SubscriptionDialog
 from eticket_desk.ui.subscriptions.form import SubscriptionForm

@@ -4,7 +4,7 @@
 few families with some bad rows and a child already in the base, and shows the mapping and
 the dry run (nothing is imported). On a store without activities it first creates the demo
 town's (and the current school year). Run this module to render on a small sample store:
-`python -m eticket_desk.ui.import_wizard.screenshots OUT_DIR`.
+`python -m devtools.screenshots.import_wizard OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.samples.import_sheet import HEADERS, sample_sheet, write_csv
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.services import activities, calendar
 from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
 from eticket_desk.services.families import load_family_quietly, save_family, validate_family
 from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
-from eticket_desk.services.importing.sample import HEADERS, sample_sheet, write_csv
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.import_wizard.wizard import ImportWizard
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SIZE = (1100, 760)
 

@@ -4,7 +4,7 @@
 it first marks the presence of the canteen's past days (a few children absent, some with a
 medical certificate) and books one bus trip beyond a fare, as the coordinator would have, so
 that every tab shows what it is for. Run this module to render on a fresh demo town:
-`python -m eticket_desk.ui.attendance.screenshots OUT`.
+`python -m devtools.screenshots.attendance OUT`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.services.activities import list_activities
@@ -24,7 +25,6 @@ from eticket_desk.services.presence import PresenceChange, absence, presence_she
 from eticket_desk.ui.attendance.attendance_screen import AttendanceScreen
 from eticket_desk.ui.attendance.presence_model import Column
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 

@@ -4,7 +4,7 @@ and the receipt's preview.
 
 `render_counter_screens(ctx, out_dir, family_id)` opens the till if it is closed and really
 sells tickets to that family (use a demo or scratch store). Run on a demo file:
-`python -m eticket_desk.ui.counter.screenshots DB OUT_DIR` (logs in as the demo régisseur,
+`python -m devtools.screenshots.counter DB OUT_DIR` (logs in as the demo régisseur,
 who may also issue the invoices it pays).
 """
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from devtools.screenshots.tools import grab
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.invoice_drafts import month_period
@@ -31,7 +32,6 @@ from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
 from eticket_desk.ui.pdf_preview import PdfPreviewDialog
-from eticket_desk.ui.screenshot_tools import grab
 
 SCREEN_SIZE = (1200, 760)
 

@@ -1,6 +1,6 @@
 """Screenshots of the dossier editor (one per tab, one with field errors) for docs/screenshots.
 
-`python -m eticket_desk.ui.family_editor.screenshots OUT_DIR` renders them over a throw-away
+`python -m devtools.screenshots.family_editor OUT_DIR` renders them over a throw-away
 store holding one realistic family.
 """
 
@@ -14,12 +14,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from devtools.screenshots.tools import grab
 from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
 from eticket_desk.services.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor.dialog import FamilyEditorDialog
 from eticket_desk.ui.family_editor.signals import emit
-from eticket_desk.ui.screenshot_tools import grab
 
 TABS = ("famille", "adultes", "enfants", "tiers")
 

@@ -3,7 +3,7 @@
 `render_activity_screens(ctx, out_dir)` renders on any store; on a store with no activity it
 first creates seven like the demo town's (and the current school year if there is none, so
 the editor's example has days to show). Run this module to render on a small sample store:
-`python -m eticket_desk.ui.activities.screenshots OUT_DIR`.
+`python -m devtools.screenshots.activities OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.services import activities, calendar
 from eticket_desk.services.organisation import list_schools
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1000, 560)  # the screen's room in a 1200-pixel main window
 _WEEK = (0, 1, 3, 4)  # no school on Wednesday
@@ -105,7 +105,7 @@ def render_activity_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from eticket_desk.ui.admin.screenshots import sample_context
+    from devtools.screenshots.admin import sample_context
 
     return run_on_sample(sample_context, render_activity_screens, "docs/screenshots", argv)
 

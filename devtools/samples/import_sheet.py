@@ -1,4 +1,5 @@
-"""Realistic spreadsheets of families to import: the shipped samples and the benchmark's.
+"""Realistic spreadsheets of families to import: the shipped samples (resources/samples, written
+by scripts/make_import_sample.py), the import benchmark's and the import screenshots'.
 
 `sample_sheet(families, seed)` draws families of the demo town's kind (French names with
 accents, real-looking phones, the demo schools, classes PS…CM2) with their registrations

@@ -2,7 +2,7 @@
 
 `render_tariffs_screens(ctx, out_dir)` renders on any store (the demo town has a GARDERIE
 ticket type with a 4-bracket tariff); run this module to render on a small demo town:
-`python -m eticket_desk.ui.tariffs.screenshots OUT_DIR`.
+`python -m devtools.screenshots.tariffs OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.screenshots.tools import grab
 from eticket_desk.rules.activity import BillingMode
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab
 from eticket_desk.ui.tariffs.screen import TariffsScreen
 
 SCREEN_SIZE = (1100, 700)

@@ -4,7 +4,7 @@ colleague's till (« Reprendre la caisse… »), and the warning when leaving wi
 `render_till_screens(ctx, out_dir, colleague)` closes the actor's open till if there is one,
 has `colleague` open it, then takes it over for the actor (so the actor holds an open till
 afterwards, as the counter's screenshots expect). Run on a small demo town:
-`python -m eticket_desk.ui.counter.till_screenshots OUT_DIR`.
+`python -m devtools.screenshots.till OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.services.store import Actor
 from eticket_desk.services.till import close_till, current_till, hand_over_till, open_till
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_dialog import TillDialog
 from eticket_desk.ui.counter.till_guard import leaving_box
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 
 def render_till_screens(ctx: AppContext, out_dir: Path | str, colleague: Actor) -> list[Path]:

@@ -1,7 +1,7 @@
 """Screenshots of the calendar screen and its dialogs, for docs/screenshots and for review.
 
 `render_calendar_screens(ctx, out_dir)` renders on any store that has a school year; run this
-module to render on a small sample store: `python -m eticket_desk.ui.calendar.screenshots OUT`.
+module to render on a small sample store: `python -m devtools.screenshots.calendar OUT`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.year_dialog import YearDialog
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 

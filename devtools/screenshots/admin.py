@@ -1,7 +1,7 @@
 """Screenshots of the administration screens, for docs/screenshots and for review.
 
 `render_admin_screens(ctx, out_dir)` renders on any store; run this module to render on a
-small sample store: `python -m eticket_desk.ui.admin.screenshots OUT_DIR`.
+small sample store: `python -m devtools.screenshots.admin OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.ui.admin.audit_screen import AuditScreen
 from eticket_desk.ui.admin.change_password_dialog import ChangePasswordDialog
@@ -19,7 +20,6 @@ from eticket_desk.ui.admin.settings_screen import SettingsScreen
 from eticket_desk.ui.admin.user_dialog import UserDialog
 from eticket_desk.ui.admin.users_screen import UsersScreen
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.screenshot_tools import grab, run_on_sample
 
 SCREEN_SIZE = (1100, 700)
 
