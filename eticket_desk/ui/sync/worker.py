@@ -110,13 +110,20 @@ class SyncWorker(QObject):
         self.sync_now()
 
     def _on_thread_done(self, report, error) -> None:
-        self.running = False
         if error is not None:
-            log.error("sync failed: %r", error)
-            self._ctx.bus.announce(Topic.SYNC)
-            self.sync_failed.emit(error)
-            return
+            self._on_sync_error(error)
+        else:
+            self._on_sync_done(report)
+
+    def _on_sync_done(self, report) -> None:
+        self.running = False
         changed = report is not None and (report.pulled or report.rejected or report.full_reload)
         # "sync" always (the status bar, the issues panel); the rest only when data moved.
         self._ctx.bus.announce(Topic.SYNC, *(CHANGED_TOPICS if changed else ()))
         self.sync_finished.emit(report)
+
+    def _on_sync_error(self, exc: BaseException) -> None:
+        self.running = False
+        log.error("sync failed: %r", exc)
+        self._ctx.bus.announce(Topic.SYNC)
+        self.sync_failed.emit(exc)
