@@ -12,7 +12,9 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -47,7 +49,28 @@ def big_families(store: Store, count: int = 60) -> list[uuid.UUID]:
         return [uuid.UUID(value) for value in rows]
 
 
-def _copy_of_the_town() -> Path:
+def open_cells(store: Store, actor, plan) -> Iterator[Callable[[], object]]:
+    """A week's open cells with a seat left, each as its toggle (book or cancel)."""
+    for child in plan.children:
+        for row in child.rows:
+            for cell in row.cells:
+                if cell.state not in (CellState.OPEN_FREE, CellState.OPEN_BOOKED):
+                    continue
+                if cell.places_left is not None and cell.places_left <= 0:
+                    continue
+                booked = cell.state == CellState.OPEN_BOOKED
+                yield partial(
+                    toggle_cell,
+                    store,
+                    actor,
+                    row.child_id,
+                    row.activity_id,
+                    cell.day,
+                    booked=booked,
+                )
+
+
+def copy_of_the_town() -> Path:
     """The toggles write: they go to a copy, so the cached town stays as built."""
     copy = Path(tempfile.mkdtemp(prefix="eticket-bench-planning-")) / "town.sqlite"
     source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
@@ -59,7 +82,7 @@ def _copy_of_the_town() -> Path:
 
 def measure() -> list[Result]:
     """Opens the grids, toggles the cells, prints the summary lines and returns them."""
-    path = _copy_of_the_town()
+    path = copy_of_the_town()
     store = Store(path, FrozenClock(NOW))
     actor, _ = authenticate(store, "coordinatrice", DEMO_PASSWORD)
     families = big_families(store)
@@ -93,26 +116,13 @@ def measure() -> list[Result]:
 
     toggle_ms = []
     for plan in plans:
-        for child in plan.children:
-            for row in child.rows:
-                for cell in row.cells:
-                    if cell.state not in (CellState.OPEN_FREE, CellState.OPEN_BOOKED):
-                        continue
-                    if cell.places_left is not None and cell.places_left <= 0:
-                        continue
-                    started = time.perf_counter()
-                    try:
-                        toggle_cell(
-                            store,
-                            actor,
-                            row.child_id,
-                            row.activity_id,
-                            cell.day,
-                            booked=cell.state == CellState.OPEN_BOOKED,
-                        )
-                    except NoTicketLeft:  # a prepaid day with an empty wallet: refused, as it must
-                        continue
-                    toggle_ms.append((time.perf_counter() - started) * 1000)
+        for toggle in open_cells(store, actor, plan):
+            started = time.perf_counter()
+            try:
+                toggle()
+            except NoTicketLeft:  # a prepaid day with an empty wallet: refused, as it must
+                continue
+            toggle_ms.append((time.perf_counter() - started) * 1000)
         if len(toggle_ms) >= 300:
             break
 

@@ -48,8 +48,9 @@ from eticket_desk.ui.tasks import TaskRunner
 window = MainWindow(AppContext(dialog.store, dialog.actor, TaskRunner(), ChangeBus(),
                                load_settings(dialog.store)))
 window.show()
-app.processEvents()
-assert window.search_screen.model.rowCount() > 0
+while window.search_screen.model.rowCount() == 0:  # the family list comes from the writer
+    app.processEvents()
+    time.sleep(0.001)
 print(shown, store_ready, time.time())
 """
 

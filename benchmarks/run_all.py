@@ -57,6 +57,14 @@ BENCHES = [
           "family (service), then the `WeekGrid` built, shown and painted per family; "
           "toggles: the open cells of those weeks in turn (book or cancel: rules + write + "
           "outbox, committed) until at least 300, a refusal for an empty wallet not timed."),
+    Bench("hung_network", "toggle a cell while the central server hangs",
+          "on a copy, clock frozen on Monday 23/11/2026, the desk registered on a loopback "
+          "server that accepts the connection and never answers; the sync thread started "
+          "and seen waiting on it (its first upload queued, client timeout 30 s). Then the "
+          "open cells of the planning bench's weeks, each toggle submitted to the writer "
+          "queue as the week grid does and timed until its answer is back on the GUI "
+          "thread, until 300; a refusal for an empty wallet not timed. The verdict also "
+          "needs the sync thread still waiting at the end."),
     Bench("counter", "sell tickets and print the receipt PDF",
           "on a copy, 80 validated families each buy 10 garderie tickets in cash with "
           "change: `sell_tickets` (the sale's transaction with its receipt number) and "

@@ -7,6 +7,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import keyring
@@ -23,7 +24,7 @@ from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
 
 if TYPE_CHECKING:
-    from eticket_desk.sync.client import SyncClient, SyncReport
+    from eticket_desk.sync.client import LocalRunner, SyncClient, SyncReport
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
@@ -183,16 +184,21 @@ def make_client(store: Store, **options) -> SyncClient | None:
     return SyncClient(device.server_url, device.device_id, _token(device.device_id), **options)
 
 
-def run_sync(store: Store, client: SyncClient | None = None) -> SyncReport | None:
-    """One sync (the worker's timer and « Synchroniser maintenant »); None if not configured."""
-    from eticket_desk.sync.client import sync_once
+def run_sync(
+    store: Store, client: SyncClient | None = None, run_local: LocalRunner | None = None
+) -> SyncReport | None:
+    """One sync (the CLI, the worker's timer and « Synchroniser maintenant »); None if not
+    configured. `run_local` runs each step that touches the database (reading the settings
+    and the keyring included); by default on the calling thread (see sync/client.py)."""
+    from eticket_desk.sync.client import run_directly, sync_once
 
+    run_local = run_local or run_directly
     own = client is None
-    client = client or make_client(store)
+    client = client or run_local(partial(make_client, store))
     if client is None:
         return None
     try:
-        return sync_once(store, client)
+        return sync_once(store, client, run_local)
     finally:
         if own:
             client.close()

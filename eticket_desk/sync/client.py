@@ -1,7 +1,10 @@
 """The desk's sync with the central server: the HTTP client and `sync_once` (push, then pull).
 
-Qt-free and background-free: the UI's worker calls `sync_once(store, client)` every N seconds
-and on « Synchroniser maintenant ». Push sends the outbox in device order, in batches; a 5xx
+Qt-free and thread-free: `sync_once(store, client, run_local=...)` does the HTTP calls on the
+thread that calls it and hands every step that touches the local database (the next outbox
+batch, a push's answers, the pulled changes, the status) to `run_local`, which runs it and
+returns its value. The CLI runs them directly; the UI's sync thread hands them to the single
+writer and waits, so a hung network never holds the writer. Push sends the outbox in device order, in batches; a 5xx
 or a timeout is retried with the same ops (the server answers "duplicate" for what it had
 already committed). Pull reads every page after the stored cursor, then applies them all in
 ONE local transaction that also moves the cursor; a full reload is done only once the outbox
@@ -13,8 +16,11 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -30,6 +36,16 @@ from eticket_desk.sync.protocol import (
     french_errors,
     make_op,
 )
+
+T = TypeVar("T")
+# Runs one local step (a short database task) and returns its value.
+LocalRunner = Callable[[Callable[[], T]], T]
+
+
+def run_directly(step: Callable[[], T]) -> T:
+    """The CLI's and the tests' local runner: the step runs on the calling thread."""
+    return step()
+
 
 PUSH_BATCH = 500
 # A form's op carries up to a year of days, each judged by the server: a push is cut at about
@@ -214,19 +230,31 @@ def weighed(rows: list) -> list:
     return kept
 
 
-def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
-    """Sends the outbox in batches; a batch the server finds too big (413) goes again in
-    halves, and one op too big on its own is set aside as refused (the rest goes on)."""
+def _next_batch(store, limit: int) -> list:
     from eticket_desk.sync import apply
 
+    return weighed(apply.pending_ops(store, limit))
+
+
+def _record(store, rows: list, results) -> tuple[list[str], int]:
+    from eticket_desk.sync import apply
+
+    return apply.record_answers(store, rows, results)
+
+
+def push_outbox(
+    store, client: SyncClient, report: SyncReport, run_local: LocalRunner = run_directly
+) -> None:
+    """Sends the outbox in batches; a batch the server finds too big (413) goes again in
+    halves, and one op too big on its own is set aside as refused (the rest goes on)."""
     batch = PUSH_BATCH
     while True:
-        rows = weighed(apply.pending_ops(store, batch))
+        rows = run_local(partial(_next_batch, store, batch))
         if not rows:
             return
         ops, sent, refused = _wire_ops(rows)
         if refused:
-            report.rejected_labels += apply.record_answers(store, rows, refused)[0]
+            report.rejected_labels += run_local(partial(_record, store, rows, refused))[0]
             report.rejected += len(refused)
         if not ops:
             continue
@@ -237,10 +265,10 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
                 batch = max(1, len(ops) // 2)
                 continue
             too_big = [_refused(sent[0], "Opération trop volumineuse pour le serveur.")]
-            report.rejected_labels += apply.record_answers(store, sent, too_big)[0]
+            report.rejected_labels += run_local(partial(_record, store, sent, too_big))[0]
             report.rejected += 1
             continue
-        rejected, duplicates = apply.record_answers(store, sent, answer.results)
+        rejected, duplicates = run_local(partial(_record, store, sent, answer.results))
         report.pushed += len(answer.results)
         report.duplicates += duplicates
         report.rejected += len(rejected)
@@ -249,31 +277,42 @@ def push_outbox(store, client: SyncClient, report: SyncReport) -> None:
             return  # the server answered part of the batch: the rest goes next time
 
 
-def pull_changes(store, client: SyncClient, report: SyncReport) -> None:
-    from eticket_desk.sync import apply, pull_apply
+def _apply_pulled(store, device_id: uuid.UUID, changes: list, cursor: int) -> int:
+    """The pulled changes in one local transaction (with the cursor), then the waiting lists
+    of the seats they freed."""
+    from eticket_desk.sync import pull_apply
 
-    since = apply.read_cursor(store)
+    freed: list = []
+    applied = pull_apply.apply_changes(store, device_id, changes, cursor, freed)
+    pull_apply.serve_waiting_lists(store, freed)
+    return applied
+
+
+def pull_changes(
+    store, client: SyncClient, report: SyncReport, run_local: LocalRunner = run_directly
+) -> None:
+    from eticket_desk.sync import apply
+
+    since = run_local(partial(apply.read_cursor, store))
     changes = []
     while True:
         page = client.pull(since)
         if page.full_reload:
-            if apply.pending_ops(store, 1):
+            if run_local(partial(apply.pending_ops, store, 1)):
                 raise SyncError(
                     "Le serveur demande un rechargement complet : il se fera quand toutes "
                     "les opérations de ce poste auront été envoyées."
                 )
-            _full_reload(store, client, report)
+            _full_reload(store, client, report, run_local)
             return
         changes += page.changes
         since = page.cursor
         if not page.more:
             break
-    freed: list = []
-    report.pulled += pull_apply.apply_changes(store, client.device_id, changes, since, freed)
-    pull_apply.serve_waiting_lists(store, freed)
+    report.pulled += run_local(partial(_apply_pulled, store, client.device_id, changes, since))
 
 
-def _full_reload(store, client: SyncClient, report: SyncReport) -> None:
+def _full_reload(store, client: SyncClient, report: SyncReport, run_local: LocalRunner) -> None:
     from eticket_desk.sync import pull_apply
 
     items, resume = [], 0
@@ -287,23 +326,26 @@ def _full_reload(store, client: SyncClient, report: SyncReport) -> None:
                 break
             after = page.after
     report.full_reload = True
-    report.pulled += pull_apply.apply_changes(store, client.device_id, items, resume)
+    step = partial(pull_apply.apply_changes, store, client.device_id, items, resume)
+    report.pulled += run_local(step)
 
 
-def sync_once(store, client: SyncClient) -> SyncReport:
+def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) -> SyncReport:
     """Push the outbox, then pull; never raises for a network or server trouble (it is in
-    the report and in the sync status)."""
+    the report and in the sync status). The HTTP calls run here; each local step goes
+    through `run_local` (see the module's docstring)."""
     from eticket_desk.sync import apply
 
     report, online = SyncReport(), True
     try:
-        push_outbox(store, client, report)
-        pull_changes(store, client, report)
-        if apply.stored_desk_number(store) is None:  # once: the block of its new dossiers
-            apply.store_desk_number(store, client.desk_number())
+        push_outbox(store, client, report, run_local)
+        pull_changes(store, client, report, run_local)
+        if run_local(partial(apply.stored_desk_number, store)) is None:
+            # once: the block of its new dossiers
+            run_local(partial(apply.store_desk_number, store, client.desk_number()))
     except SyncError as error:
         report.error = error.message
         online = not isinstance(error, SyncOffline)
     report.finished_at = store.clock.now()
-    apply.write_status(store, report, online=online)
+    run_local(partial(apply.write_status, store, report, online=online))
     return report

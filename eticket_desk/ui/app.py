@@ -146,9 +146,9 @@ def _run(app: QApplication, path: Path) -> int:
                 store.close()
                 return 0
         ctx = AppContext(store, actor, TaskRunner(), ChangeBus(), load_settings(store))
+        window = MainWindow(ctx)  # its first reads go to the writer before the slow chores
         ctx.runner.submit(partial(automatic_backup, store, only_if_due=True))  # first of the day
         ctx.runner.submit(partial(write_owed_pdfs_at_start, store))  # a run killed after commit
-        window = MainWindow(ctx)
         window.show()
         app.exec()
         ctx.runner.wait()

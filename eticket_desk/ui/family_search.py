@@ -116,6 +116,7 @@ class FamilySearchScreen(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._searches = 0  # the number of the latest search asked
         self.ctx = ctx
         self.model = FamilyHitsModel(self)
 
@@ -174,16 +175,23 @@ class FamilySearchScreen(QWidget):
         self.search_edit.selectAll()
 
     def refresh(self) -> None:
+        """Searches through the task runner, as every database call; only the answer to the
+        latest text is shown (typing faster than the answers come drops the older ones)."""
+        self._searches += 1
+        asked, text = self._searches, self.search_edit.text()
+        store, actor = self.ctx.store, self.ctx.actor
+        self.ctx.runner.submit(
+            lambda: search_families(store, actor, text, limit=SEARCH_LIMIT),
+            lambda hits: self._on_search_done(asked, text, hits),
+            lambda exc: show_error(self, exc) if asked == self._searches else None,
+        )
+
+    def _on_search_done(self, asked: int, text: str, hits: list[FamilyHit]) -> None:
+        if asked != self._searches:
+            return  # a newer search is on its way
         current = self.current_family_id()
-        try:
-            hits = search_families(
-                self.ctx.store, self.ctx.actor, self.search_edit.text(), limit=SEARCH_LIMIT
-            )
-        except Exception as exc:  # noqa: BLE001 - shown to the agent
-            show_error(self, exc)
-            return
         self.model.set_hits(hits)
-        self.count_label.setText(self._count_text(len(hits), self.search_edit.text().strip()))
+        self.count_label.setText(self._count_text(len(hits), text.strip()))
         row = next((i for i, h in enumerate(hits) if h.id == current), 0)
         if hits:
             self.table.selectRow(row)

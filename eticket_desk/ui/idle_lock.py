@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.services import users
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.messages import error_text
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -110,8 +111,25 @@ class LockDialog(QDialog):
         pass
 
     def _on_unlock_clicked(self) -> None:
-        ok = users.check_password(self.ctx.store, self.ctx.actor, self.password_edit.text())
-        users.record_unlock(self.ctx.store, self.ctx.actor, ok)
+        """The password check and its audit line run on the writer, as every database call."""
+        if not self.unlock_button.isEnabled():
+            return  # the previous attempt is still being checked
+        store, actor, password = self.ctx.store, self.ctx.actor, self.password_edit.text()
+
+        def attempt() -> bool:
+            ok = users.check_password(store, actor, password)
+            users.record_unlock(store, actor, ok)
+            return ok
+
+        self.unlock_button.setEnabled(False)
+        self.ctx.runner.submit(attempt, self._on_attempt_done, self._on_attempt_failed)
+
+    def _on_attempt_failed(self, exc: BaseException) -> None:
+        self.unlock_button.setEnabled(True)
+        self.error_label.setText(error_text(exc))
+
+    def _on_attempt_done(self, ok: bool) -> None:
+        self.unlock_button.setEnabled(True)
         if not ok:
             self.error_label.setText(self.tr("Mot de passe incorrect."))
             self.password_edit.selectAll()

@@ -43,10 +43,9 @@ class MainWindow(QMainWindow):
         self.logged_out = False
         self.logging_out = False  # closing to log out, not to quit
         self.editors: dict[uuid.UUID | None, QWidget] = {}
-        organisation = load_organisation(ctx.store)
-        self.setWindowTitle(
-            self.tr("eTicket Guichet — %1").replace("%1", organisation.name or self.tr("sans nom"))
-        )
+        self.setWindowTitle(self.tr("eTicket Guichet"))
+        store = ctx.store
+        ctx.runner.submit(lambda: load_organisation(store), self._on_organisation_loaded)
         self.resize(1200, 760)
 
         self.nav = QListWidget()
@@ -343,6 +342,10 @@ class MainWindow(QMainWindow):
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if Topic.SETTINGS in topics:
             self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
+
+    def _on_organisation_loaded(self, organisation) -> None:
+        name = organisation.name or self.tr("sans nom")
+        self.setWindowTitle(self.tr("eTicket Guichet — %1").replace("%1", name))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.isVisible() and not confirm_leaving(self.ctx, self, not self.logging_out):

@@ -2,11 +2,14 @@
 
 SQLite has one writer, so every write goes through one worker thread in submission order;
 results come back on the GUI thread. Tests use `ImmediateRunner`, which runs at once.
+A thread of its own (the sync thread, which waits on the network) hands its database steps
+to the writer with `call` and waits for their value; the writer itself never waits.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -60,6 +63,25 @@ class TaskRunner(QObject):
         on_error: Callback | None = None,
     ) -> None:
         self._pool.start(_Task(fn, self._relay, on_done, on_error))
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Runs `fn` on the writer, in its turn, and returns its value (or raises its error)
+        on the calling thread, which must be neither the GUI's nor the writer's."""
+        done, outcome = threading.Event(), {}
+
+        def task() -> None:
+            try:
+                outcome["value"] = fn()
+            except BaseException as exc:  # raised again on the calling thread
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        self.submit(task)
+        done.wait()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from eticket_desk.sync.client import SyncClient
 from tests.central.conftest import (  # noqa: F401 (fixtures)
@@ -18,25 +17,7 @@ from tests.central.conftest import (  # noqa: F401 (fixtures)
     pg_cluster,
 )
 from tests.conftest import validated_family
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring: what the OS keyring would hold, for one test."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
+from tests.sync.stand_ins import MemoryKeyring
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ the « Serveur central » box and the sync issues panel (one real server on loop
 
 from __future__ import annotations
 
+import queue
 from datetime import date
 
 import pytest
@@ -81,23 +82,28 @@ def test_unconfigured_desk_says_so_and_sync_now_does_no_harm(qtbot, window, ctx)
 
 def test_a_tick_is_skipped_while_a_sync_runs(qtbot, ctx):
     class HeldRunner(TaskRunner):
-        """Keeps the submitted calls until the test lets them run."""
+        """Keeps the tasks handed to the writer until the test lets them run."""
 
         def __init__(self):
             super().__init__()
-            self.held = []
+            self.held = queue.Queue()
 
         def submit(self, fn, on_done=None, on_error=None):
-            self.held.append((fn, on_done))
+            self.held.put(fn)
 
     ctx.runner = HeldRunner()
     worker = SyncWorker(ctx)
     worker.timer.timeout.emit()
     worker.timer.timeout.emit()  # the first one still runs
-    assert len(ctx.runner.held) == 1 and not worker.sync_now()
-    fn, on_done = ctx.runner.held.pop()
-    on_done(fn())
+    first_step = ctx.runner.held.get(timeout=10)  # reading the settings, on the writer
+    assert ctx.runner.held.empty() and not worker.sync_now()
+    with qtbot.waitSignal(worker.sync_finished) as finished:
+        first_step()
+    assert finished.args == [None]  # not configured: nothing more to do
     assert not worker.running and worker.sync_now()
+    worker.stop()  # the second one gives up at its first step
+    ctx.runner.held.get(timeout=10)()
+    assert ctx.runner.held.empty() and not worker.running
 
 
 def test_the_server_box_refuses_a_bad_address_and_hides_the_token(qtbot, ctx, device):

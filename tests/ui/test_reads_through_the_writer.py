@@ -1,0 +1,60 @@
+"""The family search, the idle lock's password check and the main window's title go through the writer thread (a real
+TaskRunner here), as every database call: the answers come back on the GUI thread, and a
+search typed faster than its answers shows the latest text's families only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from eticket_desk.services.families import save_family
+from eticket_desk.ui.family_search import FamilySearchScreen
+from eticket_desk.ui.idle_lock import LockDialog
+from eticket_desk.ui.main_window import MainWindow
+from eticket_desk.ui.tasks import TaskRunner
+from tests.conftest import ADMIN_PASSWORD, complete_family
+
+
+@pytest.fixture
+def writer(ctx):
+    ctx.runner = TaskRunner()
+    yield ctx
+    assert ctx.runner.wait(10_000)
+
+
+def test_typing_faster_than_the_answers_shows_the_latest_text(qtbot, writer, schools):
+    for name, child in (("Lefèvre", "Éloïse"), ("Bérard", "Noé"), ("Martin", "Chloé")):
+        save_family(
+            writer.store,
+            writer.actor,
+            complete_family(schools, last_name=name, child_first_name=child),
+        )
+    screen = FamilySearchScreen(writer)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 3)
+    qtbot.keyClicks(screen.search_edit, "chl")  # three searches queued on the writer
+    qtbot.waitUntil(lambda: screen.count_label.text() == "1 famille")
+    assert [h.display_name for h in screen.model.hits] == ["MARTIN Marie"]
+
+
+def test_the_lock_checks_the_password_on_the_writer(qtbot, writer):
+    lock = LockDialog(writer)
+    qtbot.addWidget(lock)
+    unlocked = []
+    lock.unlocked.connect(lambda: unlocked.append(True))
+    lock.show_locked()
+    qtbot.keyClicks(lock.password_edit, "faux")
+    qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lock.error_label.text() == "Mot de passe incorrect.")
+    assert unlocked == [] and lock.isVisible()
+    lock.password_edit.clear()
+    qtbot.keyClicks(lock.password_edit, ADMIN_PASSWORD)
+    with qtbot.waitSignal(lock.unlocked):
+        qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    assert not lock.isVisible()
+
+
+def test_the_main_window_names_the_town_once_read(qtbot, writer):
+    window = MainWindow(writer)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.windowTitle() == "eTicket Guichet — Commune de Neuvecelle")
