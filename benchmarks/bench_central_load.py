@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 import httpx
 from sqlalchemy import text
 
+from benchmarks.central_server import wait_for_server
 from benchmarks.reference_town import percentile
 from benchmarks.results import Result, once
 from eticket_central.db import make_engine, migrate, session_factory
@@ -139,19 +140,6 @@ def _desk_ops(desk: int, activity_id: uuid.UUID, days: list[date]) -> list[dict]
         for line in range(LINES_PER_FAMILY):
             ops.append((OpType.WALLET_ENTRY, _line(payload["family_id"], 10 if line else -1)))
     return [make_op(t, p, seq).model_dump(mode="json") for seq, (t, p) in enumerate(ops, 1)]
-
-
-def _wait_for(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-        if server.poll() is not None:
-            raise SystemExit("le serveur s'est arrêté au démarrage")
-    raise SystemExit("le serveur ne répond pas")
 
 
 def _deadlocks(engine, cluster: ThrowawayCluster) -> tuple[int, int]:
@@ -372,7 +360,7 @@ def measure() -> list[Result]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(url, server)
+            wait_for_server(url, server)
             planning = _planning(activity_id, portal_activity)
             body = {
                 "device_id": str(setup.device_id),

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 
+from benchmarks.central_server import wait_for_server
 from benchmarks.results import Result, once
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
@@ -126,19 +127,6 @@ def _booking_ops(first_seq: int) -> tuple[list[dict], list[dict]]:
     ]
 
 
-def _wait_for(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-        if server.poll() is not None:
-            raise SystemExit("le serveur s'est arrêté au démarrage")
-    raise SystemExit("le serveur ne répond pas")
-
-
 def measure() -> list[Result]:
     """Pushes and pulls the ops, then the bookings; prints the figures and returns them."""
     with ThrowawayCluster(fast=False) as cluster:
@@ -159,7 +147,7 @@ def measure() -> list[Result]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(url, server)
+            wait_for_server(url, server)
             ops = _ops()
             headers = {"Authorization": f"Bearer {device.token}"}
             with httpx.Client(base_url=url, headers=headers, timeout=120) as client:

@@ -53,8 +53,9 @@ async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONR
     return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 
 
-# A lock or a statement waited too long, or PostgreSQL has no connection left.
-_BUSY_STATES = ("55P03", "57014", "53300")
+# A lock or a statement waited too long, PostgreSQL is out of connections or lock memory,
+# or it is shutting down: the request is worth trying again.
+BUSY_STATES = frozenset({"55P03", "57014", "53300", "53200", "57P01"})
 BUSY_DESK = "Le serveur est très occupé : la synchronisation reprendra d'elle-même."
 BUSY_PARENT = "Le serveur est très occupé : réessayez dans un instant."
 
@@ -63,7 +64,7 @@ def is_busy(error: BaseException) -> bool:
     """Whether the database was too busy to answer (no connection, a timeout)."""
     if isinstance(error, PoolTimeout):
         return True
-    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in _BUSY_STATES
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in BUSY_STATES
 
 
 def busy(path: str = "/sync/") -> JSONResponse:

@@ -34,7 +34,8 @@ from eticket_central.db import make_engine, session_factory
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
-from eticket_central.push import Abandoned, Busy, Watch, push
+from eticket_central.push import push
+from eticket_central.push_watch import Abandoned, Busy, Watch
 from eticket_central.snapshot import ENTITIES, snapshot_page
 from eticket_central.sync_requests import (
     busy,

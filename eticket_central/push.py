@@ -40,8 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
-import time
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -55,9 +53,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from eticket_central import locks
+from eticket_central.answers import BUSY_STATES
 from eticket_central.changes import flush_changes
 from eticket_central.models import AppliedOp, Family
 from eticket_central.ops.registry import OpContext, OpHandler, Rejected, registry
+from eticket_central.push_watch import Abandoned, Busy, Watch
 from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
     OpResult,
@@ -72,8 +72,6 @@ _log = logging.getLogger(__name__)
 _UNIQUE_VIOLATION = "23505"
 # Two pushes waiting on each other's rows: PostgreSQL aborts one, which starts over.
 _DEADLOCKS = {"40P01", "40001"}
-# A lock or a statement waited too long, the server is out of connections or lock memory.
-_BUSY = {"55P03", "57014", "53300", "53200", "57P01"}
 _ATTEMPTS = 4
 CHUNK_OPS = 100
 CHUNK_WEIGHT = 1000
@@ -81,50 +79,6 @@ CHUNK_WEIGHT = 1000
 
 class _AlreadyAnswered(Exception):
     """The op's idempotency row was committed by someone else meanwhile."""
-
-
-class Busy(Exception):
-    """The push could not get its locks or a connection in time: answered 503, the desk
-    pushes the same ops again (what was committed comes back "duplicate")."""
-
-    message = "Le serveur est très occupé : la synchronisation reprendra d'elle-même."
-
-
-class Abandoned(Exception):
-    """The desk went away (or the push outlived its deadline): the chunk in progress is
-    rolled back; the desk will push the same ops again."""
-
-    message = "Synchronisation interrompue : elle reprendra d'elle-même."
-
-
-class Watch:
-    """Whether the push should stop: its deadline passed or its desk hung up. `abandon()`
-    (from the request's event loop) also cancels the statement running at that moment, so
-    a push waiting on a lock for a desk that left stops at once."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.gone = False
-        self._connection = None
-        self._lock = threading.Lock()
-
-    def stopped(self) -> bool:
-        return self.gone or time.monotonic() > self.deadline
-
-    def attach(self, connection) -> None:
-        """The connection of the chunk running (None: between chunks)."""
-        with self._lock:
-            self._connection = connection
-
-    def abandon(self) -> None:
-        """Under the lock: a chunk cannot hand its connection back meanwhile."""
-        with self._lock:
-            self.gone = True
-            if self._connection is not None:
-                try:
-                    self._connection.cancel_safe(timeout=5)
-                except psycopg.Error:
-                    _log.warning("could not cancel an abandoned push", exc_info=True)
 
 
 def payload_hash(op: Any) -> str:
@@ -513,7 +467,7 @@ def _push_chunk(factory, tenant_id, device_id, chunk, handlers, now, blocked, wa
             if state in _DEADLOCKS and attempt < _ATTEMPTS - 1:
                 _log.warning("push of device %s: deadlock, chunk started over", device_id)
                 continue
-            if state in _BUSY or isinstance(error.orig, psycopg.OperationalError):
+            if state in BUSY_STATES or isinstance(error.orig, psycopg.OperationalError):
                 raise Busy from error
             raise
         except PoolTimeout as error:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from eticket_central.answers import is_busy
-from eticket_central.push import Busy, Watch
+from eticket_central.push_watch import Busy, Watch
 from eticket_desk.sync.protocol import PushEnvelope, french_errors
 
 
