@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from devtools.screenshots.tools import grab, run_on_sample
-from eticket_desk.services.sync_status import sync_status
+from eticket_desk.services.syncing.status import sync_status
 from eticket_desk.ui.context import AppContext
 
 WINDOW_SIZE = (1200, 760)
@@ -84,10 +84,10 @@ def sample_context(folder: Path) -> AppContext:
     from keyring.backend import KeyringBackend
 
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.sync_status import save_device
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
+    from eticket_desk.services.syncing.status import save_device
     from eticket_desk.sync import apply
     from eticket_desk.sync.client import SyncReport
     from eticket_desk.sync.protocol import OpResult, OpStatus
@@ -130,10 +130,10 @@ def _book_one_day(store, actor) -> None:
     from datetime import date, timedelta
 
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.activities import list_activities
-    from eticket_desk.services.bookings import book_day
-    from eticket_desk.services.families import load_family
-    from eticket_desk.services.search import search_families
+    from eticket_desk.services.bookings.booking import book_day
+    from eticket_desk.services.catalogue.activities import list_activities
+    from eticket_desk.services.families.dossiers import load_family
+    from eticket_desk.services.families.search import search_families
 
     days = [date(2026, 9, 24) + timedelta(days=n) for n in range(14)]
     for hit in search_families(store, actor, "", limit=30):

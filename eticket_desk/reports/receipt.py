@@ -42,7 +42,7 @@ from eticket_desk.reports.french_text import escape, french_datetime, ticket_cou
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
-    from eticket_desk.services.organisation import OrganisationData
+    from eticket_desk.services.catalogue.organisation import OrganisationData
 
 METHODS = {"cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire"}
 NOT_REFUNDABLE = "Les tickets achetés ne sont pas remboursables."

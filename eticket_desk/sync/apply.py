@@ -25,11 +25,11 @@ from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.rules.numbering import DESK_NUMBER
 from eticket_desk.rules.permissions import Role
-from eticket_desk.services.activities import activities_in
-from eticket_desk.services.booking_hooks import booking_hooks
-from eticket_desk.services.seat_counters import bump_seats
-from eticket_desk.services.store import Actor
-from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
+from eticket_desk.services.bookings.hooks import booking_hooks
+from eticket_desk.services.bookings.seat_counters import bump_seats
+from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
+from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.core.store import Actor
 from eticket_desk.sync.oplog import quiet
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 

@@ -56,7 +56,7 @@ def apply_school(session: Session, change, waiting: set[str]) -> bool:
 def apply_organisation(session: Session, change, waiting: set[str]) -> bool:
     if f"organisation:{change.id}" in waiting:
         return False
-    from eticket_desk.services.organisation import OrganisationData
+    from eticket_desk.services.catalogue.organisation import OrganisationData
 
     data: dict[str, Any] = change.data
     org = session.scalar(select(Organisation))  # one per base, whatever its id here

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Adult, Child, Family, School, SchoolClass
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.numbering import family_number
-from eticket_desk.services.families import search_text_for
-from eticket_desk.services.family_data import family_display_name
+from eticket_desk.services.families.data import family_display_name
+from eticket_desk.services.families.dossiers import search_text_for
 from eticket_desk.sync.family_ops import ADULT_FIELDS, CHILD_FIELDS
 
 

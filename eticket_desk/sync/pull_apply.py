@@ -28,8 +28,8 @@ from eticket_desk.models import (
 )
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.booking import SEAT_STATES, BookingState
-from eticket_desk.services.seat_counters import bump_seats
-from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
+from eticket_desk.services.bookings.seat_counters import bump_seats
+from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
 from eticket_desk.sync.commune_pull import apply_organisation, apply_school
 from eticket_desk.sync.family_pull import apply_family
@@ -252,8 +252,8 @@ def serve_waiting_lists(store, freed: list[tuple[uuid.UUID, date]]) -> None:
         return
     from types import SimpleNamespace
 
-    from eticket_desk.services.activities import activities_in
-    from eticket_desk.services.bookings import offer_freed_seat
+    from eticket_desk.services.bookings.booking import offer_freed_seat
+    from eticket_desk.services.catalogue.activities import activities_in
 
     with store.write(SYNC_ACTOR) as session:
         activities = {a.id: a for a in activities_in(session, include_inactive=True)}

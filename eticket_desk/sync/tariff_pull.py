@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
-from eticket_desk.services.tariffs import find_tariff
+from eticket_desk.services.catalogue.tariffs import find_tariff
 from eticket_desk.sync.planning_pull import set_values
 
 

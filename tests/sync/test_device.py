@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from eticket_desk.rules.errors import DomainError, InvalidInput
-from eticket_desk.services.sync_status import (
+from eticket_desk.services.syncing.status import (
     KEYRING_SERVICE,
     load_device,
     make_client,

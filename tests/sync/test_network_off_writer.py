@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from eticket_desk.models import Booking
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.sync_status import save_device, sync_status
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.syncing.status import save_device, sync_status
 from eticket_desk.sync import apply
 from eticket_desk.sync.protocol import OpType
 from eticket_desk.ui.main_window import MainWindow

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import WalletEntry as ServerWallet
 from eticket_desk.models import Adult, Booking, Occupancy, OutboxOp
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.portal import issue_portal_access
-from eticket_desk.services.search import search_families
-from eticket_desk.services.sync_issues import list_sync_issues, mark_handled
-from eticket_desk.services.sync_status import sync_status
-from eticket_desk.services.till import open_till
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.counter.wallet import balances
+from eticket_desk.services.families.portal import issue_portal_access
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.syncing.issues import list_sync_issues, mark_handled
+from eticket_desk.services.syncing.status import sync_status
 from eticket_desk.sync.apply import read_cursor
 from eticket_desk.sync.client import sync_once
 from eticket_desk.sync.oplog import write_ops

@@ -20,11 +20,11 @@ from eticket_central.ops.money import family_credit as server_credit
 from eticket_central.portal.confirmations import ConfirmedTransaction, record_confirmed_payment
 from eticket_desk.models import Adult, Booking, Invoice, OutboxOp
 from eticket_desk.rules.pricing import Method, PaymentInput
-from eticket_desk.services.invoice_payments import InvoicePaymentRequest, pay_invoices
-from eticket_desk.services.invoicing import family_credit
-from eticket_desk.services.portal import issue_portal_access
-from eticket_desk.services.sync_status import save_device, sync_status
-from eticket_desk.services.till import open_till
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.families.portal import issue_portal_access
+from eticket_desk.services.invoicing.payments import InvoicePaymentRequest, pay_invoices
+from eticket_desk.services.invoicing.run import family_credit
+from eticket_desk.services.syncing.status import save_device, sync_status
 from eticket_desk.sync import pull_apply
 from eticket_desk.sync.apply import read_cursor
 from eticket_desk.sync.client import SyncClient, sync_once

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.till import open_till
 from eticket_desk.sync import apply
 from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from eticket_desk.ui.admin.desk_page import DeskPage
@@ -142,7 +142,7 @@ def test_registered_then_synced_the_status_bar_says_online(
 def test_an_unreachable_server_shows_offline_with_the_ops_waiting(
     qtbot, window, ctx, agent, schools, device, memory_keyring
 ):
-    from eticket_desk.services.sync_status import save_device
+    from eticket_desk.services.syncing.status import save_device
 
     save_device(ctx.store, ctx.actor, "http://127.0.0.1:9", device.device_id, device.token)
     validated_family(ctx.store, agent, schools)

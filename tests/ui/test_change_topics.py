@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QWidget
 
 import eticket_desk.ui
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.changes import FamilyTopic, Topic
-from eticket_desk.services.families import save_family
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.sync.client import SyncReport
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.admin.audit_screen import AuditScreen

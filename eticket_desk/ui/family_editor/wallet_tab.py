@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
-from eticket_desk.services.changes import Change, FamilyTopic, Topic
-from eticket_desk.services.wallet import Balance, LedgerLine, WalletView, wallet_view
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.counter.wallet import Balance, LedgerLine, WalletView, wallet_view
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.counter_window import open_counter

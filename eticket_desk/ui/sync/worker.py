@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.sync_status import run_sync
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.syncing.status import run_sync
 from eticket_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""The desk's side of the sync as the agent sees it: status and sync issues."""
