@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
 
 import keyring
 from keyring.errors import KeyringError
@@ -19,12 +18,11 @@ from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_series
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.syncing.cycle import LocalRunner, run_directly, sync_once
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
-from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
+from eticket_desk.services.syncing.state import LAST_ERROR, LAST_SYNC, ONLINE, read_state
+from eticket_desk.sync.client import SyncClient, SyncReport
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
-
-if TYPE_CHECKING:
-    from eticket_desk.sync.client import LocalRunner, SyncClient, SyncReport
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
@@ -174,8 +172,6 @@ def save_device(
 
 def make_client(store: Store, **options) -> SyncClient | None:
     """The HTTP client of this desk, or None while the sync is not configured."""
-    from eticket_desk.sync.client import SyncClient  # httpx and the schemas: when syncing
-
     device = load_device(store)
     if device.keyring_error:
         raise KeyringUnavailable()
@@ -189,9 +185,7 @@ def run_sync(
 ) -> SyncReport | None:
     """One sync (the CLI, the worker's timer and « Synchroniser maintenant »); None if not
     configured. `run_local` runs each step that touches the database (reading the settings
-    and the keyring included); by default on the calling thread (see sync/client.py)."""
-    from eticket_desk.sync.client import run_directly, sync_once
-
+    and the keyring included); by default on the calling thread (see cycle.py)."""
     run_local = run_local or run_directly
     own = client is None
     client = client or run_local(partial(make_client, store))
