@@ -44,7 +44,7 @@ def _details(payment: Payment) -> str:
 
 def _invoice_lines(session, payment_ids: list[uuid.UUID]):
     """An invoice payment's receipt: one line per invoice paid, and the credit kept."""
-    from eticket_desk.reports.receipt import ReceiptLine
+    from eticket_desk.reports.receipt_data import ReceiptLine
 
     paid: dict[str, int] = {}
     for number, label, amount in session.execute(
@@ -68,7 +68,7 @@ def _invoice_lines(session, payment_ids: list[uuid.UUID]):
 
 def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
     """Everything printed on the receipt of a sale (balances as they are now)."""
-    from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
+    from eticket_desk.reports.receipt_data import ReceiptData, ReceiptLine, ReceiptPayment
 
     actor.require(Permission.SALE)
     organisation = load_organisation(store)
