@@ -1,5 +1,5 @@
 """One sync cycle (`sync_once`): push the outbox, record the server's answers, pull, apply
-what was pulled, and say what it changed here.
+what was pulled, and say what it changed here; `run_sync` runs one with this desk's client.
 
 The HTTP calls go through the port (sync/client.py) on the thread that calls `sync_once`;
 every step that touches the local database (the next outbox batch, a push's answers, the
@@ -17,6 +17,7 @@ from functools import partial
 from typing import TypeVar
 
 from eticket_desk.services.core.changes import Change
+from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import record_answers
 from eticket_desk.services.syncing.pulled import apply_changes, serve_waiting_lists
 from eticket_desk.services.syncing.state import (
@@ -26,6 +27,7 @@ from eticket_desk.services.syncing.state import (
     stored_desk_number,
     write_status,
 )
+from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
 from eticket_desk.sync.client import (
     SyncClient,
     SyncError,
@@ -42,6 +44,36 @@ LocalRunner = Callable[[Callable[[], T]], T]
 def run_directly(step: Callable[[], T]) -> T:
     """The CLI's and the tests' local runner: the step runs on the calling thread."""
     return step()
+
+
+def make_client(store: Store, **options) -> SyncClient | None:
+    """The HTTP client of this desk, or None while the sync is not configured."""
+    device = load_device(store)
+    if device.keyring_error:
+        raise KeyringUnavailable()
+    if not device.configured:
+        return None
+    return SyncClient(
+        device.server_url, device.device_id, device_token(device.device_id), **options
+    )
+
+
+def run_sync(
+    store: Store, client: SyncClient | None = None, run_local: LocalRunner | None = None
+) -> SyncReport | None:
+    """One sync (the CLI, the worker's timer and « Synchroniser maintenant »); None if not
+    configured. `run_local` runs each step that touches the database (reading the settings
+    and the keyring included); by default on the calling thread (see the module's docstring)."""
+    run_local = run_local or run_directly
+    own = client is None
+    client = client or run_local(partial(make_client, store))
+    if client is None:
+        return None
+    try:
+        return sync_once(store, client, run_local)
+    finally:
+        if own:
+            client.close()
 
 
 class _DeskOutbox:

@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from eticket_desk.services.core.changes import Topic
-from eticket_desk.services.syncing.status import run_sync
 from eticket_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -91,6 +90,10 @@ class SyncWorker(QObject):
 
     def _run(self, steps: _LocalSteps) -> None:
         """The sync thread: the network here, the database through the writer."""
+        # Imported here for start-up time: the sync cycle loads httpx and the wire schemas,
+        # which the window does not need until its first sync.
+        from eticket_desk.services.syncing.cycle import run_sync
+
         report, error = None, None
         try:
             report = run_sync(self._ctx.store, run_local=steps)
