@@ -36,32 +36,20 @@ from eticket_desk.services.syncing.pulled_tariffs import apply_tariff, apply_tic
 from eticket_desk.services.syncing.state import CURSOR, SYNC_ACTOR, put_state
 from eticket_desk.sync.oplog import quiet
 
+# Each entity the server sends: how it is applied here, and what it changes here (besides
+# its family's own screens, see `_family_of`).
 _APPLY = {
-    "booking": apply_booking,
-    "family": apply_family,
-    "wallet_entry": apply_wallet_entry,
-    "payment": apply_payment,
-    "subscription": apply_subscription,
-    "activity": apply_activity,
-    "school_year": apply_school_year,
-    "ticket_type": apply_ticket_type,
-    "tariff": apply_tariff,
-    "school": apply_school,
-    "organisation": apply_organisation,
-}
-# What a change of each entity changes here (besides its family's own screens).
-_TOPICS = {
-    "booking": Topic.BOOKINGS,
-    "family": Topic.FAMILIES,
-    "wallet_entry": Topic.SALES,
-    "payment": Topic.INVOICES,
-    "subscription": Topic.BOOKINGS,
-    "activity": Topic.ACTIVITIES,
-    "school_year": Topic.CALENDAR,
-    "ticket_type": Topic.TARIFFS,
-    "tariff": Topic.TARIFFS,
-    "school": Topic.SCHOOLS,
-    "organisation": Topic.ORGANISATION,
+    "booking": (apply_booking, Topic.BOOKINGS),
+    "family": (apply_family, Topic.FAMILIES),
+    "wallet_entry": (apply_wallet_entry, Topic.SALES),
+    "payment": (apply_payment, Topic.INVOICES),
+    "subscription": (apply_subscription, Topic.BOOKINGS),
+    "activity": (apply_activity, Topic.ACTIVITIES),
+    "school_year": (apply_school_year, Topic.CALENDAR),
+    "ticket_type": (apply_ticket_type, Topic.TARIFFS),
+    "tariff": (apply_tariff, Topic.TARIFFS),
+    "school": (apply_school, Topic.SCHOOLS),
+    "organisation": (apply_organisation, Topic.ORGANISATION),
 }
 # A seat given to a waiting child: its day, and the ticket it may take from the wallet.
 _PROMOTED = frozenset({Topic.BOOKINGS, Topic.SALES})
@@ -97,24 +85,19 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
                 server_version(session, "family", change.id, change.data)
             if change.device_id == device_id:
                 continue  # our own op coming back: already here
-            apply = _APPLY.get(change.entity)
+            apply, topic = _APPLY.get(change.entity, (None, None))
             if apply is not None and apply(session, change, waiting):
                 pulled.applied += 1
-                pulled.changed.update(_changed(session, change))
+                pulled.changed.add(topic)
+                family_id = _family_of(session, change)
+                if family_id is not None:
+                    pulled.changed.add(FamilyTopic(family_id))
         put_state(session, {CURSOR: cursor})
     return pulled
 
 
-def _changed(session, change) -> set[Change]:
-    """The topics one applied change touched: its kind, and its family's own screens."""
-    changed: set[Change] = {_TOPICS[change.entity]}
-    family_id = _family_of(session, change)
-    if family_id is not None:
-        changed.add(FamilyTopic(family_id))
-    return changed
-
-
 def _family_of(session, change) -> uuid.UUID | None:
+    """The family whose own screens an applied change touches, if it is one family's."""
     if change.entity == "family":
         return uuid.UUID(change.id)
     data = change.data
