@@ -194,7 +194,8 @@ def test_a_pull_that_brought_rows_refreshes_the_screens_showing_them(qtbot, ctx,
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.SALES][:1]),
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.INVOICES]),
     ]
-    worker._on_sync_done(SyncReport(pulled=3))
+    moved = frozenset({Topic.BOOKINGS, Topic.FAMILIES, Topic.SALES, Topic.INVOICES})
+    worker._on_sync_done(SyncReport(pulled=3, changed=moved))
     assert [name for name, calls, _widget in grid + status + pulled if not calls] == []
 
 
