@@ -1,9 +1,9 @@
 """The local side of a sync: the server's answers recorded, rejected bookings undone, pulled
 changes applied (in one transaction with the cursor), and the sync state kept in `setting`.
 
-Everything here writes in a `quiet` session, so applying the server's changes writes no op
-back; undoing a rejected booking silences booking ops only (the ticket given back is a wallet
-line the server must hear of).
+Nothing here emits an op: the server already knows what it answered; undoing a rejected
+booking gives its ticket back through the wallet hook, which emits that line (the server must
+hear of it).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.store import Actor
-from eticket_desk.sync.oplog import quiet
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
 PARTIAL = "partial"  # a form applied with some days refused (an outbox status of its own)
@@ -75,13 +74,11 @@ def stored_desk_number(store) -> int | None:
 
 def store_desk_number(store, number: int) -> None:
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         put_state(session, {DESK_NUMBER: number})
 
 
 def write_status(store, report, *, online: bool) -> None:
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}
         if report.ok:
             values[LAST_SYNC] = report.finished_at.isoformat()
@@ -112,7 +109,6 @@ def record_answers(store, rows: list[OutboxOp], results) -> tuple[list[str], int
     rejected: list[str] = []
     updates = []
     with store.write(SYNC_ACTOR) as session:
-        quiet(session, "booking")
         now = session.info["now"]
         for result in results:
             row = by_id[result.op_id]

@@ -1,7 +1,7 @@
 """Pulled changes applied here: portal bookings, dossiers (contact changes, and dossiers made
 on another desk), wallet lines and online payments, all in ONE transaction with the cursor.
 
-Written in a `quiet` session: applying the server's changes writes no op back. A row with an
+Nothing here emits an op: applying the server's changes writes none back. A row with an
 op of this desk not yet answered is left alone (the server will answer it first).
 """
 
@@ -33,7 +33,7 @@ from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leav
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
 from eticket_desk.sync.commune_pull import apply_organisation, apply_school
 from eticket_desk.sync.family_pull import apply_family
-from eticket_desk.sync.oplog import booking_key, days_key, quiet
+from eticket_desk.sync.oplog import booking_key, days_key
 from eticket_desk.sync.planning_pull import apply_activity, apply_school_year
 from eticket_desk.sync.tariff_pull import apply_tariff, apply_ticket_type
 
@@ -55,7 +55,6 @@ def apply_changes(
     cancelled on the portal) are added to `freed`: their waiting list is served after."""
     applied = 0
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         session.info[_FREED] = freed if freed is not None else []
         waiting = _waiting_keys(session)
         for change in changes:

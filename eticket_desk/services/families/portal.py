@@ -19,6 +19,7 @@ from eticket_desk.services.catalogue.organisation import OrganisationData, load_
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_quietly
+from eticket_desk.sync.outbox import FamilyChanged, emit
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def issue_portal_access(
         account.must_change_password = True
         account.issued_at = session.info["now"]
         account.issued_by = actor.user_id
+        emit(session, FamilyChanged(family_id))
         record(
             session,
             "portal_access",
