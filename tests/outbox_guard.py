@@ -118,7 +118,6 @@ class _Written:
     invoices: list[uuid.UUID] = field(default_factory=list)
     families: set[uuid.UUID] = field(default_factory=set)
     planning: set[tuple[str, uuid.UUID]] = field(default_factory=set)
-    raw: Counter = field(default_factory=Counter)  # table -> rows written with raw SQL
 
 
 class OutboxGuard:
