@@ -8,8 +8,10 @@ from datetime import date, datetime
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from sqlalchemy import select
 
 from eticket_desk.clock import FrozenClock
+from eticket_desk.models import Booking
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.access import users
@@ -18,7 +20,9 @@ from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
 from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.sync.outbox import BookingChanged, emit
 from eticket_desk.ui.refcount_guard import guard
+from tests.outbox_guard import OutboxGuard
 
 guard()  # before pytest-qt makes its first PySide6 call (see the module's docstring)
 
@@ -36,6 +40,17 @@ def _own_computer_settings(tmp_path_factory):
     for format_ in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(format_, QSettings.Scope.UserScope, str(folder))
     yield
+
+
+@pytest.fixture(autouse=True)
+def outbox_guard():
+    """Every desk transaction of every test states the sync ops of what it writes (a use case
+    that forgets fails its test: see tests/outbox_guard.py)."""
+    checker = OutboxGuard()
+    checker.install()
+    yield checker
+    checker.remove()
+    assert not checker.failures, checker.failures
 
 
 @pytest.fixture(autouse=True)
@@ -227,6 +242,16 @@ def garderie(store, admin, school_year):
         ),
     )
     return ticket, activity
+
+
+def set_state_in_test(store, actor, child_id, day, state: str) -> None:
+    """Sets the state of a child's bookings of a day directly (a past day the services no
+    longer change), stating their ops like any writer."""
+    with store.write(actor) as session:
+        query = select(Booking).where(Booking.child_id == child_id, Booking.day == day)
+        for booking in session.scalars(query):
+            emit(session, BookingChanged(booking.activity_id, day, child_id, booking.state))
+            booking.state = state
 
 
 def cash_sale(store, actor, family, ticket, quantity, given):

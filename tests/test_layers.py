@@ -136,15 +136,6 @@ def test_the_tooling_checks_see_a_violation(tmp_path):
 # The layers whose modules import each other at the top only: an import inside a function
 # there hides a cycle (the UI may import lazily for start-up time, with a comment saying so).
 NO_LATE_IMPORTS = ("rules", "services", "sync", "reports")
-# Helper `ops` (branch wt-ops, issue 17 item 2) makes store.py's imports top-level and takes
-# the payload builders' imports of services out: until that branch is merged, the cycle they
-# make (store -> outbox -> planning_ops -> catalogue -> store) is allowed here, and nowhere
-# else. REMOVE BOTH AT THAT MERGE.
-_UNTIL_OPS_IMPORTS = {
-    ("eticket_desk.sync.planning_ops", "eticket_desk.services.catalogue.activities"),
-    ("eticket_desk.sync.planning_ops", "eticket_desk.services.catalogue.organisation"),
-}
-_UNTIL_OPS_LATE = {"services/core/store.py", "sync/planning_ops.py"}
 
 
 def _circles(imports: dict[str, set[str]]) -> list[list[str]]:
@@ -187,9 +178,6 @@ def test_no_two_modules_of_the_desk_import_each_other():
     import grimp
 
     graph = grimp.build_graph("eticket_desk", exclude_type_checking_imports=True)
-    for importer, imported in _UNTIL_OPS_IMPORTS:
-        if graph.direct_import_exists(importer=importer, imported=imported):
-            graph.remove_import(importer=importer, imported=imported)
     imports = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
     assert _circles(imports) == []
 
@@ -199,7 +187,6 @@ def test_no_import_of_the_desk_inside_a_function_below_the_ui():
         f"{path.relative_to(PACKAGE).as_posix()}:{line}"
         for folder in NO_LATE_IMPORTS
         for path in _modules(folder)
-        if path.relative_to(PACKAGE).as_posix() not in _UNTIL_OPS_LATE
         for line in _late_imports(path)
     ]
     assert late == []

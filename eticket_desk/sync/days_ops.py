@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy.orm import Session
-
-from eticket_desk.sync.oplog import days_key, silenced, write_ops
+from eticket_desk.sync.oplog import days_key
 from eticket_desk.sync.wire import OpType
 
 CHUNK = 400  # the protocol's longest list of days
@@ -61,10 +59,3 @@ def days_ops(forms: list[FormDays]) -> list:
             key = days_key(form.activity_id, form.child_id)
             ops.append((OpType.BOOKINGS_APPLY, payload, key, form.label[:200]))
     return ops
-
-
-def add_days_ops(session: Session, forms: list[FormDays]) -> None:
-    """Ops of the days a bulk writer (the forms' planner) wrote with raw SQL."""
-    if not silenced(session, "booking"):
-        wanted = [f for f in forms if f.book or f.wait or f.cancel or f.subscription]
-        write_ops(session, days_ops(wanted))

@@ -1,7 +1,7 @@
 """The ops of money: wallet lines, invoices and credit notes, payments and cancelled receipts.
 
-Facts the server records once; the outbox hook calls these at commit, and the bulk writers
-(the paper forms' wallet hook, the invoice run) call the `add_*` forms once their rows are in.
+Facts the server records once; the outbox builds them from the rows' final state at the end of
+the transaction that emitted them (and the first upload, from every row).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Invoice, Payment, PaymentAllocation, Sale, TicketType, WalletEntry
-from eticket_desk.sync.oplog import silenced, write_ops
 from eticket_desk.sync.wire import OpType
 
 _WALLET_KINDS = {"purchase", "booking", "cancellation", "correction", "refund"}
@@ -38,12 +37,6 @@ def wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> list:
             }
             ops.append((OpType.WALLET_ENTRY, payload, f"wallet_entry:{entry.id}", ""))
     return ops
-
-
-def add_wallet_ops(session: Session, entry_ids: list[uuid.UUID]) -> None:
-    """Ops of wallet lines written with raw SQL (once they are in the table)."""
-    if not silenced(session, "wallet"):
-        write_ops(session, wallet_ops(session, entry_ids))
 
 
 def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
@@ -89,12 +82,6 @@ def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
             }
             ops.append((OpType.INVOICE_ISSUE, payload, f"invoice:{invoice.id}", invoice.number))
     return ops
-
-
-def add_invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> None:
-    """Ops of invoices written with bulk inserts (the invoice run), once in the table."""
-    if not silenced(session, "invoice"):
-        write_ops(session, invoice_ops(session, invoice_ids))
 
 
 def _cancel_ops(session: Session, sale_ids: set) -> list:

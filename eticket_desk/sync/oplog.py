@@ -1,8 +1,4 @@
-"""The outbox table's writer: ops appended in order, and the switches that silence them.
-
-A session flagged with `quiet(session)` (pull applying the server's changes) writes no op;
-`quiet(session, "booking")` silences one kind only.
-"""
+"""The outbox table's writer: ops appended in order, and the entity keys they protect."""
 
 from __future__ import annotations
 
@@ -16,18 +12,6 @@ from sqlalchemy.orm import Session
 from eticket_desk.ids import new_id
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.sync.wire import OpType
-
-_QUIET = "outbox_quiet"
-
-
-def quiet(session: Session, *kinds: str) -> None:
-    """No op for this transaction (all kinds, or only "booking", "wallet", "payment"…)."""
-    session.info[_QUIET] = set(kinds) or {"*"}
-
-
-def silenced(session: Session, kind: str) -> bool:
-    quiet_kinds = session.info.get(_QUIET, ())
-    return "*" in quiet_kinds or kind in quiet_kinds
 
 
 def booking_key(activity_id, day: date, child_id) -> str:

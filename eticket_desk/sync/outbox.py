@@ -1,147 +1,195 @@
-"""The outbox: every local change writes its sync ops in the same transaction.
+"""The outbox: a use case states the sync ops of its unit of work, in its own transaction.
 
-One hook on the writer sessionmaker: `after_flush` notes which bookings, wallet lines,
-payments and family dossiers the transaction touched; `before_commit` reads their final
-state and inserts the ops (Core inserts, so neither the audit hook nor a flush sees them).
-A transaction rolled back leaves no op. Rows written with raw SQL (the subscriptions' planner,
-the bulk wallet hook, the invoice run) are not seen by ORM events: their writers call
-`add_booking_ops` / `add_wallet_ops` / `add_invoice_ops`. A session flagged with
-`quiet(session)` (pull applying the server's changes) writes no op; `quiet(session,
-"booking")` silences one kind only. A booking changed after its deadline carries the agent's
-reason (from the audit entry of the override) for the server.
+A use case that writes a row the server must hear of says so where it writes it:
+`emit(session, BookingChanged(activity_id, day, child_id, before, reason))`, `FamilyChanged`,
+`PlanningChanged`, `InvoicesIssued`, `WalletLines`, `PaymentsMade`. The intents are kept on
+the transaction; `Store.write` calls `write_outbox` at the end of it, before the commit, and
+the payload builders (`family_ops`, `money_ops`, `planning_ops`, `days_ops`) read the rows'
+final state to write the ops (Core inserts: neither the audit hook nor a flush sees them). A
+transaction rolled back leaves no op; nothing watches the rows: a write without its intent
+sends nothing (tests/ hold a checker that fails on such a write).
+
+Order: first the batches of the bulk writers (`emit_batch`: a year of paper forms' days, their
+wallet lines), as they emitted them; then the other intents gathered by kind — the commune's
+settings (the server books against them), dossiers, invoices, bookings, wallet lines, payments
+— each row once per transaction. A booking that ends the transaction in the state it had
+before (booked, then cancelled again) sends nothing; one changed after its deadline carries the
+reason the agent gave, passed by the booking use case. Applying the server's changes emits
+nothing: the server already knows them (undoing a booking it refused gives the ticket back
+through the wallet hook, which emits that line like any other).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from eticket_desk.models import (
-    Adult,
-    AuditEntry,
-    Booking,
-    Child,
-    Family,
-    Invoice,
-    Payment,
-    PortalAccount,
-    WalletEntry,
-)
+from eticket_desk.models import Booking
 from eticket_desk.rules.booking import BookingState
+from eticket_desk.sync.days_ops import FormDays, days_ops
 from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
-from eticket_desk.sync.oplog import booking_key, silenced, write_ops
+from eticket_desk.sync.oplog import booking_key, write_ops
 from eticket_desk.sync.planning_ops import (
     activity_ops,
     calendar_ops,
     organisation_ops,
-    planning_ids,
     school_ops,
     tariff_ops,
     ticket_type_ops,
 )
 from eticket_desk.sync.wire import OpType
 
-_SEEN = "outbox_seen"
+PlanningKind = Literal["calendar", "activity", "ticket_type", "tariff", "school", "organisation"]
 
 
-# ---------------------------------------------------------------- collecting at flush
+@dataclass(frozen=True)
+class BookingChanged:
+    """A booking's state set: `before` is its state when the use case found it (None: new)."""
+
+    activity_id: uuid.UUID
+    day: date
+    child_id: uuid.UUID
+    before: str | None
+    reason: str = ""  # the agent's reason for changing it after its deadline
 
 
-def _seen(session: Session) -> dict[str, Any]:
-    return session.info.setdefault(
-        _SEEN,
-        {
-            "bookings": {},
-            "overrides": {},
-            "wallet": [],
-            "payments": [],
-            "families": [],
-            "invoices": [],
-            "activity": [],
-            "calendar": [],
-            "ticket_type": [],
-            "tariff": [],
-            "school": [],
-            "organisation": [],
-        },
-    )
+@dataclass(frozen=True)
+class FamilyChanged:
+    """Anything of a dossier: the family, its adults, children or portal account."""
+
+    family_id: uuid.UUID
 
 
-def _original_state(obj: Booking, new: bool) -> str | None:
-    if new:
-        return None
-    history = inspect(obj).attrs.state.history
-    if history.deleted:
-        return history.deleted[0]
-    return obj.state
+@dataclass(frozen=True)
+class PlanningChanged:
+    """A setting of the commune: a school year (its periods, closures), an activity (its
+    schools), a ticket type, a tariff (its brackets), a school (its classes), the organisation."""
+
+    kind: PlanningKind
+    id: uuid.UUID
 
 
-def _after_flush(session: Session, _context: object) -> None:
-    if "actor" not in session.info or silenced(session, "*"):
+@dataclass(frozen=True)
+class InvoicesIssued:
+    """Invoices and credit notes written."""
+
+    ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class WalletLines:
+    """Wallet lines written (the ledger is append-only)."""
+
+    ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class PaymentsMade:
+    """Payments written: received, or the reversals of a cancelled receipt."""
+
+    ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class FormsBooked:
+    """The days paper forms book, put on the waiting list and cancel (one op per form)."""
+
+    forms: tuple[FormDays, ...]
+
+
+Intent = (
+    BookingChanged
+    | FamilyChanged
+    | PlanningChanged
+    | InvoicesIssued
+    | WalletLines
+    | PaymentsMade
+    | FormsBooked
+)
+
+_INTENTS, _BATCHES = "outbox_intents", "outbox_batches"
+
+
+def emit(session: Session, *intents: Intent) -> None:
+    """States ops of this unit of work (written at its end, gathered by kind)."""
+    session.info.setdefault(_INTENTS, []).extend(intents)
+
+
+def emit_batch(session: Session, *intents: Intent) -> None:
+    """States a bulk writer's ops, written at the end in the order they were emitted, before
+    the ops gathered by kind."""
+    session.info.setdefault(_BATCHES, []).extend(intents)
+
+
+def emitted(session: Session) -> list[Intent]:
+    """The intents stated so far in this unit of work (batches first)."""
+    return [*session.info.get(_BATCHES, ()), *session.info.get(_INTENTS, ())]
+
+
+def write_outbox(session: Session) -> None:
+    """Turns the unit of work's intents into outbox rows (called by `Store.write`, last)."""
+    batches = session.info.pop(_BATCHES, [])
+    intents = session.info.pop(_INTENTS, [])
+    if not batches and not intents:
         return
-    seen = _seen(session)
-    added = list(session.new)  # `session.new` is built anew at each access: once here
-    for index, obj in enumerate((*added, *session.dirty, *session.deleted)):
-        new = index < len(added)
-        if isinstance(obj, Booking):
-            key = (obj.activity_id, obj.day, obj.child_id)
-            if key not in seen["bookings"]:
-                seen["bookings"][key] = _original_state(obj, new)
-        elif isinstance(obj, WalletEntry) and new:
-            seen["wallet"].append(obj.id)
-        elif isinstance(obj, Payment) and new:
-            seen["payments"].append(obj.id)
-        elif isinstance(obj, Invoice) and new:
-            seen["invoices"].append(obj.id)
-        elif (planned := planning_ids(obj)) is not None:
-            seen[planned[0]].append(planned[1])
-        elif isinstance(obj, AuditEntry) and new and obj.action == "deadline_override":
-            # The agent's reason for changing a booking after its deadline goes with the op.
-            reason = json.loads(obj.details or "{}").get("reason", "")
-            seen["overrides"][obj.entity_id] = reason[:200]
-        elif isinstance(obj, Family):
-            seen["families"].append(obj.id)
-        elif isinstance(obj, (Adult, Child, PortalAccount)):
-            seen["families"].append(obj.family_id)
-
-
-def _before_commit(session: Session) -> None:
-    if silenced(session, "*"):
-        return
-    session.flush()  # before_commit comes before the last flush: its changes count too
-    seen = session.info.pop(_SEEN, None)
-    if not seen:
-        return
-    ops: list[tuple[OpType, dict[str, Any], str, str]] = []
-    if not silenced(session, "planning"):  # first: the server books against them
-        ops += calendar_ops(session, list(dict.fromkeys(seen["calendar"])))
-        ops += activity_ops(session, list(dict.fromkeys(seen["activity"])))
-        ops += ticket_type_ops(session, list(dict.fromkeys(seen["ticket_type"])))
-        ops += tariff_ops(session, list(dict.fromkeys(seen["tariff"])))
-        ops += school_ops(session, list(dict.fromkeys(seen["school"])))
-        ops += organisation_ops(session, list(dict.fromkeys(seen["organisation"])))
-    if not silenced(session, "family"):
-        ops += family_ops(session, list(dict.fromkeys(seen["families"])))
-    if not silenced(session, "invoice"):
-        ops += invoice_ops(session, seen["invoices"])
-    if not silenced(session, "booking"):
-        ops += _booking_ops(session, seen["bookings"], seen["overrides"])
-    if not silenced(session, "wallet"):
-        ops += wallet_ops(session, seen["wallet"])
-    if not silenced(session, "payment"):
-        ops += payment_ops(session, seen["payments"])
+    session.flush()  # the payloads are read from the rows as they are now
+    ops = [op for intent in batches for op in _ops_of(session, [intent])]
+    ops += _ops_of(session, intents)
     write_ops(session, ops)
 
 
-def install_outbox_hook(factory: sessionmaker) -> None:
-    event.listen(factory, "after_flush", _after_flush)
-    event.listen(factory, "before_commit", _before_commit)
+_PLANNING_OPS = (  # first: the server books against them
+    ("calendar", calendar_ops),
+    ("activity", activity_ops),
+    ("ticket_type", ticket_type_ops),
+    ("tariff", tariff_ops),
+    ("school", school_ops),
+    ("organisation", organisation_ops),
+)
+
+
+def _ops_of(session: Session, intents: list[Intent]) -> list:
+    planning: dict[str, dict[uuid.UUID, None]] = {kind: {} for kind, _ in _PLANNING_OPS}
+    families: dict[uuid.UUID, None] = {}
+    invoices: list[uuid.UUID] = []
+    bookings: dict[tuple, BookingChanged] = {}
+    wallet: list[uuid.UUID] = []
+    payments: list[uuid.UUID] = []
+    forms: list[FormDays] = []
+    for intent in intents:
+        if isinstance(intent, BookingChanged):
+            key = (intent.activity_id, intent.day, intent.child_id)
+            first = bookings.setdefault(key, intent)  # the state before the first change
+            if intent.reason and first is not intent:
+                bookings[key] = BookingChanged(*key, first.before, intent.reason)
+        elif isinstance(intent, FamilyChanged):
+            families[intent.family_id] = None
+        elif isinstance(intent, PlanningChanged):
+            planning[intent.kind][intent.id] = None
+        elif isinstance(intent, InvoicesIssued):
+            invoices += intent.ids
+        elif isinstance(intent, WalletLines):
+            wallet += intent.ids
+        elif isinstance(intent, PaymentsMade):
+            payments += intent.ids
+        elif isinstance(intent, FormsBooked):
+            forms += intent.forms
+    ops: list = []
+    for kind, build in _PLANNING_OPS:
+        ops += build(session, list(planning[kind]))
+    ops += family_ops(session, list(families))
+    ops += invoice_ops(session, invoices)
+    wanted = [f for f in forms if f.book or f.wait or f.cancel or f.subscription]
+    ops += days_ops(wanted)
+    ops += _booking_ops(session, bookings.values())
+    ops += wallet_ops(session, wallet)
+    ops += payment_ops(session, payments)
+    return ops
 
 
 # ---------------------------------------------------------------- bookings
@@ -155,12 +203,12 @@ _MARKS = {
 
 
 def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str = "", before=None):
-    payload = {"child_id": child_id, "activity_id": activity_id, "day": day}
+    payload: dict[str, Any] = {"child_id": child_id, "activity_id": activity_id, "day": day}
     key = booking_key(activity_id, day, child_id)
     if state in _MARKS or (before in _MARKS and state == BookingState.BOOKED):
         return OpType.BOOKING_MARK, {**payload, "state": state}, key, ""
     if reason:
-        payload["override_reason"] = reason
+        payload["override_reason"] = reason[:200]
     if state == BookingState.BOOKED:
         op_type = OpType.BOOKING_BOOK
     elif state == BookingState.WAITING:
@@ -172,21 +220,20 @@ def _booking_op(activity_id, day: date, child_id, state: str | None, reason: str
     return op_type, payload, key, ""
 
 
-def _booking_ops(session: Session, seen: dict[tuple, str | None], reasons: dict) -> list:
+def _booking_ops(session: Session, changes) -> list:
     ops = []
-    for (activity_id, day, child_id), before in seen.items():
-        booking = session.get(Booking, (activity_id, day, child_id))
-        if booking is None or booking.state == before:
+    for change in changes:
+        booking = session.get(Booking, (change.activity_id, change.day, change.child_id))
+        if booking is None or booking.state == change.before:
             continue
-        reason = reasons.get(booking.audit_key, "")
-        op = _booking_op(activity_id, day, child_id, booking.state, reason, before)
+        op = _booking_op(
+            change.activity_id,
+            change.day,
+            change.child_id,
+            booking.state,
+            change.reason,
+            change.before,
+        )
         if op is not None:
             ops.append(op)
     return ops
-
-
-def add_booking_ops(session: Session, rows: list[tuple[uuid.UUID, date, uuid.UUID, str]]) -> None:
-    """Ops of bookings written with raw SQL: (activity_id, day, child_id, new state)."""
-    if not silenced(session, "booking"):
-        ops = [_booking_op(*row) for row in rows]
-        write_ops(session, [op for op in ops if op is not None])

@@ -1,10 +1,10 @@
 """The outbox's planning ops: activity.upsert and calendar.upsert, so that the server decides
-bookings with the desk's own activities, school years and closures."""
+bookings with the desk's own activities, school years and closures; ticket types, tariffs,
+schools and the organisation too. Read from the tables as they are (no service involved)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import select
@@ -17,70 +17,49 @@ from eticket_desk.models import (
     Organisation,
     Period,
     School,
-    SchoolClass,
     SchoolYear,
     Tariff,
-    TariffBracket,
     TicketType,
 )
 from eticket_desk.rules.activity import LEVELS
+from eticket_desk.sync.payloads import OrganisationUpsert
 from eticket_desk.sync.wire import OpType
 
 MAX_CLOSURES = 400
 
 
-def planning_ids(obj: object) -> tuple[str, uuid.UUID] | None:
-    """(kind, id) when a flushed row belongs to the commune's settings: "activity",
-    "calendar", "ticket_type", "tariff", "school", "organisation"."""
-    if isinstance(obj, TicketType):
-        return "ticket_type", obj.id
-    if isinstance(obj, School):
-        return "school", obj.id
-    if isinstance(obj, SchoolClass):
-        return "school", obj.school_id
-    if isinstance(obj, Organisation):
-        return "organisation", obj.id
-    if isinstance(obj, Tariff):
-        return "tariff", obj.id
-    if isinstance(obj, TariffBracket):
-        return "tariff", obj.tariff_id
-    if isinstance(obj, Activity):
-        return "activity", obj.id
-    if isinstance(obj, ActivitySchool):
-        return "activity", obj.activity_id
-    if isinstance(obj, SchoolYear):
-        return "calendar", obj.id
-    if isinstance(obj, (ClosedSpan, Period)):
-        return "calendar", obj.school_year_id
-    return None
-
-
 def activity_ops(session: Session, activity_ids: list[uuid.UUID]) -> list:
-    from eticket_desk.services.catalogue.activities import activities_in
-
-    wanted = set(activity_ids)
+    """In the activities' own order (position, then name), inactive ones too."""
+    activities = session.scalars(
+        select(Activity)
+        .where(Activity.id.in_(activity_ids))
+        .order_by(Activity.position, Activity.name)
+    ).all()
+    schools: dict[uuid.UUID, dict[str, int | None]] = {}
+    for link in session.scalars(
+        select(ActivitySchool).where(ActivitySchool.activity_id.in_(activity_ids))
+    ):
+        schools.setdefault(link.activity_id, {})[str(link.school_id)] = link.capacity
     ops = []
-    for spec in activities_in(session, include_inactive=True):
-        if spec.id not in wanted:
-            continue
+    for activity in activities:
         payload: dict[str, Any] = {
-            "activity_id": spec.id,
-            "code": spec.code,
-            "name": spec.name,
-            "weekdays": list(spec.weekdays),
+            "activity_id": activity.id,
+            "code": activity.code,
+            "name": activity.name,
+            "weekdays": [int(d) for d in activity.weekdays],
             "deadline": {
-                "kind": spec.deadline.kind.value,
-                "at": spec.deadline.at.strftime("%H:%M"),
-                "weekday": spec.deadline.weekday,
+                "kind": activity.deadline_kind,
+                "at": activity.deadline_time.strftime("%H:%M"),
+                "weekday": activity.deadline_weekday,
             },
-            "billing_mode": spec.billing_mode.value,
-            "capacity": spec.capacity,
-            "school_capacities": {str(k): v for k, v in spec.school_capacities.items()},
-            "levels": list(spec.levels),
-            "ticket_type": spec.ticket_type,
-            "active": spec.active,
+            "billing_mode": activity.billing_mode,
+            "capacity": activity.capacity,
+            "school_capacities": schools.get(activity.id, {}),
+            "levels": [level for level in activity.levels.split(",") if level],
+            "ticket_type": activity.ticket_type,
+            "active": activity.active,
         }
-        ops.append((OpType.ACTIVITY_UPSERT, payload, f"activity:{spec.id}", spec.name))
+        ops.append((OpType.ACTIVITY_UPSERT, payload, f"activity:{activity.id}", activity.name))
     return ops
 
 
@@ -174,11 +153,15 @@ def school_ops(session: Session, ids: list[uuid.UUID]) -> list:
     return ops
 
 
-def organisation_ops(session: Session, ids: list[uuid.UUID]) -> list:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+# What the organisation.upsert carries besides its id, in the wire's own order.
+ORGANISATION_FIELDS = tuple(
+    name for name in OrganisationUpsert.model_fields if name != "organisation_id"
+)
 
+
+def organisation_ops(session: Session, ids: list[uuid.UUID]) -> list:
     ops = []
-    names = [f.name for f in fields(OrganisationData)]
+    names = ORGANISATION_FIELDS
     for org in session.scalars(select(Organisation).where(Organisation.id.in_(ids))):
         payload = {"organisation_id": org.id, **{name: getattr(org, name) for name in names}}
         ops.append((OpType.ORGANISATION_UPSERT, payload, f"organisation:{org.id}", org.name))

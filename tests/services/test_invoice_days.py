@@ -8,14 +8,13 @@ from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import update
 
-from eticket_desk.models import Booking
 from eticket_desk.services.bookings.booking import cancel_booking
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
 from eticket_desk.services.invoicing.documents import print_invoice
 from eticket_desk.services.invoicing.queries import list_invoices
 from eticket_desk.services.invoicing.run import credit_note, issue_run, preview_run
+from tests.conftest import set_state_in_test
 from tests.services.test_invoicing import (
     CANTEEN,
     CANTEEN_LATER,
@@ -45,12 +44,7 @@ def month(store, admin, coordinator, schools, activities, clock):
     _book(store, admin, lea, cantine, DAYS)
     _book(store, admin, hugo, cantine, DAYS[:6])
     cancel_booking(store, admin, hugo.id, cantine.id, date(2026, 11, 2))
-    with store.write(admin) as session:
-        session.execute(
-            update(Booking)
-            .where(Booking.child_id == hugo.id, Booking.day == date(2026, 11, 5))
-            .values(state="absent_justified")
-        )
+    set_state_in_test(store, admin, hugo.id, date(2026, 11, 5), "absent_justified")
     clock.current = datetime(2026, 11, 6, 8, 0)
     cancel_booking(
         store, coordinator, hugo.id, cantine.id, date(2026, 11, 6), override_reason="Malade"
@@ -73,12 +67,7 @@ def test_the_printed_invoice_keeps_the_days_it_billed(store, admin, month, activ
     issue_run(store, admin, NOVEMBER)
     [invoice] = list_invoices(store, admin)
     # After the invoice: a certificate for the 9th. The issued invoice does not change.
-    with store.write(admin) as session:
-        session.execute(
-            update(Booking)
-            .where(Booking.child_id == month.children[1].id, Booking.day == date(2026, 11, 9))
-            .values(state="absent_justified")
-        )
+    set_state_in_test(store, admin, month.children[1].id, date(2026, 11, 9), "absent_justified")
 
     text = _text(print_invoice(store, admin, invoice.id, tmp_path / "facture.pdf"))
     number = credit_note(store, admin, invoice.id, "Erreur de tarif")

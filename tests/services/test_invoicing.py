@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from eticket_desk.models import Booking, Family, Invoice, NumberSeries
+from eticket_desk.models import Family, Invoice, NumberSeries
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.bookings.booking import book_day, cancel_booking
@@ -21,7 +21,7 @@ from eticket_desk.services.invoicing import run as invoicing
 from eticket_desk.services.invoicing.documents import print_invoice, write_run_pdfs
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.run import credit_note, family_credit, issue_run, preview_run
-from tests.conftest import validated_family
+from tests.conftest import set_state_in_test, validated_family
 
 # Canteen: 3,10 € / 3,85 € / 4,60 € by QF; hors commune 5,20 € whatever the QF.
 CANTEEN = [Bracket(600, 310, 520), Bracket(1000, 385, 520), Bracket(None, 460, 520)]
@@ -69,12 +69,7 @@ def test_a_month_billed_to_the_cent(store, admin, coordinator, schools, canteen,
     # Hugo: 5 November absent with a medical certificate (not billed), 6 November cancelled
     # after the deadline by the coordinator (billed), 2 November cancelled in time (not).
     cancel_booking(store, admin, hugo.id, canteen.id, date(2026, 11, 2))
-    with store.write(admin) as session:
-        session.execute(
-            update(Booking)
-            .where(Booking.child_id == hugo.id, Booking.day == date(2026, 11, 5))
-            .values(state="absent_justified")
-        )
+    set_state_in_test(store, admin, hugo.id, date(2026, 11, 5), "absent_justified")
     clock.current = datetime(2026, 11, 6, 8, 0)
     cancel_booking(
         store, coordinator, hugo.id, canteen.id, date(2026, 11, 6), override_reason="Malade"

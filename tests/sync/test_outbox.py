@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from eticket_desk.models import OutboxOp
 from eticket_desk.rules.errors import DomainError
+from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.bookings.booking import book_day, cancel_booking
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.subscriptions.data import SubscriptionDraft
+from eticket_desk.services.subscriptions.forms import apply_subscription
 from eticket_desk.sync.protocol import OpType, make_op
 from tests.conftest import cash_sale, validated_family
 
@@ -136,3 +139,37 @@ def test_the_planning_goes_up_as_calendar_and_activity_ops(store, activities):
         "at": "10:00",
         "weekday": 1,
     }
+
+
+def test_a_form_pays_its_days_before_they_go_up_and_a_freed_seat_follows(
+    store, admin, agent, schools, dossier, garderie, activities
+):
+    """One transaction, several writers: the ops keep the order the server needs (the form's
+    wallet line, then its days; a promotion from the waiting list after the cancellation that
+    freed its seat)."""
+    ticket, activity = garderie
+    lea = dossier.children[0]
+    open_till(store, agent, 0)
+    cash_sale(store, agent, dossier, ticket, 10, 5000)
+    before = _last_seq(store)
+    draft = SubscriptionDraft(
+        lea.id, activity.id, MONDAY, date(2026, 10, 2), WeekTemplate(frozenset({0, 3}))
+    )
+    apply_subscription(store, agent, draft)
+    ops = _ops(store, before)
+    assert [t for t, _ in ops] == ["wallet.entry", "bookings.apply"]
+    assert ops[0][1]["quantity"] == -4  # the form's four days, in one line
+    assert ops[1][1]["book"] == ["2026-09-21", "2026-09-24", "2026-09-28", "2026-10-01"]
+
+    bus, day = activities["BUS"], date(2026, 9, 28)
+    others = [validated_family(store, admin, schools, last_name=n) for n in ("Martin", "Petit")]
+    book_day(store, agent, lea.id, bus.id, day)
+    book_day(store, agent, others[0].children[0].id, bus.id, day)
+    book_day(store, agent, others[1].children[0].id, bus.id, day, waiting_list=True)
+    before = _last_seq(store)
+    cancel_booking(store, agent, lea.id, bus.id, day)
+    ops = _ops(store, before)
+    assert [(t, p["child_id"]) for t, p in ops] == [
+        ("booking.cancel", str(lea.id)),
+        ("booking.book", str(others[1].children[0].id)),
+    ]

@@ -30,6 +30,7 @@ from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.state import read_cursor
 from eticket_desk.services.syncing.status import save_device, sync_status
 from eticket_desk.sync.client import SyncClient
+from eticket_desk.sync.outbox import InvoicesIssued, emit
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import CuttingProxy
 from tests.sync.conftest import parent_headers
@@ -180,6 +181,7 @@ def _local_invoice(store, admin, family_id, amount: int) -> uuid.UUID:
                 by="admin",
             )
         )
+        emit(session, InvoicesIssued((invoice_id,)))
     return invoice_id
 
 

@@ -27,6 +27,7 @@ from eticket_desk.services.attendance.lists import NO_SCHOOL, age_on, child_mark
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import BookingChanged, emit
 
 # The states a person sets by marking; BOOKED takes a mark back (« non pointé »).
 MARKS = (
@@ -279,6 +280,7 @@ def save_presence(
             if booking.state == state.value:
                 continue
             booking.audit_label = f"Pointage {first} {last.upper()} — {spec.name} du {day:%d/%m/%Y}"
+            emit(session, BookingChanged(activity_id, day, booking.child_id, booking.state))
             booking.state = state.value
             booking.updated_at = now
             booking.updated_by = actor.login

@@ -49,6 +49,7 @@ from eticket_desk.services.core.store import Actor, Store
 # Prepaid activities debit the family's wallet through its booking hook (registered by this
 # import, so that every booking, from any screen or command, goes through it).
 from eticket_desk.services.counter.wallet import NoTicketLeft, tickets_left
+from eticket_desk.sync.outbox import BookingChanged, emit
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,17 @@ def _day(day: date) -> str:
 
 
 def _set_state(
-    ctx: _Context, booking: Booking, state: BookingState, late: bool, source: str
+    ctx: _Context,
+    booking: Booking,
+    state: BookingState,
+    late: bool,
+    source: str,
+    reason: str = "",
 ) -> None:
+    """The booking's new state, and its op for the server (with the agent's reason when the
+    change overrides a passed deadline)."""
+    key = (booking.activity_id, booking.day, booking.child_id)
+    emit(ctx.session, BookingChanged(*key, booking.state, reason))
     booking.state = state.value
     booking.late = late
     booking.source = source
@@ -179,15 +189,17 @@ def _change(
         session.add(booking)
     booking.audit_label = f"{child.name} — {activity.name} du {day:%d/%m/%Y}"
     late, was_waiting = decision.late, current == BookingState.WAITING
+    overridden = bool(override_reason.strip()) and override_may_unlock(facts.deadline, facts.now)
+    reason = override_reason.strip() if overridden else ""
     promoted: tuple[str, ...] = ()
     if decision.state == BookingState.WAITING:
-        _set_state(ctx, booking, BookingState.WAITING, late, source)
+        _set_state(ctx, booking, BookingState.WAITING, late, source, reason)
         join_waiting_list(session, booking, ctx.now)
         session.flush()
         bump_seats(session, booking, waiting=1)
         message = f"Liste d'attente : {child.name}, {activity.name} du {_day(day)}."
     elif decision.state == BookingState.BOOKED:
-        _set_state(ctx, booking, BookingState.BOOKED, late, source)
+        _set_state(ctx, booking, BookingState.BOOKED, late, source, reason)
         booking.school_id = child.school_id
         leave_waiting_list(booking)
         session.flush()
@@ -196,7 +208,7 @@ def _change(
             hook.seat_taken(session, booking, activity, child.family_id, day)
         message = f"Réservé : {activity.name} du {_day(day)} pour {child.name}."
     else:
-        _set_state(ctx, booking, BookingState.CANCELLED, late, source)
+        _set_state(ctx, booking, BookingState.CANCELLED, late, source, reason)
         leave_waiting_list(booking)
         session.flush()
         if not was_waiting:
@@ -214,7 +226,7 @@ def _change(
             )
         if promoted:
             message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
-    if override_reason.strip() and override_may_unlock(facts.deadline, facts.now):
+    if overridden:
         record(
             session,
             "deadline_override",
@@ -222,7 +234,7 @@ def _change(
             booking.audit_key,
             f"Dérogation au délai : {booking.audit_label}",
             change=action.value,
-            reason=override_reason.strip(),
+            reason=reason,
         )
     state = BookingState(booking.state)
     return DayOutcome(child.id, activity.id, day, state, True, message, promoted=promoted)

@@ -14,6 +14,7 @@ from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import DomainError, NotFound, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 
 def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> ActivitySpec:
@@ -104,6 +105,7 @@ def save_activity(store: Store, actor: Actor, spec: ActivitySpec) -> ActivitySpe
             if activity is None:
                 raise NotFound("Cette activité n'existe plus.")
             _apply(activity, spec)
+        emit(session, PlanningChanged("activity", activity.id))
         session.flush()
         session.refresh(activity)
         return _spec(activity)
@@ -125,3 +127,4 @@ def move_activity(store: Store, actor: Actor, activity_id: uuid.UUID, step: int)
         for position, activity in enumerate(ordered, start=1):
             if activity.position != position:
                 activity.position = position
+                emit(session, PlanningChanged("activity", activity.id))

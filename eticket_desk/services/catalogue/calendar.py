@@ -24,6 +24,7 @@ from eticket_desk.rules.calendar import (
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 ZONES = ("A", "B", "C")
 # The five school holidays a year must have; the summer ones bound the year.
@@ -206,6 +207,7 @@ def add_school_year(
         year.periods.append(Period(id=new_id(), name=p.name, start=p.start, end=p.end))
     session.add(year)
     session.flush()
+    emit(session, PlanningChanged("calendar", year.id))
     return year
 
 
@@ -243,6 +245,7 @@ def add_closure(
         )
         session.add(span)
         session.flush()
+        emit(session, PlanningChanged("calendar", year.id))
         return span.id
 
 
@@ -258,6 +261,7 @@ def remove_closure(store: Store, actor: Actor, closure_id: uuid.UUID) -> None:
                 "seules les fermetures locales peuvent être supprimées."
             )
         session.delete(span)
+        emit(session, PlanningChanged("calendar", span.school_year_id))
 
 
 # ---------------------------------------------------------------- reading

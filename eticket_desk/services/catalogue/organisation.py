@@ -14,6 +14,7 @@ from eticket_desk.rules.contact import normalise_email, normalise_phone, normali
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ def save_organisation(store: Store, actor: Actor, data: OrganisationData) -> Non
                 value = value.strip()
             if getattr(org, f.name) != value:
                 setattr(org, f.name, value)
+        if org in session.new or session.is_modified(org):
+            session.flush()
+            emit(session, PlanningChanged("organisation", org.id))
 
 
 def list_schools(store: Store) -> list[SchoolInfo]:
@@ -103,6 +107,8 @@ def add_school(
         school = School(name=name, address=address.strip())
         school.classes = [SchoolClass(name=lv, level=lv, position=i) for i, lv in enumerate(levels)]
         session.add(school)
+        session.flush()
+        emit(session, PlanningChanged("school", school.id))
     return list_schools_by_id(store)[school.id]
 
 
@@ -124,6 +130,7 @@ def add_class(store: Store, actor: Actor, school_id: uuid.UUID, name: str, level
                 name=name, level=level, position=LEVELS.index(level) * 10 + len(school.classes)
             )
         )
+        emit(session, PlanningChanged("school", school.id))
 
 
 def list_schools_by_id(store: Store) -> dict[uuid.UUID, SchoolInfo]:

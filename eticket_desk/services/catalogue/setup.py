@@ -15,6 +15,7 @@ from eticket_desk.services.access.users import _LOGIN, create_first_admin
 from eticket_desk.services.catalogue.organisation import LEVELS
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import SYSTEM, Actor, Store
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 
 @dataclass
@@ -64,21 +65,25 @@ def create_empty_town(store: Store, setup: FirstSetup) -> Actor:
     with store.write(SYSTEM) as session:
         if session.scalar(select(func.count()).select_from(User)):
             raise DomainError("Cette base contient déjà des utilisateurs.")
-        session.add(
-            Organisation(
-                name=" ".join(setup.commune.split()),
-                postcode=normalise_postcode(setup.postcode),
-                city=setup.city.strip().upper(),
-                school_zone=setup.school_zone,
-                regie_name=f"Régie périscolaire de {setup.commune.strip()}",
-            )
+        organisation = Organisation(
+            name=" ".join(setup.commune.split()),
+            postcode=normalise_postcode(setup.postcode),
+            city=setup.city.strip().upper(),
+            school_zone=setup.school_zone,
+            regie_name=f"Régie périscolaire de {setup.commune.strip()}",
         )
+        session.add(organisation)
+        schools = []
         for name in dict.fromkeys(" ".join(s.split()) for s in setup.schools if s.strip()):
             school = School(name=name)
             school.classes = [
                 SchoolClass(name=lv, level=lv, position=i) for i, lv in enumerate(LEVELS)
             ]
             session.add(school)
+            schools.append(school)
+        session.flush()
+        emit(session, *(PlanningChanged("school", school.id) for school in schools))
+        emit(session, PlanningChanged("organisation", organisation.id))
         admin = create_first_admin(
             session,
             setup.admin_login,

@@ -24,6 +24,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import Bracket, Price, check_brackets, unit_price
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def save_ticket_type(
         else:
             ticket.name, ticket.active = name, active
         session.flush()
+        emit(session, PlanningChanged("ticket_type", ticket.id))
         return TicketTypeInfo(ticket.id, ticket.code, ticket.name, ticket.active)
 
 
@@ -157,6 +159,7 @@ def put_tariff(
         for i, b in enumerate(brackets)
     ]
     session.flush()
+    emit(session, PlanningChanged("tariff", tariff.id))
     return tariff
 
 

@@ -1,4 +1,8 @@
-"""The open local store: engine, clock, and the read / write session scopes of services."""
+"""The open local store: engine, clock, and the read / write session scopes of services.
+
+`Store.write(actor)` is a use case's unit of work: one transaction, audited, whose sync ops
+the use case states with `sync.outbox.emit`; they are written to the outbox at its end,
+before the commit (`write_outbox`)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from eticket_desk.clock import Clock
 from eticket_desk.models.database import make_engine, migrate
 from eticket_desk.rules.permissions import Permission, Role, allows, require
+from eticket_desk.services.core.audit import install_audit_hook
+from eticket_desk.sync.outbox import write_outbox
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,7 @@ class Store:
         self._writer = sessionmaker(
             self.engine.execution_options(write=True), expire_on_commit=False
         )
-        from eticket_desk.services.core.audit import install_audit_hook
-
         install_audit_hook(self._writer)
-        from eticket_desk.sync.outbox import install_outbox_hook
-
-        install_outbox_hook(self._writer)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -70,12 +71,14 @@ class Store:
 
     @contextmanager
     def write(self, actor: Actor) -> Iterator[Session]:
-        """One transaction: everything inside is committed together or not at all."""
+        """One transaction: everything inside is committed together or not at all, with the
+        sync ops the use case emitted (written last, from the rows' final state)."""
         with self._writer() as session:
             session.info["actor"] = actor
             session.info["now"] = self.clock.now()
             with session.begin():
                 yield session
+                write_outbox(session)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import (
     Family,
     Payment,
@@ -26,6 +27,7 @@ from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
 from eticket_desk.services.counter.wallet import balance_in
+from eticket_desk.sync.outbox import PaymentsMade, WalletLines, emit
 
 
 @dataclass(frozen=True)
@@ -100,18 +102,19 @@ def cancel_sale(store: Store, actor: Actor, sale_id: uuid.UUID, reason: str) -> 
                     f"{line.quantity} achetés : des tickets ont servi, la vente ne s'annule pas."
                 )
         for line in lines:
-            session.add(
-                WalletEntry(
-                    family_id=sale.family_id,
-                    ticket_type_id=line.ticket_type_id,
-                    at=now,
-                    quantity=-line.quantity,
-                    kind="correction",
-                    sale_id=sale.id,
-                    reason=f"Annulation de la quittance {sale.receipt_number}",
-                    by=actor.login,
-                )
+            entry = WalletEntry(
+                id=new_id(),
+                family_id=sale.family_id,
+                ticket_type_id=line.ticket_type_id,
+                at=now,
+                quantity=-line.quantity,
+                kind="correction",
+                sale_id=sale.id,
+                reason=f"Annulation de la quittance {sale.receipt_number}",
+                by=actor.login,
             )
+            session.add(entry)
+            emit(session, WalletLines((entry.id,)))
         handed_back: dict[str, int] = defaultdict(int)
         for payment in session.scalars(select(Payment).where(Payment.sale_id == sale.id)).all():
             if payment.method == "cheque" and payment.deposit_slip_id is not None:
@@ -119,21 +122,22 @@ def cancel_sale(store: Store, actor: Actor, sale_id: uuid.UUID, reason: str) -> 
                     f"Le chèque n° {payment.cheque_number} est déjà remis au Trésor Public "
                     "(bordereau) : la vente ne s'annule plus au guichet."
                 )
-            session.add(
-                Payment(
-                    sale_id=sale.id,
-                    till_id=till.id,
-                    at=now,
-                    method=payment.method,
-                    amount_cents=-payment.amount_cents,
-                    given_cents=None,
-                    change_cents=None,
-                    cheque_number=payment.cheque_number,
-                    cheque_bank=payment.cheque_bank,
-                    cheque_drawer=payment.cheque_drawer,
-                    card_reference=payment.card_reference,
-                )
+            reversal = Payment(
+                id=new_id(),
+                sale_id=sale.id,
+                till_id=till.id,
+                at=now,
+                method=payment.method,
+                amount_cents=-payment.amount_cents,
+                given_cents=None,
+                change_cents=None,
+                cheque_number=payment.cheque_number,
+                cheque_bank=payment.cheque_bank,
+                cheque_drawer=payment.cheque_drawer,
+                card_reference=payment.card_reference,
             )
+            session.add(reversal)
+            emit(session, PaymentsMade((reversal.id,)))
             handed_back[payment.method] += payment.amount_cents
         sale.cancelled_at, sale.cancelled_by, sale.cancel_reason = now, actor.login, reason.strip()
         words = {"cash": "en espèces", "cheque": "le chèque", "card": "sur la carte"}

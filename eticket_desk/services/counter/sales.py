@@ -21,6 +21,7 @@ from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
 from eticket_desk.services.counter.wallet import balance_in
+from eticket_desk.sync.outbox import PaymentsMade, WalletLines, emit
 
 MAX_TICKETS = 500  # a line beyond this is a typing mistake (a year is ~180 days)
 
@@ -127,18 +128,19 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
                     amount_cents=line.amount_cents,
                 )
             )
-            session.add(
-                WalletEntry(
-                    family_id=family.id,
-                    ticket_type_id=line.ticket_type_id,
-                    at=now,
-                    quantity=line.quantity,
-                    kind="purchase",
-                    sale_id=sale.id,
-                    reason=sale.receipt_number,
-                    by=actor.login,
-                )
+            entry = WalletEntry(
+                id=new_id(),
+                family_id=family.id,
+                ticket_type_id=line.ticket_type_id,
+                at=now,
+                quantity=line.quantity,
+                kind="purchase",
+                sale_id=sale.id,
+                reason=sale.receipt_number,
+                by=actor.login,
             )
+            session.add(entry)
+            emit(session, WalletLines((entry.id,)))
         write_payments(session, sale, settlement, now)
         session.flush()
         methods = ", ".join(
@@ -191,6 +193,7 @@ def write_payments(session, sale: Sale, settlement, now) -> list[Payment]:
         )
         session.add(payment)
         written.append(payment)
+    emit(session, PaymentsMade(tuple(payment.id for payment in written)))
     return written
 
 

@@ -18,6 +18,7 @@ from babel.dates import format_date
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
+from eticket_desk.ids import new_id
 from eticket_desk.models import Activity, Booking, Child, Sale, TicketType, WalletEntry
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode, tickets_moved
@@ -27,7 +28,7 @@ from eticket_desk.services.access.people import People
 from eticket_desk.services.bookings.hooks import register_booking_hook
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
-from eticket_desk.sync.money_ops import add_wallet_ops
+from eticket_desk.sync.outbox import WalletLines, emit, emit_batch
 
 
 class NoTicketLeft(BookingRefused):
@@ -234,17 +235,18 @@ def correct_wallet(
             raise DomainError(
                 f"Le porte-monnaie n'a que {before} ticket(s) : il ne peut pas devenir négatif."
             )
-        session.add(
-            WalletEntry(
-                family_id=family_id,
-                ticket_type_id=ticket_type_id,
-                at=session.info["now"],
-                quantity=quantity,
-                kind="correction",
-                reason=reason.strip(),
-                by=actor.login,
-            )
+        entry = WalletEntry(
+            id=new_id(),
+            family_id=family_id,
+            ticket_type_id=ticket_type_id,
+            at=session.info["now"],
+            quantity=quantity,
+            kind="correction",
+            reason=reason.strip(),
+            by=actor.login,
         )
+        session.add(entry)
+        emit(session, WalletLines((entry.id,)))
         record(
             session,
             "wallet_correction",
@@ -367,25 +369,26 @@ class WalletHook:
                 )
             ],
         )
-        add_wallet_ops(session, ids)  # raw rows: the outbox hook does not see them
+        emit_batch(session, WalletLines(tuple(ids)))  # before the forms' days (the planner)
 
     @staticmethod
     def _entry(session, booking, ticket, family_id, quantity: int, kind: str) -> None:
         actor = session.info["actor"]
-        session.add(
-            WalletEntry(
-                family_id=family_id,
-                ticket_type_id=ticket.id,
-                at=session.info["now"],
-                quantity=quantity,
-                kind=kind,
-                child_id=booking.child_id,
-                activity_id=booking.activity_id,
-                day=booking.day,
-                by=actor.login,
-            )
+        entry = WalletEntry(
+            id=new_id(),
+            family_id=family_id,
+            ticket_type_id=ticket.id,
+            at=session.info["now"],
+            quantity=quantity,
+            kind=kind,
+            child_id=booking.child_id,
+            activity_id=booking.activity_id,
+            day=booking.day,
+            by=actor.login,
         )
+        session.add(entry)
         session.flush()
+        emit(session, WalletLines((entry.id,)))
 
 
 WALLET_HOOK = WalletHook()

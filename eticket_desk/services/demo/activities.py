@@ -20,6 +20,7 @@ from eticket_desk.rules.templates import Parity
 from eticket_desk.services.bookings.seat_counters import rebuild_occupancy
 from eticket_desk.services.catalogue.activities import _apply
 from eticket_desk.services.catalogue.calendar import add_school_year, calendar_in
+from eticket_desk.sync.outbox import PlanningChanged, emit
 
 DEMO_YEAR = 2026
 BUS_SEATS = 64
@@ -110,6 +111,7 @@ def write_calendar_and_activities(
         activity = Activity(id=new_id())
         session.add(activity)
         _apply(activity, spec)
+        emit(session, PlanningChanged("activity", activity.id))
         specs[spec.code] = ActivitySpec(**{**spec.__dict__, "id": activity.id})
     session.flush()
     return specs
@@ -310,6 +312,7 @@ def write_ticket_types(session: Session, new_id, start: date, now: datetime) -> 
     ticket = TicketType(id=new_id(), code="GARDERIE", name="Garderie", position=1, active=True)
     session.add(ticket)
     session.flush()  # no relationship between the two: the ticket type goes in first
+    emit(session, PlanningChanged("ticket_type", ticket.id))
     tariff = Tariff(
         id=new_id(), ticket_type_id=ticket.id, valid_from=start, created_at=now, created_by="demo"
     )
@@ -319,6 +322,7 @@ def write_ticket_types(session: Session, new_id, start: date, now: datetime) -> 
     ]
     session.add(tariff)
     session.flush()
+    emit(session, PlanningChanged("tariff", tariff.id))
     return ticket.id
 
 
@@ -342,3 +346,4 @@ def write_canteen_tariff(session: Session, new_id, start: date, now: datetime) -
     ]
     session.add(tariff)
     session.flush()
+    emit(session, PlanningChanged("tariff", tariff.id))

@@ -48,6 +48,7 @@ from eticket_desk.services.families.data import (
     FamilyData,
     family_display_name,
 )
+from eticket_desk.sync.outbox import FamilyChanged, emit
 
 _ADULT_FIELDS = [f.name for f in fields(AdultData) if f.name != "id"]
 _CHILD_PLAIN = [
@@ -345,6 +346,7 @@ def save_family_in(
     if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
         family.updated_at = now
         family.version = (family.version or 0) + 1
+    emit(session, FamilyChanged(family.id))
     if flush:
         session.flush()
     return family.id
@@ -380,6 +382,7 @@ def validate_family(store: Store, actor: Actor, family_id: uuid.UUID) -> list[st
             record(session, "validate", "family", family.id, f"Dossier {family.reference} validé")
         family.updated_at = session.info["now"]
         family.version += 1
+        emit(session, FamilyChanged(family.id))
         return data.missing
 
 
@@ -392,3 +395,4 @@ def set_archived(store: Store, actor: Actor, family_id: uuid.UUID, archived: boo
         family.status = (FamilyStatus.ARCHIVED if archived else FamilyStatus.INCOMPLETE).value
         family.updated_at = session.info["now"]
         family.version += 1
+        emit(session, FamilyChanged(family.id))

@@ -18,6 +18,7 @@ from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_quietly
+from eticket_desk.sync.outbox import FamilyChanged, emit
 
 
 def issue_portal_access(
@@ -48,6 +49,7 @@ def issue_portal_access(
         account.must_change_password = True
         account.issued_at = session.info["now"]
         account.issued_by = actor.user_id
+        emit(session, FamilyChanged(family_id))
         record(
             session,
             "portal_access",

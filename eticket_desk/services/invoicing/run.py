@@ -36,7 +36,7 @@ from eticket_desk.services.core.numbering import next_number, take_numbers
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.drafts import RunPeriod, RunPreview, compute_drafts
-from eticket_desk.sync.money_ops import add_invoice_ops
+from eticket_desk.sync.outbox import InvoicesIssued, emit
 
 # progress(step, done, total): what is being done now, in French (« Numérotation des
 # factures »), and how far; total 0 for a step whose length is not known (a busy bar).
@@ -202,7 +202,7 @@ def issue_run(
         if uses:
             session.execute(insert(CreditEntry), uses)
             session.execute(insert(PaymentAllocation), allocations)
-        add_invoice_ops(session, [row["id"] for row in invoices])  # bulk rows: no ORM event
+        emit(session, InvoicesIssued(tuple(row["id"] for row in invoices)))
         _set_owed(session, [*_owed(session), run.id.hex])
         record(
             session,
@@ -257,6 +257,7 @@ def credit_note(store: Store, actor: Actor, invoice_id: uuid.UUID, reason: str) 
         )
         session.add(note)
         session.flush()
+        emit(session, InvoicesIssued((note.id,)))
         for line in session.scalars(
             select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
         ):

@@ -36,6 +36,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.sync.outbox import FamilyChanged, emit
 
 _HIDDEN = {"search_text", "password_hash"}
 ANONYMOUS = "ANONYME"
@@ -294,6 +295,7 @@ def anonymise_gone_families(
         if not dry_run:
             for family in gone:
                 _anonymise(session, family)
+                emit(session, FamilyChanged(family.id))  # the server forgets them too
                 record(
                     session,
                     "anonymise",

@@ -21,7 +21,8 @@ from eticket_desk.services.bookings.booking import offer_freed_seat
 from eticket_desk.services.bookings.hooks import hooks_for
 from eticket_desk.services.bookings.waiting_queue import highest_rank
 from eticket_desk.services.subscriptions.data import SubscriptionDraft, SubscriptionPreview
-from eticket_desk.sync.days_ops import FormDays, add_days_ops
+from eticket_desk.sync.days_ops import FormDays
+from eticket_desk.sync.outbox import FormsBooked, emit_batch
 
 BOOKED, WAITING = BookingState.BOOKED.value, BookingState.WAITING.value
 CANCELLED = BookingState.CANCELLED.value
@@ -275,7 +276,7 @@ class Staging:
                     booking = Booking(activity_id=activity.id, day=day, child_id=child_id)
                     hook.seat_taken(session, booking, activity, family_id, day)
         session.flush()
-        add_days_ops(session, out.forms)  # before the freed seats' own booking ops
+        emit_batch(session, FormsBooked(tuple(out.forms)))  # before the freed seats' ops
         for activity_id, day in sorted(out.freed):
             offer_freed_seat(self, self.activities[activity_id], day)
         if out.audit:

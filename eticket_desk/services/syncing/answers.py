@@ -2,8 +2,9 @@
 rejection refused undone (the seat freed, the ticket given back), a form's refused days taken
 back or put on the waiting list, and the dossier versions the server gave.
 
-Undoing a rejected booking silences booking ops only (the ticket given back is a wallet line
-the server must hear of).
+Nothing here emits an op: the server already knows what it answered; undoing a rejected
+booking gives its ticket back through the wallet hook, which emits that line (the server
+must hear of it).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leav
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.syncing.state import SYNC_ACTOR
-from eticket_desk.sync.oplog import quiet
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
 PARTIAL = "partial"  # a form applied with some days refused (an outbox status of its own)
@@ -51,7 +51,6 @@ def record_answers(store, rows: list[OutboxOp], results) -> Answers:
     answers = Answers()
     updates = []
     with store.write(SYNC_ACTOR) as session:
-        quiet(session, "booking")
         now = session.info["now"]
         for result in results:
             row = by_id[result.op_id]

@@ -4,7 +4,7 @@ transaction with the cursor; then the waiting lists of the seats they freed. Eac
 applied by the module of its domain (pulled_*.py); this one says what they changed here (the
 topics the open screens reload).
 
-Written in a `quiet` session: applying the server's changes writes no op back. A row with an
+Nothing here emits an op: applying the server's changes writes none back. A row with an
 op of this desk not yet answered is left alone (the server will answer it first).
 """
 
@@ -34,7 +34,6 @@ from eticket_desk.services.syncing.pulled_money import apply_payment, apply_wall
 from eticket_desk.services.syncing.pulled_planning import apply_activity, apply_school_year
 from eticket_desk.services.syncing.pulled_tariffs import apply_tariff, apply_ticket_type
 from eticket_desk.services.syncing.state import CURSOR, SYNC_ACTOR, put_state
-from eticket_desk.sync.oplog import quiet
 
 # Each entity the server sends: how it is applied here, and what it changes here (besides
 # its family's own screens, see `_family_of`).
@@ -77,7 +76,6 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
     result's `freed`: their waiting list is served after (`serve_waiting_lists`)."""
     pulled = Pulled()
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         session.info[FREED] = pulled.freed
         waiting = _waiting_keys(session)
         for change in changes:

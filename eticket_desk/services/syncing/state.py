@@ -1,7 +1,7 @@
 """The sync's own bookkeeping: its state in `setting` (the cursor, the desk's number, the
 last status) and the outbox's waiting ops, read and written for one sync cycle.
 
-Written in a `quiet` session: the sync's bookkeeping sends nothing to the server.
+Nothing here emits an op: the sync's bookkeeping sends nothing to the server.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.numbering import DESK_NUMBER
 from eticket_desk.rules.permissions import Role
 from eticket_desk.services.core.store import Actor
-from eticket_desk.sync.oplog import quiet
 
 SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
 CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
@@ -56,13 +55,11 @@ def stored_desk_number(store) -> int | None:
 
 def store_desk_number(store, number: int) -> None:
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         put_state(session, {DESK_NUMBER: number})
 
 
 def write_status(store, report, *, online: bool) -> None:
     with store.write(SYNC_ACTOR) as session:
-        quiet(session)
         values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}
         if report.ok:
             values[LAST_SYNC] = report.finished_at.isoformat()
