@@ -429,7 +429,7 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
 
 def _weight(op) -> int:
     if op.type == OpType.BOOKINGS_APPLY:
-        return max(1, len(op.payload.book) + len(op.payload.wait) + len(op.payload.cancel))
+        return max(1, len(op.payload.book_days()) + len(op.payload.wait) + len(op.payload.cancel))
     return 1
 
 

@@ -180,8 +180,11 @@ def unknown() -> Rejected:
     )
 
 
-def write_days(session, ctx, spec, child, seats: dict[date, Seat], decided, now) -> None:
-    """Writes the decided days [(day, new state, late)], their seat counts and changes."""
+def write_days(
+    session, ctx, spec, child, seats: dict[date, Seat], decided, now, *, each: bool = True
+) -> None:
+    """Writes the decided days [(day, new state, late)], their seat counts and, when `each`,
+    a change per day (a form's op records its days as one change: bulk_bookings)."""
     child_id, family_id, school_id = child[5], child[3], child[1]
     source = "counter" if ctx.device_id else "portal"
     rows, counts = [], []
@@ -210,8 +213,9 @@ def write_days(session, ctx, spec, child, seats: dict[date, Seat], decided, now)
                 "waiting": (state == BookingState.WAITING) - (before == BookingState.WAITING),
             }
         )
-        change = _data(spec.id, day, child_id, family_id, state.value, late, source, now)
-        record(session, "booking", _key(spec.id, day, child_id), change)
+        if each:
+            change = _data(spec.id, day, child_id, family_id, state.value, late, source, now)
+            record(session, "booking", _key(spec.id, day, child_id), change)
     if rows:
         session.execute(_WRITE, rows)
         moved = [count for count in counts if count["booked"] or count["waiting"]]

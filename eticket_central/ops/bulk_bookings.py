@@ -6,10 +6,17 @@ planner does at the desk), and the answer names the days refused with their code
 that went to the waiting list, so the desk can undo them. A handful of statements per form
 whatever its length: the activity's days are locked together (in day order, so two desks
 never deadlock) before anything is decided.
+
+The days to book come listed or as the form's terms plus exceptions (rules.form_days), and
+the op records ONE change, `booking_days`: the days it decided per state, again as terms
+plus exceptions, and the form's terms when it came with them (a town's first upload is a
+change per form, not one per booked day). The bookings table keeps a row per day: seats,
+the portal and the attendance lists count them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +39,7 @@ from eticket_central.ops.bookings import (
 from eticket_central.ops.registry import OpContext, handler
 from eticket_desk.rules.booking import Action, BookingState
 from eticket_desk.rules.booking_decision import Ask
+from eticket_desk.rules.form_days import DaySet
 from eticket_desk.sync.protocol import BookingsApply, OpType
 
 _LOCK_DAYS = text(
@@ -54,7 +62,8 @@ _SCHOOL_DAYS = text(
 def _asks(payload: BookingsApply) -> dict:
     """Each day once: a cancel wins over a booking of the same day (the form's last word)."""
     by_form = payload.subscription_id is not None or payload.initial
-    asks = {day: Ask(Action.BOOK, waiting_list=True, by_form=by_form) for day in payload.book}
+    book = payload.book_days()
+    asks = {day: Ask(Action.BOOK, waiting_list=True, by_form=by_form) for day in book}
     asks |= {day: Ask(Action.BOOK, stay_waiting=True, by_form=by_form) for day in payload.wait}
     asks |= {day: Ask(Action.CANCEL, by_form=by_form) for day in payload.cancel}
     return dict(sorted(asks.items()))
@@ -108,9 +117,13 @@ def apply_days(
         decided.append((day, new_state, late))
         if new_state == BookingState.WAITING and ask.action == Action.BOOK and not ask.stay_waiting:
             waiting.append(day.isoformat())
-    write_days(session, ctx, spec, child, seats, decided, now)
+    write_days(session, ctx, spec, child, seats, decided, now, each=False)
+    form = None
     if payload.subscription_id is not None and payload.subscription is not None:
-        _save_terms(session, ctx, payload, child[3], now)
+        form = _save_terms(session, ctx, payload, child[3], now)
+    if decided or form is not None:
+        change = form_days_change(payload, child, decided, form, ctx, now)
+        record(session, "booking_days", f"{payload.activity_id}/{payload.child_id}", change)
     return {
         "changed": len(decided),
         "refused": refused,
@@ -136,8 +149,39 @@ _SAVE_TERMS = text(
 ).bindparams(bindparam("data", type_=JSONB))
 
 
-def _save_terms(session: Session, ctx: OpContext, payload: BookingsApply, family_id, now) -> None:
-    """The form's terms, for the other desks (the régie prices the fares from them)."""
+def form_days_change(payload: BookingsApply, child, decided, form: dict | None, ctx, now) -> dict:
+    """The op's one change: the days it decided, per state, as the form's terms plus
+    exceptions when the op came so (rules.form_days; the other desks expand them with the
+    same code), the days turned late, and the form itself when it came with one."""
+    by_state: dict[str, list] = defaultdict(list)
+    late = []
+    for day, state, is_late in decided:
+        by_state[state.value].append(day)
+        if is_late:
+            late.append(day.isoformat())
+    terms = payload.book_terms
+    template = terms.day_set().template if terms is not None else None
+    start, end = (terms.start, terms.end) if terms is not None else (None, None)
+    change = {
+        "activity_id": str(payload.activity_id),
+        "child_id": str(payload.child_id),
+        "family_id": str(child[3]),
+        "source": "counter" if ctx.device_id else "portal",
+        "updated_at": now.isoformat(),
+        "days": {
+            state: DaySet.of(days, template, start, end).to_json()
+            for state, days in by_state.items()
+        },
+        "late": late,
+    }
+    if form is not None:
+        change["subscription"] = form
+    return change
+
+
+def _save_terms(session: Session, ctx: OpContext, payload: BookingsApply, family_id, now) -> dict:
+    """The form's terms, for the other desks (the régie prices the fares from them); they
+    travel in the op's change (`form_days_change`)."""
     data = {
         "id": str(payload.subscription_id),
         "child_id": str(payload.child_id),
@@ -156,4 +200,4 @@ def _save_terms(session: Session, ctx: OpContext, payload: BookingsApply, family
             "updated_at": now,
         },
     )
-    record(session, "subscription", payload.subscription_id, data)
+    return data

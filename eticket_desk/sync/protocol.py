@@ -52,6 +52,7 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     SchoolUpsert,
     SubscriptionTerms,
     TariffUpsert,
+    TermDays,
     Text,
     TicketTypeUpsert,
     WalletEntryPayload,

@@ -32,6 +32,7 @@ from eticket_desk.services.seat_counters import bump_seats
 from eticket_desk.services.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.sync.apply import CURSOR, SYNC_ACTOR, put_state, server_version
 from eticket_desk.sync.commune_pull import apply_organisation, apply_school
+from eticket_desk.sync.days_pull import day_changes, form_change
 from eticket_desk.sync.family_pull import apply_family
 from eticket_desk.sync.oplog import booking_key, days_key, quiet
 from eticket_desk.sync.planning_pull import apply_activity, apply_school_year
@@ -230,8 +231,18 @@ def _subscription(session, change, waiting: set[str]) -> bool:
     return True
 
 
+def _booking_days(session, change, waiting: set[str]) -> bool:
+    """A form's op decided on the server: its terms, then each of its days as a booking."""
+    form = form_change(change)
+    changed = form is not None and _subscription(session, form, waiting)
+    for day in day_changes(change):
+        changed = _booking(session, day, waiting) or changed
+    return changed
+
+
 _APPLY = {
     "booking": _booking,
+    "booking_days": _booking_days,
     "family": apply_family,
     "wallet_entry": _wallet_entry,
     "payment": _payment,
