@@ -12,15 +12,16 @@ replaced by this whole picture (each of them is part of it).
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import (
     Activity,
-    Booking,
     Child,
     Family,
     Invoice,
@@ -92,17 +93,27 @@ def _bookings(session: Session, today: date) -> list[FormDays]:
     a form covers as that form (its terms plus exceptions, and the form itself, which the
     server keeps for the other desks), the others listed."""
     days: dict[tuple, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
-    rows = session.execute(
-        select(Booking.child_id, Booking.activity_id, Booking.day, Booking.state)
-        .join(Child, Child.id == Booking.child_id)
-        .where(Booking.day >= today)
-        .order_by(Booking.child_id, Booking.activity_id, Booking.day)
-    )
-    for child_id, activity_id, day, state in rows:
+    # A town holds a million days: the rows are read as SQLite stores them (hex ids, ISO
+    # days) and grouped here; a UUID per pair, each distinct day parsed once. The children
+    # are checked per pair (a join would look each day's child up: 4 times slower).
+    children = {child_id.hex for child_id in session.scalars(select(Child.id))}
+    listed: dict[tuple, list[str]] = defaultdict(list)
+    for row in session.connection().exec_driver_sql(
+        "SELECT child_id, activity_id, state, day FROM booking WHERE day >= ?",
+        (today.isoformat(),),
+    ):
+        listed[row[:3]].append(row[3])
+    for (child_hex, activity_hex, state), texts in listed.items():
         if state in _HELD:
-            days[(child_id, activity_id)]["book"].append(day)
+            kind = "book"
         elif state == BookingState.WAITING:
-            days[(child_id, activity_id)]["wait"].append(day)
+            kind = "wait"
+        else:
+            continue
+        if child_hex not in children:
+            continue
+        pair = (uuid.UUID(child_hex), uuid.UUID(activity_hex))
+        days[pair][kind] = sorted([*days[pair][kind], *(_day(text) for text in texts)])
     forms: dict[tuple, list[Subscription]] = defaultdict(list)
     for form in session.scalars(
         select(Subscription).where(Subscription.end >= today).order_by(Subscription.start)
@@ -134,6 +145,11 @@ def _bookings(session: Session, today: date) -> list[FormDays]:
 
 
 _LABEL = "Réservations déjà faites à ce poste"
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def _take(days: list[date], start: date, end: date) -> tuple[date, ...]:
