@@ -121,10 +121,13 @@ _LOCK_ALL = text(
     "CAST(:days AS date[])) AS k(a, d) ORDER BY a, d "
     "ON CONFLICT (activity_id, day) DO UPDATE SET booked = activity_days.booked"
 )
+# By the table's whole key (activity, day, child): its index finds each day.
 _CURRENT_ALL = text(
     "SELECT b.activity_id, b.child_id, b.day, b.state FROM bookings b "
-    "JOIN unnest(CAST(:activities AS uuid[]), CAST(:children AS uuid[])) AS p(a, c) "
-    "ON b.activity_id = p.a AND b.child_id = p.c ORDER BY b.activity_id, b.day FOR UPDATE OF b"
+    "JOIN unnest(CAST(:activities AS uuid[]), CAST(:days AS date[]), "
+    "CAST(:children AS uuid[])) AS k(a, d, c) "
+    "ON b.activity_id = k.a AND b.day = k.d AND b.child_id = k.c "
+    "ORDER BY b.activity_id, b.day, b.child_id FOR UPDATE OF b"
 )
 _WRITE_ALL = text(
     "INSERT INTO bookings (activity_id, day, child_id, tenant_id, family_id, school_id, "
@@ -180,14 +183,28 @@ def first_upload_days(
                 "days": [d for _, d in keys],
             },
         )
-    pairs = sorted({(p.activity_id, p.child_id) for p in payloads})
-    current: dict[tuple, BookingState] = {
-        (a, c, d): BookingState(state)
-        for a, c, d, state in session.execute(
-            _CURRENT_ALL,
-            {"activities": [a for a, _ in pairs], "children": [c for _, c in pairs]},
-        )
-    }
+    asked = sorted(
+        {
+            (p.activity_id, day, p.child_id)
+            for p, days in zip(payloads, wanted, strict=True)
+            for day in days
+        }
+    )
+    current: dict[tuple, BookingState] = (
+        {
+            (a, c, d): BookingState(state)
+            for a, c, d, state in session.execute(
+                _CURRENT_ALL,
+                {
+                    "activities": [a for a, _, _ in asked],
+                    "days": [d for _, d, _ in asked],
+                    "children": [c for _, _, c in asked],
+                },
+            )
+        }
+        if asked
+        else {}
+    )
     written: dict[tuple, str] = {}  # (activity, day, child) -> state: each row once
     moved: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     terms: dict[str, list] = defaultdict(list)
