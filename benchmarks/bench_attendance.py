@@ -18,10 +18,10 @@ from pathlib import Path
 from benchmarks.reference_town import reference_town, summary
 from benchmarks.results import Result, timing
 from eticket_desk.clock import FrozenClock
-from eticket_desk.services.attendance import attendance_lists, print_attendance
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.attendance.lists import attendance_lists, print_attendance
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD
 
 BUDGET_MS = 2000
 DAYS = {"Tuesday 24/11 (with TAP)": date(2026, 11, 24), "Thursday 26/11": date(2026, 11, 26)}

@@ -19,13 +19,13 @@ from benchmarks.reference_town import reference_town, summary
 from benchmarks.results import Result, timing
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.pricing import Method, PaymentInput
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.receipts import print_receipt
-from eticket_desk.services.sales import SaleRequest, sell_tickets
-from eticket_desk.services.store import Store
-from eticket_desk.services.tariffs import list_ticket_types
-from eticket_desk.services.till import current_till, open_till
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.catalogue.tariffs import list_ticket_types
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.counter.receipts import print_receipt
+from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
+from eticket_desk.services.counter.till import current_till, open_till
+from eticket_desk.services.demo.town import DEMO_PASSWORD
 
 
 def measure() -> list[Result]:

@@ -36,10 +36,11 @@ from eticket_central.tenants import add_device, add_tenant
 from eticket_central.throwaway import ThrowawayCluster, free_port
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Booking, OutboxOp
-from eticket_desk.services.demo import DEMO_PASSWORD, DEMO_TODAY
-from eticket_desk.services.store import Store
-from eticket_desk.services.sync_status import run_sync, save_device
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD, DEMO_TODAY
+from eticket_desk.services.syncing.cycle import run_sync
+from eticket_desk.services.syncing.status import save_device
 from tests.sync.stand_ins import MemoryKeyring
 
 BUDGET_S = 60.0

@@ -21,12 +21,12 @@ from benchmarks.bench_planning import NOW, WEEK, big_families, copy_of_the_town,
 from benchmarks.reference_town import summary  # noqa: E402
 from benchmarks.results import Result, timing  # noqa: E402
 from eticket_desk.clock import FrozenClock  # noqa: E402
-from eticket_desk.services.demo import DEMO_PASSWORD  # noqa: E402
-from eticket_desk.services.planning import load_week  # noqa: E402
-from eticket_desk.services.store import Store  # noqa: E402
-from eticket_desk.services.sync_status import save_device  # noqa: E402
-from eticket_desk.services.users import authenticate  # noqa: E402
-from eticket_desk.services.wallet import NoTicketLeft  # noqa: E402
+from eticket_desk.services.access.users import authenticate  # noqa: E402
+from eticket_desk.services.bookings.planning import load_week  # noqa: E402
+from eticket_desk.services.core.store import Store  # noqa: E402
+from eticket_desk.services.counter.wallet import NoTicketLeft  # noqa: E402
+from eticket_desk.services.demo.town import DEMO_PASSWORD  # noqa: E402
+from eticket_desk.services.syncing.status import save_device  # noqa: E402
 from tests.sync.stand_ins import HungServer, MemoryKeyring  # noqa: E402
 
 TOGGLES = 300

@@ -22,9 +22,9 @@ from benchmarks.results import Result, once
 from devtools.samples.import_sheet import sample_sheet, write_csv
 from eticket_desk.clock import FrozenClock
 from eticket_desk.services import importing
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD
 
 NOW = datetime(2026, 8, 31, 9, 0)  # the day before the rentrée: the whole year to book
 ROWS = 10_000

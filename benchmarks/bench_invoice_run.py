@@ -16,12 +16,12 @@ from pathlib import Path
 from benchmarks.reference_town import reference_town
 from benchmarks.results import Result, once
 from eticket_desk.clock import FrozenClock
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.invoice_documents import write_run_pdfs
-from eticket_desk.services.invoice_drafts import describe, month_period
-from eticket_desk.services.invoicing import issue_run, preview_run
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD
+from eticket_desk.services.invoicing.documents import write_run_pdfs
+from eticket_desk.services.invoicing.drafts import describe, month_period
+from eticket_desk.services.invoicing.run import issue_run, preview_run
 
 
 def measure() -> list[Result]:

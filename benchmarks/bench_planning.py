@@ -25,11 +25,11 @@ from benchmarks.reference_town import reference_town, summary  # noqa: E402
 from benchmarks.results import Result, timing  # noqa: E402
 from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.rules.cells import CellState  # noqa: E402
-from eticket_desk.services.demo import DEMO_PASSWORD  # noqa: E402
-from eticket_desk.services.planning import load_week, toggle_cell  # noqa: E402
-from eticket_desk.services.store import Store  # noqa: E402
-from eticket_desk.services.users import authenticate  # noqa: E402
-from eticket_desk.services.wallet import NoTicketLeft  # noqa: E402
+from eticket_desk.services.access.users import authenticate  # noqa: E402
+from eticket_desk.services.bookings.planning import load_week, toggle_cell  # noqa: E402
+from eticket_desk.services.core.store import Store  # noqa: E402
+from eticket_desk.services.counter.wallet import NoTicketLeft  # noqa: E402
+from eticket_desk.services.demo.town import DEMO_PASSWORD  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0)  # a Monday of the school year
 WEEK = date(2026, 11, 30)  # the next week: canteen and garderie days still open

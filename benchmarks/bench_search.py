@@ -13,10 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from benchmarks.reference_town import reference_town, summary  # noqa: E402
 from benchmarks.results import Result, timing  # noqa: E402
-from eticket_desk.services.demo import DEMO_PASSWORD  # noqa: E402
-from eticket_desk.services.search import search_families  # noqa: E402
-from eticket_desk.services.store import Store  # noqa: E402
-from eticket_desk.services.users import authenticate  # noqa: E402
+from eticket_desk.services.access.users import authenticate  # noqa: E402
+from eticket_desk.services.core.store import Store  # noqa: E402
+from eticket_desk.services.demo.town import DEMO_PASSWORD  # noqa: E402
+from eticket_desk.services.families.search import search_families  # noqa: E402
 
 
 def typed_queries(store, actor) -> list[str]:

@@ -41,7 +41,7 @@ while dialog.store is None:
 store_ready = time.time()
 dialog._on_buttons_accepted()
 assert dialog.actor is not None
-from eticket_desk.services.settings import load_settings
+from eticket_desk.services.core.settings import load_settings
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.tasks import TaskRunner

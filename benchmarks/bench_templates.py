@@ -18,10 +18,10 @@ from pathlib import Path
 
 from benchmarks.reference_town import reference_town
 from eticket_desk.clock import FrozenClock
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.store import Store
-from eticket_desk.services.subscriptions import apply_saved_subscriptions
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD
+from eticket_desk.services.subscriptions.forms import apply_saved_subscriptions
 
 NOW = datetime(2026, 8, 25, 9, 0)  # the week before the rentrée: every day still open
 TEMPLATES = {

@@ -14,7 +14,7 @@ FAMILIES = int(os.environ.get("BENCH_FAMILIES", "6000"))
 def reference_town(families: int = FAMILIES) -> Path:
     """The path of the demo database, built on first use and reused afterwards."""
     from eticket_desk.models.database import HEAD_REVISION
-    from eticket_desk.services.demo import DEMO_VERSION, DemoOptions, build_demo_town
+    from eticket_desk.services.demo.town import DEMO_VERSION, DemoOptions, build_demo_town
 
     # A new schema or a new demo means a new town (the demo grows with both).
     name = f"eticket-bench-{families}-r{HEAD_REVISION}-d{DEMO_VERSION}.sqlite"

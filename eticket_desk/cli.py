@@ -72,7 +72,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _run_demo(args: argparse.Namespace) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.demo import DemoOptions, replace_with_demo_town
+    from eticket_desk.services.demo.town import DemoOptions, replace_with_demo_town
 
     path = _db_path(args)
     if args.families < 1 or args.families > 50_000:
@@ -98,7 +98,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_migrate(args: argparse.Namespace) -> int:
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
 
     with Store(_db_path(args)) as store:
         print(f"Base à jour : {store.path}")
@@ -107,8 +107,8 @@ def _run_migrate(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     from eticket_desk.rules.errors import DomainError
+    from eticket_desk.services.core.store import SYSTEM, Store
     from eticket_desk.services.importing import import_file
-    from eticket_desk.services.store import SYSTEM, Store
 
     if not args.file.exists():
         print(f"Le fichier {args.file} n'existe pas.", file=sys.stderr)
@@ -133,11 +133,11 @@ def _run_invoices(args: argparse.Namespace) -> int:
     from eticket_desk.rules.errors import DomainError
     from eticket_desk.rules.money import format_cents
     from eticket_desk.rules.text import first_upper
-    from eticket_desk.services.invoice_documents import write_run_pdfs
-    from eticket_desk.services.invoice_drafts import describe, month_period
-    from eticket_desk.services.invoice_files import write_owed_pdfs
-    from eticket_desk.services.invoicing import issue_run, preview_run
-    from eticket_desk.services.store import SYSTEM, Store
+    from eticket_desk.services.core.store import SYSTEM, Store
+    from eticket_desk.services.invoicing.documents import write_run_pdfs
+    from eticket_desk.services.invoicing.drafts import describe, month_period
+    from eticket_desk.services.invoicing.files import write_owed_pdfs
+    from eticket_desk.services.invoicing.run import issue_run, preview_run
 
     if args.out is None and not args.dry_run:
         print("Indiquez le dossier des PDF avec --out DOSSIER.", file=sys.stderr)

@@ -46,8 +46,8 @@ def add_commands(commands) -> None:
 
 
 def run_backup(args: argparse.Namespace, db: Path) -> int:
-    from eticket_desk.services.backups import backup_now, backup_to
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.maintenance.backups import backup_now, backup_to
 
     if not db.exists():
         print(f"La base {db} n'existe pas.", file=sys.stderr)
@@ -59,8 +59,8 @@ def run_backup(args: argparse.Namespace, db: Path) -> int:
 
 
 def run_restore(args: argparse.Namespace, db: Path) -> int:
-    from eticket_desk.services.backups import BadBackup, restore
-    from eticket_desk.services.base_lock import BaseInUse
+    from eticket_desk.services.core.base_lock import BaseInUse
+    from eticket_desk.services.maintenance.backups import BadBackup, restore
 
     try:
         aside = restore(args.file, db)
@@ -75,8 +75,8 @@ def run_restore(args: argparse.Namespace, db: Path) -> int:
 
 
 def run_check(args: argparse.Namespace, db: Path) -> int:
-    from eticket_desk.services.integrity import check
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.maintenance.integrity import check
 
     if not db.exists():
         print(f"La base {db} n'existe pas.", file=sys.stderr)
@@ -89,8 +89,8 @@ def run_check(args: argparse.Namespace, db: Path) -> int:
 
 def run_export_family(args: argparse.Namespace, db: Path) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.privacy import export_family
-    from eticket_desk.services.store import SYSTEM, Store
+    from eticket_desk.services.core.store import SYSTEM, Store
+    from eticket_desk.services.maintenance.privacy import export_family
 
     with Store(db) as store:
         try:
@@ -105,8 +105,8 @@ def run_export_family(args: argparse.Namespace, db: Path) -> int:
 
 def run_anonymise(args: argparse.Namespace, db: Path) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.privacy import anonymise_gone_families
-    from eticket_desk.services.store import SYSTEM, Store
+    from eticket_desk.services.core.store import SYSTEM, Store
+    from eticket_desk.services.maintenance.privacy import anonymise_gone_families
 
     with Store(db) as store:
         try:
@@ -121,7 +121,7 @@ def run_anonymise(args: argparse.Namespace, db: Path) -> int:
 
 
 def run_sync_once(args: argparse.Namespace, db: Path) -> int:
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
 
     if not db.exists():
         print(f"La base {db} n'existe pas.", file=sys.stderr)
@@ -145,7 +145,8 @@ def run_sync_once(args: argparse.Namespace, db: Path) -> int:
 
 def _sync_and_say(store) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.sync_status import run_sync, sync_status
+    from eticket_desk.services.syncing.cycle import run_sync
+    from eticket_desk.services.syncing.status import sync_status
 
     try:
         report = run_sync(store)

@@ -44,8 +44,8 @@ def add_commands(commands) -> None:
 
 def run_attendance(args: argparse.Namespace, db_path: Path) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.attendance import activity_by_code, print_attendance
-    from eticket_desk.services.store import SYSTEM, Store
+    from eticket_desk.services.attendance.lists import activity_by_code, print_attendance
+    from eticket_desk.services.core.store import SYSTEM, Store
 
     with Store(db_path) as store:
         try:
@@ -79,8 +79,12 @@ def _counts_text(counts) -> str:
 
 def run_meals(args: argparse.Namespace, db_path: Path) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.meals import export_meal_counts, meal_counts_of, print_meal_counts
-    from eticket_desk.services.store import SYSTEM, Store
+    from eticket_desk.services.attendance.meals import (
+        export_meal_counts,
+        meal_counts_of,
+        print_meal_counts,
+    )
+    from eticket_desk.services.core.store import SYSTEM, Store
 
     with Store(db_path) as store:
         try:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.core.store import Actor, Store
 
 DEMO_FAMILIES = 12
 # A Thursday of the demo school year: garderies, canteen and buses run; printed the day before.
@@ -61,7 +61,7 @@ def _checked_pdf(path: Path) -> str:
 
 def _database(run: _Run) -> str:
     from eticket_desk.models.database import current_revision, head_revision
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
 
     with Store(run.folder / "nouvelle-base.sqlite") as store:
         revision = current_revision(store.engine)
@@ -73,10 +73,10 @@ def _database(run: _Run) -> str:
 
 def _demo_town(run: _Run) -> str:
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.demo_data import USERS
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.data import USERS
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
 
     path = run.folder / "demo.sqlite"
     build_demo_town(path, DemoOptions(families=DEMO_FAMILIES, seed=1))
@@ -144,14 +144,14 @@ def _reminder(run: _Run) -> str:
 
 
 def _attendance(run: _Run) -> str:
-    from eticket_desk.services.attendance import print_attendance
+    from eticket_desk.services.attendance.lists import print_attendance
 
     out = run.pdf("listes_presence.pdf")
     return _checked_pdf(print_attendance(run.store, run.actor, LIST_DAY, out))
 
 
 def _meal_counts(run: _Run) -> str:
-    from eticket_desk.services.meals import meal_counts_of, print_meal_counts
+    from eticket_desk.services.attendance.meals import meal_counts_of, print_meal_counts
 
     data = meal_counts_of(run.store, run.actor, *MEAL_WEEK)
     if data.total.meals == 0:
@@ -163,7 +163,7 @@ def _meal_counts(run: _Run) -> str:
 
 def _family_export(run: _Run) -> str:
     from eticket_desk.rules.numbering import family_reference
-    from eticket_desk.services.privacy import export_family
+    from eticket_desk.services.maintenance.privacy import export_family
 
     written = export_family(run.store, run.actor, family_reference(1), run.folder / "export")
     return _checked_pdf(next(p for p in written if p.suffix == ".pdf"))

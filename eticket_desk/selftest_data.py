@@ -1,7 +1,7 @@
 """The data the self-test prints (`eticket-desk --selftest`): one document of each kind that
 takes no database (receipts, till journal, deposit slip, invoice, reminder letter) and a
 generated run of invoices big enough for worker processes, with the demo commune's logo
-drawn here. Built from the demo town's names (services/demo_data); the developer's sample
+drawn here. Built from the demo town's names (services/demo/data); the developer's sample
 PDFs and the benchmarks build on them (devtools/samples)."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from PIL import Image, ImageDraw
 from eticket_desk.reports import till_journal
 from eticket_desk.reports.deposit_slip import DepositSlipData, SlipCheque
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceData, InvoiceLine
-from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
+from eticket_desk.reports.receipt_data import ReceiptData, ReceiptLine, ReceiptPayment
 from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
 from eticket_desk.reports.till_journal import TillJournalData
 from eticket_desk.rules.billing import billed_days_text
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.demo_data import BOYS, COMMUNE, GIRLS, SCHOOLS, STREETS, SURNAMES
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import BOYS, COMMUNE, GIRLS, SCHOOLS, STREETS, SURNAMES
 
 ISSUED = date(2026, 12, 1)
 DUE = ISSUED + timedelta(days=30)

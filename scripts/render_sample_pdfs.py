@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 from devtools.samples.attendance import render_attendance_samples  # noqa: E402
 from devtools.samples.invoices import render_invoice_samples  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
-from eticket_desk.services.organisation import OrganisationData  # noqa: E402
-from eticket_desk.services.portal import PortalLetter  # noqa: E402
+from eticket_desk.services.catalogue.organisation import OrganisationData  # noqa: E402
+from eticket_desk.services.families.portal import PortalLetter  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

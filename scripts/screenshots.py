@@ -51,18 +51,18 @@ from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.paths import default_database_path  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.rules.dossier import FamilyStatus  # noqa: E402
-from eticket_desk.services.demo import (  # noqa: E402
+from eticket_desk.services.access.users import authenticate  # noqa: E402
+from eticket_desk.services.core.settings import load_settings  # noqa: E402
+from eticket_desk.services.core.store import Store  # noqa: E402
+from eticket_desk.services.demo.town import (  # noqa: E402
     DEMO_PASSWORD,
     DEMO_TODAY,
     DemoOptions,
     build_demo_town,
 )
-from eticket_desk.services.families import load_family_quietly  # noqa: E402
-from eticket_desk.services.portal import issue_portal_access  # noqa: E402
-from eticket_desk.services.search import search_families  # noqa: E402
-from eticket_desk.services.settings import load_settings  # noqa: E402
-from eticket_desk.services.store import Store  # noqa: E402
-from eticket_desk.services.users import authenticate  # noqa: E402
+from eticket_desk.services.families.dossiers import load_family_quietly  # noqa: E402
+from eticket_desk.services.families.portal import issue_portal_access  # noqa: E402
+from eticket_desk.services.families.search import search_families  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
 from eticket_desk.ui.first_launch import FirstLaunchDialog  # noqa: E402

@@ -12,12 +12,12 @@ import pytest
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services import users
-from eticket_desk.services.families import save_family
-from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
-from eticket_desk.services.organisation import list_schools
-from eticket_desk.services.setup import FirstSetup, create_empty_town
-from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.access import users
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.ui.refcount_guard import guard
 
 guard()  # before pytest-qt makes its first PySide6 call (see the module's docstring)
@@ -145,7 +145,7 @@ def family(store, admin, schools) -> FamilyData:
 @pytest.fixture
 def school_year(store, admin):
     """2026-2027, zone A: rentrée Tuesday 1 September 2026, Toussaint 17 Oct – 1 Nov."""
-    from eticket_desk.services.calendar import create_school_year
+    from eticket_desk.services.catalogue.calendar import create_school_year
 
     return create_school_year(store, admin, 2026)
 
@@ -158,7 +158,7 @@ def activities(store, admin, school_year) -> dict:
 
     from eticket_desk.rules.activity import ActivitySpec, BillingMode
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-    from eticket_desk.services.activities import save_activity
+    from eticket_desk.services.catalogue.activities import save_activity
 
     specs = (
         ActivitySpec(
@@ -189,7 +189,7 @@ def activities(store, admin, school_year) -> dict:
 
 
 def validated_family(store, admin, schools, **names) -> FamilyData:
-    from eticket_desk.services.families import load_family, validate_family
+    from eticket_desk.services.families.dossiers import load_family, validate_family
 
     data = save_family(store, admin, complete_family(schools, **names))
     assert validate_family(store, admin, data.id) == []
@@ -209,8 +209,8 @@ def garderie(store, admin, school_year):
 
     from eticket_desk.rules.activity import ActivitySpec, BillingMode
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-    from eticket_desk.services.activities import save_activity
-    from eticket_desk.services.tariffs import save_tariff, save_ticket_type
+    from eticket_desk.services.catalogue.activities import save_activity
+    from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
 
     ticket = save_ticket_type(store, admin, "garderie", "Garderie")
     save_tariff(store, admin, ticket.id, store.clock.today(), BRACKETS)
@@ -231,7 +231,7 @@ def garderie(store, admin, school_year):
 
 def cash_sale(store, actor, family, ticket, quantity, given):
     from eticket_desk.rules.pricing import Method, PaymentInput
-    from eticket_desk.services.sales import SaleRequest, sell_tickets
+    from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
 
     return sell_tickets(
         store,
@@ -242,7 +242,7 @@ def cash_sale(store, actor, family, ticket, quantity, given):
 
 def cheque_sale(store, actor, family, ticket, quantity, number, amount):
     from eticket_desk.rules.pricing import Method, PaymentInput
-    from eticket_desk.services.sales import SaleRequest, sell_tickets
+    from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
 
     payment = PaymentInput(
         Method.CHEQUE,

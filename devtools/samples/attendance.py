@@ -25,8 +25,8 @@ from eticket_desk.reports.attendance_list import (
     PickupPerson,
 )
 from eticket_desk.reports.meal_counts import MealCounts, MealCountsData, MealDay, SchoolMeals
-from eticket_desk.services import demo_data as d
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo import data as d
 
 DAY = date(2026, 11, 26)  # a Thursday: garderies, canteen and bus run
 PRINTED_AT = datetime(2026, 11, 25, 16, 42)

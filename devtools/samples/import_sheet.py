@@ -15,7 +15,7 @@ from pathlib import Path
 from eticket_desk.reports.csv_export import write_csv_file
 from eticket_desk.rules.contact import normalise_phone
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import demo_data as d
+from eticket_desk.services.demo import data as d
 
 HEADERS = (
     "Réf. famille",

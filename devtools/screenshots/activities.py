@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QWidget
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-from eticket_desk.services import activities, calendar
-from eticket_desk.services.organisation import list_schools
+from eticket_desk.services.catalogue import activities, calendar
+from eticket_desk.services.catalogue.organisation import list_schools
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.context import AppContext
 

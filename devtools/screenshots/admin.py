@@ -72,9 +72,11 @@ def sample_context(folder: Path) -> AppContext:
     """A small town with a few agents and some history, enough to fill every admin screen."""
     from eticket_desk.clock import FrozenClock
     from eticket_desk.rules.permissions import Role
-    from eticket_desk.services import organisation, settings, users
-    from eticket_desk.services.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.catalogue import organisation
+    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+    from eticket_desk.services.core import settings
+    from eticket_desk.services.core.store import Actor, Store
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

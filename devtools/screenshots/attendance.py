@@ -19,9 +19,14 @@ from PySide6.QtTest import QTest
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.presence import PresenceChange, absence, presence_sheet, save_presence
+from eticket_desk.services.attendance.presence import (
+    PresenceChange,
+    absence,
+    presence_sheet,
+    save_presence,
+)
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activities import list_activities
 from eticket_desk.ui.attendance.attendance_screen import AttendanceScreen
 from eticket_desk.ui.attendance.presence_model import Column
 from eticket_desk.ui.context import AppContext
@@ -136,9 +141,9 @@ def sample_context(folder: Path) -> AppContext:
     """The demo town (300 families) on Monday 14 September 2026 at 16:30, the coordinator
     logged in."""
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

@@ -59,10 +59,11 @@ def sample_context(folder: Path) -> AppContext:
     from eticket_desk.clock import FrozenClock
     from eticket_desk.rules.activity import ActivitySpec, BillingMode
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-    from eticket_desk.services import calendar, users
-    from eticket_desk.services.activities import save_activity
-    from eticket_desk.services.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.catalogue import calendar
+    from eticket_desk.services.catalogue.activities import save_activity
+    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+    from eticket_desk.services.core.store import Store
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import QApplication
 from devtools.screenshots.tools import grab
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Method, PaymentInput
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoice_queries import list_invoices
-from eticket_desk.services.invoicing import issue_run
-from eticket_desk.services.sales import SaleRequest, quote_sale, sell_tickets
-from eticket_desk.services.search import search_families
-from eticket_desk.services.tariffs import list_ticket_types
-from eticket_desk.services.till import current_till, open_till
+from eticket_desk.services.catalogue.tariffs import list_ticket_types
+from eticket_desk.services.counter.sales import SaleRequest, quote_sale, sell_tickets
+from eticket_desk.services.counter.till import current_till, open_till
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.queries import list_invoices
+from eticket_desk.services.invoicing.run import issue_run
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
@@ -185,9 +185,9 @@ def render_regie_history(ctx: AppContext, out_dir: Path | str) -> list[Path]:
 
 
 def main(argv: list[str]) -> None:
-    from eticket_desk.services import users
-    from eticket_desk.services.demo import DEMO_PASSWORD
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

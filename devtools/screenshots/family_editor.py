@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from devtools.screenshots.tools import grab
-from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
+from eticket_desk.services.families.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor.dialog import FamilyEditorDialog
 from eticket_desk.ui.family_editor.signals import emit
@@ -63,12 +63,12 @@ def _wallet_history(ctx: AppContext, family_id: uuid.UUID) -> None:
     from eticket_desk.rules.activity import BillingMode
     from eticket_desk.rules.errors import DomainError
     from eticket_desk.rules.pricing import Method, PaymentInput
-    from eticket_desk.services.activities import list_activities
-    from eticket_desk.services.bookings import book_day, cancel_booking
-    from eticket_desk.services.families import load_family
-    from eticket_desk.services.sales import SaleRequest, sell_tickets
-    from eticket_desk.services.till import current_till, open_till
-    from eticket_desk.services.wallet import balances, correct_wallet
+    from eticket_desk.services.bookings.booking import book_day, cancel_booking
+    from eticket_desk.services.catalogue.activities import list_activities
+    from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
+    from eticket_desk.services.counter.till import current_till, open_till
+    from eticket_desk.services.counter.wallet import balances, correct_wallet
+    from eticket_desk.services.families.dossiers import load_family
 
     store, actor = ctx.store, ctx.actor
     ticket = balances(store, actor, family_id)[0]
@@ -205,11 +205,11 @@ def sample_family(schools) -> FamilyData:
 
 def main(argv: list[str]) -> int:
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services import users
-    from eticket_desk.services.families import save_family
-    from eticket_desk.services.organisation import list_schools
-    from eticket_desk.services.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.catalogue.organisation import list_schools
+    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.families.dossiers import save_family
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

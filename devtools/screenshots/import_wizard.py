@@ -18,12 +18,16 @@ from PySide6.QtWidgets import QWidget
 from devtools.samples.import_sheet import HEADERS, sample_sheet, write_csv
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.rules.dossier import FamilyStatus
-from eticket_desk.services import activities, calendar
-from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
-from eticket_desk.services.families import load_family_quietly, save_family, validate_family
-from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
-from eticket_desk.services.organisation import list_schools
-from eticket_desk.services.search import search_families
+from eticket_desk.services.catalogue import activities, calendar
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.demo.activities import DEMO_ACTIVITIES
+from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
+from eticket_desk.services.families.dossiers import (
+    load_family_quietly,
+    save_family,
+    validate_family,
+)
+from eticket_desk.services.families.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.import_wizard.wizard import ImportWizard
 
@@ -138,9 +142,9 @@ def sample_context(folder: Path) -> AppContext:
     from datetime import datetime
 
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services import users
-    from eticket_desk.services.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+    from eticket_desk.services.core.store import Store
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

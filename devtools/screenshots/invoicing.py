@@ -17,9 +17,9 @@ from pathlib import Path
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.billing import InvoiceStatus
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.invoice_queries import list_invoices, list_runs
-from eticket_desk.services.invoicing import credit_note
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.invoicing.queries import list_invoices, list_runs
+from eticket_desk.services.invoicing.run import credit_note
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.screen import InvoicingScreen
 
@@ -94,10 +94,15 @@ def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]
 
 
 def _sample(folder: Path) -> AppContext:
-    from eticket_desk.services.demo import DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo_town
-    from eticket_desk.services.settings import load_settings
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.settings import load_settings
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import (
+        DEMO_PASSWORD,
+        DEMO_TODAY,
+        DemoOptions,
+        build_demo_town,
+    )
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

@@ -62,7 +62,7 @@ ACTIVITIES = (
 
 
 def _family(schools, n: int, rng: random.Random):
-    from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
+    from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
 
     school = schools[n % len(schools)]
     klass = rng.choice(school.classes)
@@ -103,14 +103,14 @@ def sample_context(folder: Path) -> AppContext:
     from eticket_desk.rules.booking import BookingRefused, RefusalCode
     from eticket_desk.rules.calendar import days_between
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-    from eticket_desk.services import users
-    from eticket_desk.services.activities import save_activity
-    from eticket_desk.services.bookings import book_day
-    from eticket_desk.services.calendar import create_school_year, load_calendar
-    from eticket_desk.services.families import save_family, validate_family
-    from eticket_desk.services.organisation import list_schools
-    from eticket_desk.services.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.access import users
+    from eticket_desk.services.bookings.booking import book_day
+    from eticket_desk.services.catalogue.activities import save_activity
+    from eticket_desk.services.catalogue.calendar import create_school_year, load_calendar
+    from eticket_desk.services.catalogue.organisation import list_schools
+    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.families.dossiers import save_family, validate_family
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from devtools.screenshots.tools import grab
 from eticket_desk.rules.dossier import FamilyStatus
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.search import search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.subscriptions.batch_entry import BatchEntryScreen
 from eticket_desk.ui.subscriptions.dialog import SubscriptionDialog
@@ -88,10 +88,10 @@ def render_subscription_screens(
 
 def main(argv: list[str] | None = None) -> int:
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.settings import load_settings
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.settings import load_settings
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
     from eticket_desk.ui.app import make_application
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner

@@ -62,10 +62,10 @@ def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.settings import load_settings
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.settings import load_settings
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
     from eticket_desk.ui.app import make_application
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner

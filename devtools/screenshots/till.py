@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from devtools.screenshots.tools import grab, run_on_sample
-from eticket_desk.services.store import Actor
-from eticket_desk.services.till import close_till, current_till, hand_over_till, open_till
+from eticket_desk.services.core.store import Actor
+from eticket_desk.services.counter.till import close_till, current_till, hand_over_till, open_till
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_dialog import TillDialog
 from eticket_desk.ui.counter.till_guard import leaving_box
@@ -55,9 +55,9 @@ def _sample(folder: Path) -> AppContext:
     from datetime import datetime
 
     from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-    from eticket_desk.services.store import Store
-    from eticket_desk.services.users import authenticate
+    from eticket_desk.services.access.users import authenticate
+    from eticket_desk.services.core.store import Store
+    from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 

@@ -56,7 +56,7 @@ def planning_ids(obj: object) -> tuple[str, uuid.UUID] | None:
 
 
 def activity_ops(session: Session, activity_ids: list[uuid.UUID]) -> list:
-    from eticket_desk.services.activities import activities_in
+    from eticket_desk.services.catalogue.activities import activities_in
 
     wanted = set(activity_ids)
     ops = []
@@ -175,7 +175,7 @@ def school_ops(session: Session, ids: list[uuid.UUID]) -> list:
 
 
 def organisation_ops(session: Session, ids: list[uuid.UUID]) -> list:
-    from eticket_desk.services.organisation import OrganisationData
+    from eticket_desk.services.catalogue.organisation import OrganisationData
 
     ops = []
     names = [f.name for f in fields(OrganisationData)]

@@ -23,7 +23,7 @@ from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.core.store import Actor, Store
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _remove_database(path: Path) -> None:
 
 def first_launch(path: Path) -> tuple[Store, Actor | None] | None:
     """Demo town or empty base; returns the open store and, for an empty base, its admin."""
-    from eticket_desk.services.store import Store
+    from eticket_desk.services.core.store import Store
     from eticket_desk.ui.first_launch import FirstLaunchDialog
     from eticket_desk.ui.setup_wizard import SetupWizard
 
@@ -74,7 +74,7 @@ def login(path: Path, store: Store | None) -> tuple[Store | None, Actor | None, 
     """(store, actor, no_users): actor is None when the agent gave up."""
     name = ""
     if store is not None:
-        from eticket_desk.services.organisation import load_organisation
+        from eticket_desk.services.catalogue.organisation import load_organisation
 
         name = load_organisation(store).name
     dialog = LoginDialog(store, name)
@@ -104,7 +104,7 @@ def run_gui(db_path: Path | None) -> int:
     )
     app = make_application()
     path = db_path or default_database_path()
-    from eticket_desk.services.base_lock import BaseInUse, hold
+    from eticket_desk.services.core.base_lock import BaseInUse, hold
 
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -134,9 +134,9 @@ def _run(app: QApplication, path: Path) -> int:
             return 0
         store, actor = opened
 
-    from eticket_desk.services.backups import automatic_backup
-    from eticket_desk.services.invoice_files import write_owed_pdfs_at_start
-    from eticket_desk.services.settings import load_settings
+    from eticket_desk.services.core.settings import load_settings
+    from eticket_desk.services.invoicing.files import write_owed_pdfs_at_start
+    from eticket_desk.services.maintenance.backups import automatic_backup
     from eticket_desk.ui.main_window import MainWindow
 
     while True:

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from eticket_desk.services.changes import Change, Changes, checked, resolved
+from eticket_desk.services.core.changes import Change, Changes, checked, resolved
 from eticket_desk.ui.tasks import Callback, TaskRunner
 
 if TYPE_CHECKING:  # the login dialog shows before the database layer is even imported
-    from eticket_desk.services.settings import AppSettings
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.core.settings import AppSettings
+    from eticket_desk.services.core.store import Actor, Store
 
 
 def _default_settings() -> AppSettings:
-    from eticket_desk.services.settings import AppSettings
+    from eticket_desk.services.core.settings import AppSettings
 
     return AppSettings()
 
@@ -25,7 +25,7 @@ def _default_settings() -> AppSettings:
 class ChangeBus(QObject):
     """Announces what a write changed, so each open screen decides whether to refresh.
 
-    Only `Topic` members and `FamilyTopic` values (eticket_desk/services/changes.py) are
+    Only `Topic` members and `FamilyTopic` values (eticket_desk/services/core/changes.py) are
     accepted; a string raises TypeError. Writes announce through `AppContext.write`.
     """
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.dossier import FamilyStatus
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.search import FamilyHit, search_families
+from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.families.search import FamilyHit, search_families
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.demo import DemoOptions, build_demo_town
+from eticket_desk.services.demo.town import DemoOptions, build_demo_town
 from eticket_desk.ui.messages import show_error
 
 

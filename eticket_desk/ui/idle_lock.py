@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services import users
+from eticket_desk.services.access import users
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import error_text
 

@@ -22,7 +22,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.ui import local_prefs
 
 if TYPE_CHECKING:
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.core.store import Actor, Store
 
 
 class StoreOpener(QObject):
@@ -40,9 +40,9 @@ class StoreOpener(QObject):
 
     def _run(self) -> None:
         try:
-            from eticket_desk.services.organisation import load_organisation
-            from eticket_desk.services.store import Store
-            from eticket_desk.services.users import has_users
+            from eticket_desk.services.access.users import has_users
+            from eticket_desk.services.catalogue.organisation import load_organisation
+            from eticket_desk.services.core.store import Store
 
             store = Store(self.path)
             found = has_users(store)
@@ -161,7 +161,7 @@ class LoginDialog(QDialog):
             )
             return
         self._pending = False
-        from eticket_desk.services import users
+        from eticket_desk.services.access import users
 
         try:
             self.actor, self.must_change_password = users.authenticate(

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from eticket_desk import __version__
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.backups import automatic_backup
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.catalogue.organisation import load_organisation
+from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.maintenance.backups import automatic_backup
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_guard import confirm_leaving
 from eticket_desk.ui.family_search import FamilySearchScreen

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QTimer, QtMsgType, qInstallMessageH
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
-    from eticket_desk.services.store import Actor, Store
+    from eticket_desk.services.core.store import Actor, Store
 
 
 def _on_qt_message(_kind: QtMsgType, _context, message: str) -> None:
@@ -63,7 +63,7 @@ def open_main_window(store: Store, actor: Actor) -> str:
     """Opens the main window over `store` as `actor`, shows every screen of the navigation
     once, closes the window (which makes its closing backup) and says how many screens."""
     app = _application()
-    from eticket_desk.services.settings import load_settings
+    from eticket_desk.services.core.settings import load_settings
     from eticket_desk.ui.context import AppContext, ChangeBus
     from eticket_desk.ui.main_window import MainWindow
     from eticket_desk.ui.tasks import TaskRunner

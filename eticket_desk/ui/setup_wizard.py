@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility
-from eticket_desk.services.setup import FirstSetup, check_setup, create_empty_town
-from eticket_desk.services.store import Actor, Store
+from eticket_desk.services.catalogue.setup import FirstSetup, check_setup, create_empty_town
+from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.ui.messages import show_error
 
 _PAGE_FIELDS = {

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from eticket_desk.cli import main
-from eticket_desk.services.demo import DEMO_PASSWORD
-from eticket_desk.services.search import search_families
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import DEMO_PASSWORD
+from eticket_desk.services.families.search import search_families
 
 
 def test_demo_builds_a_town_that_agents_can_use(tmp_path, capsys):
@@ -128,7 +128,7 @@ def test_invoices_run_refuses_a_bad_month(tmp_path, capsys):
 
 KILLED_AFTER_COMMIT = """
 import os, signal, sys
-from eticket_desk.services import invoice_documents
+from eticket_desk.services.invoicing import documents as invoice_documents
 
 def killed(*_args, **_kwargs):  # the program is killed once the run is committed
     os.kill(os.getpid(), signal.SIGKILL)
@@ -145,7 +145,7 @@ def test_invoices_run_killed_after_its_commit_is_completed_by_the_next_run(tmp_p
 
     from eticket_desk.models import Invoice, InvoiceRun
     from eticket_desk.rules.money import format_cents
-    from eticket_desk.services.invoice_documents import merged_name, run_folder
+    from eticket_desk.services.invoicing.documents import merged_name, run_folder
 
     path = tmp_path / "demo.sqlite"
     assert main(["--db", str(path), "demo", "--families", "20", "--seed", "2"]) == 0

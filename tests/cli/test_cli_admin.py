@@ -7,7 +7,7 @@ import json
 
 import tests.services.test_integrity as scenes
 from eticket_desk.cli import main
-from eticket_desk.services.backups import verify_backup
+from eticket_desk.services.maintenance.backups import verify_backup
 
 town = scenes.town
 

@@ -9,7 +9,7 @@ import keyring
 from keyring.backends import fail
 
 from eticket_desk.cli import main
-from eticket_desk.services.sync_status import NO_KEYRING, save_device
+from eticket_desk.services.syncing.status import NO_KEYRING, save_device
 from tests.services.test_windows_portability import MemoryKeyring
 
 

@@ -22,8 +22,8 @@ from eticket_desk.reports.attendance_list import (
     PickupPerson,
 )
 from eticket_desk.reports.common import CONTENT_WIDTH, styles
-from eticket_desk.services.demo_data import BOYS, COMMUNE, GIRLS, SURNAMES
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import BOYS, COMMUNE, GIRLS, SURNAMES
 
 ORGANISATION = OrganisationData(**COMMUNE)
 DAY = date(2026, 11, 26)

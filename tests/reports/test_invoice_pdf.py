@@ -24,7 +24,7 @@ from eticket_desk.reports.bill_page import wrap
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
 from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
 
 COUPON_ONLY = ("COUPON DE PAIEMENT", "votre chèque — ne pas agrafer", "\u2702", "Redevable")
 

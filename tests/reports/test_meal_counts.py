@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from eticket_desk.reports import meal_counts
 from eticket_desk.reports.attendance_list import GLUTEN_FREE, NO_PORK, PACKED_MEAL, PAI, VEGETARIAN
 from eticket_desk.reports.meal_counts import MealCounts, MealCountsData, MealDay, SchoolMeals
-from eticket_desk.services.demo_data import COMMUNE
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import COMMUNE
 
 ORGANISATION = OrganisationData(**COMMUNE)
 LAC, FERRY = "École du Lac", "École Jules Ferry"

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from eticket_desk.reports import portal_letter
-from eticket_desk.services.organisation import OrganisationData
-from eticket_desk.services.portal import PortalLetter
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.families.portal import PortalLetter
 
 ORGANISATION = OrganisationData(
     name="Commune de Neuvecelle",

@@ -13,8 +13,8 @@ from reportlab.lib.rl_accel import fp_str
 from eticket_desk.reports import till_journal
 from eticket_desk.reports.till_journal import JournalReceipt, TillJournalData
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.demo_data import COMMUNE
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.demo.data import COMMUNE
 
 ORGANISATION = OrganisationData(**COMMUNE)
 OPENED = datetime(2026, 11, 23, 7, 45)

@@ -10,8 +10,8 @@ import pytest
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import PermissionDenied, ValidationFailed
-from eticket_desk.services.activities import list_activities, move_activity, save_activity
-from eticket_desk.services.audit import list_audit
+from eticket_desk.services.catalogue.activities import list_activities, move_activity, save_activity
+from eticket_desk.services.core.audit import list_audit
 
 GARDERIE = ActivitySpec(
     code="garderie_soir",

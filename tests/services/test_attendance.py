@@ -12,13 +12,13 @@ from pypdf import PdfReader
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import DomainError, PermissionDenied
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.attendance import attendance_lists, print_attendance
-from eticket_desk.services.audit import list_audit
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.documents import documents_root
-from eticket_desk.services.families import load_family, save_family, validate_family
-from eticket_desk.services.family_data import AdultData
+from eticket_desk.services.attendance.lists import attendance_lists, print_attendance
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.core.audit import list_audit
+from eticket_desk.services.core.documents import documents_root
+from eticket_desk.services.families.data import AdultData
+from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
 from tests.conftest import complete_family, validated_family
 
 THURSDAY = date(2026, 11, 26)

@@ -13,17 +13,17 @@ from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import InvalidInput, PermissionDenied
 from eticket_desk.rules.templates import FareOption, WeekTemplate
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.presence import PresenceChange, absence, save_presence
-from eticket_desk.services.subscription_data import SubscriptionDraft
-from eticket_desk.services.subscriptions import apply_subscription
-from eticket_desk.services.unconsumed import (
+from eticket_desk.services.attendance.presence import PresenceChange, absence, save_presence
+from eticket_desk.services.attendance.unconsumed import (
     bus_fare_excesses,
     export_fare_excesses,
     export_unconsumed,
     unconsumed_bookings,
 )
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.subscriptions.data import SubscriptionDraft
+from eticket_desk.services.subscriptions.forms import apply_subscription
 from tests.conftest import validated_family
 
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 6)]

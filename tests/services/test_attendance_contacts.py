@@ -3,8 +3,8 @@ may take the child home, so the printed row needs no column of its own for it.""
 
 from __future__ import annotations
 
-from eticket_desk.services.attendance import attendance_lists, print_attendance
-from eticket_desk.services.bookings import book_day
+from eticket_desk.services.attendance.lists import attendance_lists, print_attendance
+from eticket_desk.services.bookings.booking import book_day
 from tests.services.test_attendance import THURSDAY, _evening, _family_with_grandmother, _text
 
 

@@ -11,10 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from eticket_desk.rules.errors import InvalidInput, PermissionDenied
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.documents import documents_root
-from eticket_desk.services.families import save_family, validate_family
-from eticket_desk.services.meals import export_meal_counts, meal_counts_of, print_meal_counts
+from eticket_desk.services.attendance.meals import (
+    export_meal_counts,
+    meal_counts_of,
+    print_meal_counts,
+)
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.core.documents import documents_root
+from eticket_desk.services.families.dossiers import save_family, validate_family
 from tests.conftest import complete_family
 
 # The canteen's days of the week of 23 November 2026 (closed on Wednesday).

@@ -12,7 +12,11 @@ import pytest
 
 from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.backups import (
+from eticket_desk.services.core.settings import AppSettings, load_settings, save_settings
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.maintenance.backups import (
     BadBackup,
     backup_now,
     backup_to,
@@ -22,11 +26,7 @@ from eticket_desk.services.backups import (
     rotate,
     verify_backup,
 )
-from eticket_desk.services.families import save_family
-from eticket_desk.services.integrity import check
-from eticket_desk.services.search import search_families
-from eticket_desk.services.settings import AppSettings, load_settings, save_settings
-from eticket_desk.services.store import Store
+from eticket_desk.services.maintenance.integrity import check
 from tests.conftest import complete_family
 
 
@@ -172,7 +172,7 @@ def test_a_backup_of_an_older_schema_is_checked_once_brought_up_to_date(store, t
 def test_restore_refuses_a_base_open_in_the_program_and_changes_nothing(
     store, admin, schools, saved
 ):
-    from eticket_desk.services.base_lock import BaseInUse, hold
+    from eticket_desk.services.core.base_lock import BaseInUse, hold
 
     save_family(store, admin, complete_family(schools, last_name="Après"))
     before = _families(store.path)

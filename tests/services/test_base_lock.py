@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from eticket_desk.services.base_lock import BaseInUse, hold, lock_path
+from eticket_desk.services.core.base_lock import BaseInUse, hold, lock_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def _python(code: str, *args: str, **options) -> subprocess.Popen:
 
 HOLD_UNTIL_KILLED = """
     import sys, time
-    from eticket_desk.services.base_lock import hold
+    from eticket_desk.services.core.base_lock import hold
     held = hold(sys.argv[1])
     print("ouverte", flush=True)
     time.sleep(60)
@@ -41,7 +41,7 @@ HOLD_UNTIL_KILLED = """
 
 TRY_TO_HOLD = """
     import sys
-    from eticket_desk.services.base_lock import BaseInUse, hold
+    from eticket_desk.services.core.base_lock import BaseInUse, hold
     try:
         hold(sys.argv[1]).release()
     except BaseInUse as taken:

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from eticket_desk.models import AuditEntry, Booking, Occupancy
 from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.booking_batches import set_day, set_week
-from eticket_desk.services.booking_hooks import register_booking_hook, unregister_booking_hook
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import save_family
-from eticket_desk.services.seat_counters import rebuild_occupancy
-from eticket_desk.services.store import Store
+from eticket_desk.services.bookings.batches import set_day, set_week
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.bookings.hooks import register_booking_hook, unregister_booking_hook
+from eticket_desk.services.bookings.seat_counters import rebuild_occupancy
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.families.dossiers import save_family
 from tests.conftest import complete_family, validated_family
 
 THURSDAY = date(2026, 9, 24)  # canteen deadline: Tuesday 22 at 10:00
@@ -102,7 +102,7 @@ def test_a_child_outside_the_activity_levels_is_not_concerned(store, admin, scho
     school = schools[0]
     data.children[0].class_id = next(c.id for c in school.classes if c.name == "GS")
     family = save_family(store, admin, data)
-    from eticket_desk.services.families import validate_family
+    from eticket_desk.services.families.dossiers import validate_family
 
     assert validate_family(store, admin, family.id) == []
     with pytest.raises(BookingRefused) as caught:

@@ -8,8 +8,8 @@ import pytest
 
 from eticket_desk.rules.calendar import ClosureKind, PeriodMode
 from eticket_desk.rules.errors import DomainError, InvalidInput, PermissionDenied
-from eticket_desk.services import calendar
-from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.catalogue import calendar
+from eticket_desk.services.catalogue.organisation import load_organisation
 
 
 def _only_year(store):

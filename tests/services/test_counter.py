@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from eticket_desk.models import Payment, Sale, WalletEntry
 from eticket_desk.rules.errors import DomainError, InvalidInput
-from eticket_desk.services import sales as sales_module
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.sales import quote_sale
-from eticket_desk.services.till import close_till, current_till, open_till
-from eticket_desk.services.wallet import NoTicketLeft, balances, correct_wallet
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.counter import sales as sales_module
+from eticket_desk.services.counter.sales import quote_sale
+from eticket_desk.services.counter.till import close_till, current_till, open_till
+from eticket_desk.services.counter.wallet import NoTicketLeft, balances, correct_wallet
 from tests.conftest import cash_sale, validated_family
 
 
@@ -122,7 +122,7 @@ def test_closing_the_till_records_the_difference_with_a_reason(store, agent, fam
 
 
 def test_cash_above_the_ceiling_raises_an_alert(store, agent, admin, family, garderie):
-    from eticket_desk.services.organisation import load_organisation, save_organisation
+    from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 
     org = load_organisation(store)
     org.cash_ceiling_cents = 6000
@@ -175,7 +175,7 @@ def test_the_receipt_pdf_says_what_was_sold_and_the_change(
 ):
     from pypdf import PdfReader
 
-    from eticket_desk.services.receipts import print_receipt
+    from eticket_desk.services.counter.receipts import print_receipt
 
     ticket, _ = garderie
     open_till(store, agent, 0)
@@ -192,7 +192,7 @@ def test_a_paper_form_books_prepaid_days_only_as_far_as_the_tickets_go(
     store, agent, family, garderie
 ):
     from eticket_desk.rules.templates import WeekTemplate
-    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 
     ticket, activity = garderie
     open_till(store, agent, 0)
@@ -219,7 +219,7 @@ def test_a_whole_week_books_prepaid_days_as_far_as_the_tickets_go_and_says_why_n
     store, agent, family, garderie
 ):
     from eticket_desk.rules.booking import RefusalCode
-    from eticket_desk.services.booking_batches import set_week
+    from eticket_desk.services.bookings.batches import set_week
 
     ticket, activity = garderie
     open_till(store, agent, 0)

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 import tests.services.test_integrity as scenes
 from eticket_desk.models import Booking, Payment, Sale, SaleLine, WalletEntry
-from eticket_desk.services.integrity import check
-from eticket_desk.services.store import Store
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.maintenance.integrity import check
 
 town = scenes.town
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,10 +27,10 @@ from datetime import date, datetime, timedelta
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.pricing import Method, PaymentInput
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.sales import SaleRequest, sell_tickets
-from eticket_desk.services.store import SYSTEM, Store
-from eticket_desk.services.users import authenticate
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
+from eticket_desk.services.core.store import SYSTEM, Store
+from eticket_desk.services.access.users import authenticate
 
 path, log, run, family, child, ticket, activity = sys.argv[1:8]
 store = Store(path, FrozenClock(datetime(2026, 9, 14, 9, 30)))

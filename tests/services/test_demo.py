@@ -12,18 +12,18 @@ from eticket_desk.rules.contact import format_phone, normalise_phone
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.text import fold
-from eticket_desk.services import users
-from eticket_desk.services.demo import (
+from eticket_desk.services.access import users
+from eticket_desk.services.catalogue.organisation import list_schools, load_organisation
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.town import (
     DEMO_PASSWORD,
     DemoOptions,
     build_demo_town,
     replace_with_demo_town,
 )
-from eticket_desk.services.families import load_family_quietly, save_family
-from eticket_desk.services.family_data import PHONE_FIELDS
-from eticket_desk.services.organisation import list_schools, load_organisation
-from eticket_desk.services.search import search_families
-from eticket_desk.services.store import Store
+from eticket_desk.services.families.data import PHONE_FIELDS
+from eticket_desk.services.families.dossiers import load_family_quietly, save_family
+from eticket_desk.services.families.search import search_families
 from tests.conftest import complete_family
 
 TOWN_SIZE = 200
@@ -177,7 +177,7 @@ def test_what_a_killed_build_left_is_cleaned_and_the_new_town_replaces_the_old(t
 
 
 def test_a_base_open_in_the_program_is_not_replaced_by_a_demo(tmp_path):
-    from eticket_desk.services.base_lock import BaseInUse, hold
+    from eticket_desk.services.core.base_lock import BaseInUse, hold
 
     path = tmp_path / "demo.sqlite"
     replace_with_demo_town(path, DemoOptions(families=5, seed=1))

@@ -13,21 +13,21 @@ from sqlalchemy import func, select
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Family, Invoice, Payment, PaymentAllocation, Sale
 from eticket_desk.rules.billing import InvoiceStatus
-from eticket_desk.services import users
-from eticket_desk.services.demo import DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo_town
-from eticket_desk.services.demo_history import MISCOUNT_NOTE
-from eticket_desk.services.deposit_slips import (
+from eticket_desk.services.access import users
+from eticket_desk.services.core.settings import load_settings
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.counter.deposit_slips import (
     deposit_slip_data,
     list_deposit_slips,
     undeposited_cheques,
 )
-from eticket_desk.services.integrity import check
-from eticket_desk.services.invoice_queries import list_invoices, list_runs
-from eticket_desk.services.reminders import overdue_by_family, reminder_data
-from eticket_desk.services.settings import load_settings
-from eticket_desk.services.store import Store
-from eticket_desk.services.till import current_till
-from eticket_desk.services.till_journal import list_till_sessions, till_journal_data
+from eticket_desk.services.counter.till import current_till
+from eticket_desk.services.counter.till_journal import list_till_sessions, till_journal_data
+from eticket_desk.services.demo.history import MISCOUNT_NOTE
+from eticket_desk.services.demo.town import DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo_town
+from eticket_desk.services.invoicing.queries import list_invoices, list_runs
+from eticket_desk.services.invoicing.reminders import overdue_by_family, reminder_data
+from eticket_desk.services.maintenance.integrity import check
 
 TOWN_SIZE = 120
 
@@ -197,7 +197,7 @@ def test_the_past_ends_where_the_clock_says_today_is(tmp_path):
 
 def test_one_counter_takes_so_many_payments_a_day_the_rest_stays_unpaid(tmp_path, monkeypatch):
     """A big town's families mostly pay online: its counter is full, not open all night."""
-    from eticket_desk.services import demo_history
+    from eticket_desk.services.demo import history as demo_history
 
     monkeypatch.setattr(demo_history, "PAYMENTS_A_DAY", 2)
     path = tmp_path / "demo.sqlite"

@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 
 from eticket_desk.paths import data_folder, default_database_path, safe_file_name
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.attendance import print_attendance
-from eticket_desk.services.documents import document_path, documents_root
-from eticket_desk.services.invoice_documents import merged_name, run_folder
-from eticket_desk.services.store import Store
+from eticket_desk.services.attendance.lists import print_attendance
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.core.documents import document_path, documents_root
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.invoicing.documents import merged_name, run_folder
 
 THURSDAY = date(2026, 11, 26)
 

@@ -6,10 +6,15 @@ import pytest
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from eticket_desk.services.audit import list_audit
-from eticket_desk.services.families import load_family, save_family, set_archived, validate_family
-from eticket_desk.services.family_data import AdultData
-from eticket_desk.services.search import search_families
+from eticket_desk.services.core.audit import list_audit
+from eticket_desk.services.families.data import AdultData
+from eticket_desk.services.families.dossiers import (
+    load_family,
+    save_family,
+    set_archived,
+    validate_family,
+)
+from eticket_desk.services.families.search import search_families
 from tests.conftest import complete_family
 
 

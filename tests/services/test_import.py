@@ -13,15 +13,16 @@ from eticket_desk.clock import FrozenClock
 from eticket_desk.models import AuditEntry, Booking, Child, Family, NumberSeries, Subscription
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.templates import Parity
-from eticket_desk.services import importing, users
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.calendar import create_school_year, list_school_years
-from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
-from eticket_desk.services.families import load_family
+from eticket_desk.services import importing
+from eticket_desk.services.access import users
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.catalogue.calendar import create_school_year, list_school_years
+from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.demo.activities import DEMO_ACTIVITIES
+from eticket_desk.services.families.dossiers import load_family
 from eticket_desk.services.importing.cells import read_week_template
 from eticket_desk.services.importing.reading import read_csv_bytes
-from eticket_desk.services.setup import FirstSetup, create_empty_town
-from eticket_desk.services.store import Store
 from tests.conftest import ADMIN_PASSWORD, validated_family
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
@@ -500,7 +501,7 @@ def test_days_left_unbooked_by_a_failure_are_booked_by_the_template_run(
 ):
     """The dossiers and registrations are one transaction; their days follow chunk by
     chunk. If that second step fails, « Appliquer les semaines types » books what is missing."""
-    from eticket_desk.services import subscriptions
+    from eticket_desk.services.subscriptions import forms as subscriptions
 
     path = SAMPLES / "import_familles.csv"
     headers, rows = _sample_for_test_activities(path)

@@ -10,14 +10,14 @@ from datetime import date, datetime
 import pytest
 
 from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.integrity import check
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoice_payments import InvoicePaymentRequest, pay_invoices
-from eticket_desk.services.invoice_queries import list_invoices
-from eticket_desk.services.invoicing import issue_run
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.payments import InvoicePaymentRequest, pay_invoices
+from eticket_desk.services.invoicing.queries import list_invoices
+from eticket_desk.services.invoicing.run import issue_run
+from eticket_desk.services.maintenance.integrity import check
 from tests.conftest import cash_sale, validated_family
 
 BUS_WEEK = date(2026, 9, 28)

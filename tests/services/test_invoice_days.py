@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from eticket_desk.models import Booking
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import cancel_booking
-from eticket_desk.services.invoice_documents import print_invoice
-from eticket_desk.services.invoice_queries import list_invoices
-from eticket_desk.services.invoicing import credit_note, issue_run, preview_run
+from eticket_desk.services.bookings.booking import cancel_booking
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.invoicing.documents import print_invoice
+from eticket_desk.services.invoicing.queries import list_invoices
+from eticket_desk.services.invoicing.run import credit_note, issue_run, preview_run
 from tests.services.test_invoicing import (
     CANTEEN,
     CANTEEN_LATER,

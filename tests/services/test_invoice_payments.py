@@ -13,23 +13,23 @@ from eticket_desk.models import PaymentAllocation, Sale
 from eticket_desk.rules.billing import InvoiceStatus
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoice_payments import (
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.receipts import print_receipt
+from eticket_desk.services.counter.till import current_till, open_till
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.payments import (
     AmountDiffers,
     InvoicePaymentRequest,
     pay_invoices,
 )
-from eticket_desk.services.invoice_queries import (
+from eticket_desk.services.invoicing.queries import (
     age_bucket,
     find_by_coupon,
     list_invoices,
     unpaid_invoices,
 )
-from eticket_desk.services.invoicing import family_credit, issue_run
-from eticket_desk.services.receipts import print_receipt
-from eticket_desk.services.till import current_till, open_till
+from eticket_desk.services.invoicing.run import family_credit, issue_run
 from tests.conftest import validated_family
 
 DAYS = [date(2026, 10, d) for d in (1, 2, 5, 6, 8, 9, 12, 13, 15, 16)]  # 10 canteen days
@@ -131,7 +131,7 @@ def test_refusals(store, admin, invoiced):
 
 
 def test_a_reminder_letter_for_what_is_past_due(store, admin, invoiced, clock, tmp_path):
-    from eticket_desk.services.reminders import overdue_by_family, print_reminders
+    from eticket_desk.services.invoicing.reminders import overdue_by_family, print_reminders
 
     family, invoice = invoiced
     assert overdue_by_family(store, admin) == {}  # due on 2 December
@@ -154,8 +154,8 @@ def test_a_reminder_letter_for_what_is_past_due(store, admin, invoiced, clock, t
 def test_the_logo_prints_on_the_invoice(store, admin, invoiced, tmp_path):
     from devtools.samples.invoices import sample_logo
     from eticket_desk.rules.errors import InvalidInput
-    from eticket_desk.services.invoice_documents import invoice_data
-    from eticket_desk.services.organisation_logo import load_logo, save_logo
+    from eticket_desk.services.catalogue.organisation_logo import load_logo, save_logo
+    from eticket_desk.services.invoicing.documents import invoice_data
 
     _family, invoice = invoiced
     bad = tmp_path / "logo.txt"

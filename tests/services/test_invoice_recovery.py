@@ -12,9 +12,9 @@ from sqlalchemy import select
 from eticket_desk.models import Invoice
 from eticket_desk.reports import invoice_run
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services import invoice_documents
-from eticket_desk.services.invoice_files import write_owed_pdfs, write_owed_pdfs_at_start
-from eticket_desk.services.invoicing import issue_run, runs_owing_pdfs
+from eticket_desk.services.invoicing import documents as invoice_documents
+from eticket_desk.services.invoicing.files import write_owed_pdfs, write_owed_pdfs_at_start
+from eticket_desk.services.invoicing.run import issue_run, runs_owing_pdfs
 from tests.conftest import validated_family
 from tests.services.test_invoicing import DAYS, NOVEMBER, _book, canteen  # noqa: F401
 

@@ -13,14 +13,14 @@ from sqlalchemy import select, update
 from eticket_desk.models import Booking, Family, Invoice, NumberSeries
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services import invoicing
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import load_family, save_family
-from eticket_desk.services.family_data import ChildData
-from eticket_desk.services.invoice_documents import print_invoice, write_run_pdfs
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoicing import credit_note, family_credit, issue_run, preview_run
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.families.data import ChildData
+from eticket_desk.services.families.dossiers import load_family, save_family
+from eticket_desk.services.invoicing import run as invoicing
+from eticket_desk.services.invoicing.documents import print_invoice, write_run_pdfs
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import credit_note, family_credit, issue_run, preview_run
 from tests.conftest import validated_family
 
 # Canteen: 3,10 € / 3,85 € / 4,60 € by QF; hors commune 5,20 € whatever the QF.
@@ -195,8 +195,8 @@ def test_the_run_writes_one_pdf_each_and_a_merged_file(
 
 def test_a_fare_run_bills_the_subscriptions_of_the_period(store, admin, schools, activities, clock):
     from eticket_desk.rules.templates import FareOption, WeekTemplate
-    from eticket_desk.services.invoice_queries import fare_periods
-    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+    from eticket_desk.services.invoicing.queries import fare_periods
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 
     tap = activities["TAP"]
     # TAP by the period: 1 session a week 18,00 € / 2 sessions 30,00 € (no QF: top bracket)

@@ -10,11 +10,11 @@ from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import BookingRefused
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import InvalidInput, PermissionDenied
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.calendar import create_school_year
-from eticket_desk.services.families import save_family, validate_family
-from eticket_desk.services.occupancy import occupancy_report
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.bookings.occupancy import occupancy_report
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.catalogue.calendar import create_school_year
+from eticket_desk.services.families.dossiers import save_family, validate_family
 from tests.conftest import complete_family
 
 THURSDAY = date(2026, 9, 17)

@@ -6,9 +6,9 @@ from datetime import date
 
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.families import save_family
-from eticket_desk.services.planning import load_week
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.bookings.planning import load_week
+from eticket_desk.services.families.dossiers import save_family
 from tests.conftest import complete_family, validated_family
 
 

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from eticket_desk.models import PortalAccount
 from eticket_desk.reports.portal_letter import render
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.families import validate_family
-from eticket_desk.services.portal import issue_portal_access
-from eticket_desk.services.users import verify_password
+from eticket_desk.services.access.users import verify_password
+from eticket_desk.services.families.dossiers import validate_family
+from eticket_desk.services.families.portal import issue_portal_access
 
 
 def test_refused_while_the_dossier_is_not_validated(store, admin, family):

@@ -10,18 +10,18 @@ import pytest
 from eticket_desk.rules.booking import BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.audit import list_audit
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoicing import issue_run, preview_run
-from eticket_desk.services.occupancy import occupancy_report
-from eticket_desk.services.presence import (
+from eticket_desk.services.attendance.presence import (
     PresenceChange,
     absence,
     presence_sheet,
     save_presence,
 )
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.bookings.occupancy import occupancy_report
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.core.audit import list_audit
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import issue_run, preview_run
 from tests.conftest import validated_family
 
 NOVEMBER = month_period("2026-11")
@@ -193,7 +193,7 @@ def test_a_tap_day_changes_by_the_form_only_but_its_presence_is_marked(
     """Seed 003: TAP is never changed day by day, not even with an override; the form books
     it, and marking who came is no booking change."""
     from eticket_desk.rules.templates import WeekTemplate
-    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 
     tap = activities["TAP"].id
     lea = validated_family(store, admin, schools).children[0]

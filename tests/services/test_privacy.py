@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 import tests.services.test_integrity as scenes
 from eticket_desk.models import Adult, AuditEntry, Child, Invoice, Payment, PortalAccount, Sale
 from eticket_desk.rules.errors import NotFound
-from eticket_desk.services.families import set_archived
-from eticket_desk.services.integrity import check
-from eticket_desk.services.privacy import anonymise_gone_families, export_family
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.dossiers import set_archived
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.maintenance.integrity import check
+from eticket_desk.services.maintenance.privacy import anonymise_gone_families, export_family
 
 town = scenes.town
 
@@ -98,7 +98,7 @@ def test_families_gone_three_years_are_anonymised_accounting_kept(store, admin, 
 
 
 def test_every_view_of_health_data_is_in_the_audit_log(store, admin, agent, town, tmp_path):
-    from eticket_desk.services.families import load_family
+    from eticket_desk.services.families.dossiers import load_family
 
     _, martin = town
 

@@ -9,10 +9,14 @@ import pytest
 from eticket_desk.rules.booking import BookingRefused
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.templates import FareOption, Parity, WeekTemplate
-from eticket_desk.services.families import save_family
-from eticket_desk.services.organisation import list_schools
-from eticket_desk.services.registration_forms import apply_form, load_form_family, preview_form
-from eticket_desk.services.subscriptions import SubscriptionDraft, list_subscriptions
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.families.registration_forms import (
+    apply_form,
+    load_form_family,
+    preview_form,
+)
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, list_subscriptions
 from tests.conftest import complete_family, validated_family
 
 PERIOD_1 = (date(2026, 9, 1), date(2026, 10, 16))

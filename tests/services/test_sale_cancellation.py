@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from eticket_desk.models import Sale
 from eticket_desk.rules.errors import DomainError, InvalidInput
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.deposit_slips import make_deposit_slip, undeposited_cheques
-from eticket_desk.services.sale_cancellation import cancel_sale
-from eticket_desk.services.till import close_till, current_till, open_till
-from eticket_desk.services.till_journal import till_journal_data
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.deposit_slips import make_deposit_slip, undeposited_cheques
+from eticket_desk.services.counter.sale_cancellation import cancel_sale
+from eticket_desk.services.counter.till import close_till, current_till, open_till
+from eticket_desk.services.counter.till_journal import till_journal_data
+from eticket_desk.services.counter.wallet import balances
 from tests.conftest import cash_sale, cheque_sale, validated_family
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eticket_desk.services.families import save_family
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.families.search import search_families
 from tests.conftest import complete_family
 
 

@@ -1,4 +1,4 @@
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.search import search_families
 
 
 def test_family_found_by_child_first_name_without_accent(store, admin, family):

@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from eticket_desk.models import Base
 from eticket_desk.models.database import current_revision, head_revision, make_engine, migrate
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.families import save_family
-from eticket_desk.services.store import Store
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.families.dossiers import save_family
 from tests.conftest import complete_family
 
 

@@ -12,18 +12,18 @@ from eticket_desk.models import AuditEntry, Booking, Occupancy, Subscription
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.templates import Parity, WeekTemplate
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.calendar import list_school_years
-from eticket_desk.services.families import save_family
-from eticket_desk.services.seat_counters import rebuild_occupancy
-from eticket_desk.services.subscriptions import (
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.bookings.seat_counters import rebuild_occupancy
+from eticket_desk.services.bookings.week_template import apply_week_template, preview_week_template
+from eticket_desk.services.catalogue.calendar import list_school_years
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.subscriptions.forms import (
     SubscriptionDraft,
     apply_subscription,
     apply_subscriptions,
     list_subscriptions,
     preview_subscription,
 )
-from eticket_desk.services.week_template import apply_week_template, preview_week_template
 from tests.conftest import complete_family, validated_family
 
 YEAR = (date(2026, 9, 1), date(2027, 7, 2))
@@ -190,7 +190,7 @@ def test_the_week_shown_becomes_the_template_of_the_following_weeks(store, admin
     cantine = activities["CANTINE"]
     apply_subscription(store, admin, _draft(lea, cantine, WeekTemplate(CANTINE_DAYS)))
     # This week (21 Sept) Léa keeps only Monday and Thursday.
-    from eticket_desk.services.bookings import cancel_booking
+    from eticket_desk.services.bookings.booking import cancel_booking
 
     for day in (date(2026, 9, 22), date(2026, 9, 25)):
         cancel_booking(store, admin, lea.id, cantine.id, day)

@@ -10,8 +10,7 @@ import pytest
 
 from eticket_desk.rules.errors import InvalidInput, PermissionDenied, ValidationFailed
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.families import save_family
-from eticket_desk.services.tariffs import (
+from eticket_desk.services.catalogue.tariffs import (
     list_tariffs,
     list_ticket_types,
     load_commune_postcodes,
@@ -21,6 +20,7 @@ from eticket_desk.services.tariffs import (
     save_ticket_type,
     tariff_in_force,
 )
+from eticket_desk.services.families.dossiers import save_family
 from tests.conftest import complete_family
 
 BRACKETS = [Bracket(600, 120, 170), Bracket(1000, 160, 210), Bracket(None, 240, 290)]

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from eticket_desk.models import DepositSlip, NumberSeries, Payment
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
-from eticket_desk.services import deposit_slips
-from eticket_desk.services.deposit_slips import (
+from eticket_desk.services.counter import deposit_slips
+from eticket_desk.services.counter.deposit_slips import (
     list_deposit_slips,
     make_deposit_slip,
     print_deposit_slip,
     undeposited_cheques,
 )
-from eticket_desk.services.till import close_till, open_till
-from eticket_desk.services.till_journal import (
+from eticket_desk.services.counter.till import close_till, open_till
+from eticket_desk.services.counter.till_journal import (
     list_till_sessions,
     print_till_journal,
     till_journal_data,

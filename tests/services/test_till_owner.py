@@ -11,13 +11,13 @@ from pypdf import PdfReader
 
 from eticket_desk.rules.errors import DomainError, PermissionDenied
 from eticket_desk.rules.permissions import Permission, Role
-from eticket_desk.services import users
-from eticket_desk.services.audit import list_audit
-from eticket_desk.services.people import person_label
-from eticket_desk.services.sale_cancellation import cancel_sale
-from eticket_desk.services.store import Actor
-from eticket_desk.services.till import close_till, current_till, hand_over_till, open_till
-from eticket_desk.services.till_journal import list_till_sessions, print_till_journal
+from eticket_desk.services.access import users
+from eticket_desk.services.access.people import person_label
+from eticket_desk.services.core.audit import list_audit
+from eticket_desk.services.core.store import Actor
+from eticket_desk.services.counter.sale_cancellation import cancel_sale
+from eticket_desk.services.counter.till import close_till, current_till, hand_over_till, open_till
+from eticket_desk.services.counter.till_journal import list_till_sessions, print_till_journal
 from tests.conftest import AGENT_PASSWORD, cash_sale, validated_family
 
 

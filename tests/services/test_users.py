@@ -7,8 +7,8 @@ import pytest
 from eticket_desk.models import User
 from eticket_desk.rules.errors import DomainError, PermissionDenied, ValidationFailed
 from eticket_desk.rules.permissions import Role
-from eticket_desk.services import users
-from eticket_desk.services.audit import list_audit
+from eticket_desk.services.access import users
+from eticket_desk.services.core.audit import list_audit
 from tests.conftest import AGENT_PASSWORD
 
 

@@ -13,17 +13,17 @@ from sqlalchemy import select
 from eticket_desk.models import Booking
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.attendance import attendance_lists
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import load_family, save_family, validate_family
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoicing import issue_run, preview_run
-from eticket_desk.services.till import open_till
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.attendance.lists import attendance_lists
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.counter.wallet import balances
+from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import issue_run, preview_run
+from eticket_desk.services.syncing.pulled import apply_changes
 from eticket_desk.sync.protocol import Change
-from eticket_desk.sync.pull_apply import apply_changes
 from tests.conftest import cash_sale, complete_family, validated_family
 
 BUS_WEEK = date(2026, 9, 28)  # the 2-seat bus, open until Tuesday 22 at noon
@@ -105,7 +105,7 @@ def test_waiting_children_pulled_from_the_server_keep_the_servers_order(
         )
         for seq, kid in ((1, first), (2, second))
     ]
-    assert apply_changes(store, uuid.uuid4(), changes, 2) == 2
+    assert apply_changes(store, uuid.uuid4(), changes, 2).applied == 2
     freed = cancel_booking(store, admin, holders[0].id, bus, BUS_WEEK)
     assert freed.promoted == (_name(first),)
 

@@ -18,18 +18,18 @@ from pypdf import PdfReader
 
 from eticket_desk.reports import invoice_run
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.documents import documents_root
-from eticket_desk.services.invoice_documents import write_run_pdfs
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoicing import issue_run
-from eticket_desk.services.meals import export_meal_counts, meal_counts_of
-from eticket_desk.services.sync_status import (
+from eticket_desk.services.attendance.meals import export_meal_counts, meal_counts_of
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.core.documents import documents_root
+from eticket_desk.services.invoicing.documents import write_run_pdfs
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import issue_run
+from eticket_desk.services.syncing.cycle import run_sync
+from eticket_desk.services.syncing.status import (
     NO_KEYRING,
     KeyringUnavailable,
     load_device,
-    run_sync,
     save_device,
     sync_status,
 )

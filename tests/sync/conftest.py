@@ -59,7 +59,7 @@ def server_planning(store, admin, garderie):
     sync sends to the server (calendar.upsert, activity.upsert) before anything else."""
     import dataclasses
 
-    from eticket_desk.services.activities import save_activity
+    from eticket_desk.services.catalogue.activities import save_activity
 
     _, activity = garderie
     return save_activity(store, admin, dataclasses.replace(activity, capacity=1))

@@ -4,7 +4,7 @@ not registered, 1 when the server could not be reached."""
 from __future__ import annotations
 
 from eticket_desk.cli import main
-from eticket_desk.services.sync_status import save_device
+from eticket_desk.services.syncing.status import save_device
 
 
 def test_an_unconfigured_desk_is_told_so(store, capsys):

@@ -16,15 +16,16 @@ from eticket_central.models import Subscription as ServerSubscription
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Booking, OutboxOp, Subscription
 from eticket_desk.rules.templates import WeekTemplate
-from eticket_desk.services.bookings import cancel_booking
-from eticket_desk.services.demo import DEMO_PASSWORD, DemoOptions, build_demo_town
-from eticket_desk.services.integrity import check
-from eticket_desk.services.store import Store
-from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
-from eticket_desk.services.sync_status import run_sync, save_device
-from eticket_desk.services.till import open_till
-from eticket_desk.services.users import authenticate
-from eticket_desk.sync.apply import CURSOR, put_state
+from eticket_desk.services.access.users import authenticate
+from eticket_desk.services.bookings.booking import cancel_booking
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
+from eticket_desk.services.maintenance.integrity import check
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
+from eticket_desk.services.syncing.cycle import run_sync
+from eticket_desk.services.syncing.state import CURSOR, put_state
+from eticket_desk.services.syncing.status import save_device
 from eticket_desk.sync.wire import OpType
 from tests.central.conftest import START
 from tests.conftest import cash_sale

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from eticket_central.models import Invoice as ServerInvoice
 from eticket_central.models import Payment as ServerPayment
 from eticket_desk.models import Invoice, OutboxOp, Sale
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.invoicing import credit_note, issue_run
-from eticket_desk.services.sale_cancellation import cancel_sale
-from eticket_desk.services.till import open_till
-from eticket_desk.sync.client import sync_once
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.sale_cancellation import cancel_sale
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.invoicing.run import credit_note, issue_run
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.conftest import cash_sale
 from tests.services.test_invoicing import CANTEEN, DAYS, NOVEMBER

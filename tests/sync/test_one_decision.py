@@ -30,11 +30,11 @@ from eticket_desk.models import Booking, Occupancy
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import Action, BookingRefused, BookingState
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import load_family, save_family, validate_family
-from eticket_desk.services.presence import PresenceChange, save_presence
-from eticket_desk.services.wallet import balance_in, correct_wallet
+from eticket_desk.services.attendance.presence import PresenceChange, save_presence
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.counter.wallet import balance_in, correct_wallet
+from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
 from eticket_desk.sync.protocol import BookingPayload, OpType
 from tests.central.helpers import child, family_payload
 from tests.conftest import complete_family

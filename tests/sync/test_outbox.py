@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from eticket_desk.models import OutboxOp
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.families import save_family
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.sync.protocol import OpType, make_op
 from tests.conftest import cash_sale, validated_family
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from eticket_desk.models import Adult, Family
-from eticket_desk.services.portal import issue_portal_access
-from eticket_desk.services.search import search_families
-from eticket_desk.services.sync_status import sync_status
-from eticket_desk.sync.client import sync_once
+from eticket_desk.services.families.portal import issue_portal_access
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.syncing.cycle import sync_once
+from eticket_desk.services.syncing.status import sync_status
 from tests.sync.conftest import parent_headers
 
 
@@ -95,8 +95,8 @@ def test_a_seat_freed_on_the_portal_goes_to_the_waiting_child_at_the_next_sync(
 ):
     from eticket_central.models import Booking as ServerBooking
     from eticket_desk.models import Booking
-    from eticket_desk.services.bookings import book_day
-    from eticket_desk.services.till import open_till
+    from eticket_desk.services.bookings.booking import book_day
+    from eticket_desk.services.counter.till import open_till
     from tests.conftest import cash_sale, validated_family
     from tests.sync.test_push_pull import MONDAY
 

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.till import open_till
-from eticket_desk.sync import apply
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.syncing.answers import record_answers
+from eticket_desk.services.syncing.state import pending_ops
 from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from eticket_desk.ui.admin.desk_page import DeskPage
 from eticket_desk.ui.main_window import MainWindow
@@ -53,7 +54,7 @@ def _rejected_booking(store, agent, schools, garderie) -> None:
     open_till(store, agent, 0)
     cash_sale(store, agent, family, ticket, 2, 500)
     book_day(store, agent, family.children[0].id, activity.id, MONDAY)
-    rows = [r for r in apply.pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
+    rows = [r for r in pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
     answers = [
         OpResult(
             op_id=row.op_id,
@@ -64,7 +65,7 @@ def _rejected_booking(store, agent, schools, garderie) -> None:
         )
         for row in rows
     ]
-    apply.record_answers(store, rows, answers)
+    record_answers(store, rows, answers)
 
 
 def test_unconfigured_desk_says_so_and_sync_now_does_no_harm(qtbot, window, ctx):
@@ -142,7 +143,7 @@ def test_registered_then_synced_the_status_bar_says_online(
 def test_an_unreachable_server_shows_offline_with_the_ops_waiting(
     qtbot, window, ctx, agent, schools, device, memory_keyring
 ):
-    from eticket_desk.services.sync_status import save_device
+    from eticket_desk.services.syncing.status import save_device
 
     save_device(ctx.store, ctx.actor, "http://127.0.0.1:9", device.device_id, device.token)
     validated_family(ctx.store, agent, schools)

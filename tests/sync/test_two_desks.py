@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 from eticket_central.models import Booking as ServerBooking
 from eticket_desk.models import Booking, Family, Occupancy
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.integrity import check
-from eticket_desk.services.search import search_families
-from eticket_desk.services.store import Store
-from eticket_desk.services.sync_issues import list_sync_issues
-from eticket_desk.services.sync_status import load_device, run_sync, save_device
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.maintenance.integrity import check
+from eticket_desk.services.syncing.cycle import run_sync
+from eticket_desk.services.syncing.issues import list_sync_issues
+from eticket_desk.services.syncing.status import load_device, save_device
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
 
@@ -129,7 +130,7 @@ def test_a_paper_form_taken_at_the_annex_reaches_the_town_hall_with_its_days(
 
     from eticket_desk.models import Subscription
     from eticket_desk.rules.templates import WeekTemplate
-    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 
     office, annex = desks
     ticket, activity = garderie
@@ -176,8 +177,8 @@ def test_a_capacity_raised_and_a_closure_added_at_the_town_hall_reach_the_annex(
     from datetime import date
 
     from eticket_desk.rules.booking import BookingRefused
-    from eticket_desk.services.activities import list_activities, save_activity
-    from eticket_desk.services.calendar import add_closure
+    from eticket_desk.services.catalogue.activities import list_activities, save_activity
+    from eticket_desk.services.catalogue.calendar import add_closure
 
     office, annex = desks
     _, activity = garderie
@@ -197,7 +198,7 @@ def test_a_new_tariff_set_at_the_town_hall_is_the_annexs_price_too(desks, admin,
 
     from eticket_desk.models import Tariff
     from eticket_desk.rules.pricing import Bracket
-    from eticket_desk.services.tariffs import save_tariff
+    from eticket_desk.services.catalogue.tariffs import save_tariff
 
     office, annex = desks
     ticket, _ = garderie
@@ -226,7 +227,7 @@ def test_a_class_opened_and_the_regie_changed_at_the_town_hall_reach_the_annex(
 ):
     import dataclasses
 
-    from eticket_desk.services.organisation import (
+    from eticket_desk.services.catalogue.organisation import (
         add_class,
         list_schools,
         load_organisation,

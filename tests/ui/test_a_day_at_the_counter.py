@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.planning import load_week
-from eticket_desk.services.till import current_till
-from eticket_desk.services.till_journal import till_journal_data
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.bookings.planning import load_week
+from eticket_desk.services.counter.till import current_till
+from eticket_desk.services.counter.till_journal import till_journal_data
+from eticket_desk.services.counter.wallet import balances
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.counter.till_dialog import TillDialog
 from eticket_desk.ui.login_dialog import LoginDialog

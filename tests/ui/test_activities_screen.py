@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDateTimeEdit, QLabel
 from devtools.screenshots.activities import render_activity_screens
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
-from eticket_desk.services.activities import list_activities, save_activity
-from eticket_desk.services.calendar import create_school_year
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.catalogue.activities import list_activities, save_activity
+from eticket_desk.services.catalogue.calendar import create_school_year
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities import ActivitiesScreen
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn

@@ -10,7 +10,10 @@ from PySide6.QtCore import QDate, Qt
 
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.activity_tariffs import list_activity_tariffs, save_activity_tariff
+from eticket_desk.services.catalogue.activity_tariffs import (
+    list_activity_tariffs,
+    save_activity_tariff,
+)
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.tariffs import TariffsScreen
 from eticket_desk.ui.tariffs.dialogs import ActivityTariffDialog

@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt
 
 from devtools.screenshots.admin import render_admin_screens
 from eticket_desk.rules.permissions import Role
-from eticket_desk.services import audit, organisation, settings, users
-from eticket_desk.services.users import UserInfo
+from eticket_desk.services.access import users
+from eticket_desk.services.access.users import UserInfo
+from eticket_desk.services.catalogue import organisation
+from eticket_desk.services.core import audit, settings
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.audit_model import (
     AuditColumn,

@@ -7,9 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from eticket_desk.rules.templates import WeekTemplate
-from eticket_desk.services.calendar import add_closure, list_school_years, remove_closure
-from eticket_desk.services.planning import load_week
-from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+from eticket_desk.services.bookings.planning import load_week
+from eticket_desk.services.catalogue.calendar import add_closure, list_school_years, remove_closure
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 from eticket_desk.ui.year_templates import ApplyTemplatesDialog
 from tests.conftest import validated_family
 

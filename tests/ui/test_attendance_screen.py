@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.families import save_family, validate_family
-from eticket_desk.services.presence import presence_sheet
+from eticket_desk.services.attendance.presence import presence_sheet
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.families.dossiers import save_family, validate_family
 from eticket_desk.ui import messages
 from eticket_desk.ui.attendance import AttendanceScreen
 from eticket_desk.ui.attendance.presence_model import Column
@@ -312,7 +312,7 @@ def test_the_numbers_on_screen_are_those_of_the_printed_list(
 
 
 def _cantine(store, actor):
-    from eticket_desk.services.attendance import activities_of_day
+    from eticket_desk.services.attendance.lists import activities_of_day
 
     return [a.id for a in activities_of_day(store, THURSDAY) if a.code == "CANTINE"]
 

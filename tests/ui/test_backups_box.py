@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from eticket_desk.paths import documents_folder
-from eticket_desk.services import settings
-from eticket_desk.services.backups import list_backups, verify_backup
+from eticket_desk.services.core import settings
+from eticket_desk.services.maintenance.backups import list_backups, verify_backup
 from eticket_desk.ui.admin.settings_screen import SettingsScreen
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.tasks import ImmediateRunner
@@ -49,7 +49,7 @@ def test_closing_the_window_makes_a_backup(qtbot, ctx, store):
 
 
 def test_a_second_window_on_the_same_base_is_refused_in_french(store, qapp, monkeypatch):
-    from eticket_desk.services.base_lock import hold
+    from eticket_desk.services.core.base_lock import hold
     from eticket_desk.ui import app
 
     shown: list[str] = []

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.families import save_family
-from eticket_desk.services.planning import load_week
-from eticket_desk.services.subscriptions import list_subscriptions
+from eticket_desk.services.bookings.planning import load_week
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.subscriptions.forms import list_subscriptions
 from eticket_desk.ui.subscriptions import BatchEntryScreen
 from tests.conftest import complete_family, validated_family
 

@@ -14,9 +14,9 @@ from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.calendar import ClosureKind
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import PermissionDenied
-from eticket_desk.services import calendar
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.catalogue import calendar
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QWidget
 
 import eticket_desk.ui
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.changes import FamilyTopic, Topic
-from eticket_desk.services.families import save_family
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.sync.client import SyncReport
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.admin.audit_screen import AuditScreen
@@ -194,7 +194,8 @@ def test_a_pull_that_brought_rows_refreshes_the_screens_showing_them(qtbot, ctx,
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.SALES][:1]),
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.INVOICES]),
     ]
-    worker._on_sync_done(SyncReport(pulled=3))
+    moved = frozenset({Topic.BOOKINGS, Topic.FAMILIES, Topic.SALES, Topic.INVOICES})
+    worker._on_sync_done(SyncReport(pulled=3, changed=moved))
     assert [name for name, calls, _widget in grid + status + pulled if not calls] == []
 
 

@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.invoice_drafts import month_period
-from eticket_desk.services.invoice_queries import list_invoices
-from eticket_desk.services.invoicing import family_credit, issue_run
-from eticket_desk.services.till import current_till, open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.till import current_till, open_till
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.queries import list_invoices
+from eticket_desk.services.invoicing.run import family_credit, issue_run
 from eticket_desk.ui import messages
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from tests.conftest import validated_family

@@ -8,10 +8,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.receipts import receipt_data
-from eticket_desk.services.till import close_till, current_till, open_till
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.counter.receipts import receipt_data
+from eticket_desk.services.counter.till import close_till, current_till, open_till
+from eticket_desk.services.counter.wallet import balances
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.counter.till_dialog import TillDialog
@@ -379,8 +379,8 @@ def test_a_colleagues_till_is_said_before_the_sale_and_taken_over_from_the_banne
     garderie,  # noqa: F811
 ):
     from eticket_desk.rules.permissions import Role
-    from eticket_desk.services import users
-    from eticket_desk.services.store import Actor
+    from eticket_desk.services.access import users
+    from eticket_desk.services.core.store import Actor
 
     info = users.save_user(
         store,

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.documents import documents_root
-from eticket_desk.services.tariffs import save_tariff, save_ticket_type
-from eticket_desk.services.till import current_till, open_till
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
+from eticket_desk.services.core.documents import documents_root
+from eticket_desk.services.counter.till import current_till, open_till
+from eticket_desk.services.counter.wallet import balances
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from tests.conftest import validated_family
 

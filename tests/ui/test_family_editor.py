@@ -14,10 +14,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.changes import FamilyTopic, Topic
-from eticket_desk.services.families import load_family, save_family, set_archived, validate_family
-from eticket_desk.services.family_data import AdultData
-from eticket_desk.services.search import search_families
+from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.families.data import AdultData
+from eticket_desk.services.families.dossiers import (
+    load_family,
+    save_family,
+    set_archived,
+    validate_family,
+)
+from eticket_desk.services.families.search import search_families
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.family_editor import FamilyEditorDialog, actions, prompts
 from eticket_desk.ui.tasks import ImmediateRunner

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.demo_activities import DEMO_ACTIVITIES
-from eticket_desk.services.search import search_families
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.demo.activities import DEMO_ACTIVITIES
+from eticket_desk.services.families.search import search_families
 from eticket_desk.ui.import_wizard import ImportWizard
 from tests.conftest import validated_family
 from tests.services.test_import import SAMPLES, row, write_csv

@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
-from eticket_desk.services.activity_tariffs import save_activity_tariff
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.invoice_drafts import RunStopped, month_period
-from eticket_desk.services.invoice_payments import InvoicePaymentRequest, pay_invoices
-from eticket_desk.services.invoice_queries import list_invoices, list_runs
-from eticket_desk.services.invoicing import family_credit, issue_run
-from eticket_desk.services.till import open_till
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.invoicing.drafts import RunStopped, month_period
+from eticket_desk.services.invoicing.payments import InvoicePaymentRequest, pay_invoices
+from eticket_desk.services.invoicing.queries import list_invoices, list_runs
+from eticket_desk.services.invoicing.run import family_credit, issue_run
 from eticket_desk.ui import messages
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.invoicing import InvoicingScreen, common
@@ -231,7 +231,7 @@ def test_an_empty_month_and_an_unpriced_fare_are_said(
     qtbot, ctx, store, admin, town, activities, said
 ):
     from eticket_desk.rules.templates import FareOption, WeekTemplate
-    from eticket_desk.services.subscriptions import SubscriptionDraft, apply_subscription
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 
     dialog = RunDialog(ctx)
     qtbot.addWidget(dialog)
@@ -412,7 +412,7 @@ def test_unpaid_invoices_by_age_and_reminder_letters(qtbot, ctx, store, admin, t
 
 
 def test_pdfs_that_fail_can_be_written_again(qtbot, ctx, store, admin, town, said, monkeypatch):
-    from eticket_desk.services import invoice_documents
+    from eticket_desk.services.invoicing import documents as invoice_documents
 
     write = invoice_documents.write_run_pdfs
 
@@ -454,7 +454,7 @@ def test_screenshots_are_rendered(qtbot, ctx, store, town, clock, tmp_path):
 
 def test_the_regisseur_finds_facturation_in_the_navigation(qtbot, store, admin, agent):
     from eticket_desk.rules.permissions import Role
-    from eticket_desk.services.store import Actor
+    from eticket_desk.services.core.store import Actor
     from eticket_desk.ui.main_window import MainWindow
     from eticket_desk.ui.tasks import ImmediateRunner
 

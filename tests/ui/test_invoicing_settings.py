@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QFileDialog
 
-from eticket_desk.services import settings
-from eticket_desk.services.organisation_logo import load_logo
+from eticket_desk.services.catalogue.organisation_logo import load_logo
+from eticket_desk.services.core import settings
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.settings_screen import SettingsScreen
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from eticket_desk.services.organisation import (
+from eticket_desk.services.catalogue.organisation import (
     OrganisationData,
     add_school,
     load_organisation,

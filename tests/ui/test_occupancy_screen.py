@@ -10,8 +10,8 @@ from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from eticket_desk.services.calendar import create_school_year
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.catalogue.calendar import create_school_year
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.occupancy.occupancy_screen import OccupancyScreen
 from eticket_desk.ui.occupancy.table_model import FULL_BACKGROUND

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from eticket_desk.services.families import save_family
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import LockDialog
 from eticket_desk.ui.main_window import MainWindow

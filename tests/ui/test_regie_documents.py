@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from eticket_desk.services.deposit_slips import undeposited_cheques
-from eticket_desk.services.till import open_till
+from eticket_desk.services.counter.deposit_slips import undeposited_cheques
+from eticket_desk.services.counter.till import open_till
 from eticket_desk.ui import messages
 from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
 from tests.conftest import cash_sale, cheque_sale, validated_family
@@ -88,7 +88,7 @@ def test_print_a_past_journal_again(qtbot, ctx, cheques, previews):
 
 
 def test_cancel_a_receipt_of_the_open_till(qtbot, ctx, store, agent, cheques, previews):
-    from eticket_desk.services.till import current_till
+    from eticket_desk.services.counter.till import current_till
 
     ctx.actor = agent  # the agent whose till it is: money goes back out of their own till
     dialog = RegieDocumentsDialog(ctx)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWizard
 
-from eticket_desk.services.families import save_family
-from eticket_desk.services.organisation import list_schools
-from eticket_desk.services.store import Store
-from eticket_desk.services.users import authenticate, has_users
+from eticket_desk.services.access.users import authenticate, has_users
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.login_dialog import LoginDialog
 from eticket_desk.ui.main_window import MainWindow

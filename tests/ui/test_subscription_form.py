@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.templates import FareOption, WeekTemplate
-from eticket_desk.services.families import save_family
-from eticket_desk.services.planning import load_week
-from eticket_desk.services.registration_forms import apply_form
-from eticket_desk.services.subscriptions import SubscriptionDraft, list_subscriptions
+from eticket_desk.services.bookings.planning import load_week
+from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.families.registration_forms import apply_form
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, list_subscriptions
 from eticket_desk.ui.subscriptions import SubscriptionDialog
 from tests.conftest import complete_family, validated_family
 
@@ -127,7 +127,7 @@ def test_preview_shows_closed_days_and_full_days(qtbot, ctx, store, admin, schoo
 
 
 def ctx_activity(store, code):
-    from eticket_desk.services.activities import list_activities
+    from eticket_desk.services.catalogue.activities import list_activities
 
     return next(a.id for a in list_activities(store) if a.code == code)
 
@@ -263,7 +263,7 @@ def test_nothing_ticked_says_so(qtbot, ctx, family):
 
 
 def test_a_day_cancelled_by_hand_stays_cancelled(qtbot, ctx, store, admin, family, activities):
-    from eticket_desk.services.bookings import cancel_booking
+    from eticket_desk.services.bookings.booking import cancel_booking
 
     dialog = _dialog(qtbot, ctx, family.id)
     _click(qtbot, dialog.form.row("CANTINE").enrolled)

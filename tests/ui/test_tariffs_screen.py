@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, Qt
 
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Bracket
-from eticket_desk.services.tariffs import (
+from eticket_desk.services.catalogue.tariffs import (
     list_tariffs,
     load_commune_postcodes,
     save_tariff,

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from eticket_desk.services.documents import documents_root
-from eticket_desk.services.till import current_till, open_till
+from eticket_desk.services.core.documents import documents_root
+from eticket_desk.services.counter.till import current_till, open_till
 from eticket_desk.ui.counter.till_dialog import TillDialog
 
 
@@ -97,8 +97,8 @@ def test_close_without_difference(qtbot, ctx, store, admin):
 @pytest.fixture
 def marie(store, admin):
     from eticket_desk.rules.permissions import Role
-    from eticket_desk.services import users
-    from eticket_desk.services.store import Actor
+    from eticket_desk.services.access import users
+    from eticket_desk.services.core.store import Actor
 
     draft = users.UserDraft("mdurand", "Marie Durand", Role.AGENT, True, "guichet2026", "Mme")
     info = users.save_user(store, admin, draft)

@@ -12,15 +12,15 @@ from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
-from eticket_desk.services import users
-from eticket_desk.services.activities import save_activity
-from eticket_desk.services.bookings import book_day, cancel_booking
-from eticket_desk.services.changes import FamilyTopic
-from eticket_desk.services.sales import SaleRequest, sell_tickets
-from eticket_desk.services.store import Actor
-from eticket_desk.services.tariffs import save_tariff, save_ticket_type
-from eticket_desk.services.till import open_till
-from eticket_desk.services.wallet import balances, ledger
+from eticket_desk.services.access import users
+from eticket_desk.services.bookings.booking import book_day, cancel_booking
+from eticket_desk.services.catalogue.activities import save_activity
+from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
+from eticket_desk.services.core.changes import FamilyTopic
+from eticket_desk.services.core.store import Actor
+from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.counter.wallet import balances, ledger
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.family_editor import FamilyEditorDialog
 from eticket_desk.ui.family_editor.wallet_tab import LedgerColumn

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QInputDialog
 
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.bookings import book_day
-from eticket_desk.services.planning import load_week
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.bookings.planning import load_week
 from eticket_desk.ui.context import AppContext, ChangeBus
 from eticket_desk.ui.planning import WeekGrid
 from eticket_desk.ui.planning import week_grid as week_grid_module
@@ -202,8 +202,8 @@ def test_an_empty_wallet_offers_to_sell_tickets(qtbot, ctx, store, admin, family
     from eticket_desk.rules.activity import ActivitySpec, BillingMode
     from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
     from eticket_desk.rules.pricing import Bracket
-    from eticket_desk.services.activities import save_activity
-    from eticket_desk.services.tariffs import save_tariff, save_ticket_type
+    from eticket_desk.services.catalogue.activities import save_activity
+    from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
     from eticket_desk.ui.counter.counter_screen import CounterScreen
 
     ticket = save_ticket_type(store, admin, "GARDERIE", "Garderie")

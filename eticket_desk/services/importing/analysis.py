@@ -13,8 +13,8 @@ from datetime import date
 
 from eticket_desk.rules.dossier import FamilyStatus, missing_for_validation
 from eticket_desk.rules.text import fold
-from eticket_desk.services.families import dossier_check
-from eticket_desk.services.family_data import AdultData, ChildData, FamilyData
+from eticket_desk.services.families.data import AdultData, ChildData, FamilyData
+from eticket_desk.services.families.dossiers import dossier_check
 from eticket_desk.services.importing.reading import Table
 from eticket_desk.services.importing.reference import Reference, child_key
 from eticket_desk.services.importing.report import (

@@ -14,7 +14,7 @@ from eticket_desk.rules.calendar import WEEKDAY_NAMES
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.templates import Parity, WeekTemplate
 from eticket_desk.rules.text import fold
-from eticket_desk.services.family_data import DIETS, RELATIONS
+from eticket_desk.services.families.data import DIETS, RELATIONS
 
 _DAY_WORDS = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Child, Family, School, SchoolClass
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.text import fold
-from eticket_desk.services.activities import activities_in
-from eticket_desk.services.calendar import SchoolYearInfo, read_school_years
+from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo, read_school_years
 from eticket_desk.services.importing.guess import words
 
 # Words that say what kind of school it is, not which: "École maternelle et élémentaire Jules

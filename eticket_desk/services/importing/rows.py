@@ -22,7 +22,7 @@ from eticket_desk.rules.contact import (
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.rules.text import fold
-from eticket_desk.services.family_data import DIETS, AdultData, ChildData
+from eticket_desk.services.families.data import DIETS, AdultData, ChildData
 from eticket_desk.services.importing import cells
 from eticket_desk.services.importing.reading import Table
 from eticket_desk.services.importing.reference import ExistingChild, Reference

@@ -12,13 +12,15 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Subscription
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.activities import activities_in
-from eticket_desk.services.families import load_family_in
+from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.dossiers import load_family_in
 from eticket_desk.services.importing.analysis import Analyser, Analysis
 from eticket_desk.services.importing.guess import guess_mapping
 from eticket_desk.services.importing.reading import Table, read_table
 from eticket_desk.services.importing.reference import read_reference
 from eticket_desk.services.importing.report import (
+    Decision,
     Decisions,
     DryRunReport,
     ImportRefused,
@@ -27,8 +29,7 @@ from eticket_desk.services.importing.report import (
 from eticket_desk.services.importing.rows import RowReader
 from eticket_desk.services.importing.targets import TARGETS, ImportMapping
 from eticket_desk.services.importing.writer import ImportWriter, Progress
-from eticket_desk.services.store import Actor, Store
-from eticket_desk.services.subscriptions import book_drafts
+from eticket_desk.services.subscriptions.forms import book_drafts
 
 
 def _require(actor: Actor, mapping: ImportMapping) -> None:
@@ -183,7 +184,6 @@ def import_file(
     Raises ImportRefused (its message lists the first bad rows) when the file is not clean.
     Duplicates are merged, or skipped with `skip_duplicates`.
     """
-    from eticket_desk.services.importing.report import Decision
 
     table = read_import_file(path)
     mapping = guess_import_mapping(store, table)

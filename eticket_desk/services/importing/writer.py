@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Child, Family
-from eticket_desk.services.audit import record
-from eticket_desk.services.families import load_family_in, save_family_in
-from eticket_desk.services.family_data import FamilyData
+from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.numbering import take_family_numbers
+from eticket_desk.services.core.store import Actor
+from eticket_desk.services.families.data import FamilyData
+from eticket_desk.services.families.dossiers import load_family_in, save_family_in
 from eticket_desk.services.importing.analysis import Analysis, FamilyPlan, merged_family
 from eticket_desk.services.importing.reference import Reference
 from eticket_desk.services.importing.report import (
@@ -25,9 +27,7 @@ from eticket_desk.services.importing.report import (
     ImportResult,
 )
 from eticket_desk.services.importing.rows import ParsedRow
-from eticket_desk.services.numbering import take_family_numbers
-from eticket_desk.services.store import Actor
-from eticket_desk.services.subscriptions import SubscriptionDraft, save_subscriptions_in
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, save_subscriptions_in
 
 Progress = Callable[[int, int], None]
 SOURCE = "import"

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.calendar import CalendarSet
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services import activities
-from eticket_desk.services.calendar import load_calendar
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.organisation import SchoolInfo, list_schools
+from eticket_desk.services.catalogue import activities
+from eticket_desk.services.catalogue.calendar import load_calendar
+from eticket_desk.services.catalogue.organisation import SchoolInfo, list_schools
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.activities_model import ActivitiesTableModel, ActivityColumn
 from eticket_desk.ui.activities.activity_dialog import ActivityDialog

@@ -25,10 +25,10 @@ from eticket_desk.rules.activity import BILLING_LABELS, LEVELS, ActivitySpec, Bi
 from eticket_desk.rules.calendar import WEEKDAY_SHORT, CalendarSet
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services import activities
-from eticket_desk.services.calendar import load_calendar
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.organisation import SchoolInfo, list_schools
+from eticket_desk.services.catalogue import activities
+from eticket_desk.services.catalogue.calendar import load_calendar
+from eticket_desk.services.catalogue.organisation import SchoolInfo, list_schools
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
 from eticket_desk.ui.activities.school_list import MAX_PLACES, SchoolCapacityList

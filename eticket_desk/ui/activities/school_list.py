@@ -7,7 +7,7 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSpinBox, QWidget
 
-from eticket_desk.services.organisation import SchoolInfo
+from eticket_desk.services.catalogue.organisation import SchoolInfo
 
 MAX_PLACES = 9999
 

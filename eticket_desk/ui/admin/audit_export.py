@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from eticket_desk.reports.csv_export import write_csv_file
-from eticket_desk.services.audit import AuditLine
+from eticket_desk.services.core.audit import AuditLine
 from eticket_desk.ui.admin.audit_model import AuditColumn, cell_text, describe_details
 
 CSV_HEADERS = ("Date", "Utilisateur", "Action", "Objet", "Résumé", "Détails")

@@ -12,8 +12,8 @@ from eticket_desk.rules.contact import format_phone
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Role
-from eticket_desk.services.audit import AuditLine
-from eticket_desk.services.family_data import DIETS
+from eticket_desk.services.core.audit import AuditLine
+from eticket_desk.services.families.data import DIETS
 from eticket_desk.ui.admin.forms import format_date, format_datetime
 
 _Index = QModelIndex | QPersistentModelIndex

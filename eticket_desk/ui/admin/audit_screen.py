@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import DomainError, PermissionDenied
-from eticket_desk.services import audit, organisation, users
-from eticket_desk.services.audit import AuditLine
-from eticket_desk.services.changes import Change, Topic
+from eticket_desk.services.access import users
+from eticket_desk.services.catalogue import organisation
+from eticket_desk.services.core import audit
+from eticket_desk.services.core.audit import AuditLine
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.audit_export import write_audit_csv
 from eticket_desk.ui.admin.audit_model import AuditColumn, AuditTableModel, describe_line

@@ -7,9 +7,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import fields as field_checks
-from eticket_desk.services import users
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.access import users
+from eticket_desk.services.core import fields as field_checks
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, save_cancel_buttons
 from eticket_desk.ui.context import AppContext

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services import backups, settings
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.settings import AppSettings
+from eticket_desk.services.core import settings
+from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.core.settings import AppSettings
+from eticket_desk.services.maintenance import backups
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, note_label, show_text_starts
 from eticket_desk.ui.context import AppContext

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import InvalidInput, ValidationFailed
 from eticket_desk.rules.money import format_cents, parse_cents
-from eticket_desk.services import fields as field_checks
-from eticket_desk.services import organisation, organisation_logo
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.organisation import OrganisationData
+from eticket_desk.services.catalogue import organisation, organisation_logo
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.core import fields as field_checks
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, show_text_starts
 from eticket_desk.ui.context import AppContext

@@ -7,9 +7,9 @@ import uuid
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import organisation
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.organisation import LEVELS, SchoolInfo
+from eticket_desk.services.catalogue import organisation
+from eticket_desk.services.catalogue.organisation import LEVELS, SchoolInfo
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
 from eticket_desk.ui.context import AppContext

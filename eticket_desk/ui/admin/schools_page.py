@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services import organisation
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.organisation import LEVELS, ClassInfo, SchoolInfo
+from eticket_desk.services.catalogue import organisation
+from eticket_desk.services.catalogue.organisation import LEVELS, ClassInfo, SchoolInfo
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.admin.school_dialogs import ClassDialog, SchoolDialog
 from eticket_desk.ui.context import AppContext

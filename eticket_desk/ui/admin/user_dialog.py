@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility, Role
-from eticket_desk.services import users
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.users import UserDraft, UserInfo
+from eticket_desk.services.access import users
+from eticket_desk.services.access.users import UserDraft, UserInfo
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
 from eticket_desk.ui.admin.users_model import role_rights_html, role_summary

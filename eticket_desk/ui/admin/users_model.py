@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from eticket_desk.rules.permissions import MATRIX, PERMISSION_LABELS, Permission, Role
-from eticket_desk.services.users import UserInfo
+from eticket_desk.services.access.users import UserInfo
 from eticket_desk.ui.admin.forms import format_datetime
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

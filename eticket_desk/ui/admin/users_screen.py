@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import PermissionDenied
-from eticket_desk.services import users
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.users import UserInfo
+from eticket_desk.services.access import users
+from eticket_desk.services.access.users import UserInfo
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import compact_rows, make_tabs, note_label, title_label
 from eticket_desk.ui.admin.user_dialog import UserDialog
 from eticket_desk.ui.admin.users_model import (

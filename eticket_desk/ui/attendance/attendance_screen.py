@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.attendance import activities_of_day, print_attendance
-from eticket_desk.services.changes import Change, Topic
+from eticket_desk.services.attendance.lists import activities_of_day, print_attendance
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import make_tabs, title_label
 from eticket_desk.ui.attendance.checks_tab import BusFaresTab, UnconsumedTab

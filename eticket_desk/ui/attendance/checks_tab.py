@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from eticket_desk.services.unconsumed import (
+from eticket_desk.services.attendance.unconsumed import (
     FareExcess,
     UnconsumedReport,
     bus_fare_excesses,

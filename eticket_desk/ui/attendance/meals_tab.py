@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from eticket_desk.reports.meal_counts import MealCounts, MealCountsData
 from eticket_desk.rules.errors import NotFound
-from eticket_desk.services.meals import (
+from eticket_desk.services.attendance.meals import (
     export_meal_counts,
     meal_counts_of,
     meals_file_name,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.presence import (
+from eticket_desk.services.attendance.presence import (
     MARK_LABELS,
     PresenceChange,
     PresenceRow,

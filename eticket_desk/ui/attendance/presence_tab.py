@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.booking import BookingState
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.presence import (
+from eticket_desk.services.attendance.presence import (
     PresenceSaved,
     PresenceSheet,
     count_text,
     presence_sheet,
     save_presence,
 )
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, note_label
 from eticket_desk.ui.attendance.presence_model import ABSENT, Column, PresenceModel

@@ -25,10 +25,10 @@ from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.calendar import PERIOD_MODE_LABELS, ClosureKind
 from eticket_desk.rules.errors import PermissionDenied
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services import calendar as calendar_service
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.calendar import ClosureInfo, SchoolYearInfo
-from eticket_desk.services.changes import Change, Topic
+from eticket_desk.services.catalogue import calendar as calendar_service
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.calendar import ClosureInfo, SchoolYearInfo
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, note_label, title_label
 from eticket_desk.ui.calendar.closure_dialog import ClosureDialog

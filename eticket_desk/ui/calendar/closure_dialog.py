@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import calendar as calendar_service
-from eticket_desk.services.calendar import SchoolYearInfo
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.catalogue import calendar as calendar_service
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, french_locale, note_label, save_cancel_buttons
 from eticket_desk.ui.calendar.days import YearDays, long_date

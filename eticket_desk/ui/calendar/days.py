@@ -15,7 +15,7 @@ from eticket_desk.rules.calendar import (
     WEEKDAY_SHORT,
     ClosureKind,
 )
-from eticket_desk.services.calendar import ClosureInfo, SchoolYearInfo
+from eticket_desk.services.catalogue.calendar import ClosureInfo, SchoolYearInfo
 
 MONTH_NAMES = (
     "janvier",

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from eticket_desk.rules.calendar import CLOSURE_KIND_LABELS, ClosureKind
-from eticket_desk.services.calendar import ClosureInfo, PeriodInfo
+from eticket_desk.services.catalogue.calendar import ClosureInfo, PeriodInfo
 from eticket_desk.ui.calendar.days import DAY_COLOURS, DayKind, activities_text, span_text
 
 _Index = QModelIndex | QPersistentModelIndex

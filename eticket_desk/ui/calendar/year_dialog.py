@@ -20,10 +20,10 @@ from shiboken6 import isValid
 
 from eticket_desk.rules.calendar import PERIOD_MODE_LABELS, PeriodMode
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import calendar as calendar_service
-from eticket_desk.services.calendar import SchoolYearInfo, YearDraft
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.organisation import load_organisation
+from eticket_desk.services.catalogue import calendar as calendar_service
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo, YearDraft
+from eticket_desk.services.catalogue.organisation import load_organisation
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
     FieldErrors,

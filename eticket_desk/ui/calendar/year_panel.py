@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from eticket_desk.services.calendar import SchoolYearInfo
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo
 from eticket_desk.ui.calendar.days import short_date
 from eticket_desk.ui.calendar.year_preview import WARNING_STYLE
 from eticket_desk.ui.calendar.year_view import YearView

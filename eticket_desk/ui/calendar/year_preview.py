@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from eticket_desk.rules.calendar import PeriodMode, build_periods
-from eticket_desk.services.calendar import YearDraft
+from eticket_desk.services.catalogue.calendar import YearDraft
 from eticket_desk.ui.calendar.days import long_date, short_date, span_text
 
 WARNING_STYLE = (

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolTip, QWidget
 
-from eticket_desk.services.calendar import SchoolYearInfo
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo
 from eticket_desk.ui.calendar.days import (
     DAY_COLOURS,
     DAY_KIND_LABELS,

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
-from eticket_desk.services.changes import Change, FamilyTopic, Topic
-from eticket_desk.services.documents import document_path
-from eticket_desk.services.families import load_family
-from eticket_desk.services.receipts import print_receipt
-from eticket_desk.services.sales import MAX_TICKETS, SaleRequest, quote_sale, sell_tickets
-from eticket_desk.services.tariffs import list_ticket_types
-from eticket_desk.services.till import current_till
-from eticket_desk.services.wallet import balances
+from eticket_desk.services.catalogue.tariffs import list_ticket_types
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.core.documents import document_path
+from eticket_desk.services.counter.receipts import print_receipt
+from eticket_desk.services.counter.sales import MAX_TICKETS, SaleRequest, quote_sale, sell_tickets
+from eticket_desk.services.counter.till import current_till
+from eticket_desk.services.counter.wallet import balances
+from eticket_desk.services.families.dossiers import load_family
 from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.family_card import FamilyCard, TillStrip

@@ -20,15 +20,15 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
 from eticket_desk.rules.text import first_upper
-from eticket_desk.services.changes import FamilyTopic, Topic
-from eticket_desk.services.documents import document_path
-from eticket_desk.services.invoice_payments import (
+from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.core.documents import document_path
+from eticket_desk.services.counter.receipts import print_receipt
+from eticket_desk.services.invoicing.payments import (
     AmountDiffers,
     InvoicePaymentRequest,
     pay_invoices,
 )
-from eticket_desk.services.invoice_queries import unpaid_invoices
-from eticket_desk.services.receipts import print_receipt
+from eticket_desk.services.invoicing.queries import unpaid_invoices
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, format_date, note_label
 from eticket_desk.ui.context import AppContext

@@ -19,16 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.deposit_slips import (
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.core.documents import document_path
+from eticket_desk.services.counter.deposit_slips import (
     list_deposit_slips,
     make_deposit_slip,
     print_deposit_slip,
     undeposited_cheques,
 )
-from eticket_desk.services.documents import document_path
-from eticket_desk.services.sale_cancellation import cancel_sale, open_till_receipts
-from eticket_desk.services.till_journal import list_till_sessions, print_till_journal
+from eticket_desk.services.counter.sale_cancellation import cancel_sale, open_till_receipts
+from eticket_desk.services.counter.till_journal import list_till_sessions, print_till_journal
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_label
 from eticket_desk.ui.context import AppContext

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.billing import is_invoice_code
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.services.invoice_queries import find_by_coupon
-from eticket_desk.services.search import search_families
+from eticket_desk.services.families.search import search_families
+from eticket_desk.services.invoicing.queries import find_by_coupon
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, coloured
 from eticket_desk.ui.messages import show_error

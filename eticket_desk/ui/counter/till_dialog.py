@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.documents import document_path
-from eticket_desk.services.till import (
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.core.documents import document_path
+from eticket_desk.services.counter.till import (
     clock_time,
     close_till,
     current_till,
     hand_over_till,
     open_till,
 )
-from eticket_desk.services.till_journal import print_till_journal
+from eticket_desk.services.counter.till_journal import print_till_journal
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import error_label, note_label, title_label
 from eticket_desk.ui.context import AppContext

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.till import current_till
+from eticket_desk.services.counter.till import current_till
 from eticket_desk.ui.context import AppContext
 
 

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.changes import Change, FamilyTopic, Topic
-from eticket_desk.services.families import (
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.families.data import FamilyData
+from eticket_desk.services.families.dossiers import (
     load_family_quietly,
     save_family,
     set_archived,
     validate_family,
 )
-from eticket_desk.services.family_data import FamilyData
-from eticket_desk.services.portal import PortalLetter, issue_portal_access
+from eticket_desk.services.families.portal import PortalLetter, issue_portal_access
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.checks import check_adult, check_child, split_key
 from eticket_desk.ui.family_editor.signals import emit

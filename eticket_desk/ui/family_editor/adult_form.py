@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.family_data import RELATIONS, AdultData
+from eticket_desk.services.families.data import RELATIONS, AdultData
 from eticket_desk.ui.family_editor.checks import ADULT_TEXT_CHECKS, Entry
 from eticket_desk.ui.family_editor.signals import emit
 from eticket_desk.ui.family_editor.widgets import CheckedLineEdit, error_label, plain_button

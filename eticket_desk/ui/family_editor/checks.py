@@ -13,15 +13,15 @@ from datetime import date
 from typing import Any
 
 from eticket_desk.rules.dossier import missing_for_validation
-from eticket_desk.services.families import dossier_check
-from eticket_desk.services.family_data import PHONE_FIELDS, AdultData, ChildData
-from eticket_desk.services.fields import (
+from eticket_desk.services.core.fields import (
     InvalidInput,
     check_child_birth_date,
     check_email,
     check_phone,
     check_postcode,
 )
+from eticket_desk.services.families.data import PHONE_FIELDS, AdultData, ChildData
+from eticket_desk.services.families.dossiers import dossier_check
 
 ADULT_TEXT_CHECKS: dict[str, Callable[[str], str]] = {
     **dict.fromkeys(PHONE_FIELDS, check_phone),

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.family_data import DIETS, ChildData
-from eticket_desk.services.fields import InvalidInput, check_child_birth_date
-from eticket_desk.services.organisation import SchoolInfo
+from eticket_desk.services.catalogue.organisation import SchoolInfo
+from eticket_desk.services.core.fields import InvalidInput, check_child_birth_date
+from eticket_desk.services.families.data import DIETS, ChildData
 from eticket_desk.ui.family_editor.checks import Entry
 from eticket_desk.ui.family_editor.signals import emit
 from eticket_desk.ui.family_editor.widgets import (

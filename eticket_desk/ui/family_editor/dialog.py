@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.families import load_family
-from eticket_desk.services.family_data import (
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.core.fields import format_phone
+from eticket_desk.services.families.data import (
     PHONE_FIELDS,
     FamilyData,
     family_display_name,
 )
-from eticket_desk.services.fields import format_phone
-from eticket_desk.services.organisation import list_schools
+from eticket_desk.services.families.dossiers import load_family
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.actions import DossierActions

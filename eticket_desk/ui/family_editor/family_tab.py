@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.family_data import QF_SOURCES
-from eticket_desk.services.fields import InvalidInput
+from eticket_desk.services.core.fields import InvalidInput
+from eticket_desk.services.families.data import QF_SOURCES
 from eticket_desk.ui.family_editor.signals import emit
 from eticket_desk.ui.family_editor.widgets import NOTE_STYLE, CheckedLineEdit, DateField
 

@@ -3,7 +3,7 @@ sensible defaults, and the flags a dossier gives one person only (payer, emergen
 
 from __future__ import annotations
 
-from eticket_desk.services.family_data import AdultData, ChildData
+from eticket_desk.services.families.data import AdultData, ChildData
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from eticket_desk.services.family_data import DIETS, AdultData, ChildData
-from eticket_desk.services.organisation import SchoolInfo
+from eticket_desk.services.catalogue.organisation import SchoolInfo
+from eticket_desk.services.families.data import DIETS, AdultData, ChildData
 
 FLAG_WORDS = (
     ("legal_guardian", "Resp. légal"),

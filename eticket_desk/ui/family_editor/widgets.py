@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.fields import InvalidInput
+from eticket_desk.services.core.fields import InvalidInput
 from eticket_desk.ui.family_editor.signals import emit
 
 ERROR_STYLE = "color: #c62828;"

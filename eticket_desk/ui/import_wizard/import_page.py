@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from eticket_desk.services import importing
-from eticket_desk.services.changes import Topic
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.importing import ImportResult
 from eticket_desk.ui.admin.forms import ERROR_COLOUR, note_label
 from eticket_desk.ui.import_wizard.dry_run_page import OK_COLOUR, plural

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget, QWizard
 
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.store import Actor
 from eticket_desk.services.importing import (
     Decision,
     DryRunReport,
@@ -14,7 +15,6 @@ from eticket_desk.services.importing import (
     ImportResult,
     Table,
 )
-from eticket_desk.services.store import Actor
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.import_wizard.dry_run_page import DryRunPage
 from eticket_desk.ui.import_wizard.file_page import FilePage

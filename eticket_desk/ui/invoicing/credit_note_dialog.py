@@ -7,9 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services import invoicing
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.invoice_queries import InvoiceSummary
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.invoicing import run as invoicing
+from eticket_desk.services.invoicing.queries import InvoiceSummary
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, format_date, note_label, save_cancel_buttons
 from eticket_desk.ui.context import AppContext

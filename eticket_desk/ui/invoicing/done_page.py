@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from eticket_desk.rules.text import first_upper
-from eticket_desk.services.invoice_drafts import DraftInvoice
-from eticket_desk.services.invoicing import RunResult
+from eticket_desk.services.invoicing.drafts import DraftInvoice
+from eticket_desk.services.invoicing.run import RunResult
 from eticket_desk.ui.admin.forms import format_date, note_label
 from eticket_desk.ui.counter.widgets import OK_COLOUR, WARNING_COLOUR, coloured, scaled
 from eticket_desk.ui.invoicing.common import count, invoices_word, money

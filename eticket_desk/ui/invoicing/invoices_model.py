@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from eticket_desk.rules.billing import InvoiceStatus
 from eticket_desk.rules.text import first_upper, fold
-from eticket_desk.services.invoice_queries import InvoiceSummary, RunSummary
+from eticket_desk.services.invoicing.queries import InvoiceSummary, RunSummary
 from eticket_desk.ui.admin.forms import format_date, format_datetime
 from eticket_desk.ui.invoicing.common import RIGHT, SORT_ROLE, count, money
 

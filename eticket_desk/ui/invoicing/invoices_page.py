@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.billing import InvoiceStatus
-from eticket_desk.services import invoice_documents, invoice_files, invoice_queries
-from eticket_desk.services.invoice_queries import InvoiceSummary, RunSummary
+from eticket_desk.services.invoicing import documents as invoice_documents
+from eticket_desk.services.invoicing import files as invoice_files
+from eticket_desk.services.invoicing import queries as invoice_queries
+from eticket_desk.services.invoicing.queries import InvoiceSummary, RunSummary
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.context import AppContext

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.text import first_upper
-from eticket_desk.services.invoice_drafts import RunPeriod, month_period
+from eticket_desk.services.invoicing.drafts import RunPeriod, month_period
 from eticket_desk.ui.admin.forms import error_label, note_label
 from eticket_desk.ui.counter.widgets import scaled
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from eticket_desk.rules.text import fold
-from eticket_desk.services.invoice_drafts import DraftInvoice, RunPreview
+from eticket_desk.services.invoicing.drafts import DraftInvoice, RunPreview
 from eticket_desk.ui.invoicing.common import RIGHT, SORT_ROLE, first_names, money
 
 EXCLUDED_GREY = QColor("#8a8a8a")

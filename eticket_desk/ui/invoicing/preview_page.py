@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.text import first_upper
-from eticket_desk.services.invoice_drafts import DraftInvoice, RunPreview
+from eticket_desk.services.invoicing.drafts import DraftInvoice, RunPreview
 from eticket_desk.ui.admin.forms import compact_rows, note_label
 from eticket_desk.ui.counter.widgets import scaled
 from eticket_desk.ui.invoicing.common import count, invoices_word, money, unpriced_text

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.text import with_de
-from eticket_desk.services import invoice_documents, invoice_queries, invoicing
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.invoice_drafts import RunPeriod, RunPreview, RunStopped
-from eticket_desk.services.invoicing import RunResult
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.invoicing import documents as invoice_documents
+from eticket_desk.services.invoicing import queries as invoice_queries
+from eticket_desk.services.invoicing import run as invoicing
+from eticket_desk.services.invoicing.drafts import RunPeriod, RunPreview, RunStopped
+from eticket_desk.services.invoicing.run import RunResult
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.context import AppContext

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
-from eticket_desk.services.changes import Change, Topic
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import make_tabs, note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.invoices_page import InvoicesPage

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services import invoice_queries, reminders
-from eticket_desk.services.invoice_queries import AGE_BUCKETS, InvoiceSummary, age_bucket
+from eticket_desk.services.invoicing import queries as invoice_queries
+from eticket_desk.services.invoicing import reminders
+from eticket_desk.services.invoicing.queries import AGE_BUCKETS, InvoiceSummary, age_bucket
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import compact_rows, format_date, note_label
 from eticket_desk.ui.context import AppContext

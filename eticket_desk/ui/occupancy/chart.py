@@ -11,7 +11,11 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from eticket_desk.services.occupancy import ActivityOccupancy, DayOccupancy, OccupancyReport
+from eticket_desk.services.bookings.occupancy import (
+    ActivityOccupancy,
+    DayOccupancy,
+    OccupancyReport,
+)
 from eticket_desk.ui.occupancy.texts import long_day, short_day, tooltip
 
 AXIS = QColor("#5f6368")

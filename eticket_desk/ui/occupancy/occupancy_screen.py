@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.errors import PermissionDenied
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.occupancy import OccupancyReport, occupancy_report
-from eticket_desk.services.organisation import list_schools
+from eticket_desk.services.bookings.occupancy import OccupancyReport, occupancy_report
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import compact_rows, french_locale, note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error

@@ -8,7 +8,11 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from eticket_desk.services.occupancy import ActivityOccupancy, DayOccupancy, OccupancyReport
+from eticket_desk.services.bookings.occupancy import (
+    ActivityOccupancy,
+    DayOccupancy,
+    OccupancyReport,
+)
 from eticket_desk.ui.occupancy.texts import cell_text, decimal, percent, short_day, tooltip
 
 FULL_BACKGROUND = QColor("#fde3e1")

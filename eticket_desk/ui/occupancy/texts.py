@@ -9,7 +9,7 @@ from babel.dates import format_date
 from PySide6.QtCore import QCoreApplication
 
 from eticket_desk.rules.calendar import WEEKDAY_SHORT
-from eticket_desk.services.occupancy import ActivityOccupancy, DayOccupancy
+from eticket_desk.services.bookings.occupancy import ActivityOccupancy, DayOccupancy
 
 
 def _tr(text: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from eticket_desk.rules.booking import BookingRefused, RefusalCode
 from eticket_desk.rules.cells import CellState
-from eticket_desk.services.booking_batches import set_day, set_week
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.planning import Cell, toggle_cell
-from eticket_desk.services.week_template import apply_week_template, preview_week_template
+from eticket_desk.services.bookings.batches import set_day, set_week
+from eticket_desk.services.bookings.planning import Cell, toggle_cell
+from eticket_desk.services.bookings.week_template import apply_week_template, preview_week_template
+from eticket_desk.services.core.changes import Topic
 
 _LOCKED = (CellState.LOCKED_FREE, CellState.LOCKED_BOOKED)
 

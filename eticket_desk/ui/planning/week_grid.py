@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.booking import SEAT_STATES, BookingRefused, BookingState, RefusalCode
 from eticket_desk.rules.cells import CELL_LABELS, CellState
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.changes import Change, FamilyTopic, Topic
-from eticket_desk.services.planning import Cell, WeekPlan, load_week
-from eticket_desk.services.wallet import NoTicketLeft
+from eticket_desk.services.bookings.planning import Cell, WeekPlan, load_week
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.counter.wallet import NoTicketLeft
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import ask_yes_no, error_text, show_error
 from eticket_desk.ui.planning.actions import PlanningActions

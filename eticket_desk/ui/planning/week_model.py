@@ -8,7 +8,7 @@ from enum import IntEnum
 from babel.dates import format_date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from eticket_desk.services.planning import ActivityRow, Cell, ChildWeek, WeekPlan
+from eticket_desk.services.bookings.planning import ActivityRow, Cell, ChildWeek, WeekPlan
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.dossier import FamilyStatus
-from eticket_desk.services.search import FamilyHit, search_families
+from eticket_desk.services.families.search import FamilyHit, search_families
 from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import error_text

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.activity import ActivitySpec
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.calendar import list_school_years
-from eticket_desk.services.changes import Change, FamilyTopic, Topic
-from eticket_desk.services.registration_forms import (
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.calendar import list_school_years
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.families.registration_forms import (
     DraftOutcome,
     FormChild,
     FormFamily,
@@ -31,7 +31,7 @@ from eticket_desk.services.registration_forms import (
     load_form_family,
     preview_form,
 )
-from eticket_desk.services.subscriptions import SubscriptionDraft, SubscriptionPreview
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, SubscriptionPreview
 from eticket_desk.ui.admin.forms import ERROR_COLOUR, error_label, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import error_text

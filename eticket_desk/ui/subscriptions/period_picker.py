@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from eticket_desk.services.calendar import SchoolYearInfo
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo
 from eticket_desk.ui.calendar.date_field import DateField
 from eticket_desk.ui.subscriptions.periods import PeriodChoice, period_choices
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from eticket_desk.services.calendar import SchoolYearInfo
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 
 from eticket_desk.rules.calendar import WEEKDAY_SHORT
-from eticket_desk.services.registration_forms import DraftOutcome
+from eticket_desk.services.families.registration_forms import DraftOutcome
 from eticket_desk.ui.admin.forms import ERROR_COLOUR
 
 MAX_DAYS = 10  # days listed one by one before « … et N autres »

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from eticket_desk.rules.activity import ActivitySpec
-from eticket_desk.services.registration_forms import FormChild
-from eticket_desk.services.subscriptions import SubscriptionDraft
+from eticket_desk.services.families.registration_forms import FormChild
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft
 from eticket_desk.ui.subscriptions.template_rows import (
     DAY_HEADERS,
     FIRST_DAY,

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QWidget
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.templates import PARITY_LABELS, FareOption, Parity, WeekTemplate
 from eticket_desk.rules.templates import fare_labels as fare_labels_of
-from eticket_desk.services.subscriptions import SubscriptionDraft, SubscriptionInfo
+from eticket_desk.services.subscriptions.forms import SubscriptionDraft, SubscriptionInfo
 from eticket_desk.ui.admin.forms import NOTE_STYLE, format_date
 
 DAY_HEADERS = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.sync_issues import SyncIssue, list_sync_issues, mark_handled
+from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.syncing.issues import SyncIssue, list_sync_issues, mark_handled
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import format_datetime, note_label, title_label
 from eticket_desk.ui.context import AppContext

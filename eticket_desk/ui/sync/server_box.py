@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.sync_status import (
+from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.syncing.status import (
     DeviceSettings,
     SyncStatus,
     load_device,

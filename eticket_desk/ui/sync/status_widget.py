@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from eticket_desk.services.sync_status import SyncStatus, sync_status
+from eticket_desk.services.syncing.status import SyncStatus, sync_status
 from eticket_desk.ui.context import AppContext
 
 

@@ -26,10 +26,13 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFaile
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.rules.pricing import Bracket, check_brackets
 from eticket_desk.rules.templates import fare_labels
-from eticket_desk.services import tariffs
-from eticket_desk.services.activity_tariffs import ActivityTariffInfo, save_activity_tariff
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
+from eticket_desk.services.catalogue import tariffs
+from eticket_desk.services.catalogue.activity_tariffs import (
+    ActivityTariffInfo,
+    save_activity_tariff,
+)
+from eticket_desk.services.catalogue.tariffs import TariffInfo, TicketTypeInfo
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
     FieldErrors,

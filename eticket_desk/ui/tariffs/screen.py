@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.activity import BillingMode
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import fare_labels
-from eticket_desk.services import tariffs
-from eticket_desk.services.activities import list_activities
-from eticket_desk.services.activity_tariffs import list_activity_tariffs
-from eticket_desk.services.changes import Change, Topic
-from eticket_desk.services.tariffs import TariffInfo, TicketTypeInfo
+from eticket_desk.services.catalogue import tariffs
+from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.activity_tariffs import list_activity_tariffs
+from eticket_desk.services.catalogue.tariffs import TariffInfo, TicketTypeInfo
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import note_label, title_label
 from eticket_desk.ui.context import AppContext

@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.templates import fare_labels
-from eticket_desk.services.tariffs import TicketTypeInfo
+from eticket_desk.services.catalogue.tariffs import TicketTypeInfo
 
 
 def _tr(text: str) -> str:

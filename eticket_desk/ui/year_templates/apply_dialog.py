@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.calendar import list_school_years
-from eticket_desk.services.changes import Topic
-from eticket_desk.services.subscriptions import RunSummary, apply_saved_subscriptions
+from eticket_desk.services.catalogue.calendar import list_school_years
+from eticket_desk.services.core.changes import Topic
+from eticket_desk.services.subscriptions.forms import RunSummary, apply_saved_subscriptions
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
 

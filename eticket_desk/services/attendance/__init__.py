@@ -1,0 +1,1 @@
+"""The day itself: attendance lists, presence marks, meal counts and unconsumed bookings."""

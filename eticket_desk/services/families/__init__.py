@@ -1,0 +1,1 @@
+"""Family dossiers: adults, children, search, paper registration forms and portal access."""

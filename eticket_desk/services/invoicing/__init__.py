@@ -1,0 +1,1 @@
+"""Invoices: drafts, the invoice run, PDFs, payments, queries and reminders."""

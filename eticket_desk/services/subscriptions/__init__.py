@@ -1,0 +1,1 @@
+"""Paper forms and subscriptions: terms staged, planned into days and applied."""

@@ -1,0 +1,187 @@
+"""The server's answers to a push, recorded on the desk: each op's answer stored, what a
+rejection refused undone (the seat freed, the ticket given back), a form's refused days taken
+back or put on the waiting list, and the dossier versions the server gave.
+
+Undoing a rejected booking silences booking ops only (the ticket given back is a wallet line
+the server must hear of).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from eticket_desk.models import Booking, Child
+from eticket_desk.models.sync import OutboxOp, ServerVersion
+from eticket_desk.rules.booking import SEAT_STATES, BookingState
+from eticket_desk.services.bookings.hooks import booking_hooks
+from eticket_desk.services.bookings.seat_counters import bump_seats
+from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
+from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.syncing.state import SYNC_ACTOR
+from eticket_desk.sync.oplog import quiet
+from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
+
+PARTIAL = "partial"  # a form applied with some days refused (an outbox status of its own)
+# What a booking taken back changes here: its day, the family's wallet (a ticket given back).
+_RELEASED = (Topic.BOOKINGS, Topic.SALES)
+
+
+@dataclass
+class Answers:
+    """What recording a push's answers did: the French messages of the ops rejected (or
+    applied in part), how many answers were duplicates, and what changed here."""
+
+    rejected: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    changed: set[Change] = field(default_factory=set)
+
+
+def record_answers(store, rows: list[OutboxOp], results) -> Answers:
+    """Stores each answer on its op; undoes what a rejection refused. (Bulk updates by key:
+    the bookkeeping is not audited.)"""
+    by_id = {row.op_id: row for row in rows}
+    answers = Answers()
+    updates = []
+    with store.write(SYNC_ACTOR) as session:
+        quiet(session, "booking")
+        now = session.info["now"]
+        for result in results:
+            row = by_id[result.op_id]
+            status = result.status
+            if status == OpStatus.DUPLICATE:
+                answers.duplicates += 1
+                if result.original_status is not None:
+                    status = result.original_status  # what the op got the first time
+            payload = json.loads(row.payload)
+            answer = {
+                "seq": row.seq,
+                "status": status.value,
+                "code": result.code.value if result.code else "",
+                "message": result.message,
+                "result": json.dumps(result.result or {}, default=str),
+                "answered_at": now,
+            }
+            updates.append(answer)
+            if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
+                code, message = _form_answer(session, payload, result.result or {}, answers)
+                if code:  # applied in part: an issue the agent sees, like a rejection
+                    answer.update(status=PARTIAL, code=code, message=message)
+                    answers.rejected.append(message)
+            elif status == OpStatus.REJECTED:
+                _undo(session, row.type, payload, result.code, answers)
+                answers.rejected.append(result.message or result.code.value)
+            elif row.type == OpType.FAMILY_UPSERT and result.result:
+                server_version(session, "family", payload["family_id"], result.result)
+        if updates:
+            session.execute(update(OutboxOp), updates)
+    return answers
+
+
+def server_version(session, entity: str, entity_id: str, data: dict[str, Any]) -> None:
+    if "version" not in data:
+        return
+    statement = sqlite_insert(ServerVersion).values(
+        entity=entity, entity_id=str(entity_id), version=int(data["version"])
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["entity", "entity_id"],
+            set_={"version": func.max(ServerVersion.version, statement.excluded.version)},
+        )
+    )
+
+
+# The server's rules decided against the booking: it is undone here. NOT_FOUND, INVALID_DATA
+# or SUBSCRIPTION_ONLY say the server lacks something (a dossier, an activity, the desk's
+# subscriptions): the booking stays, the agent sees the issue.
+_UNDONE = {
+    RejectCode.CAPACITY_FULL,
+    RejectCode.DEADLINE_PASSED,
+    RejectCode.DAY_CLOSED,
+    RejectCode.DOSSIER_NOT_VALIDATED,
+    RejectCode.CHILD_NOT_CONCERNED,
+    RejectCode.PERMISSION_DENIED,
+    RejectCode.OVERRIDE_REASON_MISSING,
+}
+
+
+def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers) -> None:
+    """A booking the server refused frees its seat and gives its ticket back here."""
+    if op_type != OpType.BOOKING_BOOK or code not in _UNDONE:
+        return  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
+    taken_back = _release(session, payload["activity_id"], payload["day"], payload["child_id"])
+    _note(answers, taken_back)
+
+
+def _form_answer(
+    session, payload: dict[str, Any], result: dict[str, Any], answers: Answers
+) -> tuple[str, str]:
+    """A form's days the server refused are undone, those it put on the waiting list go
+    there; returns (code, French summary) for the sync issue, or ("", "") when all went."""
+    held = set(payload.get("book", [])) | set(payload.get("wait", []))
+    refused = [r for r in result.get("refused", []) if r.get("day") in held]
+    activity_id, child_id = payload["activity_id"], payload["child_id"]
+    for item in refused:
+        if item["code"] in _UNDONE:
+            _note(answers, _release(session, activity_id, item["day"], child_id))
+    for day in result.get("waiting", []):
+        _note(answers, _release(session, activity_id, day, child_id, to_waiting=True))
+    refused_all = result.get("refused", [])
+    if not refused_all and not result.get("waiting"):
+        return "", ""
+    parts = []
+    if result.get("waiting"):
+        parts.append(f"{len(result['waiting'])} jour(s) complet(s) : en liste d'attente")
+    if refused_all:
+        parts.append(f"{len(refused_all)} jour(s) refusé(s)")
+    details = "; ".join(r["message"] for r in refused_all[:5])
+    more = f" (et {len(refused_all) - 5} autre(s))" if len(refused_all) > 5 else ""
+    message = " ; ".join(parts) + (f". {details}{more}" if details else ".")
+    code = refused_all[0]["code"] if refused_all else RejectCode.CAPACITY_FULL.value
+    return code, message[:1000]
+
+
+def _note(answers: Answers, family_id: uuid.UUID | None) -> None:
+    """A booking taken back (its family's id), or nothing done (None)."""
+    if family_id is not None:
+        answers.changed.update((*_RELEASED, FamilyTopic(family_id)))
+
+
+def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -> uuid.UUID | None:
+    """Takes back a booking the server did not grant: its seat freed, its ticket given back,
+    and the child cancelled or put on the waiting list. Returns the child's family id, or
+    None when there was nothing to take back."""
+    key = (uuid.UUID(str(activity_id)), date.fromisoformat(str(day)))
+    child_id = uuid.UUID(str(child_id))
+    booking = session.get(Booking, (*key, child_id))
+    if booking is None or booking.state not in (BookingState.BOOKED, BookingState.WAITING):
+        return None
+    family_id = session.scalar(select(Child.family_id).where(Child.id == child_id))
+    held_seat = booking.state in SEAT_STATES
+    now = session.info["now"]
+    booking.state = (BookingState.WAITING if to_waiting else BookingState.CANCELLED).value
+    booking.updated_at, booking.updated_by, booking.source = now, SYNC_ACTOR.login, "sync"
+    if to_waiting and held_seat:
+        join_waiting_list(session, booking, now)
+    elif not to_waiting:
+        leave_waiting_list(booking)
+    session.flush()
+    if not held_seat:
+        if not to_waiting:
+            bump_seats(session, booking, waiting=-1)
+        return family_id
+    bump_seats(session, booking, booked=-1, waiting=1 if to_waiting else 0)
+    activity = next(a for a in activities_in(session, include_inactive=True) if a.id == key[0])
+    for hook in booking_hooks():
+        concerns = getattr(hook, "concerns", None)
+        if concerns is None or concerns(activity):
+            hook.seat_released(session, booking, activity, family_id, key[1], timely=True)
+    return family_id
