@@ -85,6 +85,14 @@ BENCHES = [
           "once; the verdict also needs every op applied. Then 1,000 booked days pushed, "
           "timed apart (no budget of their own). Starting the cluster and server not timed; "
           "PostgreSQL's own processes count in « other processes' CPU »."),
+    Bench("first_upload", "a town's first upload to the server (reference town)",
+          "on a copy, clock frozen on Monday 23/11/2026; a throwaway PostgreSQL cluster with "
+          "its default durability, the server in its own process on loopback. Registering the "
+          "desk (which queues its whole state as ops: dossiers, invoices, payments, wallet "
+          "lines, each paper form as its terms plus exceptions) and the syncs until nothing is "
+          "left to send, timed once; the verdict also needs every op applied and the server "
+          "holding every booked or waiting day of the desk. The CPU of the desk, the server "
+          "and PostgreSQL during the upload is in the detail."),
     Bench("central_load", "central server: 20 desks pushing 200 mixed ops each at once; "
           "300 parents booking in the last minute before a deadline",
           "a throwaway PostgreSQL cluster with its default durability, `eticket-central "

@@ -92,7 +92,7 @@ def _op_keys(op) -> Iterable[int]:
     if op.type in _BOOKING_OPS:
         yield days(p.activity_id, p.day)
     elif op.type == OpType.BOOKINGS_APPLY:
-        yield from {days(p.activity_id, d) for d in (*p.book, *p.wait, *p.cancel)}
+        yield from {days(p.activity_id, d) for d in (*p.book_days(), *p.wait, *p.cancel)}
     elif op.type == OpType.FAMILY_UPSERT:
         yield family(p.family_id)
         yield from (child(c.id) for c in p.children)

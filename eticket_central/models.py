@@ -311,7 +311,8 @@ class Booking(Base):
 
 
 class Subscription(Base):
-    """A paper form's terms as a desk took them (the days come as bookings): the régie's desk
+    """A paper form's terms as a desk took them (its days are bookings rows, and travel to
+    the other desks with the terms in the form op's `booking_days` change): the régie's desk
     prices the fares of the period from them."""
 
     __tablename__ = "subscriptions"

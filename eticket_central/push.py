@@ -273,7 +273,7 @@ def _block_refused_dossier(session: Session, op: Any, result: OpResult, blocked:
 
 
 def _waits_on(op: Any, handler: OpHandler, blocked: dict) -> str | None:
-    if not blocked or handler.apply_many is not None:  # a fact is never refused
+    if not blocked or handler.is_fact(op.payload):  # a fact is never refused
         return None
     return next((blocked[i] for _, i in handler.owned_ids(op.payload) if i in blocked), None)
 
@@ -347,7 +347,7 @@ def _runs(ops, known, handlers):
     and sale payments in any order gives the same state); every other op alone."""
     run: list = []
     for op in ops:
-        bulk = op.op_id not in known and handlers[op.type].apply_many is not None
+        bulk = op.op_id not in known and handlers[op.type].is_fact(op.payload)
         if run and not bulk:
             yield run
             run = []
@@ -429,7 +429,7 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
 
 def _weight(op) -> int:
     if op.type == OpType.BOOKINGS_APPLY:
-        return max(1, len(op.payload.book) + len(op.payload.wait) + len(op.payload.cancel))
+        return max(1, len(op.payload.book_days()) + len(op.payload.wait) + len(op.payload.cancel))
     return 1
 
 

@@ -84,17 +84,23 @@ _SCHOOL_SEATS = text(
     "SELECT count(*) FROM bookings WHERE activity_id = :activity_id AND day = :day "
     "AND school_id = :school_id AND state = ANY(:states)"
 )
+# A child's decided days of one activity in one statement each, whatever their number (a
+# form's op is a hundred days): the rows' own values come as arrays.
 _WRITE = text(
     "INSERT INTO bookings (activity_id, day, child_id, tenant_id, family_id, school_id, "
-    "state, late, source, updated_at, device_id) VALUES (:activity_id, :day, :child_id, "
-    ":tenant_id, :family_id, :school_id, :state, :late, :source, :updated_at, :device_id) "
+    "state, late, source, updated_at, device_id) SELECT :activity_id, d.day, :child_id, "
+    ":tenant_id, :family_id, CAST(:school_id AS uuid), d.state, d.late, :source, :updated_at, "
+    "CAST(:device_id AS uuid) FROM unnest(CAST(:days AS date[]), CAST(:states AS text[]), "
+    "CAST(:lates AS boolean[])) AS d(day, state, late) "
     "ON CONFLICT (activity_id, day, child_id) DO UPDATE SET state = EXCLUDED.state, "
     "late = EXCLUDED.late, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at, "
     "device_id = EXCLUDED.device_id"
 )
 _COUNT = text(
-    "UPDATE activity_days SET booked = booked + :booked, waiting = waiting + :waiting "
-    "WHERE activity_id = :activity_id AND day = :day"
+    "UPDATE activity_days AS a SET booked = a.booked + d.booked, waiting = a.waiting + d.waiting "
+    "FROM unnest(CAST(:days AS date[]), CAST(:booked AS integer[]), "
+    "CAST(:waiting AS integer[])) AS d(day, booked, waiting) "
+    "WHERE a.activity_id = :activity_id AND a.day = d.day"
 )
 _SEAT_VALUES = [s.value for s in SEAT_STATES]
 
@@ -180,43 +186,45 @@ def unknown() -> Rejected:
     )
 
 
-def write_days(session, ctx, spec, child, seats: dict[date, Seat], decided, now) -> None:
-    """Writes the decided days [(day, new state, late)], their seat counts and changes."""
+def write_days(
+    session, ctx, spec, child, seats: dict[date, Seat], decided, now, *, each: bool = True
+) -> None:
+    """Writes the decided days [(day, new state, late)], their seat counts and, when `each`,
+    a change per day (a form's op records its days as one change: bulk_bookings)."""
+    if not decided:
+        return
     child_id, family_id, school_id = child[5], child[3], child[1]
     source = "counter" if ctx.device_id else "portal"
-    rows, counts = [], []
+    moved: dict[str, list] = {"days": [], "booked": [], "waiting": []}
     for day, state, late in decided:
         before = seats[day].current
-        rows.append(
-            {
-                "activity_id": spec.id,
-                "day": day,
-                "child_id": child_id,
-                "tenant_id": ctx.tenant_id,
-                "family_id": family_id,
-                "school_id": school_id,
-                "state": state.value,
-                "late": late,
-                "source": source,
-                "updated_at": now,
-                "device_id": ctx.device_id,
-            }
-        )
-        counts.append(
-            {
-                "activity_id": spec.id,
-                "day": day,
-                "booked": (state in SEAT_STATES) - (before in SEAT_STATES),
-                "waiting": (state == BookingState.WAITING) - (before == BookingState.WAITING),
-            }
-        )
-        change = _data(spec.id, day, child_id, family_id, state.value, late, source, now)
-        record(session, "booking", _key(spec.id, day, child_id), change)
-    if rows:
-        session.execute(_WRITE, rows)
-        moved = [count for count in counts if count["booked"] or count["waiting"]]
-        if moved:
-            session.execute(_COUNT, moved)
+        booked = (state in SEAT_STATES) - (before in SEAT_STATES)
+        waiting = (state == BookingState.WAITING) - (before == BookingState.WAITING)
+        if booked or waiting:
+            moved["days"].append(day)
+            moved["booked"].append(booked)
+            moved["waiting"].append(waiting)
+        if each:
+            change = _data(spec.id, day, child_id, family_id, state.value, late, source, now)
+            record(session, "booking", _key(spec.id, day, child_id), change)
+    session.execute(
+        _WRITE,
+        {
+            "activity_id": spec.id,
+            "child_id": child_id,
+            "tenant_id": ctx.tenant_id,
+            "family_id": family_id,
+            "school_id": school_id,
+            "source": source,
+            "updated_at": now,
+            "device_id": ctx.device_id,
+            "days": [day for day, _, _ in decided],
+            "states": [state.value for _, state, _ in decided],
+            "lates": [late for _, _, late in decided],
+        },
+    )
+    if moved["days"]:
+        session.execute(_COUNT, {"activity_id": spec.id, **moved})
 
 
 def child_row(session: Session, child_id: uuid.UUID):

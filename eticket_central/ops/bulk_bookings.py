@@ -6,6 +6,13 @@ planner does at the desk), and the answer names the days refused with their code
 that went to the waiting list, so the desk can undo them. A handful of statements per form
 whatever its length: the activity's days are locked together (in day order, so two desks
 never deadlock) before anything is decided.
+
+The days to book come listed or as the form's terms plus exceptions (rules.form_days), and
+the op records ONE change, `booking_days`: the days it decided per state, again as terms
+plus exceptions, and the form's terms when it came with them (a town's first upload is a
+change per form, not one per booked day). The bookings table keeps a row per day: seats,
+the portal and the attendance lists count them. A desk's first upload is applied a run of
+ops at a time (ops/form_days.py).
 """
 
 from __future__ import annotations
@@ -13,11 +20,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from eticket_central.changes import record
 from eticket_central.models import Activity, Child
 from eticket_central.ops.bookings import (
     _SEAT_VALUES,
@@ -29,9 +34,17 @@ from eticket_central.ops.bookings import (
     unknown,
     write_days,
 )
+from eticket_central.ops.form_days import (
+    SAVE_TERMS,
+    as_is,
+    first_upload_days,
+    form_days_change,
+    record_form,
+    terms_data,
+)
+from eticket_central.ops.form_days import asks as form_asks
 from eticket_central.ops.registry import OpContext, handler
 from eticket_desk.rules.booking import Action, BookingState
-from eticket_desk.rules.booking_decision import Ask
 from eticket_desk.sync.protocol import BookingsApply, OpType
 
 _LOCK_DAYS = text(
@@ -51,25 +64,18 @@ _SCHOOL_DAYS = text(
 )
 
 
-def _asks(payload: BookingsApply) -> dict:
-    """Each day once: a cancel wins over a booking of the same day (the form's last word)."""
-    by_form = payload.subscription_id is not None or payload.initial
-    asks = {day: Ask(Action.BOOK, waiting_list=True, by_form=by_form) for day in payload.book}
-    asks |= {day: Ask(Action.BOOK, stay_waiting=True, by_form=by_form) for day in payload.wait}
-    asks |= {day: Ask(Action.CANCEL, by_form=by_form) for day in payload.cancel}
-    return dict(sorted(asks.items()))
-
-
 @handler(
     OpType.BOOKINGS_APPLY,
     owned_ids=lambda p: [(Child, p.child_id), (Activity, p.activity_id)],
     unknown=lambda _p: unknown(),
+    apply_many=first_upload_days,
+    many_when=lambda p: p.initial,
 )
 def apply_days(
     session: Session, ctx: OpContext, payload: BookingsApply, now: datetime
 ) -> dict[str, Any]:
     child, spec = child_and_rules(session, payload.child_id, payload.activity_id)
-    asks = _asks(payload)
+    asks = form_asks(payload)
     days = list(asks)
     key = {"activity_id": spec.id, "days": days}
     booked = dict(session.execute(_LOCK_DAYS, {**key, "tenant_id": ctx.tenant_id}).all())
@@ -93,7 +99,7 @@ def apply_days(
             school_taken.get(day, 0) if school_taken is not None else None,
         )
         if payload.initial:
-            new_state, late = _as_is(ask, seat)
+            new_state, late = as_is(ask, seat.current), False
         else:
             decision = decide_day(spec, child, seat, ask, ctx, calendar, now)
             if decision.refused is not None:
@@ -108,52 +114,24 @@ def apply_days(
         decided.append((day, new_state, late))
         if new_state == BookingState.WAITING and ask.action == Action.BOOK and not ask.stay_waiting:
             waiting.append(day.isoformat())
-    write_days(session, ctx, spec, child, seats, decided, now)
-    if payload.subscription_id is not None and payload.subscription is not None:
-        _save_terms(session, ctx, payload, child[3], now)
+    write_days(session, ctx, spec, child, seats, decided, now, each=False)
+    form = terms_data(payload, child[3])
+    if form is not None:
+        session.execute(
+            SAVE_TERMS,
+            {
+                "id": payload.subscription_id,
+                "tenant_id": ctx.tenant_id,
+                "child_id": payload.child_id,
+                "activity_id": payload.activity_id,
+                "data": form,
+                "updated_at": now,
+            },
+        )
+    if decided or form is not None:
+        record_form(session, payload, form_days_change(payload, child[3], decided, form, ctx, now))
     return {
         "changed": len(decided),
         "refused": refused,
         "waiting": waiting,
     }
-
-
-def _as_is(ask: Ask, seat: Seat) -> tuple[BookingState | None, bool]:
-    """A first upload: the desk's state of the day, recorded without judging it again."""
-    if ask.action == Action.CANCEL:
-        state = BookingState.CANCELLED
-    elif ask.stay_waiting:
-        state = BookingState.WAITING
-    else:
-        state = BookingState.BOOKED
-    return (None, False) if seat.current == state else (state, False)
-
-
-_SAVE_TERMS = text(
-    "INSERT INTO subscriptions (id, tenant_id, child_id, activity_id, data, updated_at) "
-    "VALUES (:id, :tenant_id, :child_id, :activity_id, :data, :updated_at) "
-    "ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at"
-).bindparams(bindparam("data", type_=JSONB))
-
-
-def _save_terms(session: Session, ctx: OpContext, payload: BookingsApply, family_id, now) -> None:
-    """The form's terms, for the other desks (the régie prices the fares from them)."""
-    data = {
-        "id": str(payload.subscription_id),
-        "child_id": str(payload.child_id),
-        "activity_id": str(payload.activity_id),
-        "family_id": str(family_id),
-        **payload.subscription.model_dump(mode="json"),
-    }
-    session.execute(
-        _SAVE_TERMS,
-        {
-            "id": payload.subscription_id,
-            "tenant_id": ctx.tenant_id,
-            "child_id": payload.child_id,
-            "activity_id": payload.activity_id,
-            "data": data,
-            "updated_at": now,
-        },
-    )
-    record(session, "subscription", payload.subscription_id, data)

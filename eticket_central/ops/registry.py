@@ -54,15 +54,24 @@ OwnedIds = Callable[[Any], list[tuple[type, uuid.UUID]]]
 class OpHandler:
     """`apply_many`, for facts only (never rejected), applies a run of ops of the type in a
     few statements; it must give each op the result `apply` would, or return None (after
-    writing nothing it would keep) to have them applied one by one."""
+    writing nothing it would keep) to have them applied one by one. `many_when`, when given,
+    says which ops of the type are such facts (a desk's first upload of its bookings, say);
+    the others are applied one by one, as requests."""
 
     op_type: OpType
     apply: Apply
     owned_ids: OwnedIds = field(default=lambda _payload: [])
     apply_many: ApplyMany | None = None
+    many_when: Callable[[Any], bool] | None = None
     # The refusal of an op naming rows the server does not know; also the answer to an op
     # naming another commune's rows, so that the two cannot be told apart.
     unknown: Callable[[Any], Rejected] = field(default=lambda _payload: unknown_rows())
+
+    def is_fact(self, payload: Any) -> bool:
+        """The op goes in a run of `apply_many` and waits on no refused dossier."""
+        if self.apply_many is None:
+            return False
+        return self.many_when is None or self.many_when(payload)
 
     @property
     def schema(self) -> type:
@@ -85,6 +94,7 @@ def handler(
     owned_ids: OwnedIds | None = None,
     apply_many: ApplyMany | None = None,
     unknown: Callable[[Any], Rejected] | None = None,
+    many_when: Callable[[Any], bool] | None = None,
 ) -> Callable[[Apply], Apply]:
     """Decorator: registers `apply` as the handler of `op_type`."""
 
@@ -93,7 +103,12 @@ def handler(
             raise RuntimeError(f"{op_type} has two handlers")
         owned = owned_ids or (lambda _payload: [])
         REGISTRY[op_type] = OpHandler(
-            op_type, apply, owned, apply_many, unknown or (lambda _payload: unknown_rows())
+            op_type,
+            apply,
+            owned,
+            apply_many,
+            many_when,
+            unknown or (lambda _payload: unknown_rows()),
         )
         return apply
 

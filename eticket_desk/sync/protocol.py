@@ -8,6 +8,10 @@ an op without a readable op_id and seq) is refused whole (HTTP 422, nothing appl
 messages from `french_errors`), but a malformed op is answered alone, rejected INVALID_OP, so
 that one bad op never blocks a desk's outbox.
 Pull: the changes of the desk's commune after a cursor, in the server's commit order.
+A form's days travel as the form's terms plus exceptions (rules.form_days): bookings.apply's
+`book_terms` (an extension: an op without it reads as before), and the one `booking_days`
+change the server records per form op (its days per state, expanded by the pulling desk with
+the same rules; a per-day `booking` change is still what a single booking records).
 Money is integer cents (floats are refused), times are naive Europe/Paris datetimes.
 The vocabulary is in wire.py, the payloads in payloads.py; this module re-exports them.
 """
@@ -52,6 +56,7 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     SchoolUpsert,
     SubscriptionTerms,
     TariffUpsert,
+    TermDays,
     Text,
     TicketTypeUpsert,
     WalletEntryPayload,

@@ -23,7 +23,10 @@ def _form(desk, child_id, activity_id, **days):
         activity_id=str(activity_id),
         subscription_id=str(uuid.uuid4()),
         label="Inscription Cantine",
-        **{key: [d.isoformat() for d in value] for key, value in days.items()},
+        **{
+            key: value if isinstance(value, dict) else [d.isoformat() for d in value]
+            for key, value in days.items()
+        },
     )
 
 
@@ -202,3 +205,46 @@ def test_a_dossier_number_already_used_in_the_commune_is_refused(commune):
     assert first["status"] == "applied"
     assert (second["status"], second["code"]) == ("rejected", "INVALID_DATA")
     assert second["message"].startswith("Le numéro de dossier F00031 est déjà celui d'un autre")
+
+
+def test_a_form_sent_as_its_terms_is_judged_day_by_day_and_recorded_as_one_change(
+    desk, planning, db
+):
+    from eticket_central.models import ChangeLog
+    from eticket_desk.sync.days_pull import day_changes
+    from eticket_desk.sync.protocol import Change
+
+    lea = a_child(desk, "Léa")
+    terms = {
+        "start": "2026-09-15",
+        "end": "2026-10-02",
+        "weekdays": "134",  # Tuesdays, Thursdays, Fridays
+        "removed": [THURSDAY.isoformat()],
+    }
+    answer = desk.push(_form(desk, lea, planning, book_terms=terms))[0]
+
+    assert (answer["status"], answer["result"]["changed"]) == ("applied", 8)
+    states = _states(db, lea)
+    assert len(states) == 8 and THURSDAY not in states and set(states.values()) == {"booked"}
+    recorded = db.scalars(
+        select(ChangeLog).where(
+            ChangeLog.entity.in_(("booking", "booking_days")),
+            ChangeLog.entity_id.contains(str(lea)),
+        )
+    ).all()
+    assert [c.entity for c in recorded] == ["booking_days"]  # one change, not eight
+    change = Change(seq=1, entity="booking_days", id=recorded[0].entity_id, data=recorded[0].data)
+    assert {date.fromisoformat(d.data["day"]): d.data["state"] for d in day_changes(change)} == (
+        states
+    )
+
+
+def test_terms_over_more_than_two_school_years_are_refused_alone(desk, planning):
+    lea = a_child(desk, "Léa")
+    terms = {"start": "2026-09-01", "end": "2027-07-02", "weekdays": "0134"}
+    op = _form(desk, lea, planning, book_terms=terms).model_dump(mode="json")
+    op["payload"]["book_terms"]["end"] = "2029-09-01"  # what the desk's own schema refuses
+    sent = desk.http.post("/sync/push", json={"device_id": str(desk.device_id), "ops": [op]})
+    answer = sent.json()["results"][0]
+    assert (answer["status"], answer["code"]) == ("rejected", "INVALID_OP")
+    assert "deux années scolaires" in answer["message"]

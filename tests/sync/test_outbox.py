@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from eticket_desk.models import OutboxOp
 from eticket_desk.rules.errors import DomainError
+from eticket_desk.rules.form_days import DaySet
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.bookings.booking import book_day, cancel_booking
 from eticket_desk.services.counter.till import open_till
@@ -159,7 +160,9 @@ def test_a_form_pays_its_days_before_they_go_up_and_a_freed_seat_follows(
     ops = _ops(store, before)
     assert [t for t, _ in ops] == ["wallet.entry", "bookings.apply"]
     assert ops[0][1]["quantity"] == -4  # the form's four days, in one line
-    assert ops[1][1]["book"] == ["2026-09-21", "2026-09-24", "2026-09-28", "2026-10-01"]
+    listed = [date.fromisoformat(d) for d in ops[1][1]["book"]]
+    days = sorted(DaySet.from_json(ops[1][1]["book_terms"]).days() + listed)
+    assert [d.isoformat() for d in days] == ["2026-09-21", "2026-09-24", "2026-09-28", "2026-10-01"]
 
     bus, day = activities["BUS"], date(2026, 9, 28)
     others = [validated_family(store, admin, schools, last_name=n) for n in ("Martin", "Petit")]

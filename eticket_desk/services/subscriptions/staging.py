@@ -21,7 +21,7 @@ from eticket_desk.services.bookings.booking import offer_freed_seat
 from eticket_desk.services.bookings.hooks import hooks_for
 from eticket_desk.services.bookings.waiting_queue import highest_rank
 from eticket_desk.services.subscriptions.data import SubscriptionDraft, SubscriptionPreview
-from eticket_desk.sync.days_ops import FormDays
+from eticket_desk.sync.days_ops import FormDays, terms_of
 from eticket_desk.sync.outbox import FormsBooked, emit_batch
 
 BOOKED, WAITING = BookingState.BOOKED.value, BookingState.WAITING.value
@@ -58,21 +58,6 @@ class Buffers:
     audit: list[dict] = field(default_factory=list)
     taken: list[tuple] = field(default_factory=list)
     forms: list[FormDays] = field(default_factory=list)  # for the sync's outbox
-
-
-def _terms(saved: Subscription | None) -> dict | None:
-    """The form's terms, as the sync sends them to the other desks."""
-    if saved is None:
-        return None
-    return {
-        "start": saved.start,
-        "end": saved.end,
-        "weekdays": saved.weekdays,
-        "parity": saved.parity,
-        "regular": saved.regular,
-        "fare_option": saved.fare_option,
-        "period_label": saved.period_label,
-    }
 
 
 @lru_cache(maxsize=1024)
@@ -146,7 +131,8 @@ class Staging:
                 preview.waiting,
                 preview.to_cancel,
                 saved.id if saved is not None else None,
-                subscription=_terms(saved),
+                subscription=terms_of(saved),
+                terms=(draft.template, draft.start, draft.end) if draft.regular else None,
             )
         )
         if not audit:

@@ -26,6 +26,7 @@ from eticket_desk.services.syncing.answers import server_version
 from eticket_desk.services.syncing.pulled_bookings import (
     FREED,
     apply_booking,
+    apply_booking_days,
     apply_subscription,
 )
 from eticket_desk.services.syncing.pulled_commune import apply_organisation, apply_school
@@ -39,6 +40,7 @@ from eticket_desk.services.syncing.state import CURSOR, SYNC_ACTOR, put_state
 # its family's own screens, see `_family_of`).
 _APPLY = {
     "booking": (apply_booking, Topic.BOOKINGS),
+    "booking_days": (apply_booking_days, Topic.BOOKINGS),
     "family": (apply_family, Topic.FAMILIES),
     "wallet_entry": (apply_wallet_entry, Topic.SALES),
     "payment": (apply_payment, Topic.INVOICES),

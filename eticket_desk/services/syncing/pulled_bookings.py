@@ -1,5 +1,7 @@
 """Bookings pulled from the server: a day booked or cancelled on the portal or at another
-desk, and the paper forms taken at another desk (their terms; the days come as bookings).
+desk, and the paper forms taken at another desk: their terms, and the days a form's op
+decided as ONE `booking_days` change (per state, the form's terms plus exceptions, expanded
+by sync/days_pull.py with the rules the server used), each day then applied as a booking.
 
 A booking or form with an op of this desk not yet answered is left alone (the server will
 answer it first). A seat a pulled change frees is noted in `session.info[FREED]`: its waiting
@@ -18,6 +20,7 @@ from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.syncing.state import SYNC_ACTOR
+from eticket_desk.sync.days_pull import day_changes, form_change
 from eticket_desk.sync.oplog import booking_key, days_key
 
 FREED = "pull_freed_seats"
@@ -110,3 +113,12 @@ def apply_subscription(session, change, waiting: set[str]) -> bool:
         setattr(row, name, value)
     row.updated_at, row.updated_by = now, SYNC_ACTOR.login
     return True
+
+
+def apply_booking_days(session, change, waiting: set[str]) -> bool:
+    """A form's op decided on the server: its terms, then each of its days as a booking."""
+    form = form_change(change)
+    changed = form is not None and apply_subscription(session, form, waiting)
+    for day in day_changes(change):
+        changed = apply_booking(session, day, waiting) or changed
+    return changed
