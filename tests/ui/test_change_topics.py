@@ -6,6 +6,7 @@ that family's screens only; a string topic is refused; and no topic is left unus
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+import eticket_desk
+import eticket_desk.services
 import eticket_desk.ui
 from eticket_desk.rules.cells import CellState
 from eticket_desk.services.catalogue.activities import list_activities
-from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes, declaration
 from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.sync.client import SyncReport
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
@@ -164,10 +167,21 @@ def town(store, admin, activities, garderie, family):
     return family
 
 
+@changes(lambda call: call["changed"])
+def _write_announcing(store, actor, changed):
+    """A use case that writes nothing and declares what it is given (the matrix below)."""
+    return None
+
+
+@changes(lambda call: FamilyTopic(call.result.id))
+def _write_returning(store, actor, family):
+    return family
+
+
 @pytest.mark.parametrize("topic", list(Topic), ids=str)
 def test_each_screen_showing_a_topic_refreshes_after_a_write_elsewhere(qtbot, ctx, town, topic):
     spies = _opened(qtbot, ctx, town, SUBSCRIBERS[topic])
-    ctx.write((topic,), lambda: None)
+    ctx.write(_write_announcing, (topic,))
     assert [name for name, calls, _widget in spies if not calls] == []
 
 
@@ -176,9 +190,9 @@ def test_a_family_change_reaches_that_family_s_screens_only(
 ):
     other = save_family(store, admin, complete_family(schools, last_name="Martin"))
     mine = _opened(qtbot, ctx, town, FAMILY_SUBSCRIBERS)
-    ctx.write((FamilyTopic(other.id),), lambda: None)
+    ctx.write(_write_announcing, (FamilyTopic(other.id),))
     assert [name for name, calls, _widget in mine if calls] == []
-    ctx.write(lambda saved: (FamilyTopic(saved.id),), lambda: town)  # from the write's result
+    ctx.write(_write_returning, town)  # declared from the use case's result
     assert [name for name, calls, _widget in mine if not calls] == []
 
 
@@ -257,22 +271,44 @@ def test_the_bus_refuses_a_string_topic(ctx, town):
     with pytest.raises(TypeError, match="bookings"):
         ctx.bus.announce("bookings")
     with pytest.raises(TypeError, match="not a Topic"):
-        ctx.write(("sales",), lambda: None)
+        ctx.write(_write_announcing, ("sales",))
+    written = []
+    with pytest.raises(TypeError, match="declares no changes"):
+        ctx.write(lambda store, actor: written.append(True))
+    assert written == []
     with pytest.raises(TypeError, match="UUID"):
         FamilyTopic(str(town.id))
 
 
-# -- no topic left unused ---------------------------------------------------------------------
+# -- no topic left unused, no write behind the bus's back -------------------------------------
+
+
+def _use_cases() -> dict[str, Callable]:
+    """The declared use cases of eticket_desk/services, by name."""
+    found = {}
+    for path in Path(eticket_desk.services.__file__).parent.rglob("*.py"):
+        parts = path.relative_to(Path(eticket_desk.__file__).parent.parent).with_suffix("").parts
+        for name, value in vars(importlib.import_module(".".join(parts))).items():
+            if callable(value) and hasattr(value, "__changes__"):
+                found[name] = value
+    return found
+
+
+def _ui_trees() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in Path(eticket_desk.ui.__file__).parent.rglob("*.py")
+        if path.name != "screenshots.py"  # shows a sample, writes nothing
+    ]
 
 
 def _announced_topics() -> set[Topic]:
-    """Topics named in the changes of a `write(...)` or an `announce(...)` in eticket_desk/ui,
-    following module-level names (the sync worker's CHANGED_TOPICS)."""
+    """Topics the UI's writes announce: those declared by each use case the UI names (it
+    runs them through `ctx.write`), and those of an `announce(...)` (the sync worker's,
+    following module-level names such as CHANGED_TOPICS)."""
+    use_cases = _use_cases()
     found: set[Topic] = set()
-    for path in Path(eticket_desk.ui.__file__).parent.rglob("*.py"):
-        if path.name == "screenshots.py":
-            continue  # shows a sample, writes nothing
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for _path, tree in _ui_trees():
         constants = {
             target.id: node.value
             for node in tree.body
@@ -280,31 +316,63 @@ def _announced_topics() -> set[Topic]:
             for target in node.targets
             if isinstance(target, ast.Name)
         }
-        for call in ast.walk(tree):
+        for node in ast.walk(tree):
+            name = getattr(node, "id", None) or getattr(node, "attr", None)
+            if isinstance(node, (ast.Name, ast.Attribute)) and name in use_cases:
+                declared = declaration(use_cases[name]).declared
+                found |= {item for item in declared if isinstance(item, Topic)}
             if not (
-                isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
-                and call.func.attr in ("write", "announce")
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "announce"
             ):
                 continue
-            changes = call.args[:1] if call.func.attr == "write" else call.args
-            nodes = [n for arg in changes for n in ast.walk(arg)]
+            nodes = [n for arg in node.args for n in ast.walk(arg)]
             nodes += [
                 n
                 for m in nodes
                 if isinstance(m, ast.Name) and m.id in constants
                 for n in ast.walk(constants[m.id])
             ]
-            for node in nodes:
+            for sub in nodes:
                 if (
-                    isinstance(node, ast.Attribute)
-                    and isinstance(node.value, ast.Name)
-                    and node.value.id == "Topic"
+                    isinstance(sub, ast.Attribute)
+                    and isinstance(sub.value, ast.Name)
+                    and sub.value.id == "Topic"
                 ):
-                    found.add(Topic[node.attr])
+                    found.add(Topic[sub.attr])
     return found
 
 
 def test_every_topic_is_shown_by_a_screen_and_announced_by_a_write():
     assert [t for t in Topic if not SUBSCRIBERS.get(t)] == []  # each one refreshes, above
     assert [t for t in Topic if t not in _announced_topics()] == []
+
+
+# Called directly, never through ctx.write: there is no open screen yet to tell.
+BEFORE_THE_APP = {"create_empty_town", "build_demo_town", "authenticate"}
+
+
+def test_screens_run_writing_use_cases_through_ctx_write_only():
+    """A screen never calls a use case that changes what screens show: it hands it to
+    `ctx.write`, which announces what it declares. Nor does it announce by hand (only the
+    sync worker does, for what a pull brought)."""
+    use_cases = {
+        name
+        for name, fn in _use_cases().items()
+        if declaration(fn).declared and name not in BEFORE_THE_APP
+    }
+    called, announcing = [], []
+    for path, tree in _ui_trees():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            owner = getattr(node.func, "value", None)
+            if isinstance(owner, ast.Name) and owner.id == "self":
+                continue  # a method of the screen (the grid's own « sell_tickets »)
+            if name in use_cases:
+                called.append(f"{path.name}:{node.lineno} {name}")
+            if name == "announce" and path.name not in ("worker.py", "context.py"):
+                announcing.append(f"{path.name}:{node.lineno}")
+    assert (called, announcing) == ([], [])

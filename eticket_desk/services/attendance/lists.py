@@ -43,6 +43,7 @@ from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import changes
 from eticket_desk.services.core.store import Actor, Store
 
 DIET_MARKS = {"sans_porc": NO_PORK, "vegetarien": VEGETARIAN, "sans_gluten": GLUTEN_FREE}
@@ -340,6 +341,7 @@ def _health_rows(lists: tuple[AttendanceListData, ...]) -> int:
     )
 
 
+@changes(unseen="the audit line of a print showing health data")
 def print_attendance(
     store: Store,
     actor: Actor,

@@ -17,6 +17,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.users import hash_password
 from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_quietly
 
@@ -37,6 +38,7 @@ class PortalLetter:
     agent_name: str
 
 
+@changes(Topic.FAMILIES, lambda call: FamilyTopic(call["family_id"]))
 def issue_portal_access(
     store: Store, actor: Actor, family_id: uuid.UUID, rng: random.Random | None = None
 ) -> PortalLetter:
