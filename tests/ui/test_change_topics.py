@@ -1,27 +1,39 @@
 """What a write changed reaches every open screen that shows it: for each `Topic`, the
 screens subscribed to it refresh after a write made elsewhere (through `AppContext.write`,
-another screen's button, or a pull from the central server); a family's own change reaches
-that family's screens only; a string topic is refused; and no topic is left unused."""
+another screen's button, or a pull from the central server), and show the new data (a new
+family in the search list, a closure in the calendar and the grid, a sale in the wallet…);
+a family's own change reaches that family's screens only; a string topic is refused; no
+topic is left unused; and screens run writing use cases only through `ctx.write`."""
 
 from __future__ import annotations
 
 import ast
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 import eticket_desk
 import eticket_desk.services
 import eticket_desk.ui
 from eticket_desk.rules.cells import CellState
+from eticket_desk.rules.permissions import Role
+from eticket_desk.rules.pricing import Method, PaymentInput
+from eticket_desk.services.access import users
+from eticket_desk.services.access.users import UserDraft
+from eticket_desk.services.catalogue import organisation
 from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.calendar import add_closure
 from eticket_desk.services.core.changes import FamilyTopic, Topic, changes, declaration
-from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.services.core.settings import load_settings, save_settings
+from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.families.dossiers import load_family, save_family
 from eticket_desk.sync.client import SyncReport
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.admin.audit_screen import AuditScreen
@@ -31,7 +43,9 @@ from eticket_desk.ui.admin.schools_page import SchoolsPage
 from eticket_desk.ui.admin.users_screen import UsersScreen
 from eticket_desk.ui.attendance.attendance_screen import AttendanceScreen
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
+from eticket_desk.ui.calendar.tables import ClosureColumn
 from eticket_desk.ui.counter.counter_screen import CounterScreen
+from eticket_desk.ui.family_editor import FamilyEditorDialog, prompts
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.invoicing.screen import InvoicingScreen
@@ -376,3 +390,120 @@ def test_screens_run_writing_use_cases_through_ctx_write_only():
             if name == "announce" and path.name not in ("worker.py", "context.py"):
                 announcing.append(f"{path.name}:{node.lineno}")
     assert (called, announcing) == ([], [])
+
+
+# -- what the open screens show after a write elsewhere ----------------------------------------
+
+
+def _shown(qtbot, widget: QWidget) -> QWidget:
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _column(model, column: int) -> list[str]:
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def test_a_family_saved_elsewhere_shows_in_the_search_list_and_its_open_dossier(
+    qtbot, ctx, store, admin, schools, town
+):
+    search = _shown(qtbot, FamilySearchScreen(ctx))
+    dossier = _shown(qtbot, FamilyEditorDialog(ctx, town.id))
+    assert [h.display_name for h in search.model.hits] == ["DUPONT Marie"]
+
+    ctx.write(save_family, complete_family(schools, last_name="Martin"))
+    data = load_family(store, admin, town.id)
+    data.notes = "Allergie signalée par téléphone"
+    ctx.write(save_family, data)  # as another dossier window would
+
+    assert [h.display_name for h in search.model.hits] == ["DUPONT Marie", "MARTIN Marie"]
+    assert dossier.family_tab.notes.toPlainText() == "Allergie signalée par téléphone"
+
+
+def test_a_dossier_being_typed_into_keeps_what_was_typed(
+    qtbot, ctx, store, admin, town, monkeypatch
+):
+    monkeypatch.setattr(
+        prompts, "ask_unsaved_changes", lambda parent: QMessageBox.StandardButton.Discard
+    )
+    dossier = _shown(qtbot, FamilyEditorDialog(ctx, town.id))
+    dossier.family_tab.notes.setPlainText("Tapé ici")
+    data = load_family(store, admin, town.id)
+    data.notes = "Tapé ailleurs"
+    ctx.write(save_family, data)
+    assert dossier.family_tab.notes.toPlainText() == "Tapé ici"
+    assert dossier.isWindowModified()
+
+
+def test_users_settings_organisation_and_schools_changed_elsewhere_show_at_once(qtbot, ctx, store):
+    users_screen = _shown(qtbot, UsersScreen(ctx))
+    audit = _shown(qtbot, AuditScreen(ctx))
+    desk = _shown(qtbot, DeskPage(ctx, True))
+    organisation_page = _shown(qtbot, OrganisationPage(ctx, True))
+    schools_page = _shown(qtbot, SchoolsPage(ctx, True))
+
+    ctx.write(users.save_user, UserDraft("claire", "Claire Martin", Role.AGENT, True, "S3cret!x9"))
+    ctx.write(save_settings, replace(load_settings(store), invoice_due_days=45))
+    ctx.write(
+        organisation.save_organisation,
+        replace(organisation.load_organisation(store), name="Commune de Publier"),
+    )
+    ctx.write(organisation.add_school, "École Jean Moulin", "")
+
+    logins = [users_screen.model.user_at(r).login for r in range(users_screen.model.rowCount())]
+    assert "claire" in logins
+    combo = audit.user_combo
+    assert "Claire Martin (claire)" in [combo.itemText(i) for i in range(combo.count())]
+    assert desk.due_days_spin.value() == 45
+    assert organisation_page.editors["name"].text() == "Commune de Publier"
+    assert schools_page.school_item("École Jean Moulin") is not None
+
+
+def test_a_closure_added_elsewhere_shows_in_the_calendar_and_closes_the_grid(
+    qtbot, ctx, store, admin, schools, activities
+):
+    family = validated_family(store, admin, schools, last_name="Bernard")
+    calendar_screen = _shown(qtbot, CalendarScreen(ctx))
+    grid = _shown(qtbot, WeekGrid(ctx, family.id))
+    grid.go_to(date(2026, 9, 21))
+    rows = grid.model.rows
+    row = next(i for i, r in enumerate(rows) if r.activity and r.activity.code == "CANTINE")
+    assert grid.model.cell_at(row, 2).state != CellState.CLOSED
+
+    ctx.write(add_closure, date(2026, 9, 22), date(2026, 9, 22), "Grève des agents")
+
+    assert "Grève des agents" in _column(calendar_screen.closures_model, ClosureColumn.LABEL)
+    assert grid.model.cell_at(row, 2).state == CellState.CLOSED
+
+
+def test_a_sale_elsewhere_shows_in_the_counter_s_till_and_the_family_s_wallet(
+    qtbot, ctx, town, garderie
+):
+    ticket, _activity = garderie
+    counter = _shown(qtbot, CounterScreen(ctx))
+    wallet = _shown(qtbot, WalletTab(ctx, town.id))
+    assert not counter.till_banner.isHidden()  # « caisse fermée »
+
+    ctx.write(open_till, 0)
+    assert counter.till_banner.isHidden()
+    payment = (PaymentInput(Method.CASH, 10_000),)
+    ctx.write(sell_tickets, SaleRequest(town.id, ((ticket.id, 10),), payment))
+    assert wallet.balance_labels["GARDERIE"].text() == "10"
+
+
+def test_a_pull_shows_what_it_brought_in_the_open_screens(qtbot, ctx, store, admin, schools, town):
+    """The rows a pull applies are written behind the screens' back; the sync worker's
+    announcement of what the pull brought is what shows them."""
+    search = _shown(qtbot, FamilySearchScreen(ctx))
+    dossier = _shown(qtbot, FamilyEditorDialog(ctx, town.id))
+    save_family(store, admin, complete_family(schools, last_name="Martin"))  # from the portal
+    data = load_family(store, admin, town.id)
+    data.notes = "Changé sur le portail"
+    save_family(store, admin, data)
+    assert [h.display_name for h in search.model.hits] == ["DUPONT Marie"]  # not yet told
+
+    SyncWorker(ctx)._on_sync_done(SyncReport(pulled=2))
+
+    assert [h.display_name for h in search.model.hits] == ["DUPONT Marie", "MARTIN Marie"]
+    assert dossier.family_tab.notes.toPlainText() == "Changé sur le portail"
