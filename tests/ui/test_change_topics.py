@@ -11,7 +11,7 @@ import ast
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,17 +23,21 @@ import eticket_desk.services
 import eticket_desk.ui
 from eticket_desk.rules.cells import CellState
 from eticket_desk.rules.permissions import Role
-from eticket_desk.rules.pricing import Method, PaymentInput
+from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
 from eticket_desk.services.access import users
 from eticket_desk.services.access.users import UserDraft
+from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue import organisation
 from eticket_desk.services.catalogue.activities import list_activities
+from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
 from eticket_desk.services.catalogue.calendar import add_closure
 from eticket_desk.services.core.changes import FamilyTopic, Topic, changes, declaration
 from eticket_desk.services.core.settings import load_settings, save_settings
 from eticket_desk.services.counter.sales import SaleRequest, sell_tickets
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.dossiers import load_family, save_family
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import issue_run
 from eticket_desk.sync.client import SyncReport
 from eticket_desk.ui.activities.activities_screen import ActivitiesScreen
 from eticket_desk.ui.admin.audit_screen import AuditScreen
@@ -507,3 +511,21 @@ def test_a_pull_shows_what_it_brought_in_the_open_screens(qtbot, ctx, store, adm
 
     assert [h.display_name for h in search.model.hits] == ["DUPONT Marie", "MARTIN Marie"]
     assert dossier.family_tab.notes.toPlainText() == "Changé sur le portail"
+
+
+def test_an_invoice_run_issued_elsewhere_shows_in_the_open_invoicing_screen(
+    qtbot, ctx, store, admin, schools, activities, clock
+):
+    canteen = activities["CANTINE"]
+    save_activity_tariff(store, admin, canteen.id, date(2026, 9, 14), [Bracket(None, 460, 520)])
+    family = validated_family(store, admin, schools, last_name="Bernard")
+    for day in (date(2026, 10, 5), date(2026, 10, 6)):
+        book_day(store, admin, family.children[0].id, canteen.id, day)
+    clock.current = datetime(2026, 11, 2, 9, 0)
+    screen = _shown(qtbot, InvoicingScreen(ctx))
+    page = screen.invoices_page
+    assert page.runs_model.rowCount() == 0
+
+    ctx.write(issue_run, month_period("2026-10"))  # as the command line or another desk would
+
+    assert (page.runs_model.rowCount(), page.invoices_model.rowCount()) == (1, 1)
