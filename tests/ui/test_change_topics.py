@@ -285,6 +285,20 @@ def test_a_click_in_a_week_grid_refreshes_the_others_and_reloads_itself_once(
     assert [name for name, calls, _widget in occupancy if not calls] == []
 
 
+def test_a_failed_print_after_a_sale_still_announces_the_sale(ctx, town):
+    """`then` (a receipt printed after the write) failing leaves the write committed: the
+    screens hear of it, and the caller gets the error."""
+    heard, errors = [], []
+    ctx.bus.changed.connect(heard.append)
+
+    def printing(_result):
+        raise OSError("Imprimante absente")
+
+    ctx.write(_write_announcing, (Topic.SALES,), then=printing, on_error=errors.append)
+    assert heard == [frozenset({Topic.SALES})]
+    assert [str(e) for e in errors] == ["Imprimante absente"]
+
+
 def test_the_bus_refuses_a_string_topic(ctx, town):
     with pytest.raises(TypeError, match="bookings"):
         ctx.bus.announce("bookings")
