@@ -145,7 +145,8 @@ def run_sync_once(args: argparse.Namespace, db: Path) -> int:
 
 def _sync_and_say(store) -> int:
     from eticket_desk.rules.errors import DomainError
-    from eticket_desk.services.syncing.status import run_sync, sync_status
+    from eticket_desk.services.syncing.cycle import run_sync
+    from eticket_desk.services.syncing.status import sync_status
 
     try:
         report = run_sync(store)

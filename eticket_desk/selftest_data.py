@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from eticket_desk.reports import till_journal
 from eticket_desk.reports.deposit_slip import DepositSlipData, SlipCheque
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceData, InvoiceLine
-from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
+from eticket_desk.reports.receipt_data import ReceiptData, ReceiptLine, ReceiptPayment
 from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
 from eticket_desk.reports.till_journal import TillJournalData
 from eticket_desk.rules.billing import billed_days_text

@@ -22,10 +22,11 @@ WINDOW_SIZE = (1200, 760)
 def _refuse_two_ops(ctx: AppContext) -> None:
     """The server's answers to two of the desk's ops, as a real sync records them: its latest
     booking « complet », and another op whose data the server could not store (INVALID_OP)."""
-    from eticket_desk.sync import apply
+    from eticket_desk.services.syncing import state
+    from eticket_desk.services.syncing.answers import record_answers
     from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 
-    pending = apply.pending_ops(ctx.store, 100_000)
+    pending = state.pending_ops(ctx.store, 100_000)
     answers = []
     bookings = [r for r in pending if r.type == OpType.BOOKING_BOOK]
     if bookings:
@@ -50,7 +51,7 @@ def _refuse_two_ops(ctx: AppContext) -> None:
         refused = OpResult(
             op_id=row.op_id, seq=row.seq, status=OpStatus.REJECTED, code=code, message=message
         )
-        apply.record_answers(ctx.store, [row], [refused])
+        record_answers(ctx.store, [row], [refused])
 
 
 def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -87,8 +88,9 @@ def sample_context(folder: Path) -> AppContext:
     from eticket_desk.services.access.users import authenticate
     from eticket_desk.services.core.store import Store
     from eticket_desk.services.demo.town import DEMO_PASSWORD, DemoOptions, build_demo_town
+    from eticket_desk.services.syncing import state
+    from eticket_desk.services.syncing.answers import record_answers
     from eticket_desk.services.syncing.status import save_device
-    from eticket_desk.sync import apply
     from eticket_desk.sync.client import SyncReport
     from eticket_desk.sync.protocol import OpResult, OpStatus
     from eticket_desk.ui.context import ChangeBus
@@ -115,13 +117,13 @@ def sample_context(folder: Path) -> AppContext:
     actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
     save_device(store, actor, "https://guichet.example.fr", uuid.uuid4(), "jeton-du-poste")
     # Its first upload answered, and its number given (the annex: the second desk).
-    sent = apply.pending_ops(store, 100_000)
+    sent = state.pending_ops(store, 100_000)
     answers = [OpResult(op_id=r.op_id, seq=r.seq, status=OpStatus.APPLIED) for r in sent]
-    apply.record_answers(store, sent, answers)
-    apply.store_desk_number(store, 2)
+    record_answers(store, sent, answers)
+    state.store_desk_number(store, 2)
     _book_one_day(store, actor)
     synced = SyncReport(finished_at=datetime(2026, 9, 14, 14, 32))
-    apply.write_status(store, synced, online=True)
+    state.write_status(store, synced, online=True)
     return AppContext(store=store, actor=actor, runner=ImmediateRunner(), bus=ChangeBus())
 
 

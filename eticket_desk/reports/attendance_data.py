@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from eticket_desk.reports.french_text import french_date
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 # The diet and care marks a row may carry, in the order they print.
 NO_PORK = "sans porc"

@@ -38,7 +38,7 @@ from eticket_desk.reports.french_text import french_date
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 T = TypeVar("T")
 

@@ -30,7 +30,7 @@ from eticket_desk.reports.french_text import (
 from eticket_desk.rules.contact import format_phone
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = 20 * mm

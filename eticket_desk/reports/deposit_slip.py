@@ -43,7 +43,7 @@ from eticket_desk.reports.french_text import escape, place_and_date, town_name
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 TOP_MARGIN = 20 * mm
 HEADER = ("", "N° de chèque", "Banque", "Tireur", "Quittance", "Montant")

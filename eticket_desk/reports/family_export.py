@@ -33,7 +33,7 @@ from eticket_desk.rules.contact import format_phone
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 TOP_MARGIN = 20 * mm
 # Section key of the data → its French title, and the columns shown (label, field).

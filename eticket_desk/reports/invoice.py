@@ -53,7 +53,7 @@ from eticket_desk.reports.invoice_coupon import (
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 KINDS = ("invoice", "credit_note")
 NOTHING_TO_PAY = "Rien à payer : cette facture est entièrement réglée."

@@ -29,7 +29,7 @@ from eticket_desk.reports.common import (
 from eticket_desk.reports.fonts import BOLD
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 from eticket_desk.reports.bill_blocks import Block
 from eticket_desk.reports.bill_page import (

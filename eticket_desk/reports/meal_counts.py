@@ -54,7 +54,7 @@ from eticket_desk.reports.fonts import BOLD, REGULAR
 from eticket_desk.reports.french_text import escape, french_date, french_datetime, french_time
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT

@@ -48,7 +48,7 @@ from eticket_desk.reports.fonts import BOLD, REGULAR
 from eticket_desk.reports.french_text import escape, join_french, place_and_date
 
 if TYPE_CHECKING:
-    from eticket_desk.services.families.portal import PortalLetter
+    from eticket_desk.reports.inputs import PortalLetter
 
 SERVICE = "Service périscolaire"
 NO_URL = "l'adresse communiquée par la mairie"

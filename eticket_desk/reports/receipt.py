@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -39,70 +36,18 @@ from eticket_desk.reports.common import (
 )
 from eticket_desk.reports.fonts import BOLD
 from eticket_desk.reports.french_text import escape, french_datetime, ticket_count
+from eticket_desk.reports.receipt_data import (
+    KEEP_IT,
+    NOT_REFUNDABLE,
+    WALLET,
+    ReceiptData,
+    method_label,
+    receipt_title,
+)
+from eticket_desk.reports.receipt_ticket import render_ticket
 from eticket_desk.rules.money import format_cents
 
-if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
-
-METHODS = {"cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire"}
-NOT_REFUNDABLE = "Les tickets achetés ne sont pas remboursables."
-KEEP_IT = "Document à conserver : il vaut justificatif de paiement."
-WALLET = "Solde du porte-monnaie après l'achat"
 LAYOUTS = ("a4", "ticket")
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    label: str
-    quantity: int
-    unit_cents: int
-    amount_cents: int
-
-
-@dataclass(frozen=True)
-class ReceiptPayment:
-    method: str  # "cash" | "cheque" | "card"
-    amount_cents: int
-    # « Chèque n° 1234567 — Crédit Agricole — tiré par M. DUPONT »,
-    # « Espèces : reçu 50,00 €, rendu 12,50 € », « Carte bancaire — terminal 4F2A91 »
-    details: str
-
-
-@dataclass(frozen=True)
-class ReceiptData:
-    organisation: OrganisationData
-    number: str  # "Q-2026-000123"
-    issued_at: datetime
-    agent_name: str
-    till_label: str
-    family_reference: str
-    family_name: str
-    address_lines: tuple[str, ...]
-    lines: tuple[ReceiptLine, ...]
-    payments: tuple[ReceiptPayment, ...]
-    total_cents: int
-    balances_after: tuple[tuple[str, int], ...]  # ("Garderie", 12): tickets left per type
-    qf_text: str  # « Quotient familial 850 € — tranche 2 »
-    kind: str = "tickets"  # "invoices": invoices paid at the counter (no wallet, no tickets)
-
-    @property
-    def for_tickets(self) -> bool:
-        return self.kind == "tickets"
-
-    def __post_init__(self) -> None:
-        if self.total_cents != sum(line.amount_cents for line in self.lines):
-            raise ValueError("the receipt total is not the sum of its lines")
-        if self.payments and self.total_cents != sum(p.amount_cents for p in self.payments):
-            raise ValueError("the receipt payments do not add up to its total")
-
-
-def method_label(method: str) -> str:
-    """'Espèces', 'Chèque', 'Carte bancaire' (an unknown method prints as given)."""
-    return METHODS.get(method, method)
-
-
-def receipt_title(data: ReceiptData) -> str:
-    return f"Quittance n° {data.number}"
 
 
 def _header(data: ReceiptData, st: Styles) -> Table:
@@ -317,8 +262,6 @@ def render(data: ReceiptData, out: Path, layout: str = "a4") -> Path:
     if layout == "a4":
         _render_a4(data, pdf)
     else:
-        from eticket_desk.reports.receipt_ticket import render_ticket  # it imports this module
-
         render_ticket(data, pdf)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import TYPE_CHECKING
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import mm
@@ -19,17 +18,15 @@ from eticket_desk.reports.common import (
 )
 from eticket_desk.reports.fonts import BOLD, REGULAR
 from eticket_desk.reports.french_text import escape, french_datetime, ticket_count
-from eticket_desk.reports.receipt import (
+from eticket_desk.reports.receipt_data import (
     KEEP_IT,
     NOT_REFUNDABLE,
     WALLET,
+    ReceiptData,
     method_label,
     receipt_title,
 )
 from eticket_desk.rules.money import format_cents
-
-if TYPE_CHECKING:
-    from eticket_desk.reports.receipt import ReceiptData
 
 TICKET_WIDTH = 80 * mm
 TICKET_MARGIN = 4 * mm  # the printable band of an 80 mm roll is about 72 mm

@@ -62,7 +62,7 @@ from eticket_desk.reports.invoice_coupon import (
 )
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 TITLE = "Rappel — factures impayées"
 # (label, x from the left margin, alignment): text columns start at x, money ends at x.

@@ -43,7 +43,7 @@ from eticket_desk.reports.french_text import escape, french_datetime
 from eticket_desk.rules.money import format_cents
 
 if TYPE_CHECKING:
-    from eticket_desk.services.catalogue.organisation import OrganisationData
+    from eticket_desk.reports.inputs import OrganisationData
 
 PROVISIONAL = "Caisse ouverte — journal provisoire"
 HEADER = ("N° quittance", "Heure", "Famille", "Espèces", "Chèques", "Carte", "Total")

@@ -1,14 +1,12 @@
-"""The desk's sync with the central server: the HTTP client and `sync_once` (push, then pull).
+"""The port to the central server: the desk's HTTP client (retries, the outbox pushed in
+batches, the pulled pages and snapshots read), and what one sync did (`SyncReport`).
 
-Qt-free and thread-free: `sync_once(store, client, run_local=...)` does the HTTP calls on the
-thread that calls it and hands every step that touches the local database (the next outbox
-batch, a push's answers, the pulled changes, the status) to `run_local`, which runs it and
-returns its value. The CLI runs them directly; the UI's sync thread hands them to the single
-writer and waits, so a hung network never holds the writer. Push sends the outbox in device order, in batches; a 5xx
-or a timeout is retried with the same ops (the server answers "duplicate" for what it had
-already committed). Pull reads every page after the stored cursor, then applies them all in
-ONE local transaction that also moves the cursor; a full reload is done only once the outbox
-is empty.
+Qt-free, thread-free and database-free: the sync cycle (services/syncing/cycle.py) calls it
+on its own thread and gives it the desk's side of a push (`Outbox`: the next batch, the
+answers recorded), each a short local step. Push sends the outbox in device order, in
+batches; a 5xx or a timeout is retried with the same ops (the server answers "duplicate" for
+what it had already committed); a batch the server finds too big (413) goes again in halves.
+Pull reads every page after a cursor; a full reload reads every entity's snapshot.
 """
 
 from __future__ import annotations
@@ -16,11 +14,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
-from typing import TypeVar
+from typing import Protocol
 
 import httpx
 from pydantic import ValidationError
@@ -36,16 +32,6 @@ from eticket_desk.sync.protocol import (
     french_errors,
     make_op,
 )
-
-T = TypeVar("T")
-# Runs one local step (a short database task) and returns its value.
-LocalRunner = Callable[[Callable[[], T]], T]
-
-
-def run_directly(step: Callable[[], T]) -> T:
-    """The CLI's and the tests' local runner: the step runs on the calling thread."""
-    return step()
-
 
 PUSH_BATCH = 500
 # A form's op carries up to a year of days, each judged by the server: a push is cut at about
@@ -156,6 +142,42 @@ class SyncClient:
             self._send("GET", "/sync/snapshot", params=params).json()
         )
 
+    def pull_since(self, since: int) -> PulledPages:
+        """Every page after `since`; stops at once when the server asks for a full reload."""
+        changes = []
+        while True:
+            page = self.pull(since)
+            if page.full_reload:
+                return PulledPages([], since, full_reload=True)
+            changes += page.changes
+            since = page.cursor
+            if not page.more:
+                return PulledPages(changes, since)
+
+    def snapshot_all(self) -> PulledPages:
+        """Every entity as the server holds it (a full reload), and the cursor to resume at."""
+        items, resume = [], 0
+        for entity in SNAPSHOT_ENTITIES:
+            after = None
+            while True:
+                page = self.snapshot(entity, after)
+                items += page.items
+                resume = max(resume, page.resume_cursor)
+                if page.after is None:
+                    break
+                after = page.after
+        return PulledPages(items, resume)
+
+
+@dataclass
+class PulledPages:
+    """What a pull read: the changes (or a snapshot's items) and the cursor after them; or
+    only the server's request for a full reload."""
+
+    changes: list
+    cursor: int
+    full_reload: bool = False
+
 
 class TooLarge(SyncRefused):
     """The server refuses a request this big (413): a push sends fewer ops at a time."""
@@ -183,6 +205,9 @@ class SyncReport:
     error: str = ""
     finished_at: datetime | None = None
     rejected_labels: list[str] = field(default_factory=list)
+    # What the sync changed on the desk, as the local side names it (the topics of
+    # services/core/changes.py): the open screens showing it reload.
+    changed: frozenset = field(default_factory=frozenset)
 
     @property
     def ok(self) -> bool:
@@ -230,31 +255,28 @@ def weighed(rows: list) -> list:
     return kept
 
 
-def _next_batch(store, limit: int) -> list:
-    from eticket_desk.sync import apply
+class Outbox(Protocol):
+    """The desk's side of a push (services/syncing/cycle.py); each call is a local step."""
 
-    return weighed(apply.pending_ops(store, limit))
+    def waiting(self, limit: int) -> list:
+        """The first `limit` ops not answered yet, in device order."""
+
+    def record(self, rows: list, results: list[OpResult]) -> tuple[list[str], int]:
+        """Stores the answers; returns the French labels of the rejected ops and how many
+        answers were duplicates."""
 
 
-def _record(store, rows: list, results) -> tuple[list[str], int]:
-    from eticket_desk.sync import apply
-
-    return apply.record_answers(store, rows, results)
-
-
-def push_outbox(
-    store, client: SyncClient, report: SyncReport, run_local: LocalRunner = run_directly
-) -> None:
+def push_outbox(client: SyncClient, outbox: Outbox, report: SyncReport) -> None:
     """Sends the outbox in batches; a batch the server finds too big (413) goes again in
     halves, and one op too big on its own is set aside as refused (the rest goes on)."""
     batch = PUSH_BATCH
     while True:
-        rows = run_local(partial(_next_batch, store, batch))
+        rows = weighed(outbox.waiting(batch))
         if not rows:
             return
         ops, sent, refused = _wire_ops(rows)
         if refused:
-            report.rejected_labels += run_local(partial(_record, store, rows, refused))[0]
+            report.rejected_labels += outbox.record(rows, refused)[0]
             report.rejected += len(refused)
         if not ops:
             continue
@@ -265,87 +287,13 @@ def push_outbox(
                 batch = max(1, len(ops) // 2)
                 continue
             too_big = [_refused(sent[0], "Opération trop volumineuse pour le serveur.")]
-            report.rejected_labels += run_local(partial(_record, store, sent, too_big))[0]
+            report.rejected_labels += outbox.record(sent, too_big)[0]
             report.rejected += 1
             continue
-        rejected, duplicates = run_local(partial(_record, store, sent, answer.results))
+        rejected, duplicates = outbox.record(sent, answer.results)
         report.pushed += len(answer.results)
         report.duplicates += duplicates
         report.rejected += len(rejected)
         report.rejected_labels += rejected
         if len(answer.results) < len(sent):
             return  # the server answered part of the batch: the rest goes next time
-
-
-def _apply_pulled(store, device_id: uuid.UUID, changes: list, cursor: int) -> int:
-    """The pulled changes in one local transaction (with the cursor), then the waiting lists
-    of the seats they freed."""
-    from eticket_desk.sync import pull_apply
-
-    freed: list = []
-    applied = pull_apply.apply_changes(store, device_id, changes, cursor, freed)
-    pull_apply.serve_waiting_lists(store, freed)
-    return applied
-
-
-def pull_changes(
-    store, client: SyncClient, report: SyncReport, run_local: LocalRunner = run_directly
-) -> None:
-    from eticket_desk.sync import apply
-
-    since = run_local(partial(apply.read_cursor, store))
-    changes = []
-    while True:
-        page = client.pull(since)
-        if page.full_reload:
-            if run_local(partial(apply.pending_ops, store, 1)):
-                raise SyncError(
-                    "Le serveur demande un rechargement complet : il se fera quand toutes "
-                    "les opérations de ce poste auront été envoyées."
-                )
-            _full_reload(store, client, report, run_local)
-            return
-        changes += page.changes
-        since = page.cursor
-        if not page.more:
-            break
-    report.pulled += run_local(partial(_apply_pulled, store, client.device_id, changes, since))
-
-
-def _full_reload(store, client: SyncClient, report: SyncReport, run_local: LocalRunner) -> None:
-    from eticket_desk.sync import pull_apply
-
-    items, resume = [], 0
-    for entity in SNAPSHOT_ENTITIES:
-        after = None
-        while True:
-            page = client.snapshot(entity, after)
-            items += page.items
-            resume = max(resume, page.resume_cursor)
-            if page.after is None:
-                break
-            after = page.after
-    report.full_reload = True
-    step = partial(pull_apply.apply_changes, store, client.device_id, items, resume)
-    report.pulled += run_local(step)
-
-
-def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) -> SyncReport:
-    """Push the outbox, then pull; never raises for a network or server trouble (it is in
-    the report and in the sync status). The HTTP calls run here; each local step goes
-    through `run_local` (see the module's docstring)."""
-    from eticket_desk.sync import apply
-
-    report, online = SyncReport(), True
-    try:
-        push_outbox(store, client, report, run_local)
-        pull_changes(store, client, report, run_local)
-        if run_local(partial(apply.stored_desk_number, store)) is None:
-            # once: the block of its new dossiers
-            run_local(partial(apply.store_desk_number, store, client.desk_number()))
-    except SyncError as error:
-        report.error = error.message
-        online = not isinstance(error, SyncOffline)
-    report.finished_at = store.clock.now()
-    run_local(partial(apply.write_status, store, report, online=online))
-    return report

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from eticket_desk.reports import receipt
-from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
+from eticket_desk.reports.receipt_data import ReceiptData, ReceiptLine, ReceiptPayment
 from eticket_desk.rules.money import format_cents
 from eticket_desk.services.catalogue.organisation import OrganisationData
 from eticket_desk.services.demo.data import COMMUNE

@@ -22,8 +22,8 @@ from eticket_desk.services.counter.wallet import balances
 from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.run import issue_run, preview_run
+from eticket_desk.services.syncing.pulled import apply_changes
 from eticket_desk.sync.protocol import Change
-from eticket_desk.sync.pull_apply import apply_changes
 from tests.conftest import cash_sale, complete_family, validated_family
 
 BUS_WEEK = date(2026, 9, 28)  # the 2-seat bus, open until Tuesday 22 at noon
@@ -105,7 +105,7 @@ def test_waiting_children_pulled_from_the_server_keep_the_servers_order(
         )
         for seq, kid in ((1, first), (2, second))
     ]
-    assert apply_changes(store, uuid.uuid4(), changes, 2) == 2
+    assert apply_changes(store, uuid.uuid4(), changes, 2).applied == 2
     freed = cancel_booking(store, admin, holders[0].id, bus, BUS_WEEK)
     assert freed.promoted == (_name(first),)
 

@@ -25,11 +25,11 @@ from eticket_desk.services.core.documents import documents_root
 from eticket_desk.services.invoicing.documents import write_run_pdfs
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.run import issue_run
+from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.status import (
     NO_KEYRING,
     KeyringUnavailable,
     load_device,
-    run_sync,
     save_device,
     sync_status,
 )

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from eticket_desk.rules.errors import DomainError, InvalidInput
+from eticket_desk.services.syncing.cycle import make_client, run_sync
 from eticket_desk.services.syncing.status import (
     KEYRING_SERVICE,
     load_device,
-    make_client,
-    run_sync,
     save_device,
     sync_status,
 )

@@ -18,7 +18,8 @@ from eticket_desk.services.access.users import authenticate
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.demo.town import DEMO_PASSWORD, DEMO_TODAY, DemoOptions, build_demo_town
 from eticket_desk.services.invoicing.queries import list_invoices
-from eticket_desk.services.syncing.status import run_sync, save_device
+from eticket_desk.services.syncing.cycle import run_sync
+from eticket_desk.services.syncing.status import save_device
 from eticket_desk.sync.wire import OpType
 from tests.central.conftest import START
 

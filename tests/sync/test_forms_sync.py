@@ -13,8 +13,8 @@ from eticket_desk.models import Booking, OutboxOp
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.issues import list_sync_issues
-from eticket_desk.sync.client import sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale

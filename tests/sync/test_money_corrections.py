@@ -15,7 +15,7 @@ from eticket_desk.services.catalogue.activity_tariffs import save_activity_tarif
 from eticket_desk.services.counter.sale_cancellation import cancel_sale
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.invoicing.run import credit_note, issue_run
-from eticket_desk.sync.client import sync_once
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.conftest import cash_sale
 from tests.services.test_invoicing import CANTEEN, DAYS, NOVEMBER

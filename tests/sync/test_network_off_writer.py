@@ -16,8 +16,8 @@ from eticket_desk.models import Booking
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.syncing.state import pending_ops
 from eticket_desk.services.syncing.status import save_device, sync_status
-from eticket_desk.sync import apply
 from eticket_desk.sync.protocol import OpType
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.sync import SyncWorker
@@ -79,7 +79,7 @@ def test_a_booking_goes_through_while_the_sync_waits_on_a_hung_server(
         booking = session.scalars(select(Booking).where(Booking.child_id == child_id)).one()
         assert (booking.day, booking.state) == (MONDAY, BookingState.BOOKED)
     # The booking's op waits for the next sync, with the desk's first upload.
-    waiting = [row.type for row in apply.pending_ops(writer.store, 100)]
+    waiting = [row.type for row in pending_ops(writer.store, 100)]
     assert waiting.count(OpType.BOOKING_BOOK) == 1
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 
 from eticket_central.ops.registry import REGISTRY, OpHandler
 from eticket_desk.models import OutboxOp
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.issues import list_sync_issues
-from eticket_desk.sync.apply import read_cursor
-from eticket_desk.sync.client import sync_once
+from eticket_desk.services.syncing.state import read_cursor
 from eticket_desk.sync.oplog import write_ops
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import family_payload, wallet_payload

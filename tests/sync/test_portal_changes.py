@@ -10,8 +10,8 @@ from sqlalchemy import select
 from eticket_desk.models import Adult, Family
 from eticket_desk.services.families.portal import issue_portal_access
 from eticket_desk.services.families.search import search_families
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.status import sync_status
-from eticket_desk.sync.client import sync_once
 from tests.sync.conftest import parent_headers
 
 

@@ -12,7 +12,7 @@ from eticket_desk.rules.booking import BookingState
 from eticket_desk.services.attendance.presence import PresenceChange, save_presence
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.counter.till import open_till
-from eticket_desk.sync.client import sync_once
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.conftest import cash_sale
 from tests.sync.test_push_pull import MONDAY, _statuses

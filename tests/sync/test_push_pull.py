@@ -19,13 +19,13 @@ from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.counter.wallet import balances
 from eticket_desk.services.families.portal import issue_portal_access
 from eticket_desk.services.families.search import search_families
+from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.issues import list_sync_issues, mark_handled
+from eticket_desk.services.syncing.pulled import apply_changes
+from eticket_desk.services.syncing.state import read_cursor
 from eticket_desk.services.syncing.status import sync_status
-from eticket_desk.sync.apply import read_cursor
-from eticket_desk.sync.client import sync_once
 from eticket_desk.sync.oplog import write_ops
 from eticket_desk.sync.protocol import Change, OpType
-from eticket_desk.sync.pull_apply import apply_changes
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
 from tests.sync.conftest import parent_headers
@@ -223,7 +223,7 @@ def test_a_row_with_an_unanswered_local_op_is_not_overwritten_by_a_pull(
             "updated_at": "2026-09-14T09:00:00",
         },
     )
-    assert apply_changes(store, uuid.uuid4(), [server_says], 7) == 0
+    assert apply_changes(store, uuid.uuid4(), [server_says], 7).applied == 0
     with store.read() as session:
         assert session.get(Booking, (activity.id, MONDAY, lea.id)).state == "booked"
     assert read_cursor(store) == 7

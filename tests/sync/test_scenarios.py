@@ -20,14 +20,16 @@ from eticket_central.ops.money import family_credit as server_credit
 from eticket_central.portal.confirmations import ConfirmedTransaction, record_confirmed_payment
 from eticket_desk.models import Adult, Booking, Invoice, OutboxOp
 from eticket_desk.rules.pricing import Method, PaymentInput
+from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.portal import issue_portal_access
 from eticket_desk.services.invoicing.payments import InvoicePaymentRequest, pay_invoices
 from eticket_desk.services.invoicing.run import family_credit
+from eticket_desk.services.syncing import pulled
+from eticket_desk.services.syncing.cycle import sync_once
+from eticket_desk.services.syncing.state import read_cursor
 from eticket_desk.services.syncing.status import save_device, sync_status
-from eticket_desk.sync import pull_apply
-from eticket_desk.sync.apply import read_cursor
-from eticket_desk.sync.client import SyncClient, sync_once
+from eticket_desk.sync.client import SyncClient
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import CuttingProxy
 from tests.sync.conftest import parent_headers
@@ -140,7 +142,9 @@ def test_a_desk_killed_in_the_middle_of_a_pull_applies_nothing_and_pulls_again(
     def killed(*_args):
         raise SystemExit("poste éteint pendant la réception")
 
-    monkeypatch.setitem(pull_apply._APPLY, "booking", killed)  # after the family change
+    monkeypatch.setitem(
+        pulled._APPLY, "booking", (killed, Topic.BOOKINGS)
+    )  # after the family change
     with pytest.raises(SystemExit):
         sync_once(store, client)
     old_phone = lea_family.adults[0].phone_mobile

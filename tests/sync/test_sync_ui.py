@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.counter.till import open_till
-from eticket_desk.sync import apply
+from eticket_desk.services.syncing.answers import record_answers
+from eticket_desk.services.syncing.state import pending_ops
 from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from eticket_desk.ui.admin.desk_page import DeskPage
 from eticket_desk.ui.main_window import MainWindow
@@ -53,7 +54,7 @@ def _rejected_booking(store, agent, schools, garderie) -> None:
     open_till(store, agent, 0)
     cash_sale(store, agent, family, ticket, 2, 500)
     book_day(store, agent, family.children[0].id, activity.id, MONDAY)
-    rows = [r for r in apply.pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
+    rows = [r for r in pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
     answers = [
         OpResult(
             op_id=row.op_id,
@@ -64,7 +65,7 @@ def _rejected_booking(store, agent, schools, garderie) -> None:
         )
         for row in rows
     ]
-    apply.record_answers(store, rows, answers)
+    record_answers(store, rows, answers)
 
 
 def test_unconfigured_desk_says_so_and_sync_now_does_no_harm(qtbot, window, ctx):

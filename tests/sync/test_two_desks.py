@@ -17,8 +17,9 @@ from eticket_desk.services.core.store import Store
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.search import search_families
 from eticket_desk.services.maintenance.integrity import check
+from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.issues import list_sync_issues
-from eticket_desk.services.syncing.status import load_device, run_sync, save_device
+from eticket_desk.services.syncing.status import load_device, save_device
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
 

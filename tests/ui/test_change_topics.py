@@ -226,7 +226,8 @@ def test_a_pull_that_brought_rows_refreshes_the_screens_showing_them(qtbot, ctx,
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.SALES][:1]),
         *_opened(qtbot, ctx, town, SUBSCRIBERS[Topic.INVOICES]),
     ]
-    worker._on_sync_done(SyncReport(pulled=3))
+    moved = frozenset({Topic.BOOKINGS, Topic.FAMILIES, Topic.SALES, Topic.INVOICES})
+    worker._on_sync_done(SyncReport(pulled=3, changed=moved))
     assert [name for name, calls, _widget in grid + status + pulled if not calls] == []
 
 
@@ -521,7 +522,8 @@ def test_a_pull_shows_what_it_brought_in_the_open_screens(qtbot, ctx, store, adm
     save_family(store, admin, data)
     assert [h.display_name for h in search.model.hits] == ["DUPONT Marie"]  # not yet told
 
-    SyncWorker(ctx)._on_sync_done(SyncReport(pulled=2))
+    pulled = frozenset({Topic.FAMILIES, FamilyTopic(town.id)})  # as the pull reports them
+    SyncWorker(ctx)._on_sync_done(SyncReport(pulled=2, changed=pulled))
 
     assert [h.display_name for h in search.model.hits] == ["DUPONT Marie", "MARTIN Marie"]
     assert dossier.family_tab.notes.toPlainText() == "Changé sur le portail"

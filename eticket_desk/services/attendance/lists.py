@@ -44,6 +44,7 @@ from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import changes
+from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.store import Actor, Store
 
 DIET_MARKS = {"sans_porc": NO_PORK, "vegetarien": VEGETARIAN, "sans_gluten": GLUTEN_FREE}
@@ -353,7 +354,6 @@ def print_attendance(
 ) -> Path:
     """Renders the day's lists (one activity or all) to `out`, by default in the documents
     folder (Listes/<year>/); a print showing health data is written in the audit log."""
-    from eticket_desk.services.core.documents import document_path
 
     lists = attendance_lists(store, actor, day, activity_id, with_health=with_health)
     path = out or document_path(store, "list", day.year, list_file_name(day, lists))

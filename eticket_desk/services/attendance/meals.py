@@ -23,6 +23,7 @@ from eticket_desk.services.attendance.lists import child_marks
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.catalogue.organisation import load_organisation
+from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.store import Actor, Store
 
 MAX_DAYS = 92  # a term at most: the kitchen orders by the week or the month
@@ -130,7 +131,6 @@ def meals_file_name(data: MealCountsData, suffix: str = "pdf") -> str:
 
 def print_meal_counts(store: Store, data: MealCountsData, out: Path | None = None) -> Path:
     """The counts as a landscape PDF, by default in the documents folder (Listes/<year>/)."""
-    from eticket_desk.services.core.documents import document_path
 
     path = out or document_path(store, "list", data.first_day.year, meals_file_name(data))
     return meal_counts.render(data, path)

@@ -8,35 +8,13 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import select
 
 from eticket_desk.models import Organisation, School, SchoolClass
+from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.rules.activity import LEVELS
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
-
-
-@dataclass
-class OrganisationData:
-    name: str = ""
-    address1: str = ""
-    address2: str = ""
-    postcode: str = ""
-    city: str = ""
-    phone: str = ""
-    email: str = ""
-    regie_name: str = ""
-    payable_to: str = "Trésor Public"
-    treasury_name: str = ""
-    treasury_address1: str = ""
-    treasury_address2: str = ""
-    treasury_postcode: str = ""
-    treasury_city: str = ""
-    payfip_id: str = ""
-    invoice_mentions: str = ""
-    cash_ceiling_cents: int = 0
-    school_zone: str = "A"
-    portal_url: str = ""
 
 
 @dataclass(frozen=True)

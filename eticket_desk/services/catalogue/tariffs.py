@@ -10,11 +10,20 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from eticket_desk.models import Adult, Family, Organisation, Tariff, TariffBracket, TicketType
+from eticket_desk.models import (
+    Adult,
+    Family,
+    Organisation,
+    Setting,
+    Tariff,
+    TariffBracket,
+    TicketType,
+)
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import Bracket, Price, check_brackets, unit_price
 from eticket_desk.services.core.changes import Topic, changes
+from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -171,7 +180,6 @@ def tariff_on(session: Session, ticket_type_id: uuid.UUID, day: date) -> list[Br
 def lives_outside(session: Session, family_id: uuid.UUID) -> bool:
     """Hors commune: the billing adult's postcode is not the commune's (nor one of the
     extra postcodes of the setting `commune_postcodes`)."""
-    from eticket_desk.services.core.settings import read_setting
 
     commune = session.scalar(select(Organisation.postcode)) or ""
     postcodes = {commune, *read_setting(session, "commune_postcodes", [])}
@@ -234,8 +242,6 @@ class CommunePostcodes:
 
 
 def load_commune_postcodes(store: Store) -> CommunePostcodes:
-    from eticket_desk.services.core.settings import read_setting
-
     with store.read() as session:
         own = session.scalar(select(Organisation.postcode)) or ""
         extra = read_setting(session, "commune_postcodes", [])
@@ -246,7 +252,6 @@ def load_commune_postcodes(store: Store) -> CommunePostcodes:
 def save_commune_postcodes(store: Store, actor: Actor, text: str) -> CommunePostcodes:
     """Saves the extra postcodes counted as « commune » from « 74500, 74200 » (commas, spaces
     or semicolons); each is five digits. The organisation's own postcode is always included."""
-    from eticket_desk.models import Setting
 
     if not (actor.can(Permission.TARIFF_EDIT) or actor.can(Permission.SETTINGS_EDIT)):
         actor.require(Permission.TARIFF_EDIT)

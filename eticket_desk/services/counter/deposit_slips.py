@@ -12,6 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import DepositSlip, Family, Payment, Sale
+from eticket_desk.reports import deposit_slip
+from eticket_desk.reports.deposit_slip import DepositSlipData, SlipCheque
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
@@ -163,7 +165,6 @@ def list_deposit_slips(store: Store, actor: Actor, limit: int = 200) -> list[Sli
 
 def deposit_slip_data(store: Store, actor: Actor, slip_id: uuid.UUID):
     """What the printed slip shows."""
-    from eticket_desk.reports.deposit_slip import DepositSlipData, SlipCheque
 
     actor.require(Permission.TILL_CLOSE)
     organisation = load_organisation(store)
@@ -190,6 +191,4 @@ def deposit_slip_data(store: Store, actor: Actor, slip_id: uuid.UUID):
 
 
 def print_deposit_slip(store: Store, actor: Actor, slip_id: uuid.UUID, out: Path) -> Path:
-    from eticket_desk.reports import deposit_slip
-
     return deposit_slip.render(deposit_slip_data(store, actor, slip_id), out)

@@ -18,6 +18,8 @@ from eticket_desk.models import (
     TicketType,
     TillSession,
 )
+from eticket_desk.reports import receipt
+from eticket_desk.reports.receipt_data import ReceiptData, ReceiptLine, ReceiptPayment
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
@@ -44,7 +46,6 @@ def _details(payment: Payment) -> str:
 
 def _invoice_lines(session, payment_ids: list[uuid.UUID]):
     """An invoice payment's receipt: one line per invoice paid, and the credit kept."""
-    from eticket_desk.reports.receipt import ReceiptLine
 
     paid: dict[str, int] = {}
     for number, label, amount in session.execute(
@@ -68,7 +69,6 @@ def _invoice_lines(session, payment_ids: list[uuid.UUID]):
 
 def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
     """Everything printed on the receipt of a sale (balances as they are now)."""
-    from eticket_desk.reports.receipt import ReceiptData, ReceiptLine, ReceiptPayment
 
     actor.require(Permission.SALE)
     organisation = load_organisation(store)
@@ -114,6 +114,4 @@ def receipt_data(store: Store, actor: Actor, sale_id: uuid.UUID):
 def print_receipt(
     store: Store, actor: Actor, sale_id: uuid.UUID, out: Path, layout: str = "a4"
 ) -> Path:
-    from eticket_desk.reports import receipt
-
     return receipt.render(receipt_data(store, actor, sale_id), out, layout)

@@ -21,6 +21,7 @@ from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
+from eticket_desk.services.counter.wallet import balance_in
 
 MAX_TICKETS = 500  # a line beyond this is a typing mistake (a year is ~180 days)
 
@@ -157,7 +158,6 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
             total_cents=quote.total_cents,
             change_cents=settlement.change_cents,
         )
-        from eticket_desk.services.counter.wallet import balance_in
 
         after = tuple(
             (line.name, balance_in(session, family.id, line.ticket_type_id)) for line in quote.lines

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Family, Payment, Sale, TillHandover, TillSession
+from eticket_desk.reports import till_journal
+from eticket_desk.reports.till_journal import JournalReceipt, TillJournalData
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
@@ -57,8 +59,6 @@ def journal_title(opened_at: datetime) -> str:
 
 
 def _receipts(session: Session, till_id: uuid.UUID):
-    from eticket_desk.reports.till_journal import JournalReceipt
-
     by_sale: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for sale_id, method, amount in session.execute(
         select(Payment.sale_id, Payment.method, Payment.amount_cents).where(
@@ -92,7 +92,6 @@ def _receipts(session: Session, till_id: uuid.UUID):
 def till_journal_data(store: Store, actor: Actor, till_id: uuid.UUID | None = None):
     """The journal of a session (the open one when `till_id` is None): provisional while the
     till is open, with the count, the difference and its explanation once closed."""
-    from eticket_desk.reports.till_journal import TillJournalData
 
     actor.require(Permission.TILL_CLOSE)
     organisation = load_organisation(store)
@@ -151,6 +150,4 @@ def list_till_sessions(store: Store, actor: Actor, limit: int = 200) -> list[Til
 
 
 def print_till_journal(store: Store, actor: Actor, till_id: uuid.UUID | None, out: Path) -> Path:
-    from eticket_desk.reports import till_journal
-
     return till_journal.render(till_journal_data(store, actor, till_id), out)

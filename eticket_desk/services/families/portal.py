@@ -4,38 +4,21 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 
 from eticket_desk.models import Family, PortalAccount
+from eticket_desk.reports.inputs import PortalLetter
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.passwords import one_time_password
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.users import hash_password
-from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
+from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_quietly
-
-
-@dataclass(frozen=True)
-class PortalLetter:
-    """Everything printed on the letter handed to the parents (reports.portal_letter)."""
-
-    organisation: OrganisationData
-    family_reference: str
-    addressee: str
-    address_lines: tuple[str, ...]
-    children: tuple[str, ...]
-    login: str
-    password: str
-    portal_url: str
-    issued_on: date
-    agent_name: str
 
 
 @changes(Topic.FAMILIES, lambda call: FamilyTopic(call["family_id"]))

@@ -21,6 +21,7 @@ from eticket_desk.services.importing.guess import guess_mapping
 from eticket_desk.services.importing.reading import Table, read_table
 from eticket_desk.services.importing.reference import read_reference
 from eticket_desk.services.importing.report import (
+    Decision,
     Decisions,
     DryRunReport,
     ImportRefused,
@@ -186,7 +187,6 @@ def import_file(
     Raises ImportRefused (its message lists the first bad rows) when the file is not clean.
     Duplicates are merged, or skipped with `skip_duplicates`.
     """
-    from eticket_desk.services.importing.report import Decision
 
     table = read_import_file(path)
     mapping = guess_import_mapping(store, table)

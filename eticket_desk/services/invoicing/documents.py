@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun
 from eticket_desk.paths import safe_file_name
+from eticket_desk.reports import invoice as invoice_pdf
+from eticket_desk.reports import invoice_run
+from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
+from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
@@ -29,9 +33,6 @@ def _data(
     invoices: list[Invoice],
     logo: bytes | None = None,
 ) -> list:
-    from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
-    from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
-
     ids = [i.id for i in invoices]
     references = dict(
         session.execute(
@@ -113,12 +114,11 @@ def invoice_data(store: Store, actor: Actor, invoice_id: uuid.UUID):
 
 def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path | None = None):
     """The PDF of one invoice or credit note (as it stands now: what is left to pay)."""
-    from eticket_desk.reports import invoice as report
 
     data = invoice_data(store, actor, invoice_id)
     if out is None:
         out = document_path(store, "invoice", data.issued_on.year, f"{data.number}.pdf")
-    return report.render(data, out)
+    return invoice_pdf.render(data, out)
 
 
 def run_folder(store: Store, year: int, period_label: str) -> Path:
@@ -144,7 +144,6 @@ def write_run_pdfs(
     the documents folder: Factures/<year>/<period>/). Returns (files, merged file).
     `progress` counts the invoices written, after a busy step while they are read.
     `missing_only` keeps the files already there (a run cut half-way is finished)."""
-    from eticket_desk.reports import invoice_run
 
     actor.require(Permission.INVOICE_RUN)
     report = progress or (lambda _step, _done, _total: None)

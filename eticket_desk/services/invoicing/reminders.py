@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eticket_desk.models import Invoice
+from eticket_desk.reports import reminder_letter
+from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import person_label, regie_title
@@ -33,8 +35,6 @@ def overdue_by_family(store: Store, actor: Actor) -> dict[uuid.UUID, list[Invoic
 
 
 def reminder_data(store: Store, actor: Actor, family_id: uuid.UUID):
-    from eticket_desk.reports.reminder_letter import ReminderData, ReminderInvoice
-
     actor.require(Permission.INVOICE_RUN)
     today = store.clock.today()
     invoices = [i for i in unpaid_invoices(store, actor, family_id) if i.due_date < today]
@@ -71,7 +71,6 @@ def print_reminders(
     store: Store, actor: Actor, family_ids: list[uuid.UUID], out_dir: Path | None = None
 ) -> list[Path]:
     """One letter per family, in `out_dir` (by default Relances/<year>/)."""
-    from eticket_desk.reports import reminder_letter
 
     written = []
     for family_id in family_ids:

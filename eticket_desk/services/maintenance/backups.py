@@ -21,8 +21,10 @@ from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.base_lock import ensure_free
+from eticket_desk.services.core.settings import load_settings
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.maintenance.backup_schema import schema_faults
+from eticket_desk.services.maintenance.integrity import check, check_in
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,6 @@ def backup_to(store: Store, target: Path) -> Path:
 def backup_now(store: Store, folder: Path | str | None = None) -> Path:
     """A dated backup in the folder (by default the one of the settings), then rotation."""
     if folder is None or folder == "":
-        from eticket_desk.services.core.settings import load_settings
-
         folder = backup_folder(store, load_settings(store).backup_folder)
     folder = Path(folder)
     now = store.clock.now()
@@ -104,7 +104,6 @@ def backup_by(store: Store, actor: Actor) -> BackupInfo:
 def automatic_backup(store: Store, *, only_if_due: bool = False) -> Path | None:
     """The backup at close (or, `only_if_due`, the first start of a day): never raises, a
     failure is logged and the next occasion tries again."""
-    from eticket_desk.services.core.settings import load_settings
 
     try:
         folder = load_settings(store).backup_folder
@@ -243,8 +242,6 @@ def _check_file(connection: sqlite3.Connection):
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
 
-    from eticket_desk.services.maintenance.integrity import check_in
-
     engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
     try:
         with Session(engine) as session:
@@ -257,8 +254,6 @@ def _check_older_file(path: Path):
     """A backup of an older schema: checked on a copy brought up to date, as it will be when
     the program opens it after the restore."""
     import tempfile
-
-    from eticket_desk.services.maintenance.integrity import check
 
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "verification.sqlite"

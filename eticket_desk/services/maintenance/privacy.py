@@ -29,8 +29,11 @@ from eticket_desk.models import (
     SaleLine,
     WalletEntry,
 )
+from eticket_desk.reports import family_export
+from eticket_desk.reports.family_export import FamilyExportData
 from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
@@ -150,8 +153,6 @@ def export_family(store: Store, actor: Actor, reference: str, out_dir: Path) -> 
     health data included; the export is audited."""
     actor.require(Permission.FAMILY_VIEW)
     actor.require(Permission.HEALTH_VIEW)
-    from eticket_desk.reports.family_export import FamilyExportData, render
-    from eticket_desk.services.catalogue.organisation import load_organisation
 
     with store.write(actor) as session:
         family = _family_by_reference(session, reference)
@@ -175,7 +176,7 @@ def export_family(store: Store, actor: Actor, reference: str, out_dir: Path) -> 
         ),
         encoding="utf-8",
     )
-    pdf = render(
+    pdf = family_export.render(
         FamilyExportData(load_organisation(store), reference, name, now, data),
         out_dir / f"{reference}.pdf",
     )

@@ -34,6 +34,7 @@ from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.core.store import Actor
+from eticket_desk.services.counter.wallet import balance_in, balances_in, ticket_type_of
 from eticket_desk.services.subscriptions.data import SubscriptionDraft, SubscriptionPreview
 from eticket_desk.services.subscriptions.staging import TEMPLATE, Staging
 
@@ -149,7 +150,6 @@ class Planner(Staging):
         share (a one-item list); None when the activity is not prepaid."""
         if activity.billing_mode != BillingMode.PREPAID:
             return None
-        from eticket_desk.services.counter.wallet import balances_in, ticket_type_of
 
         ticket = self._ticket_types.get(activity.id)
         if ticket is None:
@@ -161,8 +161,6 @@ class Planner(Staging):
                 self._tickets.setdefault((family, ticket.id), [found.get(family, 0)])
         key = (family_id, ticket.id)
         if key not in self._tickets:
-            from eticket_desk.services.counter.wallet import balance_in
-
             self._tickets[key] = [balance_in(self.session, family_id, ticket.id)]
         return self._tickets[key]
 

@@ -1,5 +1,6 @@
 """The desk's sync settings and status: server URL (setting), token (OS keyring), and what
-the status bar shows (en ligne / hors ligne, ops waiting, last sync, last error)."""
+the status bar shows (en ligne / hors ligne, ops waiting, last sync, last error). Running a
+sync is cycle.py's (it loads the HTTP client: not needed to show the status)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING
 
 import keyring
 from keyring.errors import KeyringError
@@ -21,11 +20,8 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
-from eticket_desk.sync.apply import LAST_ERROR, LAST_SYNC, ONLINE, read_state
+from eticket_desk.services.syncing.state import LAST_ERROR, LAST_SYNC, ONLINE, read_state
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
-
-if TYPE_CHECKING:
-    from eticket_desk.sync.client import LocalRunner, SyncClient, SyncReport
 
 KEYRING_SERVICE = "eticket-desk"
 SERVER_URL, DEVICE_ID = "sync.server_url", "sync.device_id"
@@ -106,7 +102,7 @@ class SyncStatus:
         return " · ".join(parts)
 
 
-def _token(device_id: uuid.UUID | None) -> str | None:
+def device_token(device_id: uuid.UUID | None) -> str | None:
     """The desk's token from the OS keyring; KeyringUnavailable when there is none."""
     if not device_id:
         return None
@@ -124,7 +120,7 @@ def load_device(store: Store) -> DeviceSettings:
     device_id = uuid.UUID(device) if device else None
     desk = int(number) if number is not None else None
     try:
-        has_token = _token(device_id) is not None
+        has_token = device_token(device_id) is not None
     except KeyringUnavailable as missing:
         return DeviceSettings(url, device_id, False, desk, missing.message)
     return DeviceSettings(url, device_id, has_token, desk)
@@ -172,38 +168,6 @@ def save_device(
         except KeyringError as error:
             raise KeyringUnavailable() from error
     return load_device(store)
-
-
-def make_client(store: Store, **options) -> SyncClient | None:
-    """The HTTP client of this desk, or None while the sync is not configured."""
-    from eticket_desk.sync.client import SyncClient  # httpx and the schemas: when syncing
-
-    device = load_device(store)
-    if device.keyring_error:
-        raise KeyringUnavailable()
-    if not device.configured:
-        return None
-    return SyncClient(device.server_url, device.device_id, _token(device.device_id), **options)
-
-
-def run_sync(
-    store: Store, client: SyncClient | None = None, run_local: LocalRunner | None = None
-) -> SyncReport | None:
-    """One sync (the CLI, the worker's timer and « Synchroniser maintenant »); None if not
-    configured. `run_local` runs each step that touches the database (reading the settings
-    and the keyring included); by default on the calling thread (see sync/client.py)."""
-    from eticket_desk.sync.client import run_directly, sync_once
-
-    run_local = run_local or run_directly
-    own = client is None
-    client = client or run_local(partial(make_client, store))
-    if client is None:
-        return None
-    try:
-        return sync_once(store, client, run_local)
-    finally:
-        if own:
-            client.close()
 
 
 def sync_status(store: Store) -> SyncStatus:

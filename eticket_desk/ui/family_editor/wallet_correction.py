@@ -24,7 +24,7 @@ from eticket_desk.services.counter.wallet import Balance, correct_wallet
 from eticket_desk.ui.admin.forms import error_label, grow_to_fit, note_label, save_cancel_buttons
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.widgets import big_label
-from eticket_desk.ui.family_editor.wallet_tab import balance_colour, balance_text, signed
+from eticket_desk.ui.family_editor.wallet_figures import balance_colour, balance_text, signed
 from eticket_desk.ui.messages import error_text
 
 

@@ -31,27 +31,13 @@ from eticket_desk.ui.admin.forms import compact_rows, format_datetime, note_labe
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.counter_window import open_counter
 from eticket_desk.ui.counter.widgets import ALERT_COLOUR, OK_COLOUR, big_label
+from eticket_desk.ui.family_editor.wallet_correction import WalletCorrectionDialog
+from eticket_desk.ui.family_editor.wallet_figures import balance_colour, balance_text, signed
 from eticket_desk.ui.messages import show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TOPICS = {Topic.SALES, Topic.BOOKINGS, Topic.TARIFFS}  # besides FamilyTopic(family_id)
-
-
-def signed(quantity: int) -> str:
-    """+10, −1 (a real minus sign), 0."""
-    if quantity > 0:
-        return f"+{quantity}"
-    return f"−{-quantity}" if quantity < 0 else "0"
-
-
-def balance_text(tickets: int) -> str:
-    return f"−{-tickets}" if tickets < 0 else str(tickets)
-
-
-def balance_colour(tickets: int) -> str:
-    """The counter's colours: red when nothing is left (or less), green otherwise."""
-    return ALERT_COLOUR if tickets <= 0 else OK_COLOUR
 
 
 class LedgerColumn(IntEnum):
@@ -373,8 +359,6 @@ class WalletTab(QWidget):
         self.reload()
 
     def _on_correct_button_clicked(self) -> None:
-        from eticket_desk.ui.family_editor.wallet_correction import WalletCorrectionDialog
-
         if self.view is None or not self.view.balances:
             return
         self.correction_dialog = WalletCorrectionDialog(

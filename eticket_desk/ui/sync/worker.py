@@ -1,5 +1,6 @@
 """The sync worker: one sync every 60 s and on « Synchroniser maintenant », never two at
-once; then it announces what pulled changes may affect.
+once; then it announces what the sync changed here (the report's `changed`: the topics the
+server's answers and the pulled changes touched), and always `Topic.SYNC`.
 
 The network stays off the writer: each sync runs `run_sync` on a daemon thread of its own,
 which does the HTTP calls and hands every database step (the settings, the next outbox
@@ -20,14 +21,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from eticket_desk.services.core.changes import Topic
-from eticket_desk.services.syncing.status import run_sync
 from eticket_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
 INTERVAL_MS = 60_000
-# What pulled changes or undone rejections may affect, so open screens reload.
-CHANGED_TOPICS = (Topic.BOOKINGS, Topic.FAMILIES, Topic.SALES, Topic.INVOICES)
 
 
 class SyncStopped(Exception):
@@ -92,6 +90,10 @@ class SyncWorker(QObject):
 
     def _run(self, steps: _LocalSteps) -> None:
         """The sync thread: the network here, the database through the writer."""
+        # Imported here for start-up time: the sync cycle loads httpx and the wire schemas,
+        # which the window does not need until its first sync.
+        from eticket_desk.services.syncing.cycle import run_sync
+
         report, error = None, None
         try:
             report = run_sync(self._ctx.store, run_local=steps)
@@ -117,9 +119,9 @@ class SyncWorker(QObject):
 
     def _on_sync_done(self, report) -> None:
         self.running = False
-        changed = report is not None and (report.pulled or report.rejected or report.full_reload)
-        # "sync" always (the status bar, the issues panel); the rest only when data moved.
-        self._ctx.bus.announce(Topic.SYNC, *(CHANGED_TOPICS if changed else ()))
+        changed = report.changed if report is not None else ()
+        # "sync" always (the status bar, the issues panel); the rest only what data moved.
+        self._ctx.bus.announce(Topic.SYNC, *changed)
         self.sync_finished.emit(report)
 
     def _on_sync_error(self, exc: BaseException) -> None:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Child, Organisation, School, SchoolClass
-from eticket_desk.sync.planning_pull import set_values
+from eticket_desk.services.catalogue.organisation import OrganisationData
+from eticket_desk.services.syncing.pulled_planning import set_values
 
 
 def apply_school(session: Session, change, waiting: set[str]) -> bool:
@@ -56,8 +57,6 @@ def apply_school(session: Session, change, waiting: set[str]) -> bool:
 def apply_organisation(session: Session, change, waiting: set[str]) -> bool:
     if f"organisation:{change.id}" in waiting:
         return False
-    from eticket_desk.services.catalogue.organisation import OrganisationData
-
     data: dict[str, Any] = change.data
     org = session.scalar(select(Organisation))  # one per base, whatever its id here
     if org is None:

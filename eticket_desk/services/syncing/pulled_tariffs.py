@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from eticket_desk.models import Activity, Tariff, TariffBracket, TicketType
 from eticket_desk.services.catalogue.tariffs import find_tariff
-from eticket_desk.sync.planning_pull import set_values
+from eticket_desk.services.syncing.pulled_planning import set_values
 
 
 def apply_ticket_type(session: Session, change, waiting: set[str]) -> bool:

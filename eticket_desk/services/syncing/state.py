@@ -1,0 +1,85 @@
+"""The sync's own bookkeeping: its state in `setting` (the cursor, the desk's number, the
+last status) and the outbox's waiting ops, read and written for one sync cycle.
+
+Written in a `quiet` session: the sync's bookkeeping sends nothing to the server.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from eticket_desk.models import Setting
+from eticket_desk.models.sync import OutboxOp
+from eticket_desk.rules.numbering import DESK_NUMBER
+from eticket_desk.rules.permissions import Role
+from eticket_desk.services.core.changes import Topic, changes
+from eticket_desk.services.core.store import Actor
+from eticket_desk.sync.oplog import quiet
+
+SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
+CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
+    "sync.cursor",
+    "sync.last_sync",
+    "sync.last_error",
+    "sync.online",
+)
+
+
+def put_state(session, values: dict[str, object]) -> None:
+    """Core upserts: the sync's own bookkeeping is not an audited change."""
+    statement = sqlite_insert(Setting)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"], set_={"value": statement.excluded.value}
+        ),
+        [{"key": key, "value": json.dumps(value, default=str)} for key, value in values.items()],
+    )
+
+
+def read_state(session, key: str, default: object = None) -> object:
+    raw = session.scalar(select(Setting.value).where(Setting.key == key))
+    return default if raw is None else json.loads(raw)
+
+
+def read_cursor(store) -> int:
+    with store.read() as session:
+        return int(read_state(session, CURSOR, 0))
+
+
+def stored_desk_number(store) -> int | None:
+    with store.read() as session:
+        number = read_state(session, DESK_NUMBER, None)
+    return int(number) if number is not None else None
+
+
+@changes(Topic.SYNC)
+def store_desk_number(store, number: int) -> None:
+    with store.write(SYNC_ACTOR) as session:
+        quiet(session)
+        put_state(session, {DESK_NUMBER: number})
+
+
+@changes(Topic.SYNC)
+def write_status(store, report, *, online: bool) -> None:
+    with store.write(SYNC_ACTOR) as session:
+        quiet(session)
+        values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}
+        if report.ok:
+            values[LAST_SYNC] = report.finished_at.isoformat()
+        put_state(session, values)
+
+
+def pending_ops(store, limit: int) -> list[OutboxOp]:
+    """The outbox's first `limit` ops not answered yet, in device order."""
+    with store.read() as session:
+        return list(
+            session.scalars(
+                select(OutboxOp)
+                .where(OutboxOp.status == "pending")
+                .order_by(OutboxOp.seq)
+                .limit(limit)
+            )
+        )
