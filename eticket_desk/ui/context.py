@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from eticket_desk.services.core.changes import Change, Changes, checked, resolved
+from eticket_desk.services.core.changes import Change, checked, declaration, run_use_case
 from eticket_desk.ui.tasks import Callback, TaskRunner
 
 if TYPE_CHECKING:  # the login dialog shows before the database layer is even imported
@@ -45,18 +45,42 @@ class AppContext:
 
     def write(
         self,
-        changes: Changes,
-        fn: Callable[[], Any],
+        use_case: Callable[..., Any],
+        *args: Any,
         on_done: Callback | None = None,
         on_error: Callback | None = None,
+        then: Callable[[Any], Any] | None = None,
+        **kwargs: Any,
     ) -> None:
-        """Runs a write on the task runner; once it succeeds, announces what it changed
-        (`changes`, or `changes(result)`) and only then calls `on_done`, so the screens
-        already show the new data when the caller closes its dialog or selects the row."""
+        """Runs `use_case(store, actor, *args, **kwargs)` on the task runner; once it succeeds,
+        announces what the use case declares it changed (`@changes` in
+        services/core/changes.py) and only then calls `on_done`, so the screens already show
+        the new data when the caller closes its dialog or selects the row.
 
-        def done(result: Any) -> None:
-            self.bus.announce(*resolved(changes, result))
-            if on_done is not None:
-                on_done(result)
+        `then(result)` runs next on the worker (a receipt printed after the sale, say) and its
+        value goes to `on_done`; the changes are still the use case's, announced even when
+        `then` fails (its error goes to `on_error`). A function declaring
+        no changes is refused here, before anything runs."""
+        declaration(use_case)
+        store, actor = self.store, self.actor
 
-        self.runner.submit(fn, done, on_error)
+        def work() -> tuple[Any, frozenset[Change], Exception | None]:
+            result, changed = run_use_case(use_case, store, actor, *args, **kwargs)
+            if then is None:
+                return result, changed, None
+            try:
+                return then(result), changed, None
+            except Exception as exc:  # the write is committed: announced all the same
+                return None, changed, exc
+
+        def done(outcome: tuple[Any, frozenset[Change], Exception | None]) -> None:
+            value, changed, failed = outcome
+            self.bus.announce(*changed)
+            if failed is not None:
+                if on_error is None:
+                    raise failed
+                on_error(failed)
+            elif on_done is not None:
+                on_done(value)
+
+        self.runner.submit(work, done, on_error)

@@ -23,6 +23,7 @@ from eticket_desk import __version__
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.changes import Change, Topic
+from eticket_desk.services.core.settings import AppSettings, load_settings
 from eticket_desk.services.maintenance.backups import automatic_backup
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_guard import confirm_leaving
@@ -340,14 +341,22 @@ class MainWindow(QMainWindow):
         )
 
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
-        if Topic.SETTINGS in topics:
-            self.locker.set_minutes(self.ctx.settings.idle_lock_minutes)
+        if Topic.SETTINGS in topics:  # saved here or elsewhere: read through the runner
+            store = self.ctx.store
+            self.ctx.runner.submit(lambda: load_settings(store), self._on_settings_loaded)
+
+    def _on_settings_loaded(self, loaded: AppSettings) -> None:
+        self.ctx.settings = loaded
+        self.locker.set_minutes(loaded.idle_lock_minutes)
 
     def _on_organisation_loaded(self, organisation) -> None:
         name = organisation.name or self.tr("sans nom")
         self.setWindowTitle(self.tr("eTicket Guichet — %1").replace("%1", name))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # The one read left on the GUI thread (confirm_leaving reads this agent's open till):
+        # a close event is accepted or ignored as it arrives, and logging out reads close()'s
+        # answer at once; it is one row, read when the agent leaves, never while working.
         if self.isVisible() and not confirm_leaving(self.ctx, self, not self.logging_out):
             event.ignore()  # « Annuler », or the till dialog left without closing
             return

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.core.changes import FamilyTopic, Topic
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.families.data import AdultData
 from eticket_desk.services.families.dossiers import (
     load_family,
@@ -207,6 +207,7 @@ def test_server_errors_land_beside_the_right_person(
     )
     save_family(store, admin, data)
 
+    @changes(Topic.FAMILIES)
     def refuse(*_args):
         raise ValidationFailed({"adults[1].email": "Adresse refusée par le serveur."})
 

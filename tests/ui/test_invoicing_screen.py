@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from eticket_desk.rules.pricing import Bracket, Method, PaymentInput
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.invoicing.drafts import RunStopped, month_period
 from eticket_desk.services.invoicing.payments import InvoicePaymentRequest, pay_invoices
@@ -416,6 +417,7 @@ def test_pdfs_that_fail_can_be_written_again(qtbot, ctx, store, admin, town, sai
 
     write = invoice_documents.write_run_pdfs
 
+    @changes(Topic.INVOICES)
     def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 

@@ -1,18 +1,21 @@
-"""The family search, the idle lock's password check and the main window's title go through the writer thread (a real
-TaskRunner here), as every database call: the answers come back on the GUI thread, and a
-search typed faster than its answers shows the latest text's families only."""
+"""The family search, the idle lock's password check, the main window's title and the dossier
+editor go through the writer thread (a real TaskRunner here), as every database call: the
+answers come back on the GUI thread, a search typed faster than its answers shows the latest
+text's families only, and a dossier opens at once and fills in once read."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from eticket_desk.services.families.dossiers import save_family
+from eticket_desk.ui.family_editor import FamilyEditorDialog
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import LockDialog
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.tasks import TaskRunner
-from tests.conftest import ADMIN_PASSWORD, complete_family
+from tests.conftest import ADMIN_PASSWORD, complete_family, validated_family
 
 
 @pytest.fixture
@@ -58,3 +61,28 @@ def test_the_main_window_names_the_town_once_read(qtbot, writer):
     window = MainWindow(writer)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.windowTitle() == "eTicket Guichet — Commune de Neuvecelle")
+
+
+def test_a_dossier_opens_at_once_and_shows_once_read(
+    qtbot, writer, store, admin, schools, activities
+):
+    family = validated_family(store, admin, schools, last_name="Bernard")
+    dialog = FamilyEditorDialog(writer, family.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    assert not dialog.save_button.isEnabled()  # nothing to save before the dossier is read
+    qtbot.waitUntil(lambda: dialog.loaded)
+    assert dialog.header.reference.text() == family.reference
+    assert dialog.tabs.currentWidget() is dialog.planning  # a validated family: its planning
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.planning.table)
+
+
+def test_a_new_dossier_offers_the_schools_once_read(qtbot, writer, schools):
+    dialog = FamilyEditorDialog(writer)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    combo = dialog.child_form.school
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["(non renseignée)", *(school.name for school in schools)]

@@ -16,6 +16,7 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, Valid
 from eticket_desk.rules.passwords import check_password_policy
 from eticket_desk.rules.permissions import Civility, Permission, Role
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import SYSTEM, Actor, Store
 
 _HASHER = PasswordHasher()
@@ -73,6 +74,7 @@ def has_users(store: Store) -> bool:
         return session.scalar(select(func.count()).select_from(User)) > 0
 
 
+@changes(unseen="the login's audit line and the user's last login")
 def authenticate(store: Store, login: str, password: str) -> tuple[Actor, bool]:
     """The actor for these credentials and whether the password must be changed now."""
     login = login.strip().lower()
@@ -108,6 +110,7 @@ def check_password(store: Store, actor: Actor, password: str) -> bool:
         return bool(user and user.active and verify_password(user.password_hash, password))
 
 
+@changes(unseen="the unlock's audit line")
 def record_unlock(store: Store, actor: Actor, success: bool) -> None:
     with store.write(actor) as session:
         action = "unlock" if success else "login_failed"
@@ -160,6 +163,7 @@ def _ensure_an_admin_remains(session, changed: User, role: Role, active: bool) -
             raise DomainError("Il doit rester au moins un administrateur actif.")
 
 
+@changes(Topic.USERS)
 def save_user(
     store: Store, actor: Actor, draft: UserDraft, user_id: uuid.UUID | None = None
 ) -> UserInfo:
@@ -195,6 +199,7 @@ def save_user(
         return _info(user)
 
 
+@changes(Topic.USERS)
 def change_own_password(store: Store, actor: Actor, current: str, new: str) -> None:
     check_password_policy(new)
     if current == new:

@@ -43,6 +43,7 @@ from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import changes
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.store import Actor, Store
 
@@ -341,6 +342,7 @@ def _health_rows(lists: tuple[AttendanceListData, ...]) -> int:
     )
 
 
+@changes(unseen="the audit line of a print showing health data")
 def print_attendance(
     store: Store,
     actor: Actor,

@@ -26,6 +26,7 @@ from eticket_desk.rules.text import fold
 from eticket_desk.services.attendance.lists import NO_SCHOOL, age_on, child_marks, class_order
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import BookingChanged, emit
 
@@ -127,6 +128,7 @@ def _health(diet: str, pai: bool, allergies: str, treatments: str) -> tuple[str,
     return " · ".join(parts), bool(pai or allergies)
 
 
+@changes(unseen="the audit line of a sheet showing health data")
 def presence_sheet(
     store: Store,
     actor: Actor,
@@ -240,6 +242,7 @@ def count_text(counts: Counter) -> str:
     return ", ".join(parts)
 
 
+@changes(Topic.BOOKINGS)
 def save_presence(
     store: Store,
     actor: Actor,

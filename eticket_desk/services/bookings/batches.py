@@ -10,6 +10,7 @@ from datetime import date
 from eticket_desk.rules.booking import Action, BookingRefused
 from eticket_desk.rules.calendar import week_days
 from eticket_desk.services.bookings.booking import DayOutcome, _change, _Context, _run
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -53,6 +54,7 @@ def _batch(ctx: _Context, pairs, action: Action, override_reason: str) -> BatchO
     return BatchOutcome(tuple(outcomes))
 
 
+@changes(Topic.BOOKINGS)
 def set_week(
     store: Store,
     actor: Actor,
@@ -76,6 +78,7 @@ def set_week(
     )
 
 
+@changes(Topic.BOOKINGS)
 def set_day(
     store: Store,
     actor: Actor,

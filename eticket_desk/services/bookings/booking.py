@@ -44,6 +44,7 @@ from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leav
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 # Prepaid activities debit the family's wallet through its booking hook (registered by this
@@ -308,6 +309,7 @@ def _run(store: Store, actor: Actor, child_id: uuid.UUID, fn):
         return fn(_Context(session, actor, child_id))
 
 
+@changes(Topic.BOOKINGS)
 def book_day(
     store: Store,
     actor: Actor,
@@ -336,6 +338,7 @@ def book_day(
     )
 
 
+@changes(Topic.BOOKINGS)
 def cancel_booking(
     store: Store,
     actor: Actor,

@@ -29,6 +29,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.bookings.booking import DayOutcome, book_day, cancel_booking
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -278,6 +279,7 @@ def _notice(status: FamilyStatus, calendar: CalendarSet, days: tuple[date, ...])
     return ""
 
 
+@changes(Topic.BOOKINGS)
 def toggle_cell(
     store: Store,
     actor: Actor,

@@ -16,6 +16,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import template_of_week
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import read_school_years
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.subscriptions.data import SubscriptionDraft, SubscriptionPreview
 from eticket_desk.services.subscriptions.planner import HELD, Planner
@@ -78,6 +79,7 @@ def preview_week_template(
         return Planner(session, actor, [draft], store.clock.now()).plan(draft, any_source=True)
 
 
+@changes(Topic.BOOKINGS)
 def apply_week_template(
     store: Store, actor: Actor, child_id: uuid.UUID, activity_id: uuid.UUID, monday: date
 ) -> SubscriptionPreview:

@@ -13,6 +13,7 @@ from eticket_desk.rules.activity import ActivitySpec, BillingMode, check_activit
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import DomainError, NotFound, ValidationFailed
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
 
@@ -79,6 +80,7 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
         activity.schools.append(ActivitySchool(school_id=school_id, capacity=capacity))
 
 
+@changes(Topic.ACTIVITIES)
 def save_activity(store: Store, actor: Actor, spec: ActivitySpec) -> ActivitySpec:
     """Creates (no id) or changes an activity; every wrong field is reported at once."""
     actor.require(Permission.ACTIVITY_EDIT)
@@ -111,6 +113,7 @@ def save_activity(store: Store, actor: Actor, spec: ActivitySpec) -> ActivitySpe
         return _spec(activity)
 
 
+@changes(Topic.ACTIVITIES)
 def move_activity(store: Store, actor: Actor, activity_id: uuid.UUID, step: int) -> None:
     """Moves an activity up (step -1) or down (+1) in the order screens list activities.
 

@@ -19,6 +19,7 @@ from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import Bracket, Price, check_brackets, unit_price
 from eticket_desk.services.catalogue.tariffs import check_start, put_tariff
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -31,6 +32,7 @@ class ActivityTariffInfo:
     brackets: tuple[Bracket, ...]
 
 
+@changes(Topic.TARIFFS)
 def save_activity_tariff(
     store: Store,
     actor: Actor,

@@ -23,6 +23,7 @@ from eticket_desk.rules.calendar import (
 )
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
 
@@ -125,6 +126,7 @@ def draft_school_year(zone: str, first_year: int) -> YearDraft:
 # ---------------------------------------------------------------- saving
 
 
+@changes(Topic.CALENDAR)
 def create_school_year(
     store: Store,
     actor: Actor,
@@ -211,6 +213,7 @@ def add_school_year(
     return year
 
 
+@changes(Topic.CALENDAR)
 def add_closure(
     store: Store,
     actor: Actor,
@@ -249,6 +252,7 @@ def add_closure(
         return span.id
 
 
+@changes(Topic.CALENDAR)
 def remove_closure(store: Store, actor: Actor, closure_id: uuid.UUID) -> None:
     actor.require(Permission.CALENDAR_EDIT)
     with store.write(actor) as session:

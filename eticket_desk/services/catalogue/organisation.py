@@ -13,6 +13,7 @@ from eticket_desk.rules.activity import LEVELS
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
 
@@ -63,6 +64,7 @@ def _checked(data: OrganisationData) -> OrganisationData:
     return data
 
 
+@changes(Topic.ORGANISATION)
 def save_organisation(store: Store, actor: Actor, data: OrganisationData) -> None:
     actor.require(Permission.SETTINGS_EDIT)
     data = _checked(data)
@@ -93,6 +95,7 @@ def list_schools(store: Store) -> list[SchoolInfo]:
         ]
 
 
+@changes(Topic.SCHOOLS)
 def add_school(
     store: Store, actor: Actor, name: str, address: str = "", levels: tuple[str, ...] = LEVELS
 ) -> SchoolInfo:
@@ -112,6 +115,7 @@ def add_school(
     return list_schools_by_id(store)[school.id]
 
 
+@changes(Topic.SCHOOLS)
 def add_class(store: Store, actor: Actor, school_id: uuid.UUID, name: str, level: str) -> None:
     actor.require(Permission.SETTINGS_EDIT)
     name = " ".join(name.split())

@@ -10,6 +10,7 @@ from pathlib import Path
 from eticket_desk.models import Setting
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
 
@@ -24,6 +25,7 @@ def load_logo(store: Store) -> bytes | None:
     return base64.b64decode(encoded) if encoded else None
 
 
+@changes(Topic.ORGANISATION)
 def save_logo(store: Store, actor: Actor, path: Path | None) -> None:
     """Set the logo from an image file, or remove it (`path` None)."""
     actor.require(Permission.SETTINGS_EDIT)

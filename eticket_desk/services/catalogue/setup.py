@@ -14,6 +14,7 @@ from eticket_desk.rules.permissions import Role
 from eticket_desk.services.access.users import _LOGIN, create_first_admin
 from eticket_desk.services.catalogue.organisation import LEVELS
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import SYSTEM, Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
 
@@ -57,6 +58,7 @@ def check_setup(setup: FirstSetup) -> dict[str, str]:
     return errors
 
 
+@changes(Topic.ORGANISATION, Topic.SCHOOLS, Topic.USERS)
 def create_empty_town(store: Store, setup: FirstSetup) -> Actor:
     """Organisation, schools (classes PS…CM2) and the first admin, in one transaction."""
     errors = check_setup(setup)

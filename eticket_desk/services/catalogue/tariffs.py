@@ -22,6 +22,7 @@ from eticket_desk.models import (
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import Bracket, Price, check_brackets, unit_price
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
@@ -51,6 +52,7 @@ def list_ticket_types(store: Store, *, include_inactive: bool = False) -> list[T
         return [TicketTypeInfo(t.id, t.code, t.name, t.active) for t in session.scalars(query)]
 
 
+@changes(Topic.TARIFFS)
 def save_ticket_type(
     store: Store, actor: Actor, code: str, name: str, *, active: bool = True
 ) -> TicketTypeInfo:
@@ -72,6 +74,7 @@ def save_ticket_type(
         return TicketTypeInfo(ticket.id, ticket.code, ticket.name, ticket.active)
 
 
+@changes(Topic.TARIFFS)
 def save_tariff(
     store: Store,
     actor: Actor,
@@ -248,6 +251,7 @@ def load_commune_postcodes(store: Store) -> CommunePostcodes:
         return CommunePostcodes(own, tuple(str(p) for p in extra))
 
 
+@changes(Topic.TARIFFS)
 def save_commune_postcodes(store: Store, actor: Actor, text: str) -> CommunePostcodes:
     """Saves the extra postcodes counted as « commune » from « 74500, 74200 » (commas, spaces
     or semicolons); each is five digits. The organisation's own postcode is always included."""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from eticket_desk.models import Setting
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -42,6 +43,7 @@ def load_settings(store: Store) -> AppSettings:
     return AppSettings(**{k: v for k, v in stored.items() if k in known})
 
 
+@changes(Topic.SETTINGS)
 def save_settings(store: Store, actor: Actor, settings: AppSettings) -> None:
     actor.require(Permission.SETTINGS_EDIT)
     settings.check()

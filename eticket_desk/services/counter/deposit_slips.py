@@ -20,6 +20,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People, regie_title
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Actor, Store
 
@@ -83,6 +84,7 @@ def undeposited_cheques(store: Store, actor: Actor) -> list[ChequeRow]:
         )
 
 
+@changes(Topic.TILL)
 def make_deposit_slip(store: Store, actor: Actor, payment_ids: list[uuid.UUID]) -> SlipSummary:
     """One transaction: the slip with its gapless number « B-YYYY-NNNN », and the cheques
     marked as deposited. A cheque already on another slip (made meanwhile on another desk)

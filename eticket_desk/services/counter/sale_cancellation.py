@@ -24,6 +24,7 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
 from eticket_desk.services.counter.wallet import balance_in
@@ -68,6 +69,7 @@ def open_till_receipts(store: Store, actor: Actor) -> list[ReceiptRow]:
         ]
 
 
+@changes(Topic.TILL, Topic.SALES)
 def cancel_sale(store: Store, actor: Actor, sale_id: uuid.UUID, reason: str) -> str:
     """Only while its till session is open, and only when the family still has every ticket
     it bought (none used for a booking). Returns the money to hand back, as a sentence."""

@@ -17,6 +17,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import METHOD_LABELS, Method, PaymentInput, settle
 from eticket_desk.services.catalogue.tariffs import price_for
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
@@ -92,6 +93,7 @@ def quote_sale(store: Store, actor: Actor, family_id: uuid.UUID, lines) -> Quote
         return _quote(session, family_id, lines, store.clock.today())
 
 
+@changes(Topic.SALES, Topic.TILL, lambda call: FamilyTopic(call["request"].family_id))
 def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
     """Sale, payments, wallet credit, receipt number and audit entry: all or nothing."""
     actor.require(Permission.SALE)

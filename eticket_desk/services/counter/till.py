@@ -17,6 +17,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 
@@ -146,6 +147,7 @@ def current_till(store: Store) -> TillState | None:
         return None if till is None else state_of(session, till)
 
 
+@changes(Topic.TILL)
 def open_till(store: Store, actor: Actor, float_cents: int) -> TillState:
     actor.require(Permission.TILL_CLOSE)
     if not isinstance(float_cents, int) or float_cents < 0:
@@ -199,6 +201,7 @@ def _hand_over(session: Session, actor: Actor, till: TillSession, reason: str) -
     )
 
 
+@changes(Topic.TILL)
 def hand_over_till(store: Store, actor: Actor, held_by: str) -> TillState:
     """The actor takes over the open till that `held_by` holds (the colleague gone without
     closing it): from now on the actor's sales go into it, and its journal says so. `held_by`
@@ -220,6 +223,7 @@ def hand_over_till(store: Store, actor: Actor, held_by: str) -> TillState:
         return state_of(session, till)
 
 
+@changes(Topic.TILL)
 def close_till(
     store: Store,
     actor: Actor,

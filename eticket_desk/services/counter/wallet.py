@@ -27,6 +27,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.bookings.hooks import register_booking_hook
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import WalletLines, emit, emit_batch
 
@@ -213,6 +214,7 @@ def wallet_view(store: Store, actor: Actor, family_id: uuid.UUID) -> WalletView:
         )
 
 
+@changes(lambda call: FamilyTopic(call["family_id"]))
 def correct_wallet(
     store: Store,
     actor: Actor,

@@ -22,6 +22,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Role
 from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.catalogue.tariffs import list_ticket_types
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.settings import AppSettings, save_settings
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.deposit_slips import make_deposit_slip, undeposited_cheques
@@ -88,6 +89,7 @@ def working_days(after: date, before: date) -> list[date]:
     ]
 
 
+@changes(Topic.SETTINGS, Topic.INVOICES, Topic.SALES, Topic.TILL)
 def play_history(
     store: Store,
     timeline: FrozenClock,

@@ -38,6 +38,7 @@ from eticket_desk.services.access.users import hash_password
 from eticket_desk.services.catalogue.organisation import LEVELS
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.base_lock import BaseInUse, hold
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import SYSTEM, Store
 from eticket_desk.services.demo import data as d
 from eticket_desk.services.demo.activities import (
@@ -72,6 +73,7 @@ class DemoOptions:
     seed: int = 1
 
 
+@changes(*Topic)
 def build_demo_town(
     path: Path,
     options: DemoOptions,
@@ -127,6 +129,7 @@ def _delete_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@changes(*Topic)
 def replace_with_demo_town(
     path: Path,
     options: DemoOptions,

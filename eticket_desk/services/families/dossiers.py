@@ -38,6 +38,7 @@ from eticket_desk.rules.numbering import family_reference
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import search_words
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.numbering import take_family_numbers
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.data import (
@@ -145,6 +146,7 @@ def load_family_in(session: Session, actor: Actor, family_id: uuid.UUID) -> Fami
     return _load(session, family_id, actor)
 
 
+@changes(unseen="the audit line of a dossier showing health data")
 def load_family(store: Store, actor: Actor, family_id: uuid.UUID) -> FamilyData:
     """The whole dossier; a view of children's health data is written in the audit log."""
     actor.require(Permission.FAMILY_VIEW)
@@ -257,6 +259,7 @@ def school_classes_in(session: Session) -> dict[uuid.UUID, uuid.UUID]:
     return {c: s for c, s in session.execute(select(SchoolClass.id, SchoolClass.school_id))}
 
 
+@changes(Topic.FAMILIES, lambda call: FamilyTopic(call.result.id))
 def save_family(store: Store, actor: Actor, data: FamilyData) -> FamilyData:
     """Create or update a dossier in one transaction; nothing is written if a field is wrong."""
     actor.require(Permission.FAMILY_EDIT)
@@ -358,6 +361,7 @@ def load_family_quietly(store: Store, actor: Actor, family_id: uuid.UUID) -> Fam
         return _load(session, family_id, actor)
 
 
+@changes(Topic.FAMILIES, lambda call: FamilyTopic(call["family_id"]))
 def validate_family(store: Store, actor: Actor, family_id: uuid.UUID) -> list[str]:
     """Validate the dossier, or return what is missing (it is then marked incomplete)."""
     actor.require(Permission.FAMILY_VALIDATE)
@@ -386,6 +390,7 @@ def validate_family(store: Store, actor: Actor, family_id: uuid.UUID) -> list[st
         return data.missing
 
 
+@changes(Topic.FAMILIES, lambda call: FamilyTopic(call["family_id"]))
 def set_archived(store: Store, actor: Actor, family_id: uuid.UUID, archived: bool) -> None:
     actor.require(Permission.FAMILY_ARCHIVE)
     with store.write(actor) as session:

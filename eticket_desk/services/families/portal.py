@@ -16,11 +16,13 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.users import hash_password
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_quietly
 from eticket_desk.sync.outbox import FamilyChanged, emit
 
 
+@changes(Topic.FAMILIES, lambda call: FamilyTopic(call["family_id"]))
 def issue_portal_access(
     store: Store, actor: Actor, family_id: uuid.UUID, rng: random.Random | None = None
 ) -> PortalLetter:

@@ -21,6 +21,7 @@ from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import FareOption, WeekTemplate
 from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.subscriptions.forms import (
     SubscriptionDraft,
@@ -168,6 +169,7 @@ def preview_form(store: Store, actor: Actor, drafts: list[SubscriptionDraft]) ->
         return outcomes
 
 
+@changes(Topic.BOOKINGS)
 def apply_form(
     store: Store, actor: Actor, drafts: list[SubscriptionDraft]
 ) -> list[SubscriptionPreview]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Subscription
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.activities import activities_in
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_in
 from eticket_desk.services.importing.analysis import Analyser, Analysis
@@ -136,6 +137,7 @@ def dry_run_import(
     return analysis.report
 
 
+@changes(Topic.FAMILIES, Topic.BOOKINGS)
 def import_families(
     store: Store,
     actor: Actor,
@@ -171,6 +173,7 @@ def import_families(
     return replace(result, booked_days=run.booked, waiting_days=run.waiting)
 
 
+@changes(Topic.FAMILIES, Topic.BOOKINGS)
 def import_file(
     store: Store,
     actor: Actor,

@@ -21,6 +21,7 @@ from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
 from eticket_desk.services.catalogue.organisation_logo import load_logo
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.run import Progress, pdfs_written, settled_by_invoice
@@ -130,6 +131,7 @@ def merged_name(period_label: str) -> str:
     return safe_file_name(f"Factures {period_label} - à imprimer.pdf")
 
 
+@changes(Topic.INVOICES)
 def write_run_pdfs(
     store: Store,
     actor: Actor,

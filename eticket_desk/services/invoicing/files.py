@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eticket_desk.models import InvoiceRun
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import SYSTEM, Actor, Store
 from eticket_desk.services.invoicing import documents as invoice_documents
 from eticket_desk.services.invoicing.queries import RunSummary
@@ -29,6 +30,7 @@ def run_print_file(store: Store, run: RunSummary) -> Path | None:
     return merged if merged.exists() else None
 
 
+@changes(Topic.INVOICES)
 def write_owed_pdfs(store: Store, actor: Actor, progress: Progress | None = None) -> list[str]:
     """The missing PDFs of every run issued but not all written (killed after its commit), in
     the documents folder; the files already there are kept. Returns the runs' period labels."""
@@ -44,6 +46,7 @@ def write_owed_pdfs(store: Store, actor: Actor, progress: Progress | None = None
     return done
 
 
+@changes(Topic.INVOICES)
 def write_owed_pdfs_at_start(store: Store) -> list[str]:
     """At the start of the program: never raises (a failure is logged, the next start tries
     again), so a full disk cannot keep the counter from opening."""

@@ -17,6 +17,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import PaymentInput, settle
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.sales import receipt_reference, write_payments
@@ -53,6 +54,9 @@ class InvoicePaymentDone:
     left_cents: int  # still to pay on these invoices
 
 
+@changes(
+    Topic.SALES, Topic.INVOICES, Topic.TILL, lambda call: FamilyTopic(call["request"].family_id)
+)
 def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> InvoicePaymentDone:
     """One transaction: the receipt (Q-YYYY-NNNNNN), the payments, the allocations and the
     credit, the audit entry. The exact amount is expected; a difference must be accepted."""

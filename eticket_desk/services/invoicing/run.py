@@ -32,6 +32,7 @@ from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import next_number, take_numbers
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
@@ -84,6 +85,7 @@ def _credits(session) -> dict[uuid.UUID, int]:
     )
 
 
+@changes(Topic.INVOICES)
 def issue_run(
     store: Store,
     actor: Actor,
@@ -223,6 +225,7 @@ def issue_run(
         )
 
 
+@changes(Topic.INVOICES)
 def credit_note(store: Store, actor: Actor, invoice_id: uuid.UUID, reason: str) -> str:
     """Cancel an invoice with a credit note of the same amount (series A-YYYY-NNNNNN). What
     was already paid on it becomes the family's credit. Returns the credit note's number."""
@@ -348,6 +351,7 @@ def runs_owing_pdfs(store: Store) -> list[uuid.UUID]:
         return [uuid.UUID(run_id) for run_id in _owed(session)]
 
 
+@changes(Topic.INVOICES)
 def pdfs_written(store: Store, actor: Actor, run_id: uuid.UUID) -> None:
     """The run's PDFs are all in the documents folder: it owes none any more."""
     with store.read() as session:

@@ -35,6 +35,7 @@ from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import FamilyChanged, emit
 
@@ -147,6 +148,7 @@ def family_data_in(session: Session, family: Family) -> dict:
     }
 
 
+@changes(unseen="the export's audit line")
 def export_family(store: Store, actor: Actor, reference: str, out_dir: Path) -> list[Path]:
     """Writes `<reference>.json` and `<reference>.pdf` in `out_dir`: all of the family's data,
     health data included; the export is audited."""
@@ -281,6 +283,7 @@ def _anonymise(session: Session, family: Family) -> None:
     session.expire_all()
 
 
+@changes(Topic.FAMILIES)
 def anonymise_gone_families(
     store: Store, actor: Actor, years: int = 3, *, dry_run: bool = False
 ) -> AnonymisationResult:

@@ -23,6 +23,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.templates import FareOption, WeekTemplate
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.subscriptions.data import (
     SubscriptionDraft,
@@ -57,6 +58,7 @@ def preview_subscription(
         return Planner(session, actor, [draft], store.clock.now()).plan(draft)
 
 
+@changes(Topic.BOOKINGS)
 def apply_subscription(
     store: Store, actor: Actor, draft: SubscriptionDraft, *, source: str = "paper"
 ) -> SubscriptionPreview:
@@ -86,6 +88,7 @@ def apply_subscriptions_in(
     return previews
 
 
+@changes(Topic.BOOKINGS)
 def apply_subscriptions(
     store: Store,
     actor: Actor,
@@ -181,6 +184,7 @@ def save_subscriptions_in(
         planner.save(draft, source)
 
 
+@changes(Topic.BOOKINGS)
 def book_drafts(
     store: Store,
     actor: Actor,
@@ -225,6 +229,7 @@ def book_drafts(
     return RunSummary(len(drafts), applied, booked, stopped, waiting)
 
 
+@changes(Topic.BOOKINGS)
 def apply_saved_subscriptions(
     store: Store,
     actor: Actor,

@@ -25,7 +25,7 @@ from eticket_desk.services.bookings.hooks import booking_hooks
 from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
-from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
 from eticket_desk.services.syncing.state import SYNC_ACTOR
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
@@ -44,6 +44,7 @@ class Answers:
     changed: set[Change] = field(default_factory=set)
 
 
+@changes(Topic.SYNC, lambda call: call.result.changed)
 def record_answers(store, rows: list[OutboxOp], results) -> Answers:
     """Stores each answer on its op; undoes what a rejection refused. (Bulk updates by key:
     the bookkeeping is not audited.)"""

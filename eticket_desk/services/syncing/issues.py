@@ -14,6 +14,7 @@ from eticket_desk.models import Activity, Child, Family, OutboxOp
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.wire import OpType, RejectCode
 
@@ -147,6 +148,7 @@ def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = Fals
         return [_issue(session, row, people) for row in rows]
 
 
+@changes(Topic.SYNC)
 def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
     actor.require(Permission.BOOKING_EDIT)
     with store.write(actor) as session:

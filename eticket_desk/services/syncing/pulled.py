@@ -21,7 +21,7 @@ from eticket_desk.models import Child
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.services.bookings.booking import offer_freed_seat
 from eticket_desk.services.catalogue.activities import activities_in
-from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
 from eticket_desk.services.syncing.answers import server_version
 from eticket_desk.services.syncing.pulled_bookings import (
     FREED,
@@ -72,6 +72,7 @@ def _waiting_keys(session) -> set[str]:
     )
 
 
+@changes(Topic.SYNC, lambda call: call.result.changed)
 def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
     """Applies the pulled changes and moves the cursor in ONE transaction. The (activity,
     day) whose seat a pulled change freed (a parent cancelled on the portal) are in the
@@ -110,6 +111,7 @@ def _family_of(session, change) -> uuid.UUID | None:
     return None
 
 
+@changes(lambda call: call.result)
 def serve_waiting_lists(store, freed: list[tuple[uuid.UUID, date]]) -> frozenset[Change]:
     """Offers the seats a pulled change freed to the waiting children, in a transaction of
     its own that writes its ops (the server judges the promotions like any booking).

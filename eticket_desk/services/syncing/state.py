@@ -15,6 +15,7 @@ from eticket_desk.models import Setting
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.numbering import DESK_NUMBER
 from eticket_desk.rules.permissions import Role
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor
 
 SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
@@ -53,11 +54,13 @@ def stored_desk_number(store) -> int | None:
     return int(number) if number is not None else None
 
 
+@changes(Topic.SYNC)
 def store_desk_number(store, number: int) -> None:
     with store.write(SYNC_ACTOR) as session:
         put_state(session, {DESK_NUMBER: number})
 
 
+@changes(Topic.SYNC)
 def write_status(store, report, *, online: bool) -> None:
     with store.write(SYNC_ACTOR) as session:
         values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}

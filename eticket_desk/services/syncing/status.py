@@ -17,6 +17,7 @@ from eticket_desk.models import OutboxOp, Setting
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_series
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
 from eticket_desk.services.syncing.state import LAST_ERROR, LAST_SYNC, ONLINE, read_state
@@ -125,6 +126,7 @@ def load_device(store: Store) -> DeviceSettings:
     return DeviceSettings(url, device_id, has_token, desk)
 
 
+@changes(Topic.SYNC)
 def save_device(
     store: Store, actor: Actor, server_url: str, device_id: uuid.UUID, token: str
 ) -> DeviceSettings:

@@ -159,14 +159,8 @@ class ActivitiesScreen(QWidget):
         spec = self.selected_activity()
         if spec is None or spec.id is None:
             return
-        store, actor, activity_id = self._ctx.store, self._ctx.actor, spec.id
-        self._pending_selection = activity_id
-        self._ctx.write(
-            (Topic.ACTIVITIES,),
-            lambda: activities.move_activity(store, actor, activity_id, step),
-            None,
-            self._on_action_failed,
-        )
+        self._pending_selection = spec.id
+        self._ctx.write(activities.move_activity, spec.id, step, on_error=self._on_action_failed)
 
     # -- slots -------------------------------------------------------------------------------
 

@@ -28,7 +28,6 @@ from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services.catalogue import activities
 from eticket_desk.services.catalogue.calendar import load_calendar
 from eticket_desk.services.catalogue.organisation import SchoolInfo, list_schools
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
 from eticket_desk.ui.activities.school_list import MAX_PLACES, SchoolCapacityList
@@ -308,13 +307,12 @@ class ActivityDialog(QDialog):
     def _on_save_button_clicked(self) -> None:
         self.errors.clear()
         spec = self.current_spec()
-        store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.ACTIVITIES,),
-            lambda: activities.save_activity(store, actor, spec),
-            self._on_save_done,
-            self._on_save_failed,
+            activities.save_activity,
+            spec,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, saved: ActivitySpec) -> None:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.access import users
 from eticket_desk.services.core import fields as field_checks
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, save_cancel_buttons
 from eticket_desk.ui.context import AppContext
@@ -95,13 +94,13 @@ class ChangePasswordDialog(QDialog):
                 "confirmation", self.tr("La confirmation ne correspond pas au mot de passe.")
             )
             return
-        store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.USERS,),
-            lambda: users.change_own_password(store, actor, current, new),
-            self._on_save_done,
-            self._on_save_failed,
+            users.change_own_password,
+            current,
+            new,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, _result: object) -> None:

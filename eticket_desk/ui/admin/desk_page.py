@@ -31,8 +31,8 @@ from eticket_desk.ui.sync.server_box import ServerBox
 
 
 class DeskPage(QWidget):
-    """The idle lock and invoice payment delays; saving updates `ctx.settings`, then
-    announces Topic.SETTINGS by hand (the main window reads the new idle lock from it)."""
+    """The idle lock and invoice payment delays; saving announces Topic.SETTINGS (the main
+    window reads the new idle lock) and updates `ctx.settings`."""
 
     def __init__(self, ctx: AppContext, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -208,18 +208,17 @@ class DeskPage(QWidget):
             invoice_due_days=self.due_days_spin.value(),
             backup_folder=self.folder_edit.text().strip(),
         )
-        store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
-            lambda: settings.save_settings(store, actor, new),
-            lambda _result: self._on_save_done(new),
-            self._on_save_failed,
+        self._ctx.write(
+            settings.save_settings,
+            new,
+            on_done=lambda _none: self._on_save_done(new),
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, new: AppSettings) -> None:
         self.save_button.setEnabled(True)
         self._ctx.settings = new
-        self._ctx.bus.announce(Topic.SETTINGS)
         self.status_label.setText(self.tr("Réglages enregistrés."))
 
     def _on_save_failed(self, exc: BaseException) -> None:

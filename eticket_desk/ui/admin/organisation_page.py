@@ -217,13 +217,12 @@ class OrganisationPage(QWidget):
         self.remove_logo_button.setEnabled(self.has_logo)
 
     def _save_logo(self, path: Path | None) -> None:
-        store, actor = self._ctx.store, self._ctx.actor
         self.logo_button.setEnabled(False)
         self._ctx.write(
-            (Topic.ORGANISATION,),
-            lambda: organisation_logo.save_logo(store, actor, path),
-            lambda _none: self._on_logo_saved(path),
-            self._on_logo_failed,
+            organisation_logo.save_logo,
+            path,
+            on_done=lambda _none: self._on_logo_saved(path),
+            on_error=self._on_logo_failed,
         )
 
     def _on_logo_saved(self, path: Path | None) -> None:
@@ -327,13 +326,12 @@ class OrganisationPage(QWidget):
         except ValidationFailed as exc:
             self._on_save_failed(exc)
             return
-        store, actor = self._ctx.store, self._ctx.actor
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.ORGANISATION,),
-            lambda: organisation.save_organisation(store, actor, data),
-            self._on_save_done,
-            self._on_save_failed,
+            organisation.save_organisation,
+            data,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, _result: object) -> None:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxL
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.catalogue import organisation
 from eticket_desk.services.catalogue.organisation import LEVELS, SchoolInfo
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
 from eticket_desk.ui.context import AppContext
@@ -46,14 +45,13 @@ class SchoolDialog(QDialog):
 
     def _on_save_button_clicked(self) -> None:
         self.errors.clear()
-        store, actor = self._ctx.store, self._ctx.actor
-        name, address = self.name_edit.text(), self.address_edit.text()
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.SCHOOLS,),
-            lambda: organisation.add_school(store, actor, name, address),
-            self._on_save_done,
-            self._on_save_failed,
+            organisation.add_school,
+            self.name_edit.text(),
+            self.address_edit.text(),
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, _school: SchoolInfo) -> None:
@@ -105,15 +103,16 @@ class ClassDialog(QDialog):
 
     def _on_save_button_clicked(self) -> None:
         self.errors.clear()
-        store, actor = self._ctx.store, self._ctx.actor
         school_id = self.school_combo.currentData()
         name, level = self.name_edit.text(), self.level_combo.currentData()
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.SCHOOLS,),
-            lambda: organisation.add_class(store, actor, school_id, name, level),
-            self._on_save_done,
-            self._on_save_failed,
+            organisation.add_class,
+            school_id,
+            name,
+            level,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, _result: object) -> None:

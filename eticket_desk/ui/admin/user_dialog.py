@@ -19,7 +19,6 @@ from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.rules.permissions import CIVILITY_LABELS, Civility, Role
 from eticket_desk.services.access import users
 from eticket_desk.services.access.users import UserDraft, UserInfo
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
 from eticket_desk.ui.admin.users_model import role_rights_html, role_summary
@@ -200,14 +199,14 @@ class UserDialog(QDialog):
             password=password,
             civility=self.selected_civility(),
         )
-        store, actor = self._ctx.store, self._ctx.actor
         user_id = self._user.id if self._user else None
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.USERS,),
-            lambda: users.save_user(store, actor, draft, user_id),
-            self._on_save_done,
-            self._on_save_failed,
+            users.save_user,
+            draft,
+            user_id,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, info: UserInfo) -> None:

@@ -28,7 +28,6 @@ from eticket_desk.services.attendance.presence import (
     presence_sheet,
     save_presence,
 )
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import compact_rows, note_label
 from eticket_desk.ui.attendance.presence_model import ABSENT, Column, PresenceModel
@@ -139,13 +138,15 @@ class PresenceTab(QWidget):
         changes = self.model.changes()
         if sheet is None or not changes:
             return
-        store, actor, request = self._ctx.store, self._ctx.actor, self._request
+        request = self._request
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.BOOKINGS,),
-            lambda: save_presence(store, actor, sheet.activity_id, sheet.day, changes),
-            lambda saved: self._on_saved(request, saved),
-            self._on_failed,
+            save_presence,
+            sheet.activity_id,
+            sheet.day,
+            changes,
+            on_done=lambda saved: self._on_saved(request, saved),
+            on_error=self._on_failed,
         )
 
     def focus_table(self) -> None:

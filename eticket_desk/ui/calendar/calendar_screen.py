@@ -367,12 +367,11 @@ class CalendarScreen(QWidget):
         ).format(label=closure.label, dates=span_text(closure.start, closure.end))
         if not messages.ask_yes_no(self, self.tr("Supprimer la fermeture"), question):
             return
-        store, actor = self._ctx.store, self._ctx.actor
         self._ctx.write(
-            (Topic.CALENDAR,),
-            lambda: calendar_service.remove_closure(store, actor, closure.id),
-            self._on_remove_done,
-            self._on_load_failed,
+            calendar_service.remove_closure,
+            closure.id,
+            on_done=self._on_remove_done,
+            on_error=self._on_load_failed,
         )
 
     def _on_remove_done(self, _result: object) -> None:

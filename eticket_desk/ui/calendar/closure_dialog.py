@@ -24,7 +24,6 @@ from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.catalogue import calendar as calendar_service
 from eticket_desk.services.catalogue.calendar import SchoolYearInfo
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, french_locale, note_label, save_cancel_buttons
 from eticket_desk.ui.calendar.days import YearDays, long_date
@@ -197,14 +196,15 @@ class ClosureDialog(QDialog):
             )
             self.label_edit.setFocus()
             return
-        store, actor = self._ctx.store, self._ctx.actor
-        start, end, label = self.start(), self.end(), self.label_edit.text()
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.CALENDAR,),
-            lambda: calendar_service.add_closure(store, actor, start, end, label, codes),
-            self._on_save_done,
-            self._on_save_failed,
+            calendar_service.add_closure,
+            self.start(),
+            self.end(),
+            self.label_edit.text(),
+            codes,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, closure_id: object) -> None:

@@ -23,7 +23,6 @@ from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.catalogue import calendar as calendar_service
 from eticket_desk.services.catalogue.calendar import SchoolYearInfo, YearDraft
 from eticket_desk.services.catalogue.organisation import load_organisation
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
     FieldErrors,
@@ -297,16 +296,15 @@ class YearDialog(QDialog):
                     )
             if start is None or end is None:
                 return
-        store, actor = self._ctx.store, self._ctx.actor
-        first_year, mode = self.first_year(), self.period_mode()
         self.create_button.setEnabled(False)
         self._ctx.write(
-            (Topic.CALENDAR,),
-            lambda: calendar_service.create_school_year(
-                store, actor, first_year, period_mode=mode, start=start, end=end
-            ),
-            self._on_create_done,
-            self._on_create_failed,
+            calendar_service.create_school_year,
+            self.first_year(),
+            period_mode=self.period_mode(),
+            start=start,
+            end=end,
+            on_done=self._on_create_done,
+            on_error=self._on_create_failed,
         )
 
     def _on_create_done(self, year_id: object) -> None:

@@ -22,7 +22,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
 from eticket_desk.services.catalogue.tariffs import list_ticket_types
-from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.receipts import print_receipt
 from eticket_desk.services.counter.sales import MAX_TICKETS, SaleRequest, quote_sale, sell_tickets
@@ -312,18 +312,18 @@ class CounterScreen(QWidget):
         request = SaleRequest(self.family.id, self._lines(), tuple(self.payments.payments()))
         layout = "ticket" if self.ticket_check.isChecked() else "a4"
 
-        def sell_and_print():
-            done = sell_tickets(ctx.store, ctx.actor, request)
+        def printed(done):
             year = int(done.receipt_number.split("-")[1])
             out = document_path(ctx.store, "receipt", year, f"{done.receipt_number}.pdf")
             return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out, layout)
 
         self.confirm_button.setEnabled(False)
         ctx.write(
-            (Topic.SALES, FamilyTopic(request.family_id), Topic.TILL),
-            sell_and_print,
-            self._on_sale_done,
-            self._on_sale_failed,
+            sell_tickets,
+            request,
+            then=printed,
+            on_done=self._on_sale_done,
+            on_error=self._on_sale_failed,
         )
 
     def _on_sale_done(self, result) -> None:
@@ -355,9 +355,8 @@ class CounterScreen(QWidget):
     # ------------------------------------------------------------ the till
 
     def _refresh_till(self) -> None:
-        self.ctx.runner.submit(
-            lambda: current_till(self.ctx.store), self._show_till, self._on_failed
-        )
+        store = self.ctx.store  # captured here: the worker never touches the widget
+        self.ctx.runner.submit(lambda: current_till(store), self._show_till, self._on_failed)
 
     def _show_till(self, till) -> None:
         """`till` is a TillState, or None when it is closed: the strip, the banner, and the

@@ -20,7 +20,6 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
 from eticket_desk.rules.text import first_upper
-from eticket_desk.services.core.changes import FamilyTopic, Topic
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.receipts import print_receipt
 from eticket_desk.services.invoicing.payments import (
@@ -237,15 +236,19 @@ class InvoicePanel(QWidget):
             accept_difference,
         )
 
-        def pay_and_print():
-            done = pay_invoices(ctx.store, ctx.actor, request)
+        def printed(done):
             year = int(done.receipt_number.split("-")[1])
             out = document_path(ctx.store, "receipt", year, f"{done.receipt_number}.pdf")
             return done, print_receipt(ctx.store, ctx.actor, done.sale_id, out)
 
         self.confirm_button.setEnabled(False)
-        changes = (Topic.SALES, Topic.INVOICES, FamilyTopic(request.family_id), Topic.TILL)
-        ctx.write(changes, pay_and_print, self._on_paid, self._on_pay_failed)
+        ctx.write(
+            pay_invoices,
+            request,
+            then=printed,
+            on_done=self._on_paid,
+            on_error=self._on_pay_failed,
+        )
 
     def _on_paid(self, result) -> None:
         done, path = result

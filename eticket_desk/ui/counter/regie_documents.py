@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.money import format_cents
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.deposit_slips import (
     list_deposit_slips,
@@ -253,13 +252,18 @@ class RegieDocumentsDialog(QDialog):
         ctx = self.ctx
         ids = [c.payment_id for c in chosen]
 
-        def make_and_print():
-            slip = make_deposit_slip(ctx.store, ctx.actor, ids)
+        def printed(slip):
             out = document_path(ctx.store, "deposit_slip", slip.made_at.year, f"{slip.number}.pdf")
             return slip, print_deposit_slip(ctx.store, ctx.actor, slip.id, out)
 
         self.make_button.setEnabled(False)
-        ctx.write((Topic.TILL,), make_and_print, self._on_slip_made, self._on_failed)
+        ctx.write(
+            make_deposit_slip,
+            ids,
+            then=printed,
+            on_done=self._on_slip_made,
+            on_error=self._on_failed,
+        )
 
     def _on_slip_made(self, result) -> None:
         slip, path = result
@@ -306,10 +310,11 @@ class RegieDocumentsDialog(QDialog):
         if not reason:
             return
         ctx.write(
-            (Topic.TILL, Topic.SALES),
-            lambda: cancel_sale(ctx.store, ctx.actor, receipt.sale_id, reason),
-            self._on_sale_cancelled,
-            self._on_failed,
+            cancel_sale,
+            receipt.sale_id,
+            reason,
+            on_done=self._on_sale_cancelled,
+            on_error=self._on_failed,
         )
 
     def _on_sale_cancelled(self, sentence: str) -> None:

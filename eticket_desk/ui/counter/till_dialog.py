@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.till import (
     clock_time,
@@ -157,10 +156,10 @@ class TillDialog(QDialog):
         if not messages.ask_yes_no(self, self.tr("Reprendre la caisse"), question):
             return
         ctx.write(
-            (Topic.TILL,),
-            lambda: hand_over_till(ctx.store, ctx.actor, till.held_by),
-            self._on_taken_over,
-            self._on_till_failed,
+            hand_over_till,
+            till.held_by,
+            on_done=self._on_taken_over,
+            on_error=self._on_till_failed,
         )
 
     def _on_taken_over(self, _state) -> None:
@@ -204,10 +203,7 @@ class TillDialog(QDialog):
                 show_error(self, exc)
                 return
             ctx.write(
-                (Topic.TILL,),
-                lambda: open_till(ctx.store, ctx.actor, float_cents),
-                self._on_till_done,
-                self._on_till_failed,
+                open_till, float_cents, on_done=self._on_till_done, on_error=self._on_till_failed
             )
             return
         difference, problem = self._counted_difference()
@@ -227,10 +223,12 @@ class TillDialog(QDialog):
         ):
             return
         ctx.write(
-            (Topic.TILL,),
-            lambda: close_till(ctx.store, ctx.actor, counted, note, in_place_of=holder),
-            self._on_till_done,
-            self._on_till_failed,
+            close_till,
+            counted,
+            note,
+            in_place_of=holder,
+            on_done=self._on_till_done,
+            on_error=self._on_till_failed,
         )
 
     def _journal(self, till_id, then) -> None:

@@ -44,7 +44,10 @@ def leaving_box(parent: QWidget | None, till, quitting: bool) -> QMessageBox:
 
 def confirm_leaving(ctx: AppContext, parent: QWidget | None, quitting: bool) -> bool:
     """True when the program may close (or log out): no till of this agent is open, it was
-    closed through the dialog, or the agent chose to leave it open. False: stay."""
+    closed through the dialog, or the agent chose to leave it open. False: stay.
+
+    It reads the till on the calling (GUI) thread: the main window's close event needs the
+    answer before it returns (see MainWindow.closeEvent)."""
     till = current_till(ctx.store)
     if till is None or till.held_by_other(ctx.actor):
         return True

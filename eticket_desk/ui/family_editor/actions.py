@@ -1,7 +1,8 @@
 """What the dossier editor's buttons do: save, validate, portal access and archiving.
 
-Every write goes through `ctx.write`, which announces the family list and this dossier's
-`FamilyTopic` once it succeeds.
+Every write goes through `ctx.write`, which announces what the use case declares (the
+family list and this dossier's `FamilyTopic`); the dossier shown next is read on the worker
+too, right after the write.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.families.data import FamilyData
 from eticket_desk.services.families.dossiers import (
     load_family_quietly,
@@ -141,14 +141,12 @@ class DossierActions(_Base):
             if then is not None:
                 then()
             return
-        data = self.collect()
-        store, actor = self.ctx.store, self.ctx.actor
         self._set_busy(True)
         self.ctx.write(
-            lambda saved: _changes(saved.id),
-            lambda: save_family(store, actor, data),
-            lambda saved: self._on_saved(saved, then),
-            self._on_save_failed,
+            save_family,
+            self.collect(),
+            on_done=lambda saved: self._on_saved(saved, then),
+            on_error=self._on_save_failed,
         )
 
     def _on_saved(self, saved: FamilyData, then: Callable[[], None] | None) -> None:
@@ -181,19 +179,19 @@ class DossierActions(_Base):
         self.save(then=self._validate)
 
     def _validate(self) -> None:
-        family_id = self._data.id
-        store, actor = self.ctx.store, self.ctx.actor
+        family_id, read = self._data.id, self._reader(self._data.id)
         self._set_busy(True)
         self.ctx.write(
-            _changes(family_id),
-            lambda: validate_family(store, actor, family_id),
-            self._on_validated,
-            self._on_action_failed,
+            validate_family,
+            family_id,
+            then=lambda missing: (missing, read()),
+            on_done=self._on_validated,
+            on_error=self._on_action_failed,
         )
 
-    def _on_validated(self, missing: list[str]) -> None:
+    def _on_validated(self, outcome: tuple[list[str], FamilyData]) -> None:
+        missing, data = outcome
         self._busy = False
-        data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
         self._info = "" if missing else self.tr("✔ Dossier validé.")
         self.show_family(data)
         emit(self.family_saved, data.id)
@@ -210,21 +208,25 @@ class DossierActions(_Base):
             self, self._data.portal_login
         ):
             return
-        family_id = self._data.id
-        store, actor = self.ctx.store, self.ctx.actor
+        family_id, read = self._data.id, self._reader(self._data.id)
 
-        def work() -> tuple[PortalLetter, Path]:
-            write = portal_letter_writer()
-            letter = issue_portal_access(store, actor, family_id)
-            return letter, write(letter)
+        def issue(write: Callable[[PortalLetter], Path]) -> None:
+            self.ctx.write(
+                issue_portal_access,
+                family_id,
+                then=lambda letter: (letter, write(letter), read()),
+                on_done=self._on_portal_issued,
+                on_error=self._on_action_failed,
+            )
 
         self._set_busy(True)
-        self.ctx.write(_changes(family_id), work, self._on_portal_issued, self._on_action_failed)
+        # the letter's writer first, on the worker: no new password without its letter
+        self.ctx.runner.submit(portal_letter_writer, issue, self._on_action_failed)
 
-    def _on_portal_issued(self, result: tuple[PortalLetter, Path]) -> None:
-        letter, path = result
+    def _on_portal_issued(self, result: tuple[PortalLetter, Path, FamilyData]) -> None:
+        letter, path, data = result
         self._busy = False
-        self._reload()
+        self.show_family(data)
         prompts.tell_portal_issued(self, letter.login, path)
         open_file(path, self)
 
@@ -240,26 +242,28 @@ class DossierActions(_Base):
             self._set_archived(False)
 
     def _set_archived(self, archived: bool) -> None:
-        family_id = self._data.id
-        store, actor = self.ctx.store, self.ctx.actor
+        family_id, read = self._data.id, self._reader(self._data.id)
         self._set_busy(True)
         self.ctx.write(
-            _changes(family_id),
-            lambda: set_archived(store, actor, family_id, archived),
-            lambda _none: self._on_archived(archived),
-            self._on_action_failed,
+            set_archived,
+            family_id,
+            archived,
+            then=lambda _none: read(),
+            on_done=lambda data: self._on_archived(archived, data),
+            on_error=self._on_action_failed,
         )
 
-    def _on_archived(self, archived: bool) -> None:
+    def _on_archived(self, archived: bool, data: FamilyData) -> None:
         self._busy = False
         self._info = self.tr("Dossier archivé.") if archived else self.tr("Dossier désarchivé.")
-        self._reload()
+        self.show_family(data)
 
     # ------------------------------------------------------------ shared
 
-    def _reload(self) -> None:
-        data = load_family_quietly(self.ctx.store, self.ctx.actor, self._data.id)
-        self.show_family(data)
+    def _reader(self, family_id: uuid.UUID) -> Callable[[], FamilyData]:
+        """Reads the dossier again (on the worker, after a write), with no audit line."""
+        store, actor = self.ctx.store, self.ctx.actor
+        return lambda: load_family_quietly(store, actor, family_id)
 
     def _on_action_failed(self, exc: Exception) -> None:
         self._set_busy(False)
@@ -268,8 +272,3 @@ class DossierActions(_Base):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self._refresh()
-
-
-def _changes(family_id: uuid.UUID) -> tuple[Change, ...]:
-    """What a write to one dossier changes: the family list and that family's screens."""
-    return (Topic.FAMILIES, FamilyTopic(family_id))

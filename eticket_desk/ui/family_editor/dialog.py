@@ -1,4 +1,9 @@
-"""The "Dossier famille" dialog: its layout, the dossier on screen, dirty state and closing."""
+"""The "Dossier famille" dialog: its layout, the dossier on screen, dirty state and closing.
+
+It opens at once and reads the schools and the dossier through the task runner, as every
+screen reads; the tabs wait, disabled, until they are shown (then a validated family's
+planning takes the keyboard). A change to the family made elsewhere shows once read again,
+unless the agent has typed into the dossier."""
 
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.catalogue.organisation import list_schools
+from eticket_desk.services.catalogue.organisation import SchoolInfo, list_schools
+from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.core.fields import format_phone
 from eticket_desk.services.families.data import (
     PHONE_FIELDS,
@@ -41,6 +47,7 @@ from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
+from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.planning import WeekGrid
 
 READ_ONLY_STYLE = (
@@ -63,19 +70,35 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
         self._info = ""
         self._data = FamilyData()
         self._baseline: tuple = ()
-        self._schools = list_schools(ctx.store)
+        self._schools: list[SchoolInfo] = []
         self.setStyleSheet(READ_ONLY_STYLE)
         self.resize(1000, 700)
         self.setMinimumSize(900, 620)
         self._build()
-        if family_id is None:
-            data = FamilyData(health_visible=ctx.actor.can(Permission.HEALTH_VIEW))
-        else:
-            data = load_family(ctx.store, ctx.actor, family_id)
         self.planning: WeekGrid | None = None
         self.wallet: WalletTab | None = None  # a tab once the family has a wallet to show
+        new = FamilyData(health_visible=ctx.actor.can(Permission.HEALTH_VIEW))
+        self.show_family(new)
+        self.loaded = False  # the schools and the dossier come from the task runner
+        self._set_busy(True)
+        self.tabs.setEnabled(False)
+        store, actor = ctx.store, ctx.actor
+
+        def read() -> tuple[list[SchoolInfo], FamilyData]:
+            data = new if family_id is None else load_family(store, actor, family_id)
+            return list_schools(store), data
+
+        ctx.runner.submit(read, self._on_loaded, self._on_load_failed)
+        ctx.bus.changed.connect(self._on_bus_changed)
+
+    def _on_loaded(self, loaded: tuple[list[SchoolInfo], FamilyData]) -> None:
+        self._schools, data = loaded
+        self.child_form.set_schools(self._schools)
+        self._busy = False
+        self.tabs.setEnabled(True)
         self.show_family(data)
-        if family_id is None:
+        self.loaded = True
+        if data.id is None:
             self.tabs.setCurrentIndex(1)
         elif data.status == FamilyStatus.VALIDATED and self.planning is not None:
             self.tabs.setCurrentWidget(self.planning)  # the main screen of a known family
@@ -83,6 +106,23 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
             self.tabs.setCurrentIndex(0)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._on_tabs_current_changed()
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        show_error(self, exc, self.tr("Ouverture du dossier impossible"))
+        self._close_now()
+
+    def _on_bus_changed(self, topics: frozenset[Change]) -> None:
+        """Changed elsewhere (another screen, a pull): read again, unless typed into or
+        writing (its own write shows what it saved)."""
+        family_id = self._data.id
+        if not self.loaded or self._busy or family_id is None or self.is_dirty():
+            return
+        if Topic.FAMILIES in topics or FamilyTopic(family_id) in topics:
+            self.ctx.runner.submit(self._reader(family_id), self._on_read_again)
+
+    def _on_read_again(self, data: FamilyData) -> None:
+        if data != self._data and not self._busy and not self.is_dirty():
+            self.show_family(data)
 
     def _on_tabs_current_changed(self, _index: int = 0) -> None:
         """The planning takes the keyboard as it shows: Page Down works without a click
@@ -107,7 +147,6 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
             describe=describe_adult,
         )
         self.child_form = ChildForm(today)
-        self.child_form.set_schools(self._schools)
         self.children_page = PeoplePage(
             self.child_form,
             add_text=self.tr("&Ajouter un enfant"),

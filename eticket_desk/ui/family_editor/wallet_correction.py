@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eticket_desk.services.core.changes import FamilyTopic
 from eticket_desk.services.counter.sales import MAX_TICKETS
 from eticket_desk.services.counter.wallet import Balance, correct_wallet
 from eticket_desk.ui.admin.forms import error_label, grow_to_fit, note_label, save_cancel_buttons
@@ -134,17 +133,15 @@ class WalletCorrectionDialog(QDialog):
         self.error.setVisible(False)
 
     def _on_save_button_clicked(self) -> None:
-        ctx, family_id = self.ctx, self.family_id
-        ticket_type_id, quantity = self.ticket_combo.currentData(), self.quantity()
-        reason = self.reason_edit.text()
         self.save_button.setEnabled(False)
-        ctx.write(
-            (FamilyTopic(family_id),),  # this wallet tab reloads, and the counter
-            lambda: correct_wallet(
-                ctx.store, ctx.actor, family_id, ticket_type_id, quantity, reason
-            ),
-            self._on_correction_done,
-            self._on_correction_failed,
+        self.ctx.write(  # announces FamilyTopic: this wallet tab reloads, and the counter
+            correct_wallet,
+            self.family_id,
+            self.ticket_combo.currentData(),
+            self.quantity(),
+            self.reason_edit.text(),
+            on_done=self._on_correction_done,
+            on_error=self._on_correction_failed,
         )
 
     def _on_correction_done(self, balance: int) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWizardPage
 
 from eticket_desk.services import importing
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.importing import ImportResult
 from eticket_desk.ui.admin.forms import ERROR_COLOUR, note_label
 from eticket_desk.ui.import_wizard.dry_run_page import OK_COLOUR, plural
@@ -57,13 +56,14 @@ class ImportPage(QWizardPage):
         table, mapping, decisions = wizard.table, wizard.mapping, dict(wizard.decisions)
         relay = self._relay
 
-        def run() -> ImportResult:
-            return importing.import_families(
-                ctx.store, ctx.actor, table, mapping, decisions, relay.progressed.emit
-            )
-
         ctx.write(
-            (Topic.FAMILIES, Topic.BOOKINGS), run, self._on_import_done, self._on_import_failed
+            importing.import_families,
+            table,
+            mapping,
+            decisions,
+            relay.progressed.emit,
+            on_done=self._on_import_done,
+            on_error=self._on_import_failed,
         )
 
     def _on_relay_progressed(self, done: int, total: int) -> None:

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from eticket_desk.rules.errors import InvalidInput
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.invoicing import run as invoicing
 from eticket_desk.services.invoicing.queries import InvoiceSummary
 from eticket_desk.ui import messages
@@ -69,14 +68,13 @@ class CreditNoteDialog(QDialog):
 
     def _on_save_button_clicked(self) -> None:
         self.error.setVisible(False)
-        store, actor, invoice_id = self.ctx.store, self.ctx.actor, self.invoice.id
-        reason = self.reason_edit.text()
         self.save_button.setEnabled(False)
         self.ctx.write(
-            (Topic.INVOICES,),
-            lambda: invoicing.credit_note(store, actor, invoice_id, reason),
-            self._on_save_done,
-            self._on_save_failed,
+            invoicing.credit_note,
+            self.invoice.id,
+            self.reason_edit.text(),
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, number: str) -> None:

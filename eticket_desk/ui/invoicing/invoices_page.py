@@ -249,15 +249,15 @@ class InvoicesPage(QWidget):
         if existing is not None:
             pdf_preview.preview(existing, title, self)
             return
-        store, actor = self.ctx.store, self.ctx.actor
         self.count_label.setText(
             self.tr("Écriture des PDF de la facturation {period}…").format(period=run.period_label)
         )
         self.print_run_button.setEnabled(False)
-        self.ctx.runner.submit(
-            lambda: invoice_documents.write_run_pdfs(store, actor, run.id),
-            lambda written: self._on_run_written(written, title),
-            self._on_run_write_failed,
+        self.ctx.write(
+            invoice_documents.write_run_pdfs,
+            run.id,
+            on_done=lambda written: self._on_run_written(written, title),
+            on_error=self._on_run_write_failed,
         )
 
     def _on_run_written(self, written: tuple, title: str) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.text import with_de
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.invoicing import documents as invoice_documents
 from eticket_desk.services.invoicing import queries as invoice_queries
 from eticket_desk.services.invoicing import run as invoicing
@@ -265,12 +264,19 @@ class RunDialog(QDialog):
             if model.draft_at(row).family_id in excluded
         ]
 
-        def issue() -> tuple[RunResult, date | None]:
-            result = invoicing.issue_run(store, actor, period, excluded, progress=self._moved)
+        def due(result: RunResult) -> tuple[RunResult, date | None]:
             first = invoice_queries.list_invoices(store, actor, result.first_number, limit=1)
             return result, first[0].due_date if first else None
 
-        self.ctx.write((Topic.INVOICES,), issue, self._on_issued, self._on_issue_failed)
+        self.ctx.write(
+            invoicing.issue_run,
+            period,
+            excluded,
+            progress=self._moved,
+            then=due,
+            on_done=self._on_issued,
+            on_error=self._on_issue_failed,
+        )
 
     def _on_issue_failed(self, exc: BaseException) -> None:
         self._set_state("preview")
@@ -294,11 +300,12 @@ class RunDialog(QDialog):
             self.tr("Les factures sont émises ; il reste à écrire leurs fichiers."),
             self.tr("Lecture des factures émises"),
         )
-        store, actor, run_id = self.ctx.store, self.ctx.actor, self.result.run_id
-        self.ctx.runner.submit(
-            lambda: invoice_documents.write_run_pdfs(store, actor, run_id, progress=self._moved),
-            self._on_pdfs_written,
-            self._on_pdfs_failed,
+        self.ctx.write(
+            invoice_documents.write_run_pdfs,
+            self.result.run_id,
+            progress=self._moved,
+            on_done=self._on_pdfs_written,
+            on_error=self._on_pdfs_failed,
         )
 
     def _on_pdfs_written(self, written: tuple[list[Path], Path]) -> None:

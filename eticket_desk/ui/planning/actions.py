@@ -7,7 +7,6 @@ from eticket_desk.rules.cells import CellState
 from eticket_desk.services.bookings.batches import set_day, set_week
 from eticket_desk.services.bookings.planning import Cell, toggle_cell
 from eticket_desk.services.bookings.week_template import apply_week_template, preview_week_template
-from eticket_desk.services.core.changes import Topic
 
 _LOCKED = (CellState.LOCKED_FREE, CellState.LOCKED_BOOKED)
 
@@ -27,9 +26,10 @@ class PlanningActions:
             return self.tr("Votre profil ne permet pas de modifier les réservations.")
         return cell.locked_reason or cell.tooltip.split("\n")[-1]
 
-    def _write(self, run, done, failed) -> None:
-        """Books or cancels through `ctx.write`, which announces Topic.BOOKINGS; this grid
-        skips that announcement (`sender_is_self`) since `done` reloads it keeping the cursor."""
+    def _write(self, done, failed, use_case, *args, **kwargs) -> None:
+        """Books or cancels through `ctx.write`, which announces the use case's Topic.BOOKINGS;
+        this grid skips that announcement (`sender_is_self`) since `done` reloads it keeping
+        the cursor."""
 
         def finished(callback):
             def call(value) -> None:
@@ -43,7 +43,13 @@ class PlanningActions:
             self.bookings_changed.emit()
 
         self.sender_is_self = True
-        self.ctx.write((Topic.BOOKINGS,), run, finished(written), finished(failed))
+        self.ctx.write(
+            use_case,
+            *args,
+            on_done=finished(written),
+            on_error=finished(failed),
+            **kwargs,
+        )
 
     # ------------------------------------------------------------ one cell
 
@@ -69,19 +75,6 @@ class PlanningActions:
     def _submit_toggle(self, row: int, column: int, cell: Cell, override: str, waiting: bool):
         activity = self.model.rows[row].activity
         booked = self.cell_is_booked(cell)
-        ctx = self.ctx
-
-        def run():
-            return toggle_cell(
-                ctx.store,
-                ctx.actor,
-                activity.child_id,
-                activity.activity_id,
-                cell.day,
-                booked=booked,
-                override_reason=override,
-                waiting_list=waiting,
-            )
 
         def done(outcome) -> None:
             self.say(outcome.message)
@@ -107,7 +100,17 @@ class PlanningActions:
             self.failed(exc)
             self.reload(keep=(row, column))
 
-        self._write(run, done, failed)
+        self._write(
+            done,
+            failed,
+            toggle_cell,
+            activity.child_id,
+            activity.activity_id,
+            cell.day,
+            booked=booked,
+            override_reason=override,
+            waiting_list=waiting,
+        )
 
     # ------------------------------------------------------------ several cells
 
@@ -132,13 +135,13 @@ class PlanningActions:
         book = any(not self.cell_is_booked(c) for c in editable)
         return book, override
 
-    def _submit_batch(self, run, row: int, column: int, verb_book: bool) -> None:
+    def _submit_batch(self, row: int, column: int, use_case, *args, book: bool, **kwargs):
         def done(outcome) -> None:
-            verb = self.tr("réservé(s)") if verb_book else self.tr("annulé(s)")
+            verb = self.tr("réservé(s)") if book else self.tr("annulé(s)")
             self.say(outcome.summary(verb), error=bool(outcome.refusals))
             self.reload(keep=(row, column))
 
-        self._write(run, done, self.failed)
+        self._write(done, self.failed, use_case, *args, book=book, **kwargs)
 
     def whole_week(self, row: int) -> None:
         """ "Toute la semaine": books every open day of the activity, or cancels them all."""
@@ -147,21 +150,16 @@ class PlanningActions:
         if decision is None:
             return
         book, override = decision
-        ctx, monday, days = self.ctx, self.plan.monday, len(self.plan.days)
         self._submit_batch(
-            lambda: set_week(
-                ctx.store,
-                ctx.actor,
-                activity.child_id,
-                activity.activity_id,
-                monday,
-                book=book,
-                override_reason=override,
-                days=days,
-            ),
             row,
             self.model.week_column,
-            book,
+            set_week,
+            activity.child_id,
+            activity.activity_id,
+            self.plan.monday,
+            book=book,
+            override_reason=override,
+            days=len(self.plan.days),
         )
 
     def whole_day(self, row: int, column: int) -> None:
@@ -173,23 +171,18 @@ class PlanningActions:
         if decision is None:
             return
         book, override = decision
-        ctx, day = self.ctx, self.plan.days[day_index]
         activity_ids = [  # a subscription-only activity never changes day by day
             r.activity_id for r in child.rows if _changeable(r.cells[day_index])
         ]
         self._submit_batch(
-            lambda: set_day(
-                ctx.store,
-                ctx.actor,
-                child.child_id,
-                day,
-                activity_ids,
-                book=book,
-                override_reason=override,
-            ),
             row,
             column,
-            book,
+            set_day,
+            child.child_id,
+            self.plan.days[day_index],
+            activity_ids,
+            book=book,
+            override_reason=override,
         )
 
     def week_template(self, row: int) -> None:
@@ -217,11 +210,12 @@ class PlanningActions:
             if not self.ask_confirm(self.tr("Mettre à jour la semaine type"), text):
                 return
             self._write(
-                lambda: apply_week_template(
-                    ctx.store, ctx.actor, activity.child_id, activity.activity_id, monday
-                ),
                 done,
                 self.failed,
+                apply_week_template,
+                activity.child_id,
+                activity.activity_id,
+                monday,
             )
 
         def done(preview) -> None:

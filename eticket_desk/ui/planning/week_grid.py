@@ -179,8 +179,8 @@ class WeekGrid(PlanningActions, QWidget):
 
     def _fit_day_headers(self) -> None:
         """« lundi 14/12 » when every day column can show it, else « lun. 14/12 »."""
-        if not self.model.day_count:
-            return
+        if self.model.plan is None:
+            return  # shown before its first week is read: no day headers yet
         header = self.table.horizontalHeader()
         metrics = header.fontMetrics()
         room = min(header.sectionSize(c) for c in range(1, self.model.day_count + 1)) - 12
@@ -198,9 +198,11 @@ class WeekGrid(PlanningActions, QWidget):
         self.reload()
 
     def reload(self, keep: tuple[int, int] | None = None) -> None:
-        family_id, day = self.family_id, self.day
+        # read on the worker: it captures plain values, never the widget (Qt objects belong
+        # to the GUI thread)
+        store, actor, family_id, day = self.ctx.store, self.ctx.actor, self.family_id, self.day
         self.ctx.runner.submit(
-            lambda: load_week(self.ctx.store, self.ctx.actor, family_id, day),
+            lambda: load_week(store, actor, family_id, day),
             lambda plan: self._show_plan(plan, keep),
             lambda exc: show_error(self, exc, self.tr("Planning indisponible")),
         )

@@ -299,12 +299,11 @@ class SubscriptionForm(QWidget):
         family, child = self._family, self.current_child()
         self._saving = True
         self.save_button.setEnabled(False)
-        store, actor = self._ctx.store, self._ctx.actor
         self._ctx.write(
-            (Topic.BOOKINGS, FamilyTopic(family.id)),
-            lambda: apply_form(store, actor, drafts),
-            lambda previews: self._on_apply_done(family, child, previews),
-            self._on_apply_failed,
+            apply_form,
+            drafts,
+            on_done=lambda previews: self._on_apply_done(family, child, previews),
+            on_error=self._on_apply_failed,
         )
 
     def _on_apply_done(

@@ -143,15 +143,7 @@ class SyncIssuesScreen(QWidget):
         messages.show_error(self, exc)
 
     def _on_handle_button_clicked(self, seq: int) -> None:
-        store, actor = self._ctx.store, self._ctx.actor
-        self._ctx.runner.submit(
-            lambda: mark_handled(store, actor, seq),
-            self._on_handle_done,
-            self._on_load_failed,
-        )
-
-    def _on_handle_done(self, _issue: SyncIssue) -> None:
-        self._ctx.bus.announce(Topic.SYNC)
+        self._ctx.write(mark_handled, seq, on_error=self._on_load_failed)
 
     def _on_show_handled_check_toggled(self, _checked: bool) -> None:
         self.load()

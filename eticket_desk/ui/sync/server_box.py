@@ -107,21 +107,23 @@ class ServerBox(QGroupBox):
             self._show_error(InvalidInput("L'identifiant du poste n'est pas valide."))
             return
         token = self.token_edit.text()
-        store, actor, url = self._ctx.store, self._ctx.actor, self.url_edit.text()
         self.save_button.setEnabled(False)
-        self._ctx.runner.submit(
-            lambda: save_device(store, actor, url, device_id, token),
-            self._on_save_done,
-            self._on_save_failed,
+        self._note = self.tr("Serveur enregistré.")  # shown by the reload Topic.SYNC brings
+        self._ctx.write(
+            save_device,
+            self.url_edit.text(),
+            device_id,
+            token,
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, _device: DeviceSettings) -> None:
         self.save_button.setEnabled(True)
-        self._note = self.tr("Serveur enregistré.")
-        self._ctx.bus.announce(Topic.SYNC)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        self._note = ""
         self._show_error(exc)
 
     def _show_error(self, exc: BaseException) -> None:

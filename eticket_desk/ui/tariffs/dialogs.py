@@ -32,7 +32,6 @@ from eticket_desk.services.catalogue.activity_tariffs import (
     save_activity_tariff,
 )
 from eticket_desk.services.catalogue.tariffs import TariffInfo, TicketTypeInfo
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import (
     FieldErrors,
@@ -78,15 +77,14 @@ class TicketTypeDialog(QDialog):
         self.setMinimumWidth(380)
 
     def _on_save_button_clicked(self) -> None:
-        store, actor = self._ctx.store, self._ctx.actor
-        code, name = self.code_edit.text(), self.name_edit.text()
         self.errors.clear()
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.TARIFFS,),
-            lambda: tariffs.save_ticket_type(store, actor, code, name),
-            self._on_save_done,
-            self._on_save_failed,
+            tariffs.save_ticket_type,
+            self.code_edit.text(),
+            self.name_edit.text(),
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     def _on_save_done(self, info: TicketTypeInfo) -> None:
@@ -272,18 +270,16 @@ class TariffDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         self._ctx.write(
-            (Topic.TARIFFS,),
-            lambda: self.save(valid_from, brackets),
-            self._on_save_done,
-            self._on_save_failed,
+            *self.saving(valid_from, brackets),
+            on_done=self._on_save_done,
+            on_error=self._on_save_failed,
         )
 
     CHECKS_DATE = True  # refuse a past start here, before asking the service
 
-    def save(self, valid_from: date, brackets: list[Bracket]):
-        """The service call (on the worker thread)."""
-        store, actor, type_id = self._ctx.store, self._ctx.actor, self._ticket_type.id
-        return tariffs.save_tariff(store, actor, type_id, valid_from, brackets)
+    def saving(self, valid_from: date, brackets: list[Bracket]) -> tuple:
+        """The use case and its arguments (after the store and the actor)."""
+        return tariffs.save_tariff, self._ticket_type.id, valid_from, brackets
 
     def _on_save_done(self, info: TariffInfo) -> None:
         self.save_button.setEnabled(True)
@@ -349,12 +345,5 @@ class ActivityTariffDialog(TariffDialog):
     def tr_static(text: str) -> str:
         return QCoreApplication.translate("ActivityTariffDialog", text)
 
-    def save(self, valid_from: date, brackets: list[Bracket]):
-        return save_activity_tariff(
-            self._ctx.store,
-            self._ctx.actor,
-            self._activity.id,
-            valid_from,
-            brackets,
-            self._fare_option,
-        )
+    def saving(self, valid_from: date, brackets: list[Bracket]) -> tuple:
+        return save_activity_tariff, self._activity.id, valid_from, brackets, self._fare_option

@@ -309,23 +309,19 @@ class TariffsScreen(QWidget):
         ticket = self.selected_type()
         if ticket is None:
             return
-        store, actor = self._ctx.store, self._ctx.actor
         self._ctx.write(
-            (Topic.TARIFFS,),
-            lambda: tariffs.save_ticket_type(
-                store, actor, ticket.code, ticket.name, active=not ticket.active
-            ),
-            None,
-            self._on_write_failed,
+            tariffs.save_ticket_type,
+            ticket.code,
+            ticket.name,
+            active=not ticket.active,
+            on_error=self._on_write_failed,
         )
 
     def _on_save_postcodes_button_clicked(self) -> None:
-        store, actor, text = self._ctx.store, self._ctx.actor, self.postcodes_edit.text()
         self._ctx.write(
-            (Topic.TARIFFS,),
-            lambda: tariffs.save_commune_postcodes(store, actor, text),
-            None,
-            self._on_write_failed,
+            tariffs.save_commune_postcodes,
+            self.postcodes_edit.text(),
+            on_error=self._on_write_failed,
         )
 
     def _on_write_failed(self, exc: BaseException) -> None:

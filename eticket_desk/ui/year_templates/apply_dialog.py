@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.calendar import list_school_years
-from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.subscriptions.forms import RunSummary, apply_saved_subscriptions
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
@@ -113,17 +112,19 @@ class ApplyTemplatesDialog(QDialog):
         self.close_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText(self.tr("Application en cours…"))
-        ctx, progress, stop = self.ctx, self._progress, self._stop
+        progress, stop = self._progress, self._stop
 
         def moved(done: int, total: int) -> bool:
             progress.moved.emit(done, total)
             return not stop.is_set()
 
         self.ctx.write(
-            (Topic.BOOKINGS,),
-            lambda: apply_saved_subscriptions(ctx.store, ctx.actor, start, end, progress=moved),
-            self._on_done,
-            self._on_failed,
+            apply_saved_subscriptions,
+            start,
+            end,
+            progress=moved,
+            on_done=self._on_done,
+            on_error=self._on_failed,
         )
 
     def _on_progress_moved(self, done: int, total: int) -> None:
