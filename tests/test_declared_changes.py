@@ -50,14 +50,22 @@ def _called_names(node: ast.AST) -> set[str]:
     return names
 
 
+def _inside_a_write(node: ast.FunctionDef) -> bool:
+    """A function given a `session` runs inside its caller's unit of work (the pulled
+    changes' appliers, say): the caller is the use case that declares."""
+    arguments = node.args.posonlyargs + node.args.args
+    return bool(arguments) and arguments[0].arg == "session"
+
+
 def writing_use_cases(sources: dict[str, str]) -> dict[str, set[str]]:
     """module -> its public functions that write, from the modules' sources: a function
     writes when it opens `store.write(` or calls a function that writes (by name, across
-    the modules given; methods of classes are their class's business)."""
+    the modules given; methods of classes are their class's business; a function given a
+    `session` is a step of its caller's write)."""
     functions: dict[tuple[str, str], ast.FunctionDef] = {}
     for module, source in sources.items():
         for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef):
+            if isinstance(node, ast.FunctionDef) and not _inside_a_write(node):
                 functions[(module, node.name)] = node
     writes = {key for key, node in functions.items() if _opens_a_write(node)}
     calls = {key: _called_names(node) for key, node in functions.items()}
