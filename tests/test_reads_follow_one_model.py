@@ -46,8 +46,6 @@ SYNCHRONOUS = {
     ("ui/activities/activity_dialog.py", "load_calendar"): "to move",
     ("ui/attendance/checks_tab.py", "unconsumed_bookings"): "to move",
     ("ui/attendance/checks_tab.py", "bus_fare_excesses"): "to move",
-    ("ui/counter/counter_screen.py", "list_ticket_types"): "to move",
-    ("ui/counter/till_dialog.py", "current_till"): "to move",
     ("ui/tariffs/screen.py", "tariffs.list_ticket_types"): "to move",
     ("ui/tariffs/screen.py", "list_activities"): "to move",
     ("ui/tariffs/screen.py", "tariffs.load_commune_postcodes"): "to move",
