@@ -46,11 +46,6 @@ SYNCHRONOUS = {
     ("ui/activities/activity_dialog.py", "load_calendar"): "to move",
     ("ui/attendance/checks_tab.py", "unconsumed_bookings"): "to move",
     ("ui/attendance/checks_tab.py", "bus_fare_excesses"): "to move",
-    ("ui/tariffs/screen.py", "tariffs.list_ticket_types"): "to move",
-    ("ui/tariffs/screen.py", "list_activities"): "to move",
-    ("ui/tariffs/screen.py", "tariffs.load_commune_postcodes"): "to move",
-    ("ui/tariffs/screen.py", "list_activity_tariffs"): "to move",
-    ("ui/tariffs/screen.py", "tariffs.list_tariffs"): "to move",
     ("ui/year_templates/apply_dialog.py", "list_school_years"): "to move",
 }
 
