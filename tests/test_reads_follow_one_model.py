@@ -46,7 +46,6 @@ SYNCHRONOUS = {
     ("ui/activities/activity_dialog.py", "load_calendar"): "to move",
     ("ui/attendance/checks_tab.py", "unconsumed_bookings"): "to move",
     ("ui/attendance/checks_tab.py", "bus_fare_excesses"): "to move",
-    ("ui/year_templates/apply_dialog.py", "list_school_years"): "to move",
 }
 
 
