@@ -38,14 +38,6 @@ SYNCHRONOUS = {
     ("ui/counter/till_dialog.py", "document_path"): "a path, no database",
     ("ui/invoicing/invoices_page.py", "invoice_files.run_print_file"): "a path, no database",
     ("ui/invoicing/invoices_page.py", "invoice_files.run_folder"): "a path, no database",
-    # Not moved yet (issue 17 item 3): each still reads on the GUI thread.
-    ("ui/activities/activities_screen.py", "activities.list_activities"): "to move",
-    ("ui/activities/activities_screen.py", "list_schools"): "to move",
-    ("ui/activities/activities_screen.py", "load_calendar"): "to move",
-    ("ui/activities/activity_dialog.py", "list_schools"): "to move",
-    ("ui/activities/activity_dialog.py", "load_calendar"): "to move",
-    ("ui/attendance/checks_tab.py", "unconsumed_bookings"): "to move",
-    ("ui/attendance/checks_tab.py", "bus_fare_excesses"): "to move",
 }
 
 
@@ -67,8 +59,15 @@ def _is_store(node: ast.expr) -> bool:
     )
 
 
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None  # self._read
+
+
 def _handed(tree: ast.Module) -> tuple[set[ast.Lambda], set[str]]:
-    """The lambdas, and the names of the functions, given to submit / write / call."""
+    """The lambdas given to submit / write / call, and the names of this module's functions
+    that run on the runner: given to it, or called from a lambda given to it."""
     lambdas: set[ast.Lambda] = set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -79,10 +78,13 @@ def _handed(tree: ast.Module) -> tuple[set[ast.Lambda], set[str]]:
         for arg in [*node.args, *(keyword.value for keyword in node.keywords)]:
             if isinstance(arg, ast.Lambda):
                 lambdas.add(arg)
-            elif isinstance(arg, ast.Name):
-                names.add(arg.id)
-            elif isinstance(arg, ast.Attribute):  # self._read
-                names.add(arg.attr)
+                names.update(
+                    name
+                    for call in ast.walk(arg.body)
+                    if isinstance(call, ast.Call) and (name := _called_name(call.func))
+                )
+            elif name := _called_name(arg):
+                names.add(name)
     return lambdas, names
 
 
@@ -145,10 +147,21 @@ class Page:
         self._ctx.runner.submit(self._read, self._show)
         self.types = list_ticket_types(store=store)
 
+        self._ctx.runner.submit(lambda: _both(store), self._show)
+
     def _read(self):
         return organisation.list_schools(self._ctx.store)
+
+
+def _both(store):
+    return organisation.list_schools(store), list_ticket_types(store)
+
+
+def not_handed(store):
+    return list_ticket_types(store)
 """
     assert direct_reads(source) == [
         (7, "organisation.list_schools"),
         (11, "list_ticket_types"),
+        (24, "list_ticket_types"),
     ]
