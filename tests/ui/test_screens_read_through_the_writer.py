@@ -5,6 +5,7 @@ could act on disabled (or « Chargement… ») until the answer is back, then fi
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
@@ -18,10 +19,12 @@ from eticket_desk.ui.year_templates.apply_dialog import ApplyTemplatesDialog
 
 
 @pytest.fixture
-def writer(ctx):
+def writer(qtbot, ctx):
     ctx.runner = TaskRunner()
     yield ctx
-    assert ctx.runner.wait(10_000)
+    for _ in range(3):  # the last answers reach their screens before the screens are deleted
+        assert ctx.runner.wait(10_000)
+        QApplication.processEvents()
 
 
 @pytest.fixture
@@ -88,6 +91,7 @@ def test_the_counter_adds_a_quantity_per_ticket_type_once_read(qtbot, writer, ti
     labels = [screen.spins_grid.itemAtPosition(row, 0).widget().text() for row in range(2)]
     assert labels == ["Cantine", "Garderie"]
     assert list(screen.spins) == [ticket.id for ticket in tickets]
+    qtbot.waitUntil(lambda: screen.till_open is not None)
     assert not screen.sale_box.isEnabled()  # nobody at the desk yet
 
 
