@@ -32,16 +32,20 @@ def render_till_screens(ctx: AppContext, out_dir: Path | str, colleague: Actor) 
         hand_over_till(store, actor, till.held_by)
     if current_till(store) is None:
         open_till(store, actor, 15_000)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(store))
     expected = current_till(store).expected_cash_cents
     dialog.counted_edit.setText(f"{(expected - 200) // 100},{(expected - 200) % 100:02d}")
     dialog.note_edit.setPlainText("Pièce de 2 € rendue en trop à un parent.")
     saved.append(grab(dialog, out / "till_close.png", fit=True, close=True))
     close_till(store, actor, expected)
 
-    saved.append(grab(TillDialog(ctx), out / "till_open.png", fit=True, close=True))
+    saved.append(
+        grab(TillDialog(ctx, current_till(store)), out / "till_open.png", fit=True, close=True)
+    )
     open_till(store, colleague, 15_000)
-    saved.append(grab(TillDialog(ctx), out / "till_colleague.png", fit=True, close=True))
+    saved.append(
+        grab(TillDialog(ctx, current_till(store)), out / "till_colleague.png", fit=True, close=True)
+    )
     hand_over_till(store, actor, colleague.login)
 
     box = leaving_box(None, current_till(store), quitting=True)

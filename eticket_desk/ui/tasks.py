@@ -1,7 +1,9 @@
 """The single-writer task queue: service calls run off the GUI thread, one at a time.
 
 SQLite has one writer, so every write goes through one worker thread in submission order;
-results come back on the GUI thread. Tests use `ImmediateRunner`, which runs at once.
+results come back on the GUI thread. Reads go the same way: a screen shows at once and fills
+when its answer is back (tests/test_reads_follow_one_model.py checks ui/ for a service given
+the store outside `submit` / `write` / `call`). Tests use `ImmediateRunner`, which runs at once.
 A thread of its own (the sync thread, which waits on the network) hands its database steps
 to the writer with `call` and waits for their value; the writer itself never waits.
 """

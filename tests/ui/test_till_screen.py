@@ -38,7 +38,7 @@ def text(label) -> str:
 
 def test_open_the_till_with_its_float(qtbot, ctx, store):
     assert current_till(store) is None
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     dialog.float_edit.selectAll()
     qtbot.keyClicks(dialog.float_edit, "150,50")
@@ -49,7 +49,7 @@ def test_open_the_till_with_its_float(qtbot, ctx, store):
 
 def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admin, previews):
     open_till(store, admin, 10_000)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     assert text(dialog.expected_label) == "100,00 €"
     assert not dialog.ok_button.isEnabled()
@@ -72,7 +72,7 @@ def test_close_with_a_difference_requires_an_explanation(qtbot, ctx, store, admi
 
 def test_the_provisional_journal_while_the_till_is_open(qtbot, ctx, store, admin, previews):
     open_till(store, admin, 5_000)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.journal_button, Qt.MouseButton.LeftButton)
     [(path, _title)] = previews
@@ -82,7 +82,7 @@ def test_the_provisional_journal_while_the_till_is_open(qtbot, ctx, store, admin
 
 def test_close_without_difference(qtbot, ctx, store, admin):
     open_till(store, admin, 5_000)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.counted_edit, "50,00")
     assert text(dialog.difference_label) == "0,00 €"
@@ -124,7 +124,7 @@ def test_a_colleagues_till_is_named_and_taken_over_on_confirmation(
     clock.current = datetime(2026, 9, 14, 8, 5)
     open_till(store, marie, 10_000)
     clock.current = datetime(2026, 9, 14, 12, 10)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     assert text(dialog.holder_label) == (
         "La caisse est ouverte par Marie Durand (agente d'accueil) depuis 8 h 05."
@@ -137,7 +137,7 @@ def test_a_colleagues_till_is_named_and_taken_over_on_confirmation(
         "dans cette caisse, et le journal de caisse dira que vous l'avez reprise à 12 h 10."
     ]
     assert current_till(store).held_by == "admin"
-    again = TillDialog(ctx)
+    again = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(again)
     assert not hasattr(again, "take_over_button")  # now the admin's own till
     assert text(again.opened_label) == (
@@ -147,7 +147,7 @@ def test_a_colleagues_till_is_named_and_taken_over_on_confirmation(
 
 def test_closing_a_colleagues_till_is_confirmed(qtbot, ctx, store, marie, answers, previews):
     open_till(store, marie, 5_000)
-    dialog = TillDialog(ctx)
+    dialog = TillDialog(ctx, current_till(ctx.store))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.counted_edit, "50")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

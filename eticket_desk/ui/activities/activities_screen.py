@@ -129,6 +129,7 @@ class ActivitiesScreen(QWidget):
             self._pending_selection = selected.id
         store = self._ctx.store
         self._loading = True
+        self.new_button.setEnabled(False)  # a new activity needs the schools and the calendar
         self._ctx.runner.submit(lambda: _load(store), self._on_load_done, self._on_load_failed)
 
     def selected_activity(self) -> ActivitySpec | None:
@@ -167,6 +168,7 @@ class ActivitiesScreen(QWidget):
     def _on_load_done(self, loaded: tuple[list[ActivitySpec], list[SchoolInfo], CalendarSet]):
         self._loading = False
         specs, self._schools, self._calendar = loaded
+        self.new_button.setEnabled(True)
         self.model.set_activities(specs, {s.id: s.name for s in self._schools})
         if self._pending_selection is not None:
             self.select_activity(self._pending_selection)

@@ -26,8 +26,7 @@ from eticket_desk.rules.calendar import WEEKDAY_SHORT, CalendarSet
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule
 from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services.catalogue import activities
-from eticket_desk.services.catalogue.calendar import load_calendar
-from eticket_desk.services.catalogue.organisation import SchoolInfo, list_schools
+from eticket_desk.services.catalogue.organisation import SchoolInfo
 from eticket_desk.ui import messages
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
 from eticket_desk.ui.activities.school_list import MAX_PLACES, SchoolCapacityList
@@ -58,8 +57,8 @@ class ActivityDialog(QDialog):
         ctx: AppContext,
         spec: ActivitySpec | None = None,
         *,
-        schools: list[SchoolInfo] | None = None,
-        calendar: CalendarSet | None = None,
+        schools: list[SchoolInfo],
+        calendar: CalendarSet,
         editable: bool = True,
         parent: QWidget | None = None,
     ) -> None:
@@ -67,8 +66,7 @@ class ActivityDialog(QDialog):
         self._ctx = ctx
         self._spec = spec
         self._editable = editable
-        self._calendar = calendar if calendar is not None else load_calendar(ctx.store)
-        schools = schools if schools is not None else list_schools(ctx.store)
+        self._calendar = calendar  # read by the screen on the task runner, as the schools
         self._colour = DEFAULT_COLOUR
         self.errors = FieldErrors()
         if spec is None:

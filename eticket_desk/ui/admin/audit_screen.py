@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import DomainError, PermissionDenied
 from eticket_desk.services.access import users
+from eticket_desk.services.access.users import UserInfo
 from eticket_desk.services.catalogue import organisation
+from eticket_desk.services.catalogue.organisation import SchoolInfo
 from eticket_desk.services.core import audit
 from eticket_desk.services.core.audit import AuditLine
 from eticket_desk.services.core.changes import Change, Topic
@@ -42,6 +44,16 @@ SEARCH_DELAY_MS = 250
 DEFAULT_DAYS = 30
 
 
+def school_names(schools: list[SchoolInfo]) -> dict[str, str]:
+    """What the journal shows for a school's or a class's id."""
+    names = {}
+    for school in schools:
+        names[str(school.id)] = school.name
+        for school_class in school.classes:
+            names[str(school_class.id)] = f"{school_class.name} ({school.name})"
+    return names
+
+
 class AuditScreen(QWidget):
     """The audit log for the profiles allowed to read it; others see why they cannot."""
 
@@ -49,6 +61,7 @@ class AuditScreen(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._names: dict[str, str] = {}
+        self._asked = 0  # searches sent to the runner; only the latest one's answer shows
         self.model = AuditTableModel(self)
 
         today = ctx.store.clock.today()
@@ -135,14 +148,22 @@ class AuditScreen(QWidget):
         return edit
 
     def _fill_users(self) -> None:
+        """Reads the accounts on the task runner for the « Utilisateur » filter."""
+        store, actor = self._ctx.store, self._ctx.actor
+
+        def read() -> list[UserInfo]:
+            try:
+                return users.list_users(store, actor)
+            except PermissionDenied:  # the screen itself says so, once refreshed
+                return []
+
+        self._ctx.runner.submit(read, self._on_users_read, self._on_read_failed)
+
+    def _on_users_read(self, accounts: list[UserInfo]) -> None:
         current = self.user_combo.currentData()
         self.user_combo.blockSignals(True)
         self.user_combo.clear()
         self.user_combo.addItem(self.tr("Tous"), "")
-        try:
-            accounts = users.list_users(self._ctx.store, self._ctx.actor)
-        except PermissionDenied:
-            accounts = []
         for account in sorted(accounts, key=lambda a: a.full_name.casefold()):
             self.user_combo.addItem(f"{account.full_name} ({account.login})", account.login)
         index = self.user_combo.findData(current) if current else 0
@@ -152,36 +173,46 @@ class AuditScreen(QWidget):
     # -- data --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Reads the journal (and the school names it shows) on the task runner; of searches
+        typed faster than their answers, only the latest one's lines are shown."""
         self._search_timer.stop()
-        try:
-            lines = audit.list_audit(
-                self._ctx.store,
-                self._ctx.actor,
-                text=self.search_edit.text().strip(),
-                user_login=self.user_combo.currentData() or "",
-                since=self.since_edit.date().toPython(),
-                until=self.until_edit.date().toPython(),
-                limit=LIMIT,
-            )
-        except PermissionDenied as exc:
-            self.denied_label.setText(exc.message)
-            self.stack.setCurrentWidget(self.denied_label)
+        self._asked += 1
+        asked, store, actor = self._asked, self._ctx.store, self._ctx.actor
+        criteria = {
+            "text": self.search_edit.text().strip(),
+            "user_login": self.user_combo.currentData() or "",
+            "since": self.since_edit.date().toPython(),
+            "until": self.until_edit.date().toPython(),
+            "limit": LIMIT,
+        }
+
+        def read() -> tuple[list[AuditLine], dict[str, str]]:
+            lines = audit.list_audit(store, actor, **criteria)
+            return lines, school_names(organisation.list_schools(store))
+
+        self._ctx.runner.submit(
+            read,
+            lambda answer: self._on_read(asked, *answer),
+            lambda exc: self._on_read_failed(exc) if asked == self._asked else None,
+        )
+
+    def _on_read_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, PermissionDenied):
+            messages.show_error(self, exc, self.tr("Lecture du journal impossible"))
             return
+        self.denied_label.setText(exc.message)
+        self.stack.setCurrentWidget(self.denied_label)
+
+    def _on_read(self, asked: int, lines: list[AuditLine], names: dict[str, str]) -> None:
+        if asked != self._asked:
+            return  # a later search is on its way
         self.stack.setCurrentIndex(0)
-        self._names = self._school_names()
+        self._names = names
         self.model.set_lines(lines)
         self.details_edit.clear()
         self.export_button.setEnabled(bool(lines))
         self._show_count(len(lines))
         self.table.resizeColumnsToContents()
-
-    def _school_names(self) -> dict[str, str]:
-        names = {}
-        for school in organisation.list_schools(self._ctx.store):
-            names[str(school.id)] = school.name
-            for school_class in school.classes:
-                names[str(school_class.id)] = f"{school_class.name} ({school.name})"
-        return names
 
     def _show_count(self, count: int) -> None:
         if count == 0:

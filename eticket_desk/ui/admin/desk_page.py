@@ -137,8 +137,15 @@ class DeskPage(QWidget):
         )
         return box
 
-    def _show_last_backup(self) -> None:
-        last = backups.last_backup(self._ctx.store, self._stored.backup_folder)
+    def _read_last_backup(self) -> None:
+        store, folder = self._ctx.store, self._stored.backup_folder
+        self._ctx.runner.submit(
+            lambda: backups.last_backup(store, folder),
+            self._show_last_backup,
+            self._on_load_failed,
+        )
+
+    def _show_last_backup(self, last: backups.BackupInfo | None) -> None:
         if last is None:
             self.last_backup_label.setText(self.tr("Aucune sauvegarde pour l'instant."))
             return
@@ -149,10 +156,28 @@ class DeskPage(QWidget):
         )
 
     def load(self) -> None:
-        self._stored = settings.load_settings(self._ctx.store)
+        """Reads the settings and the last backup on the task runner; saving waits for them,
+        so the page never saves the defaults it showed before."""
+        store = self._ctx.store
+        self.loaded = False
+        self.save_button.setEnabled(False)
+
+        def read() -> tuple[AppSettings, backups.BackupInfo | None]:
+            stored = settings.load_settings(store)
+            return stored, backups.last_backup(store, stored.backup_folder)
+
+        self._ctx.runner.submit(read, self._on_loaded, self._on_load_failed)
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        messages.show_error(self, exc, self.tr("Lecture des réglages impossible"))
+
+    def _on_loaded(self, loaded: tuple[AppSettings, backups.BackupInfo | None]) -> None:
+        self._stored, last = loaded
         self.folder_edit.setText(self._stored.backup_folder)
         show_text_starts(self)
-        self._show_last_backup()
+        self._show_last_backup(last)
+        self.save_button.setEnabled(True)
+        self.loaded = True
         for spin, value in (
             (self.idle_spin, self._stored.idle_lock_minutes),
             (self.due_days_spin, self._stored.invoice_due_days),
@@ -183,7 +208,7 @@ class DeskPage(QWidget):
 
     def _on_backup_done(self, _info: backups.BackupInfo) -> None:
         self.backup_button.setEnabled(self._may_backup)
-        self._show_last_backup()
+        self._read_last_backup()
         self.status_label.setText(self.tr("Sauvegarde faite."))
 
     def _on_backup_failed(self, exc: BaseException) -> None:

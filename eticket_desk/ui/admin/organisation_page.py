@@ -199,8 +199,13 @@ class OrganisationPage(QWidget):
         )
         return box
 
-    def _show_logo(self) -> None:
-        data = organisation_logo.load_logo(self._ctx.store)
+    def _read_logo(self) -> None:
+        store = self._ctx.store
+        self._ctx.runner.submit(
+            lambda: organisation_logo.load_logo(store), self._show_logo, self._on_load_failed
+        )
+
+    def _show_logo(self, data: bytes | None) -> None:
         pixmap = QPixmap()
         if data and pixmap.loadFromData(data):
             self.logo_label.setPixmap(
@@ -227,7 +232,7 @@ class OrganisationPage(QWidget):
 
     def _on_logo_saved(self, path: Path | None) -> None:
         self.logo_button.setEnabled(True)
-        self._show_logo()
+        self._read_logo()
         self.status_label.setText(
             self.tr("Logo enregistré.") if path is not None else self.tr("Logo retiré.")
         )
@@ -266,7 +271,22 @@ class OrganisationPage(QWidget):
     # -- data --------------------------------------------------------------------------------
 
     def load(self) -> None:
-        data = organisation.load_organisation(self._ctx.store)
+        """Reads the town and its logo on the task runner; saving waits for them, so the form
+        never sends back what it showed before."""
+        store = self._ctx.store
+        self.loaded = False
+        self.save_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: (organisation.load_organisation(store), organisation_logo.load_logo(store)),
+            self._on_loaded,
+            self._on_load_failed,
+        )
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        messages.show_error(self, exc, self.tr("Lecture de la commune impossible"))
+
+    def _on_loaded(self, loaded: tuple[OrganisationData, bytes | None]) -> None:
+        data, logo = loaded
         for key, editor in self.editors.items():
             if key == "cash_ceiling_cents":
                 editor.setText(format_amount(data.cash_ceiling_cents))
@@ -278,10 +298,12 @@ class OrganisationPage(QWidget):
         self.mentions_edit.setPlainText(data.invoice_mentions)
         self.mentions_edit.blockSignals(False)
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(data.school_zone), 0))
-        self._show_logo()
+        self._show_logo(logo)
         show_text_starts(self)
         self.errors.clear()
         self._dirty = False
+        self.save_button.setEnabled(True)
+        self.loaded = True
 
     def data(self) -> OrganisationData:
         """What the form holds; raises ValidationFailed if the ceiling is not an amount."""

@@ -22,6 +22,7 @@ from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import note_label
 from eticket_desk.ui.admin.school_dialogs import ClassDialog, SchoolDialog
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.messages import show_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -75,11 +76,22 @@ class SchoolsPage(QWidget):
             )
         )
         ctx.bus.changed.connect(self._on_bus_changed)
+        self.loaded = False  # the schools come from the task runner
         self.load()
 
     def load(self) -> None:
+        """Reads the schools on the task runner; adding a class waits for them."""
+        store = self._ctx.store
+        self.add_class_button.setEnabled(False)
+        self._ctx.runner.submit(
+            lambda: organisation.list_schools(store), self._on_loaded, self._on_load_failed
+        )
+
+    def _on_loaded(self, schools: list[SchoolInfo]) -> None:
         selected = self.selected_school_id()
-        self._schools = organisation.list_schools(self._ctx.store)
+        self._schools = schools
+        self.add_class_button.setEnabled(True)
+        self.loaded = True
         self.tree.clear()
         for school in self._schools:
             item = QTreeWidgetItem([school.name, "", school.address])
@@ -95,6 +107,9 @@ class SchoolsPage(QWidget):
             item.setExpanded(True)
             if school.id == selected:
                 self.tree.setCurrentItem(item)
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        show_error(self, exc, self.tr("Lecture des écoles impossible"))
 
     def schools(self) -> list[SchoolInfo]:
         return list(self._schools)

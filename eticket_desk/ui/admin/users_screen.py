@@ -28,6 +28,7 @@ from eticket_desk.ui.admin.users_model import (
     UsersTableModel,
 )
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.messages import show_error
 
 
 class UsersScreen(QWidget):
@@ -113,13 +114,21 @@ class UsersScreen(QWidget):
     # -- data --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        selected = self.selected_user()
-        try:
-            accounts = users.list_users(self._ctx.store, self._ctx.actor)
-        except PermissionDenied as exc:
-            self.denied_label.setText(exc.message)
-            self.stack.setCurrentWidget(self.denied_label)
+        """Reads the accounts on the task runner; the table fills once they arrive."""
+        store, actor = self._ctx.store, self._ctx.actor
+        self._ctx.runner.submit(
+            lambda: users.list_users(store, actor), self._on_read, self._on_read_failed
+        )
+
+    def _on_read_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, PermissionDenied):
+            show_error(self, exc, self.tr("Lecture des utilisateurs impossible"))
             return
+        self.denied_label.setText(exc.message)
+        self.stack.setCurrentWidget(self.denied_label)
+
+    def _on_read(self, accounts: list[UserInfo]) -> None:
+        selected = self.selected_user()
         self.stack.setCurrentWidget(self.tabs)
         self.model.set_users(accounts)
         if selected is not None:

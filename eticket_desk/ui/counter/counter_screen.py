@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import settle
-from eticket_desk.services.catalogue.tariffs import list_ticket_types
+from eticket_desk.services.catalogue.tariffs import TicketTypeInfo, list_ticket_types
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.receipts import print_receipt
@@ -38,7 +38,7 @@ from eticket_desk.ui.counter.regie_documents import RegieDocumentsDialog
 from eticket_desk.ui.counter.sale_done import SaleDonePanel
 from eticket_desk.ui.counter.search_bar import FamilySearchBar
 from eticket_desk.ui.counter.till_banner import TillClosedBanner
-from eticket_desk.ui.counter.till_dialog import TillDialog
+from eticket_desk.ui.counter.till_dialog import open_till_dialog
 from eticket_desk.ui.counter.widgets import (
     ALERT_COLOUR,
     OK_COLOUR,
@@ -73,15 +73,7 @@ class CounterScreen(QWidget):
         # the sale (its tab says « Vente de tickets »: no heading repeats it)
         self.spins: dict[object, QSpinBox] = {}  # ticket type id -> quantity
         self.sale_box = QWidget()
-        spins_grid = QGridLayout()
-        for row, ticket in enumerate(list_ticket_types(ctx.store)):
-            spin = QSpinBox()
-            spin.setRange(0, MAX_TICKETS)
-            spin.setMinimumWidth(90)
-            spin.valueChanged.connect(self._on_spin_changed)
-            spins_grid.addWidget(QLabel(ticket.name), row, 0)
-            spins_grid.addWidget(spin, row, 1)
-            self.spins[ticket.id] = spin
+        self.spins_grid = spins_grid = QGridLayout()  # filled once the ticket types are read
         spins_grid.setColumnStretch(2, 1)
         self.unit_label = QLabel()
         self.note_label = note_label()
@@ -154,8 +146,22 @@ class CounterScreen(QWidget):
         ctx.bus.changed.connect(self._on_bus_changed)
         self._show_family(None, [])
         self._on_payments_rows_changed()
+        store = ctx.store  # the types before any family: the runner answers in order
+        ctx.runner.submit(lambda: list_ticket_types(store), self._add_spins, self._on_failed)
         self._refresh_till()
         self.search_edit.setFocus()
+
+    def _add_spins(self, ticket_types: list[TicketTypeInfo]) -> None:
+        """A quantity per ticket type, in the tab order before the payment."""
+        for row, ticket in enumerate(ticket_types):
+            spin = QSpinBox()
+            spin.setRange(0, MAX_TICKETS)
+            spin.setMinimumWidth(90)
+            spin.valueChanged.connect(self._on_spin_changed)
+            self.spins_grid.addWidget(QLabel(ticket.name), row, 0)
+            self.spins_grid.addWidget(spin, row, 1)
+            self.spins[ticket.id] = spin
+        self._on_payments_rows_changed()
 
     def focus_search(self) -> None:
         """The keyboard in the counter's own search field, its text selected (Ctrl+F)."""
@@ -377,8 +383,7 @@ class CounterScreen(QWidget):
             self._focus_next_step()
 
     def _on_till_strip_requested(self) -> None:
-        TillDialog(self.ctx, self).exec()
-        self._focus_next_step()
+        open_till_dialog(self.ctx, self, then=self._focus_next_step)
 
     def _on_till_strip_documents_requested(self) -> None:
         RegieDocumentsDialog(self.ctx, self).exec()

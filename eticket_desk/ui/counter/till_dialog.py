@@ -1,9 +1,14 @@
 """The till dialog: open the till with its float, or see the session and close it by
 counting the cash (difference shown live, explanation required when it is not zero). A till
 held by a colleague is said so: « Reprendre la caisse » takes it over, and closing it in
-their place is confirmed first."""
+their place is confirmed first.
+
+The dialog is given the till as read on the task runner (`open_till_dialog` reads it and
+shows the dialog once the answer is back)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +25,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.money import format_cents, parse_cents
 from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.counter.till import (
+    TillState,
     clock_time,
     close_till,
     current_till,
@@ -41,13 +47,33 @@ from eticket_desk.ui.counter.widgets import (
 from eticket_desk.ui.messages import show_error
 
 
-class TillDialog(QDialog):
-    """Opens the till when it is closed, closes it when it is open."""
+def open_till_dialog(
+    ctx: AppContext, parent: QWidget | None, then: Callable[[], object] | None = None
+) -> None:
+    """Reads the till on the task runner, then shows the dialog (modal) and calls `then`."""
+    store = ctx.store
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def show(till: TillState | None) -> None:
+        TillDialog(ctx, till, parent).exec()
+        if then is not None:
+            then()
+
+    ctx.runner.submit(
+        lambda: current_till(store),
+        show,
+        lambda exc: show_error(parent, exc, "Lecture de la caisse impossible"),
+    )
+
+
+class TillDialog(QDialog):
+    """Opens the till when it is closed (`till` None), closes it when it is open."""
+
+    def __init__(
+        self, ctx: AppContext, till: TillState | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.till = current_till(ctx.store)
+        self.till = till
         self.others = self.till is not None and self.till.held_by_other(ctx.actor)
         self.setWindowTitle(self.tr("Caisse"))
         self.setMinimumWidth(460)

@@ -61,6 +61,6 @@ def confirm_leaving(ctx: AppContext, parent: QWidget | None, quitting: bool) -> 
     # imported here, as the main window's screens: the PDF viewer it brings costs at start-up
     from eticket_desk.ui.counter.till_dialog import TillDialog
 
-    dialog = TillDialog(ctx, parent)
+    dialog = TillDialog(ctx, till, parent)
     dialog.exec()
     return current_till(ctx.store) is None

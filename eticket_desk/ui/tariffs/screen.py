@@ -40,6 +40,7 @@ class TariffsScreen(QWidget):
         self._ctx = ctx
         self._types: list[TicketTypeInfo] = []
         self._activities: list = []  # ActivitySpec of UNIT and FARE activities
+        self._asked = 0  # tariff reads sent to the runner; only the latest one's answer shows
         self.can_edit = ctx.actor.can(Permission.TARIFF_EDIT)
         can_edit_postcodes = self.can_edit or ctx.actor.can(Permission.SETTINGS_EDIT)
 
@@ -138,12 +139,26 @@ class TariffsScreen(QWidget):
     # -- data ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        selected_type, selected_activity = self.selected_type(), self.selected_activity()
+        """Reads the ticket types, the activities and the postcodes on the task runner; the
+        postcodes can be saved once read."""
         store = self._ctx.store
-        self._types = tariffs.list_ticket_types(store, include_inactive=True)
-        self._activities = [
-            a for a in list_activities(store) if a.billing_mode != BillingMode.PREPAID
-        ]
+        self.save_postcodes_button.setEnabled(False)
+
+        def read() -> tuple[list[TicketTypeInfo], list, tariffs.CommunePostcodes]:
+            return (
+                tariffs.list_ticket_types(store, include_inactive=True),
+                [a for a in list_activities(store) if a.billing_mode != BillingMode.PREPAID],
+                tariffs.load_commune_postcodes(store),
+            )
+
+        self._ctx.runner.submit(read, self._on_read, self._on_read_failed)
+
+    def _on_read_failed(self, exc: Exception) -> None:
+        messages.show_error(self, exc, self.tr("Lecture des tarifs impossible"))
+
+    def _on_read(self, read: tuple[list[TicketTypeInfo], list, tariffs.CommunePostcodes]) -> None:
+        selected_type, selected_activity = self.selected_type(), self.selected_activity()
+        self._types, self._activities, postcodes = read
         for table in (self.types_table, self.activities_table):
             table.blockSignals(True)
             table.clearSelection()
@@ -159,8 +174,8 @@ class TariffsScreen(QWidget):
         for row, activity in enumerate(self._activities):
             self.activities_table.setItem(row, 0, table_item(activity.name))
             self.activities_table.setItem(row, 1, table_item(billing_text(activity)))
-        postcodes = tariffs.load_commune_postcodes(store)
         self.postcodes_edit.setText(", ".join(postcodes.extra))
+        self.save_postcodes_button.setEnabled(True)
         self.own_postcode_label.setText(
             self.tr(
                 "Le code postal de la collectivité ({own}) compte toujours comme commune ; "
@@ -215,23 +230,34 @@ class TariffsScreen(QWidget):
         return self.fare_combo.currentData() or "1"
 
     def _show_tariffs(self) -> None:
-        today = self._ctx.store.clock.today()
+        """The selection's tariffs, read on the task runner (« Chargement… » meanwhile, so no
+        tariff of the previous selection can be opened); of selections changed faster than
+        their answers, only the latest one's tariffs are shown."""
+        store, today = self._ctx.store, self._ctx.store.clock.today()
         ticket, activity = self.selected_type(), self.selected_activity()
         self._fill_fare_combo(activity)
+        option = self.fare_option()
         if activity is not None:
-            option = self.fare_option()
-            found = [
-                t
-                for t in list_activity_tariffs(self._ctx.store, activity.id)
-                if t.fare_option == option
-            ]
             title, empty, note = activity_texts(activity, option)
         elif ticket is not None:
-            found = tariffs.list_tariffs(self._ctx.store, ticket.id)
             title, empty, note = ticket_texts(ticket)
         else:
-            found, empty, note = [], self.tr("Choisissez un type de ticket ou une activité."), ""
-        self.pane.show_tariffs(empty if not found else title, found, today, note)
+            title, empty, note = "", self.tr("Choisissez un type de ticket ou une activité."), ""
+        self._asked += 1
+        asked = self._asked
+        self.pane.show_tariffs(self.tr("Chargement…"), [], today, "")
+
+        def read() -> list:
+            if activity is not None:
+                found = list_activity_tariffs(store, activity.id)
+                return [t for t in found if t.fare_option == option]
+            return tariffs.list_tariffs(store, ticket.id) if ticket is not None else []
+
+        def show(found: list) -> None:
+            if asked == self._asked:
+                self.pane.show_tariffs(empty if not found else title, found, today, note)
+
+        self._ctx.runner.submit(read, show, self._on_read_failed)
         self.new_tariff_button.setEnabled(ticket is not None or activity is not None)
         self.toggle_button.setEnabled(ticket is not None)
         self.toggle_button.setText(

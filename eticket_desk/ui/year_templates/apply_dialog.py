@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.services.catalogue.calendar import list_school_years
+from eticket_desk.services.catalogue.calendar import SchoolYearInfo, list_school_years
 from eticket_desk.services.subscriptions.forms import RunSummary, apply_saved_subscriptions
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
@@ -40,24 +40,7 @@ class ApplyTemplatesDialog(QDialog):
         self._progress.moved.connect(self._on_progress_moved)
         self.summary: RunSummary | None = None
 
-        self.period_combo = QComboBox()
-        today = ctx.store.clock.today()
-        for year in list_school_years(ctx.store):
-            if year.end < today:
-                continue
-            self.period_combo.addItem(
-                self.tr("Année scolaire %1 (%2 → %3)")
-                .replace("%1", year.label)
-                .replace("%2", f"{year.start:%d/%m/%Y}")
-                .replace("%3", f"{year.end:%d/%m/%Y}"),
-                (year.start, year.end),
-            )
-            for period in year.periods:
-                if period.end >= today:
-                    self.period_combo.addItem(
-                        f"{period.name} {year.label} ({period.start:%d/%m} → {period.end:%d/%m})",
-                        (period.start, period.end),
-                    )
+        self.period_combo = QComboBox()  # filled once the school years are read
         explanation = QLabel(
             self.tr(
                 "Chaque inscription enregistrée (formulaire papier, import, portail) réserve les "
@@ -96,14 +79,46 @@ class ApplyTemplatesDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.run_button.setEnabled(False)
         if not ctx.actor.can(Permission.BOOKING_EDIT):
-            self.run_button.setEnabled(False)
             self.status.setText(self.tr("Votre profil ne permet pas de réserver des jours."))
-        elif self.period_combo.count() == 0:
-            self.run_button.setEnabled(False)
+            return
+        self.status.setText(self.tr("Chargement…"))
+        store = ctx.store
+        ctx.runner.submit(
+            lambda: list_school_years(store), self._on_years_read, self._on_years_failed
+        )
+
+    def _on_years_failed(self, exc: BaseException) -> None:
+        self.status.setText(self.tr("Lecture des années scolaires impossible."))
+        show_error(self, exc)
+
+    def _on_years_read(self, years: list[SchoolYearInfo]) -> None:
+        """The years and periods not over yet; « Appliquer » once there is one."""
+        today = self.ctx.store.clock.today()
+        for year in years:
+            if year.end < today:
+                continue
+            self.period_combo.addItem(
+                self.tr("Année scolaire %1 (%2 → %3)")
+                .replace("%1", year.label)
+                .replace("%2", f"{year.start:%d/%m/%Y}")
+                .replace("%3", f"{year.end:%d/%m/%Y}"),
+                (year.start, year.end),
+            )
+            for period in year.periods:
+                if period.end >= today:
+                    self.period_combo.addItem(
+                        f"{period.name} {year.label} ({period.start:%d/%m} → {period.end:%d/%m})",
+                        (period.start, period.end),
+                    )
+        if self.period_combo.count() == 0:
             self.status.setText(
                 self.tr("Aucune année scolaire à venir : créez-la d'abord dans Calendrier.")
             )
+            return
+        self.status.clear()
+        self.run_button.setEnabled(True)
 
     def _on_run_button_clicked(self) -> None:
         start, end = self.period_combo.currentData()
