@@ -322,7 +322,7 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
     for run in _runs(ops, known, handlers):
         _check(watch)
         if len(run) > 1:
-            answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
+            answered = _answer_run(session, tenant_id, device_id, run, handlers, now, blocked)
             if answered is not None:
                 results += answered
                 continue
@@ -344,17 +344,26 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
 
 def _runs(ops, known, handlers):
     """Consecutive new facts whose handlers apply runs (they commute: appending wallet lines
-    and sale payments in any order gives the same state); every other op alone."""
+    and sale payments in any order gives the same state); consecutive new requests of one
+    type (a first upload's dossiers, invoices, payments: _answer_run tries them together);
+    every other op alone."""
     run: list = []
+    run_kind = None
     for op in ops:
-        bulk = op.op_id not in known and handlers[op.type].is_fact(op.payload)
-        if run and not bulk:
+        if op.op_id in known:
+            kind = None
+        elif handlers[op.type].is_fact(op.payload):
+            kind = "facts"
+        else:
+            kind = op.type
+        if run and (kind is None or kind != run_kind):
             yield run
             run = []
-        if bulk:
-            run.append(op)
-        else:
+        if kind is None:
             yield [op]
+        else:
+            run.append(op)
+            run_kind = kind
     if run:
         yield run
 
@@ -370,9 +379,35 @@ _STORE_ANSWERS = text(
 )
 
 
-def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpResult] | None:
-    """A run of facts in a few statements, in one savepoint; None when one of its ops was
-    answered by someone else meanwhile (the run is then rolled back and done op by op)."""
+def _apply_requests(session, ctxs, handler: OpHandler, payloads, now) -> list[dict]:
+    """A run of requests of one type, each by `apply` in device order, with no savepoint of
+    its own: any refusal raises, and _answer_run gives the run up."""
+    return [
+        handler.apply(session, ctx, payload, now)
+        for ctx, payload in zip(ctxs, payloads, strict=True)
+    ]
+
+
+def _given_up(error: Exception) -> bool:
+    """A refusal met in a run (of the op, or a row another transaction inserted meanwhile):
+    the run is rolled back and done op by op, where that op is answered alone."""
+    if isinstance(error, Rejected) or not isinstance(error, DBAPIError):
+        return True
+    return _sqlstate(error) == _UNIQUE_VIOLATION or _op_fault(error)
+
+
+def _answer_run(
+    session, tenant_id, device_id, run, handlers, now, blocked
+) -> list[OpResult] | None:
+    """A run in one savepoint, answered in one statement: facts by their handler's
+    `apply_many` (a few statements whatever the run's length), requests of one type each by
+    `apply` but without a savepoint and an answer row of their own (the per-op cost of a
+    first upload's 21,000 dossiers, invoices and payments). None when the run must be done
+    op by op: an op refused or at fault (it is then refused alone, its dependants wait on
+    it, as ever), one waiting on a dossier refused earlier, one answered by someone else
+    meanwhile, or a handler that wants its ops one by one."""
+    if any(_waits_on(op, handlers[op.type], blocked) is not None for op in run):
+        return None
     pending = session.info.setdefault("changes", [])
     mark = len(pending)
     by_type: dict[str, list] = {}
@@ -382,8 +417,13 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
     savepoint = session.begin_nested()
     try:
         for op_type, group in by_type.items():
+            handler = handlers[op_type]
             ctxs = [OpContext(tenant_id, device_id, op.op_id) for op in group]
-            answers = handlers[op_type].apply_many(session, ctxs, [op.payload for op in group], now)
+            payloads = [op.payload for op in group]
+            if handler.is_fact(payloads[0]):
+                answers = handler.apply_many(session, ctxs, payloads, now)
+            else:
+                answers = _apply_requests(session, ctxs, handler, payloads, now)
             if answers is None:  # the handler wants these one by one
                 savepoint.rollback()
                 del pending[mark:]
@@ -415,7 +455,7 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
         if savepoint.is_active:
             savepoint.rollback()
         del pending[mark:]
-        if _op_fault(error):
+        if _given_up(error):
             return None  # one by one: the op at fault is refused alone
         raise
     except BaseException:
