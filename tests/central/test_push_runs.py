@@ -99,9 +99,16 @@ def test_a_first_upload_in_runs_is_applied_once_and_a_retry_answers_duplicate(de
     answered = select(func.count()).where(AppliedOp.op_id.in_([op.op_id for op in ops]))
     assert db.scalar(answered) == len(ops)
 
+    # A dossier pushed alone (one by one) is recorded as those of the run are.
+    alone = uuid.uuid4()
+    assert desk.push(_dossier(desk, alone, "F00103", uuid.uuid4()))[0]["status"] == "applied"
     changes = desk.pull_all()
-    dossiers = [c for c in changes if c["entity"] == "family" and uuid.UUID(c["id"]) in families]
-    assert [c["data"]["reference"] for c in dossiers] == ["F00100", "F00101", "F00102"]
+    dossiers = [c for c in changes if c["entity"] == "family"]
+    assert [c["data"]["reference"] for c in dossiers] == ["F00100", "F00101", "F00102", "F00103"]
+    assert dossiers[0]["data"].keys() == dossiers[3]["data"].keys()
+    assert {c["data"]["updated_at"] for c in dossiers} == {dossiers[3]["data"]["updated_at"]}
+    assert [c["data"]["version"] for c in dossiers] == [1, 1, 1, 1]
+    assert dossiers[0]["data"]["children"][0]["first_name"] == "F00100"
 
 
 def test_a_dossier_refused_in_a_run_is_refused_alone_and_its_dependants_wait(desk, db, planning):
