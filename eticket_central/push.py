@@ -385,17 +385,21 @@ _STORE_ANSWERS = text(
 )
 
 
-def _apply_requests(session, ctxs, handler: OpHandler, payloads, now) -> list[dict]:
-    """A run of requests of one type: by the handler's `apply_run` when it takes the run
-    whole, else each by `apply` in device order, with no savepoint of its own (any refusal
-    raises, and _answer_run gives the run up)."""
-    if handler.apply_run is not None:
+def _apply_group(session, ctxs, handler: OpHandler, payloads, now) -> list[dict]:
+    """A run's ops of one type: by the handler's run function when it takes them whole
+    (`apply_many` for facts, `apply_run` for requests), else each by `apply` in device order,
+    with no savepoint of its own (a refusal raises, and _answer_run gives the run up)."""
+    bulk = handler.apply_many if handler.is_fact(payloads[0]) else handler.apply_run
+    if bulk is not None:
+        pending = session.info.setdefault("changes", [])
+        mark = len(pending)
         whole = session.begin_nested()
-        answers = handler.apply_run(session, ctxs, payloads, now)
+        answers = bulk(session, ctxs, payloads, now)
         if answers is not None:
             whole.commit()
             return answers
         whole.rollback()
+        del pending[mark:]
     return [
         handler.apply(session, ctx, payload, now)
         for ctx, payload in zip(ctxs, payloads, strict=True)
@@ -413,13 +417,13 @@ def _given_up(error: Exception) -> bool:
 def _answer_run(
     session, tenant_id, device_id, run, handlers, now, blocked
 ) -> list[OpResult] | None:
-    """A run in one savepoint, answered in one statement: facts by their handler's
-    `apply_many` (a few statements whatever the run's length), requests of one type each by
-    `apply` but without a savepoint and an answer row of their own (the per-op cost of a
+    """A run in one savepoint, answered in one statement, each type of op by _apply_group:
+    in a few statements whatever the run's length when its handler can, else each op by
+    `apply` but without a savepoint and an answer row of its own (the per-op cost of a
     first upload's 21,000 dossiers, invoices and payments). None when the run must be done
     op by op: an op refused or at fault (it is then refused alone, its dependants wait on
     it, as ever), one waiting on a dossier refused earlier, one answered by someone else
-    meanwhile, or a handler that wants its ops one by one."""
+    meanwhile."""
     if any(_waits_on(op, handlers[op.type], blocked) is not None for op in run):
         return None
     pending = session.info.setdefault("changes", [])
@@ -433,15 +437,7 @@ def _answer_run(
         for op_type, group in by_type.items():
             handler = handlers[op_type]
             ctxs = [OpContext(tenant_id, device_id, op.op_id) for op in group]
-            payloads = [op.payload for op in group]
-            if handler.is_fact(payloads[0]):
-                answers = handler.apply_many(session, ctxs, payloads, now)
-            else:
-                answers = _apply_requests(session, ctxs, handler, payloads, now)
-            if answers is None:  # the handler wants these one by one
-                savepoint.rollback()
-                del pending[mark:]
-                return None
+            answers = _apply_group(session, ctxs, handler, [op.payload for op in group], now)
             results.update(zip([op.op_id for op in group], answers, strict=True))
         stored = session.execute(
             _STORE_ANSWERS,
