@@ -1,19 +1,23 @@
 """POST /sync/push: each op in device order, in its own savepoint, answered exactly once.
 
 Each op runs in a savepoint (a subtransaction): a refusal rolls back that op only, the
-others stand. Runs are tried first (_answer_run): consecutive new facts by their handler's
-`apply_many`, consecutive new requests of one type (a first upload's 6,000 dossiers, 5,880
-invoices, its payments) each by `apply`, in one savepoint for the run and one statement for
-its answers: a savepoint and an answer row per op were most of what such an op cost. When an
-op of the run is refused (or at fault, or answered meanwhile elsewhere), the run is rolled
-back and done op by op as ever: that op is refused alone, a refused dossier's dependants
-wait on it, and the run's other ops get the answers they would have got. Ops are committed a chunk at a time (at most CHUNK_OPS ops, CHUNK_WEIGHT days),
+others stand. Ops are committed a chunk at a time (at most CHUNK_OPS ops, CHUNK_WEIGHT days),
 in device order: not one commit per op, because a commit waits for the disk (about 1.4 ms
 here, fsync), which alone would take 14 s for 10,000 ops; not one commit per push either,
 because a push holds what it locked until it commits, and twenty desks pushing 200 ops on
 the same days then queue for whole pushes (or deadlock). Nothing of a chunk is visible
 before its commit; a desk that gets no answer (crash, cut connection, 503) pushes the same
 ops again and gets "duplicate" for every chunk that had been committed.
+
+Runs are tried first (_answer_run): consecutive new facts, and consecutive new requests of
+one type (a first upload's 6,000 dossiers, 5,880 invoices, its payments), in one savepoint
+for the run and one statement for its answers (a savepoint and an answer row per op were
+most of what such an op cost). A handler writes its run in a few statements when it can
+(`apply_many` for facts, `apply_run` for requests none of which can be refused: new
+dossiers, new invoices), else each op by `apply`. When an op of the run is refused (or at
+fault, or answered meanwhile elsewhere), the run is rolled back and done op by op as ever:
+that op is refused alone, a refused dossier's dependants wait on it, and the run's other
+ops get the answers they would have got.
 
 Concurrency — lock in one order, up front. Before its first op, a chunk takes a PostgreSQL
 advisory lock on every name its ops will decide on (an activity's month of days, a dossier
@@ -38,7 +42,9 @@ answer. When the same op is being applied elsewhere at that moment (a retry raci
 original, two instances), PostgreSQL makes the second insert wait on the first
 transaction's unique key: once the first commits, the second rolls its savepoint back and
 answers "duplicate" with the stored answer. A rejection is stored the same way, so a re-push
-gets the same refusal. The change log is numbered once per chunk, just before its commit.
+gets the same refusal. A run stores its answers at the end of its savepoint, in one
+statement: an op of it answered meanwhile elsewhere rolls the run back, and op by op that
+op answers "duplicate". The change log is numbered once per chunk, just before its commit.
 """
 
 from __future__ import annotations
@@ -394,7 +400,12 @@ def _apply_group(session, ctxs, handler: OpHandler, payloads, now) -> list[dict]
         pending = session.info.setdefault("changes", [])
         mark = len(pending)
         whole = session.begin_nested()
-        answers = bulk(session, ctxs, payloads, now)
+        try:
+            answers = bulk(session, ctxs, payloads, now)
+        except BaseException:
+            if whole.is_active:
+                whole.rollback()
+            raise
         if answers is not None:
             whole.commit()
             return answers
