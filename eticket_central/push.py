@@ -9,6 +9,16 @@ the same days then queue for whole pushes (or deadlock). Nothing of a chunk is v
 before its commit; a desk that gets no answer (crash, cut connection, 503) pushes the same
 ops again and gets "duplicate" for every chunk that had been committed.
 
+Runs are tried first (_answer_run): consecutive new facts, and consecutive new requests of
+one type (a first upload's 6,000 dossiers, 5,880 invoices, its payments), in one savepoint
+for the run and one statement for its answers (a savepoint and an answer row per op were
+most of what such an op cost). A handler writes its run in a few statements when it can
+(`apply_many` for facts, `apply_run` for requests none of which can be refused: new
+dossiers, new invoices), else each op by `apply`. When an op of the run is refused (or at
+fault, or answered meanwhile elsewhere), the run is rolled back and done op by op as ever:
+that op is refused alone, a refused dossier's dependants wait on it, and the run's other
+ops get the answers they would have got.
+
 Concurrency — lock in one order, up front. Before its first op, a chunk takes a PostgreSQL
 advisory lock on every name its ops will decide on (an activity's month of days, a dossier
 and its children, an invoice, a settings row: see locks.py), sorted by key. Two chunks that
@@ -32,7 +42,9 @@ answer. When the same op is being applied elsewhere at that moment (a retry raci
 original, two instances), PostgreSQL makes the second insert wait on the first
 transaction's unique key: once the first commits, the second rolls its savepoint back and
 answers "duplicate" with the stored answer. A rejection is stored the same way, so a re-push
-gets the same refusal. The change log is numbered once per chunk, just before its commit.
+gets the same refusal. A run stores its answers at the end of its savepoint, in one
+statement: an op of it answered meanwhile elsewhere rolls the run back, and op by op that
+op answers "duplicate". The change log is numbered once per chunk, just before its commit.
 """
 
 from __future__ import annotations
@@ -322,7 +334,7 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
     for run in _runs(ops, known, handlers):
         _check(watch)
         if len(run) > 1:
-            answered = _answer_run(session, tenant_id, device_id, run, handlers, now)
+            answered = _answer_run(session, tenant_id, device_id, run, handlers, now, blocked)
             if answered is not None:
                 results += answered
                 continue
@@ -344,17 +356,26 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
 
 def _runs(ops, known, handlers):
     """Consecutive new facts whose handlers apply runs (they commute: appending wallet lines
-    and sale payments in any order gives the same state); every other op alone."""
+    and sale payments in any order gives the same state); consecutive new requests of one
+    type (a first upload's dossiers, invoices, payments: _answer_run tries them together);
+    every other op alone."""
     run: list = []
+    run_kind = None
     for op in ops:
-        bulk = op.op_id not in known and handlers[op.type].is_fact(op.payload)
-        if run and not bulk:
+        if op.op_id in known:
+            kind = None
+        elif handlers[op.type].is_fact(op.payload):
+            kind = "facts"
+        else:
+            kind = op.type
+        if run and (kind is None or kind != run_kind):
             yield run
             run = []
-        if bulk:
-            run.append(op)
-        else:
+        if kind is None:
             yield [op]
+        else:
+            run.append(op)
+            run_kind = kind
     if run:
         yield run
 
@@ -370,9 +391,52 @@ _STORE_ANSWERS = text(
 )
 
 
-def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpResult] | None:
-    """A run of facts in a few statements, in one savepoint; None when one of its ops was
-    answered by someone else meanwhile (the run is then rolled back and done op by op)."""
+def _apply_group(session, ctxs, handler: OpHandler, payloads, now) -> list[dict]:
+    """A run's ops of one type: by the handler's run function when it takes them whole
+    (`apply_many` for facts, `apply_run` for requests), else each by `apply` in device order,
+    with no savepoint of its own (a refusal raises, and _answer_run gives the run up)."""
+    bulk = handler.apply_many if handler.is_fact(payloads[0]) else handler.apply_run
+    if bulk is not None:
+        pending = session.info.setdefault("changes", [])
+        mark = len(pending)
+        whole = session.begin_nested()
+        try:
+            answers = bulk(session, ctxs, payloads, now)
+        except BaseException:
+            if whole.is_active:
+                whole.rollback()
+            raise
+        if answers is not None:
+            whole.commit()
+            return answers
+        whole.rollback()
+        del pending[mark:]
+    return [
+        handler.apply(session, ctx, payload, now)
+        for ctx, payload in zip(ctxs, payloads, strict=True)
+    ]
+
+
+def _given_up(error: Exception) -> bool:
+    """A refusal met in a run (of the op, or a row another transaction inserted meanwhile):
+    the run is rolled back and done op by op, where that op is answered alone."""
+    if isinstance(error, Rejected) or not isinstance(error, DBAPIError):
+        return True
+    return _sqlstate(error) == _UNIQUE_VIOLATION or _op_fault(error)
+
+
+def _answer_run(
+    session, tenant_id, device_id, run, handlers, now, blocked
+) -> list[OpResult] | None:
+    """A run in one savepoint, answered in one statement, each type of op by _apply_group:
+    in a few statements whatever the run's length when its handler can, else each op by
+    `apply` but without a savepoint and an answer row of its own (the per-op cost of a
+    first upload's 21,000 dossiers, invoices and payments). None when the run must be done
+    op by op: an op refused or at fault (it is then refused alone, its dependants wait on
+    it, as ever), one waiting on a dossier refused earlier, one answered by someone else
+    meanwhile."""
+    if any(_waits_on(op, handlers[op.type], blocked) is not None for op in run):
+        return None
     pending = session.info.setdefault("changes", [])
     mark = len(pending)
     by_type: dict[str, list] = {}
@@ -382,12 +446,9 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
     savepoint = session.begin_nested()
     try:
         for op_type, group in by_type.items():
+            handler = handlers[op_type]
             ctxs = [OpContext(tenant_id, device_id, op.op_id) for op in group]
-            answers = handlers[op_type].apply_many(session, ctxs, [op.payload for op in group], now)
-            if answers is None:  # the handler wants these one by one
-                savepoint.rollback()
-                del pending[mark:]
-                return None
+            answers = _apply_group(session, ctxs, handler, [op.payload for op in group], now)
             results.update(zip([op.op_id for op in group], answers, strict=True))
         stored = session.execute(
             _STORE_ANSWERS,
@@ -415,7 +476,7 @@ def _answer_run(session, tenant_id, device_id, run, handlers, now) -> list[OpRes
         if savepoint.is_active:
             savepoint.rollback()
         del pending[mark:]
-        if _op_fault(error):
+        if _given_up(error):
             return None  # one by one: the op at fault is refused alone
         raise
     except BaseException:

@@ -1,11 +1,17 @@
-"""family.upsert: the dossier as a JSON snapshot, last writer wins on the current version."""
+"""family.upsert: the dossier as a JSON snapshot, last writer wins on the current version.
+
+A run of new dossiers (a first upload's 6,000) is written in a handful of statements when
+none of them can be refused: none known yet, no number nor portal login taken, in the
+commune or twice in the run. Otherwise each is applied alone (and refused alone).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from psycopg.types.json import Jsonb
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -24,12 +30,112 @@ def _owned(payload: FamilyUpsert):
     return [(Family, payload.family_id)] + [(Child, child.id) for child in payload.children]
 
 
-@handler(OpType.FAMILY_UPSERT, owned_ids=_owned)
+def _data(payload: FamilyUpsert) -> dict[str, Any]:
+    data = payload.model_dump(mode="json", exclude={"base_version", "portal"})
+    data["portal_login"] = payload.portal.login if payload.portal else None
+    return data
+
+
+_TAKEN = text(
+    "SELECT 1 FROM families WHERE id = ANY(CAST(:ids AS uuid[])) OR (tenant_id = :tenant_id "
+    "AND reference = ANY(CAST(:references AS text[]))) UNION ALL SELECT 1 FROM portal_accounts "
+    "WHERE tenant_id = :tenant_id AND login = ANY(CAST(:logins AS text[])) LIMIT 1"
+)
+_NEW_FAMILIES = text(
+    "INSERT INTO families (id, tenant_id, reference, status, version, data, updated_at) "
+    "SELECT f.id, :tenant_id, f.reference, f.status, 1, f.data, :updated_at FROM unnest("
+    "CAST(:ids AS uuid[]), CAST(:references AS text[]), CAST(:statuses AS text[]), "
+    "CAST(:data AS jsonb[])) AS f(id, reference, status, data) ON CONFLICT DO NOTHING "
+    "RETURNING id"
+)
+_CHILDREN = text(
+    "INSERT INTO children (id, tenant_id, family_id, name, school_id, level) "
+    "SELECT c.id, :tenant_id, c.family_id, c.name, c.school_id, c.level FROM unnest("
+    "CAST(:ids AS uuid[]), CAST(:families AS uuid[]), CAST(:names AS text[]), "
+    "CAST(:schools AS uuid[]), CAST(:levels AS text[])) AS c(id, family_id, name, school_id, "
+    "level) ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, "
+    "name = EXCLUDED.name, school_id = EXCLUDED.school_id, level = EXCLUDED.level"
+)
+_PORTALS = text(
+    "INSERT INTO portal_accounts (family_id, tenant_id, login, password_hash) "
+    "SELECT p.f, :tenant_id, p.login, p.hash FROM unnest(CAST(:families AS uuid[]), "
+    "CAST(:logins AS text[]), CAST(:hashes AS text[])) AS p(f, login, hash)"
+)
+
+
+def _unique(values: list) -> bool:
+    return len(set(values)) == len(values)
+
+
+def new_families(
+    session: Session, ctxs: list[OpContext], payloads: list[FamilyUpsert], now: datetime
+) -> list[dict[str, Any]] | None:
+    """family.upsert's `apply_run`: new dossiers none of which can be refused, in a few
+    statements, each answered and recorded as `upsert_family` would; else None."""
+    tenant_id = ctxs[0].tenant_id
+    ids = [p.family_id for p in payloads]
+    references = [p.reference for p in payloads]
+    logins = [p.portal.login for p in payloads if p.portal is not None]
+    children = [(child, p.family_id) for p in payloads for child in p.children]
+    if (
+        any(p.base_version != 0 for p in payloads)
+        or not _unique(ids)
+        or not _unique(references)
+        or not _unique(logins)
+        or not _unique([child.id for child, _ in children])
+    ):
+        return None
+    common = {"tenant_id": tenant_id, "ids": ids, "references": references}
+    if session.execute(_TAKEN, {**common, "logins": logins}).first() is not None:
+        return None
+    data = [_data(p) for p in payloads]
+    created = session.execute(
+        _NEW_FAMILIES,
+        {
+            **common,
+            "updated_at": now,
+            "statuses": [p.status.value for p in payloads],
+            "data": [Jsonb(d) for d in data],
+        },
+    ).all()
+    if len(created) != len(payloads):
+        return None  # created meanwhile elsewhere: each is refused alone
+    if children:
+        session.execute(
+            _CHILDREN,
+            {
+                "tenant_id": tenant_id,
+                "ids": [child.id for child, _ in children],
+                "families": [family_id for _, family_id in children],
+                "names": [f"{child.first_name} {child.last_name}" for child, _ in children],
+                "schools": [child.school_id for child, _ in children],
+                "levels": [child.level for child, _ in children],
+            },
+        )
+    portals = [p for p in payloads if p.portal is not None]
+    if portals:
+        session.execute(
+            _PORTALS,
+            {
+                "tenant_id": tenant_id,
+                "families": [p.family_id for p in portals],
+                "logins": [p.portal.login for p in portals],
+                "hashes": [p.portal.password_hash for p in portals],
+            },
+        )
+    stamp = now.isoformat()
+    for payload, snapshot in zip(payloads, data, strict=True):
+        record(
+            session, "family", payload.family_id, {**snapshot, "version": 1, "updated_at": stamp}
+        )
+    return [{"family_id": str(family_id), "version": 1} for family_id in ids]
+
+
+@handler(OpType.FAMILY_UPSERT, owned_ids=_owned, apply_run=new_families)
 def upsert_family(
     session: Session, ctx: OpContext, payload: FamilyUpsert, now: datetime
 ) -> dict[str, Any]:
-    data = payload.model_dump(mode="json", exclude={"base_version", "portal"})
-    data["portal_login"] = payload.portal.login if payload.portal else None
+    data = _data(payload)
     family = session.execute(
         select(Family)
         .where(Family.id == payload.family_id)

@@ -8,8 +8,10 @@ were made, so each day is recorded as the desk holds it, seats counted, never re
 Nothing is decided per op, so a run of them (push._runs) is written in a handful of
 statements whatever its length: the days' rows locked in (activity, day) order, the
 children's current days read, then the bookings, the seat counts and the forms' terms each
-in one statement. An unknown child or activity, or any other form op in the run, and the
-ops go one by one (bulk_bookings.apply_days), as requests.
+in one statement. The days travel grouped (per activity, child and state, the days as one
+text): a town's million days sent as arrays of single values cost the server more to encode
+than PostgreSQL to write. An unknown child or activity, or any other form op in the run,
+and the ops go one by one (bulk_bookings.apply_days), as requests.
 """
 
 from __future__ import annotations
@@ -115,29 +117,33 @@ _CHILDREN = text(
     "SELECT c.id, c.school_id, c.family_id FROM children c "
     "WHERE c.id = ANY(CAST(:ids AS uuid[])) AND c.tenant_id = :tenant_id"
 )
+# A run's days travel grouped: one array element per activity (per child, per state) and its
+# days as one text, unnested by PostgreSQL. A million days as arrays of single values cost
+# more to encode (psycopg dumps arrays element by element, in Python) than to write.
 _LOCK_ALL = text(
     "INSERT INTO activity_days (activity_id, day, tenant_id, booked, waiting) "
-    "SELECT a, d, :tenant_id, 0, 0 FROM unnest(CAST(:activities AS uuid[]), "
-    "CAST(:days AS date[])) AS k(a, d) ORDER BY a, d "
-    "ON CONFLICT (activity_id, day) DO UPDATE SET booked = activity_days.booked"
+    "SELECT k.a, CAST(d AS date), :tenant_id, 0, 0 FROM unnest(CAST(:activities AS uuid[]), "
+    "CAST(:days AS text[])) AS k(a, ds), unnest(string_to_array(k.ds, ',')) AS d "
+    "ORDER BY 1, 2 ON CONFLICT (activity_id, day) DO UPDATE SET booked = activity_days.booked"
 )
 # By the table's whole key (activity, day, child): its index finds each day.
 _CURRENT_ALL = text(
-    "SELECT b.activity_id, b.child_id, b.day, b.state FROM bookings b "
-    "JOIN unnest(CAST(:activities AS uuid[]), CAST(:days AS date[]), "
-    "CAST(:children AS uuid[])) AS k(a, d, c) "
-    "ON b.activity_id = k.a AND b.day = k.d AND b.child_id = k.c "
+    "SELECT b.activity_id, b.child_id, b.day, b.state FROM unnest(CAST(:activities AS uuid[]), "
+    "CAST(:children AS uuid[]), CAST(:days AS text[])) AS k(a, c, ds) CROSS JOIN LATERAL "
+    "unnest(string_to_array(k.ds, ',')) AS d JOIN bookings b ON b.activity_id = k.a "
+    "AND b.day = CAST(d AS date) AND b.child_id = k.c "
     "ORDER BY b.activity_id, b.day, b.child_id FOR UPDATE OF b"
 )
 _WRITE_ALL = text(
     "INSERT INTO bookings (activity_id, day, child_id, tenant_id, family_id, school_id, "
-    "state, late, source, updated_at, device_id) SELECT r.a, r.d, r.c, :tenant_id, r.f, r.s, "
-    "r.state, false, 'counter', :updated_at, CAST(:device_id AS uuid) FROM unnest(CAST(:activities AS uuid[]), "
-    "CAST(:days AS date[]), CAST(:children AS uuid[]), CAST(:families AS uuid[]), "
-    "CAST(:schools AS uuid[]), CAST(:states AS text[])) AS r(a, d, c, f, s, state) "
-    "ON CONFLICT (activity_id, day, child_id) DO UPDATE SET state = EXCLUDED.state, "
-    "late = EXCLUDED.late, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at, "
-    "device_id = EXCLUDED.device_id"
+    "state, late, source, updated_at, device_id) SELECT r.a, CAST(d AS date), r.c, "
+    ":tenant_id, r.f, r.s, r.state, false, 'counter', :updated_at, CAST(:device_id AS uuid) "
+    "FROM unnest(CAST(:activities AS uuid[]), CAST(:children AS uuid[]), "
+    "CAST(:families AS uuid[]), CAST(:schools AS uuid[]), CAST(:states AS text[]), "
+    "CAST(:days AS text[])) AS r(a, c, f, s, state, ds), unnest(string_to_array(r.ds, ',')) "
+    "AS d ORDER BY 1, 2, 3 ON CONFLICT (activity_id, day, child_id) DO UPDATE SET "
+    "state = EXCLUDED.state, late = EXCLUDED.late, source = EXCLUDED.source, "
+    "updated_at = EXCLUDED.updated_at, device_id = EXCLUDED.device_id"
 )
 _COUNT_ALL = text(
     "UPDATE activity_days AS a SET booked = a.booked + m.booked, waiting = a.waiting + m.waiting "
@@ -171,38 +177,31 @@ def first_upload_days(
     if any(p.child_id not in children or spec_of(session, p.activity_id) is None for p in payloads):
         return None
     wanted = [asks(p) for p in payloads]
-    keys = sorted(
-        {(p.activity_id, day) for p, days in zip(payloads, wanted, strict=True) for day in days}
-    )
-    if keys:
+    by_activity: dict = defaultdict(set)
+    by_pair: dict = defaultdict(set)
+    for p, days in zip(payloads, wanted, strict=True):
+        by_activity[p.activity_id].update(days)
+        by_pair[(p.activity_id, p.child_id)].update(days)
+    if by_activity:
+        lock = sorted(by_activity.items())
         session.execute(
             _LOCK_ALL,
-            {
-                "tenant_id": tenant_id,
-                "activities": [a for a, _ in keys],
-                "days": [d for _, d in keys],
-            },
+            {"tenant_id": tenant_id, "activities": [a for a, _ in lock], "days": _texts(lock)},
         )
-    asked = sorted(
-        {
-            (p.activity_id, day, p.child_id)
-            for p, days in zip(payloads, wanted, strict=True)
-            for day in days
-        }
-    )
+    pairs = sorted(by_pair.items())
     current: dict[tuple, BookingState] = (
         {
             (a, c, d): BookingState(state)
             for a, c, d, state in session.execute(
                 _CURRENT_ALL,
                 {
-                    "activities": [a for a, _, _ in asked],
-                    "days": [d for _, d, _ in asked],
-                    "children": [c for _, _, c in asked],
+                    "activities": [a for (a, _), _ in pairs],
+                    "children": [c for (_, c), _ in pairs],
+                    "days": _texts(pairs),
                 },
             )
         }
-        if asked
+        if pairs
         else {}
     )
     written: dict[tuple, str] = {}  # (activity, day, child) -> state: each row once
@@ -237,18 +236,21 @@ def first_upload_days(
         answers.append({"changed": len(decided), "refused": [], "waiting": []})
     common = {"tenant_id": tenant_id, "updated_at": now}
     if written:
-        rows = sorted(written.items())  # the table's key order
+        rows: dict[tuple, list] = defaultdict(list)  # (activity, child, state) -> days
+        for (a, d, c), state in written.items():
+            rows[(a, c, state)].append(d)
+        groups = sorted(rows.items())
         session.execute(
             _WRITE_ALL,
             {
                 **common,
                 "device_id": ctxs[0].device_id,
-                "activities": [a for (a, _, _), _ in rows],
-                "days": [d for (_, d, _), _ in rows],
-                "children": [c for (_, _, c), _ in rows],
-                "families": [children[c][1] for (_, _, c), _ in rows],
-                "schools": [children[c][0] for (_, _, c), _ in rows],
-                "states": [state for _, state in rows],
+                "activities": [a for (a, _, _), _ in groups],
+                "children": [c for (_, c, _), _ in groups],
+                "families": [children[c][1] for (_, c, _), _ in groups],
+                "schools": [children[c][0] for (_, c, _), _ in groups],
+                "states": [state for (_, _, state), _ in groups],
+                "days": _texts(groups),
             },
         )
     counts = [(k, v) for k, v in sorted(moved.items()) if v[0] or v[1]]
@@ -265,3 +267,8 @@ def first_upload_days(
     if terms:
         session.execute(_SAVE_ALL_TERMS, {**common, **terms})
     return answers
+
+
+def _texts(groups) -> list[str]:
+    """Each group's days as one text ('2026-11-23,2026-11-24,…'), for string_to_array."""
+    return [",".join(day.isoformat() for day in sorted(days)) for _, days in groups]

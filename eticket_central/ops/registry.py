@@ -56,13 +56,17 @@ class OpHandler:
     few statements; it must give each op the result `apply` would, or return None (after
     writing nothing it would keep) to have them applied one by one. `many_when`, when given,
     says which ops of the type are such facts (a desk's first upload of its bookings, say);
-    the others are applied one by one, as requests."""
+    the others are applied one by one, as requests. `apply_run`, for requests, applies a run
+    of new ops of the type (push._runs) in a few statements when none of them could be
+    refused (a first upload's new dossiers, say), each answered as `apply` would, or returns
+    None (after writing nothing it would keep) to have them applied by `apply`."""
 
     op_type: OpType
     apply: Apply
     owned_ids: OwnedIds = field(default=lambda _payload: [])
     apply_many: ApplyMany | None = None
     many_when: Callable[[Any], bool] | None = None
+    apply_run: ApplyMany | None = None
     # The refusal of an op naming rows the server does not know; also the answer to an op
     # naming another commune's rows, so that the two cannot be told apart.
     unknown: Callable[[Any], Rejected] = field(default=lambda _payload: unknown_rows())
@@ -95,6 +99,7 @@ def handler(
     apply_many: ApplyMany | None = None,
     unknown: Callable[[Any], Rejected] | None = None,
     many_when: Callable[[Any], bool] | None = None,
+    apply_run: ApplyMany | None = None,
 ) -> Callable[[Apply], Apply]:
     """Decorator: registers `apply` as the handler of `op_type`."""
 
@@ -108,6 +113,7 @@ def handler(
             owned,
             apply_many,
             many_when,
+            apply_run,
             unknown or (lambda _payload: unknown_rows()),
         )
         return apply
