@@ -22,7 +22,6 @@ from eticket_desk.models import (
     TicketType,
 )
 from eticket_desk.rules.activity import LEVELS
-from eticket_desk.sync.payloads import OrganisationUpsert
 from eticket_desk.sync.wire import OpType
 
 MAX_CLOSURES = 400
@@ -153,9 +152,29 @@ def school_ops(session: Session, ids: list[uuid.UUID]) -> list:
     return ops
 
 
-# What the organisation.upsert carries besides its id, in the wire's own order.
-ORGANISATION_FIELDS = tuple(
-    name for name in OrganisationUpsert.model_fields if name != "organisation_id"
+# What the organisation.upsert carries besides its id, in the wire's own order (the wire
+# schema's fields: a test keeps the two equal; named here so that opening a base does not load
+# pydantic and the schemas, about 0.2 s of the desk's start).
+ORGANISATION_FIELDS = (
+    "name",
+    "address1",
+    "address2",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "regie_name",
+    "payable_to",
+    "treasury_name",
+    "treasury_address1",
+    "treasury_address2",
+    "treasury_postcode",
+    "treasury_city",
+    "payfip_id",
+    "invoice_mentions",
+    "cash_ceiling_cents",
+    "school_zone",
+    "portal_url",
 )
 
 

@@ -19,6 +19,8 @@ from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.services.subscriptions.data import SubscriptionDraft
 from eticket_desk.services.subscriptions.forms import apply_subscription
+from eticket_desk.sync.payloads import OrganisationUpsert
+from eticket_desk.sync.planning_ops import ORGANISATION_FIELDS
 from eticket_desk.sync.protocol import OpType, make_op
 from tests.conftest import cash_sale, validated_family
 
@@ -176,3 +178,10 @@ def test_a_form_pays_its_days_before_they_go_up_and_a_freed_seat_follows(
         ("booking.cancel", str(lea.id)),
         ("booking.book", str(others[1].children[0].id)),
     ]
+
+
+def test_the_organisation_op_carries_every_field_of_the_wire_schema():
+    """planning_ops names the fields itself (opening a base loads no pydantic): the same
+    fields, in the same order, as the schema the server reads."""
+    wire = tuple(name for name in OrganisationUpsert.model_fields if name != "organisation_id")
+    assert wire == ORGANISATION_FIELDS
