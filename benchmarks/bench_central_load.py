@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -33,12 +31,12 @@ from datetime import date, datetime, timedelta
 import httpx
 from sqlalchemy import text
 
-from benchmarks.central_server import wait_for_server
+from benchmarks.central_server import central_server
 from benchmarks.reference_town import percentile
 from benchmarks.results import Result, once
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
-from eticket_central.throwaway import ThrowawayCluster, free_port
+from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.sync.protocol import OpType, make_op
 
 DESKS, FAMILIES_PER_DESK, BOOKED_DAYS, LINES_PER_FAMILY = 20, 20, 5, 4
@@ -351,16 +349,7 @@ def measure() -> list[Result]:
         tenant = add_tenant(sessions, "Commune de référence", datetime.now())
         setup = add_device(sessions, str(tenant), "Administration", datetime.now())
         activity_id, portal_activity = uuid.uuid4(), uuid.uuid4()
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "eticket_central.cli", "--database", database]
-            + ["--port", str(port), "--workers", "2"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_server(url, server)
+        with central_server(database, "--workers", "2") as (url, server):
             planning = _planning(activity_id, portal_activity)
             body = {
                 "device_id": str(setup.device_id),
@@ -384,10 +373,7 @@ def measure() -> list[Result]:
             day = _days(1, date.today() + timedelta(days=8))[0]
             portal = _book_last_seats(url, tokens, families, portal_activity, day)
             held = _portal_counts(engine, tenant, portal_activity, day)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            engine.dispose()
+        engine.dispose()
     return _report(desks, counts, before, after, portal, held, tokens)
 
 

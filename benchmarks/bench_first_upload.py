@@ -16,8 +16,6 @@ Run: `uv run --extra server python -m benchmarks.bench_first_upload`.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
@@ -27,13 +25,13 @@ import keyring
 from sqlalchemy import func, select, text
 
 from benchmarks.bench_planning import copy_of_the_town
-from benchmarks.central_server import wait_for_server
+from benchmarks.central_server import central_server
 from benchmarks.results import Result, once
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import ChangeLog
 from eticket_central.tenants import add_device, add_tenant
-from eticket_central.throwaway import ThrowawayCluster, free_port
+from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Booking, OutboxOp
 from eticket_desk.services.access.users import authenticate
@@ -99,16 +97,7 @@ def measure() -> list[Result]:
         sessions = session_factory(engine)
         tenant = add_tenant(sessions, "Commune de référence", datetime.now())
         device = add_device(sessions, str(tenant), "Accueil mairie", datetime.now())
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "eticket_central.cli", "--database", database]
-            + ["--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_server(url, server)
+        with central_server(database) as (url, server):
             cpu_before = (time.process_time(), _cpu(server.pid), _postgres_cpu(cluster))
             started = time.perf_counter()
             save_device(store, admin, url, uuid.UUID(str(device.device_id)), device.token)
@@ -141,10 +130,7 @@ def measure() -> list[Result]:
                     )
                 )
                 size = session.scalar(text("SELECT pg_database_size(current_database())"))
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
-            engine.dispose()
+        engine.dispose()
     store.close()
     total = done - started
     desk_cpu, server_cpu, pg_cpu = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))

@@ -12,19 +12,17 @@ Run: `uv run --extra server python -m benchmarks.bench_sync`.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date, datetime, timedelta
 
 import httpx
 
-from benchmarks.central_server import wait_for_server
+from benchmarks.central_server import central_server
 from benchmarks.results import Result, once
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
-from eticket_central.throwaway import ThrowawayCluster, free_port
+from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.sync.protocol import OpType, make_op
 
 BUDGET_S = 10.0
@@ -138,16 +136,7 @@ def measure() -> list[Result]:
         tenant = add_tenant(sessions, "Commune de référence", now)
         device = add_device(sessions, str(tenant), "Accueil", now)
         engine.dispose()
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "eticket_central.cli", "--database", database]
-            + ["--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_server(url, server)
+        with central_server(database) as (url, server):
             ops = _ops()
             headers = {"Authorization": f"Bearer {device.token}"}
             with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
@@ -184,9 +173,6 @@ def measure() -> list[Result]:
                     answer.raise_for_status()
                     booked += sum(r["status"] == "applied" for r in answer.json()["results"])
                 booking_time = time.perf_counter() - booking_start
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
     total = pulled - started
     print(f"ops poussées : {len(ops)} → {statuses}")
     print(f"changements reçus : {changes}")

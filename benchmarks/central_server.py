@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
+
+from eticket_central.throwaway import free_port
 
 
 def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -20,3 +25,23 @@ def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 60) -> 
         if server.poll() is not None:
             raise SystemExit("le serveur s'est arrêté au démarrage")
     raise SystemExit("le serveur ne répond pas")
+
+
+@contextmanager
+def central_server(database: str, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`eticket-central` over `database` in its own process on a free loopback port, once it
+    answers /health: (its URL, the process); stopped on leaving."""
+    port = free_port()
+    command = [sys.executable, "-m", "eticket_central.cli", "--database", database]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(url, server)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
