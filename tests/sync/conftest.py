@@ -7,7 +7,12 @@ from __future__ import annotations
 import keyring
 import pytest
 
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.syncing.answers import Answers, record_answers
+from eticket_desk.services.syncing.state import pending_ops
 from eticket_desk.sync.client import SyncClient
+from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from tests.central.conftest import (  # noqa: F401 (fixtures)
     _central_module,
     central,
@@ -16,7 +21,7 @@ from tests.central.conftest import (  # noqa: F401 (fixtures)
     db,
     pg_cluster,
 )
-from tests.conftest import validated_family
+from tests.conftest import cash_sale, validated_family
 from tests.sync.stand_ins import MemoryKeyring
 
 
@@ -78,3 +83,25 @@ def parent_headers(central, commune, letter) -> dict[str, str]:  # noqa: F811
         },
     ).json()["token"]
     return {"Authorization": f"Bearer {token}"}
+
+
+def refuse_a_booked_day(store, agent, family, garderie, day, message: str) -> tuple:
+    """Two garderie tickets sold, one day booked at the desk, then refused by the server
+    (CAPACITY_FULL, `message`): the answers recorded, with the ops and results to replay."""
+    ticket, activity = garderie
+    open_till(store, agent, 0)
+    cash_sale(store, agent, family, ticket, 2, 500)
+    book_day(store, agent, family.children[0].id, activity.id, day)
+    rows = [r for r in pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
+    full = [
+        OpResult(
+            op_id=r.op_id,
+            seq=r.seq,
+            status=OpStatus.REJECTED,
+            code=RejectCode.CAPACITY_FULL,
+            message=message,
+        )
+        for r in rows
+    ]
+    answers: Answers = record_answers(store, rows, full)
+    return answers, rows, full

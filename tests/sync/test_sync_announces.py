@@ -10,15 +10,12 @@ from datetime import date
 from sqlalchemy import select
 
 from eticket_desk.models import Adult, OutboxOp, ServerVersion
-from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.core.changes import FamilyTopic, Topic
-from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.syncing.answers import record_answers
-from eticket_desk.services.syncing.state import pending_ops
 from eticket_desk.services.syncing.status import save_device
-from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
+from eticket_desk.sync.protocol import OpType
 from eticket_desk.ui.sync import SyncWorker
-from tests.conftest import cash_sale
+from tests.sync.conftest import refuse_a_booked_day
 
 MONDAY = date(2026, 9, 21)
 NEW_MOBILE = "+33655443322"
@@ -69,23 +66,7 @@ def test_a_pulled_dossier_change_reaches_the_family_screens_and_not_the_tariffs(
 def test_a_booking_the_server_refused_and_the_desk_took_back_names_its_family(
     store, agent, lea_family, garderie
 ):
-    ticket, activity = garderie
-    open_till(store, agent, 0)
-    cash_sale(store, agent, lea_family, ticket, 2, 500)
-    book_day(store, agent, lea_family.children[0].id, activity.id, MONDAY)
-    rows = [r for r in pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
-    full = [
-        OpResult(
-            op_id=r.op_id,
-            seq=r.seq,
-            status=OpStatus.REJECTED,
-            code=RejectCode.CAPACITY_FULL,
-            message="complet",
-        )
-        for r in rows
-    ]
-
-    answers = record_answers(store, rows, full)
+    answers, rows, full = refuse_a_booked_day(store, agent, lea_family, garderie, MONDAY, "complet")
 
     assert answers.rejected == ["complet"]
     assert answers.changed == {Topic.BOOKINGS, Topic.SALES, FamilyTopic(lea_family.id)}

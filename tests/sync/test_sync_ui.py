@@ -10,16 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from eticket_desk.services.bookings.booking import book_day
-from eticket_desk.services.counter.till import open_till
-from eticket_desk.services.syncing.answers import record_answers
-from eticket_desk.services.syncing.state import pending_ops
-from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from eticket_desk.ui.admin.desk_page import DeskPage
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.sync import SyncIssuesScreen, SyncWorker
 from eticket_desk.ui.tasks import TaskRunner
-from tests.conftest import cash_sale, validated_family
+from tests.conftest import validated_family
+from tests.sync.conftest import refuse_a_booked_day
 
 MONDAY = date(2026, 9, 21)
 
@@ -50,22 +46,8 @@ def _register(qtbot, box, url, device_id, token):
 def _rejected_booking(store, agent, schools, garderie) -> None:
     """A garderie day booked at the desk, then refused by the server: « complet »."""
     family = validated_family(store, agent, schools)
-    ticket, activity = garderie
-    open_till(store, agent, 0)
-    cash_sale(store, agent, family, ticket, 2, 500)
-    book_day(store, agent, family.children[0].id, activity.id, MONDAY)
-    rows = [r for r in pending_ops(store, 100) if r.type == OpType.BOOKING_BOOK]
-    answers = [
-        OpResult(
-            op_id=row.op_id,
-            seq=row.seq,
-            status=OpStatus.REJECTED,
-            code=RejectCode.CAPACITY_FULL,
-            message="La garderie du soir est complète ce jour-là.",
-        )
-        for row in rows
-    ]
-    record_answers(store, rows, answers)
+    message = "La garderie du soir est complète ce jour-là."
+    refuse_a_booked_day(store, agent, family, garderie, MONDAY, message)
 
 
 def test_unconfigured_desk_says_so_and_sync_now_does_no_harm(qtbot, window, ctx):
