@@ -5,7 +5,7 @@ its bookings applied a run of ops at a time.
 
 A first upload's ops (`initial`) are facts: the desk's rules judged those days when they
 were made, so each day is recorded as the desk holds it, seats counted, never refused.
-Nothing is decided per op, so a run of them (push._runs) is written in a handful of
+Nothing is decided per op, so a run of them (push_runs.runs_of) is written in a handful of
 statements whatever its length: the days' rows locked in (activity, day) order, the
 children's current days read, then the bookings, the seat counts and the forms' terms each
 in one statement. The days travel grouped (per activity, child and state, the days as one

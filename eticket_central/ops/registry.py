@@ -11,7 +11,7 @@ chunk of ops it belongs to starts, in one global order: locks.for_ops names it p
 a handler must not lock rows outside those names in another order. A handler's error that
 comes from the op (a value or a constraint PostgreSQL refuses, a computation failing on the
 op's values) rejects that op alone, INVALID_OP; a deadlock, a timeout or a lost connection
-is the push's (push._op_fault).
+is the push's (push_answers.op_fault).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class OpHandler:
     writing nothing it would keep) to have them applied one by one. `many_when`, when given,
     says which ops of the type are such facts (a desk's first upload of its bookings, say);
     the others are applied one by one, as requests. `apply_run`, for requests, applies a run
-    of new ops of the type (push._runs) in a few statements when none of them could be
+    of new ops of the type (push_runs.runs_of) in a few statements when none of them could be
     refused (a first upload's new dossiers, say), each answered as `apply` would, or returns
     None (after writing nothing it would keep) to have them applied by `apply`."""
 

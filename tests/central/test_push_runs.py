@@ -1,4 +1,4 @@
-"""Runs of requests (push._answer_run): a first upload's dossiers, invoices and payments come
+"""Runs of requests (push_runs.answer_run): a first upload's dossiers, invoices and payments come
 in runs of one type, tried together without a savepoint and an answer row per op; a refusal
 in a run gives the run up to one by one, where the op is refused alone and its dependants
 wait on it, as ever."""
