@@ -44,6 +44,11 @@ def days(activity_id: uuid.UUID, day: date) -> int:
     return _key("days", activity_id, day.year, day.month)
 
 
+def months(activity_id: uuid.UUID, days_: Iterable[date]) -> set[int]:
+    """The names of the months `days_` fall in (a year-long form: a dozen, hashed once each)."""
+    return {_key("days", activity_id, y, m) for y, m in {(d.year, d.month) for d in days_}}
+
+
 def family(family_id: uuid.UUID) -> int:
     return _key("family", family_id)
 
@@ -92,7 +97,7 @@ def _op_keys(op) -> Iterable[int]:
     if op.type in _BOOKING_OPS:
         yield days(p.activity_id, p.day)
     elif op.type == OpType.BOOKINGS_APPLY:
-        yield from {days(p.activity_id, d) for d in (*p.book_days(), *p.wait, *p.cancel)}
+        yield from months(p.activity_id, (*p.book_days(), *p.wait, *p.cancel))
     elif op.type == OpType.FAMILY_UPSERT:
         yield family(p.family_id)
         yield from (child(c.id) for c in p.children)

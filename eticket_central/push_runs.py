@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from psycopg.types.json import Jsonb
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from eticket_central.json_rows import json_array, json_values
 from eticket_central.ops.registry import OpContext, OpHandler, Rejected
 from eticket_central.push_answers import (
     UNIQUE_VIOLATION,
@@ -54,7 +54,7 @@ _STORE_ANSWERS = text(
     "status, result, code, message, answered_at) SELECT :tenant_id, a.op_id, :device_id, "
     "a.seq, a.op_type, a.payload_hash, 'applied', a.result, NULL, '', :answered_at "
     "FROM unnest(CAST(:op_ids AS uuid[]), CAST(:seqs AS bigint[]), CAST(:types AS text[]), "
-    "CAST(:hashes AS text[]), CAST(:results AS jsonb[])) "
+    "CAST(:hashes AS text[]), " + json_array("results") + ") "
     "AS a(op_id, seq, op_type, payload_hash, result) "
     "ON CONFLICT DO NOTHING RETURNING op_id"
 )
@@ -127,7 +127,7 @@ def answer_run(session, tenant_id, device_id, run, handlers, now, blocked) -> li
                 "seqs": [op.seq for op in run],
                 "types": [op.type for op in run],
                 "hashes": [payload_hash(op) for op in run],
-                "results": [Jsonb(results[op.op_id]) for op in run],
+                "results": json_values(results[op.op_id] for op in run),
             },
         ).scalars()
         if len(set(stored)) == len(run):

@@ -34,10 +34,10 @@ from eticket_central.ops.bookings import (
     unknown,
     write_days,
 )
+from eticket_central.ops.first_upload import first_upload_days
 from eticket_central.ops.form_days import (
     SAVE_TERMS,
     as_is,
-    first_upload_days,
     form_days_change,
     record_form,
     terms_data,

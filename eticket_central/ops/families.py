@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from psycopg.types.json import Jsonb
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
+from eticket_central.json_rows import json_array, json_values
 from eticket_central.models import Child, Family, PortalAccount
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.sync.protocol import FamilyUpsert, OpType, RejectCode
@@ -45,7 +45,7 @@ _NEW_FAMILIES = text(
     "INSERT INTO families (id, tenant_id, reference, status, version, data, updated_at) "
     "SELECT f.id, :tenant_id, f.reference, f.status, 1, f.data, :updated_at FROM unnest("
     "CAST(:ids AS uuid[]), CAST(:references AS text[]), CAST(:statuses AS text[]), "
-    "CAST(:data AS jsonb[])) AS f(id, reference, status, data) ON CONFLICT DO NOTHING "
+    "" + json_array("data") + ") AS f(id, reference, status, data) ON CONFLICT DO NOTHING "
     "RETURNING id"
 )
 _CHILDREN = text(
@@ -95,7 +95,7 @@ def new_families(
             **common,
             "updated_at": now,
             "statuses": [p.status.value for p in payloads],
-            "data": [Jsonb(d) for d in data],
+            "data": json_values(data),
         },
     ).all()
     if len(created) != len(payloads):

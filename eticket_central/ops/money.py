@@ -16,11 +16,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from psycopg.types.json import Jsonb
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
+from eticket_central.json_rows import json_array, json_values
 from eticket_central.models import Family, Invoice, Payment
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.rules.money import format_cents
@@ -316,7 +316,7 @@ _INSERT_SALE_PAYMENTS = text(
     "details) SELECT p.id, :tenant_id, p.family_id, NULL, p.method, p.amount, 0, p.amount, 0, "
     "p.received_at, :recorded_at, :device_id, p.details FROM unnest(CAST(:ids AS uuid[]), "
     "CAST(:family_ids AS uuid[]), CAST(:methods AS text[]), CAST(:amounts AS bigint[]), "
-    "CAST(:received AS timestamp[]), CAST(:details AS jsonb[])) "
+    "CAST(:received AS timestamp[]), " + json_array("details") + ") "
     "AS p(id, family_id, method, amount, received_at, details) "
     "ON CONFLICT DO NOTHING RETURNING id"
 )
@@ -349,7 +349,7 @@ def sale_payments(
                 "methods": [p.method for p in payloads],
                 "amounts": [p.amount_cents for p in payloads],
                 "received": [p.received_at for p in payloads],
-                "details": [Jsonb(d) for d in details],
+                "details": json_values(details),
             },
         ).scalars()
     )
