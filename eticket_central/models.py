@@ -295,12 +295,16 @@ class ActivityDay(Base):
 
 
 class Booking(Base):
+    """A child's day at an activity. Found by activity and day (the key's prefix), never by
+    tenant or school alone: a town's first upload writes a million of them, and the tenant's
+    key and those indexes were most of what a row cost (migration 0004). Its commune is its
+    activity's."""
+
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_day_school", "activity_id", "day", "school_id"),)
     activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), primary_key=True)
-    tenant_id: Mapped[uuid.UUID] = _tenant()
+    tenant_id: Mapped[uuid.UUID]
     family_id: Mapped[uuid.UUID]
     school_id: Mapped[uuid.UUID | None]
     state: Mapped[str] = mapped_column(String(30))

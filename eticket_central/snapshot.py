@@ -71,7 +71,9 @@ def _wallet(entry: WalletEntry) -> dict[str, Any]:
 
 def _bookings(session: Session, tenant_id, after, limit):
     key = (Booking.activity_id, Booking.day, Booking.child_id)
-    query = select(Booking).where(Booking.tenant_id == tenant_id)
+    # In key order within the tenant's activities (bookings have no tenant index).
+    activities = select(Activity.id).where(Activity.tenant_id == tenant_id)
+    query = select(Booking).where(Booking.activity_id.in_(activities))
     if after is not None:
         activity, day, child = after.split("/")
         query = query.where(
