@@ -30,7 +30,7 @@ from eticket_central.models import (
 )
 from eticket_central.ops.bookings import booking_data, booking_key
 from eticket_central.ops.families import family_data
-from eticket_central.ops.money import invoice_data, payment_data
+from eticket_central.ops.money_data import invoice_data, payment_data
 from eticket_central.ops.planning import school_year_data
 from eticket_central.ops.wallet import wallet_data
 from eticket_desk.sync.protocol import Change, SnapshotPage

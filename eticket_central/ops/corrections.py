@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
 from eticket_central.models import Invoice, Payment
-from eticket_central.ops.money import family_credit, invoice_data, payment_data
+from eticket_central.ops.money_data import family_credit, invoice_data, payment_data
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.sync.protocol import InvoiceCancel, OpType, PaymentCancel, RejectCode
 

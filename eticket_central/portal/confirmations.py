@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eticket_central.changes import flush_changes
 from eticket_central.models import Invoice, Payment
-from eticket_central.ops.money import take_payment
+from eticket_central.ops.payments import take_payment
 from eticket_central.ops.registry import OpContext
 
 _PAYMENT_IDS = uuid.UUID("6f1d2c1e-55a8-4c1b-9d0e-7b7c6a3c2f10")

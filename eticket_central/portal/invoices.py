@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
 from eticket_central.models import Invoice
-from eticket_central.ops.money import family_credit, invoice_data
+from eticket_central.ops.money_data import family_credit, invoice_data
 from eticket_central.portal.parents import ParentDep
 from eticket_desk.sync.protocol import OnlinePayment
 

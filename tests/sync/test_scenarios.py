@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from eticket_central.models import AppliedOp
 from eticket_central.models import Invoice as ServerInvoice
-from eticket_central.ops.money import family_credit as server_credit
+from eticket_central.ops.money_data import family_credit as server_credit
 from eticket_central.portal.confirmations import ConfirmedTransaction, record_confirmed_payment
 from eticket_desk.models import Adult, Booking, Invoice, OutboxOp
 from eticket_desk.rules.pricing import Method, PaymentInput
