@@ -6,6 +6,8 @@ on its own thread and gives it the desk's side of a push (`Outbox`: the next bat
 answers recorded), each a short local step. Push sends the outbox in device order, in
 batches; a 5xx or a timeout is retried with the same ops (the server answers "duplicate" for
 what it had already committed); a batch the server finds too big (413) goes again in halves.
+Each op is validated by the protocol before it leaves (one it refuses is answered here), then
+sent as the outbox stored it: the push's JSON is written around each payload's stored text.
 Pull reads every page after a cursor; a full reload reads every entity's snapshot.
 """
 
@@ -22,6 +24,7 @@ import httpx
 from pydantic import ValidationError
 
 from eticket_desk.sync.protocol import (
+    OP_MODELS,
     OpResult,
     OpStatus,
     OpType,
@@ -30,7 +33,6 @@ from eticket_desk.sync.protocol import (
     RejectCode,
     SnapshotPage,
     french_errors,
-    make_op,
 )
 
 PUSH_BATCH = 500
@@ -39,6 +41,7 @@ PUSH_BATCH = 500
 # thousands of forms).
 MAX_DAYS_PER_PUSH = 4000
 PULL_PAGE = 1000
+_JSON = "application/json"
 SNAPSHOT_ENTITIES = (
     "organisation",
     "school",
@@ -119,12 +122,13 @@ class SyncClient:
             return answer
         raise SyncOffline(f"Hors ligne : {last}.")
 
-    def push(self, ops: list) -> PushResponse:
-        body = {
-            "device_id": str(self.device_id),
-            "ops": [op.model_dump(mode="json") for op in ops],
-        }
-        return PushResponse.model_validate(self._send("POST", "/sync/push", json=body).json())
+    def push(self, ops: list[str]) -> PushResponse:
+        """Sends ops already written as the wire's JSON (one text per op, see `wire_op`)."""
+        body = f'{{"device_id": "{self.device_id}", "ops": [{", ".join(ops)}]}}'
+        answer = self._send(
+            "POST", "/sync/push", content=body.encode(), headers={"Content-Type": _JSON}
+        )
+        return PushResponse.model_validate_json(answer.content)
 
     def desk_number(self) -> int:
         """This desk's number in its commune (its dossiers are numbered in its own block)."""
@@ -214,18 +218,58 @@ class SyncReport:
         return not self.error
 
 
-def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
-    """The ops to send, and the rows the protocol itself refuses (answered here, never sent:
-    one bad op must not block the outbox)."""
-    ops, sent, refused = [], [], []
+def wire_op(row) -> str:
+    """An outbox row as the wire's JSON: its payload is the text the outbox stored, as is."""
+    op_type = OpType(row.type)
+    return (
+        f'{{"op_id": "{row.op_id}", "seq": {int(row.seq)}, "type": "{op_type.value}", '
+        f'"payload": {row.payload}}}'
+    )
+
+
+def wire_batch(rows) -> tuple[list[str], list, list[OpResult]]:
+    """The first rows of a batch whose days (a form's op counts its days, any other op one)
+    stay within MAX_DAYS_PER_PUSH, at least one: the ops to send (the wire's JSON, each
+    validated by the protocol first), the rows sent, and those the protocol itself refuses
+    (answered here, never sent: one bad op must not block the outbox)."""
+    ops, sent, refused, days = [], [], [], 0
     for row in rows:
+        text = wire_op(row)
         try:
-            ops.append(make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id))
-            sent.append(row)
+            op = OP_MODELS[OpType(row.type)].model_validate_json(text)
         except ValidationError as error:
+            op, weight = None, _stored_days(row)
             message = "Opération refusée par ce poste : " + " ; ".join(french_errors(error))
+        else:
+            weight = _days(op.payload) if row.type == OpType.BOOKINGS_APPLY else 1
+        if (sent or refused) and days + weight > MAX_DAYS_PER_PUSH:
+            break
+        days += weight
+        if op is None:
             refused.append(_refused(row, message))
+        else:
+            ops.append(text)
+            sent.append(row)
     return ops, sent, refused
+
+
+_DAY_LISTS = ("book", "wait", "cancel")
+
+
+def _days(payload) -> int:
+    """A form's weight in a push: its days listed (at least one)."""
+    return max(1, sum(len(getattr(payload, name)) for name in _DAY_LISTS))
+
+
+def _stored_days(row) -> int:
+    """The weight of a row the protocol refuses, read from its stored text."""
+    if row.type != OpType.BOOKINGS_APPLY:
+        return 1
+    try:
+        payload = json.loads(row.payload)
+        return max(1, sum(len(payload.get(name, [])) for name in _DAY_LISTS))
+    except (ValueError, TypeError, AttributeError):
+        return 1
 
 
 def _refused(row, message: str) -> OpResult:
@@ -237,22 +281,6 @@ def _refused(row, message: str) -> OpResult:
         code=RejectCode.INVALID_OP,
         message=message[:1000],
     )
-
-
-def weighed(rows: list) -> list:
-    """The first rows of a batch whose days (a form's op counts its days, any other op one)
-    stay within MAX_DAYS_PER_PUSH; at least one row."""
-    kept, days = [], 0
-    for row in rows:
-        weight = 1
-        if row.type == OpType.BOOKINGS_APPLY:
-            payload = json.loads(row.payload)
-            weight = max(1, sum(len(payload.get(k, [])) for k in ("book", "wait", "cancel")))
-        if kept and days + weight > MAX_DAYS_PER_PUSH:
-            break
-        kept.append(row)
-        days += weight
-    return kept
 
 
 class Outbox(Protocol):
@@ -271,10 +299,10 @@ def push_outbox(client: SyncClient, outbox: Outbox, report: SyncReport) -> None:
     halves, and one op too big on its own is set aside as refused (the rest goes on)."""
     batch = PUSH_BATCH
     while True:
-        rows = weighed(outbox.waiting(batch))
+        rows = outbox.waiting(batch)
         if not rows:
             return
-        ops, sent, refused = _wire_ops(rows)
+        ops, sent, refused = wire_batch(rows)
         if refused:
             report.rejected_labels += outbox.record(rows, refused)[0]
             report.rejected += len(refused)
