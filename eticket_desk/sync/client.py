@@ -136,14 +136,14 @@ class SyncClient:
 
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})
-        return PullResponse.model_validate(answer.json())
+        return PullResponse.model_validate_json(answer.content)
 
     def snapshot(self, entity: str, after: str | None = None) -> SnapshotPage:
         params = {"entity": entity, "limit": PULL_PAGE}
         if after is not None:
             params["after"] = after
-        return SnapshotPage.model_validate(
-            self._send("GET", "/sync/snapshot", params=params).json()
+        return SnapshotPage.model_validate_json(
+            self._send("GET", "/sync/snapshot", params=params).content
         )
 
     def pull_since(self, since: int) -> PulledPages:

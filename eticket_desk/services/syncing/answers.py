@@ -105,10 +105,6 @@ _ANSWER = (
 _encode = json.JSONEncoder(default=str).encode  # json.dumps(…, default=str), one encoder
 
 
-def server_version(session, entity: str, entity_id: str, data: dict[str, Any]) -> None:
-    server_versions(session, entity, [(entity_id, data)])
-
-
 def server_versions(session, entity: str, answers: list[tuple[str, dict[str, Any]]]) -> None:
     """Keeps the highest version the server gave each entity (one statement for them all)."""
     rows = [
