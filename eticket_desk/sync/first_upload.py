@@ -72,10 +72,7 @@ def queue_first_upload(session: Session, today: date) -> int:
     ops += tariff_ops(session, ids(Tariff))
     ops += school_ops(session, ids(School))
     ops += organisation_ops(session, ids(Organisation))
-    families = list(session.scalars(select(Family.id).order_by(Family.number)))
-    for start in range(0, len(families), 500):
-        ops += family_ops(session, families[start : start + 500])
-        session.expunge_all()  # thousands of dossiers: keep the identity map small
+    ops += family_ops(session, list(session.scalars(select(Family.id).order_by(Family.number))))
     ops += invoice_ops(session, ids(Invoice))
     payments = list(session.scalars(select(Payment.id).order_by(Payment.at)))
     ops += payment_ops(session, payments)
