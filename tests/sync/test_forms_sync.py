@@ -113,6 +113,8 @@ def test_a_push_is_cut_so_that_the_server_judges_a_few_thousand_days_at_most():
     ops, sent, refused = wire_batch(rows)
     assert sent == rows[:4]  # 1 + 3 × 1,200 days; the fourth form goes next time
     assert not refused and len(ops) == 4
+    # Each op leaves as the outbox stored it: its payload's text, as is.
+    assert all(f'"payload": {r.payload}}}' in op for op, r in zip(ops, sent, strict=True))
     assert [json.loads(op)["payload"] for op in ops] == [json.loads(r.payload) for r in sent]
     # A form the protocol refuses (more days than a list holds) still weighs its days: it is
     # answered alone, heavier than the limit, and never sent.
