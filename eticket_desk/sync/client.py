@@ -1,8 +1,8 @@
 """The port to the central server: the desk's HTTP client (retries, the outbox pushed in
 batches, the pulled pages and snapshots read), and what one sync did (`SyncReport`).
 
-Qt-free, thread-free and database-free: the sync cycle (services/syncing/cycle.py) calls it
-on its own thread and gives it the desk's side of a push (`Outbox`: the next batch, the
+Qt-free and database-free: the sync cycle (services/syncing/cycle.py) calls it on its own
+thread and gives it the desk's side of a push (`Outbox`: the next batch, the
 answers recorded), each a short local step. Push sends the outbox in device order, in
 batches; a 5xx or a timeout is retried with the same ops (the server answers "duplicate" for
 what it had already committed); a batch the server finds too big (413) goes again in halves.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -286,42 +287,71 @@ def _refused(row, message: str) -> OpResult:
 class Outbox(Protocol):
     """The desk's side of a push (services/syncing/cycle.py); each call is a local step."""
 
-    def waiting(self, limit: int) -> list:
-        """The first `limit` ops not answered yet, in device order."""
+    def waiting(self, limit: int, after: int = -1) -> list:
+        """The first `limit` ops not answered yet after op number `after`, in device order."""
 
     def record(self, rows: list, results: list[OpResult]) -> tuple[list[str], int]:
         """Stores the answers; returns the French labels of the rejected ops and how many
         answers were duplicates."""
 
 
+@dataclass
+class _Batch:
+    """The next ops to push: the rows read, the ops to send (the wire's JSON), the rows
+    sent, those the protocol refused, and the number of the last row this batch took."""
+
+    rows: list
+    ops: list[str]
+    sent: list
+    refused: list[OpResult]
+    last: int
+
+
+def _read_batch(outbox: Outbox, limit: int, after: int = -1) -> _Batch | None:
+    rows = outbox.waiting(limit, after)
+    if not rows:
+        return None
+    ops, sent, refused = wire_batch(rows)
+    return _Batch(rows, ops, sent, refused, rows[len(sent) + len(refused) - 1].seq)
+
+
 def push_outbox(client: SyncClient, outbox: Outbox, report: SyncReport) -> None:
     """Sends the outbox in batches; a batch the server finds too big (413) goes again in
-    halves, and one op too big on its own is set aside as refused (the rest goes on)."""
-    batch = PUSH_BATCH
-    while True:
-        rows = outbox.waiting(batch)
-        if not rows:
-            return
-        ops, sent, refused = wire_batch(rows)
-        if refused:
-            report.rejected_labels += outbox.record(rows, refused)[0]
-            report.rejected += len(refused)
-        if not ops:
-            continue
-        try:
-            answer = client.push(ops)
-        except TooLarge:
-            if len(ops) > 1:
-                batch = max(1, len(ops) // 2)
+    halves, and one op too big on its own is set aside as refused (the rest goes on).
+    While a push is in flight (on a thread of its own: one push at a time, in device order),
+    the next batch is read and checked here; it is dropped if the push did not go whole."""
+    size = PUSH_BATCH
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as network:
+        batch = _read_batch(outbox, size)
+        while batch is not None:
+            if batch.refused:
+                report.rejected_labels += outbox.record(batch.rows, batch.refused)[0]
+                report.rejected += len(batch.refused)
+            if not batch.ops:
+                batch = _read_batch(outbox, size)
                 continue
-            too_big = [_refused(sent[0], "Opération trop volumineuse pour le serveur.")]
-            report.rejected_labels += outbox.record(sent, too_big)[0]
-            report.rejected += 1
-            continue
-        rejected, duplicates = outbox.record(sent, answer.results)
-        report.pushed += len(answer.results)
-        report.duplicates += duplicates
-        report.rejected += len(rejected)
-        report.rejected_labels += rejected
-        if len(answer.results) < len(sent):
-            return  # the server answered part of the batch: the rest goes next time
+            in_flight = network.submit(client.push, batch.ops)
+            ahead = _read_batch(outbox, size, after=batch.last)
+            try:
+                answer = in_flight.result()
+            except TooLarge:
+                if len(batch.ops) > 1:
+                    size = max(1, len(batch.ops) // 2)
+                else:
+                    too_big = [
+                        _refused(batch.sent[0], "Opération trop volumineuse pour le serveur.")
+                    ]
+                    report.rejected_labels += outbox.record(batch.sent, too_big)[0]
+                    report.rejected += 1
+                batch = _read_batch(outbox, size)
+                continue
+            rejected, duplicates = outbox.record(batch.sent, answer.results)
+            report.pushed += len(answer.results)
+            report.duplicates += duplicates
+            report.rejected += len(rejected)
+            report.rejected_labels += rejected
+            if len(answer.results) < len(batch.sent):
+                return  # the server answered part of the batch: the rest goes next time
+            # Recording the answers may have written ops (a ticket given back): they come
+            # after every op read so far, and go in this sync too.
+            batch = ahead if ahead is not None else _read_batch(outbox, size, after=batch.last)
