@@ -61,20 +61,21 @@ def record_answers(store, rows: list, results) -> Answers:
                 if result.original_status is not None:
                     status = result.original_status  # what the op got the first time
             outcome = result.result or {}
-            answer = {
-                "status": status.value,
-                "code": result.code.value if result.code else "",
-                "message": result.message,
-                "result": _encode(outcome),
-                "answered_at": now,
+            answer = {  # the parameters of _ANSWER
+                "key": row.seq,
+                "new_status": status.value,
+                "new_code": result.code.value if result.code else "",
+                "new_message": result.message,
+                "new_result": _encode(outcome),
+                "new_answered_at": now,
             }
-            updates.append((row.seq, answer))
+            updates.append(answer)
             if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
                 if not outcome.get("refused") and not outcome.get("waiting"):
                     continue  # every day as asked
                 code, message = _form_answer(session, json.loads(row.payload), outcome, answers)
                 if code:  # applied in part: an issue the agent sees, like a rejection
-                    answer.update(status=PARTIAL, code=code, message=message)
+                    answer.update(new_status=PARTIAL, new_code=code, new_message=message)
                     answers.rejected.append(message)
             elif status == OpStatus.REJECTED:
                 _undo(session, row.type, json.loads(row.payload), result.code, answers)
@@ -83,24 +84,22 @@ def record_answers(store, rows: list, results) -> Answers:
                 family_id = json.loads(row.payload)["family_id"]
                 versions.append((family_id, result.result))
         if updates:
-            session.execute(
-                _ANSWER,
-                [
-                    {"key": seq, **{f"new_{name}": value for name, value in answer.items()}}
-                    for seq, answer in updates
-                ],
-            )
+            session.execute(_ANSWER, updates)
         server_versions(session, "family", versions)
     return answers
 
 
 _OUTBOX = OutboxOp.__table__
-_ANSWERED = ("status", "code", "message", "result", "answered_at")
 # Core: an ORM bulk update costs a third of recording a push's answers.
 _ANSWER = (
     update(_OUTBOX)
     .where(_OUTBOX.c.seq == bindparam("key"))
-    .values({name: bindparam(f"new_{name}") for name in _ANSWERED})
+    .values(
+        {
+            name: bindparam(f"new_{name}")
+            for name in ("status", "code", "message", "result", "answered_at")
+        }
+    )
 )
 _encode = json.JSONEncoder(default=str).encode  # json.dumps(…, default=str), one encoder
 
