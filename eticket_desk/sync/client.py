@@ -1,11 +1,13 @@
 """The port to the central server: the desk's HTTP client (retries, the outbox pushed in
 batches, the pulled pages and snapshots read), and what one sync did (`SyncReport`).
 
-Qt-free, thread-free and database-free: the sync cycle (services/syncing/cycle.py) calls it
-on its own thread and gives it the desk's side of a push (`Outbox`: the next batch, the
+Qt-free and database-free: the sync cycle (services/syncing/cycle.py) calls it on its own
+thread and gives it the desk's side of a push (`Outbox`: the next batch, the
 answers recorded), each a short local step. Push sends the outbox in device order, in
 batches; a 5xx or a timeout is retried with the same ops (the server answers "duplicate" for
 what it had already committed); a batch the server finds too big (413) goes again in halves.
+Each op is validated by the protocol before it leaves (one it refuses is answered here), then
+sent as the outbox stored it: the push's JSON is written around each payload's stored text.
 Pull reads every page after a cursor; a full reload reads every entity's snapshot.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -22,6 +25,7 @@ import httpx
 from pydantic import ValidationError
 
 from eticket_desk.sync.protocol import (
+    OP_MODELS,
     OpResult,
     OpStatus,
     OpType,
@@ -30,7 +34,6 @@ from eticket_desk.sync.protocol import (
     RejectCode,
     SnapshotPage,
     french_errors,
-    make_op,
 )
 
 PUSH_BATCH = 500
@@ -39,6 +42,7 @@ PUSH_BATCH = 500
 # thousands of forms).
 MAX_DAYS_PER_PUSH = 4000
 PULL_PAGE = 1000
+_JSON = "application/json"
 SNAPSHOT_ENTITIES = (
     "organisation",
     "school",
@@ -119,12 +123,13 @@ class SyncClient:
             return answer
         raise SyncOffline(f"Hors ligne : {last}.")
 
-    def push(self, ops: list) -> PushResponse:
-        body = {
-            "device_id": str(self.device_id),
-            "ops": [op.model_dump(mode="json") for op in ops],
-        }
-        return PushResponse.model_validate(self._send("POST", "/sync/push", json=body).json())
+    def push(self, ops: list[str]) -> PushResponse:
+        """Sends ops already written as the wire's JSON (one text per op, see `wire_op`)."""
+        body = f'{{"device_id": "{self.device_id}", "ops": [{", ".join(ops)}]}}'
+        answer = self._send(
+            "POST", "/sync/push", content=body.encode(), headers={"Content-Type": _JSON}
+        )
+        return PushResponse.model_validate_json(answer.content)
 
     def desk_number(self) -> int:
         """This desk's number in its commune (its dossiers are numbered in its own block)."""
@@ -132,14 +137,14 @@ class SyncClient:
 
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})
-        return PullResponse.model_validate(answer.json())
+        return PullResponse.model_validate_json(answer.content)
 
     def snapshot(self, entity: str, after: str | None = None) -> SnapshotPage:
         params = {"entity": entity, "limit": PULL_PAGE}
         if after is not None:
             params["after"] = after
-        return SnapshotPage.model_validate(
-            self._send("GET", "/sync/snapshot", params=params).json()
+        return SnapshotPage.model_validate_json(
+            self._send("GET", "/sync/snapshot", params=params).content
         )
 
     def pull_since(self, since: int) -> PulledPages:
@@ -214,18 +219,58 @@ class SyncReport:
         return not self.error
 
 
-def _wire_ops(rows) -> tuple[list, list, list[OpResult]]:
-    """The ops to send, and the rows the protocol itself refuses (answered here, never sent:
-    one bad op must not block the outbox)."""
-    ops, sent, refused = [], [], []
+def wire_op(row) -> str:
+    """An outbox row as the wire's JSON: its payload is the text the outbox stored, as is."""
+    op_type = OpType(row.type)
+    return (
+        f'{{"op_id": "{row.op_id}", "seq": {int(row.seq)}, "type": "{op_type.value}", '
+        f'"payload": {row.payload}}}'
+    )
+
+
+def wire_batch(rows) -> tuple[list[str], list, list[OpResult]]:
+    """The first rows of a batch whose days (a form's op counts its days, any other op one)
+    stay within MAX_DAYS_PER_PUSH, at least one: the ops to send (the wire's JSON, each
+    validated by the protocol first), the rows sent, and those the protocol itself refuses
+    (answered here, never sent: one bad op must not block the outbox)."""
+    ops, sent, refused, days = [], [], [], 0
     for row in rows:
+        text = wire_op(row)
         try:
-            ops.append(make_op(OpType(row.type), json.loads(row.payload), row.seq, row.op_id))
-            sent.append(row)
+            op = OP_MODELS[OpType(row.type)].model_validate_json(text)
         except ValidationError as error:
+            op, weight = None, _stored_days(row)
             message = "Opération refusée par ce poste : " + " ; ".join(french_errors(error))
+        else:
+            weight = _days(op.payload) if row.type == OpType.BOOKINGS_APPLY else 1
+        if (sent or refused) and days + weight > MAX_DAYS_PER_PUSH:
+            break
+        days += weight
+        if op is None:
             refused.append(_refused(row, message))
+        else:
+            ops.append(text)
+            sent.append(row)
     return ops, sent, refused
+
+
+_DAY_LISTS = ("book", "wait", "cancel")
+
+
+def _days(payload) -> int:
+    """A form's weight in a push: its days listed (at least one)."""
+    return max(1, sum(len(getattr(payload, name)) for name in _DAY_LISTS))
+
+
+def _stored_days(row) -> int:
+    """The weight of a row the protocol refuses, read from its stored text."""
+    if row.type != OpType.BOOKINGS_APPLY:
+        return 1
+    try:
+        payload = json.loads(row.payload)
+        return max(1, sum(len(payload.get(name, [])) for name in _DAY_LISTS))
+    except (ValueError, TypeError, AttributeError):
+        return 1
 
 
 def _refused(row, message: str) -> OpResult:
@@ -239,61 +284,74 @@ def _refused(row, message: str) -> OpResult:
     )
 
 
-def weighed(rows: list) -> list:
-    """The first rows of a batch whose days (a form's op counts its days, any other op one)
-    stay within MAX_DAYS_PER_PUSH; at least one row."""
-    kept, days = [], 0
-    for row in rows:
-        weight = 1
-        if row.type == OpType.BOOKINGS_APPLY:
-            payload = json.loads(row.payload)
-            weight = max(1, sum(len(payload.get(k, [])) for k in ("book", "wait", "cancel")))
-        if kept and days + weight > MAX_DAYS_PER_PUSH:
-            break
-        kept.append(row)
-        days += weight
-    return kept
-
-
 class Outbox(Protocol):
     """The desk's side of a push (services/syncing/cycle.py); each call is a local step."""
 
-    def waiting(self, limit: int) -> list:
-        """The first `limit` ops not answered yet, in device order."""
+    def waiting(self, limit: int, after: int = -1) -> list:
+        """The first `limit` ops not answered yet after op number `after`, in device order."""
 
     def record(self, rows: list, results: list[OpResult]) -> tuple[list[str], int]:
         """Stores the answers; returns the French labels of the rejected ops and how many
         answers were duplicates."""
 
 
+@dataclass
+class _Batch:
+    """The next ops to push: the rows read, the ops to send (the wire's JSON), the rows
+    sent, those the protocol refused, and the number of the last row this batch took."""
+
+    rows: list
+    ops: list[str]
+    sent: list
+    refused: list[OpResult]
+    last: int
+
+
+def _read_batch(outbox: Outbox, limit: int, after: int = -1) -> _Batch | None:
+    rows = outbox.waiting(limit, after)
+    if not rows:
+        return None
+    ops, sent, refused = wire_batch(rows)
+    return _Batch(rows, ops, sent, refused, rows[len(sent) + len(refused) - 1].seq)
+
+
 def push_outbox(client: SyncClient, outbox: Outbox, report: SyncReport) -> None:
     """Sends the outbox in batches; a batch the server finds too big (413) goes again in
-    halves, and one op too big on its own is set aside as refused (the rest goes on)."""
-    batch = PUSH_BATCH
-    while True:
-        rows = weighed(outbox.waiting(batch))
-        if not rows:
-            return
-        ops, sent, refused = _wire_ops(rows)
-        if refused:
-            report.rejected_labels += outbox.record(rows, refused)[0]
-            report.rejected += len(refused)
-        if not ops:
-            continue
-        try:
-            answer = client.push(ops)
-        except TooLarge:
-            if len(ops) > 1:
-                batch = max(1, len(ops) // 2)
+    halves, and one op too big on its own is set aside as refused (the rest goes on).
+    While a push is in flight (on a thread of its own: one push at a time, in device order),
+    the next batch is read and checked here; it is dropped if the push did not go whole."""
+    size = PUSH_BATCH
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as network:
+        batch = _read_batch(outbox, size)
+        while batch is not None:
+            if batch.refused:
+                report.rejected_labels += outbox.record(batch.rows, batch.refused)[0]
+                report.rejected += len(batch.refused)
+            if not batch.ops:
+                batch = _read_batch(outbox, size)
                 continue
-            too_big = [_refused(sent[0], "Opération trop volumineuse pour le serveur.")]
-            report.rejected_labels += outbox.record(sent, too_big)[0]
-            report.rejected += 1
-            continue
-        rejected, duplicates = outbox.record(sent, answer.results)
-        report.pushed += len(answer.results)
-        report.duplicates += duplicates
-        report.rejected += len(rejected)
-        report.rejected_labels += rejected
-        if len(answer.results) < len(sent):
-            return  # the server answered part of the batch: the rest goes next time
+            in_flight = network.submit(client.push, batch.ops)
+            ahead = _read_batch(outbox, size, after=batch.last)
+            try:
+                answer = in_flight.result()
+            except TooLarge:
+                if len(batch.ops) > 1:
+                    size = max(1, len(batch.ops) // 2)
+                else:
+                    too_big = [
+                        _refused(batch.sent[0], "Opération trop volumineuse pour le serveur.")
+                    ]
+                    report.rejected_labels += outbox.record(batch.sent, too_big)[0]
+                    report.rejected += 1
+                batch = _read_batch(outbox, size)
+                continue
+            rejected, duplicates = outbox.record(batch.sent, answer.results)
+            report.pushed += len(answer.results)
+            report.duplicates += duplicates
+            report.rejected += len(rejected)
+            report.rejected_labels += rejected
+            if len(answer.results) < len(batch.sent):
+                return  # the server answered part of the batch: the rest goes next time
+            # Recording the answers may have written ops (a ticket given back): they come
+            # after every op read so far, and go in this sync too.
+            batch = ahead if ahead is not None else _read_batch(outbox, size, after=batch.last)

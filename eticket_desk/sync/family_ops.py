@@ -4,10 +4,11 @@ and transaction, on the server version the desk last knew (plus its ops still wa
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
 from eticket_desk.models.sync import OutboxOp, ServerVersion
@@ -47,11 +48,13 @@ CHILD_FIELDS = (
 )
 
 
-def _adult(adult: Adult) -> dict[str, Any]:
+def _adult(adult) -> dict[str, Any]:
+    """An adult's row (Adult's columns) as the op sends it."""
     return {"id": adult.id, **{name: getattr(adult, name) for name in ADULT_FIELDS}}
 
 
-def _child(levels: dict[uuid.UUID, str], child: Child) -> dict[str, Any]:
+def _child(levels: dict[uuid.UUID, str], child) -> dict[str, Any]:
+    """A child's row (Child's columns) as the op sends it."""
     level = levels.get(child.class_id) if child.class_id is not None else None
     return {
         "id": child.id,
@@ -65,7 +68,8 @@ def _child(levels: dict[uuid.UUID, str], child: Child) -> dict[str, Any]:
 
 
 def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
-    """One op per dossier, read 500 at a time (an import commits thousands of them)."""
+    """One op per dossier, read 500 at a time (an import commits thousands of them; a first
+    upload, every dossier) as the rows' final state: plain rows, no ORM objects."""
     levels = dict(session.execute(select(SchoolClass.id, SchoolClass.level)).all())
     ops = []
     for start in range(0, len(family_ids), 500):
@@ -73,12 +77,10 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
         keys = [f"family:{family_id}" for family_id in chunk]
         families = {
             family.id: family
-            for family in session.scalars(
-                select(Family)
-                .where(Family.id.in_(chunk))
-                .options(selectinload(Family.members), selectinload(Family.children))
-            )
+            for family in session.execute(select(*_FAMILY).where(Family.id.in_(chunk)))
         }
+        members = _by_family(session, _ADULT, Adult, chunk)
+        children = _by_family(session, _CHILD, Child, chunk)
         known = dict(
             session.execute(
                 select(ServerVersion.entity_id, ServerVersion.version).where(
@@ -97,8 +99,10 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
         )
         portals = {
             portal.family_id: portal
-            for portal in session.scalars(
-                select(PortalAccount).where(PortalAccount.family_id.in_(chunk))
+            for portal in session.execute(
+                select(
+                    PortalAccount.family_id, PortalAccount.login, PortalAccount.password_hash
+                ).where(PortalAccount.family_id.in_(chunk))
             )
         }
         for family_id, key in zip(chunk, keys, strict=True):
@@ -112,8 +116,8 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
                 "status": family.status,
                 "notes": family.notes[:4000],
                 "quotient": family.qf_value,
-                "adults": [_adult(a) for a in family.members],
-                "children": [_child(levels, c) for c in family.children],
+                "adults": [_adult(a) for a in members.get(family_id, ())],
+                "children": [_child(levels, c) for c in children.get(family_id, ())],
             }
             portal = portals.get(family_id)
             if portal is not None and portal.password_hash.startswith("$argon2"):
@@ -121,3 +125,31 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
             label = f"Dossier {family.reference} {family.display_name}".strip()
             ops.append((OpType.FAMILY_UPSERT, payload, key, label))
     return ops
+
+
+_FAMILY = (
+    Family.id,
+    Family.reference,
+    Family.status,
+    Family.notes,
+    Family.qf_value,
+    Family.display_name,
+)
+_ADULT = (Adult.family_id, Adult.id, *(getattr(Adult, name) for name in ADULT_FIELDS))
+_CHILD = (
+    Child.family_id,
+    Child.id,
+    *(getattr(Child, name) for name in CHILD_FIELDS),
+    Child.birth_date,
+    Child.school_id,
+    Child.class_id,
+)
+
+
+def _by_family(session: Session, columns: tuple, model, family_ids: list) -> dict[uuid.UUID, list]:
+    """The adults or the children of these families, each family's in their order."""
+    rows: dict[uuid.UUID, list] = defaultdict(list)
+    query = select(*columns).where(model.family_id.in_(family_ids)).order_by(model.position)
+    for row in session.execute(query):
+        rows[row.family_id].append(row)
+    return rows

@@ -13,16 +13,15 @@ replaced by this whole picture (each of them is part of it).
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date
-from functools import lru_cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import (
     Activity,
-    Child,
     Family,
     Invoice,
     Organisation,
@@ -35,7 +34,7 @@ from eticket_desk.models import (
     WalletEntry,
 )
 from eticket_desk.models.sync import OutboxOp
-from eticket_desk.rules.booking import SEAT_STATES, BookingState
+from eticket_desk.rules.booking import SEAT_STATES
 from eticket_desk.rules.templates import WeekTemplate
 from eticket_desk.sync.days_ops import FormDays, days_ops, terms_of
 from eticket_desk.sync.family_ops import family_ops
@@ -73,10 +72,7 @@ def queue_first_upload(session: Session, today: date) -> int:
     ops += tariff_ops(session, ids(Tariff))
     ops += school_ops(session, ids(School))
     ops += organisation_ops(session, ids(Organisation))
-    families = list(session.scalars(select(Family.id).order_by(Family.number)))
-    for start in range(0, len(families), 500):
-        ops += family_ops(session, families[start : start + 500])
-        session.expunge_all()  # thousands of dossiers: keep the identity map small
+    ops += family_ops(session, list(session.scalars(select(Family.id).order_by(Family.number))))
     ops += invoice_ops(session, ids(Invoice))
     payments = list(session.scalars(select(Payment.id).order_by(Payment.at)))
     ops += payment_ops(session, payments)
@@ -92,42 +88,24 @@ def _bookings(session: Session, today: date) -> list[FormDays]:
     """The bookings of today and later, per child and activity, as they are here: the days
     a form covers as that form (its terms plus exceptions, and the form itself, which the
     server keeps for the other desks), the others listed."""
-    days: dict[tuple, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
-    # A town holds a million days: the rows are read as SQLite stores them (hex ids, ISO
-    # days) and grouped here; a UUID per pair, each distinct day parsed once. The children
-    # are checked per pair (a join would look each day's child up: 4 times slower).
-    children = {child_id.hex for child_id in session.scalars(select(Child.id))}
-    listed: dict[tuple, list[str]] = defaultdict(list)
-    for row in session.connection().exec_driver_sql(
-        "SELECT child_id, activity_id, state, day FROM booking WHERE day >= ?",
-        (today.isoformat(),),
-    ):
-        listed[row[:3]].append(row[3])
-    for (child_hex, activity_hex, state), texts in listed.items():
-        if state in _HELD:
-            kind = "book"
-        elif state == BookingState.WAITING:
-            kind = "wait"
-        else:
-            continue
-        if child_hex not in children:
-            continue
-        pair = (uuid.UUID(child_hex), uuid.UUID(activity_hex))
-        days[pair][kind] = sorted([*days[pair][kind], *(_day(text) for text in texts)])
-    forms: dict[tuple, list[Subscription]] = defaultdict(list)
-    for form in session.scalars(
-        select(Subscription).where(Subscription.end >= today).order_by(Subscription.start)
-    ):
+    forms: dict[tuple, list] = defaultdict(list)
+    for form in session.execute(_FORMS, {"today": today}):
         forms[(form.child_id, form.activity_id)].append(form)
+    templates: dict[tuple, WeekTemplate] = {}  # a town's forms share a few templates
     found = []
-    for pair, lists in days.items():
-        for form in forms.get(pair, ()):
+    for (child_id, activity_id), lists in _held_days(session, today):
+        for form in forms.get((child_id, activity_id), ()):
             book = _take(lists["book"], form.start, form.end)
             wait = _take(lists["wait"], form.start, form.end)
-            template = WeekTemplate.parse(form.weekdays, form.parity) if form.regular else None
+            template = templates.get((form.weekdays, form.parity)) if form.regular else None
+            if form.regular and template is None:
+                template = templates[(form.weekdays, form.parity)] = WeekTemplate.parse(
+                    form.weekdays, form.parity
+                )
             found.append(
                 FormDays(
-                    *pair,
+                    child_id,
+                    activity_id,
                     _LABEL,
                     book,
                     wait,
@@ -139,22 +117,84 @@ def _bookings(session: Session, today: date) -> list[FormDays]:
             )
         if lists["book"] or lists["wait"]:  # days no form covers: booked one by one
             found.append(
-                FormDays(*pair, _LABEL, tuple(lists["book"]), tuple(lists["wait"]), initial=True)
+                FormDays(
+                    child_id,
+                    activity_id,
+                    _LABEL,
+                    tuple(lists["book"]),
+                    tuple(lists["wait"]),
+                    initial=True,
+                )
             )
     return found
+
+
+# The forms still running (a row has a model's attributes: terms_of reads them).
+_FORMS = (
+    select(
+        Subscription.id,
+        Subscription.child_id,
+        Subscription.activity_id,
+        Subscription.start,
+        Subscription.end,
+        Subscription.weekdays,
+        Subscription.parity,
+        Subscription.regular,
+        Subscription.fare_option,
+        Subscription.period_label,
+    )
+    .where(Subscription.end >= bindparam("today"))
+    .order_by(Subscription.start)
+)
+# One activity's booked (or marked) and waiting days from a day on, per child: SQLite
+# groups them (its primary key starts with the activity and the day).
+_GROUPED = (
+    "SELECT child_id, CASE state WHEN 'waiting' THEN 'wait' ELSE 'book' END AS kind, "
+    "min(day), group_concat(day) FROM booking WHERE activity_id = ? AND day >= ? "
+    f"AND state IN ({', '.join(repr(state) for state in sorted(_HELD | {'waiting'}))}) "
+    "GROUP BY child_id, kind"
+)
+
+
+def _held_days(session: Session, today: date) -> list[tuple[tuple, dict[str, list[date]]]]:
+    """Each (child, activity) with booked or waiting days from `today` on: its days to
+    book and to wait for, in order. The pairs come in the order the table stores their
+    first day (activity, day, child), as the ops always did."""
+    connection = session.connection()
+    children = {row[0] for row in connection.exec_driver_sql("SELECT id FROM child")}
+    parsed = _Days()
+    pairs = []
+    for (activity_hex,) in connection.exec_driver_sql("SELECT id FROM activity ORDER BY id"):
+        activity_id = uuid.UUID(activity_hex)
+        lists: dict[str, dict[str, list[date]]] = defaultdict(lambda: {"book": [], "wait": []})
+        first: dict[str, str] = {}
+        for child_hex, kind, day, texts in connection.exec_driver_sql(
+            _GROUPED, (activity_hex, today.isoformat())
+        ):
+            if child_hex not in children:
+                continue
+            # ISO days sort as the days do: each distinct one parsed once.
+            lists[child_hex][kind] = list(map(parsed.__getitem__, sorted(texts.split(","))))
+            first[child_hex] = min(day, first.get(child_hex, day))
+        for child_hex in sorted(lists, key=lambda child: (first[child], child)):
+            pairs.append(((uuid.UUID(child_hex), activity_id), lists[child_hex]))
+    return pairs
+
+
+class _Days(dict):
+    """ISO day → date, each parsed once."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
 
 
 _LABEL = "Réservations déjà faites à ce poste"
 
 
-@lru_cache(maxsize=4096)
-def _day(text: str) -> date:
-    return date.fromisoformat(text)
-
-
 def _take(days: list[date], start: date, end: date) -> tuple[date, ...]:
-    """Removes from `days` (in order) those from `start` to `end`, and returns them."""
-    taken = tuple(day for day in days if start <= day <= end)
-    if taken:
-        days[:] = [day for day in days if not start <= day <= end]
+    """Removes from `days` (sorted) those from `start` to `end`, and returns them."""
+    low, high = bisect_left(days, start), bisect_right(days, end)
+    taken = tuple(days[low:high])
+    del days[low:high]
     return taken

@@ -7,6 +7,7 @@ the transaction that emitted them (and the first upload, from every row).
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -109,50 +110,71 @@ def _cancel_ops(session: Session, sale_ids: set) -> list:
 def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
     ops = []
     cancelled_sales = set()
-    for payment_id in payment_ids:
-        payment = session.get(Payment, payment_id)
-        if payment is not None and payment.amount_cents < 0 and payment.sale_id is not None:
-            cancelled_sales.add(payment.sale_id)
-            continue
-        sale = session.get(Sale, payment.sale_id) if payment and payment.sale_id else None
-        if payment is None or sale is None or payment.amount_cents <= 0:
-            continue
-        base = {
-            "family_id": sale.family_id,
-            "method": payment.method,
-            "received_at": payment.at,
-            "receipt_number": sale.receipt_number,
+    for start in range(0, len(payment_ids), 500):  # read 500 at a time (a first upload)
+        chunk = payment_ids[start : start + 500]
+        payments = {
+            payment.id: payment
+            for payment in session.scalars(select(Payment).where(Payment.id.in_(chunk)))
         }
-        if payment.method == "cheque":
-            base["cheque"] = {
-                "number": payment.cheque_number[:200] or "?",
-                "bank": payment.cheque_bank[:200],
-                "drawer": payment.cheque_drawer[:200],
-            }
-        allocations = session.execute(
-            select(PaymentAllocation.invoice_id, PaymentAllocation.amount_cents)
-            .where(PaymentAllocation.payment_id == payment.id)
-            .order_by(PaymentAllocation.invoice_id)
-        ).all()
-        parts = [(invoice_id, amount) for invoice_id, amount in allocations if amount > 0]
-        rest = payment.amount_cents - sum(amount for _, amount in parts)
-        if not parts:
-            parts = [(None, payment.amount_cents)]  # tickets
-        elif rest > 0:
-            # An overpayment rides on the last invoice: the server pays what that invoice
-            # still needs and keeps the rest as credit, as the desk did.
-            parts[-1] = (parts[-1][0], parts[-1][1] + rest)
-        for invoice_id, amount in parts:
-            # One op per invoice paid: the first keeps the payment's id, so a re-sent op
-            # is recognised; the others get ids derived from it.
-            op_payment_id = (
-                payment.id if len(parts) == 1 else uuid.uuid5(payment.id, str(invoice_id))
+        sale_ids = {payment.sale_id for payment in payments.values()} - {None}
+        sales = {
+            sale.id: sale for sale in session.scalars(select(Sale).where(Sale.id.in_(sale_ids)))
+        }
+        allocations = defaultdict(list)
+        for payment_id, invoice_id, amount in session.execute(
+            select(
+                PaymentAllocation.payment_id,
+                PaymentAllocation.invoice_id,
+                PaymentAllocation.amount_cents,
             )
-            payload = {
-                **base,
-                "payment_id": op_payment_id,
-                "amount_cents": amount,
-                "invoice_id": invoice_id,
-            }
-            ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
+            .where(PaymentAllocation.payment_id.in_(chunk))
+            .order_by(PaymentAllocation.payment_id, PaymentAllocation.invoice_id)
+        ):
+            allocations[payment_id].append((invoice_id, amount))
+        for payment_id in chunk:
+            payment = payments.get(payment_id)
+            if payment is not None and payment.amount_cents < 0 and payment.sale_id is not None:
+                cancelled_sales.add(payment.sale_id)
+                continue
+            sale = sales.get(payment.sale_id) if payment and payment.sale_id else None
+            if payment is None or sale is None or payment.amount_cents <= 0:
+                continue
+            ops += _received_ops(payment, sale, allocations[payment_id])
     return ops + _cancel_ops(session, cancelled_sales)
+
+
+def _received_ops(payment: Payment, sale: Sale, allocations: list[tuple]) -> list:
+    """payment.received of one payment: one op per invoice it pays (or one for tickets)."""
+    base = {
+        "family_id": sale.family_id,
+        "method": payment.method,
+        "received_at": payment.at,
+        "receipt_number": sale.receipt_number,
+    }
+    if payment.method == "cheque":
+        base["cheque"] = {
+            "number": payment.cheque_number[:200] or "?",
+            "bank": payment.cheque_bank[:200],
+            "drawer": payment.cheque_drawer[:200],
+        }
+    parts = [(invoice_id, amount) for invoice_id, amount in allocations if amount > 0]
+    rest = payment.amount_cents - sum(amount for _, amount in parts)
+    if not parts:
+        parts = [(None, payment.amount_cents)]  # tickets
+    elif rest > 0:
+        # An overpayment rides on the last invoice: the server pays what that invoice
+        # still needs and keeps the rest as credit, as the desk did.
+        parts[-1] = (parts[-1][0], parts[-1][1] + rest)
+    ops = []
+    for invoice_id, amount in parts:
+        # One op per invoice paid: the first keeps the payment's id, so a re-sent op
+        # is recognised; the others get ids derived from it.
+        op_payment_id = payment.id if len(parts) == 1 else uuid.uuid5(payment.id, str(invoice_id))
+        payload = {
+            **base,
+            "payment_id": op_payment_id,
+            "amount_cents": amount,
+            "invoice_id": invoice_id,
+        }
+        ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
+    return ops

@@ -25,17 +25,19 @@ def days_key(activity_id, child_id) -> str:
 
 
 def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str]]) -> None:
-    """Appends (type, payload, entity key, label) ops to the outbox, in this order."""
+    """Appends (type, payload, entity key, label) ops to the outbox, in this order (a Core
+    insert: a first upload writes tens of thousands)."""
     if not ops:
         return
     now = session.info.get("now") or datetime.now()
+    encode = _ENCODER.encode
     session.execute(
-        insert(OutboxOp),
+        insert(OutboxOp.__table__),
         [
             {
                 "op_id": new_id(),
                 "type": op_type.value,
-                "payload": json.dumps(payload, ensure_ascii=False, default=_plain),
+                "payload": encode(payload),
                 "entity_key": key,
                 "label": label,
                 "created_at": now,
@@ -49,3 +51,7 @@ def _plain(value: object) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
+
+
+# One encoder for every payload (json.dumps with options builds one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_plain)

@@ -42,6 +42,15 @@ MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
 
 
 def _checked(value: Any, first_day: date) -> None:
+    kind = type(value)
+    if kind in _PLAIN:  # most fields: nothing to check
+        return
+    if kind is list and value and all(type(item) is date for item in value):
+        # A form's days (hundreds per op): only the first and the last can be out.
+        if not first_day <= min(value) <= max(value) <= LAST_DAY:
+            _checked(min(value), first_day)
+            _checked(max(value), first_day)
+        return
     if isinstance(value, str):
         bad = _CONTROL.search(value)
         if bad is not None:
@@ -56,6 +65,10 @@ def _checked(value: Any, first_day: date) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _checked(item, first_day)
+
+
+# The values with nothing in them to check (their exact types: a subclass may hold a date).
+_PLAIN = frozenset({bool, int, uuid.UUID, type(None)})
 
 
 class Wire(BaseModel):

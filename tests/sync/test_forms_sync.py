@@ -15,7 +15,7 @@ from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
 from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.services.syncing.issues import list_sync_issues
-from eticket_desk.sync.protocol import OpType
+from eticket_desk.sync.protocol import OpType, RejectCode
 from tests.central.helpers import child, family_payload
 from tests.conftest import cash_sale
 from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
@@ -87,17 +87,39 @@ def test_a_form_goes_up_in_one_op_and_its_full_day_waits_on_both_sides(
 
 def test_a_push_is_cut_so_that_the_server_judges_a_few_thousand_days_at_most():
     import json
+    from datetime import timedelta
     from types import SimpleNamespace
 
-    from eticket_desk.sync.client import MAX_DAYS_PER_PUSH, weighed
+    from eticket_desk.sync.client import MAX_DAYS_PER_PUSH, wire_batch
+    from tests.central.helpers import wallet_payload
 
-    def form(days: int):
-        payload = {"book": ["2026-09-21"] * days, "wait": [], "cancel": ["2026-09-22"]}
-        return SimpleNamespace(type=OpType.BOOKINGS_APPLY.value, payload=json.dumps(payload))
+    def row(op_type: OpType, payload: dict):
+        return SimpleNamespace(
+            op_id=uuid.uuid4(), seq=1, type=op_type.value, payload=json.dumps(payload)
+        )
 
-    wallet = SimpleNamespace(type=OpType.WALLET_ENTRY.value, payload="{}")
-    rows = [wallet, form(1499), form(1499), form(1499), wallet]
-    assert weighed(rows) == rows[:3]  # 1 + 1,500 + 1,500 days; the third form goes next time
-    big = form(MAX_DAYS_PER_PUSH * 2)
-    assert weighed([big, wallet]) == [big]  # heavier than the limit: it still goes, alone
-    assert weighed([wallet] * 600) == [wallet] * 600  # plain ops: the batch stays whole
+    def days(count: int) -> list[str]:
+        return [(MONDAY + timedelta(days=n)).isoformat() for n in range(count)]
+
+    def form(count: int):  # `count` days to book, to wait for and to cancel
+        ids = {"child_id": str(uuid.uuid4()), "activity_id": str(uuid.uuid4())}
+        return row(
+            OpType.BOOKINGS_APPLY,
+            {**ids, "book": days(count), "wait": days(count), "cancel": days(count)},
+        )
+
+    wallet = row(OpType.WALLET_ENTRY, wallet_payload(uuid.uuid4(), 3))
+    rows = [wallet, form(400), form(400), form(400), form(400), wallet]
+    ops, sent, refused = wire_batch(rows)
+    assert sent == rows[:4]  # 1 + 3 × 1,200 days; the fourth form goes next time
+    assert not refused and len(ops) == 4
+    # Each op leaves as the outbox stored it: its payload's text, as is.
+    assert all(f'"payload": {r.payload}}}' in op for op, r in zip(ops, sent, strict=True))
+    assert [json.loads(op)["payload"] for op in ops] == [json.loads(r.payload) for r in sent]
+    # A form the protocol refuses (more days than a list holds) still weighs its days: it is
+    # answered alone, heavier than the limit, and never sent.
+    big = row(OpType.BOOKINGS_APPLY, {"book": ["2026-09-21"] * (MAX_DAYS_PER_PUSH * 2)})
+    ops, sent, refused = wire_batch([big, wallet])
+    assert (ops, sent) == ([], [])
+    assert [answer.code for answer in refused] == [RejectCode.INVALID_OP]
+    assert len(wire_batch([wallet] * 600)[0]) == 600  # plain ops: the batch stays whole

@@ -90,6 +90,22 @@ def test_the_outbox_is_pushed_in_order_and_every_answer_recorded(
     assert (again.pushed, again.pulled, again.error) == (0, 0, "")
 
 
+def test_an_outbox_pushed_two_ops_at_a_time_arrives_in_order(
+    store, agent, lea_family, garderie, server_planning, client, db, monkeypatch
+):
+    import eticket_desk.sync.client as sync_client
+
+    monkeypatch.setattr(sync_client, "PUSH_BATCH", 2)
+    _sell_and_book(store, agent, lea_family, garderie)
+    sent = len(_statuses(store))
+    report = sync_once(store, client)
+    # Each dossier before its sale and booking, batch after batch: the server refused none.
+    assert report.ok and (report.pushed, report.rejected) == (sent, 0), report
+    assert {s for _, s in _statuses(store)} == {"applied"}
+    db.expire_all()
+    assert _server_tickets(db, lea_family.id) == _tickets(store, agent, lea_family.id) == 1
+
+
 def test_a_booking_refused_as_full_frees_the_seat_and_gives_the_ticket_back(
     store, agent, lea_family, garderie, server_planning, client, other_desk, db, schools
 ):

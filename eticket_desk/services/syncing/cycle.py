@@ -84,8 +84,8 @@ class _DeskOutbox:
         self.store, self.run_local = store, run_local
         self.changed: set[Change] = set()
 
-    def waiting(self, limit: int) -> list:
-        return self.run_local(partial(pending_ops, self.store, limit))
+    def waiting(self, limit: int, after: int = -1) -> list:
+        return self.run_local(partial(pending_ops, self.store, limit, after))
 
     def record(self, rows: list, results: list) -> tuple[list[str], int]:
         answers = self.run_local(partial(record_answers, self.store, rows, results))

@@ -22,7 +22,7 @@ from eticket_desk.models.sync import OutboxOp
 from eticket_desk.services.bookings.booking import offer_freed_seat
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
-from eticket_desk.services.syncing.answers import server_version
+from eticket_desk.services.syncing.answers import server_versions
 from eticket_desk.services.syncing.pulled_bookings import (
     FREED,
     apply_booking,
@@ -81,9 +81,10 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
     with store.write(SYNC_ACTOR) as session:
         session.info[FREED] = pulled.freed
         waiting = _waiting_keys(session)
+        versions = []  # the dossiers' versions, kept in one statement (nothing reads them here)
         for change in changes:
             if change.entity == "family":
-                server_version(session, "family", change.id, change.data)
+                versions.append((change.id, change.data))
             if change.device_id == device_id:
                 continue  # our own op coming back: already here
             apply, topic = _APPLY.get(change.entity, (None, None))
@@ -93,6 +94,7 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
                 family_id = _family_of(session, change)
                 if family_id is not None:
                     pulled.changed.add(FamilyTopic(family_id))
+        server_versions(session, "family", versions)
         put_state(session, {CURSOR: cursor})
     return pulled
 

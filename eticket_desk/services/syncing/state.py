@@ -69,13 +69,14 @@ def write_status(store, report, *, online: bool) -> None:
         put_state(session, values)
 
 
-def pending_ops(store, limit: int) -> list[OutboxOp]:
-    """The outbox's first `limit` ops not answered yet, in device order."""
+def pending_ops(store, limit: int, after: int = -1) -> list:
+    """The outbox's first `limit` ops not answered yet after op number `after`, in device
+    order: rows of what a push reads of them (seq, op_id, type, payload)."""
     with store.read() as session:
         return list(
-            session.scalars(
-                select(OutboxOp)
-                .where(OutboxOp.status == "pending")
+            session.execute(
+                select(OutboxOp.seq, OutboxOp.op_id, OutboxOp.type, OutboxOp.payload)
+                .where(OutboxOp.status == "pending", OutboxOp.seq > after)
                 .order_by(OutboxOp.seq)
                 .limit(limit)
             )
