@@ -31,13 +31,7 @@ def make_engine(
     `pool_timeout_s` for one (then 503). The server's connections give up waiting for a lock
     or a statement after the timeouts given (PostgreSQL's lock_timeout and statement_timeout;
     then 503 too), before a desk gives up (30 s); migrations and the admin commands run
-    without.
-
-    Each statement is planned for its own parameters: psycopg would prepare a statement run
-    five times, and PostgreSQL then keep one generic plan chosen while the table was small —
-    on a new commune's first upload, looking its 37,000 answered ops up by a scan of the
-    whole table, 10 ms a chunk instead of 0.3. (Not plan_cache_mode: the foreign keys'
-    checks would then be planned again for each row.)"""
+    without."""
     options = []
     if lock_timeout_s is not None:
         options.append(f"-c lock_timeout={int(lock_timeout_s * 1000)}")
@@ -51,7 +45,7 @@ def make_engine(
         pool_pre_ping=True,
         # Each chunk of ops is its own short transaction; READ COMMITTED plus explicit locks.
         isolation_level="READ COMMITTED",
-        connect_args={"options": " ".join(options), "prepare_threshold": None},
+        connect_args={"options": " ".join(options)} if options else {},
     )
 
 
