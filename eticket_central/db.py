@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -77,3 +78,15 @@ def schema_is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def planned_now(session: Session, sql: str, params: dict) -> list:
+    """The rows of a statement (psycopg's `%(name)s` placeholders) planned for these
+    parameters, never prepared. The server's statements are prepared once run five times
+    (the load bench: 20 % faster), and PostgreSQL then keeps the plan it made: a lookup by a
+    list of ids in a table a new commune's first upload is filling (the answered ops, the
+    children) would keep the full scan chosen while the table was empty, 10 ms a chunk
+    instead of 1."""
+    driver = session.connection().connection.driver_connection
+    with driver.cursor(row_factory=namedtuple_row) as cursor:
+        return cursor.execute(sql, params, prepare=False).fetchall()

@@ -54,7 +54,6 @@ import logging
 import uuid
 
 import psycopg
-from sqlalchemy import ARRAY, Uuid, cast, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -62,7 +61,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eticket_central import locks
 from eticket_central.answers import BUSY_STATES
 from eticket_central.changes import flush_changes
-from eticket_central.models import AppliedOp
+from eticket_central.db import planned_now
 from eticket_central.ops.registry import OpContext, registry
 from eticket_central.push_answers import (
     ATTEMPTS,
@@ -108,16 +107,20 @@ def _push_once(factory, tenant_id, device_id, ops, handlers, now, blocked, watch
     return results
 
 
+# The chunk's ops answered already (a retry, a racing push): planned each time (db.planned_now).
+_ANSWERED = (
+    "SELECT op_id, op_type, payload_hash, status, result, code, message FROM applied_ops "
+    "WHERE tenant_id = %(tenant_id)s AND op_id = ANY(%(ids)s)"
+)
+
+
 def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, watch) -> list:
     locks.take(session, locks.for_ops(session, ops))
     known = {
         row.op_id: row
-        for row in session.execute(
-            select(AppliedOp).where(
-                AppliedOp.tenant_id == tenant_id,
-                AppliedOp.op_id == func.any(cast([op.op_id for op in ops], ARRAY(Uuid))),
-            )
-        ).scalars()
+        for row in planned_now(
+            session, _ANSWERED, {"tenant_id": tenant_id, "ids": [op.op_id for op in ops]}
+        )
     }
     results: list[OpResult] = []
     for run in runs_of(ops, known, handlers):

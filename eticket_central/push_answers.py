@@ -71,7 +71,9 @@ def as_unknown(op: Any, handler: OpHandler) -> OpResult:
     )
 
 
-def duplicate_of(row: AppliedOp, op: Any, digest: str) -> OpResult:
+def duplicate_of(row: Any, op: Any, digest: str) -> OpResult:
+    """The answer to an op answered before: `row` is its applied_ops row (an AppliedOp, or
+    the row push.py looked up: the same columns)."""
     if row.payload_hash != digest or row.op_type != op.type:
         return OpResult(
             op_id=op.op_id,

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from eticket_central.db import planned_now
 from eticket_central.json_rows import json_array, json_values
 from eticket_central.ops.bookings import spec_of
 from eticket_central.ops.form_days import (
@@ -51,9 +52,10 @@ from eticket_desk.sync.protocol import BookingsApply
 
 _SEATS = sorted(state.value for state in SEAT_STATES)
 
-_CHILDREN = text(
+# Planned each time (db.planned_now): the children table fills during a first upload.
+_CHILDREN = (
     "SELECT c.id, c.school_id, c.family_id FROM children c "
-    "WHERE c.id = ANY(CAST(:ids AS uuid[])) AND c.tenant_id = :tenant_id"
+    "WHERE c.id = ANY(%(ids)s) AND c.tenant_id = %(tenant_id)s"
 )
 # The run's days, one row each: (activity, day, child, family, school, state).
 _ROWS = (
@@ -167,7 +169,8 @@ def first_upload_days(
         return None
     children = {
         row[0]: (row[1], row[2])
-        for row in session.execute(
+        for row in planned_now(
+            session,
             _CHILDREN,
             {"ids": list({p.child_id for p in payloads}), "tenant_id": ctxs[0].tenant_id},
         )
