@@ -278,6 +278,18 @@ def _foreign_ops(world: World) -> list:
             activity_id=str(b.activity_id),
             book=[TUESDAY.isoformat()],
         ),
+        # A first upload's days (facts, written a run at a time): no foreign key checks the
+        # booking's commune, the push refuses them first.
+        *(
+            desk.op(
+                OpType.BOOKINGS_APPLY,
+                child_id=str(child_id),
+                activity_id=str(activity_id),
+                book=[TUESDAY.isoformat()],
+                initial=True,
+            )
+            for child_id, activity_id in ((a.child_id, b.activity_id), (b.child_id, a.activity_id))
+        ),
         desk.op(
             OpType.BOOKING_MARK,
             child_id=str(b.child_id),
