@@ -17,6 +17,7 @@ from eticket_desk.services.attendance.lists import attendance_lists
 from eticket_desk.services.bookings.booking import book_day, cancel_booking
 from eticket_desk.services.catalogue.activities import save_activity
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.core.changes import FamilyTopic, Topic, run_use_case
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.counter.wallet import balances
 from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
@@ -71,9 +72,11 @@ def test_two_children_queued_in_the_same_second_are_served_in_the_order_they_cam
     [bus_list] = attendance_lists(store, coordinator, BUS_WEEK, bus)
     assert [r.first_name for r in bus_list.waiting] == [first.first_name, second.first_name]
 
-    freed = cancel_booking(store, admin, holders[0].id, bus, BUS_WEEK)
+    freed, changed = run_use_case(cancel_booking, store, admin, holders[0].id, bus, BUS_WEEK)
     assert freed.promoted == (_name(first),)
     assert f"La place libérée est attribuée à {_name(first)}" in freed.message
+    # The promoted family's own screens reload too (its plan and its wallet changed).
+    assert changed == {Topic.BOOKINGS, FamilyTopic(_family_of(store, first.id))}
     again = cancel_booking(store, admin, holders[1].id, bus, BUS_WEEK)
     assert again.promoted == (_name(second),)
 

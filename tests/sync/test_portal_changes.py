@@ -96,6 +96,7 @@ def test_a_seat_freed_on_the_portal_goes_to_the_waiting_child_at_the_next_sync(
     from eticket_central.models import Booking as ServerBooking
     from eticket_desk.models import Booking
     from eticket_desk.services.bookings.booking import book_day
+    from eticket_desk.services.core.changes import FamilyTopic
     from eticket_desk.services.counter.till import open_till
     from tests.conftest import cash_sale, validated_family
     from tests.sync.test_push_pull import MONDAY
@@ -123,7 +124,9 @@ def test_a_seat_freed_on_the_portal_goes_to_the_waiting_child_at_the_next_sync(
     )
     assert cancelled.status_code == 200, cancelled.text
 
-    assert sync_once(store, client).ok  # pulls the cancellation, promotes Hugo
+    pulled = sync_once(store, client)  # pulls the cancellation, promotes Hugo
+    assert pulled.ok
+    assert FamilyTopic(hugo_family.id) in pulled.changed  # Hugo's dossier and wallet reload
     with store.read() as session:
         states = {
             b.child_id: b.state

@@ -9,7 +9,13 @@ from datetime import date
 
 from eticket_desk.rules.booking import Action, BookingRefused
 from eticket_desk.rules.calendar import week_days
-from eticket_desk.services.bookings.booking import DayOutcome, _change, _Context, _run
+from eticket_desk.services.bookings.booking import (
+    DayOutcome,
+    _change,
+    _Context,
+    _run,
+    promoted_families,
+)
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
@@ -54,7 +60,7 @@ def _batch(ctx: _Context, pairs, action: Action, override_reason: str) -> BatchO
     return BatchOutcome(tuple(outcomes))
 
 
-@changes(Topic.BOOKINGS)
+@changes(Topic.BOOKINGS, promoted_families)
 def set_week(
     store: Store,
     actor: Actor,
@@ -78,7 +84,7 @@ def set_week(
     )
 
 
-@changes(Topic.BOOKINGS)
+@changes(Topic.BOOKINGS, promoted_families)
 def set_day(
     store: Store,
     actor: Actor,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -44,7 +45,7 @@ from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leav
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.catalogue.calendar import calendar_in
 from eticket_desk.services.core.audit import record
-from eticket_desk.services.core.changes import Topic, changes
+from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 
 # Prepaid activities debit the family's wallet through its booking hook (registered by this
@@ -65,6 +66,21 @@ class DayOutcome:
     message: str  # French, for the status line
     refused: RefusalCode | None = None
     promoted: tuple[str, ...] = ()  # children given the freed seat from the waiting list
+    promoted_families: tuple[uuid.UUID, ...] = ()  # their families (a ticket may be taken)
+
+
+class Promotion(NamedTuple):
+    """A waiting child given a freed seat: its name and its family."""
+
+    name: str
+    family_id: uuid.UUID
+
+
+def promoted_families(call) -> list[FamilyTopic]:
+    """The families of the children a booking change gave a freed seat (their plan and
+    their wallet changed): a day's outcome or a batch's."""
+    outcomes = getattr(call.result, "outcomes", (call.result,))
+    return [FamilyTopic(f) for outcome in outcomes for f in outcome.promoted_families]
 
 
 @dataclass
@@ -226,7 +242,7 @@ def _change(
                 f"Retiré(e) de la liste d'attente : {child.name}, {activity.name} du {_day(day)}."
             )
         if promoted:
-            message += f" La place libérée est attribuée à {promoted[0]} (liste d'attente)."
+            message += f" La place libérée est attribuée à {promoted[0].name} (liste d'attente)."
     if overridden:
         record(
             session,
@@ -238,10 +254,19 @@ def _change(
             reason=reason,
         )
     state = BookingState(booking.state)
-    return DayOutcome(child.id, activity.id, day, state, True, message, promoted=promoted)
+    return DayOutcome(
+        child.id,
+        activity.id,
+        day,
+        state,
+        True,
+        message,
+        promoted=tuple(p.name for p in promoted),
+        promoted_families=tuple(p.family_id for p in promoted),
+    )
 
 
-def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[str, ...]:
+def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[Promotion, ...]:
     """Gives the day's free seats to the waiting children rules.booking_decision chooses
     (order of arrival, school quotas, capacity, tickets of a prepaid day).
 
@@ -296,7 +321,7 @@ def offer_freed_seat(ctx: _Context, activity: ActivitySpec, day: date) -> tuple[
                 )
         except DomainError:
             continue  # a hook refused it (another hook than the wallet's): the seat stays free
-        promoted.append(name)
+        promoted.append(Promotion(name, family_id))
     return tuple(promoted)
 
 
@@ -309,7 +334,7 @@ def _run(store: Store, actor: Actor, child_id: uuid.UUID, fn):
         return fn(_Context(session, actor, child_id))
 
 
-@changes(Topic.BOOKINGS)
+@changes(Topic.BOOKINGS, promoted_families)
 def book_day(
     store: Store,
     actor: Actor,
@@ -338,7 +363,7 @@ def book_day(
     )
 
 
-@changes(Topic.BOOKINGS)
+@changes(Topic.BOOKINGS, promoted_families)
 def cancel_booking(
     store: Store,
     actor: Actor,

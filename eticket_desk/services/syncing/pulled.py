@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from eticket_desk.models import Child
 from eticket_desk.models.sync import OutboxOp
-from eticket_desk.services.bookings.booking import offer_freed_seat
+from eticket_desk.services.bookings.booking import Promotion, offer_freed_seat
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
 from eticket_desk.services.syncing.answers import server_versions
@@ -52,7 +52,8 @@ _APPLY = {
     "school": (apply_school, Topic.SCHOOLS),
     "organisation": (apply_organisation, Topic.ORGANISATION),
 }
-# A seat given to a waiting child: its day, and the ticket it may take from the wallet.
+# A seat given to a waiting child: its day, and the ticket it may take from the wallet (and
+# the child's family's own screens).
 _PROMOTED = frozenset({Topic.BOOKINGS, Topic.SALES})
 
 
@@ -120,11 +121,13 @@ def serve_waiting_lists(store, freed: list[tuple[uuid.UUID, date]]) -> frozenset
     Returns what changed here (nothing when nobody got a seat)."""
     if not freed:
         return frozenset()
-    promoted: list[str] = []
+    promoted: list[Promotion] = []
     with store.write(SYNC_ACTOR) as session:
         activities = {a.id: a for a in activities_in(session, include_inactive=True)}
         ctx = SimpleNamespace(session=session, actor=SYNC_ACTOR, now=session.info["now"])
         for activity_id, day in sorted(set(freed)):
             if activity_id in activities:
                 promoted += offer_freed_seat(ctx, activities[activity_id], day)
-    return _PROMOTED if promoted else frozenset()
+    if not promoted:
+        return frozenset()
+    return _PROMOTED | {FamilyTopic(p.family_id) for p in promoted}
