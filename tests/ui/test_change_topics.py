@@ -545,3 +545,29 @@ def test_an_invoice_run_issued_elsewhere_shows_in_the_open_invoicing_screen(
     ctx.write(issue_run, month_period("2026-10"))  # as the command line or another desk would
 
     assert (page.runs_model.rowCount(), page.invoices_model.rowCount()) == (1, 1)
+
+
+def test_a_booking_made_elsewhere_shows_in_the_open_occupancy_and_attendance_list(
+    qtbot, ctx, store, admin, schools, activities
+):
+    canteen = activities["CANTINE"]
+    monday = date(2026, 9, 21)  # next week: before its deadline
+    child = validated_family(store, admin, schools, last_name="Bernard").children[0]
+    occupancy = _shown(qtbot, OccupancyScreen(ctx))
+    occupancy.go_to(monday)
+    attendance = _shown(qtbot, AttendanceScreen(ctx))
+    attendance.go_to(monday)
+    attendance.select_activity(canteen.name)
+
+    def booked() -> int:
+        (line,) = [a for a in occupancy.report.activities if a.activity_id == canteen.id]
+        return next(d.booked for d in line.days if d.day == monday)
+
+    def on_the_list() -> list:
+        return [row.child_id for row in attendance.presence_tab.model.rows]
+
+    assert (booked(), on_the_list()) == (0, [])
+
+    ctx.write(book_day, child.id, canteen.id, monday)  # as the counter's grid would
+
+    assert (booked(), on_the_list()) == (1, [child.id])
