@@ -13,7 +13,8 @@ A form's days travel as the form's terms plus exceptions (rules.form_days): book
 change the server records per form op (its days per state, expanded by the pulling desk with
 the same rules; a per-day `booking` change is still what a single booking records).
 Money is integer cents (floats are refused), times are naive Europe/Paris datetimes.
-The vocabulary is in wire.py, the payloads in payloads.py; this module re-exports them.
+The vocabulary is in wire.py, the payloads in payloads.py, planning_payloads.py and
+booking_payloads.py; this module re-exports them and maps each op type to its schema.
 """
 
 from __future__ import annotations
@@ -32,35 +33,38 @@ from pydantic import (
     create_model,
 )
 
-from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
-    PAYLOADS,
-    ActivityUpsert,
-    AdultPayload,
+from eticket_desk.sync.booking_payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
     BookingPayload,
     BookingsApply,
-    CalendarUpsert,
+    PresenceMark,
+    SubscriptionTerms,
+    TermDays,
+)
+from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
+    AdultPayload,
     ChequeDetails,
     ChildPayload,
-    ClosurePayload,
-    DeadlinePayload,
     FamilyUpsert,
     InvoiceCancel,
     InvoiceIssue,
     LongText,
-    OrganisationUpsert,
     PaymentCancel,
     PaymentReceived,
     PortalAccess,
     PositiveCents,
-    PresenceMark,
-    SchoolUpsert,
-    SubscriptionTerms,
-    TariffUpsert,
-    TermDays,
     Text,
-    TicketTypeUpsert,
     WalletEntryPayload,
     Wire,
+)
+from eticket_desk.sync.planning_payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
+    ActivityUpsert,
+    CalendarUpsert,
+    ClosurePayload,
+    DeadlinePayload,
+    OrganisationUpsert,
+    SchoolUpsert,
+    TariffUpsert,
+    TicketTypeUpsert,
 )
 from eticket_desk.sync.wire import (  # noqa: F401 (re-exported: the protocol's one import point)
     MAX_CHANGES_PER_PULL,
@@ -70,6 +74,26 @@ from eticket_desk.sync.wire import (  # noqa: F401 (re-exported: the protocol's 
     RejectCode,
 )
 from eticket_desk.sync.wire_errors import french_errors  # noqa: F401
+
+# Each op type's payload schema (its envelope below is made from it).
+PAYLOADS: dict[OpType, type[Wire]] = {
+    OpType.FAMILY_UPSERT: FamilyUpsert,
+    OpType.WALLET_ENTRY: WalletEntryPayload,
+    OpType.INVOICE_ISSUE: InvoiceIssue,
+    OpType.PAYMENT_RECEIVED: PaymentReceived,
+    OpType.ACTIVITY_UPSERT: ActivityUpsert,
+    OpType.CALENDAR_UPSERT: CalendarUpsert,
+    OpType.BOOKING_BOOK: BookingPayload,
+    OpType.BOOKING_CANCEL: BookingPayload,
+    OpType.BOOKINGS_APPLY: BookingsApply,
+    OpType.INVOICE_CANCEL: InvoiceCancel,
+    OpType.PAYMENT_CANCEL: PaymentCancel,
+    OpType.BOOKING_MARK: PresenceMark,
+    OpType.TICKET_TYPE_UPSERT: TicketTypeUpsert,
+    OpType.TARIFF_UPSERT: TariffUpsert,
+    OpType.SCHOOL_UPSERT: SchoolUpsert,
+    OpType.ORGANISATION_UPSERT: OrganisationUpsert,
+}
 
 # ---------------------------------------------------------------- envelopes
 

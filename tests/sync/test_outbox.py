@@ -19,8 +19,8 @@ from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.dossiers import save_family
 from eticket_desk.services.subscriptions.data import SubscriptionDraft
 from eticket_desk.services.subscriptions.forms import apply_subscription
-from eticket_desk.sync.payloads import OrganisationUpsert
 from eticket_desk.sync.planning_ops import ORGANISATION_FIELDS
+from eticket_desk.sync.planning_payloads import OrganisationUpsert
 from eticket_desk.sync.protocol import OpType, make_op
 from tests.conftest import cash_sale, validated_family
 
