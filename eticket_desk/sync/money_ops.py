@@ -143,6 +143,12 @@ def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
     return ops + _cancel_ops(session, cancelled_sales)
 
 
+def split_payment_id(payment_id: uuid.UUID, invoice_id: uuid.UUID) -> uuid.UUID:
+    """The server's id of the part of a desk's payment that pays `invoice_id` (a payment
+    split over several invoices travels as one op per invoice)."""
+    return uuid.uuid5(payment_id, str(invoice_id))
+
+
 def _received_ops(payment: Payment, sale: Sale, allocations: list[tuple]) -> list:
     """payment.received of one payment: one op per invoice it pays (or one for tickets)."""
     base = {
@@ -169,7 +175,7 @@ def _received_ops(payment: Payment, sale: Sale, allocations: list[tuple]) -> lis
     for invoice_id, amount in parts:
         # One op per invoice paid: the first keeps the payment's id, so a re-sent op
         # is recognised; the others get ids derived from it.
-        op_payment_id = payment.id if len(parts) == 1 else uuid.uuid5(payment.id, str(invoice_id))
+        op_payment_id = payment.id if len(parts) == 1 else split_payment_id(payment.id, invoice_id)
         payload = {
             **base,
             "payment_id": op_payment_id,

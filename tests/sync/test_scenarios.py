@@ -160,14 +160,14 @@ def test_a_desk_killed_in_the_middle_of_a_pull_applies_nothing_and_pulls_again(
     assert _local(store, adult_id, server_planning.id, lea.id) == ("+33655443322", "booked")
 
 
-def _local_invoice(store, admin, family_id, amount: int) -> uuid.UUID:
+def _local_invoice(store, admin, family_id, amount: int, number: int = 1) -> uuid.UUID:
     """An invoice of September, as the invoice run issues it (the ORM path: its op too)."""
     invoice_id = uuid.uuid4()
     with store.write(admin) as session:
         session.add(
             Invoice(
                 id=invoice_id,
-                number="F-2026-000001",
+                number=f"F-2026-{number:06d}",
                 family_id=family_id,
                 period_kind="month",
                 period_start=date(2026, 9, 1),
@@ -285,3 +285,61 @@ def test_a_server_answering_500_is_retried_then_the_desk_is_offline(
     # Its first registration: the two saves of the dossier become its whole state, once.
     save_device(store, admin, broken.url, device.device_id, device.token)
     assert sync_status(store).text == "Hors ligne · 4 opérations en attente"
+
+
+def test_a_payment_another_desk_numbered_like_one_of_ours_still_reaches_this_desk(
+    store, admin, agent, lea_family, client, other_desk, commune, db
+):
+    """Each desk numbers its receipts from 1: another desk's cheque « Q-2026-000001 » for an
+    invoice this desk was paid in cash under the same number is another payment, matched by
+    its identity: its amount is the family's credit here too."""
+    invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
+    open_till(store, agent, 0)
+    done = pay_invoices(
+        store,
+        agent,
+        InvoicePaymentRequest(lea_family.id, (invoice_id,), (PaymentInput(Method.CASH, 4250),)),
+    )
+    assert sync_once(store, client).ok
+    cheque = other_desk.op(
+        OpType.PAYMENT_RECEIVED,
+        payment_id=str(uuid.uuid4()),
+        family_id=str(lea_family.id),
+        invoice_id=str(invoice_id),
+        method="cheque",
+        amount_cents=4250,
+        received_at=datetime(2026, 9, 14, 11, 0).isoformat(),
+        receipt_number=done.receipt_number,
+        cheque={"number": "1234567", "bank": "Crédit Agricole", "drawer": "Mme DUPONT"},
+    )
+    assert other_desk.push(cheque)[0]["result"]["credit_cents"] == 4250
+
+    assert sync_once(store, client).ok
+    assert family_credit(store, lea_family.id) == 4250
+    assert server_credit(db, commune.tenant_id, lea_family.id) == 4250
+    # This desk's own cash, pulled back, is not counted a second time.
+    assert sync_once(store, client).pulled == 0
+    assert family_credit(store, lea_family.id) == 4250
+
+
+def test_one_cash_payment_for_two_invoices_pulled_back_is_not_counted_again(
+    store, admin, agent, lea_family, client, commune, db
+):
+    """A payment over two invoices travels as one op per invoice (the second with an id
+    derived from the payment's): pulled back, both are recognised as this desk's own."""
+    invoices = [_local_invoice(store, admin, lea_family.id, 2000, n) for n in (1, 2)]
+    open_till(store, agent, 0)
+    cash = PaymentInput(Method.CASH, 4000)
+    pay_invoices(store, agent, InvoicePaymentRequest(lea_family.id, tuple(invoices), (cash,)))
+    report = sync_once(store, client)
+    assert report.ok and report.rejected == 0, report
+    db.expire_all()
+    assert [db.get(ServerInvoice, i).paid_cents for i in invoices] == [2000, 2000]
+    assert server_credit(db, commune.tenant_id, lea_family.id) == 0
+    # Brought back as if from elsewhere (a full reload, a restored desk), neither part
+    # becomes credit here: both are recognised by their identity.
+    page = client.pull(0)
+    payments = [c for c in page.changes if c.entity == "payment"]
+    assert len({c.id for c in payments}) == 2
+    assert pulled.apply_changes(store, uuid.uuid4(), payments, page.cursor).applied == 0
+    assert family_credit(store, lea_family.id) == 0

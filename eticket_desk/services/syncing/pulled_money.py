@@ -15,10 +15,10 @@ from eticket_desk.models import (
     Invoice,
     Payment,
     PaymentAllocation,
-    Sale,
     TicketType,
     WalletEntry,
 )
+from eticket_desk.sync.money_ops import split_payment_id
 
 
 def apply_wallet_entry(session, change, _waiting) -> bool:
@@ -49,15 +49,13 @@ def apply_payment(session, change, _waiting) -> bool:
     rest is the family's credit (never counted twice)."""
     data = change.data
     payment_id = uuid.UUID(change.id)
-    receipt = (data.get("details") or {}).get("receipt_number")
-    if session.get(Payment, payment_id) is not None or (
-        receipt and session.scalar(select(Sale.id).where(Sale.receipt_number == receipt))
-    ):
+    invoice_id = uuid.UUID(data["invoice_id"]) if data["invoice_id"] else None
+    if _taken_here(session, payment_id, invoice_id):
         return False  # money taken at this counter (a full reload brings it back)
     family_id = uuid.UUID(data["family_id"])
     if session.get(Family, family_id) is None:
         return False
-    invoice = session.get(Invoice, uuid.UUID(data["invoice_id"])) if data["invoice_id"] else None
+    invoice = session.get(Invoice, invoice_id) if invoice_id else None
     amount = data["amount_cents"] - data.get("to_sale_cents", 0)
     now, tag = session.info["now"], f"en ligne {payment_id}"
     if session.scalar(select(PaymentAllocation.id).where(PaymentAllocation.by == tag)) or (
@@ -90,3 +88,17 @@ def apply_payment(session, change, _waiting) -> bool:
             )
         )
     return bool(amount)
+
+
+def _taken_here(session, payment_id: uuid.UUID, invoice_id: uuid.UUID | None) -> bool:
+    """The payment is one this desk took: matched by its identity (its own id, or the id of
+    its part for that invoice), never by its receipt number, which another desk of the régie
+    may have given too."""
+    if session.get(Payment, payment_id) is not None:
+        return True
+    if invoice_id is None:
+        return False
+    paid_here = session.scalars(
+        select(PaymentAllocation.payment_id).where(PaymentAllocation.invoice_id == invoice_id)
+    )
+    return any(split_payment_id(own, invoice_id) == payment_id for own in paid_here)
