@@ -144,6 +144,21 @@ def child(child_id: uuid.UUID, school_id: uuid.UUID, first_name: str = "Léa", l
     }
 
 
+def cheque_payment(desk, family_id: uuid.UUID, invoice_id: uuid.UUID, amount: int):
+    """A cheque of `amount` cents taken at `desk` for an invoice (payment.received)."""
+    return desk.op(
+        OpType.PAYMENT_RECEIVED,
+        payment_id=str(uuid.uuid4()),
+        family_id=str(family_id),
+        invoice_id=str(invoice_id),
+        method="cheque",
+        amount_cents=amount,
+        received_at=datetime(2026, 10, 5, 11, 0).isoformat(),
+        receipt_number=f"R-2026-{amount:05d}",
+        cheque={"number": "1234567", "bank": "Crédit Agricole", "drawer": "Dupont"},
+    )
+
+
 def wallet_payload(family_id: uuid.UUID, quantity: int = 10, entry_id=None) -> dict[str, Any]:
     return {
         "entry_id": str(entry_id or uuid.uuid4()),

@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from eticket_central.models import ActivityDay, Booking, Invoice
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import SCHOOL, TUESDAY, a_child, child, family_payload, invoice_payload
+from tests.central.helpers import (
+    SCHOOL,
+    TUESDAY,
+    a_child,
+    cheque_payment,
+    child,
+    family_payload,
+    invoice_payload,
+)
 
 THURSDAY, FRIDAY = date(2026, 9, 17), date(2026, 9, 18)
 HOLIDAY = date(2026, 10, 20)  # Vacances de la Toussaint
@@ -77,7 +85,7 @@ def test_a_credit_note_turns_what_was_paid_into_credit_and_a_later_payment_too(d
         desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id, reference="F-AV")),
         desk.op(OpType.INVOICE_ISSUE, **invoice_payload(family_id, invoice_id, 4250)),
     )
-    paid = _payment(desk, family_id, invoice_id, 1000)
+    paid = cheque_payment(desk, family_id, invoice_id, 1000)
     cancel = desk.op(
         OpType.INVOICE_CANCEL,
         invoice_id=str(invoice_id),
@@ -85,7 +93,7 @@ def test_a_credit_note_turns_what_was_paid_into_credit_and_a_later_payment_too(d
         reason="Erreur de tarif",
         cancelled_at=datetime(2026, 10, 6, 9, 0).isoformat(),
     )
-    late = _payment(desk, family_id, invoice_id, 4250)
+    late = cheque_payment(desk, family_id, invoice_id, 4250)
     answers = desk.push(paid, cancel, late)
 
     assert [a["status"] for a in answers] == ["applied"] * 3
@@ -106,7 +114,7 @@ def test_a_cancelled_receipt_gives_the_invoice_its_debt_back_once(desk, db):
         desk.op(OpType.FAMILY_UPSERT, **family_payload(family_id, reference="F-RC")),
         desk.op(OpType.INVOICE_ISSUE, **invoice_payload(family_id, invoice_id, 4250)),
     )
-    paid = _payment(desk, family_id, invoice_id, 4250)
+    paid = cheque_payment(desk, family_id, invoice_id, 4250)
     payment_id = paid.payload.payment_id
     cancel = desk.op(
         OpType.PAYMENT_CANCEL,
@@ -148,20 +156,6 @@ def test_a_second_desk_cannot_reuse_an_invoice_number_of_the_commune(commune, db
     assert first["status"] == "applied"
     assert (second["status"], second["code"]) == ("rejected", "INVALID_DATA")
     assert "un seul poste, celui de la régie" in second["message"]
-
-
-def _payment(desk, family_id, invoice_id, amount: int):
-    return desk.op(
-        OpType.PAYMENT_RECEIVED,
-        payment_id=str(uuid.uuid4()),
-        family_id=str(family_id),
-        invoice_id=str(invoice_id),
-        method="cheque",
-        amount_cents=amount,
-        received_at=datetime(2026, 10, 5, 11, 0).isoformat(),
-        receipt_number=f"R-2026-{amount:04d}",
-        cheque={"number": "1234567", "bank": "Crédit Agricole", "drawer": "Dupont"},
-    )
 
 
 def test_ops_on_a_new_dossier_refused_in_the_same_push_wait_on_it(desk, planning):

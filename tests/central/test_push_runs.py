@@ -6,13 +6,13 @@ wait on it, as ever."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
 from eticket_central.models import AppliedOp, Booking, Child, Family, Invoice
 from eticket_desk.sync.protocol import OpType
-from tests.central.helpers import SCHOOL, child, family_payload, invoice_payload
+from tests.central.helpers import SCHOOL, cheque_payment, child, family_payload, invoice_payload
 
 THURSDAY = date(2026, 9, 17)
 
@@ -26,20 +26,6 @@ def _dossier(desk, family_id, reference, child_id, portal=None):
             children=[child(child_id, SCHOOL, first_name=reference)],
             portal=portal,
         ),
-    )
-
-
-def _payment(desk, family_id, invoice_id, amount: int):
-    return desk.op(
-        OpType.PAYMENT_RECEIVED,
-        payment_id=str(uuid.uuid4()),
-        family_id=str(family_id),
-        invoice_id=str(invoice_id),
-        method="cheque",
-        amount_cents=amount,
-        received_at=datetime(2026, 10, 5, 11, 0).isoformat(),
-        receipt_number=f"R-2026-{amount:05d}",
-        cheque={"number": "1234567", "bank": "Crédit Agricole", "drawer": "Dupont"},
     )
 
 
@@ -65,8 +51,8 @@ def test_a_first_upload_in_runs_is_applied_once_and_a_retry_answers_duplicate(de
         for f, i in zip(families, invoices, strict=True)
     ]
     ops += [
-        _payment(desk, families[0], invoices[0], 1000),
-        _payment(desk, families[1], invoices[1], 5000),
+        cheque_payment(desk, families[0], invoices[0], 1000),
+        cheque_payment(desk, families[1], invoices[1], 5000),
     ]
     ops += [_book(desk, c, planning) for c in children[:2]]
     first = desk.push(*ops)
