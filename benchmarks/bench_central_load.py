@@ -31,11 +31,10 @@ from datetime import date, datetime, timedelta
 import httpx
 from sqlalchemy import text
 
-from benchmarks.central_server import central_server
+from benchmarks.central_server import central_server, commune_database
 from benchmarks.reference_town import percentile
 from benchmarks.results import Result, once
-from eticket_central.db import make_engine, migrate, session_factory
-from eticket_central.tenants import add_device, add_tenant
+from eticket_central.tenants import add_device
 from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.sync.protocol import OpType, make_op
 
@@ -341,12 +340,12 @@ def _portal_counts(engine, tenant, activity_id, day) -> dict[str, int]:
 def measure() -> list[Result]:
     from argon2 import PasswordHasher
 
-    with ThrowawayCluster(fast=False) as cluster:
-        database = cluster.create_database("bench_central_load")
-        engine = make_engine(database, pool_size=2)
-        migrate(engine)
-        sessions = session_factory(engine)
-        tenant = add_tenant(sessions, "Commune de référence", datetime.now())
+    with (
+        ThrowawayCluster(fast=False) as cluster,
+        commune_database(cluster, "bench_central_load", pool_size=2) as commune,
+    ):
+        database, engine, sessions = commune.url, commune.engine, commune.sessions
+        tenant = commune.tenant
         setup = add_device(sessions, str(tenant), "Administration", datetime.now())
         activity_id, portal_activity = uuid.uuid4(), uuid.uuid4()
         with central_server(database, "--workers", "2") as (url, server):
@@ -373,7 +372,6 @@ def measure() -> list[Result]:
             day = _days(1, date.today() + timedelta(days=8))[0]
             portal = _book_last_seats(url, tokens, families, portal_activity, day)
             held = _portal_counts(engine, tenant, portal_activity, day)
-        engine.dispose()
     return _report(desks, counts, before, after, portal, held, tokens)
 
 

@@ -25,12 +25,11 @@ import keyring
 from sqlalchemy import func, select, text
 
 from benchmarks.bench_planning import copy_of_the_town
-from benchmarks.central_server import central_server
+from benchmarks.central_server import central_server, commune_database
 from benchmarks.results import Result, once
-from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import ChangeLog
-from eticket_central.tenants import add_device, add_tenant
+from eticket_central.tenants import add_device
 from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Booking, OutboxOp
@@ -90,12 +89,11 @@ def measure() -> list[Result]:
     admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
     keyring.set_keyring(MemoryKeyring())  # never the real OS keyring
     desk_days = _desk_days(store)
-    with ThrowawayCluster(fast=False) as cluster:
-        database = cluster.create_database("bench_first_upload")
-        engine = make_engine(database, pool_size=1)
-        migrate(engine)
-        sessions = session_factory(engine)
-        tenant = add_tenant(sessions, "Commune de référence", datetime.now())
+    with (
+        ThrowawayCluster(fast=False) as cluster,
+        commune_database(cluster, "bench_first_upload") as commune,
+    ):
+        database, sessions, tenant = commune.url, commune.sessions, commune.tenant
         device = add_device(sessions, str(tenant), "Accueil mairie", datetime.now())
         with central_server(database) as (url, server):
             cpu_before = (time.process_time(), _cpu(server.pid), _postgres_cpu(cluster))
@@ -130,7 +128,6 @@ def measure() -> list[Result]:
                     )
                 )
                 size = session.scalar(text("SELECT pg_database_size(current_database())"))
-        engine.dispose()
     store.close()
     total = done - started
     desk_cpu, server_cpu, pg_cpu = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))

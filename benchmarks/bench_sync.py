@@ -18,10 +18,9 @@ from datetime import date, datetime, timedelta
 
 import httpx
 
-from benchmarks.central_server import central_server
+from benchmarks.central_server import central_server, commune_database
 from benchmarks.results import Result, once
-from eticket_central.db import make_engine, migrate, session_factory
-from eticket_central.tenants import add_device, add_tenant
+from eticket_central.tenants import add_device
 from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.sync.protocol import OpType, make_op
 
@@ -128,14 +127,9 @@ def _booking_ops(first_seq: int) -> tuple[list[dict], list[dict]]:
 def measure() -> list[Result]:
     """Pushes and pulls the ops, then the bookings; prints the figures and returns them."""
     with ThrowawayCluster(fast=False) as cluster:
-        database = cluster.create_database("bench_sync")
-        engine = make_engine(database, pool_size=1)
-        migrate(engine)
-        sessions = session_factory(engine)
-        now = datetime.now()
-        tenant = add_tenant(sessions, "Commune de référence", now)
-        device = add_device(sessions, str(tenant), "Accueil", now)
-        engine.dispose()
+        with commune_database(cluster, "bench_sync") as commune:
+            device = add_device(commune.sessions, str(commune.tenant), "Accueil", datetime.now())
+        database = commune.url
         with central_server(database) as (url, server):
             ops = _ops()
             headers = {"Authorization": f"Bearer {device.token}"}

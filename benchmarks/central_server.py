@@ -5,12 +5,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from eticket_central.throwaway import free_port
+from eticket_central.db import make_engine, migrate, session_factory
+from eticket_central.tenants import add_tenant
+from eticket_central.throwaway import ThrowawayCluster, free_port
 
 
 def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -25,6 +32,34 @@ def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 60) -> 
         if server.poll() is not None:
             raise SystemExit("le serveur s'est arrêté au démarrage")
     raise SystemExit("le serveur ne répond pas")
+
+
+@dataclass
+class CommuneDatabase:
+    """A new database of the throwaway cluster, migrated, with the reference commune."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    tenant: uuid.UUID
+
+
+@contextmanager
+def commune_database(
+    cluster: ThrowawayCluster, name: str, pool_size: int = 1
+) -> Iterator[CommuneDatabase]:
+    """The database `name`, migrated, holding « Commune de référence »; its engine is
+    disposed of on leaving."""
+    url = cluster.create_database(name)
+    engine = make_engine(url, pool_size=pool_size)
+    try:
+        migrate(engine)
+        sessions = session_factory(engine)
+        yield CommuneDatabase(
+            url, engine, sessions, add_tenant(sessions, "Commune de référence", datetime.now())
+        )
+    finally:
+        engine.dispose()
 
 
 @contextmanager
