@@ -134,7 +134,7 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
             if op.op_id in known:
                 results.append(duplicate_of(known[op.op_id], op, payload_hash(op)))
                 continue
-            ctx = OpContext(tenant_id, device_id, op.op_id)
+            ctx = OpContext(tenant_id, device_id, op.op_id, op.made_at, op.made_by)
             reference = waits_on(op, handlers[op.type], blocked)
             if reference is not None:
                 results.append(dependency_rejected(session, ctx, op, reference, now))

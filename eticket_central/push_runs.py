@@ -114,7 +114,9 @@ def answer_run(session, tenant_id, device_id, run, handlers, now, blocked) -> li
     try:
         for op_type, group in by_type.items():
             handler = handlers[op_type]
-            ctxs = [OpContext(tenant_id, device_id, op.op_id) for op in group]
+            ctxs = [
+                OpContext(tenant_id, device_id, op.op_id, op.made_at, op.made_by) for op in group
+            ]
             answers = _apply_group(session, ctxs, handler, [op.payload for op in group], now)
             results.update(zip([op.op_id for op in group], answers, strict=True))
         stored = session.execute(

@@ -38,11 +38,14 @@ class Rejected(Exception):  # noqa: N818 (the protocol's word)
 
 @dataclass(frozen=True)
 class OpContext:
-    """Who sent the op: the tenant, the device and the op's own id."""
+    """Who sent the op: the tenant, the device and the op's own id; when and by whom it was
+    made at the desk (the op's own word: see push.py for how far its clock is trusted)."""
 
     tenant_id: uuid.UUID
     device_id: uuid.UUID | None
     op_id: uuid.UUID
+    made_at: datetime | None = None
+    made_by: str = ""
 
 
 Apply = Callable[[Session, OpContext, Any, datetime], dict[str, Any]]

@@ -30,7 +30,8 @@ class OutboxOp(Base):
     # overwrite a row while one of its ops waits for an answer.
     entity_key: Mapped[str] = mapped_column(String(200), default="")
     label: Mapped[str] = mapped_column(String(300), default="")  # for the sync issues list
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime]  # when the op was made (the desk's clock): sent as made_at
+    made_by: Mapped[str] = mapped_column(String(100), default="")  # the agent's name
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, applied…
     code: Mapped[str] = mapped_column(String(40), default="")
     message: Mapped[str] = mapped_column(Text, default="")

@@ -222,9 +222,12 @@ class SyncReport:
 def wire_op(row) -> str:
     """An outbox row as the wire's JSON: its payload is the text the outbox stored, as is."""
     op_type = OpType(row.type)
+    made = getattr(row, "created_at", None)
+    made_at = f'"made_at": "{made.isoformat()}", ' if made is not None else ""
+    made_by = json.dumps(getattr(row, "made_by", "") or "", ensure_ascii=False)
     return (
         f'{{"op_id": "{row.op_id}", "seq": {int(row.seq)}, "type": "{op_type.value}", '
-        f'"payload": {row.payload}}}'
+        f'{made_at}"made_by": {made_by}, "payload": {row.payload}}}'
     )
 
 

@@ -30,6 +30,8 @@ def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str
     if not ops:
         return
     now = session.info.get("now") or datetime.now()
+    actor = session.info.get("actor")
+    made_by = (actor.full_name or actor.login)[:100] if actor is not None else ""
     encode = _ENCODER.encode
     session.execute(
         insert(OutboxOp.__table__),
@@ -41,6 +43,7 @@ def write_ops(session: Session, ops: list[tuple[OpType, dict[str, Any], str, str
                 "entity_key": key,
                 "label": label,
                 "created_at": now,
+                "made_by": made_by,
             }
             for op_type, payload, key, label in ops
         ],

@@ -104,6 +104,11 @@ MAX_SEQ = 2**63 - 1  # a PostgreSQL bigint
 class OpBase(Wire):
     op_id: uuid.UUID
     seq: Annotated[StrictInt, Field(ge=0, le=MAX_SEQ)]
+    # When and by whom the op was made at the desk (its clock, naive Europe/Paris): the server
+    # judges a deadline at that moment and names the author of a conflicting value. An op
+    # without them (an older desk) is judged at the server's own time.
+    made_at: datetime | None = None
+    made_by: Text = ""
 
 
 def _envelope(op_type: OpType, payload: type[Wire]) -> type[OpBase]:

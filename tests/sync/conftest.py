@@ -4,13 +4,18 @@ keyring's in-memory stand-in (the token never touches a file)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import keyring
 import pytest
 
 from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.core.store import Store
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.syncing.answers import Answers, record_answers
+from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.state import pending_ops
+from eticket_desk.services.syncing.status import save_device
 from eticket_desk.sync.client import SyncClient
 from eticket_desk.sync.protocol import OpResult, OpStatus, OpType, RejectCode
 from tests.central.conftest import (  # noqa: F401 (fixtures)
@@ -105,3 +110,32 @@ def refuse_a_booked_day(store, agent, family, garderie, day, message: str) -> tu
     ]
     answers: Answers = record_answers(store, rows, full)
     return answers, rows, full
+
+
+@pytest.fixture
+def desks(
+    store,
+    admin,
+    agent,
+    lea_family,
+    garderie,
+    server_planning,
+    commune,  # noqa: F811
+    memory_keyring,
+    tmp_path,
+):
+    """Two real desks of one commune, each synced once: the town hall (`store`, desk 1) and
+    the annex, started from a copy of the town hall's base then registered as a device of its
+    own (desk 2). Both read the same frozen clock."""
+    office, annex = commune.desk("Accueil mairie"), commune.desk("Annexe école")
+    url = str(office.http.base_url)
+    save_device(store, admin, url, office.device_id, office.token)
+    assert run_sync(store).ok  # the planning and Léa's dossier go up; desk number 1
+    source, target = sqlite3.connect(store.path), sqlite3.connect(tmp_path / "annexe.sqlite")
+    source.backup(target)
+    source.close()
+    target.close()
+    annex_store = Store(tmp_path / "annexe.sqlite", store.clock)
+    save_device(annex_store, admin, url, annex.device_id, annex.token)
+    assert run_sync(annex_store).ok  # desk number 2
+    return store, annex_store

@@ -4,8 +4,6 @@ that never collide and received by the other desk, the last seat taken by both o
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlalchemy import func, select
 
@@ -13,7 +11,6 @@ from eticket_central.models import Booking as ServerBooking
 from eticket_desk.models import Booking, Family, Occupancy
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.bookings.booking import book_day
-from eticket_desk.services.core.store import Store
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.families.search import search_families
 from eticket_desk.services.maintenance.integrity import check
@@ -22,24 +19,6 @@ from eticket_desk.services.syncing.issues import list_sync_issues
 from eticket_desk.services.syncing.status import load_device, save_device
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
-
-
-@pytest.fixture
-def desks(
-    store, admin, agent, lea_family, garderie, server_planning, commune, memory_keyring, tmp_path
-):
-    office, annex = commune.desk("Accueil mairie"), commune.desk("Annexe école")
-    url = str(office.http.base_url)
-    save_device(store, admin, url, office.device_id, office.token)
-    assert run_sync(store).ok  # the planning and Léa's dossier go up; desk number 1
-    source, target = sqlite3.connect(store.path), sqlite3.connect(tmp_path / "annexe.sqlite")
-    source.backup(target)
-    source.close()
-    target.close()
-    annex_store = Store(tmp_path / "annexe.sqlite", store.clock)
-    save_device(annex_store, admin, url, annex.device_id, annex.token)
-    assert run_sync(annex_store).ok  # desk number 2
-    return store, annex_store
 
 
 def _references(store) -> list[str]:

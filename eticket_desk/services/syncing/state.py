@@ -71,11 +71,19 @@ def write_status(store, report, *, online: bool) -> None:
 
 def pending_ops(store, limit: int, after: int = -1) -> list:
     """The outbox's first `limit` ops not answered yet after op number `after`, in device
-    order: rows of what a push reads of them (seq, op_id, type, payload)."""
+    order: rows of what a push reads of them (seq, op_id, type, payload, when and by whom
+    it was made)."""
     with store.read() as session:
         return list(
             session.execute(
-                select(OutboxOp.seq, OutboxOp.op_id, OutboxOp.type, OutboxOp.payload)
+                select(
+                    OutboxOp.seq,
+                    OutboxOp.op_id,
+                    OutboxOp.type,
+                    OutboxOp.payload,
+                    OutboxOp.created_at,
+                    OutboxOp.made_by,
+                )
                 .where(OutboxOp.status == "pending", OutboxOp.seq > after)
                 .order_by(OutboxOp.seq)
                 .limit(limit)
