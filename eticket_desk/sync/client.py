@@ -222,12 +222,12 @@ class SyncReport:
 def wire_op(row) -> str:
     """An outbox row as the wire's JSON: its payload is the text the outbox stored, as is."""
     op_type = OpType(row.type)
-    made = getattr(row, "created_at", None)
+    made, author = getattr(row, "created_at", None), getattr(row, "made_by", "")
     made_at = f'"made_at": "{made.isoformat()}", ' if made is not None else ""
-    made_by = json.dumps(getattr(row, "made_by", "") or "", ensure_ascii=False)
+    made_by = f'"made_by": {json.dumps(author, ensure_ascii=False)}, ' if author else ""
     return (
         f'{{"op_id": "{row.op_id}", "seq": {int(row.seq)}, "type": "{op_type.value}", '
-        f'{made_at}"made_by": {made_by}, "payload": {row.payload}}}'
+        f'{made_at}{made_by}"payload": {row.payload}}}'
     )
 
 

@@ -185,3 +185,18 @@ def test_the_organisation_op_carries_every_field_of_the_wire_schema():
     fields, in the same order, as the schema the server reads."""
     wire = tuple(name for name in OrganisationUpsert.model_fields if name != "organisation_id")
     assert wire == ORGANISATION_FIELDS
+
+
+def test_each_op_goes_up_with_when_and_by_whom_it_was_made(store, agent, clock, family):
+    """The wire op names the agent and the desk's time of the change (the server judges a
+    deadline at that moment and names the author of a conflicting value)."""
+    from eticket_desk.services.syncing.state import pending_ops
+    from eticket_desk.sync.client import wire_op
+    from eticket_desk.sync.protocol import OP_MODELS
+
+    clock.advance(minutes=7)
+    save_family(store, agent, family)
+    row = [r for r in pending_ops(store, 100) if r.type == OpType.FAMILY_UPSERT][-1]
+    op = OP_MODELS[OpType.FAMILY_UPSERT].model_validate_json(wire_op(row))
+    assert (op.made_at, op.made_by) == (clock.now(), agent.full_name)
+    assert agent.full_name  # the fixture's agent has a name to send
