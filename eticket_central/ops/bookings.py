@@ -3,6 +3,12 @@ moment the op was made at the desk (corrected by the desk's clock offset when th
 trusted, else at the server's time: rules.desk_clock); the activity-day row is locked so two
 desks never take the last seat twice.
 
+One debit per booked day: a wallet line is a fact, a booking a request. A day asked again
+while the server already holds it for the child (booked at another desk, or online) is
+answered applied and unchanged ({"state": …, "changed": false}); the desk that paid a ticket
+for it then gives it back with a line of its own (the desk knows whether it paid: post-paid
+days and waiting-list bookings take none; services/syncing/booking_tickets.py).
+
 A child on the waiting list gets a freed seat when a desk (or the parent) books it again; the
 server does not promote waiting children by itself: the desk that frees a seat (or pulls a
 freed one) serves its waiting list with the same rules (`who_gets_seats`) and pushes the
