@@ -150,6 +150,35 @@ def test_the_last_tickets_spent_at_both_desks_leave_minus_two_and_an_issue_on_ea
     assert _tickets(annex, agent, lea_family.id) == _server_tickets(db, lea_family.id) == 0
 
 
+@ORDERS
+def test_a_day_booked_at_the_town_hall_and_by_a_paper_form_at_the_annex_is_debited_once(
+    desks, agent, lea_family, garderie, db, first
+):
+    from eticket_desk.rules.templates import WeekTemplate
+    from eticket_desk.services.subscriptions.forms import SubscriptionDraft, apply_subscription
+
+    office, annex = desks
+    ticket, activity = garderie
+    lea = lea_family.children[0]
+    _sell(office, agent, lea_family, ticket, 10)
+    _settle(office, annex)
+    book_day(office, agent, lea.id, activity.id, MONDAY)
+    # The annex takes Léa's form: Mondays and Thursdays until 2 October, Monday 21 included.
+    form = SubscriptionDraft(
+        lea.id, activity.id, MONDAY, date(2026, 10, 2), WeekTemplate(frozenset({0, 3}))
+    )
+    assert len(apply_subscription(annex, agent, form).to_book) == 4
+
+    _settle(*_in_order(desks, first))
+
+    for desk in desks:
+        assert _day_on_desk(desk, lea.id, MONDAY) == ("booked", 1)
+        assert _tickets(desk, agent, lea_family.id) == 6  # 4 days, 4 tickets
+        assert check(desk).ok, check(desk).faults
+    assert _day_on_server(db, activity.id, lea.id, MONDAY) == ("booked", 1)
+    assert _server_tickets(db, lea_family.id) == 6
+
+
 def _book_lea_monday_on_both(desks, agent, lea_family, garderie):
     office, annex = desks
     ticket, activity = garderie

@@ -28,6 +28,7 @@ from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leav
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
 from eticket_desk.services.syncing.booking_tickets import (
+    form_tickets_back,
     paid_by_ticket,
     record_server_line,
     refund_back_if_marked_elsewhere,
@@ -78,6 +79,8 @@ def record_answers(store, rows: list, results) -> Answers:
             }
             updates.append(answer)
             if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
+                if outcome.get("held"):  # days booked elsewhere: their tickets back
+                    _note(answers, form_tickets_back(session, json.loads(row.payload), outcome))
                 if not outcome.get("refused") and not outcome.get("waiting"):
                     continue  # every day as asked
                 code, message = _form_answer(session, json.loads(row.payload), outcome, answers)

@@ -6,7 +6,8 @@ line); a booking is a request the server decides. So:
 - A day this desk booked (and paid a ticket for) that the server already held for the child
   (booked at another desk, or by the parent online) is answered applied, unchanged: this desk
   gives its ticket back with a line of its own « déjà réservé sur un autre poste », pushed
-  in the same sync; every desk then counts one debit for the day.
+  in the same sync; every desk then counts one debit for the day. A paper form's op names
+  such days (`held`): the tickets the form paid for them go back in one line.
 - A cancellation the server refused because the day's presence was marked elsewhere (the
   mark, a fact, wins): this desk takes back the ticket its cancellation gave (a line of its
   own) and puts the day back as booked until the pull brings the mark.
@@ -33,6 +34,7 @@ from eticket_desk.services.syncing.state import SYNC_ACTOR
 from eticket_desk.sync.outbox import WalletLines, emit
 
 HELD_ELSEWHERE = "Déjà réservé sur un autre poste : ticket rendu"
+HELD_ELSEWHERE_DAYS = "jour(s) de l'inscription déjà réservé(s) sur un autre poste : tickets rendus"
 MARKED_ELSEWHERE = "Annulation refusée, présence pointée sur un autre poste : ticket repris"
 
 
@@ -109,6 +111,19 @@ def ticket_back_if_held_elsewhere(
     if not held or _day_lines(session, child_id, activity_id, day) >= 0:
         return None  # nothing paid here for the day (post-paid, or already given back)
     if not _line(session, child_id, activity_id, day, 1, HELD_ELSEWHERE):
+        return None
+    return session.scalar(select(Child.family_id).where(Child.id == child_id))
+
+
+def form_tickets_back(session, payload: dict[str, Any], result: dict) -> uuid.UUID | None:
+    """A paper form's days the server already held for the child at another desk (its
+    answer's `held`): the tickets the form paid for them go back, in one line."""
+    held = sorted(date.fromisoformat(day) for day in result.get("held", []))
+    if not held:
+        return None
+    child_id, activity_id = uuid.UUID(payload["child_id"]), uuid.UUID(payload["activity_id"])
+    reason = f"{len(held)} {HELD_ELSEWHERE_DAYS}"
+    if not _line(session, child_id, activity_id, held[0], len(held), reason):
         return None
     return session.scalar(select(Child.family_id).where(Child.id == child_id))
 
