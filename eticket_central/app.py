@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from eticket_central import changes, portal
+from eticket_central import changes, clock_trust, portal
 from eticket_central.answers import (
     invalid,
     on_database_error,
@@ -46,6 +46,7 @@ from eticket_central.sync_requests import (
 )
 from eticket_central.tenants import desk_number
 from eticket_desk.clock import Clock
+from eticket_desk.rules.desk_clock import DEFAULT_LIMIT_S
 from eticket_desk.sync.protocol import (
     MAX_CHANGES_PER_PULL,
     MAX_SEQ,
@@ -73,6 +74,9 @@ class Settings:
     login_window_minutes: int = 15
     argon2_concurrency: int = 2  # password checks at once (each holds a core 0.1–0.3 s)
     push_max_bytes: int = PUSH_MAX_BYTES  # a bigger push is refused (413) before it is read
+    # A desk's clock further than this from the server's (seconds) is not trusted to date
+    # its ops: their deadlines are judged at the server's time (rules.desk_clock).
+    clock_limit_s: int = DEFAULT_LIMIT_S
 
 
 def _device(request: Request) -> AuthenticatedDevice:
@@ -154,6 +158,8 @@ def create_app(
             app.state.clock,
             refused=refused,
             watch=watch,
+            sent_at=envelope.sent_at,
+            clock_limit_s=app.state.settings.clock_limit_s,
         )
         answer: PushResponse | JSONResponse | HTTPException
         async with anyio.create_task_group() as group:  # (raising inside would wrap it)
@@ -180,6 +186,7 @@ def create_app(
             with app.state.sessions.begin() as session:
                 now = app.state.clock.now()
                 changes.prune(session, device.tenant_id, now, app.state.settings.change_log_days)
+                clock_trust.contact(session, device.device_id, now)
             with app.state.sessions.begin() as session:
                 return changes.pull(session, device.tenant_id, since, limit)
 

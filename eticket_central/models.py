@@ -75,6 +75,11 @@ class Device(Base):
     revoked_at: Mapped[datetime | None]
     # 1, 2, 3… in its commune: the block its new dossiers are numbered in.
     number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Its clock (clock_trust.py): the offset measured at its last push (server time − the
+    # desk's, seconds) and when; and its last contact, the end of its last sync (its pull).
+    clock_offset_s: Mapped[int | None] = mapped_column(Integer)
+    clock_measured_at: Mapped[datetime | None]
+    last_contact_at: Mapped[datetime | None]
 
 
 # ---------------------------------------------------------------- sync bookkeeping

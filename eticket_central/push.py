@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 
 import psycopg
 from sqlalchemy.exc import DBAPIError
@@ -61,8 +62,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from eticket_central import locks
 from eticket_central.answers import BUSY_STATES
 from eticket_central.changes import flush_changes
+from eticket_central.clock_trust import context_of, measure, moments_of
 from eticket_central.db import planned_now
-from eticket_central.ops.registry import OpContext, registry
+from eticket_central.ops.registry import registry
 from eticket_central.push_answers import (
     ATTEMPTS,
     answer_op,
@@ -78,6 +80,7 @@ from eticket_central.push_answers import (
 from eticket_central.push_runs import answer_run, runs_of
 from eticket_central.push_watch import Abandoned, Busy, Watch
 from eticket_desk.clock import Clock
+from eticket_desk.rules.desk_clock import DEFAULT_LIMIT_S
 from eticket_desk.sync.protocol import (
     OpResult,
     OpType,
@@ -91,14 +94,16 @@ CHUNK_OPS = 100
 CHUNK_WEIGHT = 1000
 
 
-def _push_once(factory, tenant_id, device_id, ops, handlers, now, blocked, watch) -> list:
+def _push_once(
+    factory, tenant_id, device_id, ops, handlers, now, blocked, watch, moments=None
+) -> list:
     """One chunk in one transaction: its names locked up front (locks.py), then each op."""
     with factory.begin() as session:
         if watch is not None:
             watch.attach(session.connection().connection.dbapi_connection)
         try:
             results = _answer_chunk(
-                session, tenant_id, device_id, ops, handlers, now, blocked, watch
+                session, tenant_id, device_id, ops, handlers, now, blocked, watch, moments
             )
         finally:  # before the connection goes back to the pool: no cancel may reach it then
             if watch is not None:
@@ -114,7 +119,9 @@ _ANSWERED = (
 )
 
 
-def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, watch) -> list:
+def _answer_chunk(
+    session, tenant_id, device_id, ops, handlers, now, blocked, watch, moments=None
+) -> list:
     locks.take(session, locks.for_ops(session, ops))
     known = {
         row.op_id: row
@@ -126,7 +133,9 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
     for run in runs_of(ops, known, handlers):
         _check(watch)
         if len(run) > 1:
-            answered = answer_run(session, tenant_id, device_id, run, handlers, now, blocked)
+            answered = answer_run(
+                session, tenant_id, device_id, run, handlers, now, blocked, moments
+            )
             if answered is not None:
                 results += answered
                 continue
@@ -134,7 +143,7 @@ def _answer_chunk(session, tenant_id, device_id, ops, handlers, now, blocked, wa
             if op.op_id in known:
                 results.append(duplicate_of(known[op.op_id], op, payload_hash(op)))
                 continue
-            ctx = OpContext(tenant_id, device_id, op.op_id, op.made_at, op.made_by)
+            ctx = context_of(tenant_id, device_id, op, moments)
             reference = waits_on(op, handlers[op.type], blocked)
             if reference is not None:
                 results.append(dependency_rejected(session, ctx, op, reference, now))
@@ -187,13 +196,17 @@ def _check(watch: Watch | None) -> None:
         raise Abandoned
 
 
-def _push_chunk(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch) -> list:
+def _push_chunk(
+    factory, tenant_id, device_id, chunk, handlers, now, blocked, watch, moments=None
+) -> list:
     """A chunk, started over when PostgreSQL broke a deadlock (none is expected: see the
     module's docstring); Busy when a lock or a statement waited too long."""
     for attempt in range(ATTEMPTS):
         before = dict(blocked)
         try:
-            return _push_once(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch)
+            return _push_once(
+                factory, tenant_id, device_id, chunk, handlers, now, blocked, watch, moments
+            )
         except DBAPIError as error:
             blocked.clear()
             blocked.update(before)
@@ -219,22 +232,34 @@ def push(
     *,
     refused: list[OpResult] = (),
     watch: Watch | None = None,
+    sent_at: datetime | None = None,
+    clock_limit_s: int = DEFAULT_LIMIT_S,
 ) -> PushResponse:
     """Answers every op in device order (see the module's docstring); `refused` are the ops
-    the protocol already refused (answered among the others by their seq)."""
+    the protocol already refused (answered among the others by their seq). `sent_at`, the
+    desk's clock when it sent the push, measures its offset (clock_trust.py): each op's
+    deadline is judged at its own moment when that clock is trusted."""
     handlers = registry()
     ops = sorted(ops, key=lambda op: op.seq)
     now = clock.now()
     try:
         with factory.begin() as session:
             foreign = foreign_ops(session, tenant_id, ops, handlers)
+            desk_clock = measure(session, device_id, sent_at, now, clock_limit_s)
     except PoolTimeout as error:
         raise Busy from error
+    moments = moments_of(desk_clock, ops, now)
     results = list(refused)
     results += [as_unknown(op, handlers[op.type]) for op in ops if op.op_id in foreign]
     ops = [op for op in ops if op.op_id not in foreign]
     blocked: dict[uuid.UUID, str] = {}  # rows of a new dossier refused in this push
     for chunk in _chunks(ops):
         _check(watch)
-        results += _push_chunk(factory, tenant_id, device_id, chunk, handlers, now, blocked, watch)
-    return PushResponse(results=sorted(results, key=lambda result: result.seq))
+        results += _push_chunk(
+            factory, tenant_id, device_id, chunk, handlers, now, blocked, watch, moments
+        )
+    return PushResponse(
+        results=sorted(results, key=lambda result: result.seq),
+        clock_offset_s=desk_clock.offset_s,
+        clock_trusted=desk_clock.trusted,
+    )

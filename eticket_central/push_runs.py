@@ -8,8 +8,9 @@ import uuid
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from eticket_central.clock_trust import context_of
 from eticket_central.json_rows import json_array, json_values
-from eticket_central.ops.registry import OpContext, OpHandler, Rejected
+from eticket_central.ops.registry import OpHandler, Rejected
 from eticket_central.push_answers import (
     UNIQUE_VIOLATION,
     op_fault,
@@ -94,7 +95,9 @@ def _given_up(error: Exception) -> bool:
     return sqlstate(error) == UNIQUE_VIOLATION or op_fault(error)
 
 
-def answer_run(session, tenant_id, device_id, run, handlers, now, blocked) -> list[OpResult] | None:
+def answer_run(
+    session, tenant_id, device_id, run, handlers, now, blocked, moments=None
+) -> list[OpResult] | None:
     """A run in one savepoint, answered in one statement, each type of op by _apply_group:
     in a few statements whatever the run's length when its handler can, else each op by
     `apply` but without a savepoint and an answer row of its own (the per-op cost of a
@@ -114,9 +117,7 @@ def answer_run(session, tenant_id, device_id, run, handlers, now, blocked) -> li
     try:
         for op_type, group in by_type.items():
             handler = handlers[op_type]
-            ctxs = [
-                OpContext(tenant_id, device_id, op.op_id, op.made_at, op.made_by) for op in group
-            ]
+            ctxs = [context_of(tenant_id, device_id, op, moments) for op in group]
             answers = _apply_group(session, ctxs, handler, [op.payload for op in group], now)
             results.update(zip([op.op_id for op in group], answers, strict=True))
         stored = session.execute(

@@ -56,7 +56,7 @@ def _refuse_two_ops(ctx: AppContext) -> None:
 
 def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     """Saves sync_status.png (the main window, its status bar), sync_issues.png and
-    sync_settings.png (the « Serveur central » box)."""
+    sync_settings.png (the « Serveur central » box and this desk's clock)."""
     from eticket_desk.ui.admin.settings_screen import SettingsScreen
     from eticket_desk.ui.main_window import MainWindow
     from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
@@ -122,7 +122,10 @@ def sample_context(folder: Path) -> AppContext:
     record_answers(store, sent, answers)
     state.store_desk_number(store, 2)
     _book_one_day(store, actor)
-    synced = SyncReport(finished_at=datetime(2026, 9, 14, 14, 32))
+    # The server measured this desk's clock 3 s behind its own: trusted to date bookings.
+    synced = SyncReport(
+        finished_at=datetime(2026, 9, 14, 14, 32), clock_offset_s=3, clock_trusted=True
+    )
     state.write_status(store, synced, online=True)
     return AppContext(store=store, actor=actor, runner=ImmediateRunner(), bus=ChangeBus())
 

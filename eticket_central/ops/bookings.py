@@ -1,5 +1,13 @@
-"""booking.book and booking.cancel, decided by the desk's own `rules.booking_decision` with
-the server's clock; the activity-day row is locked so two desks never take the last seat twice.
+"""booking.book and booking.cancel, decided by the desk's own `rules.booking_decision` at the
+moment the op was made at the desk (corrected by the desk's clock offset when that clock is
+trusted, else at the server's time: rules.desk_clock); the activity-day row is locked so two
+desks never take the last seat twice.
+
+One debit per booked day: a wallet line is a fact, a booking a request. A day asked again
+while the server already holds it for the child (booked at another desk, or online) is
+answered applied and unchanged ({"state": …, "changed": false}); the desk that paid a ticket
+for it then gives it back with a line of its own (the desk knows whether it paid: post-paid
+days and waiting-list bookings take none; services/syncing/booking_tickets.py).
 
 A child on the waiting list gets a freed seat when a desk (or the parent) books it again; the
 server does not promote waiting children by itself: the desk that frees a seat (or pulls a
@@ -10,7 +18,7 @@ promotion with the ticket it took, so a seat is never given, nor a ticket taken,
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +30,13 @@ from eticket_central.models import Activity, Booking, Child, Family
 from eticket_central.ops.planning import activity_spec, calendar_set
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
-from eticket_desk.rules.booking import SEAT_STATES, Action, BookingRefused, BookingState
+from eticket_desk.rules.booking import (
+    SEAT_STATES,
+    Action,
+    BookingRefused,
+    BookingState,
+    RefusalCode,
+)
 from eticket_desk.rules.booking_decision import Ask, DayFacts, Decision, Seats, decide
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.sync.protocol import BookingPayload, OpType, RejectCode
@@ -141,7 +155,9 @@ def decide_day(
     now: datetime,
     tickets: int | None = None,
 ) -> Decision:
-    """rules.booking_decision's decision of one day, with the server's clock; `tickets` is
+    """rules.booking_decision's decision of one day, at the moment the op was asked
+    (`ctx.asked_at`: the desk's time when its clock is trusted, else `now`, the server's);
+    a deadline refused at the server's time says why the desk's was not used. `tickets` is
     the family's balance for a prepaid day when the caller holds its wallet (the portal),
     None when the desk that pushed the op pays the ticket itself."""
     name, school_id, level, _family_id, family_status, _child_id = child
@@ -150,7 +166,7 @@ def decide_day(
         school_capacity = None  # the caller did not count the school: its quota is unknown
     facts = DayFacts(
         day=seat.day,
-        now=now,
+        now=ctx.asked_at or now,
         activity_name=spec.name,
         child_name=name,
         dossier_status=FamilyStatus(family_status),
@@ -165,7 +181,12 @@ def decide_day(
         tickets=tickets,
         ticket_name=spec.ticket_type.lower(),
     )
-    return decide(facts, ask)
+    decision = decide(facts, ask)
+    refused = decision.refused
+    if refused is not None and refused.code == RefusalCode.DEADLINE_PASSED and ctx.clock_note:
+        why = BookingRefused(refused.code, f"{refused.message} ({ctx.clock_note}.)")
+        return replace(decision, refused=why)
+    return decision
 
 
 def rejected(refused: BookingRefused) -> Rejected:

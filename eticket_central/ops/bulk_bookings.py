@@ -3,7 +3,9 @@
 The op is applied; each day is judged on its own by the same `decide_day` as booking.book,
 that is rules.booking_decision's `decide` (a full day goes to the waiting list, as the form's
 planner does at the desk), and the answer names the days refused with their code and the days
-that went to the waiting list, so the desk can undo them. A handful of statements per form
+that went to the waiting list, so the desk can undo them, and (`held`, only when there are
+some) the days to book the server already held for the child (booked at another desk): the
+desk gives back the tickets it paid for them (one debit per booked day). A handful of statements per form
 whatever its length: the activity's days are locked together (in day order, so two desks
 never deadlock) before anything is decided.
 
@@ -44,7 +46,7 @@ from eticket_central.ops.form_days import (
 )
 from eticket_central.ops.form_days import asks as form_asks
 from eticket_central.ops.registry import OpContext, handler
-from eticket_desk.rules.booking import Action, BookingState
+from eticket_desk.rules.booking import SEAT_STATES, Action, BookingState
 from eticket_desk.sync.protocol import BookingsApply, OpType
 
 _LOCK_DAYS = text(
@@ -54,7 +56,7 @@ _LOCK_DAYS = text(
     "RETURNING day, booked"
 )
 _CURRENT_DAYS = text(
-    "SELECT day, state FROM bookings WHERE activity_id = :activity_id AND child_id = :child_id "
+    "SELECT day, state, device_id FROM bookings WHERE activity_id = :activity_id AND child_id = :child_id "
     "AND day = ANY(CAST(:days AS date[])) ORDER BY day FOR UPDATE"
 )
 _SCHOOL_DAYS = text(
@@ -79,7 +81,9 @@ def apply_days(
     days = list(asks)
     key = {"activity_id": spec.id, "days": days}
     booked = dict(session.execute(_LOCK_DAYS, {**key, "tenant_id": ctx.tenant_id}).all())
-    current = dict(session.execute(_CURRENT_DAYS, {**key, "child_id": payload.child_id}).all())
+    rows = session.execute(_CURRENT_DAYS, {**key, "child_id": payload.child_id}).all()
+    current = {day: state for day, state, _ in rows}
+    others = {day for day, _, device in rows if device != ctx.device_id}  # held elsewhere
     school_id = child[1]
     school_taken: dict | None = None
     if school_id and spec.school_capacity(school_id) is not None:
@@ -89,7 +93,7 @@ def apply_days(
             ).all()
         )
     calendar = _calendar(session, ctx.tenant_id)
-    seats, decided, refused, waiting = {}, [], [], []
+    seats, decided, refused, waiting, held = {}, [], [], [], []
     for day, ask in asks.items():
         state = current.get(day)
         seat = seats[day] = Seat(
@@ -109,6 +113,14 @@ def apply_days(
                 )
                 continue
             new_state, late = decision.state, decision.late
+            if (
+                new_state is None
+                and ask.action == Action.BOOK
+                and not ask.stay_waiting
+                and seat.current in SEAT_STATES
+                and day in others
+            ):
+                held.append(day.isoformat())  # held by another desk: this one's ticket back
         if new_state is None:
             continue
         decided.append((day, new_state, late))
@@ -130,8 +142,7 @@ def apply_days(
         )
     if decided or form is not None:
         record_form(session, payload, form_days_change(payload, child[3], decided, form, ctx, now))
-    return {
-        "changed": len(decided),
-        "refused": refused,
-        "waiting": waiting,
-    }
+    answer: dict[str, Any] = {"changed": len(decided), "refused": refused, "waiting": waiting}
+    if held:
+        answer["held"] = held
+    return answer

@@ -39,13 +39,17 @@ class Rejected(Exception):  # noqa: N818 (the protocol's word)
 @dataclass(frozen=True)
 class OpContext:
     """Who sent the op: the tenant, the device and the op's own id; when and by whom it was
-    made at the desk (the op's own word: see push.py for how far its clock is trusted)."""
+    made at the desk (the op's own word); `asked_at`, the moment its deadline is judged at
+    (the desk's time corrected when its clock is trusted, else the server's: clock_trust.py),
+    and `clock_note`, why the desk's time was not used (French, "" when it was)."""
 
     tenant_id: uuid.UUID
     device_id: uuid.UUID | None
     op_id: uuid.UUID
     made_at: datetime | None = None
     made_by: str = ""
+    asked_at: datetime | None = None
+    clock_note: str = ""
 
 
 Apply = Callable[[Session, OpContext, Any, datetime], dict[str, Any]]

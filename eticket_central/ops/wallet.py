@@ -1,5 +1,7 @@
 """wallet.entry: the families' ticket ledgers, append-only facts (never rejected, never twice);
-a desk's sync is mostly these, so a run of them is applied in one statement."""
+a desk's sync is mostly these, so a run of them is applied in one statement. The server writes
+a line of its own where a fact it applies moves a ticket a desk could not know of
+(`server_line`: a presence marked on a day another desk cancelled takes its refund back)."""
 
 from __future__ import annotations
 
@@ -116,3 +118,34 @@ def wallet_entry(
     if inserted is not None:
         record(session, "wallet_entry", payload.entry_id, wallet_data(values))
     return {"entry_id": str(payload.entry_id), "already_recorded": inserted is None}
+
+
+_SERVER_LINES = uuid.UUID("0b5c7a2e-6f0d-4d1e-9a57-2f3c8e1b4d90")
+
+
+def server_line(
+    session: Session,
+    ctx: OpContext,
+    family_id: uuid.UUID,
+    ticket_type: str,
+    quantity: int,
+    reason: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """A wallet line the server writes while applying the op `ctx` (at most one per op: its
+    id comes from the op's), recorded for every desk's pull; returns it as pull gives it."""
+    values = {
+        "id": uuid.uuid5(_SERVER_LINES, str(ctx.op_id)),
+        "tenant_id": ctx.tenant_id,
+        "family_id": family_id,
+        "ticket_type": ticket_type,
+        "quantity": quantity,
+        "kind": "correction",
+        "reason": reason[:200],
+        "occurred_at": now,
+        "recorded_at": now,
+        "device_id": None,
+    }
+    if session.execute(_INSERT_WALLET_ENTRY, values).scalar_one_or_none() is not None:
+        record(session, "wallet_entry", values["id"], wallet_data(values))
+    return wallet_data(values)

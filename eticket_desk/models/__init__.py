@@ -24,7 +24,7 @@ from eticket_desk.models.invoices import (
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.subscriptions import Subscription
-from eticket_desk.models.sync import OutboxOp, ServerVersion
+from eticket_desk.models.sync import OutboxOp, ServerVersion, SyncNotice
 from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
@@ -65,5 +65,6 @@ __all__ = [
     "Subscription",
     "OutboxOp",
     "ServerVersion",
+    "SyncNotice",
     "User",
 ]

@@ -1,5 +1,6 @@
-"""The sync tables of the desk: the outbox of ops (with the server's answers) and the
-server versions of the rows the desk edits."""
+"""The sync tables of the desk: the outbox of ops (with the server's answers), the server
+versions of the rows the desk edits, and the sync's notices (what a sync found that no
+rejected op says: a wallet gone negative)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,23 @@ class ServerVersion(Base):
     entity: Mapped[str] = mapped_column(String(30), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class SyncNotice(Base):
+    """Something a sync found that the agent must see (a family's wallet gone negative), a
+    sync issue until handled. One per occurrence: `key` names what it is about, and a new
+    notice of that key is raised only once the last one is cleared (the wallet back to zero
+    or more)."""
+
+    __tablename__ = "sync_notice"
+    __table_args__ = (Index("ix_sync_notice_key", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200))  # "wallet:<family>:<ticket type>"
+    kind: Mapped[str] = mapped_column(String(30))  # wallet_negative
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    raised_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]  # the situation ended (a new one is a new notice)
+    handled_at: Mapped[datetime | None]
+    handled_by: Mapped[str] = mapped_column(String(50), default="")

@@ -8,7 +8,9 @@ batches; a 5xx or a timeout is retried with the same ops (the server answers "du
 what it had already committed); a batch the server finds too big (413) goes again in halves.
 Each op is validated by the protocol before it leaves (one it refuses is answered here), then
 sent as the outbox stored it: the push's JSON is written around each payload's stored text.
-Pull reads every page after a cursor; a full reload reads every entity's snapshot.
+Pull reads every page after a cursor; a full reload reads every entity's snapshot. A push
+says when it was sent by the desk's clock (injected): its answer gives the clock offset the
+server measured (SyncReport.clock_offset_s).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Protocol
 import httpx
 from pydantic import ValidationError
 
+from eticket_desk.clock import Clock
 from eticket_desk.sync.protocol import (
     OP_MODELS,
     OpResult,
@@ -87,8 +90,10 @@ class SyncClient:
         retries: int = 3,
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.device_id = device_id
+        self.clock = clock  # the desk's: each push says when it was sent (None: it does not)
         self.retries, self.backoff = retries, backoff
         self.http = httpx.Client(
             base_url=base_url,
@@ -124,8 +129,10 @@ class SyncClient:
         raise SyncOffline(f"Hors ligne : {last}.")
 
     def push(self, ops: list[str]) -> PushResponse:
-        """Sends ops already written as the wire's JSON (one text per op, see `wire_op`)."""
-        body = f'{{"device_id": "{self.device_id}", "ops": [{", ".join(ops)}]}}'
+        """Sends ops already written as the wire's JSON (one text per op, see `wire_op`),
+        with the desk's time (`sent_at`: the server measures the desk's clock offset)."""
+        sent = f'"sent_at": "{self.clock.now().isoformat()}", ' if self.clock else ""
+        body = f'{{"device_id": "{self.device_id}", {sent}"ops": [{", ".join(ops)}]}}'
         answer = self._send(
             "POST", "/sync/push", content=body.encode(), headers={"Content-Type": _JSON}
         )
@@ -210,6 +217,10 @@ class SyncReport:
     error: str = ""
     finished_at: datetime | None = None
     rejected_labels: list[str] = field(default_factory=list)
+    # The desk's clock offset the server measured at the last push (seconds, server − desk)
+    # and whether it trusts that clock (None: no push answered this time).
+    clock_offset_s: int | None = None
+    clock_trusted: bool | None = None
     # What the sync changed on the desk, as the local side names it (the topics of
     # services/core/changes.py): the open screens showing it reload.
     changed: frozenset = field(default_factory=frozenset)
@@ -349,6 +360,10 @@ def push_outbox(client: SyncClient, outbox: Outbox, report: SyncReport) -> None:
                 batch = _read_batch(outbox, size)
                 continue
             rejected, duplicates = outbox.record(batch.sent, answer.results)
+            report.clock_offset_s, report.clock_trusted = (
+                answer.clock_offset_s,
+                answer.clock_trusted,
+            )
             report.pushed += len(answer.results)
             report.duplicates += duplicates
             report.rejected += len(rejected)

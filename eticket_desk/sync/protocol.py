@@ -6,7 +6,8 @@ rejected with a stable code. Business refusals are answers, not HTTP errors. The
 a push in two steps (`PushEnvelope`, then `parse_ops`): a malformed envelope (no device id,
 an op without a readable op_id and seq) is refused whole (HTTP 422, nothing applied, French
 messages from `french_errors`), but a malformed op is answered alone, rejected INVALID_OP, so
-that one bad op never blocks a desk's outbox.
+that one bad op never blocks a desk's outbox. A push carries the desk's clock (`sent_at`) and
+its answer the clock offset the server measured from it (eticket_central/clock_trust.py).
 Pull: the changes of the desk's commune after a cursor, in the server's commit order.
 A form's days travel as the form's terms plus exceptions (rules.form_days): bookings.apply's
 `book_terms` (an extension: an op without it reads as before), and the one `booking_days`
@@ -149,6 +150,10 @@ class PushEnvelope(Wire):
 
     device_id: uuid.UUID
     ops: Annotated[list[dict[str, Any]], Field(max_length=MAX_OPS_PER_PUSH)]
+    # The desk's clock when it sent the push (naive Europe/Paris): the server measures the
+    # desk's clock offset from it (an older desk sends none: its ops are judged at the
+    # server's time).
+    sent_at: datetime | None = None
 
 
 _ANY_OP: TypeAdapter = TypeAdapter(AnyOp)
@@ -198,6 +203,10 @@ class OpResult(Wire):
 
 class PushResponse(Wire):
     results: list[OpResult]
+    # The desk's clock offset the server measured at this push (server time − sent_at, in
+    # seconds; None without sent_at) and whether it trusts that clock to date a deadline.
+    clock_offset_s: int | None = None
+    clock_trusted: bool = False
 
 
 class Change(Wire):

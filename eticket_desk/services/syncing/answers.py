@@ -1,6 +1,7 @@
 """The server's answers to a push, recorded on the desk: each op's answer stored, what a
 rejection refused undone (the seat freed, the ticket given back), a form's refused days taken
-back or put on the waiting list, and the dossier versions the server gave.
+back or put on the waiting list, and the dossier versions the server gave. A booking's answer
+may move a ticket here (one debit per booked day, facts over requests: booking_tickets.py).
 
 Nothing here emits an op: the server already knows what it answered; undoing a rejected
 booking gives its ticket back through the wallet hook, which emits that line (the server
@@ -26,6 +27,13 @@ from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
+from eticket_desk.services.syncing.booking_tickets import (
+    form_tickets_back,
+    paid_by_ticket,
+    record_server_line,
+    refund_back_if_marked_elsewhere,
+    ticket_back_if_held_elsewhere,
+)
 from eticket_desk.services.syncing.state import SYNC_ACTOR
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
@@ -71,6 +79,8 @@ def record_answers(store, rows: list, results) -> Answers:
             }
             updates.append(answer)
             if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
+                if outcome.get("held"):  # days booked elsewhere: their tickets back
+                    _note(answers, form_tickets_back(session, json.loads(row.payload), outcome))
                 if not outcome.get("refused") and not outcome.get("waiting"):
                     continue  # every day as asked
                 code, message = _form_answer(session, json.loads(row.payload), outcome, answers)
@@ -78,8 +88,12 @@ def record_answers(store, rows: list, results) -> Answers:
                     answer.update(new_status=PARTIAL, new_code=code, new_message=message)
                     answers.rejected.append(message)
             elif status == OpStatus.REJECTED:
-                _undo(session, row.type, json.loads(row.payload), result.code, answers)
+                undone = _undo(session, row.type, json.loads(row.payload), result.code, answers)
+                if undone:  # what this desk did about it, for the sync issue's wording
+                    answer["new_result"] = _encode({"undone": undone})
                 answers.rejected.append(result.message or result.code.value)
+            elif row.type in _BOOKING_ANSWERS and outcome:
+                _booking_answer(session, row, outcome, answers)
             elif row.type == OpType.FAMILY_UPSERT and result.result:
                 family_id = json.loads(row.payload)["family_id"]
                 versions.append((family_id, result.result))
@@ -136,12 +150,34 @@ _UNDONE = {
 }
 
 
-def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers) -> None:
-    """A booking the server refused frees its seat and gives its ticket back here."""
+# Applied booking ops whose answer may move a ticket here (booking_tickets.py).
+_BOOKING_ANSWERS = (OpType.BOOKING_BOOK, OpType.BOOKING_MARK)
+TICKET_BACK, UNBILLED = "ticket", "unbilled"  # what undoing a refused booking did here
+
+
+def _booking_answer(session, row, outcome: dict[str, Any], answers: Answers) -> None:
+    """One debit per booked day, facts over requests: see booking_tickets.py."""
+    if row.type == OpType.BOOKING_BOOK and outcome.get("changed") is False:
+        _note(answers, ticket_back_if_held_elsewhere(session, json.loads(row.payload), outcome))
+    elif row.type == OpType.BOOKING_MARK and outcome.get("ticket_taken_back"):
+        _note(answers, record_server_line(session, outcome["ticket_taken_back"]))
+
+
+def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers) -> str:
+    """A booking the server refused frees its seat and gives its ticket back here (returns
+    TICKET_BACK, or UNBILLED for a day of a post-paid activity); a cancellation refused
+    because the day's presence is marked elsewhere takes its refund back. Returns "" when
+    nothing was undone."""
+    if op_type == OpType.BOOKING_CANCEL and code == RejectCode.BOOKING_LOCKED:
+        _note(answers, refund_back_if_marked_elsewhere(session, payload))
+        return ""
     if op_type != OpType.BOOKING_BOOK or code not in _UNDONE:
-        return  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
+        return ""  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
     taken_back = _release(session, payload["activity_id"], payload["day"], payload["child_id"])
     _note(answers, taken_back)
+    if taken_back is None:
+        return ""
+    return TICKET_BACK if paid_by_ticket(session, payload["activity_id"]) else UNBILLED
 
 
 def _form_answer(

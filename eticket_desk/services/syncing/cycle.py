@@ -7,6 +7,7 @@ pulled changes, the status) is handed to `run_local`, which runs it and returns 
 The CLI runs them directly; the UI's sync thread hands them to the single writer and waits,
 so a hung network never holds the writer. The pulled pages are applied in ONE local
 transaction that also moves the cursor; a full reload is done only once the outbox is empty.
+After the pull, a family's wallet gone below zero raises a sync notice (wallet_notices.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from eticket_desk.services.core.changes import Change
+from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import record_answers
 from eticket_desk.services.syncing.pulled import apply_changes, serve_waiting_lists
@@ -28,6 +29,7 @@ from eticket_desk.services.syncing.state import (
     write_status,
 )
 from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
+from eticket_desk.services.syncing.wallet_notices import raise_wallet_notices
 from eticket_desk.sync.client import (
     SyncClient,
     SyncError,
@@ -54,7 +56,11 @@ def make_client(store: Store, **options) -> SyncClient | None:
     if not device.configured:
         return None
     return SyncClient(
-        device.server_url, device.device_id, device_token(device.device_id), **options
+        device.server_url,
+        device.device_id,
+        device_token(device.device_id),
+        clock=store.clock,
+        **options,
     )
 
 
@@ -103,6 +109,8 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     try:
         push_outbox(client, outbox, report)
         changed |= _pull(store, client, report, run_local)
+        if run_local(partial(raise_wallet_notices, store)):
+            changed.add(Topic.SYNC)  # a wallet gone negative: a new sync issue
         if run_local(partial(stored_desk_number, store)) is None:
             # once: the block of its new dossiers
             run_local(partial(store_desk_number, store, client.desk_number()))

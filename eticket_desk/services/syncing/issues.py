@@ -1,4 +1,8 @@
-"""Sync issues: the ops the server rejected, with what the agent can do, until handled."""
+"""Sync issues: the ops the server rejected and the sync's notices (a wallet gone negative),
+with what the agent can do, until handled. A refused booking's issue says what this desk did
+about it: the ticket given back only when one was (the answer recorded it: answers.py), the
+day not invoiced for a post-paid activity, and for a passed deadline why the desk's clock was
+not trusted when it was not."""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from datetime import date, datetime
 from babel.dates import format_date
 from sqlalchemy import select
 
-from eticket_desk.models import Activity, Child, Family, OutboxOp
+from eticket_desk.models import Activity, Child, Family, OutboxOp, SyncNotice
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.syncing.wallet_notices import WALLET_NEGATIVE
 from eticket_desk.sync.wire import OpType, RejectCode
 
 REASONS = {
@@ -49,17 +54,32 @@ KINDS = {
 # The outbox statuses that are issues: refused, or a form applied with days refused.
 ISSUE_STATUSES = ("rejected", "partial")
 FORM_ACTIONS = (
-    "Les jours refusés ne sont pas réservés et leurs tickets ont été rendus ; les jours "
-    "complets sont sur la liste d'attente. Prévenez la famille et proposez d'autres jours.",
+    "Les jours refusés ne sont pas réservés (leurs tickets rendus s'ils étaient prépayés, "
+    "sinon ils ne seront pas facturés) ; les jours complets sont sur la liste d'attente. "
+    "Prévenez la famille et proposez d'autres jours.",
+)
+# What this desk did about a refused booking (answers.py stored it on the op's answer).
+UNDONE_WORDS = {
+    "ticket": "Le jour n'est pas réservé et le ticket a été rendu",
+    "unbilled": "Le jour n'est pas réservé : la journée ne sera pas facturée",
+}
+NOT_BOOKED = "Le jour n'est pas réservé"
+BOOKING_NEXT = {
+    RejectCode.CAPACITY_FULL: "proposez la liste d'attente ou un autre jour, et prévenez la famille.",
+    RejectCode.DEADLINE_PASSED: (
+        "réservez avec une dérogation si elle se justifie, sinon prévenez la famille."
+    ),
+}
+CLOCK_FIRST = (
+    "L'horloge de ce poste n'était pas fiable : réglez sa date et son heure (Paramètres › "
+    "Poste montre l'écart mesuré), puis refaites la réservation si elle était dans les délais."
 )
 ACTIONS = {
-    RejectCode.CAPACITY_FULL: (
-        "Le jour n'est pas réservé et le ticket a été rendu : proposez la liste "
-        "d'attente ou un autre jour, et prévenez la famille.",
-    ),
-    RejectCode.DEADLINE_PASSED: (
-        "Le jour n'est pas réservé et le ticket a été rendu : réservez avec une "
-        "dérogation si elle se justifie, sinon prévenez la famille.",
+    RejectCode.CAPACITY_FULL: (f"{NOT_BOOKED} : {BOOKING_NEXT[RejectCode.CAPACITY_FULL]}",),
+    RejectCode.DEADLINE_PASSED: (f"{NOT_BOOKED} : {BOOKING_NEXT[RejectCode.DEADLINE_PASSED]}",),
+    RejectCode.BOOKING_LOCKED: (
+        "La présence de ce jour a été pointée sur un autre poste : le jour reste consommé "
+        "et le ticket rendu par l'annulation a été repris. Prévenez la famille.",
     ),
     RejectCode.STALE_VERSION: (
         "Rouvrez le dossier (il a reçu les changements du serveur) et refaites la modification.",
@@ -117,6 +137,24 @@ def _booking_subject(session, op_type: str, payload: dict) -> str:
     return ""
 
 
+def _actions(row: OutboxOp, code: RejectCode | None) -> tuple[str, ...]:
+    """What the agent can do: for a refused booking, said after what this desk did (the
+    ticket given back only when one was) and, for a passed deadline judged at the server's
+    time, that the desk's clock comes first."""
+    if row.type == OpType.BOOKINGS_APPLY:
+        return FORM_ACTIONS
+    if row.type != OpType.BOOKING_BOOK or code not in BOOKING_NEXT:
+        return ACTIONS.get(code, DEFAULT_ACTION)
+    try:
+        undone = (json.loads(row.result) or {}).get("undone", "") if row.result else ""
+    except (ValueError, AttributeError):
+        undone = ""
+    done = f"{UNDONE_WORDS.get(undone, NOT_BOOKED)} : {BOOKING_NEXT[code]}"
+    if code == RejectCode.DEADLINE_PASSED and "jugée à l'heure du serveur" in row.message:
+        return (done, CLOCK_FIRST)
+    return (done,)
+
+
 def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
     code = RejectCode(row.code) if row.code in RejectCode._value2member_map_ else None
     kind = KINDS.get(row.type, "Opération refusée")
@@ -128,30 +166,66 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         subject=_subject(session, row.type, json.loads(row.payload), row.label),
         message=row.message,
         code=row.code,
-        actions=FORM_ACTIONS
-        if row.type == OpType.BOOKINGS_APPLY
-        else ACTIONS.get(code, DEFAULT_ACTION),
+        actions=_actions(row, code),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
     )
 
 
+NOTICE_TITLES = {WALLET_NEGATIVE: "Porte-monnaie négatif"}
+NOTICE_ACTIONS = {
+    WALLET_NEGATIVE: (
+        "Les tickets de deux postes se sont croisés : vendez des tickets à la famille, ou "
+        "corrigez le porte-monnaie si un jour a été payé deux fois.",
+    )
+}
+
+
+def _notice_issue(notice: SyncNotice, people: People) -> SyncIssue:
+    """A sync notice as an issue; its number is the notice's, negated (an op's is > 0)."""
+    return SyncIssue(
+        seq=-notice.id,
+        at=notice.raised_at,
+        title=NOTICE_TITLES.get(notice.kind, "À vérifier après synchronisation"),
+        subject=notice.subject,
+        message=notice.message,
+        code=notice.kind,
+        actions=NOTICE_ACTIONS.get(notice.kind, DEFAULT_ACTION),
+        handled_at=notice.handled_at,
+        handled_by=people.label(notice.handled_by) if notice.handled_by else "",
+    )
+
+
 def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
-    """The rejected ops, newest first (the handled ones only when asked)."""
+    """The rejected ops and the sync's notices, newest first (the handled ones only when
+    asked)."""
     actor.require(Permission.BOOKING_EDIT)
     query = select(OutboxOp).where(OutboxOp.status.in_(ISSUE_STATUSES))
+    notices = select(SyncNotice)
     if not include_handled:
         query = query.where(OutboxOp.handled_at.is_(None))
+        notices = notices.where(SyncNotice.handled_at.is_(None))
     with store.read() as session:
         rows = session.scalars(query.order_by(OutboxOp.seq.desc())).all()
         people = People(session)
-        return [_issue(session, row, people) for row in rows]
+        found = [_notice_issue(n, people) for n in session.scalars(notices)]
+        found += [_issue(session, row, people) for row in rows]
+        return sorted(found, key=lambda issue: issue.at, reverse=True)
 
 
 @changes(Topic.SYNC)
 def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
+    """Marks an issue handled: a rejected op (seq > 0) or a sync notice (seq < 0)."""
     actor.require(Permission.BOOKING_EDIT)
     with store.write(actor) as session:
+        if seq < 0:
+            notice = session.get(SyncNotice, -seq)
+            if notice is None:
+                raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
+            if notice.handled_at is None:
+                notice.handled_at, notice.handled_by = session.info["now"], actor.login
+            session.flush()
+            return _notice_issue(notice, People(session))
         row = session.get(OutboxOp, seq)
         if row is None or row.status not in ISSUE_STATUSES:
             raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")

@@ -83,11 +83,14 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
         session.info[FREED] = pulled.freed
         waiting = _waiting_keys(session)
         versions = []  # the dossiers' versions, kept in one statement (nothing reads them here)
-        for change in changes:
+        last = _last_booking_changes(changes)
+        for index, change in enumerate(changes):
             if change.entity == "family":
                 versions.append((change.id, change.data))
             if change.device_id == device_id:
                 continue  # our own op coming back: already here
+            if change.entity == "booking" and last[change.id] != index:
+                continue  # a later change of the day follows (this desk's mark, say)
             apply, topic = _APPLY.get(change.entity, (None, None))
             if apply is not None and apply(session, change, waiting):
                 pulled.applied += 1
@@ -98,6 +101,14 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
         server_versions(session, "family", versions)
         put_state(session, {CURSOR: cursor})
     return pulled
+
+
+def _last_booking_changes(changes) -> dict[str, int]:
+    """The index of each booked day's last change in the pull: a change carries the day's
+    whole state, so an earlier one is superseded, above all by this desk's own (which is
+    skipped): another desk's cancellation must not undo the presence this desk marked
+    after it (facts over requests)."""
+    return {c.id: i for i, c in enumerate(changes) if c.entity == "booking"}
 
 
 def _family_of(session, change) -> uuid.UUID | None:

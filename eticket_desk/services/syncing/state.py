@@ -1,5 +1,6 @@
 """The sync's own bookkeeping: its state in `setting` (the cursor, the desk's number, the
-last status) and the outbox's waiting ops, read and written for one sync cycle.
+last status, the desk's clock as the server last measured it) and the outbox's waiting ops,
+read and written for one sync cycle.
 
 Nothing here emits an op: the sync's bookkeeping sends nothing to the server.
 """
@@ -24,6 +25,12 @@ CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
     "sync.last_sync",
     "sync.last_error",
     "sync.online",
+)
+# The desk's clock as the server measured it at the last push answered (rules.desk_clock).
+CLOCK_OFFSET, CLOCK_TRUSTED, CLOCK_MEASURED = (
+    "sync.clock_offset_s",
+    "sync.clock_trusted",
+    "sync.clock_measured_at",
 )
 
 
@@ -66,6 +73,10 @@ def write_status(store, report, *, online: bool) -> None:
         values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}
         if report.ok:
             values[LAST_SYNC] = report.finished_at.isoformat()
+        if report.clock_trusted is not None:  # a push was answered: the clock was measured
+            values[CLOCK_OFFSET] = report.clock_offset_s
+            values[CLOCK_TRUSTED] = report.clock_trusted
+            values[CLOCK_MEASURED] = report.finished_at.isoformat()
         put_state(session, values)
 
 

@@ -1,5 +1,6 @@
 """The desk's sync settings and status: server URL (setting), token (OS keyring), and what
-the status bar shows (en ligne / hors ligne, ops waiting, last sync, last error). Running a
+the status bar shows (en ligne / hors ligne, ops waiting, last sync, last error), and this
+desk's clock as the server measured it (the « Poste » settings page). Running a
 sync is cycle.py's (it loads the HTTP client: not needed to show the status)."""
 
 from __future__ import annotations
@@ -13,14 +14,23 @@ import keyring
 from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
-from eticket_desk.models import OutboxOp, Setting
+from eticket_desk.models import OutboxOp, Setting, SyncNotice
+from eticket_desk.rules.desk_clock import offset_words, spoken_duration
 from eticket_desk.rules.errors import DomainError, InvalidInput
 from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_series
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
-from eticket_desk.services.syncing.state import LAST_ERROR, LAST_SYNC, ONLINE, read_state
+from eticket_desk.services.syncing.state import (
+    CLOCK_MEASURED,
+    CLOCK_OFFSET,
+    CLOCK_TRUSTED,
+    LAST_ERROR,
+    LAST_SYNC,
+    ONLINE,
+    read_state,
+)
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
 
 KEYRING_SERVICE = "eticket-desk"
@@ -170,6 +180,45 @@ def save_device(
     return load_device(store)
 
 
+@dataclass(frozen=True)
+class DeskClockState:
+    """This desk's clock as the server measured it at the last push answered."""
+
+    offset_s: int | None
+    trusted: bool
+    measured_at: datetime | None
+
+    @property
+    def text(self) -> str:
+        """« Horloge de ce poste : à l'heure (écart 3 s, mesuré le 14/09/2026 à 09:30) » or
+        the warning of a clock the server does not trust."""
+        if self.measured_at is None:
+            return "Horloge de ce poste : pas encore mesurée (elle le sera à la prochaine synchronisation)."
+        when = f"mesuré le {self.measured_at:%d/%m/%Y} à {self.measured_at:%H:%M}"
+        if self.offset_s is None:
+            return (
+                f"Horloge de ce poste : écart inconnu ({when}) — les délais sont jugés à "
+                "l'heure du serveur."
+            )
+        gap = spoken_duration(self.offset_s)
+        if self.trusted:
+            return f"Horloge de ce poste : à l'heure (écart {gap}, {when})."
+        return (
+            f"Attention : l'horloge de ce poste {offset_words(self.offset_s)} ({when}). "
+            "Réglez la date et l'heure de l'ordinateur : tant qu'elle n'est pas à l'heure, "
+            "le serveur juge les délais de réservation à sa propre heure."
+        )
+
+
+def desk_clock(store: Store) -> DeskClockState:
+    with store.read() as session:
+        measured = read_state(session, CLOCK_MEASURED, None)
+        offset = read_state(session, CLOCK_OFFSET, None)
+        trusted = bool(read_state(session, CLOCK_TRUSTED, False))
+    at = datetime.fromisoformat(measured) if measured else None
+    return DeskClockState(int(offset) if offset is not None else None, trusted, at)
+
+
 def sync_status(store: Store) -> SyncStatus:
     device = load_device(store)
     with store.read() as session:
@@ -180,6 +229,8 @@ def sync_status(store: Store) -> SyncStatus:
             select(func.count())
             .select_from(OutboxOp)
             .where(OutboxOp.status.in_(ISSUE_STATUSES), OutboxOp.handled_at.is_(None))
+        ) + session.scalar(
+            select(func.count()).select_from(SyncNotice).where(SyncNotice.handled_at.is_(None))
         )
         last = read_state(session, LAST_SYNC, None)
         return SyncStatus(

@@ -1,6 +1,8 @@
 """The "Poste et sécurité" settings tab: locking the screen after some idle minutes, the
-payment delay printed on invoices, the backups (folder, « Sauvegarder maintenant ») and the
-central server this desk syncs with."""
+payment delay printed on invoices, the backups (folder, « Sauvegarder maintenant »), the
+central server this desk syncs with, and this desk's clock as the server last measured it
+(« Horloge de ce poste : à l'heure (écart 3 s, mesuré le … à …) », or the warning of a clock
+the server does not trust to date its bookings)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from eticket_desk.services.core import settings
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.core.settings import AppSettings
 from eticket_desk.services.maintenance import backups
+from eticket_desk.services.syncing.status import DeskClockState, desk_clock
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import error_label, note_label, show_text_starts
 from eticket_desk.ui.context import AppContext
@@ -105,6 +108,10 @@ class DeskPage(QWidget):
         layout.addWidget(self._backups_box())
         self.server_box = ServerBox(ctx)
         layout.addWidget(self.server_box)
+        # Under the server's own lines (the server measured it): after the box's form.
+        self.clock_label = QLabel()
+        self.clock_label.setWordWrap(True)
+        self.server_box.layout().insertWidget(1, self.clock_label)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.folder_edit.textEdited.connect(self._on_folder_edit_text_edited)
@@ -162,17 +169,20 @@ class DeskPage(QWidget):
         self.loaded = False
         self.save_button.setEnabled(False)
 
-        def read() -> tuple[AppSettings, backups.BackupInfo | None]:
+        def read() -> tuple[AppSettings, backups.BackupInfo | None, DeskClockState]:
             stored = settings.load_settings(store)
-            return stored, backups.last_backup(store, stored.backup_folder)
+            return stored, backups.last_backup(store, stored.backup_folder), desk_clock(store)
 
         self._ctx.runner.submit(read, self._on_loaded, self._on_load_failed)
 
     def _on_load_failed(self, exc: Exception) -> None:
         messages.show_error(self, exc, self.tr("Lecture des réglages impossible"))
 
-    def _on_loaded(self, loaded: tuple[AppSettings, backups.BackupInfo | None]) -> None:
-        self._stored, last = loaded
+    def _on_loaded(
+        self, loaded: tuple[AppSettings, backups.BackupInfo | None, DeskClockState]
+    ) -> None:
+        self._stored, last, clock = loaded
+        self._show_clock(clock)
         self.folder_edit.setText(self._stored.backup_folder)
         show_text_starts(self)
         self._show_last_backup(last)
@@ -221,9 +231,20 @@ class DeskPage(QWidget):
     def _on_due_days_spin_value_changed(self, _value: int) -> None:
         self.status_label.setText(self.tr("Modification non enregistrée."))
 
+    def _show_clock(self, clock: DeskClockState) -> None:
+        self.clock_label.setText(clock.text)
+        self.clock_label.setStyleSheet(
+            ""
+            if clock.trusted or clock.measured_at is None
+            else "color: #a61b1b; font-weight: bold;"
+        )
+
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if Topic.SETTINGS in topics:
             self.load()
+        elif Topic.SYNC in topics:  # a sync measured the clock again
+            store = self._ctx.store
+            self._ctx.runner.submit(lambda: desk_clock(store), self._show_clock)
 
     def _on_save_button_clicked(self) -> None:
         self.error_label.setVisible(False)

@@ -34,7 +34,8 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        when = QLabel(self.tr("Refusée le %1").replace("%1", format_datetime(issue.at)))
+        said = self.tr("Signalé le %1") if issue.seq < 0 else self.tr("Refusée le %1")  # a notice
+        when = QLabel(said.replace("%1", format_datetime(issue.at)))
         when.setStyleSheet("color: #6b7280;")
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -96,8 +97,9 @@ class SyncIssuesScreen(QWidget):
         layout.addWidget(
             note_label(
                 self.tr(
-                    "Les opérations que le serveur central a refusées : le poste a déjà annulé "
-                    "leur effet (un jour refusé n'est pas réservé, le ticket est rendu). "
+                    "Les opérations que le serveur central a refusées et ce que la "
+                    "synchronisation a trouvé : le poste a déjà annulé l'effet d'un refus (un "
+                    "jour refusé n'est pas réservé ; son ticket est rendu s'il était prépayé). "
                     "Faites ce qui est indiqué, puis marquez le problème comme traité."
                 )
             )
