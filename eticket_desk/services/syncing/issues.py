@@ -47,7 +47,13 @@ KINDS = {
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
 }
 # The outbox statuses that are issues: refused, or a form applied with days refused.
-ISSUE_STATUSES = ("rejected", "partial")
+ISSUE_STATUSES = ("rejected", "partial", "conflict")
+# A dossier merged with fields changed elsewhere first (services/families/conflicts.py).
+CONFLICT_TITLE = "Dossier fusionné — conflit de modification à régler"
+CONFLICT_ACTIONS = (
+    "Ouvrez le dossier : pour chaque champ, choisissez « Garder la valeur du serveur » ou "
+    "« Reprendre la valeur de ce poste ». L'incident se ferme avec le dernier conflit réglé.",
+)
 FORM_ACTIONS = (
     "Les jours refusés ne sont pas réservés et leurs tickets ont été rendus ; les jours "
     "complets sont sur la liste d'attente. Prévenez la famille et proposez d'autres jours.",
@@ -121,6 +127,8 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
     code = RejectCode(row.code) if row.code in RejectCode._value2member_map_ else None
     kind = KINDS.get(row.type, "Opération refusée")
     title = f"{kind} — {REASONS[code]}" if code else kind
+    if row.status == "conflict":
+        title = CONFLICT_TITLE
     return SyncIssue(
         seq=row.seq,
         at=row.answered_at or row.created_at,
@@ -130,6 +138,8 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         code=row.code,
         actions=FORM_ACTIONS
         if row.type == OpType.BOOKINGS_APPLY
+        else CONFLICT_ACTIONS
+        if row.status == "conflict"
         else ACTIONS.get(code, DEFAULT_ACTION),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
