@@ -8,6 +8,7 @@ annex (the server's answer to this desk's op, as a push would record it).
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import uuid
@@ -37,7 +38,11 @@ def give_a_conflict(
     data.adults[0].address1 = typed_here
     save_family(store, actor, data)
     adult = load_family(store, actor, family_id).adults[0]
-    rows = [r for r in pending_ops(store, 1000) if r.type == OpType.FAMILY_UPSERT]
+    rows = [
+        r
+        for r in pending_ops(store, 100_000)
+        if r.type == OpType.FAMILY_UPSERT and json.loads(r.payload)["family_id"] == str(family_id)
+    ]
     at = store.clock.now().replace(microsecond=0)
     conflict = {
         "path": f"adults/{adult.id}/address1",

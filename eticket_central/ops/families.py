@@ -190,6 +190,9 @@ def upsert_family(
         family = session.get(Family, payload.family_id)
     elif merging:
         conflicts, differs = merge_into(session, ctx, family, data, payload.edits, now)
+        # The desk did not know the current version: it may have pulled the versions in
+        # between (another desk's dossier) after this op, so it takes the merged one too.
+        differs = differs or payload.base_version != current
         family.reference, family.status = family.data["reference"], family.data["status"]
         family.version, family.updated_at = current + 1, now
     else:

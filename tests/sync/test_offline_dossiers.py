@@ -167,7 +167,10 @@ def test_the_same_address_typed_at_both_desks_is_a_conflict_for_the_second_to_sy
     )
     [issue] = list_sync_issues(other, agent)
     assert issue.title == "Dossier fusionné — conflit de modification à régler"
-    assert f"« {typed[one]} » gardé (serveur), « {typed[other]} » saisi ici" in issue.message
+    assert (
+        f"Mère (Marie Dupont) — adresse ligne 1 : « {typed[one]} » gardé (serveur ; "
+        f"{conflict.server_origin}), « {typed[other]} » saisi ici"
+    ) in issue.message
 
     resolve_conflict(other, agent, conflict.id, "desk")  # « Reprendre la valeur de ce poste »
     assert list_sync_issues(other, agent) == []  # the issue closed with its last conflict
@@ -178,7 +181,7 @@ def test_the_same_address_typed_at_both_desks_is_a_conflict_for_the_second_to_sy
 
 
 @ORDERS
-def test_an_adult_removed_at_one_desk_while_the_other_edits_another_adult(
+def test_an_adult_removed_at_one_desk_while_the_other_edits_another_and_adds_a_tiers(
     desks, admin, agent, dupont, db, first
 ):
     office, annex = desks
@@ -186,14 +189,29 @@ def test_an_adult_removed_at_one_desk_while_the_other_edits_another_adult(
     def without_father(data):
         data.adults = [a for a in data.adults if a.first_name != "Jean"]
 
+    def email_and_grandmother(data):
+        data.adults[0].email = "marie@example.org"
+        data.adults.append(
+            AdultData(
+                last_name="Dupont",
+                first_name="Monique",
+                relation="Grand-mère",
+                third_party=True,
+                phone_home="04 50 75 18 42",
+                may_pick_up=True,
+            )
+        )
+
     _edit(office, agent, dupont, without_father)
-    _edit(annex, admin, dupont, lambda d: setattr(d.adults[0], "email", "marie@example.org"))
+    _edit(annex, admin, dupont, email_and_grandmother)
     one, other = (office, annex) if first == "office" else (annex, office)
     _sync(one, other, one)
 
     adults, _ = _everywhere(desks, db, dupont)
-    assert [a["first_name"] for a in adults.values()] == ["Marie"]
+    assert sorted(a["first_name"] for a in adults.values()) == ["Marie", "Monique"]
     assert _by_name(adults, "Marie")["email"] == "marie@example.org"
+    monique = _by_name(adults, "Monique")
+    assert (monique["third_party"], monique["phone_home"]) == (True, "+33450751842")
     assert _conflict_count(office) == _conflict_count(annex) == 0
 
 

@@ -53,7 +53,7 @@ class DossierConflictView:
         return _origin(self.desk_by, self.desk_at, "ce poste")
 
 
-def _origin(by: str, at: datetime | None, where: str) -> str:
+def _origin(by: str, at: datetime | None, where: str | None) -> str:
     """« Claire Martin, le 07/12/2026 à 10:15 (Annexe école) »."""
     who = by or "auteur inconnu"
     when = f", le {at:%d/%m/%Y à %H:%M}" if at else ""
@@ -87,8 +87,9 @@ def record_conflicts(session, op_seq: int, family_id: str, conflicts: list[dict[
                 created_at=now,
             )
         )
+        there = _origin(server.get("by") or "", _moment(server.get("at")), server.get("where"))
         lines.append(
-            f"{item['label']} : « {shown(server.get('value'))} » gardé (serveur), "
+            f"{item['label']} : « {shown(server.get('value'))} » gardé (serveur ; {there}), "
             f"« {shown(desk.get('value'))} » saisi ici"
         )
     count = len(conflicts)
@@ -163,8 +164,11 @@ def _take_back(session, family_id: uuid.UUID, path: str, value: Any, now: dateti
     )
     if len(parts) == 1:
         column = {"quotient": "qf_value"}.get(path, path)
-        if column not in ("notes", "qf_value", "status"):
-            raise InvalidInput("Ce champ ne se reprend pas ici : modifiez le dossier à la main.")
+        if column not in ("notes", "qf_value"):
+            raise InvalidInput(
+                "Ce champ ne se reprend pas ici (le statut se change par « Valider » ou "
+                "« Archiver ») : gardez la valeur du serveur, puis modifiez le dossier."
+            )
         setattr(family, column, value)
     else:
         model = Adult if parts[0] == "adults" else Child
