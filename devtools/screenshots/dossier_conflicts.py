@@ -1,5 +1,5 @@
-"""Screenshots of a dossier conflict: the editor's banner and the dialog where the agent
-keeps the server's value or takes this desk's back.
+"""Screenshots of a dossier conflict: the editor's banner, the dialog where the agent keeps
+the server's value or takes this desk's back, and its sync issue.
 
 `python -m devtools.screenshots.dossier_conflicts OUT_DIR` renders them over a throw-away
 store holding the sample family, its first adult's address changed here and, first, at the
@@ -26,6 +26,7 @@ from eticket_desk.sync.family_ops import keep_baselines
 from eticket_desk.sync.protocol import OpResult, OpStatus, OpType
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor.dialog import FamilyEditorDialog
+from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
 
 
 def give_a_conflict(
@@ -90,6 +91,9 @@ def render_conflict_screens(ctx: AppContext, out_dir: Path, family_id: uuid.UUID
     paths.append(grab(dialog.conflicts.dialog, out_dir / "dossier_conflict_dialog.png", fit=True))
     dialog.conflicts.dialog.reject()
     dialog.close()
+    issues = SyncIssuesScreen(ctx)
+    paths.append(grab(issues, out_dir / "sync_issue_conflict.png", (1000, 420), close=True))
+    issues.deleteLater()
     return paths
 
 

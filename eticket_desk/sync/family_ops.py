@@ -149,6 +149,21 @@ def keep_baselines(session: Session, family_ids: list[uuid.UUID]) -> None:
             session.execute(_MOVE_BASELINE, moved)
 
 
+def without_baseline(session: Session) -> list[uuid.UUID]:
+    """The dossiers with no baseline and no op waiting (known before baselines were kept):
+    as they are here is what this desk last sent or received, their baseline to be."""
+    waiting = {
+        key.removeprefix("family:")
+        for key in session.scalars(
+            select(OutboxOp.entity_key).where(
+                OutboxOp.status == "pending", OutboxOp.entity_key.like("family:%")
+            )
+        )
+    }
+    missing = select(Family.id).where(Family.id.not_in(select(FamilyBaseline.family_id)))
+    return [family_id for family_id in session.scalars(missing) if str(family_id) not in waiting]
+
+
 def _dossiers(session: Session, chunk: list[uuid.UUID], levels: dict):
     """(family row, the dossier's fields as an op sends them) of these families."""
     families = {

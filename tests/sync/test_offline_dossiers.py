@@ -258,3 +258,27 @@ def test_a_parent_changes_a_phone_on_the_portal_that_a_desk_changed_offline(
     _sync(office, annex)
     adults, _ = _everywhere(desks, db, dupont)
     assert _by_name(adults, "Marie")["phone_mobile"] == "+33781223344"
+
+
+@ORDERS
+def test_dossiers_known_before_baselines_were_kept_merge_after_the_next_sync(
+    desks, admin, agent, dupont, db, first
+):
+    from sqlalchemy import delete
+
+    from eticket_desk.models import FamilyBaseline
+
+    office, annex = desks
+    for desk in desks:  # as an older version of the program left them
+        with desk.write(admin) as session:
+            session.execute(delete(FamilyBaseline))
+    _sync(office, annex)  # each desk keeps its dossiers as they are as their baselines
+    _edit(office, agent, dupont, lambda d: setattr(d.adults[0], "phone_mobile", "0781223344"))
+    _edit(annex, admin, dupont, lambda d: setattr(d.adults[1], "email", "jean@example.org"))
+    one, other = (office, annex) if first == "office" else (annex, office)
+    _sync(one, other, one)
+
+    adults, _ = _everywhere(desks, db, dupont)
+    assert _by_name(adults, "Marie")["phone_mobile"] == "+33781223344"
+    assert _by_name(adults, "Jean")["email"] == "jean@example.org"
+    assert _conflict_count(office) == _conflict_count(annex) == 0

@@ -37,7 +37,10 @@ def test_the_agent_chooses_a_value_and_the_conflict_and_its_issue_close(
     qtbot, ctx, store, admin, conflicted, button, address
 ):
     [issue] = list_sync_issues(store, admin)
-    assert issue.title == "Dossier fusionné — conflit de modification à régler"
+    assert (issue.title, issue.merged) == (
+        "Dossier fusionné — conflit de modification à régler",
+        True,
+    )
     editor = _editor(qtbot, ctx, conflicted)
     banner = editor.conflicts
     assert banner.isVisible()

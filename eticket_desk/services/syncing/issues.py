@@ -92,6 +92,7 @@ class SyncIssue:
     actions: tuple[str, ...]
     handled_at: datetime | None = None
     handled_by: str = ""  # the person's name
+    merged: bool = False  # a dossier applied with conflicts to settle, not a refusal
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -143,6 +144,7 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         else ACTIONS.get(code, DEFAULT_ACTION),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
+        merged=row.status == "conflict",
     )
 
 

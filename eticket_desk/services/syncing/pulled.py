@@ -8,7 +8,8 @@ Nothing here emits an op: applying the server's changes writes none back. A row 
 op of this desk not yet answered is left alone (the server will answer it first). This
 desk's own changes coming back are skipped, but a dossier the server merged with other
 edits (`merged`): the desk takes the merged dossier, which becomes its baseline like every
-dossier applied here (sync/family_ops.py).
+dossier applied here (sync/family_ops.py), and like every dossier known before baselines
+were kept, once it has no op waiting.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from eticket_desk.services.syncing.pulled_money import apply_payment, apply_wall
 from eticket_desk.services.syncing.pulled_planning import apply_activity, apply_school_year
 from eticket_desk.services.syncing.pulled_tariffs import apply_tariff, apply_ticket_type
 from eticket_desk.services.syncing.state import CURSOR, SYNC_ACTOR, put_state
-from eticket_desk.sync.family_ops import keep_baselines
+from eticket_desk.sync.family_ops import keep_baselines, without_baseline
 
 # Each entity the server sends: how it is applied here, and what it changes here (besides
 # its family's own screens, see `_family_of`).
@@ -104,7 +105,7 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
                 if family_id is not None:
                     pulled.changed.add(FamilyTopic(family_id))
         server_versions(session, "family", versions)
-        keep_baselines(session, list(baselines))
+        keep_baselines(session, list(baselines) + without_baseline(session))
         put_state(session, {CURSOR: cursor})
     return pulled
 
