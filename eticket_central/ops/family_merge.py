@@ -45,6 +45,15 @@ def _typed(family: Family, path: str) -> dict[str, Any]:
     return provenance.get(path) or provenance.get(item) or {"by": "", "at": None, "where": ""}
 
 
+def _label(path: str, server: dict[str, Any], desk: dict[str, Any]) -> str:
+    """The field's French label, saying so when its person is no longer on the server."""
+    label = field_label(path, server, desk)
+    person = "/".join(path.split("/")[:2])
+    if path.count("/") == 2 and value_at(server, person) is None:
+        return f"{label} (personne retirée du dossier ailleurs)"
+    return label
+
+
 def _desk_label(session: Session, ctx: OpContext) -> str:
     if ctx.device_id is None:
         return ""
@@ -64,7 +73,7 @@ def merge_into(
     conflicts = [
         {
             "path": c.path,
-            "label": field_label(c.path, server, desk),
+            "label": _label(c.path, server, desk),
             "server": {"value": c.server, **_typed(family, c.path)},
             "desk": {
                 "value": c.desk,
@@ -90,8 +99,8 @@ def differences(family: Family | None, desk: dict[str, Any], most: int = 5) -> s
     server = family.data
     edits = edits_between(server, desk)
     parts = [
-        f"{field_label(e.path, server, desk)} : « {shown(value_at(desk, e.path))} » sur ce "
-        f"poste, « {shown(e.old)} » sur le serveur"
+        f"{field_label(e.path, server, desk)} : « {shown(value_at(desk, e.path), e.path)} » "
+        f"sur ce poste, « {shown(e.old, e.path)} » sur le serveur"
         for e in edits[:most]
     ]
     more = f" (et {len(edits) - most} autre(s))" if len(edits) > most else ""

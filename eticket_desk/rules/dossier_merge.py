@@ -182,8 +182,11 @@ def field_label(path: str, *dossiers: dict[str, Any]) -> str:
     return f"{person} — {FIELD_LABELS.get(parts[2], parts[2])}"
 
 
-def shown(value: Any) -> str:
-    """A value as the agent reads it in a conflict (« (vide) », « oui », a person's name)."""
+def shown(value: Any, path: str = "") -> str:
+    """A value as the agent reads it in a conflict (« (vide) », « oui », a person's name,
+    « (retiré du dossier) » for a person at `path` that is not there)."""
+    if value is None and path.count("/") == 1:
+        return "(retiré du dossier)"
     if value is None or value == "":
         return "(vide)"
     if isinstance(value, bool):

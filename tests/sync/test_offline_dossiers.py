@@ -282,3 +282,46 @@ def test_dossiers_known_before_baselines_were_kept_merge_after_the_next_sync(
     assert _by_name(adults, "Marie")["phone_mobile"] == "+33781223344"
     assert _by_name(adults, "Jean")["email"] == "jean@example.org"
     assert _conflict_count(office) == _conflict_count(annex) == 0
+
+
+@ORDERS
+def test_a_parent_removed_at_one_desk_while_the_other_changes_his_mobile_is_a_conflict(
+    desks, admin, agent, dupont, db, first
+):
+    from eticket_desk.rules.errors import InvalidInput
+
+    office, annex = desks
+
+    def without_father(data):
+        data.adults = [a for a in data.adults if a.first_name != "Jean"]
+
+    _edit(office, agent, dupont, lambda d: setattr(d.adults[1], "phone_mobile", "0655443322"))
+    _edit(annex, admin, dupont, without_father)
+    one, other = (office, annex) if first == "office" else (annex, office)
+    _sync(one, other, one)
+
+    adults, _ = _everywhere(desks, db, dupont)
+    [conflict] = list_conflicts(other, agent, dupont)
+    if first == "office":  # the mobile came first: Jean stays, the annex's removal waits
+        assert sorted(a["first_name"] for a in adults.values()) == ["Jean", "Marie"]
+        assert (conflict.label, conflict.server_value, conflict.desk_value) == (
+            "Père (Jean Dupont)",
+            "Jean Dupont",
+            "(retiré du dossier)",
+        )
+        resolve_conflict(annex, agent, conflict.id, "desk")  # removed again, and sent
+        _sync(annex, office)
+        adults, _ = _everywhere(desks, db, dupont)
+        assert [a["first_name"] for a in adults.values()] == ["Marie"]
+    else:  # the removal came first: the town hall's mobile is kept in the conflict
+        assert [a["first_name"] for a in adults.values()] == ["Marie"]
+        assert (conflict.label, conflict.server_value, conflict.desk_value) == (
+            "Père (Jean Dupont) — portable (personne retirée du dossier ailleurs)",
+            "(vide)",
+            "+33655443322",
+        )
+        with pytest.raises(InvalidInput, match="n'est plus dans le dossier"):
+            resolve_conflict(office, agent, conflict.id, "desk")
+        resolve_conflict(office, agent, conflict.id, "server")
+    assert list_conflicts(other, agent, dupont) == []
+    assert list_sync_issues(office, agent) == list_sync_issues(annex, agent) == []

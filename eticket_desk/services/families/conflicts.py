@@ -89,8 +89,8 @@ def record_conflicts(session, op_seq: int, family_id: str, conflicts: list[dict[
         )
         there = _origin(server.get("by") or "", _moment(server.get("at")), server.get("where"))
         lines.append(
-            f"{item['label']} : « {shown(server.get('value'))} » gardé (serveur ; {there}), "
-            f"« {shown(desk.get('value'))} » saisi ici"
+            f"{item['label']} : « {shown(server.get('value'), item['path'])} » gardé (serveur ; "
+            f"{there}), « {shown(desk.get('value'), item['path'])} » saisi ici"
         )
     count = len(conflicts)
     head = f"{count} champ(s) modifié(s) aussi ailleurs : le serveur a gardé sa valeur. "
@@ -102,11 +102,11 @@ def _view(row: DossierConflict) -> DossierConflictView:
         id=row.id,
         family_id=row.family_id,
         label=row.label,
-        server_value=shown(json.loads(row.server_value)),
+        server_value=shown(json.loads(row.server_value), row.path),
         server_by=row.server_by,
         server_at=row.server_at,
         server_where=row.server_where,
-        desk_value=shown(json.loads(row.desk_value)),
+        desk_value=shown(json.loads(row.desk_value), row.path),
         desk_by=row.desk_by,
         desk_at=row.desk_at,
     )
