@@ -119,12 +119,12 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
             key = f"family:{family.id}"
             base_version = known.get(str(family.id), 0) + waiting.get(key, 0)
             payload = {"family_id": family.id, "base_version": base_version, **dossier}
-            now = dossier_json(dossier)
+            text = _encode(dossier)  # its JSON: the baseline as stored, and to compare
             baseline = baselines.get(family.id)
             if base_version and baseline is not None:
-                edits = edits_between(json.loads(baseline), now)
+                edits = edits_between(json.loads(baseline), json.loads(text))
                 payload["edits"] = [{"path": e.path, "old": e.old} for e in edits]
-            moved.append({"family_id": family.id, "data": _encode(now)})
+            moved.append({"family_id": family.id, "data": text})
             portal = portals.get(family.id)
             if portal is not None and portal.password_hash.startswith("$argon2"):
                 payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
@@ -142,7 +142,7 @@ def keep_baselines(session: Session, family_ids: list[uuid.UUID]) -> None:
     for start in range(0, len(family_ids), 500):
         chunk = family_ids[start : start + 500]
         moved = [
-            {"family_id": family.id, "data": _encode(dossier_json(dossier))}
+            {"family_id": family.id, "data": _encode(dossier)}
             for family, dossier in _dossiers(session, chunk, levels)
         ]
         if moved:
@@ -194,12 +194,6 @@ _NEW_BASELINE = sqlite_insert(FamilyBaseline)
 _MOVE_BASELINE = _NEW_BASELINE.on_conflict_do_update(
     index_elements=["family_id"], set_={"data": _NEW_BASELINE.excluded.data}
 )
-
-
-def dossier_json(dossier: dict[str, Any]) -> dict[str, Any]:
-    """A dossier as the server stores it (JSON values: ids and dates as text), the form the
-    merge compares."""
-    return json.loads(_encode(dossier))
 
 
 _FAMILY = (
