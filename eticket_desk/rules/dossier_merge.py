@@ -182,10 +182,19 @@ def field_label(path: str, *dossiers: dict[str, Any]) -> str:
     return f"{person} — {FIELD_LABELS.get(parts[2], parts[2])}"
 
 
+# A child's health data: never written in a conflict or a message (shown only in the child's
+# form, to the roles that may see it, and audited there).
+HEALTH_FIELDS = frozenset({"allergies", "pai", "treatments"})
+
+
 def shown(value: Any, path: str = "") -> str:
     """A value as the agent reads it in a conflict (« (vide) », « oui », a person's name,
-    « (retiré du dossier) » for a person at `path` that is not there)."""
-    if value is None and path.count("/") == 1:
+    « (retiré du dossier) » for a person at `path` that is not there, a child's health data
+    masked)."""
+    parts = path.split("/")
+    if parts[0] == "children" and len(parts) == 3 and parts[2] in HEALTH_FIELDS:
+        return "(donnée de santé, masquée : voir la fiche de l'enfant)"
+    if value is None and len(parts) == 2:
         return "(retiré du dossier)"
     if value is None or value == "":
         return "(vide)"

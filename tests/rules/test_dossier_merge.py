@@ -143,3 +143,12 @@ def test_values_read_in_french():
     ]
     assert field_label("quotient", _dossier()) == "Quotient familial"
     assert field_label(f"children/{LEA}/pai", _dossier()) == "Enfant (Léa Dupont) — PAI"
+
+
+def test_a_childs_health_data_is_never_written_in_a_conflict():
+    assert shown("Arachide", f"children/{LEA}/allergies") == (
+        "(donnée de santé, masquée : voir la fiche de l'enfant)"
+    )
+    assert shown(True, f"children/{LEA}/pai").startswith("(donnée de santé")
+    assert shown("Léa", f"children/{LEA}/first_name") == "Léa"
+    assert shown(None, f"adults/{FATHER}") == "(retiré du dossier)"
