@@ -22,7 +22,7 @@ from eticket_desk.rules.dossier_merge import (
     edits_between,
     field_label,
     merge,
-    shown,
+    shown_in,
     value_at,
 )
 
@@ -99,8 +99,8 @@ def differences(family: Family | None, desk: dict[str, Any], most: int = 5) -> s
     server = family.data
     edits = edits_between(server, desk)
     parts = [
-        f"{field_label(e.path, server, desk)} : « {shown(value_at(desk, e.path), e.path)} » "
-        f"sur ce poste, « {shown(e.old, e.path)} » sur le serveur"
+        f"{field_label(e.path, server, desk)} : « {shown_in(value_at(desk, e.path), e.path, desk)} "
+        f"» sur ce poste, « {shown_in(e.old, e.path, server)} » sur le serveur"
         for e in edits[:most]
     ]
     more = f" (et {len(edits) - most} autre(s))" if len(edits) > most else ""

@@ -22,6 +22,9 @@ from typing import Any
 
 LISTS = ("adults", "children")
 TOP_FIELDS = ("reference", "status", "notes", "quotient")
+# Flags exactly one adult of a dossier holds: merged as one field of the dossier (the path
+# `billing` is the id of the adult who holds it), so two desks never leave two payers.
+EXCLUSIVE = ("billing", "emergency_contact")
 
 # French labels of the fields an agent sees (the family editor's words).
 FIELD_LABELS = {
@@ -44,7 +47,7 @@ FIELD_LABELS = {
     "postcode": "code postal",
     "city": "ville",
     "legal_guardian": "responsable légal",
-    "billing": "adresse de facturation",
+    "billing": "payeur (adresse de facturation)",
     "emergency_contact": "contact d'urgence",
     "may_pick_up": "autorisé à venir chercher",
     "birth_date": "date de naissance",
@@ -94,6 +97,11 @@ def edits_between(baseline: dict[str, Any], current: dict[str, Any]) -> list[Edi
         for name in TOP_FIELDS
         if name in current and baseline.get(name) != current.get(name)
     ]
+    edits += [
+        Edit(flag, value_at(baseline, flag))
+        for flag in EXCLUSIVE
+        if value_at(baseline, flag) != value_at(current, flag)
+    ]
     for kind in LISTS:
         before, after = _items(baseline, kind), _items(current, kind)
         for item_id, item in after.items():
@@ -102,7 +110,7 @@ def edits_between(baseline: dict[str, Any], current: dict[str, Any]) -> list[Edi
                 edits.append(Edit(f"{kind}/{item_id}"))
                 continue
             for name, value in item.items():
-                if name != "id" and old.get(name) != value:
+                if name != "id" and name not in EXCLUSIVE and old.get(name) != value:
                     edits.append(Edit(f"{kind}/{item_id}/{name}", old.get(name)))
         edits += [Edit(f"{kind}/{i}", old) for i, old in before.items() if i not in after]
     return edits
@@ -111,6 +119,8 @@ def edits_between(baseline: dict[str, Any], current: dict[str, Any]) -> list[Edi
 def value_at(dossier: dict[str, Any], path: str) -> Any:
     """The value at `path` (None when the field or its item is not there)."""
     parts = path.split("/")
+    if path in EXCLUSIVE:  # the id of the adult who holds the flag
+        return next((str(a["id"]) for a in dossier.get("adults") or [] if a.get(path)), None)
     if len(parts) == 1:
         return dossier.get(path)
     item = _items(dossier, parts[0]).get(parts[1])
@@ -133,11 +143,24 @@ def merge(server: dict[str, Any], desk: dict[str, Any], edits: list[Edit]) -> Me
             continue
         _put(merged, edit.path, theirs)
         applied.append(edit.path)
+    for flag in EXCLUSIVE:  # one holder at most, whoever was added or removed meanwhile
+        if any(edit.path == flag for edit in edits):
+            holder = flag if flag in applied else None
+            _hold(merged, flag, value_at(desk if holder else server, flag))
     return Merged(merged, tuple(applied), tuple(conflicts))
+
+
+def _hold(dossier: dict[str, Any], flag: str, adult_id: str | None) -> None:
+    """`adult_id` (None: nobody) holds `flag`, and no other adult of the dossier."""
+    for adult in dossier.get("adults") or []:
+        adult[flag] = str(adult["id"]) == adult_id
 
 
 def _put(dossier: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split("/")
+    if path in EXCLUSIVE:
+        _hold(dossier, path, value)
+        return
     if len(parts) == 1:
         dossier[path] = value
         return
@@ -203,3 +226,15 @@ def shown(value: Any, path: str = "") -> str:
     if isinstance(value, dict):
         return f"{value.get('first_name', '')} {value.get('last_name', '')}".strip() or "(fiche)"
     return str(value)
+
+
+def shown_in(value: Any, path: str, *dossiers: dict[str, Any]) -> str:
+    """`shown`, with the holder of a flag (`billing`…) named from the first dossier that has
+    them."""
+    if path not in EXCLUSIVE:
+        return shown(value, path)
+    if value is None:
+        return "(personne)"
+    found = (value_at(d, f"adults/{value}") for d in dossiers)
+    adult = next((item for item in found if item is not None), None)
+    return shown(adult) if adult is not None else "(personne retirée du dossier)"

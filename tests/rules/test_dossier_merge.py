@@ -12,6 +12,7 @@ from eticket_desk.rules.dossier_merge import (
     field_label,
     merge,
     shown,
+    shown_in,
 )
 
 MOTHER, FATHER, LEA, HUGO = "m-1", "f-1", "c-1", "c-2"
@@ -152,3 +153,56 @@ def test_a_childs_health_data_is_never_written_in_a_conflict():
     assert shown(True, f"children/{LEA}/pai").startswith("(donnée de santé")
     assert shown("Léa", f"children/{LEA}/first_name") == "Léa"
     assert shown(None, f"adults/{FATHER}") == "(retiré du dossier)"
+
+
+def _payer(dossier: dict) -> list[str]:
+    return [a["id"] for a in dossier["adults"] if a.get("billing")]
+
+
+def _make_payer(adult_id: str):
+    def change(desk):
+        for adult in desk["adults"]:
+            adult["billing"] = adult["id"] == adult_id
+
+    return change
+
+
+def test_the_payer_moved_at_one_desk_and_an_email_at_the_other_leave_one_payer():
+    base = _dossier()
+    _adult(base, MOTHER)["billing"] = True
+    server, _ = _edited(base, _make_payer(FATHER))
+    desk, edits = _edited(base, lambda d: _adult(d, FATHER).update(email="j@example.org"))
+    assert [e.path for e in edits] == [f"adults/{FATHER}/email"]
+    merged = merge(server, desk, edits)
+    assert (_payer(merged.dossier), merged.conflicts) == ([FATHER], ())
+
+
+def test_the_payer_moved_to_two_people_is_one_conflict_and_one_payer():
+    base = _dossier()
+    _adult(base, MOTHER)["billing"] = True
+    nanny = {"id": "t-1", "first_name": "Nadia", "last_name": "Girard", "third_party": True}
+    base["adults"].append(nanny)
+    server, _ = _edited(base, _make_payer(FATHER))
+    desk, edits = _edited(base, _make_payer("t-1"))
+    assert edits == [Edit("billing", MOTHER)]  # one field of the dossier, not three flags
+    merged = merge(server, desk, edits)
+    assert merged.conflicts == (Conflict("billing", FATHER, "t-1"),)
+    assert _payer(merged.dossier) == [FATHER]
+    assert field_label("billing", server) == "Payeur (adresse de facturation)"
+    assert shown_in("t-1", "billing", desk) == "Nadia Girard"
+
+
+def test_a_new_payer_added_while_the_payer_moved_elsewhere_leaves_one_payer():
+    base = _dossier()
+    _adult(base, MOTHER)["billing"] = True
+    server, _ = _edited(base, _make_payer(FATHER))
+
+    def new_payer(desk):
+        _adult(desk, MOTHER)["billing"] = False
+        desk["adults"].append({"id": "g-1", "first_name": "Monique", "billing": True})
+
+    desk, edits = _edited(base, new_payer)
+    merged = merge(server, desk, edits)
+    assert merged.conflicts == (Conflict("billing", FATHER, "g-1"),)
+    assert _payer(merged.dossier) == [FATHER]
+    assert [a["id"] for a in merged.dossier["adults"]] == [MOTHER, FATHER, "g-1"]

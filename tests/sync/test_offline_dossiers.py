@@ -325,3 +325,27 @@ def test_a_parent_removed_at_one_desk_while_the_other_changes_his_mobile_is_a_co
         resolve_conflict(office, agent, conflict.id, "server")
     assert list_conflicts(other, agent, dupont) == []
     assert list_sync_issues(office, agent) == list_sync_issues(annex, agent) == []
+
+
+@ORDERS
+def test_the_payer_changed_at_one_desk_and_the_emergency_contact_at_the_other(
+    desks, admin, agent, dupont, db, first
+):
+    office, annex = desks
+
+    def holder(flag: str, first_name: str):
+        def change(data):
+            for adult in data.adults:
+                setattr(adult, flag, adult.first_name == first_name)
+
+        return change
+
+    _edit(office, agent, dupont, holder("billing", "Jean"))
+    _edit(annex, admin, dupont, holder("emergency_contact", "Jean"))
+    one, other = (office, annex) if first == "office" else (annex, office)
+    _sync(one, other, one)
+
+    adults, _ = _everywhere(desks, db, dupont)
+    flags = {a["first_name"]: (a["billing"], a["emergency_contact"]) for a in adults.values()}
+    assert flags == {"Marie": (False, False), "Jean": (True, True)}
+    assert _conflict_count(office) == _conflict_count(annex) == 0

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from eticket_desk.models import Adult, Child, DossierConflict, Family, OutboxOp, SchoolClass
-from eticket_desk.rules.dossier_merge import shown
+from eticket_desk.rules.dossier_merge import EXCLUSIVE, shown
 from eticket_desk.rules.errors import InvalidInput, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.audit import record
@@ -60,6 +60,16 @@ def _origin(by: str, at: datetime | None, where: str | None) -> str:
     return f"{who}{when}" + (f" ({where})" if where else "")
 
 
+def _shown(session, path: str, value: Any) -> str:
+    """A conflict's value as the agent reads it (the payer or emergency contact: a name)."""
+    if path not in EXCLUSIVE:
+        return shown(value, path)
+    if value is None:
+        return "(personne)"
+    adult = session.get(Adult, uuid.UUID(value))
+    return f"{adult.first_name} {adult.last_name}".strip() if adult else "(personne retirée)"
+
+
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -89,24 +99,24 @@ def record_conflicts(session, op_seq: int, family_id: str, conflicts: list[dict[
         )
         there = _origin(server.get("by") or "", _moment(server.get("at")), server.get("where"))
         lines.append(
-            f"{item['label']} : « {shown(server.get('value'), item['path'])} » gardé (serveur ; "
-            f"{there}), « {shown(desk.get('value'), item['path'])} » saisi ici"
+            f"{item['label']} : « {_shown(session, item['path'], server.get('value'))} » gardé "
+            f"(serveur ; {there}), « {_shown(session, item['path'], desk.get('value'))} » saisi ici"
         )
     count = len(conflicts)
     head = f"{count} champ(s) modifié(s) aussi ailleurs : le serveur a gardé sa valeur. "
     return (head + " ; ".join(lines) + ".")[:1000]
 
 
-def _view(row: DossierConflict) -> DossierConflictView:
+def _view(session, row: DossierConflict) -> DossierConflictView:
     return DossierConflictView(
         id=row.id,
         family_id=row.family_id,
         label=row.label,
-        server_value=shown(json.loads(row.server_value), row.path),
+        server_value=_shown(session, row.path, json.loads(row.server_value)),
         server_by=row.server_by,
         server_at=row.server_at,
         server_where=row.server_where,
-        desk_value=shown(json.loads(row.desk_value), row.path),
+        desk_value=_shown(session, row.path, json.loads(row.desk_value)),
         desk_by=row.desk_by,
         desk_at=row.desk_at,
     )
@@ -121,7 +131,7 @@ def list_conflicts(store: Store, actor: Actor, family_id: uuid.UUID) -> list[Dos
             .where(DossierConflict.family_id == family_id, DossierConflict.resolved_at.is_(None))
             .order_by(DossierConflict.created_at, DossierConflict.path)
         ).all()
-        return [_view(row) for row in rows]
+        return [_view(session, row) for row in rows]
 
 
 @changes(Topic.SYNC, lambda call: {Topic.FAMILIES, FamilyTopic(call.result.family_id)})
@@ -151,7 +161,7 @@ def resolve_conflict(
         op = session.get(OutboxOp, row.op_seq)
         if left is None and op is not None and op.handled_at is None:
             op.handled_at, op.handled_by = now, actor.login  # the sync issue closes
-        return _view(row)
+        return _view(session, row)
 
 
 def _take_back(session, family_id: uuid.UUID, path: str, value: Any, now: datetime) -> None:
@@ -164,12 +174,18 @@ def _take_back(session, family_id: uuid.UUID, path: str, value: Any, now: dateti
     )
     if len(parts) == 1:
         column = {"quotient": "qf_value"}.get(path, path)
-        if column not in ("notes", "qf_value"):
+        if column in EXCLUSIVE:  # the payer or the emergency contact: one adult holds it
+            if value is not None and all(str(a.id) != value for a in family.members):
+                raise gone
+            for adult in family.members:
+                setattr(adult, column, str(adult.id) == value)
+        elif column not in ("notes", "qf_value"):
             raise InvalidInput(
                 "Ce champ ne se reprend pas ici (le statut se change par « Valider » ou "
                 "« Archiver ») : gardez la valeur du serveur, puis modifiez le dossier."
             )
-        setattr(family, column, value)
+        else:
+            setattr(family, column, value)
     else:
         model = Adult if parts[0] == "adults" else Child
         item = session.get(model, uuid.UUID(parts[1]))
