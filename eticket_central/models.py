@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -142,6 +143,10 @@ class Family(Base):
     version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+    # Who last typed each field merged in (path -> {by, at, where}): named in a conflict.
+    provenance: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, server_default=text("'{}'::jsonb")
+    )
 
 
 class Child(Base):

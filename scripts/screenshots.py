@@ -32,6 +32,7 @@ from devtools.screenshots.counter import (  # noqa: E402
     render_counter_screens,
     render_regie_history,
 )
+from devtools.screenshots.dossier_conflicts import render_conflict_screens  # noqa: E402
 from devtools.screenshots.family_editor import (  # noqa: E402
     render_editor_screens,
     render_wallet_screens,
@@ -214,7 +215,8 @@ def render_all(families: int, folder: Path) -> int:
     render_invoicing_screens(history, OUT)  # issues November, credits one of October's
     history.store.close()
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
-    render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # last: it saves forms
+    render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms
+    render_conflict_screens(ctx, OUT, showcase_family(store, ctx))  # records a server answer
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

@@ -1,4 +1,7 @@
-"""family.upsert: the dossier as a JSON snapshot, last writer wins on the current version.
+"""family.upsert: the dossier as a JSON snapshot. An op with its edits (what the desk changed
+since the state it last knew) is merged into the current dossier whatever its version, the
+conflicts in its answer (family_edits.py); an op without (a new dossier, an older desk) is
+the whole dossier on the version it names, refused STALE_VERSION when the server moved on.
 
 A run of new dossiers (a first upload's 6,000) is written in a handful of statements when
 none of them can be refused: none known yet, no number nor portal login taken, in the
@@ -7,6 +10,7 @@ commune or twice in the run. Otherwise each is applied alone (and refused alone)
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 from eticket_central.changes import record
 from eticket_central.json_rows import json_array, json_values
 from eticket_central.models import Child, Family, PortalAccount
+from eticket_central.ops.family_edits import differences, merge_into
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.sync.protocol import FamilyUpsert, OpType, RejectCode
 
@@ -31,7 +36,7 @@ def _owned(payload: FamilyUpsert):
 
 
 def _data(payload: FamilyUpsert) -> dict[str, Any]:
-    data = payload.model_dump(mode="json", exclude={"base_version", "portal"})
+    data = payload.model_dump(mode="json", exclude={"base_version", "portal", "edits"})
     data["portal_login"] = payload.portal.login if payload.portal else None
     return data
 
@@ -142,12 +147,13 @@ def upsert_family(
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: see locks.py
     ).scalar_one_or_none()
     current = family.version if family is not None else 0
-    if payload.base_version != current:
+    merging = family is not None and payload.edits is not None
+    if payload.base_version != current and not merging:
         raise Rejected(
             RejectCode.STALE_VERSION,
             f"Le dossier {payload.reference} a été modifié ailleurs depuis (version "
             f"{current} sur le serveur, {payload.base_version} sur ce poste) : recevez les "
-            "changements puis refaites la modification.",
+            "changements puis refaites la modification." + differences(family, data),
         )
     if family is None:
         taken = session.execute(
@@ -182,26 +188,41 @@ def upsert_family(
                 f"Le dossier {payload.reference} vient d'être créé par un autre poste.",
             )
         family = session.get(Family, payload.family_id)
+    elif merging:
+        conflicts, differs = merge_into(session, ctx, family, data, payload.edits, now)
+        # The desk did not know the current version: it may have pulled the versions in
+        # between (another desk's dossier) after this op, so it takes the merged one too.
+        differs = differs or payload.base_version != current
+        family.reference, family.status = family.data["reference"], family.data["status"]
+        family.version, family.updated_at = current + 1, now
     else:
         family.reference, family.status = payload.reference, payload.status.value
         family.version, family.data, family.updated_at = current + 1, data, now
-    for child in payload.children:
+    for child in family.data.get("children", []):
+        school_id = child.get("school_id")
         values = {
-            "name": f"{child.first_name} {child.last_name}",
-            "school_id": child.school_id,
-            "level": child.level,
+            "name": f"{child['first_name']} {child['last_name']}",
+            "school_id": uuid.UUID(school_id) if school_id else None,
+            "level": child.get("level"),
             "family_id": family.id,
         }
         session.execute(
             pg_insert(Child)
-            .values(id=child.id, tenant_id=ctx.tenant_id, **values)
+            .values(id=uuid.UUID(child["id"]), tenant_id=ctx.tenant_id, **values)
             .on_conflict_do_update(index_elements=[Child.id], set_=values)
         )
     if payload.portal is not None:
         _set_portal(session, ctx, payload)
     session.flush()
-    record(session, "family", family.id, family_data(family))
-    return {"family_id": str(family.id), "version": family.version}
+    answer: dict[str, Any] = {"family_id": str(family.id), "version": family.version}
+    if not merging:
+        record(session, "family", family.id, family_data(family))
+        return answer
+    # A merged dossier unlike the desk's goes back to that desk too (its pull takes it).
+    record(session, "family", family.id, {**family_data(family), "merged": differs})
+    if conflicts:
+        answer["conflicts"] = conflicts
+    return answer
 
 
 def _set_portal(session: Session, ctx: OpContext, payload: FamilyUpsert) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from eticket_central.changes import flush_changes, record
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
+from eticket_central.ops.family_edits import PORTAL, stamp
 from eticket_central.portal.parents import ParentDep
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import InvalidInput
@@ -28,7 +29,8 @@ _CHECKS = {
 @router.post("/contacts")
 def change_contacts(body: PortalContactChange, request: Request, parent: ParentDep) -> dict:
     """A parent updates their phones, e-mail or address: checked like at the counter, the
-    dossier's version goes up, and the desks receive it at their next pull."""
+    dossier's version goes up, each field changed is stamped as the parent's (a desk that
+    changed it too meets a conflict naming them), and the desks receive it at their next pull."""
     state = request.app.state
     now = state.clock.now()
     changes = body.model_dump(exclude={"adult_id"}, exclude_none=True)
@@ -51,8 +53,11 @@ def change_contacts(body: PortalContactChange, request: Request, parent: ParentD
             raise HTTPException(404, "Cette personne n'est pas un responsable de votre dossier.")
         if all(mine.get(name, "") == value for name, value in changes.items()):
             return {"version": family.version, "changed": False}
+        typed = [f"adults/{body.adult_id}/{n}" for n, v in changes.items() if mine.get(n, "") != v]
         mine.update(changes)
         family.data = {**family.data, "adults": adults}
+        parent_name = f"{mine.get('first_name', '')} {mine.get('last_name', '')}".strip()
+        stamp(family, typed, parent_name, now, PORTAL)
         family.version += 1
         family.updated_at = now
         session.flush()

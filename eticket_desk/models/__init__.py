@@ -13,6 +13,7 @@ from eticket_desk.models.counter import (
     TillSession,
     WalletEntry,
 )
+from eticket_desk.models.dossier_sync import DossierConflict, FamilyBaseline
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.invoices import (
     CreditEntry,
@@ -29,6 +30,8 @@ from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "DossierConflict",
+    "FamilyBaseline",
     "CreditEntry",
     "Invoice",
     "InvoiceLine",

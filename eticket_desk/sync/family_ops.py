@@ -1,18 +1,26 @@
 """The outbox's family.upsert ops: the whole dossier as it is at commit, one op per family
-and transaction, on the server version the desk last knew (plus its ops still waiting)."""
+and transaction, on the server version the desk last knew (plus its ops still waiting), with
+what it changed since the dossier's baseline (the state this desk last sent or received:
+`sync_family_baseline`), path by path, for the server to merge (rules/dossier_edits.py). A
+new dossier, or one without a baseline, goes whole. Writing the op moves the baseline.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
+from eticket_desk.models.dossier_sync import FamilyBaseline
 from eticket_desk.models.sync import OutboxOp, ServerVersion
 from eticket_desk.rules.activity import LEVELS
+from eticket_desk.rules.dossier_edits import edits_between
 from eticket_desk.sync.wire import OpType
 
 ADULT_FIELDS = (
@@ -75,12 +83,6 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
     for start in range(0, len(family_ids), 500):
         chunk = family_ids[start : start + 500]
         keys = [f"family:{family_id}" for family_id in chunk]
-        families = {
-            family.id: family
-            for family in session.execute(select(*_FAMILY).where(Family.id.in_(chunk)))
-        }
-        members = _by_family(session, _ADULT, Adult, chunk)
-        children = _by_family(session, _CHILD, Child, chunk)
         known = dict(
             session.execute(
                 select(ServerVersion.entity_id, ServerVersion.version).where(
@@ -105,26 +107,93 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
                 ).where(PortalAccount.family_id.in_(chunk))
             )
         }
-        for family_id, key in zip(chunk, keys, strict=True):
-            family = families.get(family_id)
-            if family is None:
-                continue
-            payload = {
-                "family_id": family.id,
-                "base_version": known.get(str(family_id), 0) + waiting.get(key, 0),
+        baselines = dict(
+            session.execute(
+                select(FamilyBaseline.family_id, FamilyBaseline.data).where(
+                    FamilyBaseline.family_id.in_(chunk)
+                )
+            ).all()
+        )
+        moved = []
+        for family, dossier in _dossiers(session, chunk, levels):
+            key = f"family:{family.id}"
+            base_version = known.get(str(family.id), 0) + waiting.get(key, 0)
+            payload = {"family_id": family.id, "base_version": base_version, **dossier}
+            text = _encode(dossier)  # its JSON: the baseline as stored, and to compare
+            baseline = baselines.get(family.id)
+            if base_version and baseline is not None:
+                edits = edits_between(json.loads(baseline), json.loads(text))
+                payload["edits"] = [{"path": e.path, "old": e.old} for e in edits]
+            moved.append({"family_id": family.id, "data": text})
+            portal = portals.get(family.id)
+            if portal is not None and portal.password_hash.startswith("$argon2"):
+                payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
+            label = f"Dossier {family.reference} {family.display_name}".strip()
+            ops.append((OpType.FAMILY_UPSERT, payload, key, label))
+        if moved:
+            session.execute(_MOVE_BASELINE, moved)
+    return ops
+
+
+def keep_baselines(session: Session, family_ids: list[uuid.UUID]) -> None:
+    """These dossiers as they are now become their baselines (a pull brought them to the
+    server's state): the next op of each says what changed since."""
+    levels = dict(session.execute(select(SchoolClass.id, SchoolClass.level)).all())
+    for start in range(0, len(family_ids), 500):
+        chunk = family_ids[start : start + 500]
+        moved = [
+            {"family_id": family.id, "data": _encode(dossier)}
+            for family, dossier in _dossiers(session, chunk, levels)
+        ]
+        if moved:
+            session.execute(_MOVE_BASELINE, moved)
+
+
+def without_baseline(session: Session) -> list[uuid.UUID]:
+    """The dossiers with no baseline and no op waiting (known before baselines were kept):
+    as they are here is what this desk last sent or received, their baseline to be."""
+    waiting = {
+        key.removeprefix("family:")
+        for key in session.scalars(
+            select(OutboxOp.entity_key).where(
+                OutboxOp.status == "pending", OutboxOp.entity_key.like("family:%")
+            )
+        )
+    }
+    missing = select(Family.id).where(Family.id.not_in(select(FamilyBaseline.family_id)))
+    return [family_id for family_id in session.scalars(missing) if str(family_id) not in waiting]
+
+
+def _dossiers(session: Session, chunk: list[uuid.UUID], levels: dict):
+    """(family row, the dossier's fields as an op sends them) of these families."""
+    families = {
+        family.id: family
+        for family in session.execute(select(*_FAMILY).where(Family.id.in_(chunk)))
+    }
+    members = _by_family(session, _ADULT, Adult, chunk)
+    children = _by_family(session, _CHILD, Child, chunk)
+    for family_id in chunk:
+        family = families.get(family_id)
+        if family is None:
+            continue
+        yield (
+            family,
+            {
                 "reference": family.reference,
                 "status": family.status,
                 "notes": family.notes[:4000],
                 "quotient": family.qf_value,
                 "adults": [_adult(a) for a in members.get(family_id, ())],
                 "children": [_child(levels, c) for c in children.get(family_id, ())],
-            }
-            portal = portals.get(family_id)
-            if portal is not None and portal.password_hash.startswith("$argon2"):
-                payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
-            label = f"Dossier {family.reference} {family.display_name}".strip()
-            ops.append((OpType.FAMILY_UPSERT, payload, key, label))
-    return ops
+            },
+        )
+
+
+_encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
+_NEW_BASELINE = sqlite_insert(FamilyBaseline)
+_MOVE_BASELINE = _NEW_BASELINE.on_conflict_do_update(
+    index_elements=["family_id"], set_={"data": _NEW_BASELINE.excluded.data}
+)
 
 
 _FAMILY = (

@@ -132,8 +132,28 @@ class PortalAccess(Wire):
     password_hash: Annotated[str, Field(pattern=r"^\$argon2", max_length=500)]
 
 
+class FieldEdit(Wire):
+    """One change of the dossier since the state the desk last sent or received (its
+    baseline): the path (`notes`, `adults/<id>/email`, `children/<id>` for an item added or
+    removed) and the value it had there (JSON: text, number, yes/no, a whole item, or null).
+    See rules/dossier_edits.py."""
+
+    path: Annotated[str, Field(min_length=1, max_length=120)]
+    old: Any = None
+
+    @field_validator("old", mode="after")
+    @classmethod
+    def _storable_item(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            _checked([v for v in value.values() if isinstance(v, str)], FIRST_DAY)
+        return value
+
+
 class FamilyUpsert(Wire):
-    """The whole dossier; `base_version` is the server version the desk edited (0: new)."""
+    """The whole dossier; `base_version` is the server version the desk edited (0: new).
+    `edits`, when given, says what this op changed since the desk's baseline: the server
+    merges them into its current dossier whatever its version (conflicts in the answer);
+    without them (a new dossier, an older desk) the whole dossier goes on `base_version`."""
 
     family_id: uuid.UUID
     base_version: Count
@@ -144,6 +164,7 @@ class FamilyUpsert(Wire):
     adults: Annotated[list[AdultPayload], Field(max_length=30)] = []
     children: Annotated[list[ChildPayload], Field(max_length=30)] = []
     portal: PortalAccess | None = None
+    edits: Annotated[list[FieldEdit], Field(max_length=2000)] | None = None
 
 
 # ---------------------------------------------------------------- payloads: money

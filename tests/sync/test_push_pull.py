@@ -162,7 +162,12 @@ def test_changes_made_elsewhere_are_pulled_in_one_transaction(
         ).first()
     payload = json.loads(last.payload)
     payload["base_version"] = 2
-    payload["adults"][0]["phone_mobile"] = "+33611223344"
+    mother = payload["adults"][0]
+    # The other desk's edit of the mobile (what it changed since the dossier it knew).
+    payload["edits"] = [
+        {"path": f"adults/{mother['id']}/phone_mobile", "old": mother["phone_mobile"]}
+    ]
+    mother["phone_mobile"] = "+33611223344"
     lea = lea_family.children[0]
     answers = other_desk.push(
         other_desk.op(OpType.FAMILY_UPSERT, **payload),

@@ -110,7 +110,12 @@ def _contact_change_and_tuesday(store, other_desk, lea, activity_id, phone: str)
         ).first()
     payload = json.loads(last.payload)
     payload["base_version"] = 2
-    payload["adults"][0]["phone_mobile"] = phone
+    mother = payload["adults"][0]
+    # The other desk's edit of the mobile (what it changed since the dossier it knew).
+    payload["edits"] = [
+        {"path": f"adults/{mother['id']}/phone_mobile", "old": mother["phone_mobile"]}
+    ]
+    mother["phone_mobile"] = phone
     answers = other_desk.push(
         other_desk.op(OpType.FAMILY_UPSERT, **payload),
         other_desk.op(

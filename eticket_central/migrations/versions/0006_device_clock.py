@@ -5,7 +5,7 @@ offset, when that clock can be trusted (eticket_central/clock_trust.py): the ser
 device the offset it measured last, when, and the end of the device's last sync.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-07 12:45:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,9 @@
 """The server's answers to a push, recorded on the desk: each op's answer stored, what a
 rejection refused undone (the seat freed, the ticket given back), a form's refused days taken
-back or put on the waiting list, and the dossier versions the server gave. A booking's answer
-may move a ticket here (one debit per booked day, facts over requests: booking_tickets.py).
+back or put on the waiting list, the dossier versions the server gave, and the conflicts it
+answered a merged dossier with (kept, a sync issue: services/families/conflicts.py). A
+booking's answer may move a ticket here (one debit per booked day, facts over requests:
+booking_tickets.py).
 
 Nothing here emits an op: the server already knows what it answered; undoing a rejected
 booking gives its ticket back through the wallet hook, which emits that line (the server
@@ -27,6 +29,7 @@ from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
+from eticket_desk.services.families.conflicts import CONFLICT, record_conflicts
 from eticket_desk.services.syncing.booking_tickets import (
     form_tickets_back,
     paid_by_ticket,
@@ -97,6 +100,10 @@ def record_answers(store, rows: list, results) -> Answers:
             elif row.type == OpType.FAMILY_UPSERT and result.result:
                 family_id = json.loads(row.payload)["family_id"]
                 versions.append((family_id, result.result))
+                if outcome.get("conflicts"):  # merged, but fields changed elsewhere first
+                    message = record_conflicts(session, row.seq, family_id, outcome["conflicts"])
+                    answer.update(new_status=CONFLICT, new_message=message)
+                    answers.changed.update((Topic.FAMILIES, FamilyTopic(uuid.UUID(family_id))))
         if updates:
             session.execute(_ANSWER, updates)
         server_versions(session, "family", versions)

@@ -52,7 +52,13 @@ KINDS = {
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
 }
 # The outbox statuses that are issues: refused, or a form applied with days refused.
-ISSUE_STATUSES = ("rejected", "partial")
+ISSUE_STATUSES = ("rejected", "partial", "conflict")
+# A dossier merged with fields changed elsewhere first (services/families/conflicts.py).
+CONFLICT_TITLE = "Dossier fusionné — conflit de modification à régler"
+CONFLICT_ACTIONS = (
+    "Ouvrez le dossier : pour chaque champ, choisissez « Garder la valeur du serveur » ou "
+    "« Reprendre la valeur de ce poste ». L'incident se ferme avec le dernier conflit réglé.",
+)
 FORM_ACTIONS = (
     "Les jours refusés ne sont pas réservés (leurs tickets rendus s'ils étaient prépayés, "
     "sinon ils ne seront pas facturés) ; les jours complets sont sur la liste d'attente. "
@@ -106,6 +112,7 @@ class SyncIssue:
     actions: tuple[str, ...]
     handled_at: datetime | None = None
     handled_by: str = ""  # the person's name
+    merged: bool = False  # a dossier applied with conflicts to settle, not a refusal
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -159,6 +166,8 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
     code = RejectCode(row.code) if row.code in RejectCode._value2member_map_ else None
     kind = KINDS.get(row.type, "Opération refusée")
     title = f"{kind} — {REASONS[code]}" if code else kind
+    if row.status == "conflict":
+        title = CONFLICT_TITLE
     return SyncIssue(
         seq=row.seq,
         at=row.answered_at or row.created_at,
@@ -166,9 +175,10 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         subject=_subject(session, row.type, json.loads(row.payload), row.label),
         message=row.message,
         code=row.code,
-        actions=_actions(row, code),
+        actions=CONFLICT_ACTIONS if row.status == "conflict" else _actions(row, code),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
+        merged=row.status == "conflict",
     )
 
 

@@ -5,7 +5,11 @@ applied by the module of its domain (pulled_*.py); this one says what they chang
 topics the open screens reload).
 
 Nothing here emits an op: applying the server's changes writes none back. A row with an
-op of this desk not yet answered is left alone (the server will answer it first).
+op of this desk not yet answered is left alone (the server will answer it first). This
+desk's own changes coming back are skipped, but a dossier the server merged with other
+edits (`merged`): the desk takes the merged dossier, which becomes its baseline like every
+dossier applied here (sync/family_ops.py), and like every dossier known before baselines
+were kept, once it has no op waiting.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from eticket_desk.services.syncing.pulled_money import apply_payment, apply_wall
 from eticket_desk.services.syncing.pulled_planning import apply_activity, apply_school_year
 from eticket_desk.services.syncing.pulled_tariffs import apply_tariff, apply_ticket_type
 from eticket_desk.services.syncing.state import CURSOR, SYNC_ACTOR, put_state
+from eticket_desk.sync.family_ops import keep_baselines, without_baseline
 
 # Each entity the server sends: how it is applied here, and what it changes here (besides
 # its family's own screens, see `_family_of`).
@@ -84,13 +89,17 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
         waiting = _waiting_keys(session)
         versions = []  # the dossiers' versions, kept in one statement (nothing reads them here)
         last = _last_booking_changes(changes)
+        baselines: dict[uuid.UUID, None] = {}  # the dossiers brought to the server's state
         for index, change in enumerate(changes):
+            merged = change.entity == "family" and change.data.get("merged")
             if change.entity == "family":
                 versions.append((change.id, change.data))
-            if change.device_id == device_id:
+            if change.device_id == device_id and not merged:
                 continue  # our own op coming back: already here
             if change.entity == "booking" and last[change.id] != index:
                 continue  # a later change of the day follows (this desk's mark, say)
+            if change.entity == "family" and f"family:{change.id}" not in waiting:
+                baselines[uuid.UUID(change.id)] = None
             apply, topic = _APPLY.get(change.entity, (None, None))
             if apply is not None and apply(session, change, waiting):
                 pulled.applied += 1
@@ -99,6 +108,7 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
                 if family_id is not None:
                     pulled.changed.add(FamilyTopic(family_id))
         server_versions(session, "family", versions)
+        keep_baselines(session, list(baselines) + without_baseline(session))
         put_state(session, {CURSOR: cursor})
     return pulled
 

@@ -1,7 +1,9 @@
 """A dossier pulled from the server: created here when another desk made it, or brought up to
 the server's version (another desk's edit, a parent's new phone on the portal).
 
-The desk's own edit still waiting to be answered wins (the server will say if it was stale).
+The desk's own edit still waiting to be answered goes first: the server merges it and the
+merged dossier comes back in a later pull (pulled.py); once applied, a dossier's state here
+becomes its baseline (sync/family_ops.py).
 Adults are replaced as the server has them; children are added and updated, never deleted
 here (their bookings and invoices stay). A child's school is kept only when this desk knows
 it, and its class is the school's class of that level. The portal password never travels:
@@ -27,7 +29,7 @@ from eticket_desk.sync.family_ops import ADULT_FIELDS, CHILD_FIELDS
 
 def apply_family(session: Session, change, waiting: set[str]) -> bool:
     if f"family:{change.id}" in waiting:
-        return False  # the desk's own edit goes first; the server will say if it is stale
+        return False  # the desk's own edit goes first; the merged dossier comes back after
     data: dict[str, Any] = change.data
     family = session.get(Family, uuid.UUID(change.id))
     now = session.info["now"]

@@ -40,6 +40,7 @@ from eticket_desk.ui.family_editor.actions import DossierActions
 from eticket_desk.ui.family_editor.adult_form import AdultForm
 from eticket_desk.ui.family_editor.checks import missing_now
 from eticket_desk.ui.family_editor.child_form import ChildForm
+from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.people import DossierPeople
@@ -135,6 +136,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
     def _build(self) -> None:
         today = self.ctx.store.clock.today
         self.header = DossierHeader()
+        self.conflicts = ConflictBanner(self.ctx)  # fields changed here and elsewhere too
         self.family_tab = FamilyTab(today)
         self.adult_form = AdultForm(third_party=False)
         self.adults_page = PeoplePage(
@@ -199,6 +201,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         chain = [
@@ -252,6 +255,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
         for page in self._pages():
             page.set_read_only(read_only)
         self._baseline = self._snapshot()
+        self.conflicts.show_for(data.id)
         self._show_planning(data)
         self._refresh()
 

@@ -34,7 +34,12 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        said = self.tr("Signalé le %1") if issue.seq < 0 else self.tr("Refusée le %1")  # a notice
+        if issue.seq < 0:  # a notice
+            said = self.tr("Signalé le %1")
+        elif issue.merged:
+            said = self.tr("Fusionnée le %1")
+        else:
+            said = self.tr("Refusée le %1")
         when = QLabel(said.replace("%1", format_datetime(issue.at)))
         when.setStyleSheet("color: #6b7280;")
         head = QHBoxLayout()

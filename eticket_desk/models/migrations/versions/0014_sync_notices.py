@@ -1,7 +1,7 @@
 """sync notices
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 13:00:00.000000
 
 What a sync finds that no rejected op says (a family's wallet gone negative after the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
