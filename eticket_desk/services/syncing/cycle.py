@@ -7,6 +7,10 @@ pulled changes, the status) is handed to `run_local`, which runs it and returns 
 The CLI runs them directly; the UI's sync thread hands them to the single writer and waits,
 so a hung network never holds the writer. The pulled pages are applied in ONE local
 transaction that also moves the cursor; a full reload is done only once the outbox is empty.
+After the push, each sync reads what the server holds from this desk (its number, its ops,
+its last numbers): a desk restored from a backup, or behind its own past, reloads the whole
+snapshot (its own changes included) instead of pulling, and moves its counters past the
+server's before any new work (restore.py).
 """
 
 from __future__ import annotations
@@ -20,13 +24,8 @@ from eticket_desk.services.core.changes import Change
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import record_answers
 from eticket_desk.services.syncing.pulled import apply_changes, serve_waiting_lists
-from eticket_desk.services.syncing.state import (
-    pending_ops,
-    read_cursor,
-    store_desk_number,
-    stored_desk_number,
-    write_status,
-)
+from eticket_desk.services.syncing.restore import RESTORE_CHANGES, check_device, finish_restore
+from eticket_desk.services.syncing.state import pending_ops, read_cursor, write_status
 from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
 from eticket_desk.sync.client import (
     SyncClient,
@@ -102,10 +101,11 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     changed: set[Change] = set()
     try:
         push_outbox(client, outbox, report)
-        changed |= _pull(store, client, report, run_local)
-        if run_local(partial(stored_desk_number, store)) is None:
-            # once: the block of its new dossiers
-            run_local(partial(store_desk_number, store, client.desk_number()))
+        state = client.device_state()
+        if run_local(partial(check_device, store, state)).restored:
+            changed |= _reload_restored(store, client, report, run_local, state)
+        else:
+            changed |= _pull(store, client, report, run_local)
     except SyncError as error:
         report.error = error.message
         online = not isinstance(error, SyncOffline)
@@ -115,22 +115,49 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     return report
 
 
+def _reload_restored(
+    store, client: SyncClient, report: SyncReport, run_local: LocalRunner, state
+) -> set[Change]:
+    """A restored desk: the whole snapshot, its own changes included, then its counters
+    past the server's and the mark lifted (restore.py); the notice is a sync issue."""
+    changed = _reload(
+        store,
+        client,
+        report,
+        run_local,
+        "Poste restauré : le rechargement des données du serveur se fera quand toutes les "
+        "opérations de ce poste auront été envoyées (synchronisez à nouveau).",
+    )
+    run_local(partial(finish_restore, store, state))
+    return changed | RESTORE_CHANGES
+
+
+def _reload(store, client: SyncClient, report, run_local: LocalRunner, waiting: str):
+    """The whole snapshot applied here (every change, this desk's own included: a snapshot's
+    items name no device), once the outbox is empty."""
+    if run_local(partial(pending_ops, store, 1)):
+        raise SyncError(waiting)
+    snapshot = client.snapshot_all()
+    report.full_reload = True
+    step = partial(apply_changes, store, client.device_id, snapshot.changes, snapshot.cursor)
+    pulled = run_local(step)
+    report.pulled += pulled.applied
+    return pulled.changed
+
+
 def _pull(store, client: SyncClient, report: SyncReport, run_local: LocalRunner) -> set[Change]:
     """Reads every page after the stored cursor and applies them (or the whole snapshot,
     when the server asks for a full reload); returns what they changed here."""
     pages = client.pull_since(run_local(partial(read_cursor, store)))
     if pages.full_reload:
-        if run_local(partial(pending_ops, store, 1)):
-            raise SyncError(
-                "Le serveur demande un rechargement complet : il se fera quand toutes "
-                "les opérations de ce poste auront été envoyées."
-            )
-        snapshot = client.snapshot_all()
-        report.full_reload = True
-        step = partial(apply_changes, store, client.device_id, snapshot.changes, snapshot.cursor)
-        pulled = run_local(step)
-        report.pulled += pulled.applied
-        return pulled.changed
+        return _reload(
+            store,
+            client,
+            report,
+            run_local,
+            "Le serveur demande un rechargement complet : il se fera quand toutes "
+            "les opérations de ce poste auront été envoyées.",
+        )
     step = partial(_apply_pulled, store, client.device_id, pages.changes, pages.cursor)
     applied, changed = run_local(step)
     report.pulled += applied

@@ -1,4 +1,5 @@
-"""Sync issues: the ops the server rejected, with what the agent can do, until handled."""
+"""Sync issues: the ops the server rejected, with what the agent can do, until handled; and
+the sync's own notices kept in the outbox (a desk restored from a backup, syncing/restore.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ REASONS = {
     RejectCode.DEPENDENCY_REJECTED: "dossier refusé",
     RejectCode.INVALID_OP: "opération illisible",
 }
+# A notice of the sync itself, kept in the outbox as a row of its own (never sent): the desk
+# was restored from a backup and reloaded the server's state (syncing/restore.py).
+NOTICE, RESTORED_NOTICE = "notice", "desk.restored"
 KINDS = {
     OpType.BOOKING_BOOK: "Réservation refusée",
     OpType.BOOKING_CANCEL: "Annulation refusée",
@@ -45,9 +49,10 @@ KINDS = {
     OpType.INVOICE_ISSUE: "Facture refusée",
     OpType.INVOICE_CANCEL: "Avoir refusé",
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
+    RESTORED_NOTICE: "Poste restauré — données du serveur rechargées",
 }
-# The outbox statuses that are issues: refused, or a form applied with days refused.
-ISSUE_STATUSES = ("rejected", "partial")
+# The outbox statuses that are issues: refused, a form applied with days refused, a notice.
+ISSUE_STATUSES = ("rejected", "partial", NOTICE)
 FORM_ACTIONS = (
     "Les jours refusés ne sont pas réservés et leurs tickets ont été rendus ; les jours "
     "complets sont sur la liste d'attente. Prévenez la famille et proposez d'autres jours.",
@@ -72,6 +77,13 @@ ACTIONS = {
         "en cause (caractère invisible, date ou nombre hors limites), puis refaites-la.",
     ),
 }
+RESTORED_ACTIONS = (
+    "Vérifiez les dernières saisies de ce poste : ce qu'il avait envoyé au serveur après la "
+    "sauvegarde est revenu (dossiers, réservations, porte-monnaie).",
+    "Les quittances données après la sauvegarde ne sont pas dans le journal de caisse de ce "
+    "poste (le serveur les garde) ; leurs numéros ne seront pas redonnés. Puis marquez "
+    "l'incident comme traité.",
+)
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 
 
@@ -128,12 +140,18 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         subject=_subject(session, row.type, json.loads(row.payload), row.label),
         message=row.message,
         code=row.code,
-        actions=FORM_ACTIONS
-        if row.type == OpType.BOOKINGS_APPLY
-        else ACTIONS.get(code, DEFAULT_ACTION),
+        actions=_actions(row.type, code),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
     )
+
+
+def _actions(op_type: str, code: RejectCode | None) -> tuple[str, ...]:
+    if op_type == OpType.BOOKINGS_APPLY:
+        return FORM_ACTIONS
+    if op_type == RESTORED_NOTICE:
+        return RESTORED_ACTIONS
+    return ACTIONS.get(code, DEFAULT_ACTION)
 
 
 def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
