@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from eticket_central.models import Family as ServerFamily
 from eticket_central.models import Payment as ServerPayment
-from eticket_desk.models import Adult, Sale
+from eticket_desk.models import Adult, Booking, Sale
+from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.core.restored import RESTORED_MESSAGE, DeskRestored
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.counter.till import open_till
@@ -26,8 +27,8 @@ from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.issues import list_sync_issues
 from eticket_desk.services.syncing.restore import restore_pending
 from eticket_desk.services.syncing.status import load_device
-from tests.conftest import cash_sale
-from tests.sync.test_push_pull import _server_tickets, _tickets
+from tests.conftest import cash_sale, validated_family
+from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets
 
 ORDERS = pytest.mark.parametrize("a_first", [True, False], ids=["A-then-B", "B-then-A"])
 
@@ -180,3 +181,40 @@ def test_two_desks_selling_offline_number_their_receipts_each_in_its_own_series(
         raw.execute("UPDATE number_series SET next_value = 3 WHERE name = 'receipt-2-2026'")
     faults = check(annex).faults
     assert faults == ("quittances Q2-2026 : numéros manquants 2",), faults
+
+
+@ORDERS
+def test_a_refused_booking_replayed_by_a_restored_desk_gives_its_ticket_back_once(
+    desks, agent, lea_family, schools, admin, garderie, tmp_path, db, a_first
+):
+    office, annex = desks
+    ticket, activity = garderie  # one seat a day
+    hugo = validated_family(annex, admin, schools, last_name="Martin", child_first_name="Hugo")
+    open_till(annex, agent, 0)
+    cash_sale(annex, agent, hugo, ticket, 1, 240)
+    annex.clock.advance(minutes=1)  # the ticket bought, then spent (a reload sorts them by time)
+    book_day(annex, agent, hugo.children[0].id, activity.id, MONDAY)
+    assert run_sync(annex).ok  # the annex takes the seat first
+    open_till(office, agent, 0)
+    cash_sale(office, agent, lea_family, ticket, 2, 480)
+    book_day(office, agent, lea_family.children[0].id, activity.id, MONDAY)
+    backup = backup_now(office, tmp_path / "sauvegardes")  # the booking not yet sent
+    report = run_sync(office)
+    assert report.ok and report.rejected == 1  # complet: the ticket given back
+    assert _tickets(office, agent, lea_family.id) == 2
+
+    office = _restored(office, backup)
+    assert _tickets(office, agent, lea_family.id) == 1  # yesterday's copy: the day booked
+    for desk in (office, annex) if a_first else (annex, office):
+        report = run_sync(desk)
+        assert report.ok, report
+    # The refusal answered again (« duplicate »): the ticket is not given back a second time.
+    assert _tickets(office, agent, lea_family.id) == 2
+    assert _server_tickets(db, lea_family.id) == 2
+    assert run_sync(annex).ok
+    assert _tickets(annex, agent, lea_family.id) == 2
+    with office.read() as session:
+        lea_monday = session.get(Booking, (activity.id, MONDAY, lea_family.children[0].id))
+    assert lea_monday.state == "cancelled"
+    for desk in (office, annex):
+        assert check(desk).ok, check(desk).faults

@@ -48,6 +48,23 @@ def refuse_while_restored(session: Session) -> None:
         raise DeskRestored()
 
 
+RELOAD_AT_NEXT_SYNC = (
+    "Ce poste est enregistré auprès du serveur : à sa prochaine synchronisation, il recharge "
+    "les données du serveur (dont ce qu'il avait envoyé après cette sauvegarde) avant toute "
+    "nouvelle saisie, et ne redonne aucun numéro de quittance ou de facture déjà donné."
+)
+
+
+def is_marked_restored(path: Path) -> bool:
+    """Whether the base file waits for the server's state (read without opening a Store)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = connection.execute("SELECT 1 FROM setting WHERE key = ?", (RESTORED,))
+        return found.fetchone() is not None
+    finally:
+        connection.close()
+
+
 def mark_restored_file(path: Path, when: datetime, backup_name: str) -> bool:
     """Marks a base file being restored (closed, not yet in place) when its desk is
     registered with a server; returns whether it did."""

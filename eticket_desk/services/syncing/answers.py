@@ -4,7 +4,9 @@ back or put on the waiting list, and the dossier versions the server gave.
 
 Nothing here emits an op: the server already knows what it answered; undoing a rejected
 booking gives its ticket back through the wallet hook, which emits that line (the server
-must hear of it).
+must hear of it). A base restored from a backup replays ops answered before: their duplicate
+answers are stored and nothing is undone again (the server has the ticket given back the
+first time; the reload that follows brings it, syncing/restore.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
+from eticket_desk.services.core.restored import restored_mark
 from eticket_desk.services.syncing.state import SYNC_ACTOR
 from eticket_desk.sync.wire import OpStatus, OpType, RejectCode
 
@@ -53,6 +56,9 @@ def record_answers(store, rows: list, results) -> Answers:
     updates, versions = [], []
     with store.write(SYNC_ACTOR) as session:
         now = session.info["now"]
+        # A base restored from a backup already heard these answers before it was put back:
+        # what they undid (a ticket given back) is on the server, the reload brings it.
+        replayed = restored_mark(session) is not None
         for result in results:
             row = by_id[result.op_id]
             status = result.status
@@ -70,15 +76,19 @@ def record_answers(store, rows: list, results) -> Answers:
                 "new_answered_at": now,
             }
             updates.append(answer)
+            # its booking taken back again, but not its ticket: the server has that one
+            give_back = not (replayed and result.status == OpStatus.DUPLICATE)
             if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
                 if not outcome.get("refused") and not outcome.get("waiting"):
                     continue  # every day as asked
-                code, message = _form_answer(session, json.loads(row.payload), outcome, answers)
+                code, message = _form_answer(
+                    session, json.loads(row.payload), outcome, answers, give_back
+                )
                 if code:  # applied in part: an issue the agent sees, like a rejection
                     answer.update(new_status=PARTIAL, new_code=code, new_message=message)
                     answers.rejected.append(message)
             elif status == OpStatus.REJECTED:
-                _undo(session, row.type, json.loads(row.payload), result.code, answers)
+                _undo(session, row.type, json.loads(row.payload), result.code, answers, give_back)
                 answers.rejected.append(result.message or result.code.value)
             elif row.type == OpType.FAMILY_UPSERT and result.result:
                 family_id = json.loads(row.payload)["family_id"]
@@ -136,16 +146,20 @@ _UNDONE = {
 }
 
 
-def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers) -> None:
+def _undo(
+    session, op_type: str, payload: dict[str, Any], code, answers: Answers, give_back: bool
+) -> None:
     """A booking the server refused frees its seat and gives its ticket back here."""
     if op_type != OpType.BOOKING_BOOK or code not in _UNDONE:
         return  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
-    taken_back = _release(session, payload["activity_id"], payload["day"], payload["child_id"])
+    taken_back = _release(
+        session, payload["activity_id"], payload["day"], payload["child_id"], give_back=give_back
+    )
     _note(answers, taken_back)
 
 
 def _form_answer(
-    session, payload: dict[str, Any], result: dict[str, Any], answers: Answers
+    session, payload: dict[str, Any], result: dict[str, Any], answers: Answers, give_back: bool
 ) -> tuple[str, str]:
     """A form's days the server refused are undone, those it put on the waiting list go
     there; returns (code, French summary) for the sync issue, or ("", "") when all went."""
@@ -154,9 +168,14 @@ def _form_answer(
     activity_id, child_id = payload["activity_id"], payload["child_id"]
     for item in refused:
         if item["code"] in _UNDONE:
-            _note(answers, _release(session, activity_id, item["day"], child_id))
+            _note(
+                answers, _release(session, activity_id, item["day"], child_id, give_back=give_back)
+            )
     for day in result.get("waiting", []):
-        _note(answers, _release(session, activity_id, day, child_id, to_waiting=True))
+        released = _release(
+            session, activity_id, day, child_id, to_waiting=True, give_back=give_back
+        )
+        _note(answers, released)
     refused_all = result.get("refused", [])
     if not refused_all and not result.get("waiting"):
         return "", ""
@@ -178,10 +197,13 @@ def _note(answers: Answers, family_id: uuid.UUID | None) -> None:
         answers.changed.update((*_RELEASED, FamilyTopic(family_id)))
 
 
-def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -> uuid.UUID | None:
-    """Takes back a booking the server did not grant: its seat freed, its ticket given back,
-    and the child cancelled or put on the waiting list. Returns the child's family id, or
-    None when there was nothing to take back."""
+def _release(
+    session, activity_id, day, child_id, *, to_waiting: bool = False, give_back: bool = True
+) -> uuid.UUID | None:
+    """Takes back a booking the server did not grant: its seat freed, its ticket given back
+    (not when a restored base hears the answer again: `give_back` False), and the child
+    cancelled or put on the waiting list. Returns the child's family id, or None when there
+    was nothing to take back."""
     key = (uuid.UUID(str(activity_id)), date.fromisoformat(str(day)))
     child_id = uuid.UUID(str(child_id))
     booking = session.get(Booking, (*key, child_id))
@@ -202,6 +224,8 @@ def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -
             bump_seats(session, booking, waiting=-1)
         return family_id
     bump_seats(session, booking, booked=-1, waiting=1 if to_waiting else 0)
+    if not give_back:
+        return family_id
     activity = next(a for a in activities_in(session, include_inactive=True) if a.id == key[0])
     for hook in booking_hooks():
         concerns = getattr(hook, "concerns", None)
