@@ -118,6 +118,15 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     assert "la numérotation reprend après Q1-2026-000002" in notice.message
     # the dossier edit, the sale's wallet line and its payment
     assert "Le serveur avait 3 opérations de ce poste" in notice.message
+    # The sale taken after the backup is not in this desk's till journal: the notice names it.
+    assert (
+        notice.message.replace("\u202f", " ")
+        .replace("\xa0", " ")
+        .endswith(
+            "absentes du journal de caisse de ce poste (leur argent est dans la caisse) : "
+            "Q1-2026-000002 : 7,20 € (espèces)."
+        )
+    )
 
     # New work: the next receipt follows the last one issued, never reuses it; an edit of
     # another field does not put the old mobile back. (The till the backup had open.)

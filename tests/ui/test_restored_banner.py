@@ -1,11 +1,14 @@
 """A desk restored from a backup, as the agent meets it before the sync has reloaded the
 server's state: the banner above every screen, a sale refused at the counter with the reason,
-and both gone once the reload is done."""
+and both gone once the reload is done; then the sync panel's notice of what the reload did."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import delete, func, select
 
 from eticket_desk.models import Sale, Setting
@@ -14,10 +17,14 @@ from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_typ
 from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.core.restored import RESTORED, RESTORED_MESSAGE
 from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.maintenance.integrity import check
+from eticket_desk.services.syncing.restore import ServerReceipt, finish_restore
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state
+from eticket_desk.sync.device_state import DeviceState
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.main_window import MainWindow
-from tests.conftest import validated_family
+from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
+from tests.conftest import cash_sale, validated_family
 from tests.ui.test_counter_screen import scan, type_quantity
 
 
@@ -30,7 +37,8 @@ def ticket(store, admin):
 
 def _mark_restored(store) -> None:
     with store.write(SYNC_ACTOR) as session:
-        put_state(session, {RESTORED: {"since": "2026-09-14T09:30:00", "reason": "backup"}})
+        mark = {"since": "2026-09-14T09:30:00", "reason": "backup"}
+        put_state(session, {RESTORED: {**mark, "backup": "eticket-2026-09-13_180000.sqlite"}})
 
 
 def _reloaded(store) -> None:
@@ -92,3 +100,43 @@ def test_the_counter_refuses_a_sale_with_the_reason_while_the_desk_is_restored(
     assert shown == []
     assert screen.last_sale.receipt_number == "Q-2026-000001"
     assert _sales(store) == 1
+
+
+def test_the_sync_panel_says_what_the_reload_did_and_the_counter_goes_on_after_it(
+    qtbot, ctx, store, admin, schools, ticket
+):
+    """A desk alone (its receipts in the « Q » series) restored from a copy three receipts
+    behind: after the reload the panel tells it in French, and the next receipt is the fifth."""
+    open_till(store, admin, 10_000)
+    family = validated_family(store, admin, schools)
+    _mark_restored(store)
+    state = DeviceState(
+        device_id=uuid.uuid4(), number=1, ops=3, last_seq=3, last_receipts=["Q-2026-000004"]
+    )
+    taken = [
+        ServerReceipt("Q-2026-000004", "cash", 720),
+        ServerReceipt("Q-2026-000004", "card", 240),
+    ]
+    finish_restore(store, state, taken)
+
+    screen = SyncIssuesScreen(ctx)
+    qtbot.addWidget(screen)
+    [card] = screen.cards
+    texts = [label.text().replace("\u202f", " ") for label in card.findChildren(QLabel)]
+    assert "Poste restauré — données du serveur rechargées" in texts
+    assert "Le 14/09/2026 09:30" in texts
+    [said] = [
+        t
+        for t in texts
+        if t.startswith("Ce poste a été restauré depuis la sauvegarde eticket-2026-09-13_180000")
+    ]
+    assert "Le serveur avait 3 opérations de ce poste que la base restaurée n'avait pas" in said
+    assert "la numérotation reprend après Q-2026-000004" in said
+    assert said.replace("\xa0", " ").endswith(
+        ": Q-2026-000004 : 2,40 € (carte bancaire), 7,20 € (espèces)."
+    )
+    assert not any(t.startswith("Réponse du serveur") for t in texts)
+
+    sale = cash_sale(store, admin, family, ticket, 1, 240)
+    assert sale.receipt_number == "Q-2026-000005"  # 1 to 4 were given before the restore
+    assert check(store).ok, check(store).faults

@@ -24,7 +24,12 @@ from eticket_desk.services.core.changes import Change
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import record_answers
 from eticket_desk.services.syncing.pulled import apply_changes, serve_waiting_lists
-from eticket_desk.services.syncing.restore import RESTORE_CHANGES, check_device, finish_restore
+from eticket_desk.services.syncing.restore import (
+    RESTORE_CHANGES,
+    check_device,
+    finish_restore,
+    receipts_in,
+)
 from eticket_desk.services.syncing.state import pending_ops, read_cursor, write_status
 from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
 from eticket_desk.sync.client import (
@@ -120,7 +125,7 @@ def _reload_restored(
 ) -> set[Change]:
     """A restored desk: the whole snapshot, its own changes included, then its counters
     past the server's and the mark lifted (restore.py); the notice is a sync issue."""
-    changed = _reload(
+    changed, items = _reload(
         store,
         client,
         report,
@@ -128,13 +133,15 @@ def _reload_restored(
         "Poste restauré : le rechargement des données du serveur se fera quand toutes les "
         "opérations de ce poste auront été envoyées (synchronisez à nouveau).",
     )
-    run_local(partial(finish_restore, store, state))
+    run_local(partial(finish_restore, store, state, receipts_in(items)))
     return changed | RESTORE_CHANGES
 
 
-def _reload(store, client: SyncClient, report, run_local: LocalRunner, waiting: str):
+def _reload(
+    store, client: SyncClient, report, run_local: LocalRunner, waiting: str
+) -> tuple[set[Change], list]:
     """The whole snapshot applied here (every change, this desk's own included: a snapshot's
-    items name no device), once the outbox is empty."""
+    items name no device), once the outbox is empty; returns what it changed and its items."""
     if run_local(partial(pending_ops, store, 1)):
         raise SyncError(waiting)
     snapshot = client.snapshot_all()
@@ -142,7 +149,7 @@ def _reload(store, client: SyncClient, report, run_local: LocalRunner, waiting: 
     step = partial(apply_changes, store, client.device_id, snapshot.changes, snapshot.cursor)
     pulled = run_local(step)
     report.pulled += pulled.applied
-    return pulled.changed
+    return pulled.changed, snapshot.changes
 
 
 def _pull(store, client: SyncClient, report: SyncReport, run_local: LocalRunner) -> set[Change]:
@@ -150,7 +157,7 @@ def _pull(store, client: SyncClient, report: SyncReport, run_local: LocalRunner)
     when the server asks for a full reload); returns what they changed here."""
     pages = client.pull_since(run_local(partial(read_cursor, store)))
     if pages.full_reload:
-        return _reload(
+        changed, _ = _reload(
             store,
             client,
             report,
@@ -158,6 +165,7 @@ def _pull(store, client: SyncClient, report: SyncReport, run_local: LocalRunner)
             "Le serveur demande un rechargement complet : il se fera quand toutes "
             "les opérations de ce poste auront été envoyées.",
         )
+        return changed
     step = partial(_apply_pulled, store, client.device_id, pages.changes, pages.cursor)
     applied, changed = run_local(step)
     report.pulled += applied

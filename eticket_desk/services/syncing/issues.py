@@ -80,9 +80,9 @@ ACTIONS = {
 RESTORED_ACTIONS = (
     "Vérifiez les dernières saisies de ce poste : ce qu'il avait envoyé au serveur après la "
     "sauvegarde est revenu (dossiers, réservations, porte-monnaie).",
-    "Les quittances données après la sauvegarde ne sont pas dans le journal de caisse de ce "
-    "poste (le serveur les garde) ; leurs numéros ne seront pas redonnés. Puis marquez "
-    "l'incident comme traité.",
+    "Les quittances données après la sauvegarde (listées ci-dessus) ne sont pas dans le "
+    "journal de caisse de ce poste : à la clôture, comptez leur argent à part ; leurs numéros "
+    "ne seront pas redonnés. Puis marquez l'incident comme traité.",
 )
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 
@@ -98,6 +98,7 @@ class SyncIssue:
     actions: tuple[str, ...]
     handled_at: datetime | None = None
     handled_by: str = ""  # the person's name
+    notice: bool = False  # what the sync itself did (a restored desk), not a server's refusal
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -143,6 +144,7 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         actions=_actions(row.type, code),
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
+        notice=row.status == NOTICE,
     )
 
 

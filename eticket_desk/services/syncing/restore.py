@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 
 from eticket_desk.ids import new_id
-from eticket_desk.models import NumberSeries, Setting
+from eticket_desk.models import NumberSeries, Sale, Setting
 from eticket_desk.models.sync import OutboxOp
+from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.numbering import DESK_LABEL, DESK_NUMBER, parse_receipt, receipt_series
+from eticket_desk.rules.pricing import METHOD_LABELS
 from eticket_desk.services.core.changes import Topic, changes
-from eticket_desk.services.core.numbering import hold_numbers, raise_counter
+from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
 from eticket_desk.services.core.restored import RESTORED, restored_mark
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import PARTIAL
@@ -122,7 +124,49 @@ def _moved_series(session, state: DeviceState) -> list[str]:
     return moved
 
 
-def _notice(missing: int, mark: dict | None, moved: list[str]) -> str:
+@dataclass(frozen=True)
+class ServerReceipt:
+    """A payment the server holds with the receipt number it was taken under."""
+
+    number: str
+    method: str
+    amount_cents: int
+
+
+def receipts_in(items: list) -> list[ServerReceipt]:
+    """The receipts of a snapshot's payments (the reload's items)."""
+    return [
+        ServerReceipt(item.data["details"]["receipt_number"], item.data["method"], amount)
+        for item in items
+        if item.entity == "payment"
+        and (item.data.get("details") or {}).get("receipt_number")
+        and (amount := item.data["amount_cents"]) > 0
+    ]
+
+
+def _kept_by_server(session, receipts: list[ServerReceipt]) -> list[str]:
+    """« Q1-2026-000002 : 7,20 € (espèces) » for each receipt of this desk's series the
+    server holds and this base has not (taken after the backup: its money is in the till)."""
+    desk = registered_desk(session)
+    here = set(session.scalars(select(Sale.receipt_number)))
+    by_number: dict[str, dict[str, int]] = {}
+    for receipt in receipts:
+        parsed = parse_receipt(receipt.number)
+        if parsed is None or parsed[0] != desk or receipt.number in here:
+            continue
+        methods = by_number.setdefault(receipt.number, {})
+        methods[receipt.method] = methods.get(receipt.method, 0) + receipt.amount_cents
+    return [
+        f"{number} : "
+        + ", ".join(
+            f"{format_cents(cents)} ({METHOD_LABELS.get(method, method).lower()})"
+            for method, cents in sorted(methods.items())
+        )
+        for number, methods in sorted(by_number.items())
+    ]
+
+
+def _notice(missing: int, mark: dict | None, moved: list[str], kept: list[str]) -> str:
     backup = (mark or {}).get("backup")
     origin = (
         f"Ce poste a été restauré depuis la sauvegarde {backup}"
@@ -143,6 +187,13 @@ def _notice(missing: int, mark: dict | None, moved: list[str]) -> str:
             + ", ".join(moved)
             + "."
         )
+    if kept:
+        text.append(
+            "Quittances données après la sauvegarde, gardées par le serveur mais absentes du "
+            "journal de caisse de ce poste (leur argent est dans la caisse) : "
+            + " ; ".join(kept)
+            + "."
+        )
     return " ".join(text)
 
 
@@ -151,14 +202,15 @@ RESTORE_CHANGES = frozenset({Topic.SYNC, Topic.SALES, Topic.INVOICES})
 
 
 @changes(*RESTORE_CHANGES)
-def finish_restore(store: Store, state: DeviceState) -> str:
+def finish_restore(store: Store, state: DeviceState, receipts: list[ServerReceipt]) -> str:
     """After the reload: the op seq, receipt, invoice and credit note counters past the
-    server's, the notice in the sync issues, the mark lifted; returns the notice (French)."""
+    server's, the notice in the sync issues (with the receipts only the server holds), the
+    mark lifted; returns the notice (French)."""
     with store.write(SYNC_ACTOR) as session:
         mark = restored_mark(session)
         missing = _missing_ops(session, state)
         moved = _moved_series(session, state)
-        message = _notice(missing, mark, moved)
+        message = _notice(missing, mark, moved, _kept_by_server(session, receipts))
         now = session.info["now"]
         session.execute(
             insert(OutboxOp.__table__).values(

@@ -34,7 +34,11 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        when = QLabel(self.tr("Refusée le %1").replace("%1", format_datetime(issue.at)))
+        when = QLabel(
+            (self.tr("Le %1") if issue.notice else self.tr("Refusée le %1")).replace(
+                "%1", format_datetime(issue.at)
+            )
+        )
         when.setStyleSheet("color: #6b7280;")
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -46,7 +50,10 @@ class IssueCard(QFrame):
         if issue.subject:
             layout.addWidget(subject)
         if issue.message:
-            message = QLabel(self.tr("Réponse du serveur : %1").replace("%1", issue.message))
+            said = issue.message
+            if not issue.notice:
+                said = self.tr("Réponse du serveur : %1").replace("%1", said)
+            message = QLabel(said)
             message.setWordWrap(True)
             layout.addWidget(message)
         todo = note_label(
