@@ -3,8 +3,8 @@
 Read at every sync: the desk compares it with its own outbox and counters to see whether it
 was restored from a backup (then it reloads before any new work and moves its counters past
 these numbers). Each figure is one indexed query: how many ops the device sent and their
-highest seq (applied_ops by tenant, device, seq), the last receipt number of each of its series and year
-(its payments), the commune's last invoice and credit note of each year.
+highest seq (applied_ops by tenant, device, seq), the last receipt number of each of its
+series and year (its payments), the commune's last invoice and credit note of each year.
 """
 
 from __future__ import annotations

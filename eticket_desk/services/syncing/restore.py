@@ -4,10 +4,12 @@ outbox holds answered: a copy put back outside the program). Until it has reload
 no op (core/restored.py).
 
 At the next sync (cycle.py): the outbox is pushed (the ops the restored base still had
-waiting were already applied: the server answers them « duplicate », harmless), the server's
-state of this device is read (`check_device`), then the whole snapshot is reloaded, the desk's own changes included (what it had pushed after the backup comes back),
-and `finish_restore` moves its counters past the server's — the op seq (a notice row in the
-outbox, the sync issue that tells the agent what happened), the receipts of its series, the
+waiting were already applied: the server answers them « duplicate », harmless, and what their
+answers undid is not undone twice, answers.py), the server's state of this device is read
+(`check_device`), then the whole snapshot is reloaded, the desk's own changes included (what
+it had pushed after the backup comes back), and `finish_restore` moves its counters past the
+server's — the op seq (a notice row in the outbox, the sync issue that tells the agent what
+happened and which receipts only the server holds), the receipts of its series, the
 commune's invoices and credit notes — so that no number is ever given twice, then lifts the
 mark. The numbers only the server holds are noted as given (core/numbering.hold_numbers).
 """
