@@ -31,6 +31,7 @@ from eticket_central.answers import (
 )
 from eticket_central.auth import AuthenticatedDevice, device_caller
 from eticket_central.db import make_engine, session_factory
+from eticket_central.device_state import device_state
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
@@ -44,9 +45,9 @@ from eticket_central.sync_requests import (
     read_envelope,
     watch_request,
 )
-from eticket_central.tenants import desk_number
 from eticket_desk.clock import Clock
 from eticket_desk.rules.desk_clock import DEFAULT_LIMIT_S
+from eticket_desk.sync.device_state import DeviceState
 from eticket_desk.sync.protocol import (
     MAX_CHANGES_PER_PULL,
     MAX_SEQ,
@@ -205,16 +206,13 @@ def create_app(
             except ValueError:
                 return invalid(["after : curseur de page illisible"])
 
-    @app.get("/sync/device")
+    @app.get("/sync/device", response_model=DeviceState)
     def this_device(device: DeviceDep):
-        """The desk's number in its commune (1 for the first registered, 2…): it numbers
-        its new dossiers in a block of its own, so two desks never give the same number."""
-        with app.state.sessions.begin() as session:
-            return {
-                "device_id": str(device.device_id),
-                "label": device.label,
-                "number": desk_number(session, device.tenant_id, device.device_id),
-            }
+        """The desk's number in its commune (1 for the first registered, 2…: the block of its
+        new dossiers, the series of its receipts) and what the server holds from it (the last
+        op seq and numbers: a desk restored from a backup sees it is behind, device_state.py)."""
+        with busy_as_503(), app.state.sessions.begin() as session:
+            return device_state(session, device.tenant_id, device.device_id)
 
     @app.get("/sync/families/{family_id}")
     def one_family(family_id: uuid.UUID, device: DeviceDep):

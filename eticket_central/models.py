@@ -116,6 +116,8 @@ class AppliedOp(Base):
     """The idempotency table: one row per op ever answered, with its answer."""
 
     __tablename__ = "applied_ops"
+    # The last seq of a device (GET /sync/device, at every sync: device_state.py).
+    __table_args__ = (Index("ix_applied_ops_device_seq", "tenant_id", "device_id", "seq"),)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
     op_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     device_id: Mapped[uuid.UUID]
@@ -250,6 +252,7 @@ class Payment(Base):
             "amount_cents = to_invoice_cents + to_sale_cents + to_credit_cents", name="split"
         ),
         Index("ix_payments_family", "tenant_id", "family_id"),
+        Index("ix_payments_device", "tenant_id", "device_id"),  # a desk's last receipts
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))

@@ -83,10 +83,3 @@ def revoke_device(factory: sessionmaker[Session], device_id: str, now: datetime)
             raise AdminError(f"Appareil inconnu : « {device_id} ».")
         if device.revoked_at is None:
             device.revoked_at = now
-
-
-def desk_number(session: Session, tenant_id: uuid.UUID, device_id: uuid.UUID) -> int:
-    """The device's rank among its commune's devices, by registration (revoked ones keep
-    theirs: their dossiers keep their numbers)."""
-    device = session.get(Device, device_id)
-    return device.number if device is not None and device.tenant_id == tenant_id else 0

@@ -60,6 +60,7 @@ def run_backup(args: argparse.Namespace, db: Path) -> int:
 
 def run_restore(args: argparse.Namespace, db: Path) -> int:
     from eticket_desk.services.core.base_lock import BaseInUse
+    from eticket_desk.services.core.restored import RELOAD_AT_NEXT_SYNC, is_marked_restored
     from eticket_desk.services.maintenance.backups import BadBackup, restore
 
     try:
@@ -71,6 +72,8 @@ def run_restore(args: argparse.Namespace, db: Path) -> int:
     print(f"Base restaurée depuis {args.file}.")
     if aside.exists():
         print(f"L'ancienne base est gardée dans {aside}.")
+    if is_marked_restored(db):
+        print(RELOAD_AT_NEXT_SYNC)
     return 0
 
 

@@ -55,8 +55,9 @@ def _refuse_two_ops(ctx: AppContext) -> None:
 
 
 def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
-    """Saves sync_status.png (the main window, its status bar), sync_issues.png and
-    sync_settings.png (the « Serveur central » box and this desk's clock)."""
+    """Saves sync_status.png (the main window, its status bar), sync_issues.png,
+    sync_settings.png (the « Serveur central » box and this desk's clock) and
+    sync_restored.png (a desk restored from a backup, before the sync that reloads it)."""
     from eticket_desk.ui.admin.settings_screen import SettingsScreen
     from eticket_desk.ui.main_window import MainWindow
     from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
@@ -76,6 +77,28 @@ def render_sync_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     settings.tabs.setCurrentWidget(settings.desk_page)
     saved.append(grab(settings, out / "sync_settings.png", (1100, 900), close=True))
     settings.deleteLater()
+    saved.append(_restored_window(ctx, out / "sync_restored.png"))
+    return saved
+
+
+def _restored_window(ctx: AppContext, path: Path) -> Path:
+    """The main window of a desk just restored from a backup, before its sync: the banner
+    above the screens (the mark lifted again afterwards, as the reload does)."""
+    from sqlalchemy import delete
+
+    from eticket_desk.models import Setting
+    from eticket_desk.services.core.restored import RESTORED
+    from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state
+    from eticket_desk.ui.main_window import MainWindow
+
+    with ctx.store.write(SYNC_ACTOR) as session:
+        put_state(session, {RESTORED: {"since": "2026-09-14T15:00:00", "reason": "backup"}})
+    window = MainWindow(ctx)
+    window.sync_worker.stop()
+    saved = grab(window, path, WINDOW_SIZE, close=True)
+    window.deleteLater()
+    with ctx.store.write(SYNC_ACTOR) as session:
+        session.execute(delete(Setting).where(Setting.key == RESTORED))
     return saved
 
 

@@ -27,6 +27,7 @@ import httpx
 from pydantic import ValidationError
 
 from eticket_desk.clock import Clock
+from eticket_desk.sync.device_state import DeviceState
 from eticket_desk.sync.protocol import (
     OP_MODELS,
     OpResult,
@@ -138,9 +139,10 @@ class SyncClient:
         )
         return PushResponse.model_validate_json(answer.content)
 
-    def desk_number(self) -> int:
-        """This desk's number in its commune (its dossiers are numbered in its own block)."""
-        return int(self._send("GET", "/sync/device").json()["number"])
+    def device_state(self) -> DeviceState:
+        """This desk's number in its commune and what the server holds from it (its last op
+        seq and numbers: a desk restored from a backup sees it is behind its own past)."""
+        return DeviceState.model_validate_json(self._send("GET", "/sync/device").content)
 
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +32,7 @@ from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import ScreenLocker
 from eticket_desk.ui.screens import SCREENS, build_screen
 from eticket_desk.ui.sync import SyncStatusWidget, SyncWorker
+from eticket_desk.ui.sync.restored_banner import RestoredBanner
 
 
 class MainWindow(QMainWindow):
@@ -54,11 +56,17 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
+        # A desk restored from a backup: said above every screen until the sync reloads it.
+        self.restored_banner = RestoredBanner(ctx)
+        pages = QVBoxLayout()
+        pages.setContentsMargins(0, 0, 0, 0)
+        pages.addWidget(self.restored_banner)
+        pages.addWidget(self.stack, 1)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        row.addLayout(pages, 1)
         self.setCentralWidget(central)
 
         self.search_screen = FamilySearchScreen(ctx)
@@ -278,6 +286,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.sync_status)
         self.sync_worker = SyncWorker(self.ctx, self)
         self.sync_worker.start()
+        self.restored_banner.sync_requested.connect(self._on_sync_triggered)
         self.statusBar().addPermanentWidget(where)
 
     def _on_sync_triggered(self) -> None:

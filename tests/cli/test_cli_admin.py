@@ -1,13 +1,23 @@
 """The administrator's commands on a real file: backup, check (exit 1 on a fault), restore
-(a bad file refused with a French message, exit 1), export-family and anonymise."""
+(a bad file refused with a French message, exit 1; a registered desk told it reloads at its
+next sync), export-family and anonymise."""
 
 from __future__ import annotations
 
 import json
+import uuid
+
+import keyring
+import pytest
 
 import tests.services.test_integrity as scenes
 from eticket_desk.cli import main
+from eticket_desk.services.core.restored import RESTORED_MESSAGE, DeskRestored
+from eticket_desk.services.core.store import Store
+from eticket_desk.services.families.dossiers import load_family, save_family
 from eticket_desk.services.maintenance.backups import verify_backup
+from eticket_desk.services.syncing.status import save_device
+from tests.sync.stand_ins import MemoryKeyring
 
 town = scenes.town
 
@@ -28,7 +38,7 @@ def test_check_fails_on_each_kind_of_fault(store, town, capsys):
     db = str(store.path)
     faults = {
         "UPDATE number_series SET next_value = next_value + 1 WHERE name LIKE 'rec%'": (
-            "quittances 2026 : numéros manquants 4"
+            "quittances Q-2026 : numéros manquants 4"
         ),
         "UPDATE wallet_entry SET quantity = 0 WHERE kind = 'purchase'": "portefeuille négatif",
         "UPDATE payment_allocation SET amount_cents = amount_cents + 1": "paiement sur-affecté",
@@ -62,6 +72,31 @@ def test_restore_refuses_a_bad_file_and_takes_a_good_one(store, town, tmp_path, 
     out = capsys.readouterr().out
     assert "Base restaurée" in out and "L'ancienne base est gardée" in out
     assert main(["--db", str(db), "check"]) == 0
+
+
+def test_restoring_a_registered_desk_says_it_reloads_at_its_next_sync(
+    store, admin, town, tmp_path, capsys
+):
+    """A desk registered with a server: the restored base waits for the server's state,
+    and no op is written meanwhile (a standalone desk's restore, above, says nothing of it)."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        save_device(store, admin, "https://guichet.example.fr", uuid.uuid4(), "jeton")
+    finally:
+        keyring.set_keyring(previous)
+    db, good = store.path, tmp_path / "hier.sqlite"
+    assert main(["--db", str(db), "backup", "--out", str(good)]) == 0
+    store.close()
+    assert main(["--db", str(db), "restore", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "à sa prochaine synchronisation, il recharge les données du serveur" in out
+    _, martin = town
+    with Store(db, store.clock) as restored:
+        family = load_family(restored, admin, martin.id)
+        with pytest.raises(DeskRestored) as refused:
+            save_family(restored, admin, family)
+    assert refused.value.message == RESTORED_MESSAGE
 
 
 def test_export_family_and_anonymise_dry_run(store, town, tmp_path, capsys):

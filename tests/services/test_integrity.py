@@ -67,7 +67,7 @@ def test_a_gap_in_the_receipts(store, town):
     _tamper(store, "UPDATE number_series SET next_value = next_value + 1 WHERE name LIKE 'rec%'")
     report = check(store)
     assert not report.ok
-    assert "quittances 2026 : numéros manquants 4" in report.text()
+    assert "quittances Q-2026 : numéros manquants 4" in report.text()
 
 
 def test_a_wallet_that_goes_negative(store, town):

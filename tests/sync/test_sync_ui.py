@@ -172,5 +172,10 @@ def test_the_sync_screenshots_render(qtbot, ctx, agent, schools, garderie, tmp_p
 
     _rejected_booking(ctx.store, agent, schools, garderie)
     saved = render_sync_screens(ctx, tmp_path)
-    assert [p.name for p in saved] == ["sync_status.png", "sync_issues.png", "sync_settings.png"]
+    assert [p.name for p in saved] == [
+        "sync_status.png",
+        "sync_issues.png",
+        "sync_settings.png",
+        "sync_restored.png",
+    ]
     assert all(p.stat().st_size > 10_000 for p in saved)

@@ -19,7 +19,8 @@ from eticket_desk.clock import Clock
 from eticket_desk.models.database import make_engine, migrate
 from eticket_desk.rules.permissions import Permission, Role, allows, require
 from eticket_desk.services.core.audit import install_audit_hook
-from eticket_desk.sync.outbox import write_outbox
+from eticket_desk.services.core.restored import refuse_while_restored
+from eticket_desk.sync.outbox import emitted, write_outbox
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Actor:
 # What the program does by itself (scheduled tasks, the command line), named so that a person
 # reading « par … » on a list or in the journal understands no one clicked.
 SYSTEM = Actor(None, "systeme", "eTicket Guichet (automatique)", Role.ADMIN)
+# The sync's own writes (the server's changes applied here, its answers recorded).
+SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
 
 
 class Store:
@@ -72,12 +75,16 @@ class Store:
     @contextmanager
     def write(self, actor: Actor) -> Iterator[Session]:
         """One transaction: everything inside is committed together or not at all, with the
-        sync ops the use case emitted (written last, from the rows' final state)."""
+        sync ops the use case emitted (written last, from the rows' final state). A desk
+        restored from a backup refuses every op but the sync's until it has reloaded the
+        server's state (core/restored.py)."""
         with self._writer() as session:
             session.info["actor"] = actor
             session.info["now"] = self.clock.now()
             with session.begin():
                 yield session
+                if actor is not SYNC_ACTOR and emitted(session):
+                    refuse_while_restored(session)
                 write_outbox(session)
 
     def close(self) -> None:

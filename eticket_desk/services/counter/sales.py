@@ -1,5 +1,6 @@
 """Selling tickets at the counter: price by QF, payments, wallet credit and the receipt, in
-one transaction with the next number of the gapless receipt journal."""
+one transaction with the next number of this desk's gapless receipt series (« Q2-2026-… »
+at desk 2: services/core/numbering.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from eticket_desk.rules.pricing import METHOD_LABELS, Method, PaymentInput, sett
 from eticket_desk.services.catalogue.tariffs import price_for
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
-from eticket_desk.services.core.numbering import next_number
+from eticket_desk.services.core.numbering import take_receipt_number
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import till_of
 from eticket_desk.services.counter.wallet import balance_in
@@ -58,10 +59,6 @@ class SaleDone:
     quote: Quote
     change_cents: int
     balances_after: tuple[tuple[str, int], ...]
-
-
-def receipt_reference(year: int, number: int) -> str:
-    return f"Q-{year}-{number:06d}"
 
 
 def _quote(session, family_id: uuid.UUID, lines, today) -> Quote:
@@ -107,10 +104,9 @@ def sell_tickets(store: Store, actor: Actor, request: SaleRequest) -> SaleDone:
         till = till_of(session, actor)
         quote = _quote(session, family.id, request.lines, now.date())
         settlement = settle(quote.total_cents, list(request.payments))
-        number = next_number(session, f"receipt-{now.year}")
         sale = Sale(
             id=new_id(),
-            receipt_number=receipt_reference(now.year, number),
+            receipt_number=take_receipt_number(session, now.year),
             family_id=family.id,
             till_id=till.id,
             at=now,

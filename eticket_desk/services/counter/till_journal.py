@@ -1,5 +1,6 @@
 """The till journal: a till session's receipts by payment method and its cash count, as the
-printed journal needs them; the list of past sessions to print one again."""
+printed journal needs them, naming the receipt series of this desk (« Série Q2 — poste
+Annexe école »); the list of past sessions to print one again."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.catalogue.organisation import load_organisation
+from eticket_desk.services.core.numbering import receipt_series_name
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import TillState, clock_time, state_of
 
@@ -111,7 +113,7 @@ def till_journal_data(store: Store, actor: Actor, till_id: uuid.UUID | None = No
         return TillJournalData(
             organisation=organisation,
             title=journal_title(till.opened_at),
-            till_label=organisation.regie_name or "Régie",
+            till_label=f"{organisation.regie_name or 'Régie'} — {receipt_series_name(session)}",
             agent_name=people.label(till.opened_by, with_role=True),
             opened_at=till.opened_at,
             closed_at=till.closed_at,

@@ -18,9 +18,9 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import PaymentInput, settle
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import FamilyTopic, Topic, changes
-from eticket_desk.services.core.numbering import next_number
+from eticket_desk.services.core.numbering import take_receipt_number
 from eticket_desk.services.core.store import Actor, Store
-from eticket_desk.services.counter.sales import receipt_reference, write_payments
+from eticket_desk.services.counter.sales import write_payments
 from eticket_desk.services.counter.till import till_of
 from eticket_desk.services.invoicing.run import settled_by_invoice
 
@@ -105,7 +105,7 @@ def pay_invoices(store: Store, actor: Actor, request: InvoicePaymentRequest) -> 
                 )
             raise AmountDiffers(text, difference)
         till = till_of(session, actor)
-        number = receipt_reference(now.year, next_number(session, f"receipt-{now.year}"))
+        number = take_receipt_number(session, now.year)
         sale = Sale(
             id=new_id(),
             receipt_number=number,

@@ -2,7 +2,8 @@
 rotation (7 daily + 4 weekly), and the restore that checks a file before replacing anything:
 a sound SQLite file, a schema revision this program knows holding exactly the objects a new
 base of that revision has (backup_schema.py: no extra trigger, view, table or index), and
-data without anomalies."""
+data without anomalies. A restored desk registered with a server is marked: it reloads the
+server's state before any new work (services/core/restored.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from eticket_desk.paths import documents_folder
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.base_lock import ensure_free
+from eticket_desk.services.core.restored import mark_restored_file
 from eticket_desk.services.core.settings import load_settings
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.maintenance.backup_schema import schema_faults
@@ -282,7 +284,9 @@ def _fold_wal(database: Path) -> None:
 
 def restore(path: Path | str, target: Path | str) -> Path:
     """Replaces the database `target` (closed) by the checked backup `path`; the replaced
-    file is kept aside (`<name>.avant-restauration-<date>`) and its path returned."""
+    file is kept aside (`<name>.avant-restauration-<date>`) and its path returned. A desk
+    registered with a server is marked restored: it reloads the server's state at its next
+    sync before any new work (services/core/restored.py)."""
     path, target = Path(path), Path(target)
     ensure_free(target)  # never under a window that has it open
     verify_backup(path)
@@ -291,6 +295,7 @@ def restore(path: Path | str, target: Path | str) -> Path:
     aside = target.with_name(f"{target.name}.avant-restauration-{stamp}")
     incoming = target.with_name(target.name + ".restauration")
     shutil.copyfile(path, incoming)
+    mark_restored_file(incoming, datetime.now(), path.name)
     with open(incoming, "rb+") as written:
         os.fsync(written.fileno())
     if target.exists():

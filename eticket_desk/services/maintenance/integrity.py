@@ -12,13 +12,19 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from eticket_desk.rules.booking import SEAT_STATES
-from eticket_desk.rules.numbering import FAMILY_BLOCK, family_series
-from eticket_desk.services.core.numbering import desk_number
+from eticket_desk.rules.numbering import (
+    FAMILY_BLOCK,
+    RECEIPT_SERIES,
+    family_series,
+    parse_receipt,
+    receipt_prefix,
+    receipt_series,
+)
+from eticket_desk.services.core.numbering import desk_number, held_by_server
 from eticket_desk.services.core.store import Store
 
 # (series prefix in number_series, table, column, pattern of the number, title in the report)
 _SERIES = (
-    ("receipt", "sale", "receipt_number", r"Q-(\d{4})-(\d+)", "quittances"),
     ("invoice", "invoice", "number", r"F-(\d{4})-(\d+)", "factures"),
     ("credit-note", "invoice", "number", r"A-(\d{4})-(\d+)", "avoirs"),
     ("deposit-slip", "deposit_slip", "number", r"B-(\d{4})-(\d+)", "bordereaux"),
@@ -126,8 +132,13 @@ def _gaps(title: str, name: str, numbers: list[int], next_value: int | None) -> 
 def _series(session: Session) -> list[str]:
     counters = dict(_rows(session, "SELECT name, next_value FROM number_series"))
     faults = []
+    held = held_by_server(session)
     for prefix, table, column, pattern, title in _SERIES:
         used = _numbers_of(session, table, column, pattern)
+        for name, ranges in held.items():
+            if name.startswith(f"{prefix}-") and name.rsplit("-", 1)[1].isdigit():
+                year = int(name.rsplit("-", 1)[1])
+                used[year] += [n for first, last in ranges for n in range(first, last + 1)]
         years = set(used) | {
             int(name.rsplit("-", 1)[1])
             for name in counters
@@ -135,6 +146,7 @@ def _series(session: Session) -> list[str]:
         }
         for year in sorted(years):
             faults += _gaps(title, str(year), used.get(year, []), counters.get(f"{prefix}-{year}"))
+    faults += _receipts(session, counters)
     # This desk's own block only: the dossiers pulled from other desks have theirs.
     series, offset = family_series(desk_number(session))
     families = [
@@ -143,6 +155,32 @@ def _series(session: Session) -> list[str]:
         if offset < n <= offset + FAMILY_BLOCK
     ]
     faults += _gaps("dossiers famille", "", families, counters.get(series))
+    return faults
+
+
+def _receipts(session: Session, counters: dict[str, int]) -> list[str]:
+    """Each receipt series on its own: « Q-2026 » (before the desk had a number) and this
+    desk's « Q2-2026 »; a restored desk's counter may be ahead of its copy of the receipts
+    (the numbers the server already held are not reused, see syncing/restore.py)."""
+    used: dict[tuple[int | None, int], list[int]] = defaultdict(list)
+    for (value,) in _rows(session, "SELECT receipt_number FROM sale"):
+        parsed = parse_receipt(value or "")
+        if parsed is not None:
+            used[parsed[:2]].append(parsed[2])
+    for name in counters:
+        parts = name.split("-")
+        if parts[0] == RECEIPT_SERIES and all(p.isdigit() for p in parts[1:]):
+            key = (int(parts[1]), int(parts[2])) if len(parts) == 3 else (None, int(parts[1]))
+            used.setdefault(key, [])
+    held = held_by_server(session)
+    faults = []
+    for desk, year in sorted(used, key=lambda key: (key[0] or 0, key[1])):
+        title = f"quittances {receipt_prefix(desk)}-{year}"
+        series = receipt_series(desk, year)
+        numbers = used[(desk, year)] + [
+            n for first, last in held.get(series, []) for n in range(first, last + 1)
+        ]
+        faults += _gaps(title, "", numbers, counters.get(series))
     return faults
 
 

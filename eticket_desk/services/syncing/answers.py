@@ -7,7 +7,9 @@ booking_tickets.py).
 
 Nothing here emits an op: the server already knows what it answered; undoing a rejected
 booking gives its ticket back through the wallet hook, which emits that line (the server
-must hear of it).
+must hear of it). A base restored from a backup replays ops answered before: their duplicate
+answers are stored and nothing is undone again (the server has the ticket given back the
+first time; the reload that follows brings it, syncing/restore.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from eticket_desk.services.bookings.seat_counters import bump_seats
 from eticket_desk.services.bookings.waiting_queue import join_waiting_list, leave_waiting_list
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
+from eticket_desk.services.core.restored import restored_mark
 from eticket_desk.services.families.conflicts import CONFLICT, record_conflicts
 from eticket_desk.services.syncing.booking_tickets import (
     form_tickets_back,
@@ -64,6 +67,9 @@ def record_answers(store, rows: list, results) -> Answers:
     updates, versions = [], []
     with store.write(SYNC_ACTOR) as session:
         now = session.info["now"]
+        # A base restored from a backup already heard these answers before it was put back:
+        # what they undid (a ticket given back) is on the server, the reload brings it.
+        replayed = restored_mark(session) is not None
         for result in results:
             row = by_id[result.op_id]
             status = result.status
@@ -81,17 +87,23 @@ def record_answers(store, rows: list, results) -> Answers:
                 "new_answered_at": now,
             }
             updates.append(answer)
+            # its booking taken back again, but not its ticket: the server has that one
+            give_back = not (replayed and result.status == OpStatus.DUPLICATE)
             if status == OpStatus.APPLIED and row.type == OpType.BOOKINGS_APPLY:
                 if outcome.get("held"):  # days booked elsewhere: their tickets back
                     _note(answers, form_tickets_back(session, json.loads(row.payload), outcome))
                 if not outcome.get("refused") and not outcome.get("waiting"):
                     continue  # every day as asked
-                code, message = _form_answer(session, json.loads(row.payload), outcome, answers)
+                code, message = _form_answer(
+                    session, json.loads(row.payload), outcome, answers, give_back
+                )
                 if code:  # applied in part: an issue the agent sees, like a rejection
                     answer.update(new_status=PARTIAL, new_code=code, new_message=message)
                     answers.rejected.append(message)
             elif status == OpStatus.REJECTED:
-                undone = _undo(session, row.type, json.loads(row.payload), result.code, answers)
+                undone = _undo(
+                    session, row.type, json.loads(row.payload), result.code, answers, give_back
+                )
                 if undone:  # what this desk did about it, for the sync issue's wording
                     answer["new_result"] = _encode({"undone": undone})
                 answers.rejected.append(result.message or result.code.value)
@@ -170,17 +182,22 @@ def _booking_answer(session, row, outcome: dict[str, Any], answers: Answers) -> 
         _note(answers, record_server_line(session, outcome["ticket_taken_back"]))
 
 
-def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers) -> str:
+def _undo(
+    session, op_type: str, payload: dict[str, Any], code, answers: Answers, give_back: bool
+) -> str:
     """A booking the server refused frees its seat and gives its ticket back here (returns
     TICKET_BACK, or UNBILLED for a day of a post-paid activity); a cancellation refused
     because the day's presence is marked elsewhere takes its refund back. Returns "" when
-    nothing was undone."""
+    nothing was undone. A replayed op (a restored desk) takes its booking back but not its
+    ticket: the server gave that one back the first time."""
     if op_type == OpType.BOOKING_CANCEL and code == RejectCode.BOOKING_LOCKED:
         _note(answers, refund_back_if_marked_elsewhere(session, payload))
         return ""
     if op_type != OpType.BOOKING_BOOK or code not in _UNDONE:
         return ""  # a refused cancel or dossier stays as it is: the agent decides (sync issue)
-    taken_back = _release(session, payload["activity_id"], payload["day"], payload["child_id"])
+    taken_back = _release(
+        session, payload["activity_id"], payload["day"], payload["child_id"], give_back=give_back
+    )
     _note(answers, taken_back)
     if taken_back is None:
         return ""
@@ -188,7 +205,7 @@ def _undo(session, op_type: str, payload: dict[str, Any], code, answers: Answers
 
 
 def _form_answer(
-    session, payload: dict[str, Any], result: dict[str, Any], answers: Answers
+    session, payload: dict[str, Any], result: dict[str, Any], answers: Answers, give_back: bool
 ) -> tuple[str, str]:
     """A form's days the server refused are undone, those it put on the waiting list go
     there; returns (code, French summary) for the sync issue, or ("", "") when all went."""
@@ -197,9 +214,14 @@ def _form_answer(
     activity_id, child_id = payload["activity_id"], payload["child_id"]
     for item in refused:
         if item["code"] in _UNDONE:
-            _note(answers, _release(session, activity_id, item["day"], child_id))
+            _note(
+                answers, _release(session, activity_id, item["day"], child_id, give_back=give_back)
+            )
     for day in result.get("waiting", []):
-        _note(answers, _release(session, activity_id, day, child_id, to_waiting=True))
+        released = _release(
+            session, activity_id, day, child_id, to_waiting=True, give_back=give_back
+        )
+        _note(answers, released)
     refused_all = result.get("refused", [])
     if not refused_all and not result.get("waiting"):
         return "", ""
@@ -221,10 +243,13 @@ def _note(answers: Answers, family_id: uuid.UUID | None) -> None:
         answers.changed.update((*_RELEASED, FamilyTopic(family_id)))
 
 
-def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -> uuid.UUID | None:
-    """Takes back a booking the server did not grant: its seat freed, its ticket given back,
-    and the child cancelled or put on the waiting list. Returns the child's family id, or
-    None when there was nothing to take back."""
+def _release(
+    session, activity_id, day, child_id, *, to_waiting: bool = False, give_back: bool = True
+) -> uuid.UUID | None:
+    """Takes back a booking the server did not grant: its seat freed, its ticket given back
+    (not when a restored base hears the answer again: `give_back` False), and the child
+    cancelled or put on the waiting list. Returns the child's family id, or None when there
+    was nothing to take back."""
     key = (uuid.UUID(str(activity_id)), date.fromisoformat(str(day)))
     child_id = uuid.UUID(str(child_id))
     booking = session.get(Booking, (*key, child_id))
@@ -245,6 +270,8 @@ def _release(session, activity_id, day, child_id, *, to_waiting: bool = False) -
             bump_seats(session, booking, waiting=-1)
         return family_id
     bump_seats(session, booking, booked=-1, waiting=1 if to_waiting else 0)
+    if not give_back:
+        return family_id
     activity = next(a for a in activities_in(session, include_inactive=True) if a.id == key[0])
     for hook in booking_hooks():
         concerns = getattr(hook, "concerns", None)

@@ -7,7 +7,11 @@ pulled changes, the status) is handed to `run_local`, which runs it and returns 
 The CLI runs them directly; the UI's sync thread hands them to the single writer and waits,
 so a hung network never holds the writer. The pulled pages are applied in ONE local
 transaction that also moves the cursor; a full reload is done only once the outbox is empty.
-After the pull, a family's wallet gone below zero raises a sync notice (wallet_notices.py).
+After the push, each sync reads what the server holds from this desk (its number, its ops,
+its last numbers): a desk restored from a backup, or behind its own past, reloads the whole
+snapshot (its own changes included) instead of pulling, and moves its counters past the
+server's before any new work (restore.py).
+After the pull or reload, a family's wallet gone below zero raises a sync notice (wallet_notices.py).
 """
 
 from __future__ import annotations
@@ -21,13 +25,13 @@ from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.syncing.answers import record_answers
 from eticket_desk.services.syncing.pulled import apply_changes, serve_waiting_lists
-from eticket_desk.services.syncing.state import (
-    pending_ops,
-    read_cursor,
-    store_desk_number,
-    stored_desk_number,
-    write_status,
+from eticket_desk.services.syncing.restore import (
+    RESTORE_CHANGES,
+    check_device,
+    finish_restore,
+    receipts_in,
 )
+from eticket_desk.services.syncing.state import pending_ops, read_cursor, write_status
 from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
 from eticket_desk.services.syncing.wallet_notices import raise_wallet_notices
 from eticket_desk.sync.client import (
@@ -108,12 +112,13 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     changed: set[Change] = set()
     try:
         push_outbox(client, outbox, report)
-        changed |= _pull(store, client, report, run_local)
+        state = client.device_state()
+        if run_local(partial(check_device, store, state)).restored:
+            changed |= _reload_restored(store, client, report, run_local, state)
+        else:
+            changed |= _pull(store, client, report, run_local)
         if run_local(partial(raise_wallet_notices, store)):
             changed.add(Topic.SYNC)  # a wallet gone negative: a new sync issue
-        if run_local(partial(stored_desk_number, store)) is None:
-            # once: the block of its new dossiers
-            run_local(partial(store_desk_number, store, client.desk_number()))
     except SyncError as error:
         report.error = error.message
         online = not isinstance(error, SyncOffline)
@@ -123,22 +128,52 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     return report
 
 
+def _reload_restored(
+    store, client: SyncClient, report: SyncReport, run_local: LocalRunner, state
+) -> set[Change]:
+    """A restored desk: the whole snapshot, its own changes included, then its counters
+    past the server's and the mark lifted (restore.py); the notice is a sync issue."""
+    changed, items = _reload(
+        store,
+        client,
+        report,
+        run_local,
+        "Poste restauré : le rechargement des données du serveur se fera quand toutes les "
+        "opérations de ce poste auront été envoyées (synchronisez à nouveau).",
+    )
+    run_local(partial(finish_restore, store, state, receipts_in(items)))
+    return changed | RESTORE_CHANGES
+
+
+def _reload(
+    store, client: SyncClient, report, run_local: LocalRunner, waiting: str
+) -> tuple[set[Change], list]:
+    """The whole snapshot applied here (every change, this desk's own included: a snapshot's
+    items name no device), once the outbox is empty; returns what it changed and its items."""
+    if run_local(partial(pending_ops, store, 1)):
+        raise SyncError(waiting)
+    snapshot = client.snapshot_all()
+    report.full_reload = True
+    step = partial(apply_changes, store, client.device_id, snapshot.changes, snapshot.cursor)
+    pulled = run_local(step)
+    report.pulled += pulled.applied
+    return pulled.changed, snapshot.changes
+
+
 def _pull(store, client: SyncClient, report: SyncReport, run_local: LocalRunner) -> set[Change]:
     """Reads every page after the stored cursor and applies them (or the whole snapshot,
     when the server asks for a full reload); returns what they changed here."""
     pages = client.pull_since(run_local(partial(read_cursor, store)))
     if pages.full_reload:
-        if run_local(partial(pending_ops, store, 1)):
-            raise SyncError(
-                "Le serveur demande un rechargement complet : il se fera quand toutes "
-                "les opérations de ce poste auront été envoyées."
-            )
-        snapshot = client.snapshot_all()
-        report.full_reload = True
-        step = partial(apply_changes, store, client.device_id, snapshot.changes, snapshot.cursor)
-        pulled = run_local(step)
-        report.pulled += pulled.applied
-        return pulled.changed
+        changed, _ = _reload(
+            store,
+            client,
+            report,
+            run_local,
+            "Le serveur demande un rechargement complet : il se fera quand toutes "
+            "les opérations de ce poste auront été envoyées.",
+        )
+        return changed
     step = partial(_apply_pulled, store, client.device_id, pages.changes, pages.cursor)
     applied, changed = run_local(step)
     report.pulled += applied

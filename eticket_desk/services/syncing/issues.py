@@ -1,8 +1,9 @@
-"""Sync issues: the ops the server rejected and the sync's notices (a wallet gone negative),
-with what the agent can do, until handled. A refused booking's issue says what this desk did
-about it: the ticket given back only when one was (the answer recorded it: answers.py), the
-day not invoiced for a post-paid activity, and for a passed deadline why the desk's clock was
-not trusted when it was not."""
+"""Sync issues: the ops the server rejected and the sync's notices (a wallet gone negative,
+sync_notice; a desk restored from a backup, kept in the outbox: syncing/restore.py), with what
+the agent can do, until handled. A refused booking's issue says what this desk did about it:
+the ticket given back only when one was (the answer recorded it: answers.py), the day not
+invoiced for a post-paid activity, and for a passed deadline why the desk's clock was not
+trusted when it was not."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ REASONS = {
     RejectCode.DEPENDENCY_REJECTED: "dossier refusé",
     RejectCode.INVALID_OP: "opération illisible",
 }
+# A notice of the sync itself, kept in the outbox as a row of its own (never sent): the desk
+# was restored from a backup and reloaded the server's state (syncing/restore.py).
+NOTICE, RESTORED_NOTICE = "notice", "desk.restored"
 KINDS = {
     OpType.BOOKING_BOOK: "Réservation refusée",
     OpType.BOOKING_CANCEL: "Annulation refusée",
@@ -50,9 +54,11 @@ KINDS = {
     OpType.INVOICE_ISSUE: "Facture refusée",
     OpType.INVOICE_CANCEL: "Avoir refusé",
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
+    RESTORED_NOTICE: "Poste restauré — données du serveur rechargées",
 }
-# The outbox statuses that are issues: refused, or a form applied with days refused.
-ISSUE_STATUSES = ("rejected", "partial", "conflict")
+# The outbox statuses that are issues: refused, a form applied with days refused, a dossier
+# merged with conflicts, a notice.
+ISSUE_STATUSES = ("rejected", "partial", "conflict", NOTICE)
 # A dossier merged with fields changed elsewhere first (services/families/conflicts.py).
 CONFLICT_TITLE = "Dossier fusionné — conflit de modification à régler"
 CONFLICT_ACTIONS = (
@@ -98,6 +104,13 @@ ACTIONS = {
         "en cause (caractère invisible, date ou nombre hors limites), puis refaites-la.",
     ),
 }
+RESTORED_ACTIONS = (
+    "Vérifiez les dernières saisies de ce poste : ce qu'il avait envoyé au serveur après la "
+    "sauvegarde est revenu (dossiers, réservations, porte-monnaie).",
+    "Les quittances données après la sauvegarde (listées ci-dessus) ne sont pas dans le "
+    "journal de caisse de ce poste : à la clôture, comptez leur argent à part ; leurs numéros "
+    "ne seront pas redonnés. Puis marquez l'incident comme traité.",
+)
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 
 
@@ -113,6 +126,7 @@ class SyncIssue:
     handled_at: datetime | None = None
     handled_by: str = ""  # the person's name
     merged: bool = False  # a dossier applied with conflicts to settle, not a refusal
+    notice: bool = False  # what the sync itself did (a restored desk), not a server's refusal
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -150,6 +164,8 @@ def _actions(row: OutboxOp, code: RejectCode | None) -> tuple[str, ...]:
     time, that the desk's clock comes first."""
     if row.type == OpType.BOOKINGS_APPLY:
         return FORM_ACTIONS
+    if row.type == RESTORED_NOTICE:
+        return RESTORED_ACTIONS
     if row.type != OpType.BOOKING_BOOK or code not in BOOKING_NEXT:
         return ACTIONS.get(code, DEFAULT_ACTION)
     try:
@@ -179,6 +195,7 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
         merged=row.status == "conflict",
+        notice=row.status == NOTICE,
     )
 
 

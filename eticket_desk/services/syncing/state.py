@@ -15,11 +15,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from eticket_desk.models import Setting
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.numbering import DESK_NUMBER
-from eticket_desk.rules.permissions import Role
 from eticket_desk.services.core.changes import Topic, changes
-from eticket_desk.services.core.store import Actor
+from eticket_desk.services.core.store import SYNC_ACTOR
 
-SYNC_ACTOR = Actor(None, "synchro", "Synchronisation", Role.ADMIN)
 CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
     "sync.cursor",
     "sync.last_sync",
@@ -53,12 +51,6 @@ def read_state(session, key: str, default: object = None) -> object:
 def read_cursor(store) -> int:
     with store.read() as session:
         return int(read_state(session, CURSOR, 0))
-
-
-def stored_desk_number(store) -> int | None:
-    with store.read() as session:
-        number = read_state(session, DESK_NUMBER, None)
-    return int(number) if number is not None else None
 
 
 @changes(Topic.SYNC)

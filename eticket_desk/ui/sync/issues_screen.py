@@ -34,7 +34,7 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        if issue.seq < 0:  # a notice
+        if issue.seq < 0 or issue.notice:  # a notice
             said = self.tr("Signalé le %1")
         elif issue.merged:
             said = self.tr("Fusionnée le %1")
@@ -52,7 +52,10 @@ class IssueCard(QFrame):
         if issue.subject:
             layout.addWidget(subject)
         if issue.message:
-            message = QLabel(self.tr("Réponse du serveur : %1").replace("%1", issue.message))
+            said = issue.message
+            if not issue.notice:
+                said = self.tr("Réponse du serveur : %1").replace("%1", said)
+            message = QLabel(said)
             message.setWordWrap(True)
             layout.addWidget(message)
         todo = note_label(

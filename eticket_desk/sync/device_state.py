@@ -1,0 +1,31 @@
+"""What the server holds from one desk (GET /sync/device), shared by the desk and the server:
+its number and label in the commune, how many ops it answered from it and their highest seq,
+and the last numbers given by it or by the commune, so that a desk restored from a backup sees
+it is behind its own past and never gives one of those numbers again
+(services/syncing/restore.py).
+
+Fields the other side does not know are ignored, so either may add some.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DeviceState(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    device_id: uuid.UUID
+    label: str = ""
+    number: int  # 1, 2… in its commune: its dossiers' block and its receipts' series (« Q2 »)
+    # How many ops the server answered from this device (an op refused INVALID_OP excepted:
+    # the desk refuses some itself, never sent).
+    ops: int = 0
+    last_seq: int = 0  # the highest op seq the server answered from this device (0: none)
+    # The last receipt of each of this device's series and year (« Q2-2026-000017 »…).
+    last_receipts: list[str] = Field(default_factory=list)
+    # The commune's last invoice and credit note of each year (« F-2026-000120 », « A-… »).
+    last_invoices: list[str] = Field(default_factory=list)
+    last_credit_notes: list[str] = Field(default_factory=list)
