@@ -13,6 +13,7 @@ from eticket_desk.models.counter import (
     TillSession,
     WalletEntry,
 )
+from eticket_desk.models.duplicates import DuplicatePair
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.invoices import (
     CreditEntry,
@@ -54,6 +55,7 @@ __all__ = [
     "Adult",
     "AuditEntry",
     "Base",
+    "DuplicatePair",
     "Child",
     "Family",
     "NumberSeries",

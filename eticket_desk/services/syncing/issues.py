@@ -16,6 +16,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.duplicates import declare_not_duplicates, duplicate_issues
 from eticket_desk.sync.wire import OpType, RejectCode
 
 REASONS = {
@@ -45,6 +46,7 @@ KINDS = {
     OpType.INVOICE_ISSUE: "Facture refusée",
     OpType.INVOICE_CANCEL: "Avoir refusé",
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
+    OpType.FAMILY_MERGE: "Fusion de dossiers refusée",
 }
 # The outbox statuses that are issues: refused, or a form applied with days refused.
 ISSUE_STATUSES = ("rejected", "partial")
@@ -137,7 +139,8 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
 
 
 def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
-    """The rejected ops, newest first (the handled ones only when asked)."""
+    """The rejected ops, newest first (the handled ones only when asked), then the likely
+    duplicate dossiers found after a sync."""
     actor.require(Permission.BOOKING_EDIT)
     query = select(OutboxOp).where(OutboxOp.status.in_(ISSUE_STATUSES))
     if not include_handled:
@@ -145,12 +148,41 @@ def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = Fals
     with store.read() as session:
         rows = session.scalars(query.order_by(OutboxOp.seq.desc())).all()
         people = People(session)
-        return [_issue(session, row, people) for row in rows]
+        issues = [_issue(session, row, people) for row in rows]
+        pairs = duplicate_issues(session, include_handled=include_handled)
+        return issues + [_duplicate_issue(pair, people) for pair in pairs]
+
+
+# A likely duplicate pair is an issue of its own kind: its number is the pair's, negated (the
+# ops' are positive); marking it handled declares the two « pas des doublons ».
+DUPLICATE_TITLE = "Doublon possible"
+DUPLICATE_ACTIONS = (
+    "Ouvrez les deux dossiers : si c'est la même famille, un régisseur les fusionne "
+    "(« Fusionner… » dans la recherche des familles) ; sinon marquez l'incident traité : "
+    "ils sont déclarés « pas des doublons » et ne seront plus signalés.",
+)
+
+
+def _duplicate_issue(pair, people: People) -> SyncIssue:
+    return SyncIssue(
+        seq=-pair.pair_id,
+        at=pair.at,
+        title=DUPLICATE_TITLE,
+        subject=pair.subject,
+        message="",
+        code="DUPLICATE",
+        actions=DUPLICATE_ACTIONS,
+        handled_at=pair.handled_at,
+        handled_by=people.label(pair.handled_by) if pair.handled_by else "",
+    )
 
 
 @changes(Topic.SYNC)
-def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
+def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue | None:
     actor.require(Permission.BOOKING_EDIT)
+    if seq < 0:
+        declare_not_duplicates(store, actor, -seq)
+        return None
     with store.write(actor) as session:
         row = session.get(OutboxOp, seq)
         if row is None or row.status not in ISSUE_STATUSES:
