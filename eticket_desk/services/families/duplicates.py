@@ -130,6 +130,29 @@ def likely_duplicates(
         return likely_duplicates_in(session, facts_of(adults, children), exclude)
 
 
+def likely_duplicates_of(store: Store, actor: Actor, family_id: uuid.UUID) -> list[LikelyDuplicate]:
+    """The dossiers that look like this one (the merge dialog proposes them)."""
+    actor.require(Permission.FAMILY_VIEW)
+    with store.read() as session:
+        facts = _dossiers(session, {family_id})[family_id]
+        return likely_duplicates_in(session, facts, [family_id])
+
+
+def dossier_by_reference(
+    store: Store, actor: Actor, reference: str
+) -> tuple[uuid.UUID, str] | None:
+    """(id, « F00002 MARTIN Marie ») of the active dossier with this reference, or None."""
+    actor.require(Permission.FAMILY_VIEW)
+    with store.read() as session:
+        row = session.execute(
+            select(Family.id, Family.reference, Family.display_name).where(
+                Family.reference == reference.strip().upper(),
+                Family.status != FamilyStatus.ARCHIVED.value,
+            )
+        ).first()
+    return (row.id, f"{row.reference} {row.display_name}") if row else None
+
+
 # ---------------------------------------------------------------- found after a sync
 
 

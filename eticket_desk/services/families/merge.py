@@ -26,22 +26,18 @@ from eticket_desk.models import (
     Booking,
     CreditEntry,
     Family,
-    InvoiceLine,
-    Occupancy,
     PortalAccount,
     Sale,
     Subscription,
     WalletEntry,
 )
 from eticket_desk.models import Invoice as InvoiceRow
-from eticket_desk.rules.booking import SEAT_STATES, BookingState
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.duplicates import (
     ChildFacts,
     PersonFacts,
     adult_key,
     child_key,
-    kept_booking,
     pairs_by_key,
 )
 from eticket_desk.rules.errors import DomainError, NotFound
@@ -52,11 +48,11 @@ from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.data import family_display_name
 from eticket_desk.services.families.dossiers import search_text_for
 from eticket_desk.services.families.duplicates import close_pairs_in
+from eticket_desk.services.families.merge_children import join_child
 from eticket_desk.sync.oplog import write_ops
 from eticket_desk.sync.outbox import FamilyChanged, WalletLines, emit
 from eticket_desk.sync.wire import OpType
 
-RETURN_REASON = "Fusion de dossiers : jour réservé deux fois, ticket rendu"
 _FILLED = (
     "relation",
     "phone_home",
@@ -70,7 +66,6 @@ _FILLED = (
     "postcode",
     "city",
 )
-_CHILD_FILLED = ("school_id", "class_id", "diet", "allergies", "treatments")
 
 
 @dataclass
@@ -153,107 +148,6 @@ def pairs_of(kept: Family, absorbed: Family) -> tuple[dict, dict]:
     return children, adults
 
 
-def _free_seat(session: Session, booking: Booking) -> None:
-    """The seat (or the waiting place) of a booking removed."""
-    row = session.get(Occupancy, (booking.activity_id, booking.day, booking.school_id))
-    if row is None:
-        return
-    if booking.state in SEAT_STATES:
-        row.booked = max(row.booked - 1, 0)
-    elif booking.state == BookingState.WAITING:
-        row.waiting = max(row.waiting - 1, 0)
-
-
-def _tickets_of(session: Session, booking: Booking) -> int:
-    """The tickets the booking's day took from the wallet (net, ≥ 0)."""
-    spent = session.scalar(
-        select(func.coalesce(func.sum(WalletEntry.quantity), 0)).where(
-            WalletEntry.child_id == booking.child_id,
-            WalletEntry.activity_id == booking.activity_id,
-            WalletEntry.day == booking.day,
-        )
-    )
-    return max(-spent, 0)
-
-
-def _join_child(session, counts, kept, absorbed_child, kept_child, by, returned) -> None:
-    """The absorbed child's rows become the kept child's (the same child)."""
-    now = session.info["now"]
-    moving = session.scalars(select(Booking).where(Booking.child_id == absorbed_child.id)).all()
-    for booking in moving:
-        twin = session.get(Booking, (booking.activity_id, booking.day, kept_child.id))
-        if twin is not None:
-            counts.days_twice += 1
-            loser = booking if kept_booking(twin.state, booking.state) == "kept" else twin
-            tickets = _tickets_of(session, loser) if returned is not None else 0
-            ticket_type = _ticket_type(session, loser) if tickets else None
-            _free_seat(session, loser)
-            session.delete(loser)
-            session.flush()
-            if tickets:
-                line = WalletEntry(
-                    family_id=kept.id,
-                    ticket_type_id=ticket_type,
-                    at=now,
-                    quantity=tickets,
-                    kind="correction",
-                    child_id=kept_child.id,
-                    activity_id=loser.activity_id,
-                    day=loser.day,
-                    reason=RETURN_REASON,
-                    by=by,
-                )
-                session.add(line)
-                returned.append(line)
-                counts.tickets_returned += tickets
-            if loser is twin:
-                booking.child_id = kept_child.id
-                counts.bookings += 1
-        else:
-            booking.child_id = kept_child.id
-            counts.bookings += 1
-    session.flush()
-    for name in _CHILD_FILLED:
-        if not getattr(kept_child, name) and getattr(absorbed_child, name):
-            setattr(kept_child, name, getattr(absorbed_child, name))
-    kept_child.pai = kept_child.pai or absorbed_child.pai
-    taken = set(
-        session.execute(
-            select(Subscription.activity_id, Subscription.start).where(
-                Subscription.child_id == kept_child.id
-            )
-        ).tuples()
-    )
-    for form in session.scalars(
-        select(Subscription).where(Subscription.child_id == absorbed_child.id)
-    ):
-        if (form.activity_id, form.start) in taken:
-            session.delete(form)  # the same form twice: its days are the kept one's
-        else:
-            form.child_id = kept_child.id
-            counts.subscriptions += 1
-    for model in (WalletEntry, InvoiceLine):
-        session.execute(
-            update(model)
-            .where(model.child_id == absorbed_child.id)
-            .values(child_id=kept_child.id)
-            .execution_options(synchronize_session=False)
-        )
-    session.flush()
-
-
-def _ticket_type(session: Session, booking: Booking) -> uuid.UUID:
-    return session.scalar(
-        select(WalletEntry.ticket_type_id)
-        .where(
-            WalletEntry.child_id == booking.child_id,
-            WalletEntry.activity_id == booking.activity_id,
-            WalletEntry.day == booking.day,
-        )
-        .limit(1)
-    )
-
-
 def merge_rows(
     session: Session,
     kept: Family,
@@ -273,7 +167,7 @@ def merge_rows(
         partner = kept_children.get(children.get(child.id))
         if partner is not None:
             counts.children_joined.append(child.first_name)
-            _join_child(session, counts, kept, child, partner, by, returned)
+            join_child(session, counts, kept, child, partner, by, returned)
             absorbed.children.remove(child)
         else:
             counts.children_moved.append(child.first_name)
@@ -336,12 +230,13 @@ def merge_rows(
     absorbed.status = FamilyStatus.ARCHIVED.value
     session.flush()
     for family in (kept, absorbed):
-        family.display_name = family_display_name(family.members) or family.display_name
+        family.display_name = family_display_name(family.members)
         family.search_text = search_text_for(family.reference, family.members, family.children)
         family.updated_at = session.info["now"]
         family.version += 1
     close_pairs_in(session, {kept.id, absorbed.id}, "merged", by)
-    session.expire_all()
+    session.flush()
+    session.expire_all()  # the rows moved by UPDATE statements are read afresh
     return counts
 
 
