@@ -21,12 +21,13 @@ from eticket_desk.models import Booking, Family, WalletEntry
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activities import save_activity
 from eticket_desk.services.counter.till import open_till
-from eticket_desk.services.families.dossiers import load_family
+from eticket_desk.services.families.dossiers import load_family, save_family
 from eticket_desk.services.families.merge import merge_families
 from eticket_desk.services.maintenance.integrity import check
 from eticket_desk.services.syncing.cycle import run_sync
-from eticket_desk.services.syncing.issues import list_sync_issues, mark_handled
-from tests.conftest import cash_sale, validated_family
+from eticket_desk.services.syncing.issues import list_sync_issues
+from eticket_desk.services.syncing.status import sync_status
+from tests.conftest import cash_sale, complete_family, validated_family
 
 MONDAY, TUESDAY, THURSDAY = date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 24)
 
@@ -101,6 +102,12 @@ def test_the_same_family_created_at_both_desks_is_raised_then_merged_everywhere(
     here = _martins(office, admin, schools, ticket, activity, 3, (MONDAY, TUESDAY))
     there = _martins(annex, admin, schools, ticket, activity, 2, (MONDAY, THURSDAY))
     assert (here.reference, there.reference) == ("F00002", "F100001")
+    # Hugo's grandmother has a dossier of her own at the annex: the same child, not a duplicate.
+    typed = complete_family(schools, last_name="Martin", child_first_name="Hugo")
+    grandma = dataclasses.replace(typed.adults[0], first_name="Simone", relation="Grand-mère")
+    assert save_family(annex, admin, dataclasses.replace(typed, adults=[grandma])).reference == (
+        "F100002"
+    )
     order = (office, annex) if first == "office" else (annex, office)
     _synced(*order, order[0])
 
@@ -183,17 +190,37 @@ def test_the_same_family_created_at_both_desks_is_raised_then_merged_everywhere(
         assert check(desk).ok, check(desk).faults
 
 
-def test_a_pair_declared_not_duplicates_is_not_raised_again(desks, admin, agent, schools):
+def test_a_pair_declared_not_duplicates_on_the_issues_panel_is_not_raised_again(
+    qtbot, desks, admin, agent, schools
+):
+    from PySide6.QtCore import Qt
+
+    from eticket_desk.ui.context import AppContext, ChangeBus
+    from eticket_desk.ui.sync import SyncIssuesScreen
+    from eticket_desk.ui.tasks import ImmediateRunner
+
     office, annex = desks
     validated_family(office, admin, schools, last_name="Martin", child_first_name="Hugo")
     validated_family(annex, admin, schools, last_name="Martin", child_first_name="Hugo")
     _synced(annex, office, annex)
-    [issue] = [i for i in list_sync_issues(office, agent) if i.title == "Doublon possible"]
-    assert issue.actions[0].startswith("Ouvrez les deux dossiers")
-    mark_handled(office, agent, issue.seq)  # « pas des doublons »
-    _synced(office)
-    assert _duplicates(office, agent) == []
+    assert sync_status(office).open_issues == 1
+    ctx = AppContext(store=office, actor=agent, runner=ImmediateRunner(), bus=ChangeBus())
+    screen = SyncIssuesScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    [card] = screen.cards
+    texts = [label.text() for label in card.findChildren(type(screen.summary_label))]
+    assert "Doublon possible" in texts
+    assert "Signalé le 14/09/2026 09:30" in texts
+    assert any(t.startswith("À faire : Ouvrez les deux dossiers") for t in texts)
+    assert card.handle_button.text() == "Pas des doublons (traité)"
+    qtbot.mouseClick(card.handle_button, Qt.MouseButton.LeftButton)  # « pas des doublons »
+    assert screen.cards == []
+    assert screen.summary_label.text() == "Aucun problème de synchronisation à traiter."
+    _synced(office, annex)
+    assert _duplicates(office, agent) == [] and sync_status(office).open_issues == 0
     handled = list_sync_issues(office, agent, include_handled=True)
     assert [(i.title, i.handled_by) for i in handled] == [("Doublon possible", "Paul Guichet")]
+    assert _duplicates(annex, agent) != []  # the annex decides for itself
     with office.read() as session:
         assert session.scalar(select(func.count()).select_from(Family)) == 3

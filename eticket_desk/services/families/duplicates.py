@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Adult, Child, DuplicatePair, Family
@@ -23,6 +23,7 @@ from eticket_desk.rules.duplicates import (
     DossierFacts,
     PersonFacts,
     child_key,
+    child_keys,
     likeness,
 )
 from eticket_desk.rules.errors import NotFound
@@ -64,20 +65,24 @@ def facts_of(adults: Iterable, children: Iterable) -> DossierFacts:
 
 
 def _dossiers(session: Session, family_ids: set[uuid.UUID]) -> dict[uuid.UUID, DossierFacts]:
+    """What the rule reads of these dossiers, 500 at a time (a commune pulled at once)."""
     adults: dict[uuid.UUID, list] = defaultdict(list)
     children: dict[uuid.UUID, list] = defaultdict(list)
-    for row in session.execute(
-        select(Adult.family_id, Adult.last_name, Adult.first_name, Adult.third_party).where(
-            Adult.family_id.in_(family_ids)
-        )
-    ):
-        adults[row.family_id].append(row)
-    for row in session.execute(
-        select(Child.family_id, Child.first_name, Child.last_name, Child.birth_date).where(
-            Child.family_id.in_(family_ids)
-        )
-    ):
-        children[row.family_id].append(row)
+    ids = list(family_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in session.execute(
+            select(Adult.family_id, Adult.last_name, Adult.first_name, Adult.third_party).where(
+                Adult.family_id.in_(chunk)
+            )
+        ):
+            adults[row.family_id].append(row)
+        for row in session.execute(
+            select(Child.family_id, Child.first_name, Child.last_name, Child.birth_date).where(
+                Child.family_id.in_(chunk)
+            )
+        ):
+            children[row.family_id].append(row)
     return {f: facts_of(adults[f], children[f]) for f in family_ids}
 
 
@@ -163,33 +168,60 @@ def desk_of(reference_number: int) -> int:
 
 def raise_pulled_duplicates(session: Session, family_ids: Iterable[uuid.UUID]) -> int:
     """Pairs a dossier pulled from another desk with each dossier made here it looks like,
-    once per pair (inside the pull's transaction). Returns how many pairs were raised."""
+    once per pair (inside the pull's transaction). A whole commune pulled at once is looked at
+    in a few statements: the dossiers made here with a child born on one of the pulled
+    children's birth dates, then compared in memory. Returns how many pairs were raised."""
     here = desk_number(session)
-    pulled = [
-        f
-        for f in session.scalars(select(Family).where(Family.id.in_(set(family_ids))))
+    pulled = {
+        f.id
+        for f in session.execute(
+            select(Family.id, Family.number, Family.status).where(Family.id.in_(set(family_ids)))
+        )
         if desk_of(f.number) != here and f.status != FamilyStatus.ARCHIVED.value
-    ]
+    }
     if not pulled:
         return 0
-    facts = _dossiers(session, {f.id for f in pulled})
+    facts = _dossiers(session, pulled)
+    births = {c.birth_date for f in facts.values() for c in f.children if child_key(c)}
+    if not births:
+        return 0
+    first = (here - 1) * FAMILY_BLOCK  # this desk's block of dossier numbers
+    mine = _dossiers(
+        session,
+        set(
+            session.scalars(
+                select(Child.family_id)
+                .join(Family, Family.id == Child.family_id)
+                .where(
+                    Child.birth_date.in_(births),
+                    Family.status != FamilyStatus.ARCHIVED.value,
+                    Family.number >= first,
+                    Family.number < first + FAMILY_BLOCK,
+                )
+            )
+        ),
+    )
+    by_child: dict[tuple, list[uuid.UUID]] = defaultdict(list)
+    for family_id, dossier in mine.items():
+        for key in child_keys(dossier):
+            by_child[key].append(family_id)
     known = set(session.execute(select(DuplicatePair.family_id, DuplicatePair.other_id)).tuples())
     raised = 0
-    for family in pulled:
-        for alike in likely_duplicates_in(session, facts[family.id], exclude=[family.id]):
-            number = session.scalar(select(Family.number).where(Family.id == alike.family_id))
-            if desk_of(number) != here or (alike.family_id, family.id) in known:
+    for other_id in sorted(pulled):
+        candidates = {f for key in child_keys(facts[other_id]) for f in by_child.get(key, ())}
+        for family_id in sorted(candidates):
+            if (family_id, other_id) in known or likeness(facts[other_id], mine[family_id]) is None:
                 continue
             session.add(
                 DuplicatePair(
-                    family_id=alike.family_id,
-                    other_id=family.id,
+                    family_id=family_id,
+                    other_id=other_id,
                     raised_at=session.info["now"],
                     state="raised",
                     handled_by="",
                 )
             )
-            known.add((alike.family_id, family.id))
+            known.add((family_id, other_id))
             raised += 1
     return raised
 
@@ -238,6 +270,13 @@ def duplicate_issues(session: Session, *, include_handled: bool = False) -> list
             )
         )
     return issues
+
+
+def raised_pairs(session: Session) -> int:
+    """How many likely duplicate pairs wait for the agent (the sync status counts them)."""
+    return session.scalar(
+        select(func.count()).select_from(DuplicatePair).where(DuplicatePair.state == "raised")
+    )
 
 
 def close_pairs_in(session: Session, family_ids: set[uuid.UUID], state: str, by: str) -> None:

@@ -1,4 +1,6 @@
-"""Sync issues: the ops the server rejected, with what the agent can do, until handled."""
+"""Sync issues: the ops the server rejected, with what the agent can do, until handled; and
+the likely duplicate dossiers found after a pull (services/families/duplicates.py), until
+merged or declared « pas des doublons »."""
 
 from __future__ import annotations
 
@@ -156,6 +158,7 @@ def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = Fals
 # A likely duplicate pair is an issue of its own kind: its number is the pair's, negated (the
 # ops' are positive); marking it handled declares the two « pas des doublons ».
 DUPLICATE_TITLE = "Doublon possible"
+DUPLICATE_CODE = "DUPLICATE"
 DUPLICATE_ACTIONS = (
     "Ouvrez les deux dossiers : si c'est la même famille, un régisseur les fusionne "
     "(« Fusionner… » dans la recherche des familles) ; sinon marquez l'incident traité : "
@@ -170,7 +173,7 @@ def _duplicate_issue(pair, people: People) -> SyncIssue:
         title=DUPLICATE_TITLE,
         subject=pair.subject,
         message="",
-        code="DUPLICATE",
+        code=DUPLICATE_CODE,
         actions=DUPLICATE_ACTIONS,
         handled_at=pair.handled_at,
         handled_by=people.label(pair.handled_by) if pair.handled_by else "",

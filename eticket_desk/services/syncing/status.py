@@ -19,6 +19,7 @@ from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_s
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.duplicates import raised_pairs
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
 from eticket_desk.services.syncing.state import LAST_ERROR, LAST_SYNC, ONLINE, read_state
 from eticket_desk.sync.first_upload import never_synced, queue_first_upload
@@ -180,7 +181,7 @@ def sync_status(store: Store) -> SyncStatus:
             select(func.count())
             .select_from(OutboxOp)
             .where(OutboxOp.status.in_(ISSUE_STATUSES), OutboxOp.handled_at.is_(None))
-        )
+        ) + raised_pairs(session)  # likely duplicate dossiers are issues too
         last = read_state(session, LAST_SYNC, None)
         return SyncStatus(
             configured=device.configured,

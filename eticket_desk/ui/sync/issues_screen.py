@@ -1,5 +1,6 @@
 """The sync issues panel: the ops the server rejected, what the agent can do, and
-« Marquer comme traité »."""
+« Marquer comme traité »; a likely duplicate dossier found after a pull, and « Pas des
+doublons »."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.services.core.changes import Change, Topic
-from eticket_desk.services.syncing.issues import SyncIssue, list_sync_issues, mark_handled
+from eticket_desk.services.syncing.issues import (
+    DUPLICATE_CODE,
+    SyncIssue,
+    list_sync_issues,
+    mark_handled,
+)
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import format_datetime, note_label, title_label
 from eticket_desk.ui.context import AppContext
@@ -34,7 +40,12 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        when = QLabel(self.tr("Refusée le %1").replace("%1", format_datetime(issue.at)))
+        duplicate = issue.code == DUPLICATE_CODE  # found after a pull, not refused
+        when = QLabel(
+            (self.tr("Signalé le %1") if duplicate else self.tr("Refusée le %1")).replace(
+                "%1", format_datetime(issue.at)
+            )
+        )
         when.setStyleSheet("color: #6b7280;")
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -65,7 +76,11 @@ class IssueCard(QFrame):
             bottom.addWidget(done)
             self.handle_button = None
         else:
-            self.handle_button = QPushButton(self.tr("Marquer comme traité"))
+            self.handle_button = QPushButton(
+                self.tr("Pas des doublons (traité)")
+                if duplicate
+                else self.tr("Marquer comme traité")
+            )
             bottom.addWidget(self.handle_button)
         layout.addLayout(bottom)
 
