@@ -180,3 +180,52 @@ def test_an_archived_dossier_cannot_be_merged_again(store, admin, regisseur, sch
     merge_families(store, regisseur, kept.id, absorbed.id)
     with pytest.raises(DomainError, match="est archivé"):
         merge_families(store, regisseur, kept.id, absorbed.id)
+
+
+def test_invoices_subscriptions_and_portal_access_follow_with_their_numbers(
+    store, admin, regisseur, schools, activities, clock
+):
+    from datetime import datetime
+
+    from eticket_desk.models import Invoice, InvoiceLine, PortalAccount, Subscription
+    from eticket_desk.rules.pricing import Bracket
+    from eticket_desk.rules.templates import WeekTemplate
+    from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+    from eticket_desk.services.families.portal import issue_portal_access
+    from eticket_desk.services.invoicing.drafts import month_period
+    from eticket_desk.services.invoicing.run import issue_run
+    from eticket_desk.services.subscriptions.data import SubscriptionDraft
+    from eticket_desk.services.subscriptions.forms import apply_subscription
+
+    canteen = activities["CANTINE"]  # invoiced per day: no ticket to give back
+    save_activity_tariff(store, admin, canteen.id, date(2026, 9, 14), [Bracket(None, 385, 520)])
+    kept = validated_family(store, admin, schools)
+    absorbed = twin_dossier(store, admin, schools)
+    lea, lea_twice, tom = kept.children[0], absorbed.children[0], absorbed.children[1]
+    monday = date(2026, 11, 2)
+    book_day(store, admin, lea.id, canteen.id, monday)
+    book_day(store, admin, lea_twice.id, canteen.id, monday)  # the same day, twice
+    draft = SubscriptionDraft(
+        tom.id, canteen.id, monday, date(2026, 11, 13), WeekTemplate(frozenset({0, 3}))
+    )
+    assert len(apply_subscription(store, admin, draft).to_book) == 4
+    login = issue_portal_access(store, admin, absorbed.id).login
+    clock.current = datetime(2026, 12, 1, 9, 0)
+    issue_run(store, admin, month_period("2026-11"))
+    with store.read() as session:
+        before = {i.number: (i.family_id, i.total_cents) for i in session.scalars(select(Invoice))}
+    assert sorted(cents for _, cents in before.values()) == [385, 5 * 385]
+
+    done = merge_families(store, regisseur, kept.id, absorbed.id)
+    assert (done.days_twice, done.tickets_returned) == (1, 0)
+    with store.read() as session:
+        after = {i.number: (i.family_id, i.total_cents) for i in session.scalars(select(Invoice))}
+        assert after == {number: (kept.id, cents) for number, (_, cents) in before.items()}
+        assert set(session.scalars(select(InvoiceLine.child_id))) == {lea.id, tom.id}
+        assert session.scalars(select(Subscription.child_id)).all() == [tom.id]
+        portal = session.scalars(select(PortalAccount)).one()
+        assert (portal.family_id, portal.login) == (kept.id, login)
+        monday_rows = session.scalars(select(Booking.child_id).where(Booking.day == monday)).all()
+        assert sorted(monday_rows) == sorted([lea.id, tom.id])
+    assert load_family(store, admin, kept.id).portal_login == login
+    assert check(store).ok, check(store).faults
