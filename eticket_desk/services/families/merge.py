@@ -183,6 +183,10 @@ def merge_rows(
             kept.children.append(child)
     session.flush()
     kept_adults = {a.id: a for a in kept.members}
+    # exactly one payer and one emergency contact: the kept dossier's, when it has them
+    flags = [
+        f for f in ("billing", "emergency_contact") if any(getattr(a, f) for a in kept.members)
+    ]
     for adult in list(absorbed.members):
         partner = kept_adults.get(adults.get(adult.id))
         absorbed.members.remove(adult)
@@ -193,7 +197,8 @@ def merge_rows(
                     setattr(partner, name, getattr(adult, name))
         else:
             counts.adults_moved.append(f"{adult.first_name} {adult.last_name}".strip())
-            adult.billing = adult.emergency_contact = False  # the kept dossier has its own
+            for flag in flags:
+                setattr(adult, flag, False)
             kept.members.append(adult)
     for position, row in enumerate(kept.members):
         row.position = position
