@@ -11,7 +11,8 @@ What is named (an op's other rows are its own, or only appended):
 - `days(activity, day)`: the activity's days of that month — a seat is decided there
   (activity_days, bookings); a month, not a day, so that a year-long form takes a dozen
   locks, not two hundred;
-- `family(id)` and `child(id)`: a dossier and its children rewritten;
+- `family(id)` and `child(id)`: a dossier and its children rewritten (both dossiers of a
+  merge, and the children it joins);
 - `invoice(id)`: an invoice's paid amount moved (payments, credit notes, cancelled receipts);
 - `row(kind, id)`: one settings row (activity, school year, commune record).
 
@@ -101,6 +102,9 @@ def _op_keys(op) -> Iterable[int]:
     elif op.type == OpType.FAMILY_UPSERT:
         yield family(p.family_id)
         yield from (child(c.id) for c in p.children)
+    elif op.type == OpType.FAMILY_MERGE:
+        yield from (family(p.kept_id), family(p.absorbed_id))
+        yield from (child(i) for pair in p.children for i in (pair.absorbed_id, pair.kept_id))
     elif (
         op.type in (OpType.INVOICE_ISSUE, OpType.INVOICE_CANCEL)
         or op.type == OpType.PAYMENT_RECEIVED
@@ -118,6 +122,7 @@ KEYED = frozenset(
         *_BOOKING_OPS,
         OpType.BOOKINGS_APPLY,
         OpType.FAMILY_UPSERT,
+        OpType.FAMILY_MERGE,
         OpType.INVOICE_ISSUE,
         OpType.INVOICE_CANCEL,
         OpType.PAYMENT_RECEIVED,

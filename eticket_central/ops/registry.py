@@ -135,6 +135,7 @@ def registry() -> dict[OpType, OpHandler]:
         bulk_bookings,
         corrections,
         families,
+        family_merge,
         invoices,
         payments,
         planning,

@@ -14,6 +14,7 @@ from eticket_desk.models.counter import (
     WalletEntry,
 )
 from eticket_desk.models.dossier_sync import DossierConflict, FamilyBaseline
+from eticket_desk.models.duplicates import DuplicatePair
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
 from eticket_desk.models.invoices import (
     CreditEntry,
@@ -57,6 +58,7 @@ __all__ = [
     "Adult",
     "AuditEntry",
     "Base",
+    "DuplicatePair",
     "Child",
     "Family",
     "NumberSeries",

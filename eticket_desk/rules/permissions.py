@@ -58,6 +58,7 @@ class Permission(StrEnum):
     FAMILY_EDIT = "family.edit"
     FAMILY_VALIDATE = "family.validate"
     FAMILY_ARCHIVE = "family.archive"
+    FAMILY_MERGE = "family.merge"
     HEALTH_VIEW = "health.view"
     PORTAL_CREDENTIALS = "portal.credentials"
     BOOKING_EDIT = "booking.edit"
@@ -81,6 +82,7 @@ PERMISSION_LABELS = {
     Permission.FAMILY_EDIT: "modifier les dossiers famille",
     Permission.FAMILY_VALIDATE: "valider les dossiers famille",
     Permission.FAMILY_ARCHIVE: "archiver les dossiers famille",
+    Permission.FAMILY_MERGE: "fusionner deux dossiers famille",
     Permission.HEALTH_VIEW: "voir les données de santé des enfants",
     Permission.PORTAL_CREDENTIALS: "remettre les codes d'accès au portail",
     Permission.BOOKING_EDIT: "réserver et annuler des jours",
@@ -115,6 +117,7 @@ _COORDINATOR = _AGENT | {
     Permission.FAMILY_ARCHIVE,
 }
 _REGISSEUR = _COORDINATOR | {
+    Permission.FAMILY_MERGE,
     Permission.WALLET_CORRECT,
     Permission.TARIFF_EDIT,
     Permission.ACTIVITY_EDIT,

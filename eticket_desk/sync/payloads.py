@@ -231,3 +231,27 @@ class PaymentCancel(Wire):
     payment_id: uuid.UUID
     reason: Text
     cancelled_at: datetime
+
+
+# ---------------------------------------------------------------- payloads: merging two dossiers
+
+
+class MergedPair(Wire):
+    """A child (or an adult) of the absorbed dossier that is one of the kept dossier's."""
+
+    absorbed_id: uuid.UUID
+    kept_id: uuid.UUID
+
+
+class FamilyMerge(Wire):
+    """Two dossiers of one family made one at a desk: the server moves the absorbed dossier's
+    rows (children, bookings, subscriptions, wallet, invoices, payments, portal access) to the
+    kept one, the pairs' rows to the kept child, and tells the other desks (`family_merge`).
+    The two dossiers' own upserts follow it."""
+
+    kept_id: uuid.UUID
+    absorbed_id: uuid.UUID
+    kept_reference: Text
+    absorbed_reference: Text
+    children: Annotated[list[MergedPair], Field(max_length=50)] = []
+    adults: Annotated[list[MergedPair], Field(max_length=50)] = []

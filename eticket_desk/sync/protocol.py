@@ -45,10 +45,12 @@ from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protoco
     AdultPayload,
     ChequeDetails,
     ChildPayload,
+    FamilyMerge,
     FamilyUpsert,
     InvoiceCancel,
     InvoiceIssue,
     LongText,
+    MergedPair,
     PaymentCancel,
     PaymentReceived,
     PortalAccess,
@@ -94,6 +96,7 @@ PAYLOADS: dict[OpType, type[Wire]] = {
     OpType.TARIFF_UPSERT: TariffUpsert,
     OpType.SCHOOL_UPSERT: SchoolUpsert,
     OpType.ORGANISATION_UPSERT: OrganisationUpsert,
+    OpType.FAMILY_MERGE: FamilyMerge,
 }
 
 # ---------------------------------------------------------------- envelopes

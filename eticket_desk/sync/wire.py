@@ -29,6 +29,7 @@ class OpType(StrEnum):
     TARIFF_UPSERT = "tariff.upsert"  # a dated tariff (its brackets replaced when re-saved)
     SCHOOL_UPSERT = "school.upsert"  # a school and its classes
     ORGANISATION_UPSERT = "organisation.upsert"  # the commune, its régie and trésorerie
+    FAMILY_MERGE = "family.merge"  # two dossiers of one family made one
 
 
 class OpStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""The family search screen: search as you type, arrows to move, Enter to open."""
+"""The family search screen: search as you type, arrows to move, Enter to open; « Fusionner… »
+(régisseur, admin) merges the selected dossier with another."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.families.search import FamilyHit, search_families
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.messages import show_error
 
 STATUS_COLOURS = {
@@ -152,12 +155,17 @@ class FamilySearchScreen(QWidget):
         self.new_button.clicked.connect(self.new_family_requested)
         self.open_button = QPushButton(self.tr("&Ouvrir le dossier (Entrée)"))
         self.open_button.clicked.connect(self.open_current)
+        # Two dossiers of one family made one: the régisseur's (merge_dialog.py).
+        self.merge_button = QPushButton(self.tr("&Fusionner…"))
+        self.merge_button.setVisible(ctx.actor.can(Permission.FAMILY_MERGE))
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.new_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.merge_button)
         bottom.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -219,6 +227,15 @@ class FamilySearchScreen(QWidget):
         family_id = self.current_family_id()
         if family_id is not None:
             self.family_requested.emit(family_id)
+
+    def _on_merge_button_clicked(self) -> MergeDialog | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        hit = self.model.hits[index.row()]
+        dialog = MergeDialog(self.ctx, hit.id, f"{hit.reference} {hit.display_name}", self)
+        dialog.open()
+        return dialog
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
         self.refresh()

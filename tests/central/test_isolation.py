@@ -311,6 +311,17 @@ def _foreign_ops(world: World) -> list:
             cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
         ),
         *(desk.op(t, **_record_payload(t, i)) for t, i in b.records.items()),
+        *(  # a dossier of this commune merged with one of the other, either way round
+            desk.op(
+                OpType.FAMILY_MERGE,
+                kept_id=str(kept),
+                absorbed_id=str(absorbed),
+                kept_reference="F00001",
+                absorbed_reference="F00002",
+                children=[{"absorbed_id": str(b.child_id), "kept_id": str(a.child_id)}],
+            )
+            for kept, absorbed in ((a.family_id, b.family_id), (b.family_id, a.family_id))
+        ),
     ]
 
 
@@ -338,6 +349,7 @@ _NAMES_EXISTING_ROWS = {
     OpType.BOOKING_MARK,
     OpType.INVOICE_CANCEL,
     OpType.PAYMENT_CANCEL,
+    OpType.FAMILY_MERGE,
 }
 
 

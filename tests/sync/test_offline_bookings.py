@@ -144,7 +144,7 @@ def test_the_last_tickets_spent_at_both_desks_leave_minus_two_and_an_issue_on_ea
     assert _server_tickets(db, lea_family.id) == -2
     # Once per occurrence: handled, it is not raised again while the wallet stays below zero.
     [notice] = [i for i in list_sync_issues(office, agent) if i.code == "wallet_negative"]
-    mark_handled(office, agent, notice.seq)
+    mark_handled(office, agent, notice.ref)
     assert run_sync(office).ok
     assert [i for i in list_sync_issues(office, agent) if i.code == "wallet_negative"] == []
     cash_sale(office, agent, lea_family, ticket, 2, 1000)

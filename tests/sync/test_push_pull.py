@@ -147,7 +147,7 @@ def test_a_booking_refused_as_full_frees_the_seat_and_gives_the_ticket_back(
     ]
     assert "liste d'attente" in issues[0].actions[0]
     assert sync_status(store).open_issues == 1
-    mark_handled(store, agent, issues[0].seq)
+    mark_handled(store, agent, issues[0].ref)
     assert list_sync_issues(store, agent) == []
     assert len(list_sync_issues(store, agent, include_handled=True)) == 1
 

@@ -108,6 +108,9 @@ class DryRunReport:
     general: tuple[str, ...] = ()  # problems of the whole file (mapping, school year)
     incomplete: int = 0  # dossiers that will be imported incomplete (no registration)
     year_label: str = ""
+    # New dossiers of the file that look like one of the base (rules.duplicates): a line each,
+    # « ligne 12 : ce dossier ressemble au dossier F00012 Dupont (Léa, né(e) le …) », not an error.
+    likely: tuple[str, ...] = ()
 
     def decision(self, decisions: Decisions | None, line: int) -> Decision:
         return (decisions or {}).get(line, Decision.MERGE)
@@ -143,6 +146,7 @@ class DryRunReport:
             f"({self.decision(decisions, d.line).label.lower()})"
             for d in self.duplicates
         ]
+        lines += [f"• {line}" for line in self.likely]
         return "\n".join(lines)
 
     def counts(self, decisions: Decisions | None = None) -> ImportCounts:

@@ -16,6 +16,7 @@ from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_in
+from eticket_desk.services.families.duplicates import facts_of, likely_duplicates_in
 from eticket_desk.services.importing.analysis import Analyser, Analysis
 from eticket_desk.services.importing.guess import guess_mapping
 from eticket_desk.services.importing.reading import Table, read_table
@@ -123,7 +124,24 @@ def _analyse(session: Session, actor: Actor, table: Table, mapping: ImportMappin
         load_family=lambda family_id: load_family_in(session, actor, family_id),
         load_subscriptions=subscriptions,
     ).run()
+    analysis.report = replace(analysis.report, likely=_likely_duplicates(session, analysis))
     return analysis, ref
+
+
+def _likely_duplicates(session: Session, analysis: Analysis) -> tuple[str, ...]:
+    """A line for each new dossier of the file that looks like one of the base (a warning:
+    the agent checks, the import is not refused)."""
+    found = []
+    for plan in analysis.families:
+        if not plan.new_rows or len(plan.new_rows) != len(plan.rows):
+            continue  # no new dossier: its children go to a dossier of the base
+        facts = facts_of(plan.adults, [r.child for r in plan.new_rows])
+        for alike in likely_duplicates_in(session, facts):
+            found.append(
+                f"ligne {plan.rows[0].line} : doublon possible — nouveau dossier qui ressemble "
+                f"au dossier {alike.label} ; vérifiez-le après l'import (fusion possible)"
+            )
+    return tuple(found)
 
 
 def dry_run_import(

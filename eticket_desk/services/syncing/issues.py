@@ -1,9 +1,12 @@
-"""Sync issues: the ops the server rejected and the sync's notices (a wallet gone negative,
-sync_notice; a desk restored from a backup, kept in the outbox: syncing/restore.py), with what
-the agent can do, until handled. A refused booking's issue says what this desk did about it:
-the ticket given back only when one was (the answer recorded it: answers.py), the day not
-invoiced for a post-paid activity, and for a passed deadline why the desk's clock was not
-trusted when it was not."""
+"""Sync issues, each until handled, with what the agent can do: the ops the server rejected
+(or applied with conflicts to settle); the sync's notices (a wallet gone negative,
+sync_notice; a desk restored from a backup, kept in the outbox: syncing/restore.py); the
+likely duplicate dossiers found after a pull (services/families/duplicates.py), until merged
+or declared « pas des doublons ». Each issue has a `ref` naming its origin ("op:<seq>",
+"notice:<id>", "pair:<id>"), which `mark_handled` takes. A refused booking's issue says what
+this desk did about it: the ticket given back only when one was (the answer recorded it:
+answers.py), the day not invoiced for a post-paid activity, and for a passed deadline why the
+desk's clock was not trusted when it was not."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.duplicates import declare_not_duplicates, duplicate_issues
 from eticket_desk.services.syncing.wallet_notices import WALLET_NEGATIVE
 from eticket_desk.sync.wire import OpType, RejectCode
 
@@ -55,6 +59,7 @@ KINDS = {
     OpType.INVOICE_CANCEL: "Avoir refusé",
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
     RESTORED_NOTICE: "Poste restauré — données du serveur rechargées",
+    OpType.FAMILY_MERGE: "Fusion de dossiers refusée",
 }
 # The outbox statuses that are issues: refused, a form applied with days refused, a dossier
 # merged with conflicts, a notice.
@@ -116,7 +121,8 @@ DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incide
 
 @dataclass(frozen=True)
 class SyncIssue:
-    seq: int
+    ref: str  # what it comes from: "op:<outbox seq>", "notice:<id>", "pair:<id>"
+    seq: int  # the op's number in the outbox (0: a notice or a likely duplicate)
     at: datetime
     title: str  # « Réservation refusée — complet »
     subject: str  # « Léa Dupont — Cantine du jeudi 24 septembre 2026 »
@@ -185,6 +191,7 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
     if row.status == "conflict":
         title = CONFLICT_TITLE
     return SyncIssue(
+        ref=f"op:{row.seq}",
         seq=row.seq,
         at=row.answered_at or row.created_at,
         title=title,
@@ -209,9 +216,10 @@ NOTICE_ACTIONS = {
 
 
 def _notice_issue(notice: SyncNotice, people: People) -> SyncIssue:
-    """A sync notice as an issue; its number is the notice's, negated (an op's is > 0)."""
+    """A sync notice as an issue."""
     return SyncIssue(
-        seq=-notice.id,
+        ref=f"notice:{notice.id}",
+        seq=0,
         at=notice.raised_at,
         title=NOTICE_TITLES.get(notice.kind, "À vérifier après synchronisation"),
         subject=notice.subject,
@@ -220,12 +228,40 @@ def _notice_issue(notice: SyncNotice, people: People) -> SyncIssue:
         actions=NOTICE_ACTIONS.get(notice.kind, DEFAULT_ACTION),
         handled_at=notice.handled_at,
         handled_by=people.label(notice.handled_by) if notice.handled_by else "",
+        notice=True,
+    )
+
+
+# A likely duplicate pair is an issue of its own kind; marking it handled declares the two
+# « pas des doublons ».
+DUPLICATE_TITLE = "Doublon possible"
+DUPLICATE_CODE = "DUPLICATE"
+DUPLICATE_ACTIONS = (
+    "Ouvrez les deux dossiers : si c'est la même famille, un régisseur les fusionne "
+    "(« Fusionner… » dans la recherche des familles) ; sinon marquez l'incident traité : "
+    "ils sont déclarés « pas des doublons » et ne seront plus signalés.",
+)
+
+
+def _duplicate_issue(pair, people: People) -> SyncIssue:
+    return SyncIssue(
+        ref=f"pair:{pair.pair_id}",
+        seq=0,
+        at=pair.at,
+        title=DUPLICATE_TITLE,
+        subject=pair.subject,
+        message="",
+        code=DUPLICATE_CODE,
+        actions=DUPLICATE_ACTIONS,
+        handled_at=pair.handled_at,
+        handled_by=people.label(pair.handled_by) if pair.handled_by else "",
+        notice=True,
     )
 
 
 def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = False):
-    """The rejected ops and the sync's notices, newest first (the handled ones only when
-    asked)."""
+    """The rejected ops, the sync's notices and the likely duplicate dossiers, newest first
+    (the handled ones only when asked)."""
     actor.require(Permission.BOOKING_EDIT)
     query = select(OutboxOp).where(OutboxOp.status.in_(ISSUE_STATUSES))
     notices = select(SyncNotice)
@@ -237,25 +273,37 @@ def list_sync_issues(store: Store, actor: Actor, *, include_handled: bool = Fals
         people = People(session)
         found = [_notice_issue(n, people) for n in session.scalars(notices)]
         found += [_issue(session, row, people) for row in rows]
+        pairs = duplicate_issues(session, include_handled=include_handled)
+        found += [_duplicate_issue(pair, people) for pair in pairs]
         return sorted(found, key=lambda issue: issue.at, reverse=True)
 
 
+_GONE = "Cet incident de synchronisation n'existe pas (ou plus)."
+
+
 @changes(Topic.SYNC)
-def mark_handled(store: Store, actor: Actor, seq: int) -> SyncIssue:
-    """Marks an issue handled: a rejected op (seq > 0) or a sync notice (seq < 0)."""
+def mark_handled(store: Store, actor: Actor, ref: str) -> SyncIssue | None:
+    """Marks an issue handled (its `ref`): a rejected op, a sync notice, or a likely
+    duplicate pair, then declared « pas des doublons » (returns None)."""
     actor.require(Permission.BOOKING_EDIT)
+    origin, _, number = ref.partition(":")
+    if origin not in ("op", "notice", "pair") or not number.isdigit():
+        raise NotFound(_GONE)
+    if origin == "pair":
+        declare_not_duplicates(store, actor, int(number))
+        return None
     with store.write(actor) as session:
-        if seq < 0:
-            notice = session.get(SyncNotice, -seq)
+        if origin == "notice":
+            notice = session.get(SyncNotice, int(number))
             if notice is None:
-                raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
+                raise NotFound(_GONE)
             if notice.handled_at is None:
                 notice.handled_at, notice.handled_by = session.info["now"], actor.login
             session.flush()
             return _notice_issue(notice, People(session))
-        row = session.get(OutboxOp, seq)
+        row = session.get(OutboxOp, int(number))
         if row is None or row.status not in ISSUE_STATUSES:
-            raise NotFound("Cet incident de synchronisation n'existe pas (ou plus).")
+            raise NotFound(_GONE)
         row.handled_at, row.handled_by = session.info["now"], actor.login
         session.flush()
         return _issue(session, row, People(session))

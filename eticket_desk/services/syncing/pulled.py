@@ -1,6 +1,7 @@
 """Pulled changes applied here: portal bookings, dossiers (contact changes, and dossiers made
 on another desk), wallet lines and online payments, the planning and the prices, all in ONE
-transaction with the cursor; then the waiting lists of the seats they freed. Each change is
+transaction with the cursor; then the waiting lists of the seats they freed. A dossier pulled
+from another desk that looks like one made here raises a likely-duplicate issue (once a pair). Each change is
 applied by the module of its domain (pulled_*.py); this one says what they changed here (the
 topics the open screens reload).
 
@@ -26,6 +27,7 @@ from eticket_desk.models.sync import OutboxOp
 from eticket_desk.services.bookings.booking import Promotion, offer_freed_seat
 from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic, changes
+from eticket_desk.services.families.duplicates import raise_pulled_duplicates
 from eticket_desk.services.syncing.answers import server_versions
 from eticket_desk.services.syncing.pulled_bookings import (
     FREED,
@@ -35,6 +37,7 @@ from eticket_desk.services.syncing.pulled_bookings import (
 )
 from eticket_desk.services.syncing.pulled_commune import apply_organisation, apply_school
 from eticket_desk.services.syncing.pulled_families import apply_family
+from eticket_desk.services.syncing.pulled_merge import apply_family_merge
 from eticket_desk.services.syncing.pulled_money import apply_payment, apply_wallet_entry
 from eticket_desk.services.syncing.pulled_planning import apply_activity, apply_school_year
 from eticket_desk.services.syncing.pulled_tariffs import apply_tariff, apply_ticket_type
@@ -47,6 +50,7 @@ _APPLY = {
     "booking": (apply_booking, Topic.BOOKINGS),
     "booking_days": (apply_booking_days, Topic.BOOKINGS),
     "family": (apply_family, Topic.FAMILIES),
+    "family_merge": (apply_family_merge, Topic.FAMILIES),
     "wallet_entry": (apply_wallet_entry, Topic.SALES),
     "payment": (apply_payment, Topic.INVOICES),
     "subscription": (apply_subscription, Topic.BOOKINGS),
@@ -90,6 +94,7 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
         versions = []  # the dossiers' versions, kept in one statement (nothing reads them here)
         last = _last_booking_changes(changes)
         baselines: dict[uuid.UUID, None] = {}  # the dossiers brought to the server's state
+        dossiers = []  # the dossiers changed here, looked at for likely duplicates
         for index, change in enumerate(changes):
             merged = change.entity == "family" and change.data.get("merged")
             if change.entity == "family":
@@ -107,6 +112,10 @@ def apply_changes(store, device_id: uuid.UUID, changes, cursor: int) -> Pulled:
                 family_id = _family_of(session, change)
                 if family_id is not None:
                     pulled.changed.add(FamilyTopic(family_id))
+                if change.entity == "family":
+                    dossiers.append(family_id)
+        if raise_pulled_duplicates(session, dossiers):  # once per pair: sync issues
+            pulled.changed.add(Topic.SYNC)
         server_versions(session, "family", versions)
         keep_baselines(session, list(baselines) + without_baseline(session))
         put_state(session, {CURSOR: cursor})

@@ -21,6 +21,7 @@ from eticket_desk.rules.numbering import DESK_NUMBER, family_reference, family_s
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.families.duplicates import raised_pairs
 from eticket_desk.services.syncing.issues import ISSUE_STATUSES
 from eticket_desk.services.syncing.state import (
     CLOCK_MEASURED,
@@ -225,13 +226,17 @@ def sync_status(store: Store) -> SyncStatus:
         waiting = session.scalar(
             select(func.count()).select_from(OutboxOp).where(OutboxOp.status == "pending")
         )
-        issues = session.scalar(
-            select(func.count())
-            .select_from(OutboxOp)
-            .where(OutboxOp.status.in_(ISSUE_STATUSES), OutboxOp.handled_at.is_(None))
-        ) + session.scalar(
-            select(func.count()).select_from(SyncNotice).where(SyncNotice.handled_at.is_(None))
-        )
+        issues = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxOp)
+                .where(OutboxOp.status.in_(ISSUE_STATUSES), OutboxOp.handled_at.is_(None))
+            )
+            + session.scalar(
+                select(func.count()).select_from(SyncNotice).where(SyncNotice.handled_at.is_(None))
+            )
+            + raised_pairs(session)
+        )  # likely duplicate dossiers are issues too
         last = read_state(session, LAST_SYNC, None)
         return SyncStatus(
             configured=device.configured,

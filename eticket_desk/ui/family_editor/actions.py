@@ -1,4 +1,6 @@
-"""What the dossier editor's buttons do: save, validate, portal access and archiving.
+"""What the dossier editor's buttons do: save, validate, portal access and archiving. A new
+dossier that looks like another one of the store is not saved before the agent chose between
+opening that one and creating it all the same (duplicate_prompt.py).
 
 Every write goes through `ctx.write`, which announces what the use case declares (the
 family list and this dossier's `FamilyTopic`); the dossier shown next is read on the worker
@@ -22,8 +24,9 @@ from eticket_desk.services.families.dossiers import (
     set_archived,
     validate_family,
 )
+from eticket_desk.services.families.duplicates import likely_duplicates
 from eticket_desk.services.families.portal import PortalLetter, issue_portal_access
-from eticket_desk.ui.family_editor import prompts
+from eticket_desk.ui.family_editor import duplicate_prompt, prompts
 from eticket_desk.ui.family_editor.checks import check_adult, check_child, split_key
 from eticket_desk.ui.family_editor.signals import emit
 from eticket_desk.ui.messages import show_error
@@ -141,10 +144,39 @@ class DossierActions(_Base):
             if then is not None:
                 then()
             return
+        data = self.collect()
         self._set_busy(True)
+        if data.id is None:  # a new dossier: does it look like one the store holds?
+            store, actor = self.ctx.store, self.ctx.actor
+            self.ctx.runner.submit(
+                lambda: likely_duplicates(store, actor, data.adults, data.children),
+                lambda found: self._on_duplicates_looked_up(found, data, then),
+                self._on_save_failed,
+            )
+            return
+        self._write(data, then)
+
+    def _on_duplicates_looked_up(self, found, data: FamilyData, then) -> None:
+        answer = duplicate_prompt.ask_duplicate(self, found) if found else None
+        if answer is None or answer == duplicate_prompt.DuplicateAnswer.CREATE:
+            self._write(data, then)
+        elif answer == duplicate_prompt.DuplicateAnswer.OPEN:
+            self.ctx.runner.submit(
+                self._reader(found[0].family_id), self._on_other_opened, self._on_save_failed
+            )
+        else:
+            self._set_busy(False)
+
+    def _on_other_opened(self, other: FamilyData) -> None:
+        """The existing dossier instead of the new one (what was typed is left)."""
+        self._set_busy(False)
+        self._info = self.tr("Dossier existant ouvert : rien n'a été créé.")
+        self.show_family(other)
+
+    def _write(self, data: FamilyData, then: Callable[[], None] | None) -> None:
         self.ctx.write(
             save_family,
-            self.collect(),
+            data,
             on_done=lambda saved: self._on_saved(saved, then),
             on_error=self._on_save_failed,
         )

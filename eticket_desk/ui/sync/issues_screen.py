@@ -1,5 +1,6 @@
 """The sync issues panel: the ops the server rejected, what the agent can do, and
-« Marquer comme traité »."""
+« Marquer comme traité »; a likely duplicate dossier found after a pull, and « Pas des
+doublons »."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.services.core.changes import Change, Topic
-from eticket_desk.services.syncing.issues import SyncIssue, list_sync_issues, mark_handled
+from eticket_desk.services.syncing.issues import (
+    DUPLICATE_CODE,
+    SyncIssue,
+    list_sync_issues,
+    mark_handled,
+)
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import format_datetime, note_label, title_label
 from eticket_desk.ui.context import AppContext
@@ -34,7 +40,7 @@ class IssueCard(QFrame):
         )
         title = QLabel(issue.title)
         title.setStyleSheet("font-weight: bold; color: #b91c1c;")
-        if issue.seq < 0 or issue.notice:  # a notice
+        if issue.notice:  # found by a sync, not refused by the server
             said = self.tr("Signalé le %1")
         elif issue.merged:
             said = self.tr("Fusionnée le %1")
@@ -74,7 +80,11 @@ class IssueCard(QFrame):
             bottom.addWidget(done)
             self.handle_button = None
         else:
-            self.handle_button = QPushButton(self.tr("Marquer comme traité"))
+            self.handle_button = QPushButton(
+                self.tr("Pas des doublons (traité)")
+                if issue.code == DUPLICATE_CODE
+                else self.tr("Marquer comme traité")
+            )
             bottom.addWidget(self.handle_button)
         layout.addLayout(bottom)
 
@@ -135,7 +145,7 @@ class SyncIssuesScreen(QWidget):
             card = IssueCard(issue)
             if card.handle_button is not None:
                 card.handle_button.clicked.connect(
-                    lambda _=False, seq=issue.seq: self._on_handle_button_clicked(seq)
+                    lambda _=False, ref=issue.ref: self._on_handle_button_clicked(ref)
                 )
             self.list_layout.insertWidget(self.list_layout.count() - 1, card)
             self.cards.append(card)
@@ -152,8 +162,8 @@ class SyncIssuesScreen(QWidget):
     def _on_load_failed(self, exc: BaseException) -> None:
         messages.show_error(self, exc)
 
-    def _on_handle_button_clicked(self, seq: int) -> None:
-        self._ctx.write(mark_handled, seq, on_error=self._on_load_failed)
+    def _on_handle_button_clicked(self, ref: str) -> None:
+        self._ctx.write(mark_handled, ref, on_error=self._on_load_failed)
 
     def _on_show_handled_check_toggled(self, _checked: bool) -> None:
         self.load()

@@ -1,0 +1,122 @@
+"""Likely duplicates on screen: the warning before a new dossier like another is saved
+(« ouvrir ce dossier / créer quand même »), and the régisseur's merge dialog from the family
+search (which dossier is kept, what moves, then the merge)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from eticket_desk.rules.permissions import Role
+from eticket_desk.services.families.dossiers import load_family
+from eticket_desk.services.families.search import search_families
+from eticket_desk.ui.context import AppContext, ChangeBus
+from eticket_desk.ui.family_editor import FamilyEditorDialog, prompts
+from eticket_desk.ui.family_search import FamilySearchScreen
+from eticket_desk.ui.tasks import ImmediateRunner
+from tests.conftest import _make_user, validated_family
+from tests.services.test_merge import twin_dossier
+from tests.ui.test_family_editor import add_child, type_into
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_question_at_teardown(monkeypatch):
+    monkeypatch.setattr(
+        prompts, "ask_unsaved_changes", lambda parent: QMessageBox.StandardButton.Discard
+    )
+
+
+def _type_the_dupont_family_again(qtbot, ctx):
+    dialog = FamilyEditorDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.adults_page.add_button, LEFT)
+    form = dialog.adult_form
+    type_into(qtbot, form.fields["last_name"], "DUPONT")
+    type_into(qtbot, form.fields["first_name"], "Marie")
+    type_into(qtbot, form.fields["phone_mobile"], "0612345678")
+    add_child(qtbot, dialog, "Lea")  # born 03/05/2019, like the Léa of F00001
+    return dialog
+
+
+def _answer(button_text: str, seen: list) -> None:
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append((box.windowTitle(), box.text()))
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
+        button.click()
+
+    QTimer.singleShot(0, click)
+
+
+@pytest.mark.parametrize("answer", ["Créer quand même", "Ouvrir ce dossier"])
+def test_a_new_dossier_like_another_asks_before_it_is_saved(
+    qtbot, ctx, store, admin, schools, answer
+):
+    existing = validated_family(store, admin, schools)
+    dialog = _type_the_dupont_family_again(qtbot, ctx)
+    seen: list = []
+    _answer(answer, seen)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert seen == [
+        (
+            "Doublon possible",
+            "Ce dossier ressemble au dossier F00001 Dupont (Léa, né(e) le 03/05/2019).",
+        )
+    ]
+    references = [h.reference for h in search_families(store, admin, "dupont")]
+    if answer == "Créer quand même":
+        assert references == ["F00001", "F00002"]
+        assert dialog.header.reference.text() == "F00002"
+    else:
+        assert references == ["F00001"]  # nothing created: the existing dossier is shown
+        assert dialog.header.reference.text() == existing.reference
+        assert dialog.message.text() == "Dossier existant ouvert : rien n'a été créé."
+
+
+def test_the_regisseur_merges_two_dossiers_from_the_family_search(qtbot, store, admin, schools):
+    regisseur = _make_user(store, admin, "regine", "Régine Caisse", Role.REGISSEUR)
+    kept = validated_family(store, admin, schools)
+    absorbed = twin_dossier(store, admin, schools)
+    ctx = AppContext(store=store, actor=regisseur, runner=ImmediateRunner(), bus=ChangeBus())
+    screen = FamilySearchScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.merge_button.isVisible()
+    screen.table.selectRow(0)
+    assert screen.current_family_id() == kept.id
+    dialog = screen._on_merge_button_clicked()
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.reference_edit.text() == absorbed.reference  # the likely duplicate proposed
+    assert "Doublons possibles : F00002 Dupont (LEA, né(e) le 03/05/2019)" in (
+        dialog.suggestions.text()
+    )
+    moves = dialog.moves.text()
+    assert moves.startswith("De F00002 vers F00001 :")
+    assert "• Enfants ajoutés : Tom" in moves
+    assert "• Enfants présents dans les deux (réunis) : LEA" in moves
+    assert "• Adultes ajoutés : Jean Dupont" in moves
+    dialog.keep_other.click()  # keep F00002 instead: the preview follows
+    assert dialog.moves.text().startswith("De F00001 vers F00002 :")
+    dialog.keep_this.click()
+    qtbot.mouseClick(dialog.merge_button, LEFT)
+    assert dialog.merged is not None and not dialog.isVisible()
+    assert load_family(store, admin, absorbed.id).status.value == "archived"
+    assert [c.first_name for c in load_family(store, admin, kept.id).children] == ["Léa", "Tom"]
+    assert [h.reference for h in search_families(store, admin, "tom")] == ["F00001"]
+
+
+def test_an_agent_has_no_merge_button(qtbot, store, agent):
+    ctx = AppContext(store=store, actor=agent, runner=ImmediateRunner(), bus=ChangeBus())
+    screen = FamilySearchScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert not screen.merge_button.isVisible()
