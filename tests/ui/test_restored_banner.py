@@ -124,7 +124,7 @@ def test_the_sync_panel_says_what_the_reload_did_and_the_counter_goes_on_after_i
     [card] = screen.cards
     texts = [label.text().replace("\u202f", " ") for label in card.findChildren(QLabel)]
     assert "Poste restauré — données du serveur rechargées" in texts
-    assert "Le 14/09/2026 09:30" in texts
+    assert "Signalé le 14/09/2026 09:30" in texts
     [said] = [
         t
         for t in texts

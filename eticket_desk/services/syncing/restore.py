@@ -32,7 +32,6 @@ from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
 from eticket_desk.services.core.restored import RESTORED, restored_mark
 from eticket_desk.services.core.store import Store
-from eticket_desk.services.syncing.answers import PARTIAL
 from eticket_desk.services.syncing.issues import NOTICE, RESTORED_NOTICE
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state, read_state
 from eticket_desk.sync.device_state import DeviceState
@@ -62,7 +61,7 @@ def _missing_ops(session, state: DeviceState) -> int:
         select(func.count())
         .select_from(OutboxOp)
         .where(
-            OutboxOp.status.in_(("applied", "rejected", PARTIAL)),
+            OutboxOp.status.not_in(("pending", NOTICE)),  # applied, refused, in part, merged…
             OutboxOp.code != RejectCode.INVALID_OP.value,
         )
     )
