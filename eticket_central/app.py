@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Annotated
 
@@ -207,12 +208,22 @@ def create_app(
                 return invalid(["after : curseur de page illisible"])
 
     @app.get("/sync/device", response_model=DeviceState)
-    def this_device(device: DeviceDep):
+    def this_device(device: DeviceDep, sent_at: datetime | None = None):
         """The desk's number in its commune (1 for the first registered, 2…: the block of its
         new dossiers, the series of its receipts) and what the server holds from it (the last
-        op seq and numbers: a desk restored from a backup sees it is behind, device_state.py)."""
+        op seq and numbers: a desk restored from a backup sees it is behind, device_state.py);
+        with `sent_at` (the desk's time), its clock offset measured and kept."""
+        if sent_at is not None and sent_at.tzinfo is not None:
+            return invalid(["sent_at : heure locale attendue, sans fuseau horaire"])
         with busy_as_503(), app.state.sessions.begin() as session:
-            return device_state(session, device.tenant_id, device.device_id)
+            state = device_state(session, device.tenant_id, device.device_id)
+            if sent_at is None:
+                return state
+            now, limit = app.state.clock.now(), app.state.settings.clock_limit_s
+            measured = clock_trust.measure(session, device.device_id, sent_at, now, limit)
+            return state.model_copy(
+                update={"clock_offset_s": measured.offset_s, "clock_trusted": measured.trusted}
+            )
 
     @app.get("/sync/families/{family_id}")
     def one_family(family_id: uuid.UUID, device: DeviceDep):

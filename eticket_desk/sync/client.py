@@ -141,8 +141,11 @@ class SyncClient:
 
     def device_state(self) -> DeviceState:
         """This desk's number in its commune and what the server holds from it (its last op
-        seq and numbers: a desk restored from a backup sees it is behind its own past)."""
-        return DeviceState.model_validate_json(self._send("GET", "/sync/device").content)
+        seq and numbers: a desk restored from a backup sees it is behind its own past), and
+        its clock offset the server measured now (the desk's time sent as `sent_at`)."""
+        params = {"sent_at": self.clock.now().isoformat()} if self.clock else {}
+        answer = self._send("GET", "/sync/device", params=params)
+        return DeviceState.model_validate_json(answer.content)
 
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})

@@ -2,7 +2,7 @@
 its number and label in the commune, how many ops it answered from it and their highest seq,
 and the last numbers given by it or by the commune, so that a desk restored from a backup sees
 it is behind its own past and never gives one of those numbers again
-(services/syncing/restore.py).
+(services/syncing/restore.py); and the desk's clock offset measured at this call.
 
 Fields the other side does not know are ignored, so either may add some.
 """
@@ -29,3 +29,8 @@ class DeviceState(BaseModel):
     # The commune's last invoice and credit note of each year (« F-2026-000120 », « A-… »).
     last_invoices: list[str] = Field(default_factory=list)
     last_credit_notes: list[str] = Field(default_factory=list)
+    # The desk's clock offset measured at this call (server − desk, seconds; the desk sends
+    # its time as `sent_at`) and whether it is trusted: every sync measures it, even one that
+    # had nothing to push. None: the desk did not send its time.
+    clock_offset_s: int | None = None
+    clock_trusted: bool | None = None

@@ -42,8 +42,16 @@ def test_a_new_desk_has_its_number_and_nothing_sent(commune):
         "last_receipts": [],
         "last_invoices": [],
         "last_credit_notes": [],
+        "clock_offset_s": None,  # the desk did not send its time
+        "clock_trusted": None,
     }
     assert _state(office)["number"] == 1
+    # With its time (3 min 20 s behind the server's), the desk's clock is measured and kept.
+    answer = office.http.get("/sync/device", params={"sent_at": "2026-09-14T09:26:40"})
+    assert (answer.json()["clock_offset_s"], answer.json()["clock_trusted"]) == (200, True)
+    refused = office.http.get("/sync/device", params={"sent_at": "2026-09-14T09:26:40+02:00"})
+    assert refused.status_code == 422
+    assert "sans fuseau horaire" in refused.text
 
 
 def test_each_desk_reads_its_own_ops_and_receipts_and_the_communes_invoices(central, commune):

@@ -169,3 +169,22 @@ def test_a_refused_day_of_a_post_paid_activity_says_it_will_not_be_invoiced(
         "délais.",
     )
     assert "ticket" not in issue.actions[0]
+
+
+def test_a_sync_with_nothing_to_send_still_measures_the_desks_clock(desks, central, clock):
+    """The « Poste » page's clock is measured at every sync, not only when ops go up: a desk
+    two hours behind is warned before its agent books anything (the moment shown is the
+    desk's own clock, the one its agent reads)."""
+    office, annex = desks
+    central.clock.current = clock.now() + timedelta(hours=2)
+    report = run_sync(annex)
+    assert report.ok and report.pushed == 0, report
+    assert (report.clock_offset_s, report.clock_trusted) == (7200, False)
+    assert desk_clock(annex).text.startswith(
+        "Attention : l'horloge de ce poste retarde de 2 h 00 (mesuré le 14/09/2026 à 09:30). "
+    )
+    clock.current = central.clock.current
+    assert run_sync(annex).ok
+    assert desk_clock(annex).text == (
+        "Horloge de ce poste : à l'heure (écart 0 s, mesuré le 14/09/2026 à 11:30)."
+    )

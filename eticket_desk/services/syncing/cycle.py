@@ -113,6 +113,8 @@ def sync_once(store, client: SyncClient, run_local: LocalRunner = run_directly) 
     try:
         push_outbox(client, outbox, report)
         state = client.device_state()
+        if state.clock_trusted is not None:  # measured at every sync, pushed or not
+            report.clock_offset_s, report.clock_trusted = state.clock_offset_s, state.clock_trusted
         if run_local(partial(check_device, store, state)).restored:
             changed |= _reload_restored(store, client, report, run_local, state)
         else:

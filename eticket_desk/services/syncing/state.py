@@ -24,7 +24,7 @@ CURSOR, LAST_SYNC, LAST_ERROR, ONLINE = (
     "sync.last_error",
     "sync.online",
 )
-# The desk's clock as the server measured it at the last push answered (rules.desk_clock).
+# The desk's clock as the server measured it at the last sync (rules.desk_clock).
 CLOCK_OFFSET, CLOCK_TRUSTED, CLOCK_MEASURED = (
     "sync.clock_offset_s",
     "sync.clock_trusted",
@@ -65,7 +65,7 @@ def write_status(store, report, *, online: bool) -> None:
         values: dict[str, object] = {ONLINE: online, LAST_ERROR: report.error}
         if report.ok:
             values[LAST_SYNC] = report.finished_at.isoformat()
-        if report.clock_trusted is not None:  # a push was answered: the clock was measured
+        if report.clock_trusted is not None:  # the server measured the clock
             values[CLOCK_OFFSET] = report.clock_offset_s
             values[CLOCK_TRUSTED] = report.clock_trusted
             values[CLOCK_MEASURED] = report.finished_at.isoformat()

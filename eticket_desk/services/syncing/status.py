@@ -183,7 +183,8 @@ def save_device(
 
 @dataclass(frozen=True)
 class DeskClockState:
-    """This desk's clock as the server measured it at the last push answered."""
+    """This desk's clock as the server measured it at the last sync (every sync measures it,
+    whether it had ops to push or not)."""
 
     offset_s: int | None
     trusted: bool
