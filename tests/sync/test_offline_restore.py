@@ -65,6 +65,11 @@ def _server_receipts(db, store) -> list[tuple[str, int]]:
     )
 
 
+def _outbox_seqs(store) -> list[int]:
+    with sqlite3.connect(store.path) as raw:
+        return [seq for (seq,) in raw.execute("SELECT seq FROM sync_outbox ORDER BY seq")]
+
+
 def _receipts(store) -> list[str]:
     with store.read() as session:
         return sorted(session.scalars(select(Sale.receipt_number)))
@@ -87,11 +92,13 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     open_till(office, agent, 0)
     first = cash_sale(office, agent, lea_family, ticket, 2, 480)
     backup = backup_now(office, tmp_path / "sauvegardes")  # the sale not yet sent
+    backed_up = _outbox_seqs(office)
     _edit_mother(office, admin, lea_family.id, phone_mobile="0611111111")
     second = cash_sale(office, agent, lea_family, ticket, 3, 720)
     assert (first.receipt_number, second.receipt_number) == ("Q1-2026-000001", "Q1-2026-000002")
     assert run_sync(office).ok
     assert run_sync(annex).ok
+    answered = _outbox_seqs(office)  # the ops the server answered from this desk
 
     office = _restored(office, backup)
     assert restore_pending(office)
@@ -115,6 +122,8 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     assert _tickets(office, agent, lea_family.id) == 5
     [notice] = list_sync_issues(office, agent)
     assert notice.title == "Poste restauré — données du serveur rechargées"
+    assert notice.ref.startswith("notice:") and notice.notice
+    assert _outbox_seqs(office) == backed_up  # the notice is no op of the outbox
     assert "la numérotation reprend après Q1-2026-000002" in notice.message
     # the dossier edit, the sale's wallet line and its payment
     assert "Le serveur avait 3 opérations de ce poste" in notice.message
@@ -132,6 +141,8 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     # another field does not put the old mobile back. (The till the backup had open.)
     third = cash_sale(office, agent, lea_family, ticket, 1, 240)
     assert third.receipt_number == "Q1-2026-000003"
+    # Its ops are numbered past those the server answered, never under them.
+    assert _outbox_seqs(office)[len(backed_up) :] == [answered[-1] + 1, answered[-1] + 2]
     _edit_mother(office, admin, lea_family.id, email="marie.dupont@example.org")
     for desk in (office, annex, office):
         report = run_sync(desk)

@@ -8,22 +8,22 @@ waiting were already applied: the server answers them « duplicate », harmless,
 answers undid is not undone twice, answers.py), the server's state of this device is read
 (`check_device`), then the whole snapshot is reloaded, the desk's own changes included (what
 it had pushed after the backup comes back), and `finish_restore` moves its counters past the
-server's — the op seq (a notice row in the outbox, the sync issue that tells the agent what
-happened and which receipts only the server holds), the receipts of its series, the
-commune's invoices and credit notes — so that no number is ever given twice, then lifts the
-mark. The numbers only the server holds are noted as given (core/numbering.hold_numbers).
+server's — the op seq (a floor kept in the sync state: the next op is numbered past the
+last one the server answered, sync/oplog.py), the receipts of its series, the commune's
+invoices and credit notes — so that no number is ever given twice, writes the sync notice
+(sync_notice, kind « desk_restored ») that tells the agent what happened, then lifts the
+mark. The ops the server held and this base had not are added up in the sync state, so that
+a later restore counts only its own. The numbers only the server holds are noted as given (core/numbering.hold_numbers).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
-from eticket_desk.ids import new_id
-from eticket_desk.models import NumberSeries, Sale, Setting
+from eticket_desk.models import NumberSeries, Sale, Setting, SyncNotice
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.numbering import DESK_LABEL, DESK_NUMBER, parse_receipt, receipt_series
@@ -32,11 +32,14 @@ from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
 from eticket_desk.services.core.restored import RESTORED, restored_mark
 from eticket_desk.services.core.store import Store
-from eticket_desk.services.syncing.issues import NOTICE, RESTORED_NOTICE
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state, read_state
+from eticket_desk.services.syncing.wallet_notices import DESK_RESTORED
 from eticket_desk.sync.device_state import DeviceState
+from eticket_desk.sync.oplog import SEQ_FLOOR
 from eticket_desk.sync.protocol import RejectCode
 
+# How many ops the earlier restores found only on the server (counted answered here).
+MISSING_OPS = "sync.restored_missing_ops"
 _MONEY_SERIES = {"F": "invoice", "A": "credit-note"}  # « F-2026-000120 », « A-2026-000003 »
 
 
@@ -49,29 +52,19 @@ class DeviceCheck:
     missing_ops: int = 0
 
 
-def _outbox_top(session) -> int:
-    return session.scalar(select(func.max(OutboxOp.seq))) or 0
-
-
 def _missing_ops(session, state: DeviceState) -> int:
     """How many ops the server answered from this device that this base has not: its answered
-    ops (an op it refused itself excepted, as the server counts them) plus those a previous
-    restore found only on the server."""
+    ops (an op it refused itself excepted, as the server counts them) plus those the earlier
+    restores found only on the server (kept in the sync state)."""
     answered = session.scalar(
         select(func.count())
         .select_from(OutboxOp)
         .where(
-            OutboxOp.status.not_in(("pending", NOTICE)),  # applied, refused, in part, merged…
+            OutboxOp.status != "pending",  # applied, refused, in part, merged…
             OutboxOp.code != RejectCode.INVALID_OP.value,
         )
     )
-    earlier = sum(
-        json.loads(payload).get("missing_ops", 0)
-        for payload in session.scalars(
-            select(OutboxOp.payload).where(OutboxOp.type == RESTORED_NOTICE)
-        )
-    )
-    return max(0, state.ops - answered - earlier)
+    return max(0, state.ops - answered - int(read_state(session, MISSING_OPS, 0)))
 
 
 @changes(Topic.SYNC)
@@ -213,18 +206,21 @@ def finish_restore(store: Store, state: DeviceState, receipts: list[ServerReceip
         moved = _moved_series(session, state)
         message = _notice(missing, mark, moved, _kept_by_server(session, receipts))
         now = session.info["now"]
-        session.execute(
-            insert(OutboxOp.__table__).values(
-                seq=max(_outbox_top(session), state.last_seq) + 1,
-                op_id=new_id(),
-                type=RESTORED_NOTICE,
-                payload=json.dumps({"moved": moved, "missing_ops": missing}),
-                label="Poste restauré depuis une sauvegarde",
-                created_at=now,
-                made_by=SYNC_ACTOR.full_name,
-                status=NOTICE,
+        top = session.scalar(select(func.max(OutboxOp.seq))) or 0
+        put_state(
+            session,
+            {
+                MISSING_OPS: int(read_state(session, MISSING_OPS, 0)) + missing,
+                SEQ_FLOOR: max(top, state.last_seq, int(read_state(session, SEQ_FLOOR, 0))),
+            },
+        )
+        session.add(
+            SyncNotice(
+                key=f"restored:{now.isoformat()}",
+                kind=DESK_RESTORED,
+                subject="Poste restauré depuis une sauvegarde",
                 message=message,
-                answered_at=now,
+                raised_at=now,
             )
         )
         session.execute(delete(Setting).where(Setting.key == RESTORED))
