@@ -108,9 +108,10 @@ ACTIONS = {
 RESTORED_ACTIONS = (
     "Vérifiez les dernières saisies de ce poste : ce qu'il avait envoyé au serveur après la "
     "sauvegarde est revenu (dossiers, réservations, porte-monnaie).",
-    "Les quittances données après la sauvegarde (listées ci-dessus) ne sont pas dans le "
-    "journal de caisse de ce poste : à la clôture, comptez leur argent à part ; leurs numéros "
-    "ne seront pas redonnés. Puis marquez l'incident comme traité.",
+    "Les quittances données après la sauvegarde (listées ci-dessus) sont reprises dans le "
+    "journal de caisse (ligne « quittances reprises du serveur après restauration » du journal) : "
+    "à la clôture, vérifiez leur argent ; celles qui n'ont pu être reprises sont à compter à "
+    "part. Leurs numéros ne seront pas redonnés. Puis marquez l'incident comme traité.",
 )
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 

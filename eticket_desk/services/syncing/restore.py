@@ -32,6 +32,7 @@ from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
 from eticket_desk.services.core.restored import RESTORED, restored_mark
 from eticket_desk.services.core.store import Store
+from eticket_desk.services.syncing.recovered_money import recover_money
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state, read_state
 from eticket_desk.services.syncing.wallet_notices import DESK_RESTORED
 from eticket_desk.sync.device_state import DeviceState
@@ -138,9 +139,10 @@ def receipts_in(items: list) -> list[ServerReceipt]:
     ]
 
 
-def _kept_by_server(session, receipts: list[ServerReceipt]) -> list[str]:
+def _only_on_server(session, receipts: list[ServerReceipt]) -> dict[str, str]:
     """« Q1-2026-000002 : 7,20 € (espèces) » for each receipt of this desk's series the
-    server holds and this base has not (taken after the backup: its money is in the till)."""
+    server holds and this base has not (taken after the backup: its money is in the till),
+    by number."""
     desk = registered_desk(session)
     here = set(session.scalars(select(Sale.receipt_number)))
     by_number: dict[str, dict[str, int]] = {}
@@ -150,17 +152,19 @@ def _kept_by_server(session, receipts: list[ServerReceipt]) -> list[str]:
             continue
         methods = by_number.setdefault(receipt.number, {})
         methods[receipt.method] = methods.get(receipt.method, 0) + receipt.amount_cents
-    return [
-        f"{number} : "
+    return {
+        number: f"{number} : "
         + ", ".join(
             f"{format_cents(cents)} ({METHOD_LABELS.get(method, method).lower()})"
             for method, cents in sorted(methods.items())
         )
         for number, methods in sorted(by_number.items())
-    ]
+    }
 
 
-def _notice(missing: int, mark: dict | None, moved: list[str], kept: list[str]) -> str:
+def _notice(
+    missing: int, mark: dict | None, moved: list[str], back: list[str], kept: list[str]
+) -> str:
     backup = (mark or {}).get("backup")
     origin = (
         f"Ce poste a été restauré depuis la sauvegarde {backup}"
@@ -181,6 +185,12 @@ def _notice(missing: int, mark: dict | None, moved: list[str], kept: list[str]) 
             + ", ".join(moved)
             + "."
         )
+    if back:
+        text.append(
+            "Quittances données après la sauvegarde, reprises du serveur dans le journal de "
+            "caisse de ce poste (ligne « quittances reprises du serveur après restauration » ; "
+            "leur argent est dans la caisse) : " + " ; ".join(back) + "."
+        )
     if kept:
         text.append(
             "Quittances données après la sauvegarde, gardées par le serveur mais absentes du "
@@ -196,15 +206,19 @@ RESTORE_CHANGES = frozenset({Topic.SYNC, Topic.SALES, Topic.INVOICES})
 
 
 @changes(*RESTORE_CHANGES)
-def finish_restore(store: Store, state: DeviceState, receipts: list[ServerReceipt]) -> str:
-    """After the reload: the op seq, receipt, invoice and credit note counters past the
-    server's, the notice in the sync issues (with the receipts only the server holds), the
-    mark lifted; returns the notice (French)."""
+def finish_restore(store: Store, state: DeviceState, items: list) -> str:
+    """After the reload (the snapshot's `items`): the receipts, invoices and credit notes
+    only the server held rebuilt here (recovered_money.py), the op seq, receipt, invoice and
+    credit note counters past the server's, the notice in the sync issues (naming those
+    receipts), the mark lifted; returns the notice (French)."""
     with store.write(SYNC_ACTOR) as session:
         mark = restored_mark(session)
         missing = _missing_ops(session, state)
+        listed = _only_on_server(session, receipts_in(items))
+        back = recover_money(session, items)
         moved = _moved_series(session, state)
-        message = _notice(missing, mark, moved, _kept_by_server(session, receipts))
+        kept = [text for number, text in listed.items() if number not in back]
+        message = _notice(missing, mark, moved, [listed[n] for n in back if n in listed], kept)
         now = session.info["now"]
         top = session.scalar(select(func.max(OutboxOp.seq))) or 0
         put_state(
