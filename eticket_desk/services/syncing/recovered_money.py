@@ -65,8 +65,16 @@ def recover_money(session, items: list) -> list[str]:
     receipt numbers rebuilt."""
     invoices = [item for item in items if item.entity == "invoice"]
     payments = [item for item in items if item.entity == "payment"]
+    known = set(session.scalars(select(Invoice.number)))
+    # Cancelled by a credit note this base has not: the server moved what they were paid to
+    # credit; here they are paid again first, then the credit note moves it (as it did here).
+    uncredited = {
+        uuid.UUID(item.id)
+        for item in invoices
+        if item.data.get("cancelled") and item.data.get("credit_note_number") not in known
+    }
     recovered = _recover_invoices(session, invoices, payments)
-    numbers = _recover_sales(session, payments, items)
+    numbers = _recover_sales(session, payments, items, uncredited)
     _reapply_online(session, payments, recovered)
     _recover_credit_notes(session, invoices)
     return numbers
@@ -140,7 +148,7 @@ def _allocation(invoice_id, amount: int, at: datetime, entry=None, payment=None)
     )
 
 
-def _recover_sales(session, payments: list, items: list) -> list[str]:
+def _recover_sales(session, payments: list, items: list, uncredited: set) -> list[str]:
     """The receipts of this desk's series the server holds and this base has not."""
     desk = registered_desk(session)
     here = set(session.scalars(select(Sale.receipt_number)))
@@ -163,7 +171,7 @@ def _recover_sales(session, payments: list, items: list) -> list[str]:
             continue
         at = min(datetime.fromisoformat(part.data["received_at"]) for part in parts)
         entries = purchases[(str(family_id), number)]
-        _rebuild_sale(session, number, family_id, at, parts, entries)
+        _rebuild_sale(session, number, family_id, at, parts, entries, uncredited)
         numbers.append(number)
     for till in session.scalars(  # the session of its own: its cash as expected, no count
         select(TillSession).where(
@@ -179,7 +187,9 @@ def _recover_sales(session, payments: list, items: list) -> list[str]:
     return numbers
 
 
-def _rebuild_sale(session, number: str, family_id, at: datetime, parts: list, entries: list):
+def _rebuild_sale(
+    session, number: str, family_id, at: datetime, parts: list, entries: list, uncredited: set
+):
     invoiced = any(part.data["invoice_id"] for part in parts)
     sale = Sale(
         id=new_id(),
@@ -197,7 +207,7 @@ def _rebuild_sale(session, number: str, family_id, at: datetime, parts: list, en
     for part in parts:
         payment = _payment(session, sale, part)
         if part.data["invoice_id"]:
-            _settle(session, sale, payment, part.data)
+            _settle(session, sale, payment, part.data, uncredited)
     wallet = session.scalars(
         select(WalletEntry).where(WalletEntry.id.in_([uuid.UUID(e) for e in entries]))
     ).all()
@@ -224,18 +234,29 @@ def _payment(session, sale: Sale, part) -> Payment:
     return payment
 
 
-def _settle(session, sale: Sale, payment: Payment, data: dict) -> None:
-    """An invoice payment: the invoice gets what the server gave it, the rest is credit."""
+def _settle(session, sale: Sale, payment: Payment, data: dict, uncredited: set) -> None:
+    """An invoice payment: the invoice gets what the server gave it (what it still needed,
+    for one cancelled since), the rest is credit."""
     invoice_id = uuid.UUID(data["invoice_id"])
-    if data["to_invoice_cents"] and session.get(Invoice, invoice_id) is not None:
-        session.add(_allocation(invoice_id, data["to_invoice_cents"], payment.at, payment=payment))
-    if data["to_credit_cents"] > 0:
+    invoice = session.get(Invoice, invoice_id)
+    to_invoice = data["to_invoice_cents"] if invoice is not None else 0
+    if invoice is not None and invoice_id in uncredited:
+        session.flush()
+        paid = session.scalar(
+            select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0)).where(
+                PaymentAllocation.invoice_id == invoice_id
+            )
+        )
+        to_invoice = max(0, min(payment.amount_cents, invoice.total_cents - paid))
+    if to_invoice:
+        session.add(_allocation(invoice_id, to_invoice, payment.at, payment=payment))
+    if payment.amount_cents - to_invoice > 0:
         session.add(
             CreditEntry(
                 id=new_id(),
                 family_id=sale.family_id,
                 at=payment.at,
-                amount_cents=data["to_credit_cents"],
+                amount_cents=payment.amount_cents - to_invoice,
                 payment_id=payment.id,
                 reason=f"Trop-perçu sur la quittance {sale.receipt_number}",
                 by=SYNC_ACTOR.login,
