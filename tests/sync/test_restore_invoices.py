@@ -1,5 +1,5 @@
 """Issue 18, case 7, the money of a restored desk: the invoices, credit notes and receipts it
-issued after its backup come back at the reload (syncing/recovered_money.py), counted to the
+issued (or cancelled) after its backup come back at the reload (syncing/recovered_money.py), counted to the
 cent as the server counts them; an invoice whose lines it never had says so instead of
 printing empty. Two real desks, the real server over PostgreSQL, both sync orders."""
 
@@ -18,6 +18,7 @@ from eticket_desk.rules.errors import DomainError
 from eticket_desk.rules.pricing import Method, PaymentInput
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.counter.sale_cancellation import cancel_sale
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.counter.till_journal import list_till_sessions, till_journal_data
 from eticket_desk.services.invoicing.documents import print_invoice
@@ -29,6 +30,8 @@ from eticket_desk.services.maintenance.integrity import check
 from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.issues import list_sync_issues
 from eticket_desk.services.syncing.recovered_money import RECOVERED_TILL_NOTE
+from eticket_desk.services.syncing.status import load_device
+from tests.conftest import cash_sale
 from tests.services.test_invoicing import CANTEEN, DAYS, NOVEMBER
 from tests.sync.test_offline_restore import (
     ORDERS,
@@ -36,6 +39,7 @@ from tests.sync.test_offline_restore import (
     _restored,
     _server_receipts,
 )
+from tests.sync.test_push_pull import _server_tickets, _tickets
 
 
 def family_credit_on_server(db, family_id) -> int:
@@ -145,3 +149,41 @@ def test_a_restored_desk_gets_back_the_invoices_credit_notes_and_receipts_issued
     assert run_sync(office).ok and run_sync(annex).ok
     assert check(office).ok, check(office).faults
     assert check(annex).ok, check(annex).faults
+
+
+@ORDERS
+def test_a_receipt_taken_and_cancelled_after_the_backup_comes_back_cancelled(
+    desks, agent, lea_family, garderie, db, tmp_path, a_first
+):
+    office, annex = desks
+    ticket, _ = garderie
+    open_till(office, agent, 2_000)
+    backup = backup_now(office, tmp_path / "sauvegardes")  # the till open, no sale yet
+    wrong = cash_sale(office, agent, lea_family, ticket, 2, 480)
+    office.clock.advance(minutes=1)  # bought, then given back (a reload sorts them by time)
+    cancel_sale(office, agent, wrong.sale_id, "Erreur de quantité")
+    cash_sale(office, agent, lea_family, ticket, 1, 240)
+    assert run_sync(office).ok
+
+    office = _restored(office, backup)
+    for desk in (office, annex) if a_first else (annex, office):
+        report = run_sync(desk)
+        assert report.ok and report.rejected == 0, report
+    assert run_sync(annex).ok
+
+    journal = till_journal_data(office, agent)
+    assert [(r.number, r.cash_cents, r.cancelled) for r in journal.receipts] == [
+        ("Q1-2026-000001", 480, True),
+        ("Q1-2026-000002", 240, False),
+    ]
+    assert journal.expected_cash_cents == 2_000 + 240  # the cancelled one handed back
+    db.expire_all()
+    device_id = load_device(office).device_id
+    on_server = db.scalar(
+        select(func.sum(ServerPayment.amount_cents)).where(ServerPayment.device_id == device_id)
+    )
+    assert on_server == 240
+    assert _tickets(office, agent, lea_family.id) == _tickets(annex, agent, lea_family.id) == 1
+    assert _server_tickets(db, lea_family.id) == 1
+    for desk in (office, annex):
+        assert check(desk).ok, check(desk).faults

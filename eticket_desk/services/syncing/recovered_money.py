@@ -164,6 +164,12 @@ def _recover_sales(session, payments: list, items: list, uncredited: set) -> lis
     for item in items:
         if item.entity == "wallet_entry" and item.data["kind"] == "purchase":
             purchases[(item.data["family_id"], item.data.get("reason", ""))].append(item.id)
+    # A receipt cancelled after the backup: the server holds the reversal of each payment.
+    reversals = {
+        (item.data.get("details") or {}).get("cancels"): item
+        for item in payments
+        if (item.data.get("details") or {}).get("cancels")
+    }
     numbers = []
     for number, parts in sorted(by_number.items()):
         family_id = uuid.UUID(parts[0].data["family_id"])
@@ -171,7 +177,8 @@ def _recover_sales(session, payments: list, items: list, uncredited: set) -> lis
             continue
         at = min(datetime.fromisoformat(part.data["received_at"]) for part in parts)
         entries = purchases[(str(family_id), number)]
-        _rebuild_sale(session, number, family_id, at, parts, entries, uncredited)
+        sale = _rebuild_sale(session, number, family_id, at, parts, entries, uncredited)
+        _cancel(session, sale, [reversals[p.id] for p in parts if p.id in reversals])
         numbers.append(number)
     for till in session.scalars(  # the session of its own: its cash as expected, no count
         select(TillSession).where(
@@ -212,6 +219,16 @@ def _rebuild_sale(
         select(WalletEntry).where(WalletEntry.id.in_([uuid.UUID(e) for e in entries]))
     ).all()
     _lines(session, sale, wallet)
+    return sale
+
+
+def _cancel(session, sale: Sale, reversals: list) -> None:
+    """The receipt cancelled after the backup: cancelled here too, its money handed back."""
+    for item in reversals:
+        reversal = _payment(session, sale, item)
+        sale.cancelled_at = max(sale.cancelled_at or reversal.at, reversal.at)
+        sale.cancel_reason = item.data["details"].get("reason", "")
+        sale.cancelled_by = SYNC_ACTOR.login
 
 
 def _payment(session, sale: Sale, part) -> Payment:
