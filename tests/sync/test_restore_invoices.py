@@ -141,6 +141,11 @@ def test_a_restored_desk_gets_back_the_invoices_credit_notes_and_receipts_issued
     assert "la numérotation reprend après Q1-2026-000001, F-2026-000001, A-2026-000001" in (
         notice.message
     )
+    assert (
+        "Factures et avoirs émis après la sauvegarde, repris du serveur sans leur détail : "
+        "A-2026-000001, F-2026-000001. Leur période n'est pas connue de ce poste : avant de "
+        "relancer une facturation, vérifiez qu'elle ne les refait pas." in notice.message
+    )
     # The next invoice, credit note and receipt follow the server's: no number twice.
     with sqlite3.connect(office.path) as raw:
         counters = dict(raw.execute("SELECT name, next_value FROM number_series"))

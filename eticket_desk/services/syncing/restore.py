@@ -163,7 +163,12 @@ def _only_on_server(session, receipts: list[ServerReceipt]) -> dict[str, str]:
 
 
 def _notice(
-    missing: int, mark: dict | None, moved: list[str], back: list[str], kept: list[str]
+    missing: int,
+    mark: dict | None,
+    moved: list[str],
+    back: list[str],
+    kept: list[str],
+    documents: list[str],
 ) -> str:
     backup = (mark or {}).get("backup")
     origin = (
@@ -191,6 +196,13 @@ def _notice(
             "caisse de ce poste (ligne « quittances reprises du serveur après restauration » ; "
             "leur argent est dans la caisse) : " + " ; ".join(back) + "."
         )
+    if documents:
+        text.append(
+            "Factures et avoirs émis après la sauvegarde, repris du serveur sans leur détail : "
+            + ", ".join(documents)
+            + ". Leur période n'est pas connue de ce poste : avant de relancer une "
+            "facturation, vérifiez qu'elle ne les refait pas."
+        )
     if kept:
         text.append(
             "Quittances données après la sauvegarde, gardées par le serveur mais absentes du "
@@ -215,10 +227,11 @@ def finish_restore(store: Store, state: DeviceState, items: list) -> str:
         mark = restored_mark(session)
         missing = _missing_ops(session, state)
         listed = _only_on_server(session, receipts_in(items))
-        back = recover_money(session, items)
+        back, documents = recover_money(session, items)
         moved = _moved_series(session, state)
         kept = [text for number, text in listed.items() if number not in back]
-        message = _notice(missing, mark, moved, [listed[n] for n in back if n in listed], kept)
+        back_texts = [listed[n] for n in back if n in listed]
+        message = _notice(missing, mark, moved, back_texts, kept, documents)
         now = session.info["now"]
         top = session.scalar(select(func.max(OutboxOp.seq))) or 0
         put_state(
