@@ -99,7 +99,9 @@ def test_a_restored_desk_gets_back_the_invoices_credit_notes_and_receipts_issued
 
     # The invoice, its credit note and the receipt that paid it are back, to the cent.
     assert _invoices(office, agent, lea_family.id) == before
-    assert family_credit(office, lea_family.id) == 1_000
+    assert (
+        _invoices(annex, agent, lea_family.id) == []
+    )  # invoicing is the régie's desk    assert family_credit(office, lea_family.id) == 1_000
     db.expire_all()
     server = db.get(ServerInvoice, first.id)
     assert (server.number, server.amount_cents, server.credit_note_number) == (
@@ -108,6 +110,7 @@ def test_a_restored_desk_gets_back_the_invoices_credit_notes_and_receipts_issued
         "A-2026-000001",
     )
     assert family_credit_on_server(db, lea_family.id) == 1_000
+    assert family_credit(annex, lea_family.id) == 1_000  # the annex has no invoices
     assert _desk_receipts(office) == _server_receipts(db, office) == [("Q1-2026-000001", 1_000)]
     # Its till session is not in the backup: a session of its own, closed at the reload,
     # whose journal says why and counts nothing it cannot know.

@@ -7,13 +7,16 @@ At the next sync (cycle.py): the outbox is pushed (the ops the restored base sti
 waiting were already applied: the server answers them « duplicate », harmless, and what their
 answers undid is not undone twice, answers.py), the server's state of this device is read
 (`check_device`), then the whole snapshot is reloaded, the desk's own changes included (what
-it had pushed after the backup comes back), and `finish_restore` moves its counters past the
-server's — the op seq (a floor kept in the sync state: the next op is numbered past the
-last one the server answered, sync/oplog.py), the receipts of its series, the commune's
-invoices and credit notes — so that no number is ever given twice, writes the sync notice
+it had pushed after the backup comes back), and `finish_restore` rebuilds the money the
+snapshot's rows alone do not restore — the receipts, invoices and credit notes issued after
+the backup (recovered_money.py, recovered_invoices.py) — moves its counters past the
+server's — the op seq (a floor kept in the sync state: the next op is numbered past the last
+one the server answered, sync/oplog.py), the receipts of its series, the commune's invoices
+and credit notes — so that no number is ever given twice, writes the sync notice
 (sync_notice, kind « desk_restored ») that tells the agent what happened, then lifts the
 mark. The ops the server held and this base had not are added up in the sync state, so that
-a later restore counts only its own. The numbers only the server holds are noted as given (core/numbering.hold_numbers).
+a later restore counts only its own. The numbers only the server holds are noted as given
+(core/numbering.hold_numbers).
 """
 
 from __future__ import annotations
