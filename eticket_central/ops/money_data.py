@@ -23,6 +23,8 @@ def invoice_data(invoice: Invoice) -> dict[str, Any]:
         "issued_on": invoice.issued_on.isoformat(),
         "due_on": invoice.due_on.isoformat(),
         "cancelled": invoice.cancelled_at is not None,
+        # when: a restored desk dates the credit note it gets back (syncing/recovered_money.py)
+        "cancelled_at": invoice.cancelled_at.isoformat() if invoice.cancelled_at else None,
         "credit_note_number": invoice.credit_note_number or "",
     }
 

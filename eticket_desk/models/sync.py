@@ -1,6 +1,6 @@
 """The sync tables of the desk: the outbox of ops (with the server's answers), the server
-versions of the rows the desk edits, and the sync's notices (what a sync found that no
-rejected op says: a wallet gone negative)."""
+versions of the rows the desk edits, and the sync's notices (what a sync found or did that no
+rejected op says: a wallet gone negative, a desk restored from a backup reloaded)."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ class ServerVersion(Base):
 
 
 class SyncNotice(Base):
-    """Something a sync found that the agent must see (a family's wallet gone negative), a
-    sync issue until handled. One per occurrence: `key` names what it is about, and a new
+    """Something a sync found or did that the agent must see (a family's wallet gone negative,
+    a restored desk reloaded), a sync issue until handled. One per occurrence: `key` names what it is about, and a new
     notice of that key is raised only once the last one is cleared (the wallet back to zero
     or more)."""
 
@@ -63,8 +63,8 @@ class SyncNotice(Base):
     __table_args__ = (Index("ix_sync_notice_key", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(200))  # "wallet:<family>:<ticket type>"
-    kind: Mapped[str] = mapped_column(String(30))  # wallet_negative
+    key: Mapped[str] = mapped_column(String(200))  # "wallet:<family>:<ticket type>"…
+    kind: Mapped[str] = mapped_column(String(30))  # wallet_negative, desk_restored
     subject: Mapped[str] = mapped_column(String(300), default="")
     message: Mapped[str] = mapped_column(Text, default="")
     raised_at: Mapped[datetime]

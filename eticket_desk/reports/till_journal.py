@@ -81,6 +81,8 @@ class TillJournalData:
     signed_by: str
     # « À 12 h 10, caisse reprise par … » : each time the till changed hands
     handovers: tuple[str, ...] = ()
+    # « 1 quittance reprise du serveur après restauration … » : what the journal must explain
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def _heading(data: TillJournalData, st: Styles) -> list[Flowable]:
             line,
         ),
         *(Paragraph(escape(text), line) for text in data.handovers),
+        *(Paragraph(escape(text), line) for text in data.notes),
     ]
     if data.closed_at is None:
         story += [Spacer(1, 3 * mm), _banner(PROVISIONAL, st)]

@@ -10,11 +10,11 @@ import dataclasses
 import sqlite3
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eticket_central.models import Family as ServerFamily
 from eticket_central.models import Payment as ServerPayment
-from eticket_desk.models import Adult, Booking, Sale
+from eticket_desk.models import Adult, Booking, Payment, Sale, SaleLine, WalletEntry
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.core.restored import RESTORED_MESSAGE, DeskRestored
 from eticket_desk.services.core.store import Store
@@ -65,6 +65,36 @@ def _server_receipts(db, store) -> list[tuple[str, int]]:
     )
 
 
+def _outbox_seqs(store) -> list[int]:
+    with sqlite3.connect(store.path) as raw:
+        return [seq for (seq,) in raw.execute("SELECT seq FROM sync_outbox ORDER BY seq")]
+
+
+def _desk_receipts(store) -> list[tuple[str, int]]:
+    with store.read() as session:
+        return sorted(
+            session.execute(
+                select(Sale.receipt_number, Payment.amount_cents).join(
+                    Payment, Payment.sale_id == Sale.id
+                )
+            ).all()
+        )
+
+
+def _sale_tickets(store, number: str) -> list[tuple[int, int]]:
+    """The lines of a receipt (quantity, amount) and, checked, its wallet lines tied to it."""
+    with store.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.receipt_number == number))
+        lines = session.execute(
+            select(SaleLine.quantity, SaleLine.amount_cents).where(SaleLine.sale_id == sale.id)
+        ).all()
+        bought = session.scalar(
+            select(func.sum(WalletEntry.quantity)).where(WalletEntry.sale_id == sale.id)
+        )
+        assert bought == sum(quantity for quantity, _ in lines)
+        return [tuple(line) for line in lines]
+
+
 def _receipts(store) -> list[str]:
     with store.read() as session:
         return sorted(session.scalars(select(Sale.receipt_number)))
@@ -87,11 +117,13 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     open_till(office, agent, 0)
     first = cash_sale(office, agent, lea_family, ticket, 2, 480)
     backup = backup_now(office, tmp_path / "sauvegardes")  # the sale not yet sent
+    backed_up = _outbox_seqs(office)
     _edit_mother(office, admin, lea_family.id, phone_mobile="0611111111")
     second = cash_sale(office, agent, lea_family, ticket, 3, 720)
     assert (first.receipt_number, second.receipt_number) == ("Q1-2026-000001", "Q1-2026-000002")
     assert run_sync(office).ok
     assert run_sync(annex).ok
+    answered = _outbox_seqs(office)  # the ops the server answered from this desk
 
     office = _restored(office, backup)
     assert restore_pending(office)
@@ -115,15 +147,31 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     assert _tickets(office, agent, lea_family.id) == 5
     [notice] = list_sync_issues(office, agent)
     assert notice.title == "Poste restauré — données du serveur rechargées"
+    assert notice.ref.startswith("notice:") and notice.notice
+    assert _outbox_seqs(office) == backed_up  # the notice is no op of the outbox
     assert "la numérotation reprend après Q1-2026-000002" in notice.message
     # the dossier edit, the sale's wallet line and its payment
     assert "Le serveur avait 3 opérations de ce poste" in notice.message
-    # The sale taken after the backup is not in this desk's till journal: the notice names it.
+    # The sale taken after the backup is back under its number, in the till the backup had
+    # open: the receipts list, the journal (with a line that says so) and the expected cash.
+    assert _receipts(office) == ["Q1-2026-000001", "Q1-2026-000002"]
+    journal = till_journal_data(office, agent)
+    assert [(r.number, r.cash_cents, r.total_cents) for r in journal.receipts] == [
+        ("Q1-2026-000001", 480, 480),
+        ("Q1-2026-000002", 720, 720),
+    ]
+    assert journal.expected_cash_cents == 1200
+    assert journal.notes == (
+        "1 quittance reprise du serveur après restauration (Q1-2026-000002) : données après "
+        "la sauvegarde de ce poste, comptées dans cette caisse.",
+    )
+    assert _sale_tickets(office, "Q1-2026-000002") == [(3, 720)]
     assert (
         notice.message.replace("\u202f", " ")
         .replace("\xa0", " ")
         .endswith(
-            "absentes du journal de caisse de ce poste (leur argent est dans la caisse) : "
+            "reprises du serveur dans le journal de caisse de ce poste (ligne « quittances "
+            "reprises du serveur après restauration » ; leur argent est dans la caisse) : "
             "Q1-2026-000002 : 7,20 € (espèces)."
         )
     )
@@ -132,6 +180,8 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     # another field does not put the old mobile back. (The till the backup had open.)
     third = cash_sale(office, agent, lea_family, ticket, 1, 240)
     assert third.receipt_number == "Q1-2026-000003"
+    # Its ops are numbered past those the server answered, never under them.
+    assert _outbox_seqs(office)[len(backed_up) :] == [answered[-1] + 1, answered[-1] + 2]
     _edit_mother(office, admin, lea_family.id, email="marie.dupont@example.org")
     for desk in (office, annex, office):
         report = run_sync(desk)
@@ -147,8 +197,10 @@ def test_a_desk_restored_from_yesterdays_backup_gets_its_pushed_work_back_before
     ]
     assert _server_tickets(db, lea_family.id) == 6
     assert _tickets(office, agent, lea_family.id) == _tickets(annex, agent, lea_family.id) == 6
-    # The receipt only the server holds is counted as given: no gap in the series.
-    assert _receipts(office) == ["Q1-2026-000001", "Q1-2026-000003"]
+    # Desk and server hold the same receipts, to the cent; no gap in the series.
+    assert _receipts(office) == ["Q1-2026-000001", "Q1-2026-000002", "Q1-2026-000003"]
+    assert _desk_receipts(office) == _server_receipts(db, office)
+    assert till_journal_data(office, agent).expected_cash_cents == 480 + 720 + 240
     assert check(office).ok, check(office).faults
     assert check(annex).ok, check(annex).faults
 

@@ -17,10 +17,12 @@ from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_typ
 from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.core.restored import RESTORED, RESTORED_MESSAGE
 from eticket_desk.services.counter.till import open_till
+from eticket_desk.services.counter.till_journal import till_journal_data
 from eticket_desk.services.maintenance.integrity import check
-from eticket_desk.services.syncing.restore import ServerReceipt, finish_restore
+from eticket_desk.services.syncing.restore import finish_restore
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state
 from eticket_desk.sync.device_state import DeviceState
+from eticket_desk.sync.protocol import Change
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.main_window import MainWindow
 from eticket_desk.ui.sync.issues_screen import SyncIssuesScreen
@@ -113,9 +115,25 @@ def test_the_sync_panel_says_what_the_reload_did_and_the_counter_goes_on_after_i
     state = DeviceState(
         device_id=uuid.uuid4(), number=1, ops=3, last_seq=3, last_receipts=["Q-2026-000004"]
     )
-    taken = [
-        ServerReceipt("Q-2026-000004", "cash", 720),
-        ServerReceipt("Q-2026-000004", "card", 240),
+    paid_at = store.clock.now().isoformat()
+    taken = [  # the fourth receipt, paid in cash and by card: only the server holds it
+        Change(
+            seq=1,
+            entity="payment",
+            id=str(uuid.uuid4()),
+            data={
+                "family_id": str(family.id),
+                "invoice_id": None,
+                "method": method,
+                "amount_cents": cents,
+                "to_invoice_cents": 0,
+                "to_sale_cents": cents,
+                "to_credit_cents": 0,
+                "received_at": paid_at,
+                "details": {"receipt_number": "Q-2026-000004"},
+            },
+        )
+        for method, cents in (("cash", 720), ("card", 240))
     ]
     finish_restore(store, state, taken)
 
@@ -133,10 +151,17 @@ def test_the_sync_panel_says_what_the_reload_did_and_the_counter_goes_on_after_i
     assert "Le serveur avait 3 opérations de ce poste que la base restaurée n'avait pas" in said
     assert "la numérotation reprend après Q-2026-000004" in said
     assert said.replace("\xa0", " ").endswith(
-        ": Q-2026-000004 : 2,40 € (carte bancaire), 7,20 € (espèces)."
+        "reprises du serveur après restauration » ; leur argent est dans la caisse) : "
+        "Q-2026-000004 : 2,40 € (carte bancaire), 7,20 € (espèces)."
     )
     assert not any(t.startswith("Réponse du serveur") for t in texts)
 
+    # The fourth receipt is back in the open till: 100,00 € of float and 7,20 € in cash.
+    journal = till_journal_data(store, admin)
+    assert [(r.number, r.cash_cents, r.card_cents) for r in journal.receipts] == [
+        ("Q-2026-000004", 720, 240)
+    ]
+    assert journal.expected_cash_cents == 10_720
     sale = cash_sale(store, admin, family, ticket, 1, 240)
     assert sale.receipt_number == "Q-2026-000005"  # 1 to 4 were given before the restore
     assert check(store).ok, check(store).faults

@@ -22,6 +22,11 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Setting
 from eticket_desk.rules.errors import DomainError
 
+# The marks of what a restored desk got back from the server at its reload
+# (syncing/recovered_money.py): a receipt's sale (its `pricing_note`) and an invoice or
+# credit note whose lines this desk never had (its `reason`, shown instead of the lines).
+RECOVERED_SALE = "Quittance reprise du serveur après restauration"
+RECOVERED_INVOICE = "Facture reprise du serveur : détail non disponible sur ce poste"
 RESTORED = "sync.restored"  # {"since": "<when>", "reason": "backup" | "behind"}
 REGISTERED = "sync.device_id"  # the setting a desk registered with a server has
 RESTORED_MESSAGE = (

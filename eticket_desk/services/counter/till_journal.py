@@ -1,6 +1,7 @@
 """The till journal: a till session's receipts by payment method and its cash count, as the
 printed journal needs them, naming the receipt series of this desk (« Série Q2 — poste
-Annexe école »); the list of past sessions to print one again."""
+Annexe école ») and the receipts a restored desk got back from the server (a line of their
+own); the list of past sessions to print one again."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
 from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.core.numbering import receipt_series_name
+from eticket_desk.services.core.restored import RECOVERED_SALE
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.counter.till import TillState, clock_time, state_of
 
@@ -53,6 +55,26 @@ def _handovers(session: Session, till_id: uuid.UUID, people: People) -> tuple[st
         else:
             lines.append(f"À {at}, caisse reprise par {taken}, tenue jusque-là par {given}.")
     return tuple(lines)
+
+
+def _recovered(session: Session, till_id: uuid.UUID) -> tuple[str, ...]:
+    """« 1 quittance reprise du serveur après restauration (Q1-2026-000002) … »: the
+    receipts a restored desk got back from the server (syncing/recovered_money.py)."""
+    numbers = list(
+        session.scalars(
+            select(Sale.receipt_number)
+            .where(Sale.till_id == till_id, Sale.pricing_note == RECOVERED_SALE)
+            .order_by(Sale.receipt_number)
+        )
+    )
+    if not numbers:
+        return ()
+    s = "s" if len(numbers) > 1 else ""
+    return (
+        f"{len(numbers)} quittance{s} reprise{s} du serveur après restauration "
+        f"({', '.join(numbers)}) : données après la sauvegarde de ce poste, comptées dans "
+        "cette caisse.",
+    )
 
 
 def journal_title(opened_at: datetime) -> str:
@@ -125,6 +147,7 @@ def till_journal_data(store: Store, actor: Actor, till_id: uuid.UUID | None = No
             difference_note=till.difference_note,
             signed_by=people.label(signer),
             handovers=_handovers(session, till.id, people),
+            notes=_recovered(session, till.id),
         )
 
 

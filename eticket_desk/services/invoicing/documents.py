@@ -17,12 +17,13 @@ from eticket_desk.reports import invoice as invoice_pdf
 from eticket_desk.reports import invoice_run
 from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
 from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
-from eticket_desk.rules.errors import NotFound
+from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
 from eticket_desk.services.catalogue.organisation_logo import load_logo
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.documents import document_path
+from eticket_desk.services.core.restored import RECOVERED_INVOICE
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.run import Progress, pdfs_written, settled_by_invoice
 
@@ -109,11 +110,20 @@ def invoice_data(store: Store, actor: Actor, invoice_id: uuid.UUID):
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFound("Cette facture n'existe pas.")
+        lines = select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice.id).limit(1)
+        if invoice.reason == RECOVERED_INVOICE and session.scalar(lines) is None:
+            raise DomainError(
+                f"{invoice.number} : {RECOVERED_INVOICE[0].lower()}{RECOVERED_INVOICE[1:]} (ce "
+                "poste a été restauré depuis une sauvegarde qui ne l'avait pas). Son PDF, écrit "
+                "à l'émission, est peut-être encore dans le dossier des documents (Factures)."
+            )
         return _data(session, organisation, [invoice], load_logo(store))[0]
 
 
 def print_invoice(store: Store, actor: Actor, invoice_id: uuid.UUID, out: Path | None = None):
-    """The PDF of one invoice or credit note (as it stands now: what is left to pay)."""
+    """The PDF of one invoice or credit note (as it stands now: what is left to pay); one a
+    restored desk got back from the server without its lines says so instead of printing an
+    empty invoice (`invoice_data`, syncing/recovered_money.py)."""
 
     data = invoice_data(store, actor, invoice_id)
     if out is None:

@@ -9,8 +9,9 @@ so a hung network never holds the writer. The pulled pages are applied in ONE lo
 transaction that also moves the cursor; a full reload is done only once the outbox is empty.
 After the push, each sync reads what the server holds from this desk (its number, its ops,
 its last numbers): a desk restored from a backup, or behind its own past, reloads the whole
-snapshot (its own changes included) instead of pulling, and moves its counters past the
-server's before any new work (restore.py).
+snapshot (its own changes included) instead of pulling, rebuilds the receipts, invoices and
+credit notes only the server held from it, and moves its counters past the server's before
+any new work (restore.py, recovered_money.py).
 After the pull or reload, a family's wallet gone below zero raises a sync notice (wallet_notices.py).
 """
 
@@ -29,7 +30,6 @@ from eticket_desk.services.syncing.restore import (
     RESTORE_CHANGES,
     check_device,
     finish_restore,
-    receipts_in,
 )
 from eticket_desk.services.syncing.state import pending_ops, read_cursor, write_status
 from eticket_desk.services.syncing.status import KeyringUnavailable, device_token, load_device
@@ -143,7 +143,7 @@ def _reload_restored(
         "Poste restauré : le rechargement des données du serveur se fera quand toutes les "
         "opérations de ce poste auront été envoyées (synchronisez à nouveau).",
     )
-    run_local(partial(finish_restore, store, state, receipts_in(items)))
+    run_local(partial(finish_restore, store, state, items))
     return changed | RESTORE_CHANGES
 
 

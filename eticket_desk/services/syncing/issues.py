@@ -1,6 +1,6 @@
 """Sync issues, each until handled, with what the agent can do: the ops the server rejected
-(or applied with conflicts to settle); the sync's notices (a wallet gone negative,
-sync_notice; a desk restored from a backup, kept in the outbox: syncing/restore.py); the
+(or applied with conflicts to settle); the sync's notices (sync_notice: a wallet gone
+negative, wallet_notices.py; a desk restored from a backup, syncing/restore.py); the
 likely duplicate dossiers found after a pull (services/families/duplicates.py), until merged
 or declared « pas des doublons ». Each issue has a `ref` naming its origin ("op:<seq>",
 "notice:<id>", "pair:<id>"), which `mark_handled` takes. A refused booking's issue says what
@@ -25,7 +25,7 @@ from eticket_desk.services.access.people import People
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.duplicates import declare_not_duplicates, duplicate_issues
-from eticket_desk.services.syncing.wallet_notices import WALLET_NEGATIVE
+from eticket_desk.services.syncing.wallet_notices import DESK_RESTORED, WALLET_NEGATIVE
 from eticket_desk.sync.wire import OpType, RejectCode
 
 REASONS = {
@@ -45,9 +45,6 @@ REASONS = {
     RejectCode.DEPENDENCY_REJECTED: "dossier refusé",
     RejectCode.INVALID_OP: "opération illisible",
 }
-# A notice of the sync itself, kept in the outbox as a row of its own (never sent): the desk
-# was restored from a backup and reloaded the server's state (syncing/restore.py).
-NOTICE, RESTORED_NOTICE = "notice", "desk.restored"
 KINDS = {
     OpType.BOOKING_BOOK: "Réservation refusée",
     OpType.BOOKING_CANCEL: "Annulation refusée",
@@ -58,12 +55,11 @@ KINDS = {
     OpType.INVOICE_ISSUE: "Facture refusée",
     OpType.INVOICE_CANCEL: "Avoir refusé",
     OpType.PAYMENT_CANCEL: "Annulation de quittance refusée",
-    RESTORED_NOTICE: "Poste restauré — données du serveur rechargées",
     OpType.FAMILY_MERGE: "Fusion de dossiers refusée",
 }
 # The outbox statuses that are issues: refused, a form applied with days refused, a dossier
-# merged with conflicts, a notice.
-ISSUE_STATUSES = ("rejected", "partial", "conflict", NOTICE)
+# merged with conflicts.
+ISSUE_STATUSES = ("rejected", "partial", "conflict")
 # A dossier merged with fields changed elsewhere first (services/families/conflicts.py).
 CONFLICT_TITLE = "Dossier fusionné — conflit de modification à régler"
 CONFLICT_ACTIONS = (
@@ -112,9 +108,10 @@ ACTIONS = {
 RESTORED_ACTIONS = (
     "Vérifiez les dernières saisies de ce poste : ce qu'il avait envoyé au serveur après la "
     "sauvegarde est revenu (dossiers, réservations, porte-monnaie).",
-    "Les quittances données après la sauvegarde (listées ci-dessus) ne sont pas dans le "
-    "journal de caisse de ce poste : à la clôture, comptez leur argent à part ; leurs numéros "
-    "ne seront pas redonnés. Puis marquez l'incident comme traité.",
+    "Les quittances données après la sauvegarde (listées ci-dessus) sont reprises dans le "
+    "journal de caisse (ligne « quittances reprises du serveur après restauration » du journal) : "
+    "à la clôture, vérifiez leur argent ; celles qui n'ont pu être reprises sont à compter à "
+    "part. Leurs numéros ne seront pas redonnés. Puis marquez l'incident comme traité.",
 )
 DEFAULT_ACTION = ("Vérifiez la situation avec la famille, puis marquez l'incident comme traité.",)
 
@@ -132,7 +129,7 @@ class SyncIssue:
     handled_at: datetime | None = None
     handled_by: str = ""  # the person's name
     merged: bool = False  # a dossier applied with conflicts to settle, not a refusal
-    notice: bool = False  # what the sync itself did (a restored desk), not a server's refusal
+    notice: bool = False  # what the sync itself found or did, not a server's refusal
 
 
 def _subject(session, op_type: str, payload: dict, label: str) -> str:
@@ -170,8 +167,6 @@ def _actions(row: OutboxOp, code: RejectCode | None) -> tuple[str, ...]:
     time, that the desk's clock comes first."""
     if row.type == OpType.BOOKINGS_APPLY:
         return FORM_ACTIONS
-    if row.type == RESTORED_NOTICE:
-        return RESTORED_ACTIONS
     if row.type != OpType.BOOKING_BOOK or code not in BOOKING_NEXT:
         return ACTIONS.get(code, DEFAULT_ACTION)
     try:
@@ -202,16 +197,19 @@ def _issue(session, row: OutboxOp, people: People) -> SyncIssue:
         handled_at=row.handled_at,
         handled_by=people.label(row.handled_by) if row.handled_by else "",
         merged=row.status == "conflict",
-        notice=row.status == NOTICE,
     )
 
 
-NOTICE_TITLES = {WALLET_NEGATIVE: "Porte-monnaie négatif"}
+NOTICE_TITLES = {
+    WALLET_NEGATIVE: "Porte-monnaie négatif",
+    DESK_RESTORED: "Poste restauré — données du serveur rechargées",
+}
 NOTICE_ACTIONS = {
     WALLET_NEGATIVE: (
         "Les tickets de deux postes se sont croisés : vendez des tickets à la famille, ou "
         "corrigez le porte-monnaie si un jour a été payé deux fois.",
-    )
+    ),
+    DESK_RESTORED: RESTORED_ACTIONS,
 }
 
 

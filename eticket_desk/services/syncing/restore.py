@@ -7,23 +7,26 @@ At the next sync (cycle.py): the outbox is pushed (the ops the restored base sti
 waiting were already applied: the server answers them « duplicate », harmless, and what their
 answers undid is not undone twice, answers.py), the server's state of this device is read
 (`check_device`), then the whole snapshot is reloaded, the desk's own changes included (what
-it had pushed after the backup comes back), and `finish_restore` moves its counters past the
-server's — the op seq (a notice row in the outbox, the sync issue that tells the agent what
-happened and which receipts only the server holds), the receipts of its series, the
-commune's invoices and credit notes — so that no number is ever given twice, then lifts the
-mark. The numbers only the server holds are noted as given (core/numbering.hold_numbers).
+it had pushed after the backup comes back), and `finish_restore` rebuilds the money the
+snapshot's rows alone do not restore — the receipts, invoices and credit notes issued after
+the backup (recovered_money.py, recovered_invoices.py) — moves its counters past the
+server's — the op seq (a floor kept in the sync state: the next op is numbered past the last
+one the server answered, sync/oplog.py), the receipts of its series, the commune's invoices
+and credit notes — so that no number is ever given twice, writes the sync notice
+(sync_notice, kind « desk_restored ») that tells the agent what happened, then lifts the
+mark. The ops the server held and this base had not are added up in the sync state, so that
+a later restore counts only its own. The numbers only the server holds are noted as given
+(core/numbering.hold_numbers).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
-from eticket_desk.ids import new_id
-from eticket_desk.models import NumberSeries, Sale, Setting
+from eticket_desk.models import NumberSeries, Sale, Setting, SyncNotice
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.numbering import DESK_LABEL, DESK_NUMBER, parse_receipt, receipt_series
@@ -32,11 +35,15 @@ from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
 from eticket_desk.services.core.restored import RESTORED, restored_mark
 from eticket_desk.services.core.store import Store
-from eticket_desk.services.syncing.issues import NOTICE, RESTORED_NOTICE
+from eticket_desk.services.syncing.recovered_money import recover_money
 from eticket_desk.services.syncing.state import SYNC_ACTOR, put_state, read_state
+from eticket_desk.services.syncing.wallet_notices import DESK_RESTORED
 from eticket_desk.sync.device_state import DeviceState
+from eticket_desk.sync.oplog import SEQ_FLOOR
 from eticket_desk.sync.protocol import RejectCode
 
+# How many ops the earlier restores found only on the server (counted answered here).
+MISSING_OPS = "sync.restored_missing_ops"
 _MONEY_SERIES = {"F": "invoice", "A": "credit-note"}  # « F-2026-000120 », « A-2026-000003 »
 
 
@@ -49,29 +56,19 @@ class DeviceCheck:
     missing_ops: int = 0
 
 
-def _outbox_top(session) -> int:
-    return session.scalar(select(func.max(OutboxOp.seq))) or 0
-
-
 def _missing_ops(session, state: DeviceState) -> int:
     """How many ops the server answered from this device that this base has not: its answered
-    ops (an op it refused itself excepted, as the server counts them) plus those a previous
-    restore found only on the server."""
+    ops (an op it refused itself excepted, as the server counts them) plus those the earlier
+    restores found only on the server (kept in the sync state)."""
     answered = session.scalar(
         select(func.count())
         .select_from(OutboxOp)
         .where(
-            OutboxOp.status.not_in(("pending", NOTICE)),  # applied, refused, in part, merged…
+            OutboxOp.status != "pending",  # applied, refused, in part, merged…
             OutboxOp.code != RejectCode.INVALID_OP.value,
         )
     )
-    earlier = sum(
-        json.loads(payload).get("missing_ops", 0)
-        for payload in session.scalars(
-            select(OutboxOp.payload).where(OutboxOp.type == RESTORED_NOTICE)
-        )
-    )
-    return max(0, state.ops - answered - earlier)
+    return max(0, state.ops - answered - int(read_state(session, MISSING_OPS, 0)))
 
 
 @changes(Topic.SYNC)
@@ -145,9 +142,10 @@ def receipts_in(items: list) -> list[ServerReceipt]:
     ]
 
 
-def _kept_by_server(session, receipts: list[ServerReceipt]) -> list[str]:
+def _only_on_server(session, receipts: list[ServerReceipt]) -> dict[str, str]:
     """« Q1-2026-000002 : 7,20 € (espèces) » for each receipt of this desk's series the
-    server holds and this base has not (taken after the backup: its money is in the till)."""
+    server holds and this base has not (taken after the backup: its money is in the till),
+    by number."""
     desk = registered_desk(session)
     here = set(session.scalars(select(Sale.receipt_number)))
     by_number: dict[str, dict[str, int]] = {}
@@ -157,17 +155,24 @@ def _kept_by_server(session, receipts: list[ServerReceipt]) -> list[str]:
             continue
         methods = by_number.setdefault(receipt.number, {})
         methods[receipt.method] = methods.get(receipt.method, 0) + receipt.amount_cents
-    return [
-        f"{number} : "
+    return {
+        number: f"{number} : "
         + ", ".join(
             f"{format_cents(cents)} ({METHOD_LABELS.get(method, method).lower()})"
             for method, cents in sorted(methods.items())
         )
         for number, methods in sorted(by_number.items())
-    ]
+    }
 
 
-def _notice(missing: int, mark: dict | None, moved: list[str], kept: list[str]) -> str:
+def _notice(
+    missing: int,
+    mark: dict | None,
+    moved: list[str],
+    back: list[str],
+    kept: list[str],
+    documents: list[str],
+) -> str:
     backup = (mark or {}).get("backup")
     origin = (
         f"Ce poste a été restauré depuis la sauvegarde {backup}"
@@ -188,6 +193,19 @@ def _notice(missing: int, mark: dict | None, moved: list[str], kept: list[str]) 
             + ", ".join(moved)
             + "."
         )
+    if back:
+        text.append(
+            "Quittances données après la sauvegarde, reprises du serveur dans le journal de "
+            "caisse de ce poste (ligne « quittances reprises du serveur après restauration » ; "
+            "leur argent est dans la caisse) : " + " ; ".join(back) + "."
+        )
+    if documents:
+        text.append(
+            "Factures et avoirs émis après la sauvegarde, repris du serveur sans leur détail : "
+            + ", ".join(documents)
+            + ". Leur période n'est pas connue de ce poste : avant de relancer une "
+            "facturation, vérifiez qu'elle ne les refait pas."
+        )
     if kept:
         text.append(
             "Quittances données après la sauvegarde, gardées par le serveur mais absentes du "
@@ -203,28 +221,36 @@ RESTORE_CHANGES = frozenset({Topic.SYNC, Topic.SALES, Topic.INVOICES})
 
 
 @changes(*RESTORE_CHANGES)
-def finish_restore(store: Store, state: DeviceState, receipts: list[ServerReceipt]) -> str:
-    """After the reload: the op seq, receipt, invoice and credit note counters past the
-    server's, the notice in the sync issues (with the receipts only the server holds), the
-    mark lifted; returns the notice (French)."""
+def finish_restore(store: Store, state: DeviceState, items: list) -> str:
+    """After the reload (the snapshot's `items`): the receipts, invoices and credit notes
+    only the server held rebuilt here (recovered_money.py), the op seq, receipt, invoice and
+    credit note counters past the server's, the notice in the sync issues (naming those
+    receipts), the mark lifted; returns the notice (French)."""
     with store.write(SYNC_ACTOR) as session:
         mark = restored_mark(session)
         missing = _missing_ops(session, state)
+        listed = _only_on_server(session, receipts_in(items))
+        back, documents = recover_money(session, items)
         moved = _moved_series(session, state)
-        message = _notice(missing, mark, moved, _kept_by_server(session, receipts))
+        kept = [text for number, text in listed.items() if number not in back]
+        back_texts = [listed[n] for n in back if n in listed]
+        message = _notice(missing, mark, moved, back_texts, kept, documents)
         now = session.info["now"]
-        session.execute(
-            insert(OutboxOp.__table__).values(
-                seq=max(_outbox_top(session), state.last_seq) + 1,
-                op_id=new_id(),
-                type=RESTORED_NOTICE,
-                payload=json.dumps({"moved": moved, "missing_ops": missing}),
-                label="Poste restauré depuis une sauvegarde",
-                created_at=now,
-                made_by=SYNC_ACTOR.full_name,
-                status=NOTICE,
+        top = session.scalar(select(func.max(OutboxOp.seq))) or 0
+        put_state(
+            session,
+            {
+                MISSING_OPS: int(read_state(session, MISSING_OPS, 0)) + missing,
+                SEQ_FLOOR: max(top, state.last_seq, int(read_state(session, SEQ_FLOOR, 0))),
+            },
+        )
+        session.add(
+            SyncNotice(
+                key=f"restored:{now.isoformat()}",
+                kind=DESK_RESTORED,
+                subject="Poste restauré depuis une sauvegarde",
                 message=message,
-                answered_at=now,
+                raised_at=now,
             )
         )
         session.execute(delete(Setting).where(Setting.key == RESTORED))

@@ -17,6 +17,8 @@ from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.syncing.state import SYNC_ACTOR
 
 WALLET_NEGATIVE = "wallet_negative"
+# The other kind of sync notice: a desk restored from a backup reloaded (syncing/restore.py).
+DESK_RESTORED = "desk_restored"
 
 
 def _key(family_id, ticket_type_id) -> str:
