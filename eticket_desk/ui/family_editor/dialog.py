@@ -42,6 +42,7 @@ from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
+from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.family_editor.people import DossierPeople
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
@@ -186,6 +187,11 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.validate_button = plain_button(self.tr("&Valider le dossier"))
         self.portal_button = plain_button(self.tr("Accès &portail…"))
         self.archive_button = plain_button(self.tr("A&rchiver"))
+        self.merge_button = plain_button(self.tr("Fusionner avec un autre dossier…"))
+        self.merge_button.setToolTip(
+            self.tr("Réunir ce dossier et un doublon : l'un des deux est gardé, l'autre archivé")
+        )
+        self.merge_dialog: MergeDialog | None = None
         self.close_button = plain_button(self.tr("Fer&mer"))
         self.close_button.setToolTip(self.tr("Fermer le dossier (Échap)"))
         buttons = QHBoxLayout()
@@ -195,6 +201,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.validate_button,
             self.portal_button,
             self.archive_button,
+            self.merge_button,
             self.close_button,
         ):
             buttons.addWidget(button)
@@ -210,6 +217,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.validate_button,
             self.portal_button,
             self.archive_button,
+            self.merge_button,
             self.close_button,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -224,6 +232,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.validate_button.clicked.connect(self._on_validate_button_clicked)
         self.portal_button.clicked.connect(self._on_portal_button_clicked)
         self.archive_button.clicked.connect(self._on_archive_button_clicked)
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
         self.close_button.clicked.connect(self.reject)
         self.family_tab.edited.connect(self._on_dossier_edited)
         self.family_tab.errors_changed.connect(self._on_dossier_edited)

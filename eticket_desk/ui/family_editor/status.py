@@ -107,3 +107,6 @@ class DossierStatus(_Base):
             if can(Permission.FAMILY_ARCHIVE)
             else self.tr("Votre profil ne permet pas d'archiver les dossiers.")
         )
+        # the régisseur's and the admin's only; an archived dossier is not merged
+        self.merge_button.setVisible(can(Permission.FAMILY_MERGE) and not archived)
+        self.merge_button.setEnabled(saved and not self._busy)
