@@ -27,12 +27,13 @@ from eticket_desk.rules.duplicates import (
     likeness,
 )
 from eticket_desk.rules.errors import NotFound
-from eticket_desk.rules.numbering import FAMILY_BLOCK
+from eticket_desk.rules.numbering import DESK_LABELS, FAMILY_BLOCK
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import desk_number
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.syncing.state import read_state
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,13 @@ def desk_of(reference_number: int) -> int:
     return reference_number // FAMILY_BLOCK + 1
 
 
+def desk_name(number: int, labels: dict[str, str] | None) -> str:
+    """« poste Annexe école » by the label the server gave at the last sync, else
+    « poste n° 2 »."""
+    label = (labels or {}).get(str(number), "").strip()
+    return f"poste {label}" if label else f"poste n° {number}"
+
+
 def raise_pulled_duplicates(session: Session, family_ids: Iterable[uuid.UUID]) -> int:
     """Pairs a dossier pulled from another desk with each dossier made here it looks like,
     once per pair (inside the pull's transaction). A whole commune pulled at once is looked at
@@ -228,7 +236,7 @@ def raise_pulled_duplicates(session: Session, family_ids: Iterable[uuid.UUID]) -
 
 @dataclass(frozen=True)
 class DuplicateIssue:
-    """A pair to look at: « Dossier F100001 Martin créé au poste n° 2 ressemble à F00002
+    """A pair to look at: « Dossier F100001 Martin créé au poste Annexe école ressemble à F00002
     Martin créé ici — fusionnez-les si c'est la même famille »."""
 
     pair_id: int
@@ -250,11 +258,12 @@ def duplicate_issues(session: Session, *, include_handled: bool = False) -> list
     query = select(DuplicatePair)
     if not include_handled:
         query = query.where(DuplicatePair.state == "raised")
-    issues = []
+    issues, labels = [], read_state(session, DESK_LABELS, None)
     for pair in session.scalars(query.order_by(DuplicatePair.id.desc())):
         mine, other = session.get(Family, pair.family_id), session.get(Family, pair.other_id)
+        desk = desk_name(desk_of(other.number), labels)
         subject = (
-            f"Dossier {_short(other)} créé au poste n° {desk_of(other.number)} ressemble à "
+            f"Dossier {_short(other)} créé au {desk} ressemble à "
             f"{_short(mine)} créé ici — fusionnez-les si c'est la même famille"
         )
         issues.append(
