@@ -1,5 +1,5 @@
 """Likely duplicate dossiers (rules.duplicates): the warning before a new dossier is saved or
-imported, and the pairs found after a sync (a dossier pulled from another desk that looks like
+imported (like one of the base, or two new dossiers of one file alike), and the pairs found after a sync (a dossier pulled from another desk that looks like
 one made here), raised once as a sync issue until merged or declared « pas des doublons ».
 
 The store holds every desk's dossiers once synced, so a look here covers the whole commune.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +21,7 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.duplicates import (
     ChildFacts,
     DossierFacts,
+    Likeness,
     PersonFacts,
     child_key,
     child_keys,
@@ -123,6 +124,23 @@ def likely_duplicates_in(
                 )
             )
     return sorted(found, key=lambda d: d.reference)
+
+
+def alike_among(dossiers: Sequence[DossierFacts]) -> list[tuple[int, int, Likeness]]:
+    """The pairs (i < j) of these dossiers that look alike, and why as the first of the two
+    reads (the new dossiers of one import file: the later looks like the earlier); only
+    dossiers sharing a child's first name and birth date are compared."""
+    by_child: dict[tuple, list[int]] = defaultdict(list)
+    for index, dossier in enumerate(dossiers):
+        for key in child_keys(dossier):
+            by_child[key].append(index)
+    pairs = {(i, j) for same in by_child.values() for i in same for j in same if i < j}
+    found = []
+    for i, j in sorted(pairs):
+        alike = likeness(dossiers[j], dossiers[i])
+        if alike is not None:
+            found.append((i, j, alike))
+    return found
 
 
 def likely_duplicates(
