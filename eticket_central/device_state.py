@@ -4,7 +4,8 @@ Read at every sync: the desk compares it with its own outbox and counters to see
 was restored from a backup (then it reloads before any new work and moves its counters past
 these numbers). Each figure is one indexed query: how many ops the device sent and their
 highest seq (applied_ops by tenant, device, seq), the last receipt number of each of its
-series and year (its payments), the commune's last invoice and credit note of each year.
+series and year (its payments), the commune's last invoice and credit note of each year, and
+the commune's desks by number and label (a desk names the others by them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eticket_central.models import AppliedOp, Device, Invoice, Payment
-from eticket_desk.sync.device_state import DeviceState
+from eticket_desk.sync.device_state import CommuneDesk, DeviceState
 from eticket_desk.sync.protocol import RejectCode
 
 
@@ -52,4 +53,12 @@ def device_state(session: Session, tenant_id: uuid.UUID, device_id: uuid.UUID) -
         last_credit_notes=_last_by_year(
             session, Invoice.credit_note_number, Invoice.tenant_id == tenant_id
         ),
+        desks=[
+            CommuneDesk(number=number, label=label)
+            for number, label in session.execute(
+                select(Device.number, Device.label)
+                .where(Device.tenant_id == tenant_id)
+                .order_by(Device.number)
+            )
+        ],
     )

@@ -21,6 +21,7 @@ RECEIPT_SERIES = "receipt"
 FAMILY_BLOCK = 100_000
 DESK_NUMBER = "sync.desk_number"  # the setting holding this desk's number (1 when alone)
 DESK_LABEL = "sync.desk_label"  # the desk's name on the server (« Annexe école »)
+DESK_LABELS = "sync.desk_labels"  # the commune's desks' names by number ({"2": "Annexe école"})
 
 
 def family_reference(number: int) -> str:

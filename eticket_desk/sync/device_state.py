@@ -2,7 +2,9 @@
 its number and label in the commune, how many ops it answered from it and their highest seq,
 and the last numbers given by it or by the commune, so that a desk restored from a backup sees
 it is behind its own past and never gives one of those numbers again
-(services/syncing/restore.py); and the desk's clock offset measured at this call.
+(services/syncing/restore.py); the desk's clock offset measured at this call; and the
+commune's desks by number and label, so that a sync issue names the other desk
+(« créé au poste Annexe école »).
 
 Fields the other side does not know are ignored, so either may add some.
 """
@@ -12,6 +14,15 @@ from __future__ import annotations
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class CommuneDesk(BaseModel):
+    """One desk of the commune, as the others name it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    number: int
+    label: str = ""
 
 
 class DeviceState(BaseModel):
@@ -34,3 +45,5 @@ class DeviceState(BaseModel):
     # had nothing to push. None: the desk did not send its time.
     clock_offset_s: int | None = None
     clock_trusted: bool | None = None
+    # Every desk of the commune (this one included); empty from an older server.
+    desks: list[CommuneDesk] = Field(default_factory=list)

@@ -44,6 +44,11 @@ def test_a_new_desk_has_its_number_and_nothing_sent(commune):
         "last_credit_notes": [],
         "clock_offset_s": None,  # the desk did not send its time
         "clock_trusted": None,
+        # the commune's desks, named: a sync issue names the other desk by its label
+        "desks": [
+            {"number": 1, "label": "Accueil mairie"},
+            {"number": 2, "label": "Annexe école"},
+        ],
     }
     assert _state(office)["number"] == 1
     # With its time (3 min 20 s behind the server's), the desk's clock is measured and kept.
@@ -92,5 +97,6 @@ def test_each_desk_reads_its_own_ops_and_receipts_and_the_communes_invoices(cent
     try:
         assert _state(elsewhere)["last_invoices"] == []
         assert _state(elsewhere)["number"] == 1
+        assert _state(elsewhere)["desks"] == [{"number": 1, "label": "Accueil"}]  # its own only
     finally:
         elsewhere.close()

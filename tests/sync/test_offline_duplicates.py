@@ -10,14 +10,16 @@ import dataclasses
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from eticket_central.models import ActivityDay as ServerDay
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.models import Child as ServerChild
+from eticket_central.models import Device as ServerDevice
 from eticket_central.models import Family as ServerFamily
 from eticket_central.models import WalletEntry as ServerWallet
-from eticket_desk.models import Booking, Family, WalletEntry
+from eticket_desk.models import Booking, Family, Setting, WalletEntry
+from eticket_desk.rules.numbering import DESK_LABELS
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activities import save_activity
 from eticket_desk.services.counter.till import open_till
@@ -112,11 +114,11 @@ def test_the_same_family_created_at_both_desks_is_raised_then_merged_everywhere(
     _synced(*order, order[0])
 
     expected_office = (
-        "Dossier F100001 Martin créé au poste n° 2 ressemble à F00002 Martin créé ici — "
+        "Dossier F100001 Martin créé au poste Annexe école ressemble à F00002 Martin créé ici — "
         "fusionnez-les si c'est la même famille"
     )
     expected_annex = (
-        "Dossier F00002 Martin créé au poste n° 1 ressemble à F100001 Martin créé ici — "
+        "Dossier F00002 Martin créé au poste Accueil mairie ressemble à F100001 Martin créé ici — "
         "fusionnez-les si c'est la même famille"
     )
     assert _duplicates(office, agent) == [expected_office]
@@ -224,3 +226,36 @@ def test_a_pair_declared_not_duplicates_on_the_issues_panel_is_not_raised_again(
     assert _duplicates(annex, agent) != []  # the annex decides for itself
     with office.read() as session:
         assert session.scalar(select(func.count()).select_from(Family)) == 3
+
+
+@pytest.mark.parametrize("first", ["office", "annex"])
+def test_the_other_desk_is_named_by_its_label_then_by_its_number_when_unknown(
+    desks, admin, agent, schools, db, commune, first
+):
+    """The server gives the commune's desks' labels at each sync: a desk renamed there is
+    named anew after the next sync; a desk that never heard its labels says « poste n° 2 »."""
+    office, annex = desks
+    validated_family(office, admin, schools, last_name="Martin", child_first_name="Hugo")
+    validated_family(annex, admin, schools, last_name="Martin", child_first_name="Hugo")
+    order = (office, annex) if first == "office" else (annex, office)
+    _synced(*order, order[0])
+    assert _duplicates(office, agent) == [
+        "Dossier F100001 Martin créé au poste Annexe école ressemble à F00002 Martin créé ici — "
+        "fusionnez-les si c'est la même famille"
+    ]
+    annex_device = db.get(ServerDevice, commune.desks[1].device_id)
+    assert (annex_device.number, annex_device.label) == (2, "Annexe école")
+    annex_device.label = "Annexe du Parc"
+    db.commit()
+    _synced(office)
+    assert _duplicates(office, agent)[0].startswith(
+        "Dossier F100001 Martin créé au poste Annexe du Parc ressemble à F00002 Martin"
+    )
+    with office.write(admin) as session:  # as on a desk synced before the server named desks
+        session.execute(delete(Setting).where(Setting.key == DESK_LABELS))
+    assert _duplicates(office, agent)[0].startswith(
+        "Dossier F100001 Martin créé au poste n° 2 ressemble à F00002 Martin créé ici"
+    )
+    assert _duplicates(annex, agent)[0].startswith(
+        "Dossier F00002 Martin créé au poste Accueil mairie ressemble à F100001 Martin"
+    )

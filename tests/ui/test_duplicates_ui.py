@@ -1,6 +1,6 @@
 """Likely duplicates on screen: the warning before a new dossier like another is saved
 (« ouvrir ce dossier / créer quand même »), and the régisseur's merge dialog from the family
-search (which dossier is kept, what moves, then the merge)."""
+search or from inside a dossier (which dossier is kept, what moves, then the merge)."""
 
 from __future__ import annotations
 
@@ -120,3 +120,61 @@ def test_an_agent_has_no_merge_button(qtbot, store, agent):
     qtbot.addWidget(screen)
     screen.show()
     assert not screen.merge_button.isVisible()
+
+
+def _open_dossier(qtbot, ctx, family_id) -> FamilyEditorDialog:
+    dialog = FamilyEditorDialog(ctx, family_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+@pytest.mark.parametrize("keep", ["this", "other"])
+def test_the_regisseur_merges_from_inside_the_dossier(qtbot, store, admin, schools, keep):
+    regisseur = _make_user(store, admin, "regine", "Régine Caisse", Role.REGISSEUR)
+    this = validated_family(store, admin, schools)
+    other = twin_dossier(store, admin, schools)
+    ctx = AppContext(store=store, actor=regisseur, runner=ImmediateRunner(), bus=ChangeBus())
+    editor = _open_dossier(qtbot, ctx, this.id)
+    button = editor.merge_button
+    assert button.isVisible() and button.isEnabled()
+    assert button.text() == "Fusionner avec un autre dossier…"
+    qtbot.mouseClick(button, LEFT)
+    merge = editor.merge_dialog
+    qtbot.waitExposed(merge)
+    assert merge.label == "F00001 DUPONT Marie"  # this dossier, proposed
+    assert merge.reference_edit.text() == "F00002"  # its likely duplicate
+    assert merge.moves.text().startswith("De F00002 vers F00001 :")
+    if keep == "other":
+        merge.keep_other.click()
+        assert merge.moves.text().startswith("De F00001 vers F00002 :")
+    qtbot.mouseClick(merge.merge_button, LEFT)
+    assert not merge.isVisible()
+    kept, absorbed = (this, other) if keep == "this" else (other, this)
+    assert load_family(store, admin, absorbed.id).status.value == "archived"
+    children = [c.first_name for c in load_family(store, admin, kept.id).children]
+    assert children == (["Léa", "Tom"] if keep == "this" else ["LEA", "Tom"])  # the kept's name
+    if keep == "this":  # the editor shows the dossier with what came from F00002
+        assert editor.message.text() == "Dossier F00002 fusionné dans celui-ci."
+        assert [c.first_name for c in editor.children_page.items()] == ["Léa", "Tom"]
+        assert editor.merge_button.isVisible()
+    else:  # this dossier is now the archived one: read only, no more merging
+        assert editor.message.text() == "Ce dossier a été fusionné dans F00002 et archivé."
+        assert editor.header.reference.text() == "F00001"
+        assert editor.is_read_only()
+        assert not editor.merge_button.isVisible()
+
+
+def test_an_agent_sees_no_merge_in_the_dossier(qtbot, store, admin, agent, schools):
+    family = validated_family(store, admin, schools)
+    ctx = AppContext(store=store, actor=agent, runner=ImmediateRunner(), bus=ChangeBus())
+    editor = _open_dossier(qtbot, ctx, family.id)
+    assert editor.loaded and editor.save_button.isVisible()
+    assert not editor.merge_button.isVisible()
+
+
+def test_a_new_dossier_cannot_be_merged_before_it_is_saved(qtbot, store, admin):
+    ctx = AppContext(store=store, actor=admin, runner=ImmediateRunner(), bus=ChangeBus())
+    editor = _open_dossier(qtbot, ctx, None)
+    assert editor.merge_button.isVisible() and not editor.merge_button.isEnabled()

@@ -1,5 +1,5 @@
 """Likely duplicate dossiers (rules.duplicates): the warning before a new dossier is saved or
-imported, and the pairs found after a sync (a dossier pulled from another desk that looks like
+imported (like one of the base, or two new dossiers of one file alike), and the pairs found after a sync (a dossier pulled from another desk that looks like
 one made here), raised once as a sync issue until merged or declared « pas des doublons ».
 
 The store holds every desk's dossiers once synced, so a look here covers the whole commune.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,18 +21,20 @@ from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.duplicates import (
     ChildFacts,
     DossierFacts,
+    Likeness,
     PersonFacts,
     child_key,
     child_keys,
     likeness,
 )
 from eticket_desk.rules.errors import NotFound
-from eticket_desk.rules.numbering import FAMILY_BLOCK
+from eticket_desk.rules.numbering import DESK_LABELS, FAMILY_BLOCK
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import desk_number
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.syncing.state import read_state
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,23 @@ def likely_duplicates_in(
     return sorted(found, key=lambda d: d.reference)
 
 
+def alike_among(dossiers: Sequence[DossierFacts]) -> list[tuple[int, int, Likeness]]:
+    """The pairs (i < j) of these dossiers that look alike, and why as the first of the two
+    reads (the new dossiers of one import file: the later looks like the earlier); only
+    dossiers sharing a child's first name and birth date are compared."""
+    by_child: dict[tuple, list[int]] = defaultdict(list)
+    for index, dossier in enumerate(dossiers):
+        for key in child_keys(dossier):
+            by_child[key].append(index)
+    pairs = {(i, j) for same in by_child.values() for i in same for j in same if i < j}
+    found = []
+    for i, j in sorted(pairs):
+        alike = likeness(dossiers[j], dossiers[i])
+        if alike is not None:
+            found.append((i, j, alike))
+    return found
+
+
 def likely_duplicates(
     store: Store, actor: Actor, adults: list, children: list, family_id: uuid.UUID | None = None
 ) -> list[LikelyDuplicate]:
@@ -164,6 +183,13 @@ def dossier_by_reference(
 def desk_of(reference_number: int) -> int:
     """The desk that numbered a dossier (each numbers in its own block)."""
     return reference_number // FAMILY_BLOCK + 1
+
+
+def desk_name(number: int, labels: dict[str, str] | None) -> str:
+    """« poste Annexe école » by the label the server gave at the last sync, else
+    « poste n° 2 »."""
+    label = (labels or {}).get(str(number), "").strip()
+    return f"poste {label}" if label else f"poste n° {number}"
 
 
 def raise_pulled_duplicates(session: Session, family_ids: Iterable[uuid.UUID]) -> int:
@@ -228,7 +254,7 @@ def raise_pulled_duplicates(session: Session, family_ids: Iterable[uuid.UUID]) -
 
 @dataclass(frozen=True)
 class DuplicateIssue:
-    """A pair to look at: « Dossier F100001 Martin créé au poste n° 2 ressemble à F00002
+    """A pair to look at: « Dossier F100001 Martin créé au poste Annexe école ressemble à F00002
     Martin créé ici — fusionnez-les si c'est la même famille »."""
 
     pair_id: int
@@ -250,11 +276,12 @@ def duplicate_issues(session: Session, *, include_handled: bool = False) -> list
     query = select(DuplicatePair)
     if not include_handled:
         query = query.where(DuplicatePair.state == "raised")
-    issues = []
+    issues, labels = [], read_state(session, DESK_LABELS, None)
     for pair in session.scalars(query.order_by(DuplicatePair.id.desc())):
         mine, other = session.get(Family, pair.family_id), session.get(Family, pair.other_id)
+        desk = desk_name(desk_of(other.number), labels)
         subject = (
-            f"Dossier {_short(other)} créé au poste n° {desk_of(other.number)} ressemble à "
+            f"Dossier {_short(other)} créé au {desk} ressemble à "
             f"{_short(mine)} créé ici — fusionnez-les si c'est la même famille"
         )
         issues.append(

@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 
 from eticket_desk.reports.csv_export import write_csv_file
+from eticket_desk.rules.duplicates import Likeness
 from eticket_desk.rules.errors import DomainError
 
 
@@ -109,7 +110,8 @@ class DryRunReport:
     incomplete: int = 0  # dossiers that will be imported incomplete (no registration)
     year_label: str = ""
     # New dossiers of the file that look like one of the base (rules.duplicates): a line each,
-    # « ligne 12 : ce dossier ressemble au dossier F00012 Dupont (Léa, né(e) le …) », not an error.
+    # « ligne 12 : ce dossier ressemble au dossier F00012 Dupont (Léa, né(e) le …) »; then two
+    # new dossiers of the file alike (`alike_in_file`). Warnings, not errors.
     likely: tuple[str, ...] = ()
 
     def decision(self, decisions: Decisions | None, line: int) -> Decision:
@@ -177,6 +179,18 @@ class ImportResult:
 
     def sentence(self) -> str:
         return self.counts.sentence()
+
+
+def alike_in_file(first_line: int, second_line: int, alike: Likeness) -> str:
+    """« ligne 9 : doublon possible — nouveau dossier qui ressemble à celui de la ligne 2,
+    nouveau lui aussi (Moreau ; Jules, né(e) le 12/03/2019) ; … »."""
+    born = alike.child.birth_date.strftime("%d/%m/%Y")
+    return (
+        f"ligne {second_line} : doublon possible — nouveau dossier qui ressemble à celui de la "
+        f"ligne {first_line}, nouveau lui aussi ({alike.adult.last_name} ; "
+        f"{alike.child.first_name}, né(e) le {born}) ; vérifiez-les après l'import (fusion "
+        "possible)"
+    )
 
 
 class ImportRefused(DomainError):

@@ -16,7 +16,11 @@ from eticket_desk.services.catalogue.activities import activities_in
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.families.dossiers import load_family_in
-from eticket_desk.services.families.duplicates import facts_of, likely_duplicates_in
+from eticket_desk.services.families.duplicates import (
+    alike_among,
+    facts_of,
+    likely_duplicates_in,
+)
 from eticket_desk.services.importing.analysis import Analyser, Analysis
 from eticket_desk.services.importing.guess import guess_mapping
 from eticket_desk.services.importing.reading import Table, read_table
@@ -27,6 +31,7 @@ from eticket_desk.services.importing.report import (
     DryRunReport,
     ImportRefused,
     ImportResult,
+    alike_in_file,
 )
 from eticket_desk.services.importing.rows import RowReader
 from eticket_desk.services.importing.targets import TARGETS, ImportMapping
@@ -129,18 +134,21 @@ def _analyse(session: Session, actor: Actor, table: Table, mapping: ImportMappin
 
 
 def _likely_duplicates(session: Session, analysis: Analysis) -> tuple[str, ...]:
-    """A line for each new dossier of the file that looks like one of the base (a warning:
-    the agent checks, the import is not refused)."""
+    """A line for each new dossier of the file that looks like one of the base, then for each
+    two new dossiers of the file alike (a warning: the agent checks, the import is not
+    refused)."""
+    # a family whose children all are new: the others' go to a dossier of the base
+    plans = [p for p in analysis.families if p.new_rows and len(p.new_rows) == len(p.rows)]
+    facts = [facts_of(plan.adults, [r.child for r in plan.new_rows]) for plan in plans]
     found = []
-    for plan in analysis.families:
-        if not plan.new_rows or len(plan.new_rows) != len(plan.rows):
-            continue  # no new dossier: its children go to a dossier of the base
-        facts = facts_of(plan.adults, [r.child for r in plan.new_rows])
-        for alike in likely_duplicates_in(session, facts):
+    for plan, dossier in zip(plans, facts, strict=True):
+        for alike in likely_duplicates_in(session, dossier):
             found.append(
                 f"ligne {plan.rows[0].line} : doublon possible — nouveau dossier qui ressemble "
                 f"au dossier {alike.label} ; vérifiez-le après l'import (fusion possible)"
             )
+    for first, second, alike in alike_among(facts):
+        found.append(alike_in_file(plans[first].rows[0].line, plans[second].rows[0].line, alike))
     return tuple(found)
 
 

@@ -29,7 +29,13 @@ from sqlalchemy import delete, func, select
 from eticket_desk.models import NumberSeries, Sale, Setting, SyncNotice
 from eticket_desk.models.sync import OutboxOp
 from eticket_desk.rules.money import format_cents
-from eticket_desk.rules.numbering import DESK_LABEL, DESK_NUMBER, parse_receipt, receipt_series
+from eticket_desk.rules.numbering import (
+    DESK_LABEL,
+    DESK_LABELS,
+    DESK_NUMBER,
+    parse_receipt,
+    receipt_series,
+)
 from eticket_desk.rules.pricing import METHOD_LABELS
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import hold_numbers, raise_counter, registered_desk
@@ -73,14 +79,18 @@ def _missing_ops(session, state: DeviceState) -> int:
 
 @changes(Topic.SYNC)
 def check_device(store: Store, state: DeviceState) -> DeviceCheck:
-    """Keeps the desk's number (once: its dossiers' block and its receipts' series) and
-    label; marks the base restored when it is behind what the server holds from it."""
+    """Keeps the desk's number (once: its dossiers' block and its receipts' series), its
+    label and the commune's desks' labels; marks the base restored when it is behind what the server holds from it."""
     with store.read() as session:
         mark = restored_mark(session)
         missing = _missing_ops(session, state)
         number = read_state(session, DESK_NUMBER, None)
         label = read_state(session, DESK_LABEL, None)
+        labels = read_state(session, DESK_LABELS, None)
     values: dict[str, object] = {}
+    names = {str(desk.number): desk.label for desk in state.desks}  # the others' names too
+    if names and names != labels:
+        values[DESK_LABELS] = names
     if number is None and state.number:
         values[DESK_NUMBER] = state.number
     if label != state.label:

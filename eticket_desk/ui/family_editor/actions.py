@@ -1,6 +1,7 @@
-"""What the dossier editor's buttons do: save, validate, portal access and archiving. A new
-dossier that looks like another one of the store is not saved before the agent chose between
-opening that one and creating it all the same (duplicate_prompt.py).
+"""What the dossier editor's buttons do: save, validate, portal access, archiving and merging
+with another dossier (the régisseur's, merge_dialog.py). A new dossier that looks like another
+one of the store is not saved before the agent chose between opening that one and creating it
+all the same (duplicate_prompt.py).
 
 Every write goes through `ctx.write`, which announces what the use case declares (the
 family list and this dossier's `FamilyTopic`); the dossier shown next is read on the worker
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.errors import ValidationFailed
-from eticket_desk.services.families.data import FamilyData
+from eticket_desk.services.families.data import FamilyData, family_display_name
 from eticket_desk.services.families.dossiers import (
     load_family_quietly,
     save_family,
@@ -28,6 +29,7 @@ from eticket_desk.services.families.duplicates import likely_duplicates
 from eticket_desk.services.families.portal import PortalLetter, issue_portal_access
 from eticket_desk.ui.family_editor import duplicate_prompt, prompts
 from eticket_desk.ui.family_editor.checks import check_adult, check_child, split_key
+from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.family_editor.signals import emit
 from eticket_desk.ui.messages import show_error
 
@@ -288,6 +290,40 @@ class DossierActions(_Base):
     def _on_archived(self, archived: bool, data: FamilyData) -> None:
         self._busy = False
         self._info = self.tr("Dossier archivé.") if archived else self.tr("Dossier désarchivé.")
+        self.show_family(data)
+
+    # ------------------------------------------------------------ merging
+
+    def _on_merge_button_clicked(self) -> None:
+        self.save(then=self._open_merge)
+
+    def _open_merge(self) -> None:
+        """The family search's merge dialog, this dossier proposed (what was typed is saved)."""
+        data = self._data
+        label = f"{data.reference} {family_display_name(data.adults)}".strip()
+        self.merge_dialog = MergeDialog(self.ctx, data.id, label, self)
+        self.merge_dialog.accepted.connect(self._on_merge_dialog_accepted)
+        self.merge_dialog.open()
+
+    def _on_merge_dialog_accepted(self) -> None:
+        counts = self.merge_dialog.merged
+        if counts is None:
+            return
+        if counts.kept_reference == self._data.reference:
+            self._info = self.tr("Dossier %1 fusionné dans celui-ci.").replace(
+                "%1", counts.absorbed_reference
+            )
+        else:
+            self._info = self.tr("Ce dossier a été fusionné dans %1 et archivé.").replace(
+                "%1", counts.kept_reference
+            )
+        self._set_busy(True)
+        self.ctx.runner.submit(
+            self._reader(self._data.id), self._on_merged_read, self._on_action_failed
+        )
+
+    def _on_merged_read(self, data: FamilyData) -> None:
+        self._busy = False
         self.show_family(data)
 
     # ------------------------------------------------------------ shared

@@ -1,4 +1,5 @@
-"""The "Dossier famille" dialog: its layout, the dossier on screen, dirty state and closing.
+"""The "Dossier famille" dialog: its layout, the dossier on screen, dirty state and closing
+(what it shows of that state, header to buttons: status.py).
 
 It opens at once and reads the schools and the dossier through the task runner, as every
 screen reads; the tabs wait, disabled, until they are shown (then a validated family's
@@ -31,23 +32,23 @@ from eticket_desk.services.core.fields import format_phone
 from eticket_desk.services.families.data import (
     PHONE_FIELDS,
     FamilyData,
-    family_display_name,
 )
 from eticket_desk.services.families.dossiers import load_family
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.actions import DossierActions
 from eticket_desk.ui.family_editor.adult_form import AdultForm
-from eticket_desk.ui.family_editor.checks import missing_now
 from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
+from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.family_editor.people import DossierPeople
 from eticket_desk.ui.family_editor.people_page import PeoplePage
 from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
+from eticket_desk.ui.family_editor.status import DossierStatus
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
-from eticket_desk.ui.family_editor.widgets import ERROR_STYLE, plain_button
+from eticket_desk.ui.family_editor.widgets import plain_button
 from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.planning import WeekGrid
 
@@ -56,7 +57,7 @@ READ_ONLY_STYLE = (
 )
 
 
-class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
+class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
     """Create or edit one family dossier; saves, validates, archives and issues portal access."""
 
     family_saved = Signal(object)  # the family UUID, after each successful save or validation
@@ -186,6 +187,11 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
         self.validate_button = plain_button(self.tr("&Valider le dossier"))
         self.portal_button = plain_button(self.tr("Accès &portail…"))
         self.archive_button = plain_button(self.tr("A&rchiver"))
+        self.merge_button = plain_button(self.tr("Fusionner avec un autre dossier…"))
+        self.merge_button.setToolTip(
+            self.tr("Réunir ce dossier et un doublon : l'un des deux est gardé, l'autre archivé")
+        )
+        self.merge_dialog: MergeDialog | None = None
         self.close_button = plain_button(self.tr("Fer&mer"))
         self.close_button.setToolTip(self.tr("Fermer le dossier (Échap)"))
         buttons = QHBoxLayout()
@@ -195,6 +201,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
             self.validate_button,
             self.portal_button,
             self.archive_button,
+            self.merge_button,
             self.close_button,
         ):
             buttons.addWidget(button)
@@ -210,6 +217,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
             self.validate_button,
             self.portal_button,
             self.archive_button,
+            self.merge_button,
             self.close_button,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -224,6 +232,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
         self.validate_button.clicked.connect(self._on_validate_button_clicked)
         self.portal_button.clicked.connect(self._on_portal_button_clicked)
         self.archive_button.clicked.connect(self._on_archive_button_clicked)
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
         self.close_button.clicked.connect(self.reject)
         self.family_tab.edited.connect(self._on_dossier_edited)
         self.family_tab.errors_changed.connect(self._on_dossier_edited)
@@ -316,91 +325,6 @@ class FamilyEditorDialog(DossierPeople, DossierActions, QDialog):
         if self._info and self.is_dirty():
             self._info = ""
         self._refresh()
-
-    def _refresh(self) -> None:
-        """Header, title, tab labels, message line and buttons, from what is on screen."""
-        data, dirty = self._data, self.is_dirty()
-        adults, children = self._everyone(), self.children_page.items()
-        missing = (
-            data.missing if data.id is not None and not dirty else missing_now(adults, children)
-        )
-        name = (family_display_name(adults) if any(a.last_name for a in adults) else "") or (
-            self.tr("Nouvelle famille")
-        )
-        self.header.show_identity(data.reference, name, data.status, data.portal_login)
-        self.header.set_missing(missing)
-        if data.id is None:
-            self.setWindowTitle(self.tr("Nouveau dossier famille") + "[*]")
-        else:
-            self.setWindowTitle(self.tr("Dossier famille %s – %s") % (data.reference, name) + "[*]")
-        self.setWindowModified(dirty)
-        labels = (
-            self.tr("&Famille"),
-            self.tr("A&dultes (%d)") % len(self.adults_page.entries),
-            self.tr("E&nfants (%d)") % len(children),
-            self.tr("Autres &tiers (%d)") % len(self.third_parties_page.entries),
-        )
-        for index, label in enumerate(labels):
-            self.tabs.setTabText(index, label)
-        self._show_message(dirty)
-        self._update_buttons(dirty)
-
-    def _show_message(self, dirty: bool) -> None:
-        if self._data.status == FamilyStatus.ARCHIVED and not self._info:
-            self.message.setStyleSheet("color: #37474f;")
-            self.message.setText(
-                self.tr("Dossier archivé : consultation seule. Désarchivez-le pour le modifier.")
-            )
-        elif self.has_errors():
-            self.message.setStyleSheet(ERROR_STYLE)
-            self.message.setText(
-                self.tr("⚠ Corrigez les champs signalés en rouge avant d'enregistrer.")
-            )
-        elif dirty:
-            self.message.setStyleSheet("color: #8a4b00;")
-            self.message.setText(self.tr("Modifications non enregistrées."))
-        else:
-            self.message.setStyleSheet("color: #1b5e20;")
-            self.message.setText(self._info)
-
-    def _update_buttons(self, dirty: bool) -> None:
-        can = self.ctx.actor.can
-        status, saved = self._data.status, self._data.id is not None
-        archived = status == FamilyStatus.ARCHIVED
-        editable = not self.is_read_only() and not self._busy
-        for button in (self.save_button, self.validate_button, self.portal_button):
-            button.setVisible(not archived)
-        self.save_button.setEnabled(editable and dirty and not self.has_errors())
-        self.validate_button.setEnabled(
-            editable
-            and can(Permission.FAMILY_VALIDATE)
-            and not self.has_errors()
-            and (dirty or status != FamilyStatus.VALIDATED)
-        )
-        self.validate_button.setToolTip(
-            self.tr("Le dossier est validé.")
-            if status == FamilyStatus.VALIDATED and not dirty
-            else self.tr("Enregistrer puis valider le dossier")
-        )
-        self.portal_button.setEnabled(
-            not self._busy
-            and can(Permission.PORTAL_CREDENTIALS)
-            and status == FamilyStatus.VALIDATED
-        )
-        self.portal_button.setToolTip(
-            self.tr(
-                "Créer l'identifiant et le mot de passe du portail famille et imprimer le courrier"
-            )
-            if status == FamilyStatus.VALIDATED
-            else self.tr("Réservé aux dossiers validés")
-        )
-        self.archive_button.setText(self.tr("Désa&rchiver") if archived else self.tr("A&rchiver"))
-        self.archive_button.setEnabled(saved and not self._busy and can(Permission.FAMILY_ARCHIVE))
-        self.archive_button.setToolTip(
-            ""
-            if can(Permission.FAMILY_ARCHIVE)
-            else self.tr("Votre profil ne permet pas d'archiver les dossiers.")
-        )
 
     # ------------------------------------------------------------ closing
 

@@ -185,7 +185,7 @@ class DryRunPage(QWizardPage):
                 self.tr("%s sans inscription resteront incomplets, à compléter ensuite.")
                 % plural(report.incomplete, "dossier")
             )
-        notes += [f"\n• {line}" for line in report.likely]  # new dossiers like one of the base
+        notes += [f"\n• {line}" for line in report.likely]  # like the base or the file
         self.notes_label.setText(" ".join(notes))
         self.notes_label.setVisible(bool(notes))
         table = self.problems_table
