@@ -92,38 +92,64 @@ def likely_duplicates_in(
     session: Session, dossier: DossierFacts, exclude: Iterable[uuid.UUID] = ()
 ) -> list[LikelyDuplicate]:
     """The dossiers of the store (archived ones aside) that look like `dossier`, by reference."""
-    births = {c.birth_date for c in dossier.children if child_key(c) is not None}
-    if not births:
-        return []
     excluded = set(exclude)
-    candidates = {
-        family_id
-        for family_id in session.scalars(
-            select(Child.family_id)
+    (found,) = likely_duplicates_of_each(session, [dossier])
+    return [alike for alike in found if alike.family_id not in excluded]
+
+
+def likely_duplicates_of_each(
+    session: Session, dossiers: Sequence[DossierFacts]
+) -> list[list[LikelyDuplicate]]:
+    """For each of these dossiers (an import's thousands, or one), the dossiers of the store
+    (archived ones aside) that look like it, by reference. The store's children born on
+    those days are read once, 500 days at a time; each dossier is then compared with the
+    dossiers sharing one of its children (first name and birth date: the rule needs one)."""
+    wanted = [child_keys(dossier) for dossier in dossiers]
+    births = sorted({birth for keys in wanted for _, birth in keys})
+    sharing: dict[tuple, set[uuid.UUID]] = defaultdict(set)
+    for start in range(0, len(births), 500):
+        query = (
+            select(Child.family_id, Child.first_name, Child.last_name, Child.birth_date)
             .join(Family, Family.id == Child.family_id)
-            .where(Child.birth_date.in_(births), Family.status != FamilyStatus.ARCHIVED.value)
-        )
-        if family_id not in excluded
-    }
-    if not candidates:
-        return []
-    references = dict(
-        session.execute(select(Family.id, Family.reference).where(Family.id.in_(candidates))).all()
-    )
-    found = []
-    for family_id, other in _dossiers(session, candidates).items():
-        alike = likeness(dossier, other)
-        if alike is not None:
-            found.append(
-                LikelyDuplicate(
-                    family_id,
-                    references[family_id],
-                    alike.adult.last_name,
-                    alike.child.first_name,
-                    alike.child.birth_date,
-                )
+            .where(
+                Child.birth_date.in_(births[start : start + 500]),
+                Family.status != FamilyStatus.ARCHIVED.value,
             )
-    return sorted(found, key=lambda d: d.reference)
+        )
+        for row in session.execute(query):
+            key = child_key(ChildFacts(row.first_name, row.last_name, row.birth_date))
+            if key is not None:
+                sharing[key].add(row.family_id)
+    candidates = [{f for key in keys for f in sharing.get(key, ())} for keys in wanted]
+    every = set().union(*candidates) if candidates else set()
+    if not every:
+        return [[] for _ in dossiers]
+    facts = _dossiers(session, every)
+    references = {}
+    ids = list(every)
+    for start in range(0, len(ids), 500):
+        references.update(
+            session.execute(
+                select(Family.id, Family.reference).where(Family.id.in_(ids[start : start + 500]))
+            ).all()
+        )
+    found: list[list[LikelyDuplicate]] = []
+    for dossier, family_ids in zip(dossiers, candidates, strict=True):
+        alikes = []
+        for family_id in family_ids:
+            alike = likeness(dossier, facts[family_id])
+            if alike is not None:
+                alikes.append(
+                    LikelyDuplicate(
+                        family_id,
+                        references[family_id],
+                        alike.adult.last_name,
+                        alike.child.first_name,
+                        alike.child.birth_date,
+                    )
+                )
+        found.append(sorted(alikes, key=lambda d: d.reference))
+    return found
 
 
 def alike_among(dossiers: Sequence[DossierFacts]) -> list[tuple[int, int, Likeness]]:

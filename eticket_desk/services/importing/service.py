@@ -19,7 +19,7 @@ from eticket_desk.services.families.dossiers import load_family_in
 from eticket_desk.services.families.duplicates import (
     alike_among,
     facts_of,
-    likely_duplicates_in,
+    likely_duplicates_of_each,
 )
 from eticket_desk.services.importing.analysis import Analyser, Analysis
 from eticket_desk.services.importing.guess import guess_mapping
@@ -141,8 +141,8 @@ def _likely_duplicates(session: Session, analysis: Analysis) -> tuple[str, ...]:
     plans = [p for p in analysis.families if p.new_rows and len(p.new_rows) == len(p.rows)]
     facts = [facts_of(plan.adults, [r.child for r in plan.new_rows]) for plan in plans]
     found = []
-    for plan, dossier in zip(plans, facts, strict=True):
-        for alike in likely_duplicates_in(session, dossier):
+    for plan, alikes in zip(plans, likely_duplicates_of_each(session, facts), strict=True):
+        for alike in alikes:
             found.append(
                 f"ligne {plan.rows[0].line} : doublon possible — nouveau dossier qui ressemble "
                 f"au dossier {alike.label} ; vérifiez-le après l'import (fusion possible)"
