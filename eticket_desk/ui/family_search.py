@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -25,8 +26,10 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.families.search import FamilyHit, search_families
 from eticket_desk.ui.context import AppContext
-from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.messages import show_error
+
+if TYPE_CHECKING:
+    from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 
 STATUS_COLOURS = {
     FamilyStatus.DRAFT: "#6b7280",
@@ -233,6 +236,10 @@ class FamilySearchScreen(QWidget):
         if not index.isValid():
             return None
         hit = self.model.hits[index.row()]
+        # imported when first asked: the dossier editor's package is heavy (the counter, PDFs)
+        # and the search screen is the first the agent sees
+        from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
+
         dialog = MergeDialog(self.ctx, hit.id, f"{hit.reference} {hit.display_name}", self)
         dialog.open()
         return dialog

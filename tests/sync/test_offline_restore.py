@@ -16,7 +16,7 @@ from eticket_central.models import Family as ServerFamily
 from eticket_central.models import Payment as ServerPayment
 from eticket_desk.models import Adult, Booking, Payment, Sale, SaleLine, WalletEntry
 from eticket_desk.services.bookings.booking import book_day
-from eticket_desk.services.core.restored import RESTORED_MESSAGE, DeskRestored
+from eticket_desk.services.core.restored import RESTORED_MESSAGE, DeskRestored, restore_pending
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.counter.till_journal import till_journal_data
@@ -25,7 +25,6 @@ from eticket_desk.services.maintenance.backups import backup_now, restore
 from eticket_desk.services.maintenance.integrity import check
 from eticket_desk.services.syncing.cycle import run_sync
 from eticket_desk.services.syncing.issues import list_sync_issues
-from eticket_desk.services.syncing.restore import restore_pending
 from eticket_desk.services.syncing.status import load_device
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY, _server_tickets, _tickets

@@ -91,3 +91,10 @@ def mark_restored_file(path: Path, when: datetime, backup_name: str) -> bool:
         return True
     finally:
         connection.close()
+
+
+def restore_pending(store) -> bool:
+    """Whether this desk waits for the server's state before any new work (the banner; kept
+    here, light to import: the main window asks it at start-up)."""
+    with store.read() as session:
+        return restored_mark(session) is not None

@@ -265,9 +265,3 @@ def finish_restore(store: Store, state: DeviceState, items: list) -> str:
         )
         session.execute(delete(Setting).where(Setting.key == RESTORED))
     return message
-
-
-def restore_pending(store: Store) -> bool:
-    """Whether this desk waits for the server's state before any new work (the banner)."""
-    with store.read() as session:
-        return restored_mark(session) is not None

@@ -8,8 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from eticket_desk.services.core.changes import Topic
-from eticket_desk.services.core.restored import RESTORED_MESSAGE
-from eticket_desk.services.syncing.restore import restore_pending
+from eticket_desk.services.core.restored import RESTORED_MESSAGE, restore_pending
 from eticket_desk.ui.context import AppContext
 
 ALERT = "#b91c1c"
