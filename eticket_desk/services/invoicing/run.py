@@ -225,6 +225,29 @@ def issue_run(
         )
 
 
+def credit_note_of(invoice: Invoice, number: str, issued_at, reason: str, by: str) -> Invoice:
+    """The credit note cancelling `invoice` whole: the same family, period, amount and billing
+    address, issued (and due) at `issued_at` (the counter's, or a recovered one's)."""
+    return Invoice(
+        number=number,
+        kind="credit_note",
+        family_id=invoice.family_id,
+        run_id=None,
+        corrects_id=invoice.id,
+        period_kind=invoice.period_kind,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        period_label=invoice.period_label,
+        issued_at=issued_at,
+        due_date=issued_at.date(),
+        total_cents=invoice.total_cents,
+        billing_name=invoice.billing_name,
+        billing_address=invoice.billing_address,
+        reason=reason,
+        by=by,
+    )
+
+
 @changes(Topic.INVOICES)
 def credit_note(store: Store, actor: Actor, invoice_id: uuid.UUID, reason: str) -> str:
     """Cancel an invoice with a credit note of the same amount (series A-YYYY-NNNNNN). What
@@ -240,24 +263,7 @@ def credit_note(store: Store, actor: Actor, invoice_id: uuid.UUID, reason: str) 
             raise DomainError(f"La facture {invoice.number} est déjà annulée par un avoir.")
         now = session.info["now"]
         number = f"A-{now.year}-{next_number(session, f'credit-note-{now.year}'):06d}"
-        note = Invoice(
-            number=number,
-            kind="credit_note",
-            family_id=invoice.family_id,
-            run_id=None,
-            corrects_id=invoice.id,
-            period_kind=invoice.period_kind,
-            period_start=invoice.period_start,
-            period_end=invoice.period_end,
-            period_label=invoice.period_label,
-            issued_at=now,
-            due_date=now.date(),
-            total_cents=invoice.total_cents,
-            billing_name=invoice.billing_name,
-            billing_address=invoice.billing_address,
-            reason=reason.strip(),
-            by=actor.login,
-        )
+        note = credit_note_of(invoice, number, now, reason.strip(), actor.login)
         session.add(note)
         session.flush()
         emit(session, InvoicesIssued((note.id,)))

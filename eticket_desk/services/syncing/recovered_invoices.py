@@ -20,6 +20,7 @@ from eticket_desk.ids import new_id
 from eticket_desk.models import CreditEntry, Family, Invoice, Payment, PaymentAllocation
 from eticket_desk.services.core.restored import RECOVERED_INVOICE
 from eticket_desk.services.counter.sales import billing_address
+from eticket_desk.services.invoicing.run import credit_note_of
 from eticket_desk.services.syncing.pulled_money import apply_payment
 from eticket_desk.services.syncing.state import SYNC_ACTOR
 
@@ -125,24 +126,8 @@ def recover_credit_notes(session, invoices: list) -> None:
             continue
         at = data.get("cancelled_at")
         issued = datetime.fromisoformat(at) if at else session.info["now"]
-        note = Invoice(
-            id=new_id(),
-            number=number,
-            kind="credit_note",
-            family_id=invoice.family_id,
-            corrects_id=invoice.id,
-            period_kind=invoice.period_kind,
-            period_start=invoice.period_start,
-            period_end=invoice.period_end,
-            period_label=invoice.period_label,
-            issued_at=issued,
-            due_date=issued.date(),
-            total_cents=invoice.total_cents,
-            billing_name=invoice.billing_name,
-            billing_address=invoice.billing_address,
-            reason=RECOVERED_INVOICE,
-            by=SYNC_ACTOR.login,
-        )
+        note = credit_note_of(invoice, number, issued, RECOVERED_INVOICE, SYNC_ACTOR.login)
+        note.id = new_id()
         session.add(note)
         settled = session.scalar(
             select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0)).where(
