@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -98,38 +96,9 @@ def render_conflict_screens(ctx: AppContext, out_dir: Path, family_id: uuid.UUID
 
 
 def main(argv: list[str]) -> int:
-    from devtools.screenshots.family_editor import sample_family
-    from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.access import users
-    from eticket_desk.services.catalogue.organisation import list_schools
-    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.core.store import Store
-    from eticket_desk.ui.context import ChangeBus
-    from eticket_desk.ui.tasks import ImmediateRunner
+    from devtools.screenshots.family_editor import run_with_sample_dossier
 
-    out_dir = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
-    app = QApplication.instance() or QApplication(argv)
-    folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
-    with Store(folder / "demo.sqlite", FrozenClock(datetime(2026, 9, 14, 9, 30))) as store:
-        create_empty_town(
-            store,
-            FirstSetup(
-                commune="Commune de Neuvecelle",
-                postcode="74500",
-                city="Neuvecelle",
-                admin_login="admin",
-                admin_full_name="Anne Martin",
-                admin_password="motdepasse1",
-                schools=["École Jules Ferry", "École du Lac"],
-            ),
-        )
-        admin, _ = users.authenticate(store, "admin", "motdepasse1")
-        saved = save_family(store, admin, sample_family(list_schools(store)))
-        ctx = AppContext(store, admin, ImmediateRunner(), ChangeBus())
-        for path in render_conflict_screens(ctx, out_dir, saved.id):
-            print(path)
-    del app
-    return 0
+    return run_with_sample_dossier(argv, render_conflict_screens)
 
 
 if __name__ == "__main__":

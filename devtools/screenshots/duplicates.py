@@ -7,38 +7,21 @@ holding the sample family typed twice (the second time with a new child and a no
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from devtools.screenshots.family_editor import sample_family
+from devtools.screenshots.family_editor import sample_family, sample_town
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.ui.context import AppContext
 
 
 def sample_context(folder: Path) -> AppContext:
-    from eticket_desk.clock import FrozenClock
-    from eticket_desk.services.access import users
     from eticket_desk.services.catalogue.organisation import list_schools
-    from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
-    from eticket_desk.services.core.store import Store
     from eticket_desk.services.families.dossiers import save_family
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 
-    store = Store(folder / "demo.sqlite", FrozenClock(datetime(2026, 9, 14, 9, 30)))
-    create_empty_town(
-        store,
-        FirstSetup(
-            commune="Commune de Neuvecelle",
-            postcode="74500",
-            city="Neuvecelle",
-            admin_login="admin",
-            admin_full_name="Anne Martin",
-            admin_password="motdepasse1",
-            schools=["École Jules Ferry", "École du Lac"],
-        ),
-    )
-    admin, _ = users.authenticate(store, "admin", "motdepasse1")
+    store, admin = sample_town(folder)
     first = sample_family(list_schools(store))
     save_family(store, admin, first)
     lea = replace(first.children[0], first_name="LÉA")

@@ -203,39 +203,53 @@ def sample_family(schools) -> FamilyData:
     )
 
 
-def main(argv: list[str]) -> int:
+def sample_town(folder: Path):
+    """(store, admin) of an empty test town in `folder` (Neuvecelle, two schools, the
+    clock frozen on Monday 14 September 2026 at 9:30): the dossier screens' sample base."""
     from eticket_desk.clock import FrozenClock
     from eticket_desk.services.access import users
-    from eticket_desk.services.catalogue.organisation import list_schools
     from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
     from eticket_desk.services.core.store import Store
+
+    store = Store(folder / "demo.sqlite", FrozenClock(datetime(2026, 9, 14, 9, 30)))
+    create_empty_town(
+        store,
+        FirstSetup(
+            commune="Commune de Neuvecelle",
+            postcode="74500",
+            city="Neuvecelle",
+            admin_login="admin",
+            admin_full_name="Anne Martin",
+            admin_password="motdepasse1",
+            schools=["École Jules Ferry", "École du Lac"],
+        ),
+    )
+    admin, _ = users.authenticate(store, "admin", "motdepasse1")
+    return store, admin
+
+
+def run_with_sample_dossier(argv: list[str], render) -> int:
+    """The screenshot scripts' main: the sample town with the sample dossier saved, then
+    `render(ctx, out_dir, family_id)`; prints the files written."""
+    from eticket_desk.services.catalogue.organisation import list_schools
     from eticket_desk.services.families.dossiers import save_family
     from eticket_desk.ui.context import ChangeBus
     from eticket_desk.ui.tasks import ImmediateRunner
 
     out_dir = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     app = QApplication.instance() or QApplication(argv)
-    folder = Path(tempfile.mkdtemp(prefix="eticket-screens-"))
-    with Store(folder / "demo.sqlite", FrozenClock(datetime(2026, 9, 14, 9, 30))) as store:
-        create_empty_town(
-            store,
-            FirstSetup(
-                commune="Commune de Neuvecelle",
-                postcode="74500",
-                city="Neuvecelle",
-                admin_login="admin",
-                admin_full_name="Anne Martin",
-                admin_password="motdepasse1",
-                schools=["École Jules Ferry", "École du Lac"],
-            ),
-        )
-        admin, _ = users.authenticate(store, "admin", "motdepasse1")
+    store, admin = sample_town(Path(tempfile.mkdtemp(prefix="eticket-screens-")))
+    with store:
         saved = save_family(store, admin, sample_family(list_schools(store)))
         ctx = AppContext(store, admin, ImmediateRunner(), ChangeBus())
-        for path in render_editor_screens(ctx, out_dir, saved.id):
+        for path in render(ctx, out_dir, saved.id):
             print(path)
     del app
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_with_sample_dossier(argv, render_editor_screens)
 
 
 if __name__ == "__main__":
