@@ -104,6 +104,14 @@ def test_the_regisseur_merges_two_dossiers_from_the_family_search(qtbot, store, 
     assert "• Enfants ajoutés : Tom" in moves
     assert "• Enfants présents dans les deux (réunis) : LEA" in moves
     assert "• Adultes ajoutés : Jean Dupont" in moves
+    dialog.reference_edit.setText("F0000Z")  # a typo: said, nothing can be merged
+    assert dialog.moves.text() == "Aucun dossier actif ne porte la référence « F0000Z »."
+    assert not dialog.merge_button.isEnabled()
+    qtbot.keyClick(dialog.reference_edit, Qt.Key.Key_Return)  # Enter merges nothing
+    assert dialog.merged is None and dialog.isVisible()
+    dialog.reference_edit.setText(kept.reference)  # this very dossier
+    assert dialog.moves.text().startswith("C'est ce dossier-ci")
+    dialog.reference_edit.setText(absorbed.reference)
     dialog.keep_other.click()  # keep F00002 instead: the preview follows
     assert dialog.moves.text().startswith("De F00001 vers F00002 :")
     dialog.keep_this.click()

@@ -37,6 +37,7 @@ class MergeDialog(QDialog):
         self.ctx = ctx
         self.family_id, self.label = family_id, label
         self.other: tuple[uuid.UUID, str] | None = None
+        self.unknown = ""  # why the typed reference names no other dossier (French)
         self.merged: MergeCounts | None = None
         self.setWindowTitle(self.tr("Fusionner deux dossiers"))
         self.setMinimumWidth(620)
@@ -114,6 +115,15 @@ class MergeDialog(QDialog):
         if text != self.reference_edit.text():
             return  # typed further meanwhile
         self.other = other if other is not None and other[0] != self.family_id else None
+        self.unknown = ""
+        if self.other is None and text.strip():  # a typo, or this very dossier
+            self.unknown = (
+                self.tr("C'est ce dossier-ci : tapez la référence de l'autre dossier.")
+                if other is not None
+                else self.tr("Aucun dossier actif ne porte la référence « %1 ».").replace(
+                    "%1", text.strip()
+                )
+            )
         self._show_choice()
 
     def _on_choice_button_toggled(self, _button, checked: bool) -> None:
@@ -138,7 +148,7 @@ class MergeDialog(QDialog):
         pair = self.kept_and_absorbed()
         self.merge_button.setEnabled(False)
         if pair is None:
-            self.moves.setText(self.tr("Choisissez l'autre dossier."))
+            self.moves.setText(self.unknown or self.tr("Choisissez l'autre dossier."))
             return
         store, actor = self.ctx.store, self.ctx.actor
         self.ctx.runner.submit(
