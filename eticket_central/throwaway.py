@@ -3,17 +3,22 @@
 Debian's `postgresql` package puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin
 (not on PATH). PostgreSQL refuses to run as root, so when we are root the cluster belongs
 to the `postgres` system user (the package creates it) and lives in a fresh temporary folder.
+
+The Windows test run (scripts/windows_suite.sh) cannot start Debian's pg_ctl from Windows'
+Python: the script starts a cluster on the Linux side (`python -m eticket_central.throwaway`)
+and the tests reach it through $ETICKET_TEST_PG_URL (`cluster_for_tests`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -66,7 +71,9 @@ class ThrowawayCluster:
         self.root = Path(tempfile.mkdtemp(prefix="eticket-pg-"))
         self.data = self.root / "data"
         self._user: str | None = None
-        if os.geteuid() == 0:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            import pwd  # POSIX only
+
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
@@ -106,13 +113,17 @@ class ThrowawayCluster:
             ]
             options += [f"-c {s}" for s in settings]
             done = self._run(
-                "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
+                "pg_ctl", "-D", str(self.data), "-l", str(self.log_path),
                 "-w", "-t", "60", "-o", " ".join(options), "start",
             )  # fmt: skip
             if done.returncode == 0:
                 return self
-        log = (self.root / "server.log").read_text(errors="replace")[-3000:]
+        log = self.log_path.read_text(errors="replace")[-3000:]
         raise ClusterError(f"PostgreSQL n'a pas démarré :\n{done.stdout}\n{done.stderr}\n{log}")
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / "server.log"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -134,3 +145,64 @@ class ThrowawayCluster:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class SharedServer:
+    """A server started by someone else, given by $ETICKET_TEST_PG_URL (its log by
+    $ETICKET_TEST_PG_LOG): the same methods as ThrowawayCluster. Each database it makes has a
+    name of its own run, and is dropped at stop, so runs never meet."""
+
+    def __init__(self, url: str, log_path: str) -> None:
+        self._base = url.rstrip("/").rsplit("/", 1)[0]
+        self.log_path = Path(log_path)
+        self._run = uuid.uuid4().hex[:8]
+        self._made: dict[str, str] = {}  # asked name → this run's name
+
+    def start(self) -> SharedServer:
+        try:
+            with psycopg.connect(self.url(), autocommit=True, connect_timeout=10):
+                pass
+        except psycopg.Error as error:
+            raise ClusterError(
+                f"Le serveur PostgreSQL {self._base} ne répond pas : {error}"
+            ) from None
+        return self
+
+    def url(self, database: str = "postgres") -> str:
+        return f"{self._base}/{database}"
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        own = f"{name}_{self._run}"
+        source = self._made.get(template, template) if template else None
+        clause = f' TEMPLATE "{source}"' if source else ""
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{own}"{clause}')
+        self._made[name] = own
+        return self.url(own)
+
+    def stop(self) -> None:
+        with (
+            contextlib.suppress(psycopg.Error),
+            psycopg.connect(self.url(), autocommit=True) as connection,
+        ):
+            for own in reversed(list(self._made.values())):
+                connection.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+def cluster_for_tests() -> ThrowawayCluster | SharedServer:
+    """The server given by $ETICKET_TEST_PG_URL, else a new throwaway cluster (not started)."""
+    url = os.environ.get("ETICKET_TEST_PG_URL")
+    if url:
+        return SharedServer(url, os.environ.get("ETICKET_TEST_PG_LOG", ""))
+    return ThrowawayCluster()
+
+
+def serve() -> None:
+    """Starts a cluster, prints its URL and log on one line, and holds it until stdin closes."""
+    with ThrowawayCluster() as cluster:
+        print(cluster.url(), cluster.log_path, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    serve()

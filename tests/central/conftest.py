@@ -14,7 +14,7 @@ import pytest
 from eticket_central.app import Settings, create_app
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
-from eticket_central.throwaway import ClusterError, ThrowawayCluster
+from eticket_central.throwaway import ClusterError, cluster_for_tests
 from eticket_desk.clock import FrozenClock
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import Desk, ServerThread
@@ -26,11 +26,11 @@ _databases = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    cluster = ThrowawayCluster()
+    cluster = cluster_for_tests()
     try:
         cluster.start()
-        cluster.create_database(TEMPLATE)
-        engine = make_engine(cluster.url(TEMPLATE), pool_size=1)
+        template_url = cluster.create_database(TEMPLATE)
+        engine = make_engine(template_url, pool_size=1)
         migrate(engine)
         engine.dispose()
     except ClusterError as error:

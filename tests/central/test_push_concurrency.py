@@ -65,7 +65,7 @@ def _canteen(desk, capacity: int = 100) -> uuid.UUID:
 
 
 def _deadlocks_logged(pg_cluster) -> int:
-    return (pg_cluster.root / "server.log").read_text(errors="replace").count("deadlock detected")
+    return pg_cluster.log_path.read_text(errors="replace").count("deadlock detected")
 
 
 def _book(desk, child_id, activity_id, day: date):

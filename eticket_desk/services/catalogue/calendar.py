@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -43,9 +43,13 @@ SUMMER = "Vacances d'été"
 
 @lru_cache(maxsize=1)
 def _school_holiday_data():
-    from vacances_scolaires_france import SchoolHolidayDates
+    import vacances_scolaires_france as package
 
-    return SchoolHolidayDates()
+    # The package reads its UTF-8 table with open() and no encoding: on Windows (cp1252 by
+    # default) « Vacances de Noël » came back garbled and no school year could be created.
+    # Its module gets an open() that reads UTF-8 whatever the machine's default.
+    package.open = partial(open, encoding="utf-8")
+    return package.SchoolHolidayDates()
 
 
 def holiday_data_years() -> tuple[int, int]:
