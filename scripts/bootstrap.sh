@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for eticket-desk: Qt's system libraries, poppler
-# (PDF previews in docs), zbar (the tests decode the invoice barcodes), PostgreSQL (the central
-# server's tests start a throwaway cluster from /usr/lib/postgresql/<version>/bin), and uv
-# (which then installs the pinned Python packages itself).
+# (PDF previews in docs), PostgreSQL (the central server's tests start a throwaway cluster
+# from /usr/lib/postgresql/<version>/bin), and uv (which then installs the pinned Python
+# packages itself).
 set -euo pipefail
 
 APT_PACKAGES=(
   libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
-  fonts-dejavu-core poppler-utils zbar-tools
+  fonts-dejavu-core poppler-utils
   postgresql
 )
 

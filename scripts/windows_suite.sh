@@ -62,7 +62,16 @@ if [ "$(cat "$PYDIR/.stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" > "$PYDIR/.stamp"
 fi
 
-# 2. PostgreSQL on the Linux side, for the sync tests' central server.
+# 2. The Wine prefix (Windows' C: drive and registry) and a second drive letter, E:, for the
+#    backups kept on another drive.
+if [ ! -d "$WINEPREFIX/dosdevices" ]; then
+  "$WINE" wineboot --init </dev/null 2>&1 | cat >/dev/null
+fi
+mkdir -p "$BUILD/drive_e"
+ln -sfn "$BUILD/drive_e" "$WINEPREFIX/dosdevices/e:"
+export ETICKET_TEST_OTHER_DRIVE='E:\'
+
+# 3. PostgreSQL on the Linux side, for the sync tests' central server.
 server_out=$(mktemp)
 hold=$(mktemp -u)
 mkfifo "$hold"
@@ -84,7 +93,7 @@ done
 read -r ETICKET_TEST_PG_URL ETICKET_TEST_PG_LOG <"$server_out"
 export ETICKET_TEST_PG_URL ETICKET_TEST_PG_LOG
 
-# 3. The tests, on Windows' Python. Its default encoding stays the mairie PC's (cp1252): only
+# 4. The tests, on Windows' Python. Its default encoding stays the mairie PC's (cp1252): only
 #    what it prints to this terminal is UTF-8. Under Wine, Python cannot start when one of
 #    its standard streams is a regular file: stdin is /dev/null, stdout and stderr a pipe.
 export PYTHONIOENCODING=utf-8

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
-import subprocess
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -22,6 +19,7 @@ from eticket_desk.reports.attendance_list import (
     PickupPerson,
 )
 from eticket_desk.reports.roll_call import _Layout
+from tests.printed import words_on
 from tests.reports.test_attendance_list import _child, _list, _name
 
 LONG_SCHOOL = "École maternelle et élémentaire Jules Ferry"
@@ -34,24 +32,6 @@ def _evening(count: int, seed: int = 1) -> AttendanceListData:
     chosen.sort(key=lambda p: (p.row.last_name, p.row.first_name))
     evening = next(d for d in day_lists(pupils) if d.activity_name == "Garderie soir")
     return dataclasses.replace(evening, groups=_groups(chosen))
-
-
-def _words(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
-    """Each page's words with their box (x min, x max, y min), as pdftotext -bbox reads them."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in html.split("<page ")[1:]:
-        pages.append(
-            [
-                (float(x0), float(x1), float(y0), word)
-                for x0, y0, x1, word in re.findall(
-                    r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page
-                )
-            ]
-        )
-    return pages
 
 
 def test_an_evening_garderie_of_110_children_takes_four_pages_at_most(tmp_path):
@@ -121,7 +101,7 @@ def test_no_total_runs_into_the_columns_where_the_numbers_are_written(tmp_path):
         ]
     )
 
-    pages = _words(attendance_list.render(data, tmp_path / "cantine.pdf"))
+    pages = words_on(attendance_list.render(data, tmp_path / "cantine.pdf"))
 
     totals = 0
     for words in pages:

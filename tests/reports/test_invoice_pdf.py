@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from eticket_desk.reports.invoice import InvoiceChild, InvoiceLine
 from eticket_desk.reports.invoice_coupon import coupon_code, payment_ways
 from eticket_desk.rules.money import format_cents
 from eticket_desk.services.catalogue.organisation import OrganisationData
+from tests.printed import barcodes_on
 
 COUPON_ONLY = ("COUPON DE PAIEMENT", "votre chèque — ne pas agrafer", "\u2702", "Redevable")
 
@@ -41,20 +41,6 @@ def _flat(text: str) -> str:
 
 def _money(cents: int) -> str:
     return _flat(format_cents(cents))
-
-
-def _barcodes(pdf: Path, page: int, tmp_path: Path) -> list[str]:
-    """What a scanner reads on `page` (1-based), printed at 300 dpi (pdftoppm, zbarimg)."""
-    stem = tmp_path / f"scan-{pdf.stem}-{page}"
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
-        + [str(pdf), str(stem)],
-        check=True,
-    )
-    done = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(stem.with_suffix(".png"))], capture_output=True, text=True
-    )
-    return done.stdout.split()
 
 
 def _fonts(resources) -> list:
@@ -95,7 +81,7 @@ def test_the_coupon_carries_every_field_the_tresorerie_needs(tmp_path):
 def test_the_barcode_reads_back_as_the_invoice_number(tmp_path):
     pdf = invoice.render(sample_invoice(), tmp_path / "facture.pdf")
 
-    assert _barcodes(pdf, 1, tmp_path) == ["F-2026-000123"]
+    assert barcodes_on(pdf, 1) == ["F-2026-000123"]
     assert coupon_code(" f-2026-000123 ") == "F-2026-000123"
 
 
@@ -190,7 +176,7 @@ def test_a_long_invoice_runs_on_and_keeps_its_coupon_whole_on_the_last_page(tmp_
         assert f"Sous-total {child.name} {_money(child.subtotal_cents)}" in everything
     assert everything.count("Semaine du") == 40
     assert _money(data.amount_due_cents) in pages[-1]
-    assert _barcodes(pdf, len(pages), tmp_path) == ["F-2026-000123"]
+    assert barcodes_on(pdf, len(pages)) == ["F-2026-000123"]
 
 
 def test_a_credit_note_names_its_invoice_and_has_no_coupon(tmp_path):
@@ -204,7 +190,7 @@ def test_a_credit_note_names_its_invoice_and_has_no_coupon(tmp_path):
     assert "Certificat médical reçu le 8 décembre 2026" in text
     for absent in (*COUPON_ONLY, "Comment payer", "Montant à payer"):
         assert absent not in text
-    assert _barcodes(tmp_path / "avoir.pdf", 1, tmp_path) == []
+    assert barcodes_on(tmp_path / "avoir.pdf", 1) == []
 
 
 def test_a_paid_invoice_says_there_is_nothing_to_pay(tmp_path):
@@ -255,7 +241,7 @@ def test_a_long_name_is_fitted_on_one_line_of_the_coupon(tmp_path):
 
     assert "Redevable M. et Mme de LA ROCHEFOUCAULD" in coupon
     assert "Échéance 31 décembre 2026" in coupon
-    assert _barcodes(tmp_path / "facture.pdf", 1, tmp_path) == ["F-2026-000123"]
+    assert barcodes_on(tmp_path / "facture.pdf", 1) == ["F-2026-000123"]
 
 
 def test_wrapping_never_splits_an_amount_or_a_date():
@@ -310,7 +296,7 @@ def test_a_run_in_worker_processes_prints_the_same_invoices(tmp_path, monkeypatc
     merged = _pages(tmp_path / "tout.pdf")
     assert len(merged) == sum(len(_pages(p)) for p in paths)
     assert any(_money(invoices[4].amount_due_cents) in page for page in merged)
-    assert _barcodes(tmp_path / "tout.pdf", len(merged), tmp_path) == ["F-2026-000005"]
+    assert barcodes_on(tmp_path / "tout.pdf", len(merged)) == ["F-2026-000005"]
 
 
 def test_two_invoices_with_one_number_are_refused(tmp_path):

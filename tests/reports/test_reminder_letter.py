@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 from devtools.samples.invoices import sample_reminder
 from eticket_desk.reports import reminder_letter
 from eticket_desk.reports.reminder_letter import ReminderInvoice
+from tests.printed import barcodes_on
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -21,19 +21,6 @@ def _pages(pdf: Path) -> list[str]:
         " ".join(page.extract_text().replace("\u202f", " ").replace("\xa0", " ").split())
         for page in reader.pages
     ]
-
-
-def _scan(pdf: Path, page: int, tmp_path: Path) -> list[str]:
-    stem = tmp_path / f"scan-{page}"
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
-        + [str(pdf), str(stem)],
-        check=True,
-    )
-    done = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(stem.with_suffix(".png"))], capture_output=True, text=True
-    )
-    return done.stdout.split()
 
 
 def test_the_letter_lists_what_remains_due_and_asks_for_it_politely(tmp_path):
@@ -74,7 +61,7 @@ def test_one_coupon_for_the_total_finds_the_oldest_invoice(tmp_path):
     ):
         assert field in text, field
     assert text.index("F-2026-000087 2 novembre") < text.index("F-2026-000123 1er décembre")
-    assert _scan(pdf, 1, tmp_path) == ["F-2026-000087"]
+    assert barcodes_on(pdf, 1) == ["F-2026-000087"]
 
 
 def test_online_payment_names_each_invoice_reference(tmp_path):
@@ -112,7 +99,7 @@ def test_many_invoices_run_on_with_the_coupon_on_the_last_page(tmp_path):
     assert "COUPON DE PAIEMENT" not in pages[0] and "COUPON DE PAIEMENT" in pages[1]
     assert "Factures n° F-2026-000100 et 39 autres" in pages[1]
     assert "la référence de chaque facture (un paiement par facture)" in pages[1]
-    assert _scan(pdf, 2, tmp_path) == ["F-2026-000100"]
+    assert barcodes_on(pdf, 2) == ["F-2026-000100"]
 
 
 def test_the_fonts_are_embedded(tmp_path):
