@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from eticket_desk.services.access.users import authenticate
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.demo.town import DEMO_PASSWORD
 from eticket_desk.services.families.search import search_families
+from tests.processes import KILLED, kill_now
 
 
 def test_demo_builds_a_town_that_agents_can_use(tmp_path, capsys):
@@ -47,7 +47,7 @@ def test_demo_force_killed_half_way_leaves_the_old_base_and_the_next_run_cleans_
         for line in child.stdout:  # killed once the new town is half written
             if line.startswith("Familles créées :".encode()) and building.exists():
                 break
-        child.send_signal(signal.SIGKILL)
+        kill_now(child.pid)
     finally:
         child.kill()
         child.wait()
@@ -127,11 +127,12 @@ def test_invoices_run_refuses_a_bad_month(tmp_path, capsys):
 
 
 KILLED_AFTER_COMMIT = """
-import os, signal, sys
+import os, sys
 from eticket_desk.services.invoicing import documents as invoice_documents
+from tests.processes import kill_now
 
 def killed(*_args, **_kwargs):  # the program is killed once the run is committed
-    os.kill(os.getpid(), signal.SIGKILL)
+    kill_now(os.getpid())
 
 invoice_documents.write_run_pdfs = killed
 from eticket_desk.cli import main
@@ -156,7 +157,7 @@ def test_invoices_run_killed_after_its_commit_is_completed_by_the_next_run(tmp_p
         capture_output=True,
         text=True,
     )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed.returncode == KILLED
     assert "Émises :" in killed.stdout and not out.exists()
     capsys.readouterr()
 

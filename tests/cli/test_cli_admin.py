@@ -5,6 +5,7 @@ next sync), export-family and anonymise."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import keyring
@@ -31,7 +32,7 @@ def test_backup_then_check_a_sound_town(store, town, tmp_path, capsys):
     assert main(["--db", db, "check"]) == 0
     assert "Aucune anomalie : la base est cohérente." in capsys.readouterr().out
     assert main(["--db", db, "backup"]) == 0  # dated, in backups/ beside the database
-    assert "backups/eticket-" in capsys.readouterr().out
+    assert f"backups{os.sep}eticket-" in capsys.readouterr().out
 
 
 def test_check_fails_on_each_kind_of_fault(store, town, capsys):

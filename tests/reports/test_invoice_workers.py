@@ -1,56 +1,48 @@
 """The processes that draw a big invoice run die with the program that started them: killed
-(SIGKILL, the task manager), it leaves no worker drawing invoices for nobody. (Linux: the
-workers are found in /proc, as the CI and the developers' machines run it.)"""
+(SIGKILL, the task manager), it leaves no worker drawing invoices for nobody. The program
+names its workers (multiprocessing's own list) once they draw; the test kills it and watches
+them, on Linux and on Windows."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from tests.processes import kill_now, running
 
 RUN = """
+import multiprocessing
 import sys
 from pathlib import Path
 from eticket_desk.reports import invoice_run
 from devtools.samples.invoices import generated_invoices
 
 out = Path(sys.argv[1])
+
+
+named = []
+
+
+def progress(done, total):
+    if not named:  # a first chunk is written: the workers are drawing
+        named.extend(child.pid for child in multiprocessing.active_children())
+        print(*named, flush=True)
+
+
 invoice_run.render_all(
-    generated_invoices(800),
-    out / "factures",
-    out / "tout.pdf",
-    workers=2,
-    progress=lambda done, total: print(done, flush=True),
+    generated_invoices(800), out / "factures", out / "tout.pdf", workers=2, progress=progress
 )
 print("fini", flush=True)
 """
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found |= {int(child) for child in (task / "children").read_text().split()}
-    return found
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan nobody reaped yet is dead all the same)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def _wait_until_none_running(pids: set[int], seconds: float) -> set[int]:
     deadline = time.monotonic() + seconds
     while True:
-        running = {pid for pid in pids if _running(pid)}
-        if not running or time.monotonic() > deadline:
-            return running
+        alive = {pid for pid in pids if running(pid)}
+        if not alive or time.monotonic() > deadline:
+            return alive
         time.sleep(0.1)
 
 
@@ -59,11 +51,9 @@ def test_the_pdf_workers_die_when_the_program_is_killed(tmp_path):
         [sys.executable, "-c", RUN, str(tmp_path)], stdout=subprocess.PIPE, text=True
     )
     try:
-        first = program.stdout.readline()  # a first chunk is written: the workers are drawing
-        assert first.strip().isdigit()
-        workers = _children(program.pid)
+        workers = {int(pid) for pid in program.stdout.readline().split()}  # they are drawing
         assert len(workers) >= 2
-        os.kill(program.pid, signal.SIGKILL)
+        kill_now(program.pid)
         program.wait()
     finally:
         program.kill()

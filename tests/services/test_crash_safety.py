@@ -5,7 +5,6 @@ operation is fully there or absent (the last one included)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import tests.services.test_integrity as scenes
 from eticket_desk.models import Booking, Payment, Sale, SaleLine, WalletEntry
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.maintenance.integrity import check
+from tests.processes import kill_now
 
 town = scenes.town
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def test_killed_in_the_middle_of_sales_and_bookings(store, town, garderie, tmp_p
             assert time.monotonic() < deadline, "the worker does not sell"
             time.sleep(0.01)
         time.sleep(0.05 * run)
-        worker.send_signal(signal.SIGKILL)
+        kill_now(worker.pid)
         worker.wait()
         worker.stderr.close()
         with Store(path, clock) as opened:

@@ -27,8 +27,6 @@ pytestmark = pytest.mark.skipif(sys.platform != "win32", reason="Windows seuleme
 def test_the_sync_token_is_kept_in_the_windows_credential_locker(store, admin):
     from keyring.backends.Windows import WinVaultKeyring
 
-    backend = keyring.get_keyring()
-    assert isinstance(backend, WinVaultKeyring), f"keyring backend: {backend!r}"
     device = uuid.uuid4()
     try:
         save_device(store, admin, "https://guichet.neuvecelle.fr", device, "jeton-secret")
@@ -36,6 +34,8 @@ def test_the_sync_token_is_kept_in_the_windows_credential_locker(store, admin):
         assert loaded.device_id == device
         assert loaded.token == "jeton-secret"
         assert not loaded.keyring_error
+        # in Windows' credential manager itself, whatever chain keyring put it behind
+        assert WinVaultKeyring().get_password("eticket-desk", str(device)) == "jeton-secret"
         # in the credential manager, not in the base
         assert b"jeton-secret" not in store.path.read_bytes()
     finally:
@@ -62,4 +62,4 @@ def test_backups_go_to_another_drive_letter_and_come_back(store, family):
     restore(path, target)
     with Store(target, store.clock) as restored, restored.read() as session:
         names = session.scalars(select(Family.display_name)).all()
-    assert names == ["Dupont"]
+    assert names == ["DUPONT Marie"]

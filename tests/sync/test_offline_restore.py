@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from contextlib import closing
 
 import pytest
 from sqlalchemy import func, select
@@ -65,7 +66,7 @@ def _server_receipts(db, store) -> list[tuple[str, int]]:
 
 
 def _outbox_seqs(store) -> list[int]:
-    with sqlite3.connect(store.path) as raw:
+    with closing(sqlite3.connect(store.path)) as raw, raw:
         return [seq for (seq,) in raw.execute("SELECT seq FROM sync_outbox ORDER BY seq")]
 
 
@@ -237,7 +238,7 @@ def test_two_desks_selling_offline_number_their_receipts_each_in_its_own_series(
         assert check(desk).ok, check(desk).faults
 
     # A receipt number taken and lost (a counter moved by hand) is a gap in that series only.
-    with sqlite3.connect(annex.path) as raw:
+    with closing(sqlite3.connect(annex.path)) as raw, raw:
         raw.execute("UPDATE number_series SET next_value = 3 WHERE name = 'receipt-2-2026'")
     faults = check(annex).faults
     assert faults == ("quittances Q2-2026 : numéros manquants 2",), faults

@@ -6,6 +6,7 @@ printing empty. Two real desks, the real server over PostgreSQL, both sync order
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import datetime
 
 import pytest
@@ -150,7 +151,7 @@ def test_a_restored_desk_gets_back_the_invoices_credit_notes_and_receipts_issued
         "relancer une facturation, vérifiez qu'elle ne les refait pas." in notice.message
     )
     # The next invoice, credit note and receipt follow the server's: no number twice.
-    with sqlite3.connect(office.path) as raw:
+    with closing(sqlite3.connect(office.path)) as raw, raw:
         counters = dict(raw.execute("SELECT name, next_value FROM number_series"))
     assert (counters["invoice-2026"], counters["credit-note-2026"]) == (2, 2)
     assert counters["receipt-1-2026"] == 2
