@@ -191,7 +191,18 @@ def _copy_files(files: list[Path], folder: Path) -> None:
             shutil.copy2(path, folder / path.name)
 
 
+def _utf8_when_not_a_console() -> None:
+    """Amounts are written with French spaces (U+202F, U+00A0) that Windows' cp1252 lacks: a
+    command whose output went to a file or a pipe (a scheduled backup's log) wrote half a line
+    and stopped on UnicodeEncodeError. Such output is UTF-8; a console shows every character
+    already."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_when_not_a_console()
     args = _parser().parse_args(argv)
     if args.selftest:
         from eticket_desk.selftest import run_selftest

@@ -57,13 +57,14 @@ if [ "$(cat "$PYDIR/.stamp" 2>/dev/null)" != "$stamp" ]; then
     --python-platform x86_64-pc-windows-msvc --python-version 3.13 --only-binary :all: \
     --requirement "$BUILD/requirements.txt"
   cp scripts/windows/sitecustomize.py "$PYDIR/Lib/site-packages/"
-  # The checkout on the path, as an editable install puts it (the tests' subprocesses import
-  # the program from there; the embeddable Python ignores the current folder).
-  winepath -w "$ROOT" > "$PYDIR/Lib/site-packages/eticket-checkout.pth"
   x86_64-w64-mingw32-gcc -shared -O2 -o "$PYDIR/bcryptprimitives.dll" \
     scripts/windows/bcryptprimitives.c -ladvapi32
   echo "$stamp" > "$PYDIR/.stamp"
 fi
+
+# The checkout on the path, as an editable install puts it (the tests' subprocesses import
+# the program from there; the embeddable Python ignores the current folder).
+winepath -w "$ROOT" 2>/dev/null > "$PYDIR/Lib/site-packages/eticket-checkout.pth"
 
 # 2. The Wine prefix (Windows' C: drive and registry) and a second drive letter, E:, for the
 #    backups kept on another drive.

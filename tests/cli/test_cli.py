@@ -155,7 +155,7 @@ def test_invoices_run_killed_after_its_commit_is_completed_by_the_next_run(tmp_p
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_AFTER_COMMIT, *command, "--out", str(out)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
     )
     assert killed.returncode == KILLED
     assert "Émises :" in killed.stdout and not out.exists()

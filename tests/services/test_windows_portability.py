@@ -145,6 +145,26 @@ def _is_text_open(call: ast.Call) -> bool:
     return not (isinstance(mode, ast.Constant) and "b" in str(mode.value))
 
 
+def test_no_sqlite_connection_is_left_open_by_a_with():
+    """`with sqlite3.connect(path) as db:` commits at the end but never closes: on Windows the
+    base stays held, and a restore over it or its deletion fails (« WinError 32 »)."""
+    sources = [
+        path
+        for folder in ("eticket_desk", "eticket_central", "tests", "benchmarks", "devtools")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
+    left_open = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sources
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.With | ast.AsyncWith)
+        for item in node.items
+        if isinstance(item.context_expr, ast.Call)
+        and ast.unparse(item.context_expr.func) == "sqlite3.connect"
+    ]
+    assert left_open == []
+
+
 def _desk_sources():
     files = [*sorted((ROOT / "eticket_desk").rglob("*.py")), ROOT / "installer.spec"]
     return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in files]
