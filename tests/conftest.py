@@ -79,21 +79,6 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
-def _own_computer_settings(tmp_path_factory):
-    """Each test runs on a computer of its own: what a previous test remembered (the last
-    login) never leaks into the next one, nor into the developer's own settings."""
-    if QT_MISSING:
-        yield
-        return
-    from PySide6.QtCore import QSettings
-
-    folder = tmp_path_factory.mktemp("qsettings")
-    for format_ in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(format_, QSettings.Scope.UserScope, str(folder))
-    yield
-
-
-@pytest.fixture(autouse=True)
 def outbox_guard():
     """Every desk transaction of every test states the sync ops of what it writes (a use case
     that forgets fails its test: see tests/outbox_guard.py)."""

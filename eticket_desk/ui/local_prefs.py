@@ -1,18 +1,23 @@
 """What this computer remembers between sessions, outside any base: the last login.
 
-Kept in Qt's per-user settings (the registry on Windows, an ini file elsewhere). Nothing
-secret goes here: never a password, never a token (those live in the OS keyring).
+Kept in an ini file of the user's data folder (`poste.ini` beside the default base, in
+%LOCALAPPDATA%\\eticket\\eticket-desk on Windows), the same on every system: not in the
+registry, where a test could not keep it apart from the agents' own. Nothing secret goes
+here: never a password, never a token (those live in the OS keyring).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from eticket_desk.paths import data_folder
+
 _LAST_LOGIN = "login/last"
+FILE_NAME = "poste.ini"
 
 
 def _settings() -> QSettings:
-    return QSettings(QSettings.Scope.UserScope, "eticket", "eticket-desk")
+    return QSettings(str(data_folder() / FILE_NAME), QSettings.Format.IniFormat)
 
 
 def last_login() -> str:
