@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eticket_desk import __version__, cli_admin, cli_reports
 from eticket_desk.paths import default_database_path
+from eticket_desk.selftest import STEP_KEYS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +27,15 @@ def _parser() -> argparse.ArgumentParser:
         "--selftest",
         action="store_true",
         help="vérifie l'installation (base, PDF, fenêtre) dans un dossier temporaire, puis quitte",
+    )
+    parser.add_argument(
+        "--selftest-skip",
+        action="append",
+        default=[],
+        choices=STEP_KEYS,
+        metavar="ÉTAPE",
+        help="avec --selftest : une étape à ne pas faire (répétable ; "
+        f"étapes : {', '.join(STEP_KEYS)})",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
@@ -203,11 +213,14 @@ def _utf8_when_not_a_console() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_when_not_a_console()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.selftest_skip and not args.selftest:
+        parser.error("--selftest-skip ne va qu'avec --selftest")
     if args.selftest:
         from eticket_desk.selftest import run_selftest
 
-        return run_selftest()
+        return run_selftest(skip=args.selftest_skip)
     if args.command is None:
         from eticket_desk.ui.app import run_gui
 
