@@ -17,13 +17,13 @@ from eticket_desk.services import importing
 from eticket_desk.services.access import users
 from eticket_desk.services.catalogue.activities import save_activity
 from eticket_desk.services.catalogue.calendar import create_school_year, list_school_years
-from eticket_desk.services.catalogue.setup import FirstSetup, create_empty_town
+from eticket_desk.services.catalogue.setup import create_empty_town
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.demo.activities import DEMO_ACTIVITIES
 from eticket_desk.services.families.dossiers import load_family
 from eticket_desk.services.importing.cells import read_week_template
 from eticket_desk.services.importing.reading import read_csv_bytes
-from tests.conftest import ADMIN_PASSWORD, validated_family
+from tests.conftest import ADMIN_PASSWORD, EMPTY_TOWN, validated_family
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 MONDAY = date(2026, 9, 21)  # a Monday of the period whose canteen deadline is still ahead
@@ -307,18 +307,7 @@ def test_registrations_need_a_school_year(store, admin, tmp_path):
 def _town(folder: Path) -> tuple[Store, object]:
     folder.mkdir()
     store = Store(folder / "eticket.sqlite", FrozenClock(datetime(2026, 9, 14, 9, 30)))
-    create_empty_town(
-        store,
-        FirstSetup(
-            commune="Commune de Neuvecelle",
-            postcode="74500",
-            city="Neuvecelle",
-            admin_login="admin",
-            admin_full_name="Anne Martin",
-            admin_password=ADMIN_PASSWORD,
-            schools=["École Jules Ferry", "École du Lac"],
-        ),
-    )
+    create_empty_town(store, EMPTY_TOWN)
     admin, _ = users.authenticate(store, "admin", ADMIN_PASSWORD)
     create_school_year(store, admin, 2026)
     with_demo_activities(store, admin)
