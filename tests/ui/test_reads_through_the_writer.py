@@ -5,7 +5,6 @@ text's families only, and a dossier opens at once and fills in once read."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,15 +13,7 @@ from eticket_desk.ui.family_editor import FamilyEditorDialog
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import LockDialog
 from eticket_desk.ui.main_window import MainWindow
-from eticket_desk.ui.tasks import TaskRunner
 from tests.conftest import ADMIN_PASSWORD, complete_family, validated_family
-
-
-@pytest.fixture
-def writer(ctx):
-    ctx.runner = TaskRunner()
-    yield ctx
-    assert ctx.runner.wait(10_000)
 
 
 def test_typing_faster_than_the_answers_shows_the_latest_text(qtbot, writer, schools):

@@ -5,7 +5,6 @@ could act on disabled (or « Chargement… ») until the answer is back, then fi
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
@@ -14,17 +13,7 @@ from eticket_desk.ui.admin.organisation_page import OrganisationPage
 from eticket_desk.ui.admin.schools_page import SchoolsPage
 from eticket_desk.ui.counter.counter_screen import CounterScreen
 from eticket_desk.ui.tariffs.screen import TariffsScreen
-from eticket_desk.ui.tasks import TaskRunner
 from eticket_desk.ui.year_templates.apply_dialog import ApplyTemplatesDialog
-
-
-@pytest.fixture
-def writer(qtbot, ctx):
-    ctx.runner = TaskRunner()
-    yield ctx
-    for _ in range(3):  # the last answers reach their screens before the screens are deleted
-        assert ctx.runner.wait(10_000)
-        QApplication.processEvents()
 
 
 @pytest.fixture
