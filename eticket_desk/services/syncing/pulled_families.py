@@ -16,10 +16,10 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Adult, Child, Family, School, SchoolClass
+from eticket_desk.models import Adult, Child, Family, PortalAccount, School, SchoolClass
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.numbering import family_number
 from eticket_desk.services.families.data import family_display_name
@@ -100,6 +100,7 @@ def _adults(session: Session, family: Family, items: list[dict[str, Any]]) -> bo
                 changed = True
     for adult in list(family.members):
         if adult.id not in kept:
+            session.execute(delete(PortalAccount).where(PortalAccount.adult_id == adult.id))
             family.members.remove(adult)
             changed = True
     return changed
