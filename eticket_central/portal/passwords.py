@@ -46,9 +46,10 @@ def find_account(
 
 
 async def change_password(
-    state, account: Account, current: str, new: str, again: str
+    state, account: Account, current: str, new: str, again: str, keep_token_hash: bytes
 ) -> dict[str, str]:
-    """The errors by field (French), or {} when the new password is set."""
+    """The errors by field (French), or {} when the new password is set (the guardian's
+    other sessions closed, the one of `keep_token_hash` kept)."""
     errors: dict[str, str] = {}
     if not await check_password(state, account.password_hash, current):
         errors["actuel"] = "Le mot de passe actuel n'est pas le bon."
@@ -59,7 +60,7 @@ async def change_password(
         errors["confirmation"] = "Les deux saisies du nouveau mot de passe sont différentes."
     if errors:
         return errors
-    await store_password(state, account.id, new, keep_token_hash=None)
+    await store_password(state, account.id, new, keep_token_hash)
     return {}
 
 
