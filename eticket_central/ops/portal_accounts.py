@@ -26,10 +26,14 @@ from eticket_desk.sync.protocol import FamilyUpsert, RejectCode
 
 
 def carried(payload: FamilyUpsert) -> list:
-    """The accounts an op carries: a desk's per guardian, or an older desk's one."""
+    """The accounts an op carries: a desk's per guardian, or an older desk's one (which
+    cannot say its letter is unused: its parent is not forced to change it, like the
+    accounts migration 0008 found)."""
     if payload.portals is not None:
         return list(payload.portals)
-    return [payload.portal] if payload.portal is not None else []
+    if payload.portal is None:
+        return []
+    return [payload.portal.model_copy(update={"must_change": False})]
 
 
 def summary(session: Session, family_id: uuid.UUID) -> list[dict[str, Any]]:

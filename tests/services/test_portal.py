@@ -7,9 +7,11 @@ import random
 from dataclasses import replace
 
 import pytest
+from alembic import command
 from pypdf import PdfReader
 
 from eticket_desk.models import PortalAccount
+from eticket_desk.models.database import alembic_config, migrate
 from eticket_desk.reports.portal_letter import render
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.services.access.users import verify_password
@@ -104,3 +106,18 @@ def test_a_guardian_taken_off_the_dossier_loses_their_login(store, admin, family
     data = load_family(store, admin, family.id)
     save_family(store, admin, replace(data, adults=[mother, grandma]))
     assert load_family(store, admin, family.id).portal_accounts == ()
+
+
+def test_an_older_desks_family_account_is_attached_to_the_billing_adult(
+    store, admin, family, tmp_path
+):
+    """Before 0016 a dossier had one account, nobody's in particular: after the upgrade it is
+    the payer's (the mother), its login and password unchanged."""
+    mother, father, _ = _separated(store, admin, family)
+    letter = issue_portal_access(store, admin, family.id, father.id, random.Random(4))
+    command.downgrade(alembic_config(store.engine), "0015")  # the file of an older desk
+    migrate(store.engine)
+    with store.read() as session:
+        account = session.query(PortalAccount).one()
+    assert (account.adult_id, account.login) == (mother.id, "f00001")
+    assert verify_password(account.password_hash, letter.password)
