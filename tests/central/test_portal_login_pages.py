@@ -70,11 +70,17 @@ def test_each_guardian_logs_in_with_their_own_letter_and_first_chooses_a_passwor
         assert "connecté(e) : f00042-b<" in him.get("/portail/").text
         assert her.get("/portail/").status_code == 200  # both at once
 
+        token = csrf_of(him.get("/portail/").text)
+        out = him.post("/portail/deconnexion", data={"csrf": token})
+        assert out.headers["location"] == "/portail/connexion"
+        assert 'portail_session=""' in out.headers["set-cookie"]  # the cookie is cleared
+        assert him.get("/portail/").status_code == 303
+        assert her.get("/portail/").status_code == 200  # her session is hers
+
     sessions = db.query(PortalSessionRow).filter_by(family_id=family_id).all()
     father = uuid.uuid5(family_id, "father")
-    assert sorted(str(s.adult_id) for s in sessions) == sorted(
-        [family_payload(family_id)["adults"][0]["id"], str(father)]
-    )
+    assert [str(s.adult_id) for s in sessions] == [family_payload(family_id)["adults"][0]["id"]]
+    assert father not in {s.adult_id for s in sessions}
 
 
 def test_a_renewed_letter_for_the_father_leaves_the_mothers_session_open(
