@@ -210,6 +210,7 @@ def upsert_family(
             .on_conflict_do_update(index_elements=[Child.id], set_=values)
         )
     portal_accounts.set_accounts(session, ctx, payload)
+    portal_accounts.drop_departed(session, family)
     portal_accounts.refresh_summary(session, family)
     session.flush()
     answer: dict[str, Any] = {"family_id": str(family.id), "version": family.version}

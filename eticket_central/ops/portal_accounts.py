@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, true
 from sqlalchemy.orm import Session
 
 from eticket_central.models import Family, PortalAccount, PortalSessionRow
@@ -119,6 +119,27 @@ def set_accounts(session: Session, ctx: OpContext, payload: FamilyUpsert) -> Non
             continue
         _letter(row, access)
         close_sessions(session, row)
+
+
+def drop_departed(session: Session, family: Family) -> None:
+    """A guardian no longer in the dossier (or now only a third party) loses their login and
+    sessions, whichever desk issued it (an op never removes a login by leaving it out: a
+    desk does not know the logins issued at another)."""
+    staying = {
+        uuid.UUID(a["id"])
+        for a in family.data.get("adults", [])
+        if a.get("id") and not a.get("third_party")
+    }
+    departed = session.scalars(
+        select(PortalAccount).where(
+            PortalAccount.family_id == family.id,
+            PortalAccount.adult_id.is_not(None),
+            PortalAccount.adult_id.not_in(staying) if staying else true(),
+        )
+    ).all()
+    for account in departed:
+        close_sessions(session, account)
+        session.execute(delete(PortalAccount).where(PortalAccount.id == account.id))
 
 
 def _newer(access, row: PortalAccount) -> bool:

@@ -207,3 +207,25 @@ def test_the_communes_are_listed_by_name_and_an_unknown_one_is_a_french_404(cent
     assert f'href="/portail/{slug}/connexion?suite=%2Fportail%2Ffactures"' in listed.text
     assert commune.name in listed.text
     assert unknown.status_code == 404 and "Page introuvable" in unknown.text
+
+
+def test_a_guardian_taken_off_the_dossier_loses_login_and_session(central, commune, desk, db):
+    family_id = uuid.uuid4()
+    payload = separated_parents(family_id)
+    push_family(desk, payload)
+    slug = slug_of(db, commune)
+    with browser(central) as him:
+        assert log_in(him, slug, "f00042-b", HIS_LETTER).status_code == 303
+        # Another desk, which never issued his login, sends the dossier without him.
+        without = {**payload, "adults": payload["adults"][:1], "base_version": 1}
+        del without["portals"]
+        push_family(desk, without)
+        assert him.get("/portail/").status_code == 303
+        assert log_in(him, slug, "f00042-b", HIS_LETTER).status_code == 401
+    told = _told(desk, family_id)
+    assert [a["login"] for a in told] == ["f00042"]  # hers stays
+
+
+def _told(desk, family_id) -> list:
+    changes = [c for c in desk.pull_all() if c["entity"] == "family" and c["id"] == str(family_id)]
+    return changes[-1]["data"]["portal_accounts"]
