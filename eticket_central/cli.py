@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             migrate(engine)
             print("Base à jour.")
         elif args.command == "add-tenant":
-            print(tenants.add_tenant(factory, args.name, now))
+            tenant_id = tenants.add_tenant(factory, args.name, now)
+            print(tenant_id)
+            slug = tenants.tenant_slug(factory, tenant_id)
+            print(f"Portail : /portail/{slug}/connexion (adresse du portail : {slug})")
         elif args.command == "add-device":
             device = tenants.add_device(factory, args.tenant, args.label, now)
             print(f"Appareil : {device.device_id}")

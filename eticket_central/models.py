@@ -58,6 +58,8 @@ class Tenant(Base):
     __tablename__ = "tenants"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # In the portal's addresses: /portail/<slug>/connexion (tenants.slug_for).
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime]
     # Changes up to this sequence number were pruned: an older cursor needs a full reload.
     change_horizon: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -164,12 +166,24 @@ class Child(Base):
 
 
 class PortalAccount(Base):
+    """A legal guardian's portal login (one each; an older desk's family account has no
+    adult). The desk's letter sets the password (`issued_at`, must change it); a password the
+    parent chose (`password_changed_at`) is kept until a newer letter."""
+
     __tablename__ = "portal_accounts"
-    __table_args__ = (UniqueConstraint("tenant_id", "login"),)
-    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), primary_key=True)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "login"),
+        UniqueConstraint("family_id", "adult_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
+    adult_id: Mapped[uuid.UUID | None]
     login: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(500))
+    must_change_password: Mapped[bool] = mapped_column(default=True, server_default="false")
+    issued_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
 
 class PortalSessionRow(Base):
@@ -179,7 +193,23 @@ class PortalSessionRow(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"))
+    adult_id: Mapped[uuid.UUID | None]  # the guardian whose login opened it
     expires_at: Mapped[datetime]
+
+
+class PasswordReset(Base):
+    """A « mot de passe oublié » link: valid one hour, used once; only its SHA-256 hash is
+    kept."""
+
+    __tablename__ = "password_resets"
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("portal_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):

@@ -126,10 +126,16 @@ class ChildPayload(Wire):
 
 
 class PortalAccess(Wire):
-    """The parents' portal login; the desk hands over the argon2 hash, never the password."""
+    """A legal guardian's portal login; the desk hands over the argon2 hash, never the
+    password. `issued_at`: when the letter was printed — the server keeps a password the
+    parent changed after it (only a newer letter replaces it). An older desk sends one
+    account for the family (no adult, no date)."""
 
     login: Annotated[str, Field(min_length=3, max_length=100)]
     password_hash: Annotated[str, Field(pattern=r"^\$argon2", max_length=500)]
+    adult_id: uuid.UUID | None = None
+    must_change: StrictBool = True
+    issued_at: datetime | None = None
 
 
 class FieldEdit(Wire):
@@ -163,7 +169,8 @@ class FamilyUpsert(Wire):
     quotient: Count | None = None
     adults: Annotated[list[AdultPayload], Field(max_length=30)] = []
     children: Annotated[list[ChildPayload], Field(max_length=30)] = []
-    portal: PortalAccess | None = None
+    portal: PortalAccess | None = None  # an older desk's one account per family
+    portals: Annotated[list[PortalAccess], Field(max_length=30)] | None = None
     edits: Annotated[list[FieldEdit], Field(max_length=2000)] | None = None
 
 

@@ -9,15 +9,16 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from eticket_central.models import Base, Invoice
+from eticket_central.models import Base, Invoice, PasswordReset, PortalAccount, Tenant
 from eticket_central.snapshot import ENTITIES
+from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import OpType
 from tests.central.conftest import START, new_commune
 from tests.central.helpers import (
@@ -447,6 +448,139 @@ def _logout_page(world: World) -> None:
         own.post("/portail/deconnexion", data={"csrf": token, "family_id": str(world.b.family_id)})
     with httpx.Client(base_url=world.url, cookies=page_cookies(world.b)) as other:
         assert other.get("/portail/").status_code == 200
+
+
+# ---------------------------------------------------------------- login and password pages
+
+
+def _slug(world: World, side: Side) -> str:
+    with world.central.sessions() as session:
+        return session.get(Tenant, side.commune.tenant_id).slug
+
+
+def _anonymous(world: World) -> httpx.Client:
+    return httpx.Client(base_url=world.url, timeout=60)
+
+
+def _incorrect(answer: httpx.Response) -> None:
+    assert answer.status_code == 401, answer.text
+    assert "Identifiant ou mot de passe incorrect." in answer.text
+
+
+@walks("GET", "/portail/connexion")
+def _communes_page(world: World) -> None:
+    with _anonymous(world) as http:
+        _shows_nothing_of(world, http.get("/portail/connexion"))
+
+
+@walks("GET", "/portail/{slug}/connexion")
+def _login_page(world: World) -> None:
+    with _anonymous(world) as http:
+        answer = http.get(f"/portail/{_slug(world, world.a)}/connexion")
+    _shows_nothing_of(world, answer)
+    assert world.b.commune.name not in answer.text
+
+
+@walks("POST", "/portail/{slug}/connexion")
+def _login_form(world: World) -> None:
+    # B's login and password at A's address: as unknown as a login that exists nowhere.
+    slug = _slug(world, world.a)
+    with _anonymous(world) as http:
+        token = csrf_of(http.get(f"/portail/{slug}/connexion").text)
+        for login in (world.b.login, "personne.nulle-part"):
+            form = {"csrf": token, "identifiant": login, "mot_de_passe": PASSWORD}
+            _incorrect(http.post(f"/portail/{slug}/connexion", data=form))
+
+
+@walks("GET", "/portail/mot-de-passe")
+def _password_page(world: World) -> None:
+    _shows_nothing_of(
+        world, httpx.get(f"{world.url}/portail/mot-de-passe", cookies=page_cookies(world.a))
+    )
+
+
+@walks("POST", "/portail/mot-de-passe")
+def _password_form(world: World) -> None:
+    # A's parent changes only A's password, whatever the form adds (here: a wrong current one).
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/mot-de-passe").text)
+        form = {
+            "csrf": token,
+            "actuel": "faux",
+            "nouveau": "Nouveau-2026-x",
+            "login": world.b.login,
+        }
+        answer = own.post("/portail/mot-de-passe", data={**form, "confirmation": form["nouveau"]})
+    assert answer.status_code == 422
+    _shows_nothing_of(world, answer)
+
+
+@walks("GET", "/portail/{slug}/mot-de-passe-oublie")
+def _forgotten_page(world: World) -> None:
+    with _anonymous(world) as http:
+        _shows_nothing_of(world, http.get(f"/portail/{_slug(world, world.a)}/mot-de-passe-oublie"))
+
+
+@walks("POST", "/portail/{slug}/mot-de-passe-oublie")
+def _forgotten_form(world: World) -> None:
+    # B's login at A's address: the same answer as any, and no link made for B.
+    slug = _slug(world, world.a)
+    shown = []
+    with _anonymous(world) as http:
+        for login in (world.b.login, "personne.nulle-part"):
+            token = csrf_of(http.get(f"/portail/{slug}/mot-de-passe-oublie").text)
+            form = {"csrf": token, "identifiant": login}
+            answer = http.post(f"/portail/{slug}/mot-de-passe-oublie", data=form)
+            shown.append(http.get(answer.headers["location"]).text)
+    assert shown[0] == shown[1]
+
+
+def _b_reset_link(world: World, walk) -> None:
+    """B's own valid link, followed at A's address: as unknown as a forged one. The link is
+    removed afterwards (B's rows as they were)."""
+    token = "B" * 43
+    with world.central.sessions.begin() as session:
+        account = session.execute(
+            select(PortalAccount).where(PortalAccount.tenant_id == world.b.commune.tenant_id)
+        ).scalar_one()
+        session.add(
+            PasswordReset(
+                token_hash=hash_secret(token),
+                tenant_id=account.tenant_id,
+                account_id=account.id,
+                created_at=START,
+                expires_at=START + timedelta(hours=1),
+            )
+        )
+    try:
+        walk(f"/portail/{_slug(world, world.a)}/mot-de-passe-oublie/", token)
+    finally:
+        with world.central.sessions.begin() as session:
+            session.execute(
+                delete(PasswordReset).where(PasswordReset.token_hash == hash_secret(token))
+            )
+
+
+@walks("GET", "/portail/{slug}/mot-de-passe-oublie/{token}")
+def _reset_page(world: World) -> None:
+    def walk(prefix: str, token: str) -> None:
+        with _anonymous(world) as http:
+            page_alike(http.get(prefix + token), http.get(prefix + "C" * 43))
+
+    _b_reset_link(world, walk)
+
+
+@walks("POST", "/portail/{slug}/mot-de-passe-oublie/{token}")
+def _reset_form(world: World) -> None:
+    def walk(prefix: str, token: str) -> None:
+        with _anonymous(world) as http:
+            csrf = csrf_of(http.get(prefix.replace("mot-de-passe-oublie/", "connexion")).text)
+            form = {"csrf": csrf, "nouveau": "Nouveau-2026-x", "confirmation": "Nouveau-2026-x"}
+            page_alike(
+                http.post(prefix + token, data=form), http.post(prefix + "C" * 43, data=form)
+            )
+
+    _b_reset_link(world, walk)
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
