@@ -36,6 +36,7 @@ from eticket_central.device_state import device_state
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
+from eticket_central.payfip import routes as payfip_routes
 from eticket_central.push import push
 from eticket_central.push_watch import Abandoned, Busy, Watch
 from eticket_central.snapshot import ENTITIES, snapshot_page
@@ -79,6 +80,12 @@ class Settings:
     # A desk's clock further than this from the server's (seconds) is not trusted to date
     # its ops: their deadlines are judged at the server's time (rules.desk_clock).
     clock_limit_s: int = DEFAULT_LIMIT_S
+    # PayFiP (eticket_central/payfip): its web service and payment page live under this
+    # address; the commune's client number and test/production mode are its organisation's.
+    payfip_url: str = "https://www.tipi.budget.gouv.fr"
+    # Our own address as PayFiP and the parents' browsers reach it (its notification and
+    # return pages); empty: the address the parent's request came to.
+    public_url: str = ""
 
 
 def _device(request: Request) -> AuthenticatedDevice:
@@ -131,6 +138,7 @@ def create_app(
     app.add_exception_handler(DBAPIError, on_database_error)
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
+    app.include_router(payfip_routes.router)
 
     @app.get("/health")
     def health() -> dict:
