@@ -80,9 +80,9 @@ class Settings:
     # A desk's clock further than this from the server's (seconds) is not trusted to date
     # its ops: their deadlines are judged at the server's time (rules.desk_clock).
     clock_limit_s: int = DEFAULT_LIMIT_S
-    # PayFiP (eticket_central/payfip): its web service and payment page live under this
-    # address; the commune's client number and test/production mode are its organisation's.
-    payfip_url: str = "https://www.tipi.budget.gouv.fr"
+    # PayFiP's payment page (eticket_central/payfip); its web service is on the same host.
+    # The commune's client number and test/production mode are its organisation's.
+    payfip_url: str = "https://www.payfip.gouv.fr/tpa/paiementws.web"
     # Our own address as PayFiP and the parents' browsers reach it (its notification and
     # return pages); empty: the address the parent's request came to.
     public_url: str = ""

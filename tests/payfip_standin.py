@@ -112,6 +112,11 @@ class PayfipStandin:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
+    @property
+    def page(self) -> str:
+        """Its payment page (the server's Settings.payfip_url)."""
+        return f"{self.url}/tpa/paiementws.web"
+
     def start(self) -> PayfipStandin:
         self._thread.start()
         return self

@@ -24,7 +24,7 @@ from eticket_central.changes import flush_changes
 from eticket_central.ops.payments import take_payment
 from eticket_central.ops.registry import OpContext
 from eticket_central.ops.wallet import wallet_entry
-from eticket_central.payfip.soap import SERVICE_PATH, PayfipError, PaymentDetail, payment_detail
+from eticket_central.payfip.soap import PayfipError, PaymentDetail, payment_detail, service_url
 from eticket_central.payfip.table import ABANDONED, PAID, PENDING, REFUSED, PayfipTransaction
 from eticket_central.portal.bookings import lock_wallet
 from eticket_central.portal.confirmations import (
@@ -121,7 +121,7 @@ def handle_notification(state, idop: str) -> Outcome:
         if row is None:
             raise NotificationRefused("Opération PayFiP inconnue : rien n'a été enregistré.", 404)
         transaction_id = row.id
-    service = state.settings.payfip_url.rstrip("/") + SERVICE_PATH
+    service = service_url(state.settings.payfip_url)
     try:
         detail = payment_detail(service, idop)  # outside any transaction
     except PayfipError as error:

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from eticket_central.models import Family, Invoice
-from eticket_central.payfip.soap import PAYMENT_PAGE_PATH, SERVICE_PATH, create_payment
+from eticket_central.payfip.soap import create_payment, service_url
 from eticket_central.payfip.table import PENDING, PayfipTransaction
 from eticket_central.portal.ticket_prices import (
     MAX_TICKETS,
@@ -53,6 +53,12 @@ def _plain(text: str, limit: int) -> str:
     """PayFiP's objet: letters, digits and spaces, no accent."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9 ]+", " ", ascii_text).strip()[:limit]
+
+
+def payfip_open(session, tenant_id: uuid.UUID) -> bool:
+    """Whether the commune's desk set its PayFiP client number (the pages offer to pay)."""
+    numcli = (organisation(session, tenant_id).get("payfip_id") or "").strip()
+    return re.fullmatch(r"\d{6}", numcli) is not None
 
 
 def _setup(session, tenant_id: uuid.UUID) -> tuple[str, str]:
@@ -146,8 +152,8 @@ def start_payment(
         "urlnotif": base + NOTIFICATION_PATH,
         "urlredirect": base + RETURN_PATH.format(id=transaction_id),
     }
-    payfip = state.settings.payfip_url.rstrip("/")
-    idop = create_payment(payfip + SERVICE_PATH, fields)  # outside any transaction
+    page = state.settings.payfip_url
+    idop = create_payment(service_url(page), fields)  # outside any transaction
     with state.sessions.begin() as session:
         session.add(
             PayfipTransaction(
@@ -173,7 +179,7 @@ def start_payment(
                 numauto="",
             )
         )
-    return Started(transaction_id, f"{payfip}{PAYMENT_PAGE_PATH}?idop={idop}")
+    return Started(transaction_id, f"{page}?idop={idop}")
 
 
 def transaction_of(session, payer: Payer, transaction_id: uuid.UUID) -> PayfipTransaction:

@@ -10,6 +10,7 @@ SOAP fault whose detail names a FonctionnelleErreur code (P5: the result is not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element  # noqa: S405 (types only; parsing is defusedxml)
 from xml.sax.saxutils import escape
 
@@ -49,6 +50,12 @@ class PaymentDetail:
     numauto: str
     dattrans: str
     heurtrans: str
+
+
+def service_url(payment_page: str) -> str:
+    """PayFiP's web service, beside its payment page (Settings.payfip_url) on the same host."""
+    parts = urlsplit(payment_page)
+    return f"{parts.scheme}://{parts.netloc}{SERVICE_PATH}"
 
 
 def envelope(operation: str, fields: dict[str, str]) -> bytes:

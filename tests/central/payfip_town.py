@@ -31,7 +31,7 @@ def standin():
 def _central_module(database_url, standin):
     """The module's server, its PayFiP at the stand-in's address."""
     clock = FrozenClock(START)
-    thread = start_server(database_url, clock, payfip_url=standin.url)
+    thread = start_server(database_url, clock, payfip_url=standin.page)
     yield Central(thread, clock)
     thread.stop()
 
