@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import uuid
 
-from eticket_central.portal.web.csrf import CsrfFormDep
-from eticket_central.portal.web.session import WebParentDep
-from eticket_central.portal.web.templating import render
 from fastapi import APIRouter, Request
 
 from eticket_central.payfip.requests import payfip_open
 from eticket_central.portal.family_money import invoices
+from eticket_central.portal.web.csrf import CsrfFormDep
 from eticket_central.portal.web.payment_pages import start_and_leave
+from eticket_central.portal.web.session import WebParentDep
+from eticket_central.portal.web.templating import render
 
 router = APIRouter()
 PAGE = "/portail/factures"

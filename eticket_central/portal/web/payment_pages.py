@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import uuid
 
-from eticket_central.portal.web.csrf import CsrfFormDep
-from eticket_central.portal.web.messages import see_other
-from eticket_central.portal.web.session import WebParent, WebParentDep
-from eticket_central.portal.web.templating import render
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from eticket_central.payfip.receipts import what_was_paid
 from eticket_central.payfip.requests import Payer, start_payment, transaction_of
 from eticket_central.payfip.soap import PayfipError
+from eticket_central.portal.web.csrf import CsrfFormDep
+from eticket_central.portal.web.messages import see_other
+from eticket_central.portal.web.session import WebParent, WebParentDep
+from eticket_central.portal.web.templating import render
 from eticket_desk.rules.errors import DomainError, NotFound
 
 router = APIRouter()

@@ -5,14 +5,14 @@ PayFiP's confirmation (payfip/notifications.py)."""
 
 from __future__ import annotations
 
-from eticket_central.portal.web.messages import see_other
-from eticket_central.portal.web.session import WebParentDep
-from eticket_central.portal.web.templating import render
 from fastapi import APIRouter, Request
 
 from eticket_central.payfip.requests import payfip_open
 from eticket_central.portal.family_money import wallet
 from eticket_central.portal.ticket_prices import MAX_TICKETS, ticket_offers
+from eticket_central.portal.web.messages import see_other
+from eticket_central.portal.web.session import WebParentDep
+from eticket_central.portal.web.templating import render
 
 router = APIRouter()
 PAGE = "/portail/porte-monnaie"
