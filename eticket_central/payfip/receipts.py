@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from eticket_central.mail import MailError, send_mail
 from eticket_central.models import Invoice
 from eticket_central.payfip.table import PAID, PayfipTransaction
 from eticket_central.portal.ticket_prices import organisation, records
@@ -64,3 +65,16 @@ def compose_receipt(session: Session, transaction_id: uuid.UUID) -> Receipt | No
         f"{commune}",
     ]
     return Receipt(row.email, subject, "\n".join(lines))
+
+
+def send_receipt(state, transaction_id: uuid.UUID) -> bool:
+    """Composes the receipt from the committed record and sends it (True when it left)."""
+    with state.sessions.begin() as session:
+        receipt = compose_receipt(session, transaction_id)
+    if receipt is None:
+        return False
+    try:
+        return send_mail(state, receipt.to, receipt.subject, receipt.text)
+    except MailError as error:
+        log.warning("Reçu PayFiP %s non envoyé : %s", transaction_id, error)
+        return False

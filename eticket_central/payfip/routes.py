@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from eticket_central.payfip.notifications import NotificationRefused, handle_notification
+from eticket_central.payfip.receipts import send_receipt
 from eticket_central.payfip.requests import NOTIFICATION_PATH
 from eticket_central.payfip.soap import PayfipError
 
@@ -35,4 +36,6 @@ async def notification(request: Request) -> PlainTextResponse:
     except PayfipError as error:
         log.warning("PayFiP detail of %s not available: %s", idop, error)
         return PlainTextResponse("PayFiP injoignable : réessayez.", status_code=502)
+    if outcome.newly_paid:  # after the commit, never holding a connection
+        await anyio.to_thread.run_sync(send_receipt, state, outcome.transaction_id)
     return PlainTextResponse(outcome.state)

@@ -21,7 +21,7 @@ router = APIRouter()
 PAGE = "/portail/factures"
 
 
-@router.get(PAGE)
+@router.get("/factures")  # under /portail (web/__init__.py)
 def invoices_page(request: Request, parent: WebParentDep):
     with request.app.state.sessions.begin() as session:
         lines, credit = invoices(session, parent.tenant_id, parent.family_id)
@@ -37,6 +37,6 @@ def invoices_page(request: Request, parent: WebParentDep):
     )
 
 
-@router.post(PAGE + "/{invoice_id}/payer")
+@router.post("/factures/{invoice_id}/payer")
 def pay_invoice(invoice_id: uuid.UUID, request: Request, parent: WebParentDep, form: CsrfFormDep):
     return start_and_leave(request, parent, PAGE, invoice_id=invoice_id)

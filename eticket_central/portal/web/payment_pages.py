@@ -45,7 +45,7 @@ def start_and_leave(request: Request, parent: WebParent, back: str, **what):
     return RedirectResponse(started.payment_page, status_code=303)
 
 
-@router.post("/portail/paiements/tickets")
+@router.post("/paiements/tickets")  # under /portail (web/__init__.py)
 def pay_tickets(request: Request, parent: WebParentDep, form: CsrfFormDep):
     quantity = str(form.get("quantite", ""))
     return start_and_leave(
@@ -57,7 +57,7 @@ def pay_tickets(request: Request, parent: WebParentDep, form: CsrfFormDep):
     )
 
 
-@router.get(RETURN_PAGE.format(id="{transaction_id}"))
+@router.get("/paiements/{transaction_id}")
 def return_page(transaction_id: uuid.UUID, request: Request, parent: WebParentDep):
     with request.app.state.sessions.begin() as session:
         try:
@@ -77,7 +77,7 @@ def return_page(transaction_id: uuid.UUID, request: Request, parent: WebParentDe
     )
 
 
-@router.post(RETURN_PAGE.format(id="{transaction_id}"))
+@router.post("/paiements/{transaction_id}")
 def return_from_payfip(transaction_id: uuid.UUID):
     """PayFiP may send the browser back with a POST: it writes nothing, so the page is
     fetched again with a GET (where the login cookie is sent)."""

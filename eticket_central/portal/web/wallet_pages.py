@@ -19,7 +19,7 @@ PAGE = "/portail/porte-monnaie"
 NOT_SOLD = "Ce type de ticket n'est pas vendu en ligne : choisissez-en un autre."
 
 
-@router.get(PAGE)
+@router.get("/porte-monnaie")  # under /portail (web/__init__.py)
 def wallet_page(request: Request, parent: WebParentDep):
     state = request.app.state
     with state.sessions.begin() as session:
@@ -41,7 +41,7 @@ def wallet_page(request: Request, parent: WebParentDep):
     )
 
 
-@router.get(PAGE + "/achat")
+@router.get("/porte-monnaie/achat")
 def purchase_summary(request: Request, parent: WebParentDep, type: str = "", quantite: str = ""):
     """The amount before paying (a GET: nothing is written until « Payer »)."""
     state = request.app.state
