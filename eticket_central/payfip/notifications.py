@@ -60,14 +60,6 @@ def _mismatch(row: PayfipTransaction, detail: PaymentDetail) -> str:
     return ", ".join(n for n, a, s in zip(names, asked, said, strict=True) if a != s)
 
 
-def _paid_at(detail: PaymentDetail, now: datetime) -> datetime:
-    """PayFiP's date (ddmmyyyy) and time (hhmm) of the transaction, else ours."""
-    try:
-        return datetime.strptime(detail.dattrans + detail.heurtrans[:4], "%d%m%Y%H%M")
-    except ValueError:
-        return now
-
-
 def _pay_tickets(session, row: PayfipTransaction, paid_at: datetime, now: datetime) -> uuid.UUID:
     payment_id = payment_id_of(PROVIDER, row.idop)
     ctx = OpContext(row.tenant_id, None, payment_id)
@@ -101,8 +93,8 @@ def _pay_tickets(session, row: PayfipTransaction, paid_at: datetime, now: dateti
     return payment_id
 
 
-def _pay(session, row: PayfipTransaction, detail: PaymentDetail, now: datetime) -> uuid.UUID:
-    paid_at = _paid_at(detail, now)
+def _pay(session, row: PayfipTransaction, now: datetime) -> uuid.UUID:
+    paid_at = now  # our clock's (PayFiP's dattrans/heurtrans say the same moment)
     if row.invoice_id is None:
         return _pay_tickets(session, row, paid_at, now)
     confirmed = ConfirmedTransaction(
@@ -150,6 +142,6 @@ def handle_notification(state, idop: str) -> Outcome:
         row.resultrans, row.numauto, row.notified_at = detail.resultrans, detail.numauto, now
         row.state = result
         if result == PAID:
-            row.payment_id = _pay(session, row, detail, now)
+            row.payment_id = _pay(session, row, now)
             flush_changes(session, row.tenant_id, None, now)
         return Outcome(row.id, row.state, result == PAID)

@@ -128,12 +128,13 @@ def start_payment(
     PayfipError when PayFiP cannot be reached or refuses (nothing written then)."""
     now = state.clock.now()
     with state.sessions.begin() as session:
-        numcli, saisie = _setup(session, payer.tenant_id)
-        email = _email(session, payer)
+        # The id first: another family's invoice is unknown, whatever else is missing.
         if invoice_id is not None:
             what = _invoice_request(session, payer, invoice_id)
         else:
             what = _tickets_request(session, payer, ticket_type, quantity, now)
+        numcli, saisie = _setup(session, payer.tenant_id)
+        email = _email(session, payer)
     if what["amount_cents"] < MIN_CENTS:
         raise DomainError(
             f"PayFiP n'accepte pas de paiement sous {format_cents(MIN_CENTS)} : "

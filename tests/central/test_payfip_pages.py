@@ -173,7 +173,8 @@ def test_tickets_are_bought_at_the_familys_price_and_appear_once_payfip_confirme
     assert "Paiement accepté" in parent.get(back.headers["location"]).text
     wallet = parent.get("/portail/porte-monnaie").text
     assert "10 tickets" in wallet
-    assert f"Achat — Achat en ligne PayFiP {operation.fields['refdet']}" in wallet
+    assert "Cantine · Achat" in wallet
+    assert f"Achat en ligne PayFiP {operation.fields['refdet']}" in wallet
     assert "+10" in wallet
     body = mails.wait_for(EMAIL).get_body(("plain",)).get_content()
     assert f"10 tickets Cantine à 4,10{EURO}" in body
