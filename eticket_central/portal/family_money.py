@@ -52,6 +52,7 @@ class InvoiceLine:
     paid_cents: int
     status: str
     credit_note_number: str
+    period_label: str
 
     @property
     def left_cents(self) -> int:
@@ -113,6 +114,7 @@ def invoices(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID):
             if i.paid_cents >= i.amount_cents
             else TO_PAY,
             i.credit_note_number,
+            i.period_label,
         )
         for i in found
     ]

@@ -85,7 +85,10 @@ def settle_town(commune: Commune, *, amount: int = 4250, quotient: int | None = 
             ],
         ),
         desk.op(OpType.FAMILY_UPSERT, **family),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(family_id, invoice_id, amount)),
+        desk.op(
+            OpType.INVOICE_ISSUE,
+            **invoice_payload(family_id, invoice_id, amount) | {"period_label": "septembre 2026"},
+        ),
     )
     assert [r["status"] for r in results] == ["applied"] * 5, results
     adult_id = uuid.UUID(family["adults"][0]["id"])

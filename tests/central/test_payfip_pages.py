@@ -85,6 +85,7 @@ def test_an_invoice_is_paid_online_for_the_exact_amount_left_and_the_receipt_is_
     assert _pay_button(number, "42,50") in page.text
     assert "F-2026-900001" in page.text and "payée" in page.text and "à payer" in page.text
     assert f'href="/portail/factures/{town.invoice_id}/pdf"' in page.text
+    assert "<dt>Période</dt><dd>septembre 2026</dd>" in page.text
 
     leave = _post(parent, f"/portail/factures/{town.invoice_id}/payer", {}, "/portail/factures")
     assert leave.status_code == 303
@@ -205,4 +206,43 @@ def test_a_wrong_quantity_or_a_commune_without_payfip_pays_nothing(central, town
             select(PayfipTransaction).where(PayfipTransaction.family_id == town.family_id)
         ).first()
         is None
+    )
+
+
+def test_two_tabs_paying_one_invoice_pay_it_once_the_rest_is_credit_and_a_cancelled_one_shows(
+    central, town, standin, db
+):
+    parent = _parent(central, town)
+    pay = f"/portail/factures/{town.invoice_id}/payer"
+    first = _post(parent, pay, {}, "/portail/factures").headers["location"]
+    second = _post(parent, pay, {}, "/portail/factures").headers["location"]  # another tab
+    for page in (first, second):
+        parent.post(standin.page, data={"idop": page.rsplit("=", 1)[1], "resultat": "P"})
+
+    assert _invoice(db, town.invoice_id).paid_cents == 4250
+    listed = parent.get("/portail/factures").text
+    assert f"Votre avoir : <strong>42,50{EURO}</strong>" in listed
+    assert "Payer en ligne" not in listed
+
+    cancelled = uuid.uuid4()
+    answers = town.desk.push(
+        town.desk.op(
+            OpType.INVOICE_ISSUE, **invoice_payload(town.family_id, cancelled, 990, "F-2026-900002")
+        ),
+        town.desk.op(
+            OpType.INVOICE_CANCEL,
+            invoice_id=str(cancelled),
+            credit_note_number="A-2026-000007",
+            reason="Repas comptés en double",
+            cancelled_at=datetime(2026, 10, 9, 10, 0).isoformat(),
+        ),
+    )
+    assert [a["status"] for a in answers] == ["applied", "applied"], answers
+    listed = parent.get("/portail/factures").text
+    assert "annulée par avoir</span> (avoir A-2026-000007)" in listed
+    assert "Payer en ligne" not in listed
+    refused = _post(parent, f"/portail/factures/{cancelled}/payer", {}, "/portail/factures")
+    assert refused.status_code == 303
+    assert "annulée par un avoir : il n'y a rien à payer" in html.unescape(
+        parent.get("/portail/factures").text
     )

@@ -1,4 +1,5 @@
-"""payfip_transactions: each PayFiP payment attempt and what PayFiP's notification said
+"""payfip_transactions: each PayFiP payment attempt and what PayFiP's notification said;
+invoices.period_label, the period the desk printed on an invoice (the portal lists it)
 
 Revision ID: 0009
 Revises: 0007
@@ -47,6 +48,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payfip_transactions")),
         sa.UniqueConstraint("idop", name=op.f("uq_payfip_transactions_idop")),
     )
+    op.add_column(
+        "invoices",
+        sa.Column("period_label", sa.String(length=60), server_default="", nullable=False),
+    )
     op.create_index(
         "ix_payfip_transactions_family",
         "payfip_transactions",
@@ -58,3 +63,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_payfip_transactions_family", table_name="payfip_transactions")
     op.drop_table("payfip_transactions")
+    op.drop_column("invoices", "period_label")
