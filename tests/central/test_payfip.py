@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from eticket_central.models import ChangeLog, Invoice, Payment, WalletEntry
 from eticket_central.payfip.requests import start_payment
+from eticket_central.payfip.soap import PayfipError
 from eticket_central.payfip.table import PayfipTransaction
 from eticket_desk.rules.errors import DomainError, NotFound
 from tests.central import payfip_town
@@ -190,3 +191,22 @@ def test_tickets_enter_the_wallet_only_on_payfips_confirmation(central, town, st
     [payment] = _payments(db, town.family_id)
     assert (payment.amount_cents, payment.to_sale_cents, payment.invoice_id) == (4100, 4100, None)
     assert _attempt(db, started.transaction_id).payment_id == payment.id
+
+
+def test_production_mode_asks_with_saisie_w_and_a_refusal_writes_nothing(
+    central, town, standin, db
+):
+    pushed = town.desk.push(payfip_town.organisation_op(town.desk, mode="production"))
+    assert pushed[0]["status"] == "applied"
+    asked = len(standin.operations)
+    with pytest.raises(PayfipError) as refused:  # the stand-in is PayFiP's test mode only
+        _pay_invoice(central, town)
+    assert refused.value.message == "champs invalides : saisie"
+    assert len(standin.operations) == asked
+    db.expire_all()
+    assert (
+        db.execute(
+            select(PayfipTransaction).where(PayfipTransaction.family_id == town.family_id)
+        ).first()
+        is None
+    )

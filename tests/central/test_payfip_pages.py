@@ -246,3 +246,14 @@ def test_two_tabs_paying_one_invoice_pay_it_once_the_rest_is_credit_and_a_cancel
     assert "annulée par un avoir : il n'y a rien à payer" in html.unescape(
         parent.get("/portail/factures").text
     )
+
+
+def test_a_request_payfip_refuses_pays_nothing_and_says_so(central, town, standin, db):
+    pushed = town.desk.push(payfip_town.organisation_op(town.desk, mode="activation"))
+    assert pushed[0]["status"] == "applied"  # saisie X: the stand-in knows test mode only
+    parent = _parent(central, town)
+    answer = _post(parent, f"/portail/factures/{town.invoice_id}/payer", {}, "/portail/factures")
+    assert (answer.status_code, answer.headers["location"]) == (303, "/portail/factures")
+    shown = html.unescape(parent.get("/portail/factures").text)
+    assert "PayFiP, le service de paiement de la DGFiP, n'a pas pu prendre votre paiement" in shown
+    assert _invoice(db, town.invoice_id).paid_cents == 0

@@ -5,6 +5,7 @@ redirect claims; another family's attempt is 404."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request
@@ -22,9 +23,10 @@ from eticket_desk.rules.errors import DomainError, NotFound
 router = APIRouter()
 RETURN_PAGE = "/portail/paiements/{id}"
 UNREACHABLE = (
-    "PayFiP, le service de paiement de la DGFiP, ne répond pas : rien n'a été payé. "
-    "Réessayez dans quelques minutes."
+    "PayFiP, le service de paiement de la DGFiP, n'a pas pu prendre votre paiement : rien "
+    "n'a été payé. Réessayez dans quelques minutes ; si cela se répète, payez au guichet."
 )
+log = logging.getLogger(__name__)
 
 
 def _payer(parent: WebParent) -> Payer:
@@ -40,7 +42,8 @@ def start_and_leave(request: Request, parent: WebParent, back: str, **what):
         raise HTTPException(404, "Facture introuvable.") from None
     except DomainError as refusal:
         return see_other(back, refusal.message, kind="erreur")
-    except PayfipError:
+    except PayfipError as error:
+        log.warning("PayFiP request refused or unreachable: %s", error)
         return see_other(back, UNREACHABLE, kind="erreur")
     return RedirectResponse(started.payment_page, status_code=303)
 
