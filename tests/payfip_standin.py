@@ -11,7 +11,7 @@ HTTP server on loopback that follows PayFiP's documented test mode (saisie T).
   The outcome is notified server to server (a POST of `idop` to urlnotif) before the
   browser is sent back to urlredirect, as PayFiP does.
 - What PayFiP may do and the tests must survive: the same notification again (`notify`), a
-  notification held back and sent late (`hold` / `release`), an operation whose detail is
+  notification held back and sent late (`held`, then `release()`), an operation whose detail is
   forged (`forge`: another amount, another commune's refdet or numcli), an idop never issued
   (`notify_unknown`).
 
