@@ -270,6 +270,8 @@ class Invoice(Base):
     # Cancelled by a credit note: what was paid on it became the family's credit.
     cancelled_at: Mapped[datetime | None]
     credit_note_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # What the desk printed as the invoice's period (« novembre 2026 »), shown on the portal.
+    period_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class Payment(Base):

@@ -80,6 +80,7 @@ def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
                 "issued_on": invoice.issued_at.date(),
                 "due_on": invoice.due_date,
                 "credit_used_cents": credit_used.get(invoice.id, 0),
+                "period_label": invoice.period_label,
             }
             ops.append((OpType.INVOICE_ISSUE, payload, f"invoice:{invoice.id}", invoice.number))
     return ops

@@ -198,6 +198,8 @@ class InvoiceIssue(Wire):
     due_on: date
     # The family's credit the desk set against it at issue (paid by credit, not by money).
     credit_used_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
+    # The period it bills as printed on it (« novembre 2026 »): the portal's list shows it.
+    period_label: Annotated[str, Field(max_length=60)] = ""
 
 
 class ChequeDetails(Wire):

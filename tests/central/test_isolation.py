@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -17,6 +18,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 
 from eticket_central.models import Base, Invoice, PasswordReset, PortalAccount, Tenant
+from eticket_central.payfip.table import PayfipTransaction
 from eticket_central.snapshot import ENTITIES
 from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import OpType
@@ -581,6 +583,117 @@ def _reset_form(world: World) -> None:
             )
 
     _b_reset_link(world, walk)
+@walks("GET", "/portail/porte-monnaie")
+def _wallet_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/porte-monnaie", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert "5 tickets" in answer.text  # the parent's own wallet
+
+
+@walks("GET", "/portail/porte-monnaie/achat")
+def _purchase_summary(world: World) -> None:
+    # Ticket types are the commune's: B's code names nothing A sells.
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        answer = own.get("/portail/porte-monnaie/achat", params={"type": "CANTINE", "quantite": 2})
+        assert answer.status_code == 303
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@walks("GET", "/portail/factures")
+def _invoices_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/factures", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.invoice_id) in answer.text
+
+
+@walks("POST", "/portail/factures/{invoice_id}/payer")
+def _pay_invoice_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+
+        def pay(invoice_id):
+            token = csrf_of(own.get("/portail/").text)
+            return own.post(f"/portail/factures/{invoice_id}/payer", data={"csrf": token})
+
+        page_alike(pay(world.b.invoice_id), pay(uuid.uuid4()))
+
+
+@walks("POST", "/portail/paiements/tickets")
+def _pay_tickets_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/").text)
+        data = {
+            "csrf": token,
+            "type": "CANTINE",
+            "quantite": "2",
+            "family_id": str(world.b.family_id),
+        }
+        answer = own.post("/portail/paiements/tickets", data=data)
+        assert answer.status_code == 303  # no PayFiP in Aville: refused, nothing asked
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@contextmanager
+def _payfip_attempt(world: World, side: Side):
+    """An attempt of `side`'s family, as a PayFiP request records it, for the walk's length
+    (taken away after: the walk must leave the commune as it found it)."""
+    attempt_id = uuid.uuid4()
+    with world.central.sessions.begin() as session:
+        session.add(
+            PayfipTransaction(
+                id=attempt_id,
+                idop=str(uuid.uuid4()),
+                tenant_id=side.commune.tenant_id,
+                family_id=side.family_id,
+                invoice_id=side.invoice_id,
+                numcli="012345",
+                exer="2026",
+                refdet="F2026000001",
+                saisie="T",
+                amount_cents=3250,
+                email="b@example.org",
+                objet="Facture",
+                state="pending",
+                created_at=START,
+                resultrans="",
+                numauto="",
+            )
+        )
+    try:
+        yield attempt_id
+    finally:
+        with world.central.sessions.begin() as session:
+            session.execute(delete(PayfipTransaction).where(PayfipTransaction.id == attempt_id))
+
+
+@walks("GET", "/portail/paiements/{transaction_id}")
+def _return_page(world: World) -> None:
+    with (
+        _payfip_attempt(world, world.b) as foreign,
+        httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own,
+    ):
+        page_alike(
+            own.get(f"/portail/paiements/{foreign}"), own.get(f"/portail/paiements/{uuid.uuid4()}")
+        )
+
+
+@walks("POST", "/portail/paiements/{transaction_id}")
+def _return_from_payfip(world: World) -> None:
+    # PayFiP's browser return writes nothing and reads nothing: sent to the GET, alike.
+    with _payfip_attempt(world, world.b) as foreign:
+        for attempt in (foreign, uuid.uuid4()):
+            answer = httpx.post(f"{world.url}/portail/paiements/{attempt}")
+            assert (answer.status_code, answer.headers["location"]) == (
+                303,
+                f"/portail/paiements/{attempt}",
+            )
+
+
+@walks("POST", "/payfip/notification")
+def _payfip_notification(world: World) -> None:
+    # PayFiP's call names an operation only; one never asked for is refused, nothing written.
+    answer = httpx.post(f"{world.url}/payfip/notification", data={"idop": str(uuid.uuid4())})
+    assert answer.status_code == 404
+    assert httpx.post(f"{world.url}/payfip/notification", data={}).status_code == 400
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
