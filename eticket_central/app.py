@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from eticket_central import changes, clock_trust, portal
+from eticket_central import changes, clock_trust, documents, portal
 from eticket_central.answers import (
     invalid,
     on_database_error,
@@ -131,6 +131,7 @@ def create_app(
     app.add_exception_handler(DBAPIError, on_database_error)
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
+    app.include_router(documents.desk_router)
 
     @app.get("/health")
     def health() -> dict:

@@ -16,6 +16,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from eticket_central.changes import flush_changes
+from eticket_central.documents import store_document
 from eticket_central.models import Base, Invoice
 from eticket_central.snapshot import ENTITIES
 from eticket_desk.sync.protocol import OpType
@@ -45,6 +47,8 @@ class Side:
     payment_id: uuid.UUID = field(default_factory=uuid.uuid4)
     activity_id: uuid.UUID = field(default_factory=uuid.uuid4)
     year_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    document_id: uuid.UUID | None = None
     records: dict = field(default_factory=lambda: {t: uuid.uuid4() for t in _RECORD_OPS})
     parent: dict = field(default_factory=dict)
 
@@ -66,6 +70,8 @@ class Side:
                 self.payment_id,
                 self.activity_id,
                 self.year_id,
+                self.message_id,
+                self.document_id,
                 self.adult_id,
                 *self.records.values(),
             )
@@ -142,13 +148,45 @@ def _side(central, name: str) -> Side:
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
+        _message(desk, side.message_id, side.family_id),
     ]
     answers = desk.push(*ops)
     assert {a["status"] for a in answers} == {"applied"}, answers
+    side.document_id = _document(central, commune.tenant_id, side.family_id)
     login = {"tenant_id": str(commune.tenant_id), "login": side.login, "password": PASSWORD}
     token = httpx.post(f"{central.url}/portal/login", json=login).json()["token"]
     side.parent = {"Authorization": f"Bearer {token}"}
     return side
+
+
+def _message(desk, message_id, family_id):
+    return desk.op(
+        OpType.MESSAGE_UPSERT,
+        message_id=str(message_id),
+        family_id=str(family_id) if family_id else None,
+        title="Fermeture",
+        text="La cantine est fermée.",
+        valid_until="2026-10-02",
+    )
+
+
+def _document(central, tenant_id, family_id) -> uuid.UUID:
+    """A certificate the family's parent sent from the portal."""
+    with central.sessions.begin() as session:
+        document = store_document(
+            session,
+            tenant_id,
+            family_id,
+            kind="certificat_medical",
+            filename="certificat.pdf",
+            content=b"%PDF-1.4 certificat",
+            child_id=None,
+            comment="",
+            sent_by="Claire",
+            now=START,
+        )
+        flush_changes(session, tenant_id, None, START)
+        return document.id
 
 
 def _cash(desk, family_id, invoice_id, amount, payment_id=None):
@@ -255,6 +293,15 @@ def _family(world: World) -> None:
         _alike(http.get(f"/sync/families/{foreign}"), unknown)
 
 
+@walks("GET", "/sync/documents/{document_id}")
+def _document_bytes(world: World) -> None:
+    http = world.a.desk.http
+    own = http.get(f"/sync/documents/{world.a.document_id}")
+    assert (own.status_code, own.content) == (200, b"%PDF-1.4 certificat")
+    unknown = http.get(f"/sync/documents/{uuid.uuid4()}")
+    _alike(http.get(f"/sync/documents/{world.b.document_id}"), unknown)
+
+
 def _foreign_ops(world: World) -> list:
     desk, b, a = world.a.desk, world.b, world.a
     family = family_payload(
@@ -311,6 +358,11 @@ def _foreign_ops(world: World) -> list:
             cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
         ),
         *(desk.op(t, **_record_payload(t, i)) for t, i in b.records.items()),
+        desk.op(
+            OpType.DOCUMENT_REVIEW, document_id=str(b.document_id), state="refused", reason="Non"
+        ),
+        _message(desk, b.message_id, None),  # another commune's message rewritten
+        _message(desk, uuid.uuid4(), b.family_id),  # a message for another commune's family
         *(  # a dossier of this commune merged with one of the other, either way round
             desk.op(
                 OpType.FAMILY_MERGE,
@@ -350,6 +402,7 @@ _NAMES_EXISTING_ROWS = {
     OpType.INVOICE_CANCEL,
     OpType.PAYMENT_CANCEL,
     OpType.FAMILY_MERGE,
+    OpType.DOCUMENT_REVIEW,
 }
 
 
