@@ -127,3 +127,12 @@ def list_messages(store: Store) -> list[MessageRow]:
         )
         for m, name in rows
     ]
+
+
+def family_by_reference(store: Store, reference: str) -> tuple[uuid.UUID, str] | None:
+    """The family whose dossier number is `reference` (its id and name), else None."""
+    with store.read() as session:
+        found = session.execute(
+            select(Family.id, Family.display_name).where(Family.reference == reference.strip())
+        ).first()
+    return (found[0], found[1]) if found else None
