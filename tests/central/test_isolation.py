@@ -502,6 +502,58 @@ def _logout_page(world: World) -> None:
         assert other.get("/portail/").status_code == 200
 
 
+@walks("GET", "/portail/dossier")
+def _dossier_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/dossier", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.adult_id) in answer.text  # the parent's own form is there
+
+
+@walks("POST", "/portail/dossier/coordonnees")
+def _contacts_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/dossier").text)
+
+        def change(adult_id):
+            form = {"csrf": token, "adulte": str(adult_id), "city": "Ailleurs"}
+            return pages.post("/portail/dossier/coordonnees", data=form)
+
+        page_alike(change(world.b.adult_id), change(uuid.uuid4()))
+
+
+@walks("GET", "/portail/documents")
+def _documents_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/documents", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.document_id) in answer.text
+
+
+@walks("POST", "/portail/documents")
+def _send_document_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/documents").text)
+
+        def send(child_id):
+            form = {"csrf": token, "type": "certificat_medical", "enfant": str(child_id)}
+            files = {"fichier": ("c.pdf", b"%PDF-1.4 x", "application/pdf")}
+            return pages.post("/portail/documents", data=form, files=files)
+
+        foreign, unknown = send(world.b.child_id), send(uuid.uuid4())
+        assert (foreign.status_code, foreign.text) == (unknown.status_code, unknown.text)
+        assert foreign.status_code == 422
+
+
+@walks("GET", "/portail/documents/{document_id}")
+def _download_page(world: World) -> None:
+    cookies = page_cookies(world.a)
+    own = httpx.get(f"{world.url}/portail/documents/{world.a.document_id}", cookies=cookies)
+    assert own.content == b"%PDF-1.4 certificat"
+    page_alike(
+        httpx.get(f"{world.url}/portail/documents/{world.b.document_id}", cookies=cookies),
+        httpx.get(f"{world.url}/portail/documents/{uuid.uuid4()}", cookies=cookies),
+    )
+
+
 def test_the_walk_covers_every_route_of_the_app(world):
     # The schema lists every route, those of included routers too (it is not served).
     paths = world.central.thread.app.openapi()["paths"]

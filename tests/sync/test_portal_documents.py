@@ -1,7 +1,8 @@
-"""A parent's document reaches the desk and the desk's decision reaches the parent: the desk
-lists it after the pull, opens it (the bytes fetched and checked), refuses it with a reason
-the parent reads, or accepts a medical certificate and justifies the child's absences; the
-mairie's messages written at the desk show to the families they target, until their last day."""
+"""What a parent does on the portal's pages reaches the desk, and the desk's decisions reach
+the parent: contacts changed on « Mon dossier »; a document sent, listed at the desk after
+the pull, opened there (the bytes fetched and checked), refused with a reason the parent
+reads, or a medical certificate accepted with the child's absences justified; the mairie's
+messages written at the desk show to the families they target, until their last day."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from eticket_central.changes import flush_changes
-from eticket_central.documents import family_documents, store_document
+from eticket_central.documents import family_documents
 from eticket_central.models import Booking as ServerBooking
 from eticket_central.portal.messages import messages_for
+from eticket_desk.models import Adult
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.counter.till import open_till
@@ -32,31 +33,43 @@ from eticket_desk.services.families.mairie_messages import (
     withdraw_message,
     write_message,
 )
+from eticket_desk.services.families.search import search_families
 from eticket_desk.services.syncing.cycle import sync_once
+from tests.central.portal_pages import browser, csrf_of, open_session
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def parent_browser(central, commune, family_id):
+    """The family's parent logged in on the portal's pages."""
+    return browser(central, open_session(central, commune.tenant_id, family_id))
+
+
 def sent_by_parent(central, commune, family_id, child_id=None, kind="certificat_medical"):
-    """What the portal's upload page stores (eticket_central.documents), for one family."""
-    now = central.clock.now()
-    with central.sessions.begin() as session:
-        document = store_document(
-            session,
-            commune.tenant_id,
-            family_id,
-            kind=kind,
-            filename="certificat Léa.pdf",
-            content=PDF,
-            child_id=child_id,
-            comment="Grippe, une semaine",
-            sent_by="Claire Dupont",
-            now=now,
+    """The parent sends a PDF from « Mes documents »; its id on the server."""
+    with parent_browser(central, commune, family_id) as pages:
+        token = csrf_of(pages.get("/portail/documents").text)
+        answer = pages.post(
+            "/portail/documents",
+            data={
+                "csrf": token,
+                "type": kind,
+                "enfant": str(child_id) if child_id else "",
+                "commentaire": "Grippe, une semaine",
+            },
+            files={"fichier": ("certificat Léa.pdf", PDF, "application/pdf")},
         )
-        flush_changes(session, commune.tenant_id, None, now)
+        assert answer.status_code == 303, answer.text
+    with central.sessions.begin() as session:
+        [document] = family_documents(session, commune.tenant_id, family_id)
         return document.id
+
+
+def parent_reads(central, commune, family_id) -> str:
+    with parent_browser(central, commune, family_id) as pages:
+        return pages.get("/portail/documents").text
 
 
 def test_the_desk_lists_a_parents_document_refuses_it_and_the_parent_reads_why(
@@ -89,9 +102,8 @@ def test_the_desk_lists_a_parents_document_refuses_it_and_the_parent_reads_why(
     assert documents_to_process(store) == []
     assert sync_once(store, client).ok
 
-    with central.sessions.begin() as session:
-        [seen] = family_documents(session, commune.tenant_id, lea_family.id)
-        assert (seen.state, seen.reason) == ("refused", "Attestation de 2024 : illisible")
+    page = parent_reads(central, commune, lea_family.id)
+    assert "refusé</span> : Attestation de 2024 : illisible" in page
 
 
 def test_a_certificate_accepted_justifies_the_absences_the_agent_picks(
@@ -123,9 +135,7 @@ def test_a_certificate_accepted_justifies_the_absences_the_agent_picks(
         )
         == "absent_justified"
     )
-    with central.sessions.begin() as session:
-        [seen] = family_documents(session, commune.tenant_id, lea_family.id)
-        assert (seen.state, seen.reason) == ("accepted", "")
+    assert "accepté</span>" in parent_reads(central, commune, lea_family.id)
 
 
 def test_a_message_shows_to_the_families_it_targets_until_its_last_day(
@@ -171,3 +181,37 @@ def test_a_message_shows_to_the_families_it_targets_until_its_last_day(
     withdraw_message(store, agent, own)
     assert sync_once(store, client).ok
     assert titles(lea_family.id, date(2026, 9, 14)) == ["Fermeture exceptionnelle"]
+
+
+def test_contacts_changed_on_the_dossier_page_reach_the_desk(
+    store, agent, lea_family, client, central, commune
+):
+    assert sync_once(store, client).ok
+    with store.read() as session:
+        mother = session.scalars(
+            select(Adult).where(Adult.family_id == lea_family.id).order_by(Adult.position)
+        ).first()
+    with parent_browser(central, commune, lea_family.id) as pages:
+        token = csrf_of(pages.get("/portail/dossier").text)
+        answer = pages.post(
+            "/portail/dossier/coordonnees",
+            data={
+                "csrf": token,
+                "adulte": str(mother.id),
+                "phone_mobile": "07 81 22 33 44",
+                "email": "marie.dupont@example.org",
+                "city": "Évian-les-Bains",
+            },
+        )
+        assert answer.status_code == 303, answer.text
+
+    report = sync_once(store, client)
+    assert report.ok and report.pulled == 1
+    with store.read() as session:
+        changed = session.get(Adult, mother.id)
+        assert (changed.phone_mobile, changed.email, changed.city) == (
+            "+33781223344",
+            "marie.dupont@example.org",
+            "Évian-les-Bains",
+        )
+    assert [h.id for h in search_families(store, agent, "0781223344")] == [lea_family.id]

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from eticket_central.portal.web.csrf import UploadFormDep
-from eticket_central.portal.web.messages import see_other
-from eticket_central.portal.web.session import WebParentDep
-from eticket_central.portal.web.templating import render
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -27,6 +23,10 @@ from eticket_central.documents import (
     too_big_message,
 )
 from eticket_central.models import Child, Family
+from eticket_central.portal.web.csrf import UploadFormDep
+from eticket_central.portal.web.messages import see_other
+from eticket_central.portal.web.session import WebParentDep
+from eticket_central.portal.web.templating import render
 from eticket_desk.sync.protocol import DOCUMENT_KINDS
 
 router = APIRouter()

@@ -4,15 +4,15 @@ read-only, the authorisations, and whom to tell of an error."""
 
 from __future__ import annotations
 
-from eticket_central.portal.web.csrf import CsrfFormDep
-from eticket_central.portal.web.messages import see_other
-from eticket_central.portal.web.session import WebParentDep
-from eticket_central.portal.web.templating import render
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from eticket_central.portal.contacts import FIELDS, ContactsRefused, change_contacts_of
 from eticket_central.portal.dossier import dossier_view
+from eticket_central.portal.web.csrf import CsrfFormDep
+from eticket_central.portal.web.messages import see_other
+from eticket_central.portal.web.session import WebParentDep
+from eticket_central.portal.web.templating import render
 
 router = APIRouter()
 PAGE = "/portail/dossier"
