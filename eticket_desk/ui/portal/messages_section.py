@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -70,7 +71,9 @@ class MessagesSection(QWidget):
         form.addRow(self.tr("&Titre :"), self.title_edit)
         form.addRow(self.tr("Te&xte :"), self.text_edit)
         form.addRow(self.tr("Affiché &jusqu'au :"), self.until_edit)
-        form.addRow(self.tr("&Pour :"), audience)
+        audience_label = QLabel(self.tr("&Pour :"))
+        audience_label.setBuddy(self.audience_combo)
+        form.addRow(audience_label, audience)
         self.error = error_label()
         form.addRow(self.error)
         self.publish_button = QPushButton(self.tr("P&ublier sur le portail"))
