@@ -132,7 +132,7 @@ async def send_document(request: Request, parent: WebParentDep, form: UploadForm
             typed=typed,
             message={
                 "kind": "erreur",
-                "text": "Le document n'a pas été envoyé : " + refused.message,
+                "text": "Le document n'a pas été envoyé : voyez le champ signalé.",
             },
         )
     return see_other(PAGE, f"Document « {name} » envoyé à la mairie.")
