@@ -35,6 +35,7 @@ from eticket_desk.services.families.mairie_messages import (
 )
 from eticket_desk.services.families.search import search_families
 from eticket_desk.services.syncing.cycle import sync_once
+from eticket_desk.sync.protocol import OpType
 from tests.central.portal_pages import browser, csrf_of, open_session
 from tests.conftest import cash_sale, validated_family
 from tests.sync.test_push_pull import MONDAY
@@ -215,3 +216,27 @@ def test_contacts_changed_on_the_dossier_page_reach_the_desk(
             "Évian-les-Bains",
         )
     assert [h.id for h in search_families(store, agent, "0781223344")] == [lea_family.id]
+
+
+def test_a_document_refused_at_another_desk_shows_refused_here_after_the_pull(
+    store, lea_family, client, central, commune, other_desk
+):
+    assert sync_once(store, client).ok
+    document_id = sent_by_parent(central, commune, lea_family.id, kind="quotient_familial")
+    assert sync_once(store, client).ok
+    assert [d.state_label for d in desk_documents(store, lea_family.id)] == ["à traiter"]
+
+    answer = other_desk.push(
+        other_desk.op(
+            OpType.DOCUMENT_REVIEW,
+            document_id=str(document_id),
+            state="refused",
+            reason="Attestation illisible",
+        )
+    )[0]
+    assert answer["status"] == "applied", answer
+    assert sync_once(store, client).ok
+
+    [row] = desk_documents(store, lea_family.id)
+    assert row.state_label == "refusé : Attestation illisible"
+    assert documents_to_process(store) == []
