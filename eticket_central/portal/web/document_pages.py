@@ -9,6 +9,7 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from eticket_central.changes import flush_changes
@@ -34,9 +35,11 @@ PAGE = "/portail/documents"
 
 
 def _children(session, parent) -> list[tuple[str, str]]:
-    rows = session.query(Child.id, Child.name).filter(
-        Child.tenant_id == parent.tenant_id, Child.family_id == parent.family_id
-    )
+    rows = session.execute(
+        select(Child.id, Child.name).where(
+            Child.tenant_id == parent.tenant_id, Child.family_id == parent.family_id
+        )
+    ).all()
     return sorted((str(child_id), name) for child_id, name in rows)
 
 
