@@ -17,6 +17,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 
+from eticket_central.changes import flush_changes
+from eticket_central.documents import store_document
 from eticket_central.models import Base, Invoice, PasswordReset, PortalAccount, Tenant
 from eticket_central.payfip.table import PayfipTransaction
 from eticket_central.snapshot import ENTITIES
@@ -49,6 +51,8 @@ class Side:
     payment_id: uuid.UUID = field(default_factory=uuid.uuid4)
     activity_id: uuid.UUID = field(default_factory=uuid.uuid4)
     year_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    document_id: uuid.UUID | None = None
     records: dict = field(default_factory=lambda: {t: uuid.uuid4() for t in _RECORD_OPS})
     parent: dict = field(default_factory=dict)
 
@@ -70,6 +74,8 @@ class Side:
                 self.payment_id,
                 self.activity_id,
                 self.year_id,
+                self.message_id,
+                self.document_id,
                 self.adult_id,
                 *self.records.values(),
             )
@@ -146,13 +152,45 @@ def _side(central, name: str) -> Side:
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
+        _message(desk, side.message_id, side.family_id),
     ]
     answers = desk.push(*ops)
     assert {a["status"] for a in answers} == {"applied"}, answers
+    side.document_id = _document(central, commune.tenant_id, side.family_id)
     login = {"tenant_id": str(commune.tenant_id), "login": side.login, "password": PASSWORD}
     token = httpx.post(f"{central.url}/portal/login", json=login).json()["token"]
     side.parent = {"Authorization": f"Bearer {token}"}
     return side
+
+
+def _message(desk, message_id, family_id):
+    return desk.op(
+        OpType.MESSAGE_UPSERT,
+        message_id=str(message_id),
+        family_id=str(family_id) if family_id else None,
+        title="Fermeture",
+        text="La cantine est fermée.",
+        valid_until="2026-10-02",
+    )
+
+
+def _document(central, tenant_id, family_id) -> uuid.UUID:
+    """A certificate the family's parent sent from the portal."""
+    with central.sessions.begin() as session:
+        document = store_document(
+            session,
+            tenant_id,
+            family_id,
+            kind="certificat_medical",
+            filename="certificat.pdf",
+            content=b"%PDF-1.4 certificat",
+            child_id=None,
+            comment="",
+            sent_by="Claire",
+            now=START,
+        )
+        flush_changes(session, tenant_id, None, START)
+        return document.id
 
 
 def _cash(desk, family_id, invoice_id, amount, payment_id=None):
@@ -259,6 +297,15 @@ def _family(world: World) -> None:
         _alike(http.get(f"/sync/families/{foreign}"), unknown)
 
 
+@walks("GET", "/sync/documents/{document_id}")
+def _document_bytes(world: World) -> None:
+    http = world.a.desk.http
+    own = http.get(f"/sync/documents/{world.a.document_id}")
+    assert (own.status_code, own.content) == (200, b"%PDF-1.4 certificat")
+    unknown = http.get(f"/sync/documents/{uuid.uuid4()}")
+    _alike(http.get(f"/sync/documents/{world.b.document_id}"), unknown)
+
+
 def _foreign_ops(world: World) -> list:
     desk, b, a = world.a.desk, world.b, world.a
     family = family_payload(
@@ -315,6 +362,11 @@ def _foreign_ops(world: World) -> list:
             cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
         ),
         *(desk.op(t, **_record_payload(t, i)) for t, i in b.records.items()),
+        desk.op(
+            OpType.DOCUMENT_REVIEW, document_id=str(b.document_id), state="refused", reason="Non"
+        ),
+        _message(desk, b.message_id, None),  # another commune's message rewritten
+        _message(desk, uuid.uuid4(), b.family_id),  # a message for another commune's family
         *(  # a dossier of this commune merged with one of the other, either way round
             desk.op(
                 OpType.FAMILY_MERGE,
@@ -354,6 +406,7 @@ _NAMES_EXISTING_ROWS = {
     OpType.INVOICE_CANCEL,
     OpType.PAYMENT_CANCEL,
     OpType.FAMILY_MERGE,
+    OpType.DOCUMENT_REVIEW,
 }
 
 
@@ -694,6 +747,58 @@ def _payfip_notification(world: World) -> None:
     answer = httpx.post(f"{world.url}/payfip/notification", data={"idop": str(uuid.uuid4())})
     assert answer.status_code == 404
     assert httpx.post(f"{world.url}/payfip/notification", data={}).status_code == 400
+
+
+@walks("GET", "/portail/dossier")
+def _dossier_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/dossier", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.adult_id) in answer.text  # the parent's own form is there
+
+
+@walks("POST", "/portail/dossier/coordonnees")
+def _contacts_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/dossier").text)
+
+        def change(adult_id):
+            form = {"csrf": token, "adulte": str(adult_id), "city": "Ailleurs"}
+            return pages.post("/portail/dossier/coordonnees", data=form)
+
+        page_alike(change(world.b.adult_id), change(uuid.uuid4()))
+
+
+@walks("GET", "/portail/documents")
+def _documents_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/documents", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.document_id) in answer.text
+
+
+@walks("POST", "/portail/documents")
+def _send_document_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/documents").text)
+
+        def send(child_id):
+            form = {"csrf": token, "type": "certificat_medical", "enfant": str(child_id)}
+            files = {"fichier": ("c.pdf", b"%PDF-1.4 x", "application/pdf")}
+            return pages.post("/portail/documents", data=form, files=files)
+
+        foreign, unknown = send(world.b.child_id), send(uuid.uuid4())
+        assert (foreign.status_code, foreign.text) == (unknown.status_code, unknown.text)
+        assert foreign.status_code == 422
+
+
+@walks("GET", "/portail/documents/{document_id}")
+def _download_page(world: World) -> None:
+    cookies = page_cookies(world.a)
+    own = httpx.get(f"{world.url}/portail/documents/{world.a.document_id}", cookies=cookies)
+    assert own.content == b"%PDF-1.4 certificat"
+    page_alike(
+        httpx.get(f"{world.url}/portail/documents/{world.b.document_id}", cookies=cookies),
+        httpx.get(f"{world.url}/portail/documents/{uuid.uuid4()}", cookies=cookies),
+    )
 
 
 def test_the_walk_covers_every_route_of_the_app(world):

@@ -11,6 +11,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from eticket_central.portal.web import (
+    document_pages,
+    dossier_pages,
     home,
     invoice_pages,
     login_pages,
@@ -23,7 +25,17 @@ from eticket_central.portal.web.errors import install_error_pages
 from eticket_central.portal.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-PAGES = (session, home, login_pages, password_pages, wallet_pages, invoice_pages, payment_pages)
+PAGES = (
+    session,
+    home,
+    login_pages,
+    password_pages,
+    wallet_pages,
+    invoice_pages,
+    payment_pages,
+    dossier_pages,
+    document_pages,
+)
 
 router = APIRouter(prefix="/portail")
 for _page in PAGES:
