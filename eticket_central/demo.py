@@ -11,6 +11,7 @@ uvicorn, stops PostgreSQL and deletes the cluster's and the desk's folders.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import signal
@@ -19,10 +20,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from eticket_central.app import create_app
 from eticket_central.db import make_engine, migrate, session_factory
@@ -58,14 +63,27 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def run(families: int, host: str, port: int) -> int:
-    _stop_on_sigterm()
+@dataclass(frozen=True)
+class Demo:
+    """The running demo: where the portal is, and the letter of one family's guardian."""
+
+    url: str
+    tenant_id: uuid.UUID
+    app: FastAPI
+    letter: dict[str, str]  # family, guardian, login, password
+    thread: threading.Thread  # uvicorn's
+
+
+@contextlib.contextmanager
+def running_demo(families: int, host: str, port: int, say=print) -> Iterator[Demo]:
+    """PostgreSQL, the server and the uploaded town, for the `with` block; then nothing left
+    (the server stopped, the cluster and the desk's folder deleted), whatever happened."""
     work = Path(tempfile.mkdtemp(prefix="eticket-demo-"))
     cluster = ThrowawayCluster()
     server: uvicorn.Server | None = None
     thread: threading.Thread | None = None
     try:
-        print("Démarrage de PostgreSQL (base jetable)…", flush=True)
+        say("Démarrage de PostgreSQL (base jetable)…")
         cluster.start()
         database = cluster.create_database("eticket_demo")
         engine = make_engine(database, pool_size=2)
@@ -85,14 +103,14 @@ def run(families: int, host: str, port: int) -> int:
                 raise RuntimeError(f"Le serveur ne démarre pas sur {host}:{port}.")
             time.sleep(0.05)
         url = f"http://{host}:{port}"
-        print(f"Création de la ville de démonstration ({families} familles)…", flush=True)
+        say(f"Création de la ville de démonstration ({families} familles)…")
         desk = work / "guichet.sqlite"
         _run(
             "La ville de démonstration",
             [sys.executable, "-m", "eticket_desk.cli", "--db", str(desk), "demo",
              "--families", str(families)],
         )  # fmt: skip
-        print("Premier envoi du guichet au serveur…", flush=True)
+        say("Premier envoi du guichet au serveur…")
         letter = json.loads(
             _run(
                 "Le premier envoi du guichet",
@@ -100,31 +118,42 @@ def run(families: int, host: str, port: int) -> int:
                  url, str(device.device_id), device.token],
             ).splitlines()[-1]
         )  # fmt: skip
-        print(
-            "\nLe portail des familles est prêt.\n"
-            f"  Adresse : {url}/portail\n"
-            f"  Commune : {COMMUNE} (identifiant {tenant_id})\n"
-            f"  Famille : {letter['family']} — {letter['guardian']}\n"
-            f"  Identifiant : {letter['login']}\n"
-            f"  Mot de passe à usage unique : {letter['password']}\n"
-            "Ctrl+C arrête le serveur et efface la base.",
-            flush=True,
-        )
-        while thread.is_alive():
-            thread.join(0.5)
-        return 1  # the server stopped by itself
-    except KeyboardInterrupt:
-        print("\nArrêt du serveur de démonstration…", flush=True)
-        return 0
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
+        demo = Demo(url, tenant_id, app, letter, thread)
+        yield demo
+        if not thread.is_alive():
+            raise RuntimeError("Le serveur s'est arrêté.")
     finally:
         if server is not None and thread is not None:
             server.should_exit = True
             thread.join(timeout=10)
         cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def run(families: int, host: str, port: int) -> int:
+    """The command: the demo until Ctrl+C (or SIGTERM), what a parent needs printed."""
+    _stop_on_sigterm()
+    try:
+        with running_demo(families, host, port, say=lambda text: print(text, flush=True)) as demo:
+            letter = demo.letter
+            print(
+                "\nLe portail des familles est prêt.\n"
+                f"  Adresse : {demo.url}/portail\n"
+                f"  Commune : {COMMUNE} (identifiant {demo.tenant_id})\n"
+                f"  Famille : {letter['family']} — {letter['guardian']}\n"
+                f"  Identifiant : {letter['login']}\n"
+                f"  Mot de passe à usage unique : {letter['password']}\n"
+                "Ctrl+C arrête le serveur et efface la base.",
+                flush=True,
+            )
+            while demo.thread.is_alive():
+                demo.thread.join(0.5)
+    except KeyboardInterrupt:
+        print("\nArrêt du serveur de démonstration…", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
