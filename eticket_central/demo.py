@@ -29,7 +29,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from eticket_central.app import create_app
+from eticket_central.app import Settings, create_app
 from eticket_central.db import make_engine, migrate, session_factory
 from eticket_central.tenants import add_device, add_tenant
 from eticket_central.throwaway import ThrowawayCluster
@@ -93,7 +93,8 @@ def running_demo(families: int, host: str, port: int, say=print) -> Iterator[Dem
         tenant_id = add_tenant(sessions, COMMUNE, clock.now())
         device = add_device(sessions, str(tenant_id), "Accueil mairie (démo)", clock.now())
         engine.dispose()
-        app = create_app(database, clock=clock)
+        # Plain HTTP on loopback: the session cookie cannot be Secure there.
+        app = create_app(database, clock=clock, settings=Settings(portal_cookie_secure=False))
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
