@@ -18,7 +18,6 @@ from eticket_central.models import CommuneRecord, Family, Invoice, InvoicePrint
 from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.reports.invoice import InvoiceData, InvoiceLine, children_of
 
-KINDS = ("invoice", "credit_note")
 _ORGANISATION = frozenset(f.name for f in fields(OrganisationData))
 
 

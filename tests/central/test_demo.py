@@ -37,7 +37,16 @@ def test_the_demo_prints_a_parent_login_that_opens_a_session_and_ctrl_c_cleans_u
     folder.chmod(0o755)  # PostgreSQL runs as « postgres » when the tests run as root
     port = free_port()
     demo = subprocess.Popen(
-        [sys.executable, "-m", "eticket_central.demo", "--families", "6", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "eticket_central.cli",
+            "--port",
+            str(port),
+            "demo",
+            "--families",
+            "6",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

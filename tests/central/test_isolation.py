@@ -124,6 +124,13 @@ def _booking(desk, op_type, child_id, activity_id, day=TUESDAY):
     )
 
 
+def _printed(name: str) -> dict:
+    """What the invoice printed at the desk (the portal renders its PDF from it)."""
+    line = ["Cantine", "10 jours × 4,25 €", 10, 425, 4250, ""]
+    children = [{"name": f"Léa {name}", "school": "École Jules Ferry", "lines": [line]}]
+    return {"billing_name": f"Claire {name}", "address": [name], "children": children}
+
+
 def _side(central, name: str) -> Side:
     commune = new_commune(central, name)
     side = Side(commune, commune.desk())
@@ -139,7 +146,11 @@ def _side(central, name: str) -> Side:
         _activity(desk, side.activity_id),
         *(desk.op(t, **_record_payload(t, i)) for t, i in side.records.items()),
         desk.op(OpType.FAMILY_UPSERT, **family),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(side.family_id, side.invoice_id, 4250)),
+        desk.op(
+            OpType.INVOICE_ISSUE,
+            **invoice_payload(side.family_id, side.invoice_id, 4250),
+            printed=_printed(name),
+        ),
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
@@ -447,6 +458,26 @@ def _logout_page(world: World) -> None:
         own.post("/portail/deconnexion", data={"csrf": token, "family_id": str(world.b.family_id)})
     with httpx.Client(base_url=world.url, cookies=page_cookies(world.b)) as other:
         assert other.get("/portail/").status_code == 200
+
+
+@walks("GET", "/portail/factures/{invoice_id}/pdf")
+def _invoice_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    own = pdf(world.a.invoice_id)
+    assert (own.status_code, own.headers["content-type"]) == (200, "application/pdf")
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+@walks("GET", "/portail/factures/{invoice_id}/avoir/pdf")
+def _credit_note_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/avoir/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
