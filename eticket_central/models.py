@@ -274,6 +274,20 @@ class Invoice(Base):
     period_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
+class InvoicePrint(Base):
+    """What an invoice ("invoice") or the credit note cancelling it ("credit_note") printed at
+    the desk (the op's `printed`), so that the portal renders the same PDF
+    (portal/invoice_document.py); absent for an op of a desk older than that."""
+
+    __tablename__ = "invoice_prints"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    data: Mapped[dict[str, Any]]
+
+
 class Payment(Base):
     """Money received (counter or online): what went to the invoice, to a ticket sale, and
     what became the family's credit (sum of to_credit_cents)."""

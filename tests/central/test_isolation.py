@@ -133,6 +133,13 @@ def _booking(desk, op_type, child_id, activity_id, day=TUESDAY):
     )
 
 
+def _printed(name: str) -> dict:
+    """What the invoice printed at the desk (the portal renders its PDF from it)."""
+    line = ["Cantine", "10 jours × 4,25 €", 10, 425, 4250, ""]
+    children = [{"name": f"Léa {name}", "school": "École Jules Ferry", "lines": [line]}]
+    return {"billing_name": f"Claire {name}", "address": [name], "children": children}
+
+
 def _side(central, name: str) -> Side:
     commune = new_commune(central, name)
     side = Side(commune, commune.desk())
@@ -148,7 +155,11 @@ def _side(central, name: str) -> Side:
         _activity(desk, side.activity_id),
         *(desk.op(t, **_record_payload(t, i)) for t, i in side.records.items()),
         desk.op(OpType.FAMILY_UPSERT, **family),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(side.family_id, side.invoice_id, 4250)),
+        desk.op(
+            OpType.INVOICE_ISSUE,
+            **invoice_payload(side.family_id, side.invoice_id, 4250),
+            printed=_printed(name),
+        ),
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
@@ -636,6 +647,8 @@ def _reset_form(world: World) -> None:
             )
 
     _b_reset_link(world, walk)
+
+
 @walks("GET", "/portail/porte-monnaie")
 def _wallet_page(world: World) -> None:
     answer = httpx.get(f"{world.url}/portail/porte-monnaie", cookies=page_cookies(world.a))
@@ -799,6 +812,26 @@ def _download_page(world: World) -> None:
         httpx.get(f"{world.url}/portail/documents/{world.b.document_id}", cookies=cookies),
         httpx.get(f"{world.url}/portail/documents/{uuid.uuid4()}", cookies=cookies),
     )
+
+
+@walks("GET", "/portail/factures/{invoice_id}/pdf")
+def _invoice_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    own = pdf(world.a.invoice_id)
+    assert (own.status_code, own.headers["content-type"]) == (200, "application/pdf")
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+@walks("GET", "/portail/factures/{invoice_id}/avoir/pdf")
+def _credit_note_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/avoir/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
