@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from eticket_central.changes import flush_changes
+from eticket_central.changes import discard_changes, flush_changes
 from eticket_central.ops.registry import OpContext, Rejected
 from eticket_central.portal.bookings import _detail, change_paid_day, lock_wallet
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
@@ -69,9 +69,12 @@ class Summary:
         return ", ".join(parts) + "."
 
 
-def apply_asks(session: Session, tenant_id, family_id, asks: list[Ask], now: datetime) -> Summary:
+def apply_asks(
+    session: Session, tenant_id, family_id, asks: list[Ask], now: datetime, *, record=True
+) -> Summary:
     """Decides and writes each day in the caller's transaction (see the module's docstring);
-    a full day goes to the waiting list (capacity is never overridden, DESIGN)."""
+    a full day goes to the waiting list (capacity is never overridden, DESIGN). A preview
+    passes `record=False` and rolls back: the same decisions, nothing told to the desks."""
     asks = sorted(asks, key=lambda a: (str(a.spec.id), a.day, str(a.child_id)))
     tickets = sorted(
         {a.spec.ticket_type for a in asks if a.spec.billing_mode == BillingMode.PREPAID}
@@ -93,7 +96,10 @@ def apply_asks(session: Session, tenant_id, family_id, asks: list[Ask], now: dat
             summary.outcomes.append(Outcome(ask, "refused", _detail(refusal, ask.spec)["message"]))
             continue
         summary.outcomes.append(Outcome(ask, _result(answer)))
-    flush_changes(session, tenant_id, None, now)
+    if record:
+        flush_changes(session, tenant_id, None, now)
+    else:
+        discard_changes(session)
     return summary
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,11 @@ class ChildGrid:
     @property
     def editable(self) -> bool:
         return any(r.editable for r in self.rows)
+
+    @property
+    def editable_days(self) -> set[date]:
+        """The days « toutes les activités » may check: one cell of them is editable."""
+        return {c.day for r in self.rows for c in r.cells if c.editable}
 
 
 def family_child(session: Session, tenant_id, family_id, child_id) -> Child | None:
@@ -276,5 +281,6 @@ def _look(state: CellState, current: BookingState | None) -> str:
     return "locked_free"
 
 
-def next_monday(monday: date, weeks: int = 1) -> date:
-    return monday + timedelta(days=7 * weeks)
+def day_label(day: date) -> str:
+    """ "lun. 14/09": a column of the grid."""
+    return format_date(day, "EEE dd/MM", locale="fr_FR")
