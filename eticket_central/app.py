@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import anyio
 import anyio.to_thread
@@ -36,6 +37,7 @@ from eticket_central.device_state import device_state
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
+from eticket_central.portal import web as portal_web
 from eticket_central.push import push
 from eticket_central.push_watch import Abandoned, Busy, Watch
 from eticket_central.snapshot import ENTITIES, snapshot_page
@@ -79,6 +81,21 @@ class Settings:
     # A desk's clock further than this from the server's (seconds) is not trusted to date
     # its ops: their deadlines are judged at the server's time (rules.desk_clock).
     clock_limit_s: int = DEFAULT_LIMIT_S
+    # The portal's cookies are sent over HTTPS only; False on plain HTTP (tests, the demo).
+    portal_cookie_secure: bool = True
+    # PayFiP's payment page, where a parent's payment form is sent (the CSP allows it).
+    payfip_url: str = "https://www.payfip.gouv.fr/tpa/paiementws.web"
+    # Outgoing e-mail (password reset, payment receipts): eticket_central/mail.py.
+    smtp_host: str = ""  # empty: no e-mail is sent (said in the log)
+    smtp_port: int = 25
+    smtp_security: str = "starttls"  # none, starttls, ssl
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "portail-famille@localhost"
+
+    def payfip_origins(self) -> tuple[str, ...]:
+        parts = urlsplit(self.payfip_url)
+        return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
 
 
 def _device(request: Request) -> AuthenticatedDevice:
@@ -131,6 +148,7 @@ def create_app(
     app.add_exception_handler(DBAPIError, on_database_error)
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
+    portal_web.mount(app)
 
     @app.get("/health")
     def health() -> dict:

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from eticket_central.answers import busy, invalid, is_busy
 from eticket_central.auth import device_caller
 from eticket_central.portal.parents import parent_caller
+from eticket_central.portal.web.session import upload_caller
 
 MB = 1024 * 1024
 
@@ -34,8 +35,9 @@ MB = 1024 * 1024
 class RouteFamily:
     prefix: str
     max_bytes: int
-    # The caller from (app state, Authorization header), or HTTPException; None: anyone.
+    # The caller from (app state, the `credential` header), or HTTPException; None: anyone.
     authenticate: Callable | None = None
+    credential: str = "authorization"
 
 
 PUSH_MAX_BYTES = 16 * MB
@@ -48,6 +50,9 @@ def route_families(push_max_bytes: int = PUSH_MAX_BYTES) -> tuple[RouteFamily, .
         RouteFamily("/sync/", 16 * 1024, device_caller),
         RouteFamily("/portal/login", 4 * 1024),
         RouteFamily("/portal/", 32 * 1024, parent_caller),
+        # The portal's pages: a parent's document (5 MB) only from a logged-in parent.
+        RouteFamily("/portail/documents", 5 * MB + 64 * 1024, upload_caller, "cookie"),
+        RouteFamily("/portail/", 64 * 1024),
         RouteFamily("/", 16 * 1024),
     )
 
@@ -102,7 +107,7 @@ class Guard:
 
     @staticmethod
     async def _authenticate(scope: Scope, family: RouteFamily) -> JSONResponse | None:
-        header = Headers(scope=scope).get("authorization", "")
+        header = Headers(scope=scope).get(family.credential, "")
         try:
             caller = await anyio.to_thread.run_sync(family.authenticate, scope["app"].state, header)
         except HTTPException as refusal:

@@ -18,6 +18,7 @@ from eticket_central.throwaway import ClusterError, cluster_for_tests
 from eticket_desk.clock import FrozenClock
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import Desk, ServerThread
+from tests.central.mailbox import mailbox  # noqa: F401 (a fixture)
 
 TEMPLATE = "eticket_template"
 START = datetime(2026, 9, 14, 9, 30)  # a Monday, 9:30
@@ -62,6 +63,7 @@ class Central:
 
 
 def start_server(database_url: str, clock: FrozenClock, **settings) -> ServerThread:
+    settings.setdefault("portal_cookie_secure", False)  # plain HTTP on loopback
     app = create_app(database_url, clock=clock, settings=Settings(**settings))
     return ServerThread(app).start()
 

@@ -28,6 +28,7 @@ from tests.central.helpers import (
     invoice_payload,
     wallet_payload,
 )
+from tests.central.portal_pages import csrf_of
 
 PASSWORD = "Soleil2026"
 _HASH = PasswordHasher().hash(PASSWORD)
@@ -414,6 +415,38 @@ def _contacts(world: World) -> None:
         return httpx.post(f"{world.url}/portal/contacts", json=body, headers=world.a.parent)
 
     _alike(change(world.b.adult_id), change(uuid.uuid4()))
+
+
+# ---------------------------------------------------------------- the portal's pages
+
+
+def page_cookies(side: Side) -> dict[str, str]:
+    """The parent's session as the pages carry it (the same session, in its cookie)."""
+    return {"portail_session": side.parent["Authorization"].removeprefix("Bearer ")}
+
+
+def page_alike(foreign: httpx.Response, unknown: httpx.Response) -> None:
+    """Another family's or commune's id on a page: the same French page as an unknown one."""
+    assert (foreign.status_code, foreign.text) == (unknown.status_code, unknown.text)
+    assert foreign.status_code == 404, foreign.text
+
+
+@walks("GET", "/portail/")
+def _home_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.child_id) in answer.text  # the parent's own child is there
+
+
+@walks("POST", "/portail/deconnexion")
+def _logout_page(world: World) -> None:
+    # Logging out closes the caller's own session only, whatever the form says.
+    side = _side(world.central, f"Cville {uuid.uuid4().hex[:6]}")
+    with httpx.Client(base_url=world.url, cookies=page_cookies(side)) as own:
+        token = csrf_of(own.get("/portail/").text)
+        own.post("/portail/deconnexion", data={"csrf": token, "family_id": str(world.b.family_id)})
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.b)) as other:
+        assert other.get("/portail/").status_code == 200
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
