@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import SCHOOL, child, family_payload, wallet_payload
+from tests.central.portal_pages import ParentPages, browser, open_session
 
 PASSWORD = "Soleil2026"
 _HASH = PasswordHasher().hash(PASSWORD)
@@ -157,3 +158,28 @@ def dupont(desk, town: Town, tickets: int = 3, last_name: str = "Dupont") -> Fam
         )
     )
     return Family(family_id, lea, tom, login)
+
+
+def parent_of(central, commune, family: Family) -> ParentPages:
+    """The family's parent logged in on the portal's pages."""
+    token = open_session(central, commune.tenant_id, family.family_id)
+    kids = {"Léa": family.lea, "Tom": family.tom}
+    return ParentPages(family.family_id, kids, browser(central, token), token)
+
+
+def cell(activity_id: uuid.UUID, day: date) -> str:
+    """A grid cell's checkbox value."""
+    return f"{activity_id}/{day.isoformat()}"
+
+
+def grid_form(child_id, shown: dict[str, bool], wanted: set[str], **more) -> dict:
+    """The grid's form as a browser sends it: the cells shown (`shown`: booked or not), those
+    checked now (`wanted`)."""
+    return {
+        "enfant": str(child_id),
+        "semaine": MONDAY.isoformat(),
+        "vu": list(shown),
+        "avant": [k for k, held in shown.items() if held],
+        "j": sorted(wanted),
+        **more,
+    }

@@ -10,12 +10,12 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from eticket_central.portal.web import home, session
+from eticket_central.portal.web import home, planning_pages, session
 from eticket_central.portal.web.errors import install_error_pages
 from eticket_central.portal.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-PAGES = (session, home)
+PAGES = (session, home, planning_pages)
 
 router = APIRouter(prefix="/portail")
 for _page in PAGES:
