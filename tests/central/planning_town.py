@@ -154,6 +154,7 @@ def dupont(desk, town: Town, tickets: int = 3, last_name: str = "Dupont") -> Fam
                 child_id=str(tom),
                 activity_id=str(town.garderie),
                 day="2026-09-22",
+                waiting_list=True,
             )
         )
     )
