@@ -38,10 +38,10 @@ NOT_VALIDATED = (
 LOOKS = {
     "booked": ("Réservé", "✔"),
     "free": ("Non réservé", "○"),
-    "waiting": ("Liste d'attente", "⏳"),
-    "locked_booked": ("Réservé, non modifiable", "🔒"),
-    "locked_free": ("Non réservé, non modifiable", "🔒"),
-    "locked_waiting": ("Liste d'attente, non modifiable", "🔒"),
+    "waiting": ("Liste d'attente", "◷"),
+    "locked_booked": ("Réservé, non modifiable", "⊘"),
+    "locked_free": ("Non réservé, non modifiable", "⊘"),
+    "locked_waiting": ("Liste d'attente, non modifiable", "⊘"),
     "closed": ("Pas d'activité", "—"),
 }
 _BOOKINGS = text(

@@ -105,6 +105,7 @@ def test_thursdays_of_even_weeks_previewed_then_booked_for_both_children(
     assert "Aperçu (rien n&#39;est encore enregistré)" in preview.text
     assert "6 jour(s) réservé(s)" in preview.text
     assert "2 jour(s) sans activité" in preview.text
+    assert "celle du lundi 14 septembre 2026, est la semaine 38, paire" in preview.text
     assert _days(db, places.garderie, family.lea) == []
 
     done = parent.post_form("/portail/planning/plage", {**form, "etape": "confirmer"})

@@ -21,7 +21,7 @@ from eticket_central.portal.web.csrf import CsrfFormDep
 from eticket_central.portal.web.session import WebParent, WebParentDep
 from eticket_central.portal.web.templating import render
 from eticket_desk.rules.booking import Action
-from eticket_desk.rules.calendar import WEEKDAY_NAMES
+from eticket_desk.rules.calendar import WEEKDAY_NAMES, monday_of
 from eticket_desk.rules.templates import PARITY_LABELS, Parity, WeekTemplate
 
 router = APIRouter()
@@ -102,6 +102,7 @@ def _asks(session, parent: WebParent, sent: RangeForm) -> tuple[list[Ask], int]:
 
 
 def _render(request, parent, sent: RangeForm, *, preview=None, summary=None, closed=0):
+    this_monday = monday_of(request.app.state.clock.now().date())
     with request.app.state.sessions() as session:
         children = family_children(session, parent.tenant_id, parent.family_id)
         activities = [
@@ -124,6 +125,8 @@ def _render(request, parent, sent: RangeForm, *, preview=None, summary=None, clo
         preview=preview,
         summary=summary,
         closed=closed,
+        this_monday=this_monday,
+        this_week=this_monday.isocalendar().week,
     )
 
 
