@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.changes import discard_changes, flush_changes
 from eticket_central.ops.registry import OpContext, Rejected
-from eticket_central.portal.bookings import _detail, change_paid_day, lock_wallet
+from eticket_central.portal.bookings import change_paid_day, lock_wallet, refusal_detail
 from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import SEAT_STATES, Action, BookingState
 from eticket_desk.rules.calendar import CalendarSet, PeriodSpan
@@ -93,7 +93,9 @@ def apply_asks(
         try:
             answer = change_paid_day(session, ctx, family_id, payload, ask.action, now)
         except Rejected as refusal:
-            summary.outcomes.append(Outcome(ask, "refused", _detail(refusal, ask.spec)["message"]))
+            summary.outcomes.append(
+                Outcome(ask, "refused", refusal_detail(refusal, ask.spec)["message"])
+            )
             continue
         summary.outcomes.append(Outcome(ask, _result(answer)))
     if record:

@@ -127,13 +127,16 @@ def _form(desk, child_id, activity_id, days: list[date], weekdays: str):
     )
 
 
-def dupont(desk, town: Town, tickets: int = 3, last_name: str = "Dupont") -> Family:
+def dupont(
+    desk, town: Town, tickets: int = 3, last_name: str = "Dupont", status: str = "validated"
+) -> Family:
     """Léa (subscribed to the Cantine and the TAP) and Tom (a Garderie day), validated."""
     family_id, lea, tom = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     login = f"parent.{uuid.uuid4().hex[:8]}"
     payload = family_payload(
         family_id,
         last_name=last_name,
+        status=status,
         children=[child(lea, SCHOOL, first_name="Léa"), child(tom, SCHOOL, first_name="Tom")],
         portal={"login": login, "password_hash": _HASH},
     )
@@ -147,17 +150,18 @@ def dupont(desk, town: Town, tickets: int = 3, last_name: str = "Dupont") -> Fam
             _form(desk, lea, town.tap, [date(2026, 9, 15), date(2026, 9, 17)], "13"),
         )
     )
-    _applied(
-        desk.push(
-            desk.op(
-                OpType.BOOKING_BOOK,
-                child_id=str(tom),
-                activity_id=str(town.garderie),
-                day="2026-09-22",
-                waiting_list=True,
+    if status == "validated":  # a dossier not validated books nothing
+        _applied(
+            desk.push(
+                desk.op(
+                    OpType.BOOKING_BOOK,
+                    child_id=str(tom),
+                    activity_id=str(town.garderie),
+                    day="2026-09-22",
+                    waiting_list=True,
+                )
             )
         )
-    )
     return Family(family_id, lea, tom, login)
 
 

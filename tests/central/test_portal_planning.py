@@ -224,3 +224,23 @@ def test_toute_la_semaine_checks_the_row_without_saving_and_a_second_press_unche
         day.text
     )
     assert _state(db, places.cantine, family.lea, THURSDAY) is None  # nothing saved
+
+
+def test_an_unreadable_week_says_so_and_shows_this_week(central, commune, desk):
+    places = town(desk)
+    family = dupont(desk, places)
+    parent = parent_of(central, commune, family)
+    page = parent.get(f"/portail/planning?enfant={family.lea}&semaine=31/02/2026")
+    assert page.status_code == 400
+    assert "« 31/02/2026 » n&#39;est pas une date : voici la semaine en cours." in page.text
+    assert "semaine du lundi 14 septembre 2026" in page.text
+
+
+def test_a_dossier_not_yet_validated_shows_why_and_offers_no_checkbox(central, commune, desk):
+    places = town(desk)
+    family = dupont(desk, places, status="incomplete")
+    parent = parent_of(central, commune, family)
+    page = parent.get(f"/portail/planning?enfant={family.lea}&semaine=2026-09-14")
+    assert "Votre dossier n&#39;est pas encore validé par la mairie" in page.text
+    assert _checkboxes(page.text) == []
+    assert "Enregistrer</button>" not in page.text
