@@ -190,12 +190,13 @@ def _short(moment: datetime) -> str:
     return format_datetime(moment, "EEEE dd/MM 'à' HH:mm", locale="fr_FR")
 
 
-def _places(left: int | None) -> str:
+def _places(left: int | None, waiting: int) -> str:
+    """ "3 places", "1 place", "complet", "complet, 2 en liste d'attente"."""
     if left is None:
         return ""
-    if left <= 0:
-        return "complet"
-    return f"{left} place" + ("s" if left > 1 else "")
+    if left > 0:
+        return f"{left} place" + ("s" if left > 1 else "")
+    return f"complet, {waiting} en liste d'attente" if waiting else "complet"
 
 
 def load_grid(session: Session, tenant_id, child: Child, monday: date, now: datetime) -> ChildGrid:
@@ -214,7 +215,7 @@ def load_grid(session: Session, tenant_id, child: Child, monday: date, now: date
         for a, d, s in session.execute(_BOOKINGS, {**week, "child_id": child.id})
     }
     counts = {
-        (r.activity_id, r.day): r.booked
+        (r.activity_id, r.day): (r.booked, r.waiting)
         for r in session.scalars(
             select(ActivityDay).where(
                 ActivityDay.activity_id.in_(ids), ActivityDay.day.between(days[0], days[-1])
@@ -245,9 +246,8 @@ def load_grid(session: Session, tenant_id, child: Child, monday: date, now: date
             )
             state = cell_state(closed is not None, held, editable)
             own = spec.school_capacity(child.school_id) if child.school_id else None
-            left = seats_left(
-                spec.capacity, counts.get((spec.id, day), 0), own, school.get((spec.id, day), 0)
-            )
+            taken, waiting = counts.get((spec.id, day), (0, 0))
+            left = seats_left(spec.capacity, taken, own, school.get((spec.id, day), 0))
             cells.append(
                 GridCell(
                     day=day,
@@ -257,7 +257,7 @@ def load_grid(session: Session, tenant_id, child: Child, monday: date, now: date
                     editable=editable,
                     held=held,
                     deadline_text="" if closed else _deadline_text(spec, deadline, now),
-                    places_text="" if closed else _places(left),
+                    places_text="" if closed else _places(left, waiting),
                     closed_text=closed or "",
                 )
             )

@@ -90,7 +90,7 @@ def test_a_full_day_goes_to_the_waiting_list_and_no_ticket_is_refused_with_the_p
     )
     grid = _grid(central, commune, family.lea, MONDAY, now)
     garderie = next(r for r in grid.rows if r.name == "Garderie soir")
-    assert garderie.cells[3].places_text == "complet"
+    assert garderie.cells[3].places_text == "complet, 1 en liste d'attente"
 
 
 def test_even_weeks_of_a_range_and_the_week_copied_to_the_end_of_the_period(central, commune, desk):
