@@ -24,7 +24,7 @@ from eticket_central.ops.planning import activity_spec, calendar_set
 from eticket_desk.rules.activity import ActivitySpec
 from eticket_desk.rules.booking import SEAT_STATES, BookingState, subscription_only_message
 from eticket_desk.rules.booking_decision import MARKED_STATES, seats_left
-from eticket_desk.rules.calendar import CalendarSet, PeriodSpan, week_days
+from eticket_desk.rules.calendar import CalendarSet, PeriodSpan, days_between, week_days
 from eticket_desk.rules.cells import CellState, cell_state
 from eticket_desk.rules.deadlines import is_editable
 from eticket_desk.rules.dossier import FamilyStatus
@@ -44,9 +44,15 @@ LOOKS = {
     "locked_waiting": ("Liste d'attente, non modifiable", "⊘"),
     "closed": ("Pas d'activité", "—"),
 }
+# A child's rows are found by the whole key, one probe per activity and day: there is no
+# index by child, and a range of days would read every child's rows of those days.
 _BOOKINGS = text(
     "SELECT activity_id, day, state FROM bookings WHERE activity_id = ANY(:ids) "
-    "AND day BETWEEN :first AND :last AND child_id = :child_id"
+    "AND day = ANY(CAST(:days AS date[])) AND child_id = :child_id"
+)
+_REGISTERED = text(
+    "SELECT DISTINCT activity_id FROM bookings WHERE activity_id = ANY(:ids) "
+    "AND day = ANY(CAST(:days AS date[])) AND child_id = :child_id"
 )
 _SCHOOL_SEATS = text(
     "SELECT activity_id, day, count(*) FROM bookings WHERE activity_id = ANY(:ids) "
@@ -163,17 +169,13 @@ def child_activities(
     mine = set(
         session.scalars(select(Subscription.activity_id).where(Subscription.child_id == child.id))
     )
-    others = [a for a in specs if a not in mine]
+    others = [
+        a for a, s in specs.items() if a not in mine and s.concerns(child.school_id, child.level)
+    ]
     if others:
-        mine |= set(
-            session.scalars(
-                text(
-                    "SELECT DISTINCT activity_id FROM bookings WHERE activity_id = ANY(:ids) "
-                    "AND day BETWEEN :first AND :last AND child_id = :child_id"
-                ),
-                {"ids": others, "first": span[0], "last": span[1], "child_id": child.id},
-            )
-        )
+        days = days_between(*span)
+        found = session.scalars(_REGISTERED, {"ids": others, "days": days, "child_id": child.id})
+        mine |= set(found)
     return [s for a, s in specs.items() if a in mine and s.concerns(child.school_id, child.level)]
 
 
@@ -212,7 +214,9 @@ def load_grid(session: Session, tenant_id, child: Child, monday: date, now: date
     week = {"ids": ids, "first": days[0], "last": days[-1]}
     states = {
         (a, d): BookingState(s)
-        for a, d, s in session.execute(_BOOKINGS, {**week, "child_id": child.id})
+        for a, d, s in session.execute(
+            _BOOKINGS, {"ids": ids, "days": list(days), "child_id": child.id}
+        )
     }
     counts = {
         (r.activity_id, r.day): (r.booked, r.waiting)
