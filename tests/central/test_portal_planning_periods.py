@@ -4,11 +4,11 @@ day taken by twenty parents at once."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from eticket_central.models import ActivityDay, Booking
+from eticket_central.models import ActivityDay, Booking, WalletEntry
 from eticket_desk.sync.protocol import OpType
 from tests.central.planning_town import (
     PERIOD_END,
@@ -188,4 +188,52 @@ def test_twenty_parents_take_the_last_five_seats_of_a_day_at_once(central, commu
     ).all()
     assert sorted(states) == ["booked"] * 8 + ["waiting"] * 15
     for _family, parent in parents:
+        parent.close()
+
+
+def test_six_saves_at_once_with_one_ticket_left_book_one_day_and_empty_the_wallet(
+    central, commune, desk, db
+):
+    places = town(desk)
+    family = dupont(desk, places, tickets=1)
+    days = [date(2026, 9, d) for d in (17, 18, 22, 24, 25, 29)]
+    browsers = [parent_of(central, commune, family) for _ in days]
+    forms = []
+    for day, parent in zip(days, browsers, strict=True):
+        monday = day - timedelta(days=day.weekday())
+        token = csrf_of(parent.get(f"/portail/planning?enfant={family.lea}").text)
+        key = cell(places.cantine, day)
+        form = grid_form(family.lea, {key: False}, {key}, semaine=monday.isoformat())
+        forms.append({**form, "csrf": token})
+    barrier = threading.Barrier(len(days))
+    answers = {}
+
+    def save(n: int) -> None:
+        barrier.wait()
+        answers[n] = browsers[n].http.post("/portail/planning", data=forms[n], timeout=120)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(len(days))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(180)
+
+    booked = [n for n, a in answers.items() if "Réservés (1)" in a.text]
+    refused = [n for n, a in answers.items() if "Plus de ticket cantine" in a.text]
+    assert (len(booked), len(refused)) == (1, 5)
+    db.expire_all()
+    balance = db.execute(
+        select(func.sum(WalletEntry.quantity)).where(WalletEntry.family_id == family.family_id)
+    ).scalar_one()
+    assert balance == 0
+    taken = db.scalars(
+        select(Booking.day).where(
+            Booking.child_id == family.lea,
+            Booking.activity_id == places.cantine,
+            Booking.day.in_(days),
+            Booking.state == "booked",
+        )
+    ).all()
+    assert taken == [days[booked[0]]]
+    for parent in browsers:
         parent.close()
