@@ -834,6 +834,121 @@ def _credit_note_pdf(world: World) -> None:
     page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
 
 
+def _planning_posts(world: World, path: str, forms: list[dict]) -> list[httpx.Response]:
+    """Parent A posts each form to a planning page with a valid CSRF token."""
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/planning").text)
+        return [own.post(path, data={**form, "csrf": token}) for form in forms]
+
+
+@walks("GET", "/portail/planning")
+def _planning_page(world: World) -> None:
+    a, b = world.a, world.b
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"/portail/planning?enfant={b.child_id}"),
+            own.get(f"/portail/planning?enfant={uuid.uuid4()}"),
+        )
+        _shows_nothing_of(world, own.get(f"/portail/planning?enfant={a.child_id}"))
+
+
+@walks("POST", "/portail/planning")
+def _planning_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        key = f"{activity_id}/{TUESDAY.isoformat()}"
+        week = "2026-09-14"
+        return {"enfant": str(child_id), "semaine": week, "vu": key, "j": key, "enregistrer": "1"}
+
+    foreign, unknown, their_activity, no_activity = _planning_posts(
+        world,
+        "/portail/planning",
+        [
+            form(b.child_id, b.activity_id),
+            form(uuid.uuid4(), b.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(foreign, unknown)
+    page_alike(their_activity, no_activity)
+
+
+@walks("GET", "/portail/planning/semaine-type")
+def _week_copy_page(world: World) -> None:
+    a, b = world.a, world.b
+    path = "/portail/planning/semaine-type?semaine=2026-09-14"
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"{path}&enfant={b.child_id}&activite={a.activity_id}"),
+            own.get(f"{path}&enfant={uuid.uuid4()}&activite={a.activity_id}"),
+        )
+        page_alike(
+            own.get(f"{path}&enfant={a.child_id}&activite={b.activity_id}"),
+            own.get(f"{path}&enfant={a.child_id}&activite={uuid.uuid4()}"),
+        )
+
+
+@walks("POST", "/portail/planning/semaine-type")
+def _week_copy_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {"enfant": str(child_id), "activite": str(activity_id), "semaine": "2026-09-14"}
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/semaine-type",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    page_alike(*answers[2:])
+
+
+@walks("GET", "/portail/planning/plage")
+def _range_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        _shows_nothing_of(world, own.get(f"/portail/planning/plage?enfant={world.b.child_id}"))
+
+
+@walks("POST", "/portail/planning/plage")
+def _range_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {
+            "enfant": str(child_id),
+            "activite": str(activity_id),
+            "du": "2026-09-14",
+            "au": "2026-09-30",
+            "jours": ["1"],
+            "semaines": "all",
+            "action": "book",
+            "etape": "confirmer",
+        }
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/plage",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    # Another commune's activity is no choice of A's, like one that does not exist (400).
+    assert (answers[2].status_code, answers[2].text) == (400, answers[3].text)
+    assert "Choisissez une activité." in answers[2].text
+
+
 def test_the_walk_covers_every_route_of_the_app(world):
     # The schema lists every route, those of included routers too (it is not served).
     paths = world.central.thread.app.openapi()["paths"]

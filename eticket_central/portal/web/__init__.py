@@ -19,6 +19,7 @@ from eticket_central.portal.web import (
     login_pages,
     password_pages,
     payment_pages,
+    planning_pages,
     session,
     wallet_pages,
 )
@@ -29,6 +30,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = (
     session,
     home,
+    planning_pages,
     login_pages,
     password_pages,
     wallet_pages,
