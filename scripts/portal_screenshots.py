@@ -35,6 +35,7 @@ PAGES = (
     ("connexion", "/portail/connexion", False),
     ("accueil", "/portail/", True),
     ("planning", "/portail/planning", True),
+    ("planning_plage", "/portail/planning/plage", True),
     ("porte_monnaie", "/portail/porte-monnaie", True),
     ("factures", "/portail/factures", True),
     ("dossier", "/portail/dossier", True),
