@@ -30,7 +30,7 @@ def test_a_day_booked_on_the_planning_page_shows_in_the_desks_week_grid_after_sy
 ):
     ticket, _ = garderie
     lea = lea_family.children[0]
-    issue_portal_access(store, admin, lea_family.id)
+    issue_portal_access(store, admin, lea_family.id, lea_family.adults[0].id)
     open_till(store, agent, 0)
     cash_sale(store, agent, lea_family, ticket, 2, 500)
     book_day(store, agent, lea.id, server_planning.id, MONDAY)  # the garderie shows for Léa
