@@ -58,6 +58,8 @@ class Tenant(Base):
     __tablename__ = "tenants"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # In the portal's addresses: /portail/<slug>/connexion (tenants.slug_for).
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime]
     # Changes up to this sequence number were pruned: an older cursor needs a full reload.
     change_horizon: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -164,12 +166,24 @@ class Child(Base):
 
 
 class PortalAccount(Base):
+    """A legal guardian's portal login (one each; an older desk's family account has no
+    adult). The desk's letter sets the password (`issued_at`, must change it); a password the
+    parent chose (`password_changed_at`) is kept until a newer letter."""
+
     __tablename__ = "portal_accounts"
-    __table_args__ = (UniqueConstraint("tenant_id", "login"),)
-    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), primary_key=True)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "login"),
+        UniqueConstraint("family_id", "adult_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
+    adult_id: Mapped[uuid.UUID | None]
     login: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(500))
+    must_change_password: Mapped[bool] = mapped_column(default=True, server_default="false")
+    issued_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
 
 class PortalSessionRow(Base):
@@ -179,7 +193,23 @@ class PortalSessionRow(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"))
+    adult_id: Mapped[uuid.UUID | None]  # the guardian whose login opened it
     expires_at: Mapped[datetime]
+
+
+class PasswordReset(Base):
+    """A « mot de passe oublié » link: valid one hour, used once; only its SHA-256 hash is
+    kept."""
+
+    __tablename__ = "password_resets"
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("portal_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):
@@ -240,6 +270,22 @@ class Invoice(Base):
     # Cancelled by a credit note: what was paid on it became the family's credit.
     cancelled_at: Mapped[datetime | None]
     credit_note_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # What the desk printed as the invoice's period (« novembre 2026 »), shown on the portal.
+    period_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+
+
+class InvoicePrint(Base):
+    """What an invoice ("invoice") or the credit note cancelling it ("credit_note") printed at
+    the desk (the op's `printed`), so that the portal renders the same PDF
+    (portal/invoice_document.py); absent for an op of a desk older than that."""
+
+    __tablename__ = "invoice_prints"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    data: Mapped[dict[str, Any]]
 
 
 class Payment(Base):

@@ -62,8 +62,11 @@ from eticket_desk.services.demo.town import (  # noqa: E402
     DemoOptions,
     build_demo_town,
 )
-from eticket_desk.services.families.dossiers import load_family_quietly  # noqa: E402
-from eticket_desk.services.families.portal import issue_portal_access  # noqa: E402
+from eticket_desk.services.families.dossiers import load_family, load_family_quietly  # noqa: E402
+from eticket_desk.services.families.portal import (  # noqa: E402
+    issue_portal_access,
+    portal_guardians,
+)
 from eticket_desk.services.families.search import search_families  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
@@ -162,7 +165,8 @@ def portal_letter_sample(store: Store, ctx: AppContext, folder: Path) -> None:
         for h in search_families(store, ctx.actor, "", limit=50)
         if h.status == FamilyStatus.VALIDATED
     )
-    letter = issue_portal_access(store, ctx.actor, hit.id, rng=random.Random(7))
+    guardian = portal_guardians(load_family(store, ctx.actor, hit.id))[0]
+    letter = issue_portal_access(store, ctx.actor, hit.id, guardian.id, rng=random.Random(7))
     pdf_to_png(portal_letter.render(letter, folder / "acces-portail.pdf"), "portal_letter")
 
 

@@ -8,18 +8,21 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from eticket_central.changes import flush_changes
 from eticket_central.documents import store_document
-from eticket_central.models import Base, Invoice
+from eticket_central.models import Base, Invoice, PasswordReset, PortalAccount, Tenant
+from eticket_central.payfip.table import PayfipTransaction
 from eticket_central.snapshot import ENTITIES
+from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import OpType
 from tests.central.conftest import START, new_commune
 from tests.central.helpers import (
@@ -130,6 +133,13 @@ def _booking(desk, op_type, child_id, activity_id, day=TUESDAY):
     )
 
 
+def _printed(name: str) -> dict:
+    """What the invoice printed at the desk (the portal renders its PDF from it)."""
+    line = ["Cantine", "10 jours × 4,25 €", 10, 425, 4250, ""]
+    children = [{"name": f"Léa {name}", "school": "École Jules Ferry", "lines": [line]}]
+    return {"billing_name": f"Claire {name}", "address": [name], "children": children}
+
+
 def _side(central, name: str) -> Side:
     commune = new_commune(central, name)
     side = Side(commune, commune.desk())
@@ -145,7 +155,11 @@ def _side(central, name: str) -> Side:
         _activity(desk, side.activity_id),
         *(desk.op(t, **_record_payload(t, i)) for t, i in side.records.items()),
         desk.op(OpType.FAMILY_UPSERT, **family),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(side.family_id, side.invoice_id, 4250)),
+        desk.op(
+            OpType.INVOICE_ISSUE,
+            **invoice_payload(side.family_id, side.invoice_id, 4250),
+            printed=_printed(name),
+        ),
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
@@ -502,6 +516,252 @@ def _logout_page(world: World) -> None:
         assert other.get("/portail/").status_code == 200
 
 
+# ---------------------------------------------------------------- login and password pages
+
+
+def _slug(world: World, side: Side) -> str:
+    with world.central.sessions() as session:
+        return session.get(Tenant, side.commune.tenant_id).slug
+
+
+def _anonymous(world: World) -> httpx.Client:
+    return httpx.Client(base_url=world.url, timeout=60)
+
+
+def _incorrect(answer: httpx.Response) -> None:
+    assert answer.status_code == 401, answer.text
+    assert "Identifiant ou mot de passe incorrect." in answer.text
+
+
+@walks("GET", "/portail/connexion")
+def _communes_page(world: World) -> None:
+    with _anonymous(world) as http:
+        _shows_nothing_of(world, http.get("/portail/connexion"))
+
+
+@walks("GET", "/portail/{slug}/connexion")
+def _login_page(world: World) -> None:
+    with _anonymous(world) as http:
+        answer = http.get(f"/portail/{_slug(world, world.a)}/connexion")
+    _shows_nothing_of(world, answer)
+    assert world.b.commune.name not in answer.text
+
+
+@walks("POST", "/portail/{slug}/connexion")
+def _login_form(world: World) -> None:
+    # B's login and password at A's address: as unknown as a login that exists nowhere.
+    slug = _slug(world, world.a)
+    with _anonymous(world) as http:
+        token = csrf_of(http.get(f"/portail/{slug}/connexion").text)
+        for login in (world.b.login, "personne.nulle-part"):
+            form = {"csrf": token, "identifiant": login, "mot_de_passe": PASSWORD}
+            _incorrect(http.post(f"/portail/{slug}/connexion", data=form))
+
+
+@walks("GET", "/portail/mot-de-passe")
+def _password_page(world: World) -> None:
+    _shows_nothing_of(
+        world, httpx.get(f"{world.url}/portail/mot-de-passe", cookies=page_cookies(world.a))
+    )
+
+
+@walks("POST", "/portail/mot-de-passe")
+def _password_form(world: World) -> None:
+    # A's parent changes only A's password, whatever the form adds (here: a wrong current one).
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/mot-de-passe").text)
+        form = {
+            "csrf": token,
+            "actuel": "faux",
+            "nouveau": "Nouveau-2026-x",
+            "login": world.b.login,
+        }
+        answer = own.post("/portail/mot-de-passe", data={**form, "confirmation": form["nouveau"]})
+    assert answer.status_code == 422
+    _shows_nothing_of(world, answer)
+
+
+@walks("GET", "/portail/{slug}/mot-de-passe-oublie")
+def _forgotten_page(world: World) -> None:
+    with _anonymous(world) as http:
+        _shows_nothing_of(world, http.get(f"/portail/{_slug(world, world.a)}/mot-de-passe-oublie"))
+
+
+@walks("POST", "/portail/{slug}/mot-de-passe-oublie")
+def _forgotten_form(world: World) -> None:
+    # B's login at A's address: the same answer as any, and no link made for B.
+    slug = _slug(world, world.a)
+    shown = []
+    with _anonymous(world) as http:
+        for login in (world.b.login, "personne.nulle-part"):
+            token = csrf_of(http.get(f"/portail/{slug}/mot-de-passe-oublie").text)
+            form = {"csrf": token, "identifiant": login}
+            answer = http.post(f"/portail/{slug}/mot-de-passe-oublie", data=form)
+            shown.append(http.get(answer.headers["location"]).text)
+    assert shown[0] == shown[1]
+
+
+def _b_reset_link(world: World, walk) -> None:
+    """B's own valid link, followed at A's address: as unknown as a forged one. The link is
+    removed afterwards (B's rows as they were)."""
+    token = "B" * 43
+    with world.central.sessions.begin() as session:
+        account = session.execute(
+            select(PortalAccount).where(PortalAccount.tenant_id == world.b.commune.tenant_id)
+        ).scalar_one()
+        session.add(
+            PasswordReset(
+                token_hash=hash_secret(token),
+                tenant_id=account.tenant_id,
+                account_id=account.id,
+                created_at=START,
+                expires_at=START + timedelta(hours=1),
+            )
+        )
+    try:
+        walk(f"/portail/{_slug(world, world.a)}/mot-de-passe-oublie/", token)
+    finally:
+        with world.central.sessions.begin() as session:
+            session.execute(
+                delete(PasswordReset).where(PasswordReset.token_hash == hash_secret(token))
+            )
+
+
+@walks("GET", "/portail/{slug}/mot-de-passe-oublie/{token}")
+def _reset_page(world: World) -> None:
+    def walk(prefix: str, token: str) -> None:
+        with _anonymous(world) as http:
+            page_alike(http.get(prefix + token), http.get(prefix + "C" * 43))
+
+    _b_reset_link(world, walk)
+
+
+@walks("POST", "/portail/{slug}/mot-de-passe-oublie/{token}")
+def _reset_form(world: World) -> None:
+    def walk(prefix: str, token: str) -> None:
+        with _anonymous(world) as http:
+            csrf = csrf_of(http.get(prefix.replace("mot-de-passe-oublie/", "connexion")).text)
+            form = {"csrf": csrf, "nouveau": "Nouveau-2026-x", "confirmation": "Nouveau-2026-x"}
+            page_alike(
+                http.post(prefix + token, data=form), http.post(prefix + "C" * 43, data=form)
+            )
+
+    _b_reset_link(world, walk)
+
+
+@walks("GET", "/portail/porte-monnaie")
+def _wallet_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/porte-monnaie", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert "5 tickets" in answer.text  # the parent's own wallet
+
+
+@walks("GET", "/portail/porte-monnaie/achat")
+def _purchase_summary(world: World) -> None:
+    # Ticket types are the commune's: B's code names nothing A sells.
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        answer = own.get("/portail/porte-monnaie/achat", params={"type": "CANTINE", "quantite": 2})
+        assert answer.status_code == 303
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@walks("GET", "/portail/factures")
+def _invoices_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/factures", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.invoice_id) in answer.text
+
+
+@walks("POST", "/portail/factures/{invoice_id}/payer")
+def _pay_invoice_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+
+        def pay(invoice_id):
+            token = csrf_of(own.get("/portail/").text)
+            return own.post(f"/portail/factures/{invoice_id}/payer", data={"csrf": token})
+
+        page_alike(pay(world.b.invoice_id), pay(uuid.uuid4()))
+
+
+@walks("POST", "/portail/paiements/tickets")
+def _pay_tickets_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/").text)
+        data = {
+            "csrf": token,
+            "type": "CANTINE",
+            "quantite": "2",
+            "family_id": str(world.b.family_id),
+        }
+        answer = own.post("/portail/paiements/tickets", data=data)
+        assert answer.status_code == 303  # no PayFiP in Aville: refused, nothing asked
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@contextmanager
+def _payfip_attempt(world: World, side: Side):
+    """An attempt of `side`'s family, as a PayFiP request records it, for the walk's length
+    (taken away after: the walk must leave the commune as it found it)."""
+    attempt_id = uuid.uuid4()
+    with world.central.sessions.begin() as session:
+        session.add(
+            PayfipTransaction(
+                id=attempt_id,
+                idop=str(uuid.uuid4()),
+                tenant_id=side.commune.tenant_id,
+                family_id=side.family_id,
+                invoice_id=side.invoice_id,
+                numcli="012345",
+                exer="2026",
+                refdet="F2026000001",
+                saisie="T",
+                amount_cents=3250,
+                email="b@example.org",
+                objet="Facture",
+                state="pending",
+                created_at=START,
+                resultrans="",
+                numauto="",
+            )
+        )
+    try:
+        yield attempt_id
+    finally:
+        with world.central.sessions.begin() as session:
+            session.execute(delete(PayfipTransaction).where(PayfipTransaction.id == attempt_id))
+
+
+@walks("GET", "/portail/paiements/{transaction_id}")
+def _return_page(world: World) -> None:
+    with (
+        _payfip_attempt(world, world.b) as foreign,
+        httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own,
+    ):
+        page_alike(
+            own.get(f"/portail/paiements/{foreign}"), own.get(f"/portail/paiements/{uuid.uuid4()}")
+        )
+
+
+@walks("POST", "/portail/paiements/{transaction_id}")
+def _return_from_payfip(world: World) -> None:
+    # PayFiP's browser return writes nothing and reads nothing: sent to the GET, alike.
+    with _payfip_attempt(world, world.b) as foreign:
+        for attempt in (foreign, uuid.uuid4()):
+            answer = httpx.post(f"{world.url}/portail/paiements/{attempt}")
+            assert (answer.status_code, answer.headers["location"]) == (
+                303,
+                f"/portail/paiements/{attempt}",
+            )
+
+
+@walks("POST", "/payfip/notification")
+def _payfip_notification(world: World) -> None:
+    # PayFiP's call names an operation only; one never asked for is refused, nothing written.
+    answer = httpx.post(f"{world.url}/payfip/notification", data={"idop": str(uuid.uuid4())})
+    assert answer.status_code == 404
+    assert httpx.post(f"{world.url}/payfip/notification", data={}).status_code == 400
+
+
 @walks("GET", "/portail/dossier")
 def _dossier_page(world: World) -> None:
     answer = httpx.get(f"{world.url}/portail/dossier", cookies=page_cookies(world.a))
@@ -552,6 +812,141 @@ def _download_page(world: World) -> None:
         httpx.get(f"{world.url}/portail/documents/{world.b.document_id}", cookies=cookies),
         httpx.get(f"{world.url}/portail/documents/{uuid.uuid4()}", cookies=cookies),
     )
+
+
+@walks("GET", "/portail/factures/{invoice_id}/pdf")
+def _invoice_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    own = pdf(world.a.invoice_id)
+    assert (own.status_code, own.headers["content-type"]) == (200, "application/pdf")
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+@walks("GET", "/portail/factures/{invoice_id}/avoir/pdf")
+def _credit_note_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/avoir/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+def _planning_posts(world: World, path: str, forms: list[dict]) -> list[httpx.Response]:
+    """Parent A posts each form to a planning page with a valid CSRF token."""
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/planning").text)
+        return [own.post(path, data={**form, "csrf": token}) for form in forms]
+
+
+@walks("GET", "/portail/planning")
+def _planning_page(world: World) -> None:
+    a, b = world.a, world.b
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"/portail/planning?enfant={b.child_id}"),
+            own.get(f"/portail/planning?enfant={uuid.uuid4()}"),
+        )
+        _shows_nothing_of(world, own.get(f"/portail/planning?enfant={a.child_id}"))
+
+
+@walks("POST", "/portail/planning")
+def _planning_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        key = f"{activity_id}/{TUESDAY.isoformat()}"
+        week = "2026-09-14"
+        return {"enfant": str(child_id), "semaine": week, "vu": key, "j": key, "enregistrer": "1"}
+
+    foreign, unknown, their_activity, no_activity = _planning_posts(
+        world,
+        "/portail/planning",
+        [
+            form(b.child_id, b.activity_id),
+            form(uuid.uuid4(), b.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(foreign, unknown)
+    page_alike(their_activity, no_activity)
+
+
+@walks("GET", "/portail/planning/semaine-type")
+def _week_copy_page(world: World) -> None:
+    a, b = world.a, world.b
+    path = "/portail/planning/semaine-type?semaine=2026-09-14"
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"{path}&enfant={b.child_id}&activite={a.activity_id}"),
+            own.get(f"{path}&enfant={uuid.uuid4()}&activite={a.activity_id}"),
+        )
+        page_alike(
+            own.get(f"{path}&enfant={a.child_id}&activite={b.activity_id}"),
+            own.get(f"{path}&enfant={a.child_id}&activite={uuid.uuid4()}"),
+        )
+
+
+@walks("POST", "/portail/planning/semaine-type")
+def _week_copy_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {"enfant": str(child_id), "activite": str(activity_id), "semaine": "2026-09-14"}
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/semaine-type",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    page_alike(*answers[2:])
+
+
+@walks("GET", "/portail/planning/plage")
+def _range_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        _shows_nothing_of(world, own.get(f"/portail/planning/plage?enfant={world.b.child_id}"))
+
+
+@walks("POST", "/portail/planning/plage")
+def _range_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {
+            "enfant": str(child_id),
+            "activite": str(activity_id),
+            "du": "2026-09-14",
+            "au": "2026-09-30",
+            "jours": ["1"],
+            "semaines": "all",
+            "action": "book",
+            "etape": "confirmer",
+        }
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/plage",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    # Another commune's activity is no choice of A's, like one that does not exist (400).
+    assert (answers[2].status_code, answers[2].text) == (400, answers[3].text)
+    assert "Choisissez une activité." in answers[2].text
 
 
 def test_the_walk_covers_every_route_of_the_app(world):
