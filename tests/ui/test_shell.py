@@ -68,6 +68,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Activités",
         "Tarifs",
         "Calendrier",
+        "Portail des familles",  # the parents' documents, the mairie's messages
         "Synchronisation",
         "Paramètres",
     ]
@@ -83,6 +84,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Activités",
         "Tarifs",
         "Calendrier",
+        "Portail des familles",  # the parents' documents, the mairie's messages
         "Synchronisation",
         "Paramètres",
     ]
