@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from eticket_central import changes, clock_trust, portal
+from eticket_central import changes, clock_trust, documents, portal
 from eticket_central.answers import (
     invalid,
     on_database_error,
@@ -155,6 +155,7 @@ def create_app(
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
     app.include_router(payfip_routes.router)
+    app.include_router(documents.desk_router)
     portal_web.mount(app)
 
     @app.get("/health")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,16 +27,43 @@ class NewDevice:
     token: str  # shown once, never stored
 
 
+def slug_for(name: str, taken: set[str]) -> str:
+    """The commune's name as its portal addresses say it (« Commune de Neuvecelle » →
+    « neuvecelle »; « saint-cergues-2 » when taken). Migration 0008 froze a copy."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"^(commune|mairie|ville|syndicat)\s+(de\s+|d'|du\s+|des\s+)?", "", plain)
+    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:70] or "commune"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def add_tenant(factory: sessionmaker[Session], name: str, now: datetime) -> uuid.UUID:
     name = name.strip()
     if not name:
         raise AdminError("Le nom de la commune est obligatoire.")
     with factory.begin() as session:
+        # One creation at a time: two communes cannot take the same slug.
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext("tenants.slug"))))
         if session.execute(select(Tenant.id).where(Tenant.name == name)).first():
             raise AdminError(f"La commune « {name} » existe déjà.")
-        tenant = Tenant(id=uuid.uuid4(), name=name, created_at=now, change_horizon=0)
+        taken = set(session.execute(select(Tenant.slug)).scalars())
+        tenant = Tenant(
+            id=uuid.uuid4(),
+            name=name,
+            slug=slug_for(name, taken),
+            created_at=now,
+            change_horizon=0,
+        )
         session.add(tenant)
     return tenant.id
+
+
+def tenant_slug(factory: sessionmaker[Session], tenant_id: uuid.UUID) -> str:
+    with factory() as session:
+        return session.get(Tenant, tenant_id).slug
 
 
 def find_tenant(session: Session, name_or_id: str) -> Tenant:

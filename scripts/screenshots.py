@@ -41,6 +41,7 @@ from devtools.screenshots.import_wizard import render_import_screens  # noqa: E4
 from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
 from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
 from devtools.screenshots.planning import render_planning_screens  # noqa: E402
+from devtools.screenshots.portal_desk import render_portal_desk_screens  # noqa: E402
 from devtools.screenshots.subscriptions import render_subscription_screens  # noqa: E402
 from devtools.screenshots.tariffs import render_tariffs_screens  # noqa: E402
 from devtools.screenshots.till import render_till_screens  # noqa: E402
@@ -61,8 +62,11 @@ from eticket_desk.services.demo.town import (  # noqa: E402
     DemoOptions,
     build_demo_town,
 )
-from eticket_desk.services.families.dossiers import load_family_quietly  # noqa: E402
-from eticket_desk.services.families.portal import issue_portal_access  # noqa: E402
+from eticket_desk.services.families.dossiers import load_family, load_family_quietly  # noqa: E402
+from eticket_desk.services.families.portal import (  # noqa: E402
+    issue_portal_access,
+    portal_guardians,
+)
 from eticket_desk.services.families.search import search_families  # noqa: E402
 from eticket_desk.ui.app import make_application  # noqa: E402
 from eticket_desk.ui.context import AppContext, ChangeBus  # noqa: E402
@@ -161,7 +165,8 @@ def portal_letter_sample(store: Store, ctx: AppContext, folder: Path) -> None:
         for h in search_families(store, ctx.actor, "", limit=50)
         if h.status == FamilyStatus.VALIDATED
     )
-    letter = issue_portal_access(store, ctx.actor, hit.id, rng=random.Random(7))
+    guardian = portal_guardians(load_family(store, ctx.actor, hit.id))[0]
+    letter = issue_portal_access(store, ctx.actor, hit.id, guardian.id, rng=random.Random(7))
     pdf_to_png(portal_letter.render(letter, folder / "acces-portail.pdf"), "portal_letter")
 
 
@@ -217,6 +222,7 @@ def render_all(families: int, folder: Path) -> int:
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms
     render_conflict_screens(ctx, OUT, showcase_family(store, ctx))  # records a server answer
+    render_portal_desk_screens(ctx, OUT, showcase_family(store, ctx))  # documents, messages
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

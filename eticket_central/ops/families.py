@@ -14,13 +14,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
 from eticket_central.json_rows import json_array, json_values
 from eticket_central.models import Child, Family, PortalAccount
+from eticket_central.ops import portal_accounts
 from eticket_central.ops.family_edits import differences, merge_into
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.sync.protocol import FamilyUpsert, OpType, RejectCode
@@ -36,8 +37,18 @@ def _owned(payload: FamilyUpsert):
 
 
 def _data(payload: FamilyUpsert) -> dict[str, Any]:
-    data = payload.model_dump(mode="json", exclude={"base_version", "portal", "edits"})
-    data["portal_login"] = payload.portal.login if payload.portal else None
+    data = payload.model_dump(mode="json", exclude={"base_version", "portal", "portals", "edits"})
+    data["portal_accounts"] = sorted(
+        (
+            {
+                "adult_id": str(a.adult_id) if a.adult_id else None,
+                "login": a.login,
+                "password_changed_at": None,
+            }
+            for a in portal_accounts.carried(payload)
+        ),
+        key=lambda a: a["login"],
+    )
     return data
 
 
@@ -61,11 +72,6 @@ _CHILDREN = text(
     "level) ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, "
     "name = EXCLUDED.name, school_id = EXCLUDED.school_id, level = EXCLUDED.level"
 )
-_PORTALS = text(
-    "INSERT INTO portal_accounts (family_id, tenant_id, login, password_hash) "
-    "SELECT p.f, :tenant_id, p.login, p.hash FROM unnest(CAST(:families AS uuid[]), "
-    "CAST(:logins AS text[]), CAST(:hashes AS text[])) AS p(f, login, hash)"
-)
 
 
 def _unique(values: list) -> bool:
@@ -80,7 +86,7 @@ def new_families(
     tenant_id = ctxs[0].tenant_id
     ids = [p.family_id for p in payloads]
     references = [p.reference for p in payloads]
-    logins = [p.portal.login for p in payloads if p.portal is not None]
+    logins = [a.login for p in payloads for a in portal_accounts.carried(p)]
     children = [(child, p.family_id) for p in payloads for child in p.children]
     if (
         any(p.base_version != 0 for p in payloads)
@@ -117,17 +123,9 @@ def new_families(
                 "levels": [child.level for child, _ in children],
             },
         )
-    portals = [p for p in payloads if p.portal is not None]
+    portals = portal_accounts.new_rows(tenant_id, payloads, now)
     if portals:
-        session.execute(
-            _PORTALS,
-            {
-                "tenant_id": tenant_id,
-                "families": [p.family_id for p in portals],
-                "logins": [p.portal.login for p in portals],
-                "hashes": [p.portal.password_hash for p in portals],
-            },
-        )
+        session.execute(insert(PortalAccount), portals)
     stamp = now.isoformat()
     for payload, snapshot in zip(payloads, data, strict=True):
         record(
@@ -211,8 +209,9 @@ def upsert_family(
             .values(id=uuid.UUID(child["id"]), tenant_id=ctx.tenant_id, **values)
             .on_conflict_do_update(index_elements=[Child.id], set_=values)
         )
-    if payload.portal is not None:
-        _set_portal(session, ctx, payload)
+    portal_accounts.set_accounts(session, ctx, payload)
+    portal_accounts.drop_departed(session, family)
+    portal_accounts.refresh_summary(session, family)
     session.flush()
     answer: dict[str, Any] = {"family_id": str(family.id), "version": family.version}
     if not merging:
@@ -223,25 +222,3 @@ def upsert_family(
     if conflicts:
         answer["conflicts"] = conflicts
     return answer
-
-
-def _set_portal(session: Session, ctx: OpContext, payload: FamilyUpsert) -> None:
-    taken = session.execute(
-        select(PortalAccount.family_id).where(
-            PortalAccount.tenant_id == ctx.tenant_id,
-            PortalAccount.login == payload.portal.login,
-            PortalAccount.family_id != payload.family_id,
-        )
-    ).first()
-    if taken is not None:
-        raise Rejected(
-            RejectCode.INVALID_DATA,
-            f"L'identifiant du portail « {payload.portal.login} » est déjà celui d'une "
-            "autre famille.",
-        )
-    values = {"login": payload.portal.login, "password_hash": payload.portal.password_hash}
-    session.execute(
-        pg_insert(PortalAccount)
-        .values(family_id=payload.family_id, tenant_id=ctx.tenant_id, **values)
-        .on_conflict_do_update(index_elements=[PortalAccount.family_id], set_=values)
-    )

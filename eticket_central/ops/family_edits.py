@@ -84,8 +84,7 @@ def merge_into(
         }
         for c in result.conflicts
     ]
-    login = desk.get("portal_login") or server.get("portal_login")
-    family.data = {**result.dossier, "portal_login": login}
+    family.data = {**result.dossier, "portal_accounts": server.get("portal_accounts", [])}
     stamp(family, result.applied, ctx.made_by, made_at, where)
     differs = any(result.dossier.get(name) != desk.get(name) for name in _DOSSIER)
     return conflicts, differs

@@ -112,7 +112,8 @@ def merge_families(
             .values(family_id=kept.id)
             .execution_options(synchronize_session=False)
         )
-    if session.get(PortalAccount, kept.id) is None:
+    kept_logins = select(PortalAccount.id).where(PortalAccount.family_id == kept.id)
+    if session.execute(kept_logins).first() is None:
         for model in (PortalAccount, PortalSessionRow):
             session.execute(
                 update(model)

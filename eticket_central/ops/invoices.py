@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
 from eticket_central.models import Family, Invoice, Payment
+from eticket_central.ops.invoice_prints import save_invoice_prints, save_print
 from eticket_central.ops.money_data import family_credit, invoice_data, payment_data
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.rules.money import format_cents
@@ -76,6 +77,7 @@ def new_invoices(
     ).all()
     if len(created) != len(payloads):
         return None  # issued meanwhile elsewhere: each is answered alone
+    save_invoice_prints(session, tenant_id, {p.invoice_id: p.printed for p in payloads})
     for p in payloads:
         record(
             session,
@@ -146,6 +148,7 @@ def issue_invoice(
     )
     session.add(invoice)
     session.flush()
+    save_print(session, ctx.tenant_id, invoice.id, "invoice", payload.printed)
     credit = min(payload.credit_used_cents, payload.amount_cents)
     if credit:
         # The desk set the family's credit against it: the credit goes to the invoice.

@@ -20,6 +20,7 @@ from eticket_central.tokens import hash_secret
 class Parent:
     tenant_id: uuid.UUID
     family_id: uuid.UUID
+    adult_id: uuid.UUID | None = None  # the guardian who logged in (None: an older account)
 
 
 def parent_caller(state, header: str) -> Parent:
@@ -29,7 +30,7 @@ def parent_caller(state, header: str) -> Parent:
         row = session.get(PortalSessionRow, hash_secret(token))
         if row is None or row.expires_at <= state.clock.now():
             raise unauthorised("Session du portail expirée ou inconnue : reconnectez-vous.")
-        return Parent(row.tenant_id, row.family_id)
+        return Parent(row.tenant_id, row.family_id, row.adult_id)
 
 
 def _parent(request: Request) -> Parent:

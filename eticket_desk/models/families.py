@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eticket_desk.models.base import Base, UuidPk
@@ -91,13 +91,18 @@ class Child(UuidPk, Base):
 
 
 class PortalAccount(UuidPk, Base):
-    """The parents' login on the family portal; the password is a one-time one, hashed."""
+    """A legal guardian's login on the family portal (one each: separated parents have their
+    own, third parties none); the password is the letter's one-time one, hashed.
+    `password_changed_at` comes back from the server when the parent chose their own."""
 
     __tablename__ = "portal_account"
+    __table_args__ = (UniqueConstraint("family_id", "adult_id"),)
 
-    family_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("family.id"), unique=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("family.id"))
+    adult_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("adult.id"))
     login: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(default=True)
     issued_at: Mapped[datetime]
     issued_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("app_user.id"))
+    password_changed_at: Mapped[datetime | None]

@@ -99,14 +99,22 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
                 .group_by(OutboxOp.entity_key)
             ).all()
         )
-        portals = {
-            portal.family_id: portal
-            for portal in session.execute(
-                select(
-                    PortalAccount.family_id, PortalAccount.login, PortalAccount.password_hash
-                ).where(PortalAccount.family_id.in_(chunk))
-            )
-        }
+        portals: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for portal in session.scalars(
+            select(PortalAccount)
+            .where(PortalAccount.family_id.in_(chunk))
+            .order_by(PortalAccount.login)
+        ):
+            if portal.password_hash.startswith("$argon2"):
+                portals.setdefault(portal.family_id, []).append(
+                    {
+                        "adult_id": portal.adult_id,
+                        "login": portal.login,
+                        "password_hash": portal.password_hash,
+                        "must_change": portal.must_change_password,
+                        "issued_at": portal.issued_at,
+                    }
+                )
         baselines = dict(
             session.execute(
                 select(FamilyBaseline.family_id, FamilyBaseline.data).where(
@@ -125,9 +133,8 @@ def family_ops(session: Session, family_ids: list[uuid.UUID]) -> list:
                 edits = edits_between(json.loads(baseline), json.loads(text))
                 payload["edits"] = [{"path": e.path, "old": e.old} for e in edits]
             moved.append({"family_id": family.id, "data": text})
-            portal = portals.get(family.id)
-            if portal is not None and portal.password_hash.startswith("$argon2"):
-                payload["portal"] = {"login": portal.login, "password_hash": portal.password_hash}
+            if family.id in portals:
+                payload["portals"] = portals[family.id]
             label = f"Dossier {family.reference} {family.display_name}".strip()
             ops.append((OpType.FAMILY_UPSERT, payload, key, label))
         if moved:

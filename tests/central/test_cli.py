@@ -47,6 +47,7 @@ def test_migrate_register_a_desk_serve_and_revoke(pg_cluster):
     assert _run(url, "migrate").stdout.strip() == "Base à jour."
     tenant = _run(url, "add-tenant", "Commune de Neuvecelle")
     assert tenant.returncode == 0
+    assert "Portail : /portail/neuvecelle/connexion" in tenant.stdout  # the letter's address
     again = _run(url, "add-tenant", "Commune de Neuvecelle")
     assert (again.returncode, again.stderr.strip()) == (
         1,

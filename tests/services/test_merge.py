@@ -209,7 +209,7 @@ def test_invoices_subscriptions_and_portal_access_follow_with_their_numbers(
         tom.id, canteen.id, monday, date(2026, 11, 13), WeekTemplate(frozenset({0, 3}))
     )
     assert len(apply_subscription(store, admin, draft).to_book) == 4
-    login = issue_portal_access(store, admin, absorbed.id).login
+    login = issue_portal_access(store, admin, absorbed.id, absorbed.adults[0].id).login
     clock.current = datetime(2026, 12, 1, 9, 0)
     issue_run(store, admin, month_period("2026-11"))
     with store.read() as session:

@@ -220,7 +220,8 @@ def test_a_parent_changes_a_phone_on_the_portal_that_a_desk_changed_offline(
     desks, admin, agent, dupont, db, central, commune, portal_first
 ):
     office, annex = desks
-    letter = issue_portal_access(office, admin, dupont)
+    guardian = load_family(office, admin, dupont).adults[0].id
+    letter = issue_portal_access(office, admin, dupont, guardian)
     _sync(office, annex)
     parent = parent_headers(central, commune, letter)
     mother = _adult_named(load_family(office, agent, dupont), "Marie")

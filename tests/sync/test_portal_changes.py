@@ -18,7 +18,7 @@ from tests.sync.conftest import parent_headers
 @pytest.fixture
 def parent(store, admin, lea_family, client, central, commune):
     """The family's portal access handed over, synced, and the parent logged in."""
-    letter = issue_portal_access(store, admin, lea_family.id)
+    letter = issue_portal_access(store, admin, lea_family.id, lea_family.adults[0].id)
     assert sync_once(store, client).ok
     return parent_headers(central, commune, letter)
 

@@ -198,7 +198,7 @@ def test_changes_made_elsewhere_are_pulled_in_one_transaction(
 def test_a_day_booked_on_the_parents_portal_comes_down_to_the_desk(
     store, admin, agent, lea_family, garderie, server_planning, client, central, commune, db
 ):
-    letter = issue_portal_access(store, admin, lea_family.id)
+    letter = issue_portal_access(store, admin, lea_family.id, lea_family.adults[0].id)
     assert sync_once(store, client).ok  # the dossier and its portal login go up
     headers = parent_headers(central, commune, letter)
     lea = lea_family.children[0]

@@ -212,7 +212,7 @@ def test_an_overpaid_cheque_is_the_same_credit_on_both_sides(
 def test_cash_taken_offline_for_an_invoice_paid_online_is_kept_as_credit_once(
     store, admin, agent, lea_family, client, central, commune, db
 ):
-    letter = issue_portal_access(store, admin, lea_family.id)
+    letter = issue_portal_access(store, admin, lea_family.id, lea_family.adults[0].id)
     invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
     report = sync_once(store, client)  # the dossier (with its portal login), the invoice
     assert report.ok and report.rejected == 0, report

@@ -359,24 +359,28 @@ def test_portal_access_letter(
     monkeypatch.setitem(sys.modules, "eticket_desk.reports.portal_letter", module)
     opened: list[Path] = []
     monkeypatch.setattr(actions, "open_file", lambda path, parent=None: opened.append(path))
+    offered: list[list[str]] = []
+
+    def choose(parent, data):
+        offered.append([a.first_name for a in data.adults if a.legal_guardian])
+        return data.adults[0].id
+
+    monkeypatch.setattr(prompts, "choose_portal_guardian", choose)
 
     dialog = open_editor(ctx, family.id)
     assert dialog.portal_button.isEnabled()
     qtbot.mouseClick(dialog.portal_button, LEFT)
 
+    assert offered == [["Marie"]]
     assert rendered[0].name == "acces-portail-F00001.pdf"
     assert rendered[0].parent.name.startswith("eticket-")
     assert opened == rendered
     assert answers["portal"] == [("f00001", rendered[0])]
     assert dialog.header.portal.text() == "Accès portail : f00001"
 
-    asked: list[str] = []
-    monkeypatch.setattr(
-        prompts, "confirm_portal_renewal", lambda parent, login: asked.append(login) or False
-    )
+    monkeypatch.setattr(prompts, "choose_portal_guardian", lambda parent, data: None)
     qtbot.mouseClick(dialog.portal_button, LEFT)
-    assert asked == ["f00001"]
-    assert len(rendered) == 1  # refused: the previous password still works
+    assert len(rendered) == 1  # cancelled: the previous password still works
 
 
 def test_bad_birth_date_is_shown_when_leaving_the_field(qtbot, ctx, family, open_editor):

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from eticket_central.models import PortalAccount, PortalSessionRow, Tenant
 from eticket_central.portal.web.cookies import COOKIE, session_token
@@ -59,7 +59,7 @@ def find_web_parent(state, token: str | None) -> WebParent | None:
         found = session.execute(
             select(PortalSessionRow, Tenant.name, PortalAccount.login)
             .join(Tenant, Tenant.id == PortalSessionRow.tenant_id)
-            .outerjoin(PortalAccount, PortalAccount.family_id == PortalSessionRow.family_id)
+            .outerjoin(PortalAccount, _same_guardian())
             .where(PortalSessionRow.token_hash == hash_secret(token))
         ).first()
         if found is None or found[0].expires_at <= state.clock.now():
@@ -68,7 +68,7 @@ def find_web_parent(state, token: str | None) -> WebParent | None:
         return WebParent(
             tenant_id=row.tenant_id,
             family_id=row.family_id,
-            adult_id=getattr(row, "adult_id", None),
+            adult_id=row.adult_id,
             login=login or "",
             commune=commune,
             token_hash=row.token_hash,
@@ -76,9 +76,31 @@ def find_web_parent(state, token: str | None) -> WebParent | None:
         )
 
 
+def _same_guardian():
+    """The account a session was opened with: its family's, for its guardian (an older
+    desk's family account has no guardian, nor its sessions)."""
+    return and_(
+        PortalAccount.family_id == PortalSessionRow.family_id,
+        or_(
+            PortalAccount.adult_id == PortalSessionRow.adult_id,
+            and_(PortalAccount.adult_id.is_(None), PortalSessionRow.adult_id.is_(None)),
+        ),
+    )
+
+
 def must_change_password(session, row: PortalSessionRow) -> bool:
-    """Whether the session's guardian still has the letter's one-time password."""
-    return False
+    """Whether the session's guardian still has the letter's one-time password (every page
+    but the password page sends them there)."""
+    return bool(
+        session.execute(
+            select(PortalAccount.must_change_password).where(
+                PortalAccount.family_id == row.family_id,
+                PortalAccount.adult_id.is_(None)
+                if row.adult_id is None
+                else PortalAccount.adult_id == row.adult_id,
+            )
+        ).scalar()
+    )
 
 
 def upload_caller(state, cookie_header: str) -> WebParent:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.dossier import DIETS, FamilyStatus  # noqa: F401 (DIETS: read from here too)
 
 RELATIONS = (
     "Mère",
@@ -26,12 +26,6 @@ RELATIONS = (
     "Ami(e)",
     "Autre",
 )
-DIETS = {
-    "": "Aucun régime",
-    "sans_porc": "Sans porc",
-    "vegetarien": "Végétarien",
-    "sans_gluten": "Sans gluten",
-}
 QF_SOURCES = ("", "CAF", "MSA", "Avis d'imposition", "Attestation")
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work", "phone_work_mobile")
 
@@ -84,6 +78,17 @@ class ChildData:
         return f"{self.first_name} {self.last_name.upper()}".strip()
 
 
+@dataclass(frozen=True)
+class PortalLoginData:
+    """A guardian's portal login as the dossier shows it; `password_changed_at`: the parent
+    chose their own password on the portal (learned from the server)."""
+
+    adult_id: uuid.UUID
+    login: str
+    issued_at: datetime
+    password_changed_at: datetime | None = None
+
+
 @dataclass
 class FamilyData:
     adults: list[AdultData] = field(default_factory=list)
@@ -98,7 +103,8 @@ class FamilyData:
     updated_at: datetime | None = None
     version: int = 0
     health_visible: bool = True
-    portal_login: str = ""
+    portal_login: str = ""  # the first guardian's (what the header shows)
+    portal_accounts: tuple[PortalLoginData, ...] = ()
     missing: list[str] = field(default_factory=list)
 
     @property

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import fields, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from eticket_desk.models import Adult, Child, Family, PortalAccount, SchoolClass
@@ -47,6 +47,7 @@ from eticket_desk.services.families.data import (
     AdultData,
     ChildData,
     FamilyData,
+    PortalLoginData,
     family_display_name,
 )
 from eticket_desk.sync.outbox import FamilyChanged, emit
@@ -121,7 +122,16 @@ def _load(session: Session, family_id: uuid.UUID, actor: Actor) -> FamilyData:
     health = actor.can(Permission.HEALTH_VIEW)
     adults = [_adult_data(a) for a in family.members]
     children = [_child_data(c, health) for c in family.children]
-    portal = session.scalar(select(PortalAccount.login).where(PortalAccount.family_id == family.id))
+    positions = {a.id: a.position for a in family.members}
+    portals = sorted(
+        (
+            PortalLoginData(p.adult_id, p.login, p.issued_at, p.password_changed_at)
+            for p in session.scalars(
+                select(PortalAccount).where(PortalAccount.family_id == family.id)
+            )
+        ),
+        key=lambda p: positions.get(p.adult_id, 99),
+    )
     return FamilyData(
         id=family.id,
         reference=family.reference,
@@ -135,7 +145,8 @@ def _load(session: Session, family_id: uuid.UUID, actor: Actor) -> FamilyData:
         adults=adults,
         children=children,
         health_visible=health,
-        portal_login=portal or "",
+        portal_login=portals[0].login if portals else "",
+        portal_accounts=tuple(portals),
         missing=missing_for_validation(dossier_check(adults, children)),
     )
 
@@ -332,6 +343,13 @@ def save_family_in(
         if row.allergies is None:
             row.allergies, row.treatments, row.pai = "", "", False
 
+    if family.members:  # a guardian taken off the dossier loses their portal login
+        session.execute(
+            delete(PortalAccount).where(
+                PortalAccount.family_id == family.id,
+                PortalAccount.adult_id.not_in([a.id for a in data.adults if a.id]),
+            )
+        )
     family.members = _sync_rows(family.members, data.adults, lambda: Adult(), copy_adult)
     family.children = _sync_rows(family.children, data.children, lambda: Child(), copy_child)
     for field_name in ("qf_value", "qf_date", "qf_source", "notes"):

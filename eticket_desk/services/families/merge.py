@@ -187,8 +187,10 @@ def merge_rows(
     flags = [
         f for f in ("billing", "emergency_contact") if any(getattr(a, f) for a in kept.members)
     ]
+    portals = _portal_accounts(session, kept, absorbed)
     for adult in list(absorbed.members):
         partner = kept_adults.get(adults.get(adult.id))
+        _follow(session, portals, adult.id, partner.id if partner else adult.id, kept.id)
         absorbed.members.remove(adult)
         if partner is not None:
             counts.adults_joined.append(f"{adult.first_name} {adult.last_name}".strip())
@@ -219,13 +221,6 @@ def merge_rows(
         ).rowcount
         if name:
             setattr(counts, name, moved)
-    portal = session.scalar(select(PortalAccount).where(PortalAccount.family_id == absorbed.id))
-    if (
-        portal is not None
-        and session.scalar(select(PortalAccount.id).where(PortalAccount.family_id == kept.id))
-        is None
-    ):
-        portal.family_id = kept.id
     day = session.info["now"].strftime("%d/%m/%Y")
     if absorbed.notes:
         kept.notes = (kept.notes + "\n" if kept.notes else "") + (
@@ -326,3 +321,24 @@ def merge_families(
         if returned:
             emit(session, WalletLines(tuple(line.id for line in returned)))
         return counts
+
+
+def _portal_accounts(session: Session, kept: Family, absorbed: Family) -> dict:
+    """The two dossiers' portal logins by guardian."""
+    rows = session.scalars(
+        select(PortalAccount).where(PortalAccount.family_id.in_([kept.id, absorbed.id]))
+    )
+    return {row.adult_id: row for row in rows}
+
+
+def _follow(session: Session, portals: dict, adult_id, becomes, kept_id) -> None:
+    """An absorbed guardian's portal login follows them into the kept dossier, unless the
+    kept guardian they join has a login already (that one stays, theirs goes)."""
+    account = portals.get(adult_id)
+    if account is None:
+        return
+    if becomes != adult_id and becomes in portals:
+        session.delete(account)
+    else:
+        account.family_id, account.adult_id = kept_id, becomes
+    session.flush()

@@ -6,20 +6,21 @@ merged dossier comes back in a later pull (pulled.py); once applied, a dossier's
 becomes its baseline (sync/family_ops.py).
 Adults are replaced as the server has them; children are added and updated, never deleted
 here (their bookings and invoices stay). A child's school is kept only when this desk knows
-it, and its class is the school's class of that level. The portal password never travels:
-a dossier made elsewhere has its portal access there.
+it, and its class is the school's class of that level. The portal password never travels
+back: a dossier made elsewhere has its portal access there; a desk only learns when a
+guardian chose their own password on the portal.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Adult, Child, Family, School, SchoolClass
+from eticket_desk.models import Adult, Child, Family, PortalAccount, School, SchoolClass
 from eticket_desk.rules.dossier import FamilyStatus
 from eticket_desk.rules.numbering import family_number
 from eticket_desk.services.families.data import family_display_name
@@ -50,6 +51,7 @@ def apply_family(session: Session, change, waiting: set[str]) -> bool:
         family.validated_at = now
     changed |= _adults(session, family, data.get("adults", []))
     changed |= _children(session, family, data.get("children", []))
+    _portal_passwords(session, family, data.get("portal_accounts") or [])
     if changed:
         session.flush()
         family.display_name = family_display_name(family.members)
@@ -100,6 +102,7 @@ def _adults(session: Session, family: Family, items: list[dict[str, Any]]) -> bo
                 changed = True
     for adult in list(family.members):
         if adult.id not in kept:
+            session.execute(delete(PortalAccount).where(PortalAccount.adult_id == adult.id))
             family.members.remove(adult)
             changed = True
     return changed
@@ -149,3 +152,23 @@ def _class_of(session: Session, school_id, level: str | None, child: Child):
         .order_by(SchoolClass.position, SchoolClass.name)
         .limit(1)
     )
+
+
+def _portal_passwords(session: Session, family: Family, items: list[dict[str, Any]]) -> None:
+    """When each guardian chose their own portal password (the dossier shows it); not an
+    edit of the dossier (its version stays)."""
+    changed_at = {
+        item["adult_id"]: item.get("password_changed_at") for item in items if item.get("adult_id")
+    }
+    for account in session.scalars(
+        select(PortalAccount).where(PortalAccount.family_id == family.id)
+    ):
+        if str(account.adult_id) not in changed_at:
+            continue
+        stamp = changed_at[str(account.adult_id)]
+        when = datetime.fromisoformat(stamp) if stamp else None
+        if when is not None and when < account.issued_at:
+            when = None  # the server's news predates this desk's newer letter
+        if account.password_changed_at != when:
+            account.password_changed_at = when
+            account.must_change_password = account.must_change_password and when is None

@@ -133,7 +133,7 @@ class OrganisationPage(QWidget):
                 (
                     "portal_url",
                     self.tr("Adresse du portail famille"),
-                    self._line("portal_url", "https://"),
+                    self._portal_line(),
                 ),
                 ("invoice_mentions", self.tr("Mentions légales des factures"), self.mentions_edit),
             ],
@@ -270,6 +270,18 @@ class OrganisationPage(QWidget):
         editor = QLineEdit()
         editor.setPlaceholderText(placeholder)
         self.editors[key] = editor
+        return editor
+
+    def _portal_line(self) -> QLineEdit:
+        """Printed on each guardian's letter: the commune's own login page on the server."""
+        editor = self._line("portal_url", "https://serveur/portail/commune/connexion")
+        editor.setToolTip(
+            self.tr(
+                "L'adresse imprimée sur les courriers d'accès : la page de connexion de la "
+                "commune sur le serveur central, https://<serveur>/portail/<commune>/connexion "
+                "(<commune> est affiché par « eticket-central add-tenant »)."
+            )
+        )
         return editor
 
     def _group(self, title: str, rows: list[tuple[str, str, QWidget]]) -> QGroupBox:

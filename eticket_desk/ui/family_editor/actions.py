@@ -238,9 +238,8 @@ class DossierActions(_Base):
         self.save(then=self._issue_portal_access)
 
     def _issue_portal_access(self) -> None:
-        if self._data.portal_login and not prompts.confirm_portal_renewal(
-            self, self._data.portal_login
-        ):
+        adult_id = prompts.choose_portal_guardian(self, self._data)
+        if adult_id is None:
             return
         family_id, read = self._data.id, self._reader(self._data.id)
 
@@ -248,6 +247,7 @@ class DossierActions(_Base):
             self.ctx.write(
                 issue_portal_access,
                 family_id,
+                adult_id,
                 then=lambda letter: (letter, write(letter), read()),
                 on_done=self._on_portal_issued,
                 on_error=self._on_action_failed,

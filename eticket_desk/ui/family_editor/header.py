@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.services.families.data import PortalLoginData
 
 MAX_ROWS = 6  # missing items listed in the header; the rest are summed up on the last row
 
@@ -79,7 +80,11 @@ class DossierHeader(QFrame):
         layout.addWidget(self.missing_panel, 3)
 
     def show_identity(
-        self, reference: str, display_name: str, status: FamilyStatus, portal_login: str
+        self,
+        reference: str,
+        display_name: str,
+        status: FamilyStatus,
+        portal_accounts: tuple[PortalLoginData, ...] = (),
     ) -> None:
         self.reference.setText(reference or self.tr("Nouveau dossier"))
         self.name.setText(display_name)
@@ -89,9 +94,19 @@ class DossierHeader(QFrame):
             f"background: {background}; color: {colour}; font-weight: bold; "
             "border-radius: 9px; padding: 2px 10px;"
         )
+        logins = [
+            account.login
+            + (
+                self.tr(" (mot de passe personnalisé le %s)")
+                % f"{account.password_changed_at:%d/%m/%Y}"
+                if account.password_changed_at
+                else ""
+            )
+            for account in portal_accounts
+        ]
         self.portal.setText(
-            self.tr("Accès portail : %s") % portal_login
-            if portal_login
+            self.tr("Accès portail : %s") % ", ".join(logins)
+            if logins
             else self.tr("Pas encore d'accès au portail")
         )
 

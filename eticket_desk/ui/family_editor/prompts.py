@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from eticket_desk.services.families.data import FamilyData
+from eticket_desk.ui.family_editor.portal_dialog import PortalGuardianDialog
 
 _Button = QMessageBox.StandardButton
 
@@ -41,20 +45,12 @@ def tell_validation_refused(parent: QWidget, missing: list[str]) -> None:
     box.exec()
 
 
-def confirm_portal_renewal(parent: QWidget, login: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        _tr("Accès portail"),
-        _tr(
-            "Cette famille a déjà un accès au portail (identifiant « %s »).\n\n"
-            "Un nouveau mot de passe va être créé : l'ancien ne fonctionnera plus. "
-            "Continuer ?"
-        )
-        % login,
-        _Button.Yes | _Button.No,
-        _Button.No,
-    )
-    return answer == _Button.Yes
+def choose_portal_guardian(parent: QWidget, family: FamilyData) -> uuid.UUID | None:
+    """The legal guardian whose portal letter to print (None: the agent cancelled)."""
+    dialog = PortalGuardianDialog(family, parent)
+    if dialog.exec() != PortalGuardianDialog.DialogCode.Accepted:
+        return None
+    return dialog.chosen()
 
 
 def tell_portal_issued(parent: QWidget, login: str, path: Path) -> None:

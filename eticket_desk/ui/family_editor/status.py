@@ -33,7 +33,7 @@ class DossierStatus(_Base):
         name = (family_display_name(adults) if any(a.last_name for a in adults) else "") or (
             self.tr("Nouvelle famille")
         )
-        self.header.show_identity(data.reference, name, data.status, data.portal_login)
+        self.header.show_identity(data.reference, name, data.status, data.portal_accounts)
         self.header.set_missing(missing)
         if data.id is None:
             self.setWindowTitle(self.tr("Nouveau dossier famille") + "[*]")
