@@ -1,24 +1,21 @@
 """Porte-monnaie, Factures and the payment's pages in a real browser, on a phone and on a
 computer: axe-core finds no serious or critical violation and nothing is wider than the
 screen; a parent pays an invoice on PayFiP's card page (the stand-in, test mode) and comes
-back to « Paiement accepté ». Screenshots: docs/screenshots/portal_*.png."""
+back to « Paiement accepté ». (docs/screenshots/portal_*.png: scripts/portal_screenshots.py.)"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
 from eticket_central.portal.web.cookies import COOKIE
-from tests.browser.harness import SIZES, axe_violations, full_page_png, viewport
+from tests.browser.harness import SIZES, axe_violations, viewport
 from tests.central import payfip_town
 from tests.central.portal_pages import open_session
 
 # The stand-in and a server pointed at it (tests/central/payfip_town.py).
 standin = payfip_town.standin
 _central_module = payfip_town._central_module
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -72,9 +69,6 @@ def test_the_wallet_invoices_and_payment_pages_pass_axe(browser, central, paying
         assert browser.find_element("tag name", "h1").text, name
         assert axe_violations(browser) == [], name
         _fits(browser, SIZES[device][0])
-        SHOTS.joinpath(f"portal_{name}_{device}.png").write_bytes(
-            full_page_png(browser, SIZES[device])
-        )
 
 
 def test_a_parent_pays_an_invoice_on_payfips_card_page_and_comes_back_paid(
