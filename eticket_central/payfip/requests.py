@@ -100,7 +100,8 @@ def _invoice_request(session, payer: Payer, invoice_id: uuid.UUID) -> dict:
     return {
         "invoice_id": invoice.id,
         "amount_cents": due,
-        "refdet": _plain(invoice.number, 30).replace(" ", "") or invoice.id.hex[:20],
+        # PayFiP's debt reference: 6 to 30 letters or digits (the invoice number's).
+        "refdet": _plain(invoice.number, 30).replace(" ", "").ljust(6, "0"),
         "objet": _plain(f"Facture {invoice.number}", 100),
     }
 

@@ -7,15 +7,29 @@ from __future__ import annotations
 
 import dataclasses
 
+from eticket_central.models import Invoice as ServerInvoice
 from eticket_central.payfip.requests import Payer, start_payment
 from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 from eticket_desk.services.counter.wallet import balances, ledger
+from eticket_desk.services.invoicing.queries import list_invoices
 from eticket_desk.services.syncing.cycle import sync_once
 from tests.central import payfip_town
+from tests.sync.test_scenarios import _local_invoice
 
 # The stand-in and a server pointed at it (tests/central/payfip_town.py).
 standin = payfip_town.standin
 _central_module = payfip_town._central_module
+
+
+def _open_payfip(store, admin) -> None:
+    organisation = dataclasses.replace(
+        load_organisation(store),
+        name="Mairie de Neuvecelle",
+        postcode="74500",
+        payfip_id="012345",
+        payfip_mode="test",
+    )
+    save_organisation(store, admin, organisation)
 
 
 def _garderie_balance(store, agent, family_id) -> int:
@@ -25,14 +39,7 @@ def _garderie_balance(store, agent, family_id) -> int:
 def test_tickets_paid_online_reach_the_desks_wallet_only_once_payfip_confirmed(
     store, admin, agent, lea_family, garderie, client, central, commune, standin
 ):
-    organisation = dataclasses.replace(
-        load_organisation(store),
-        name="Mairie de Neuvecelle",
-        postcode="74500",
-        payfip_id="012345",
-        payfip_mode="test",
-    )
-    save_organisation(store, admin, organisation)
+    _open_payfip(store, admin)
     assert sync_once(store, client).ok
 
     payer = Payer(commune.tenant_id, lea_family.id, None)
@@ -56,3 +63,26 @@ def test_tickets_paid_online_reach_the_desks_wallet_only_once_payfip_confirmed(
     standin.notify(operation.idop)  # PayFiP repeats itself: still 5
     assert sync_once(store, client).ok
     assert _garderie_balance(store, agent, lea_family.id) == 5
+
+
+def test_an_invoice_paid_through_payfip_is_settled_at_the_desk_after_its_pull(
+    store, admin, agent, lea_family, client, central, commune, standin, db
+):
+    _open_payfip(store, admin)
+    invoice_id = _local_invoice(store, admin, lea_family.id, 4250)
+    assert sync_once(store, client).ok
+    db.expire_all()
+    assert db.get(ServerInvoice, invoice_id).period_label == "Septembre 2026"
+
+    payer = Payer(commune.tenant_id, lea_family.id, None)
+    start_payment(central.thread.app.state, payer, central.url, invoice_id=invoice_id)
+    operation = standin.last()
+    assert (operation.fields["montant"], operation.fields["refdet"]) == ("4250", "F2026000001")
+    assert sync_once(store, client).ok
+    [before] = list_invoices(store, agent, family_id=lea_family.id)
+    assert before.settled_cents == 0  # PayFiP has not confirmed
+
+    standin.decide(operation.idop, "P")
+    assert sync_once(store, client).ok
+    [after] = list_invoices(store, agent, family_id=lea_family.id)
+    assert (after.number, after.total_cents, after.settled_cents) == ("F-2026-000001", 4250, 4250)
