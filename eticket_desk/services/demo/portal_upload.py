@@ -19,7 +19,7 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import select
 
 from eticket_desk.clock import Clock, FrozenClock
-from eticket_desk.models import Adult, Family
+from eticket_desk.models import Adult, Family, Invoice
 from eticket_desk.services.access.users import authenticate
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Store
@@ -62,14 +62,21 @@ def _sync_all(store: Store) -> None:
 
 
 def _a_guardian(store: Store) -> tuple[uuid.UUID, uuid.UUID]:
-    """The first validated dossier (by reference) and its first legal guardian: (family id,
-    adult id), whom the letter is addressed to."""
+    """The first validated dossier (by reference) with an invoice, so that the portal shows
+    one, and its first legal guardian: (family id, adult id), whom the letter is addressed to."""
+    invoiced = select(Invoice.id).where(Invoice.family_id == Family.id).exists()
     with store.read() as session:
         return session.execute(
             select(Family.id, Adult.id)
             .join(Adult, Adult.family_id == Family.id)
             .where(Family.status == "validated", Adult.legal_guardian, ~Adult.third_party)
-            .order_by(Family.reference, Adult.billing.desc(), Adult.last_name, Adult.first_name)
+            .order_by(
+                invoiced.desc(),
+                Family.reference,
+                Adult.billing.desc(),
+                Adult.last_name,
+                Adult.first_name,
+            )
             .limit(1)
         ).one()
 
