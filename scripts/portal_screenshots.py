@@ -29,6 +29,7 @@ from tests.browser.harness import (  # noqa: E402
     start_browser,
     viewport,
 )
+from tests.central.portal_pages import csrf_of  # noqa: E402
 
 # (name, path, whether the parent is logged in)
 PAGES = (
@@ -42,6 +43,7 @@ PAGES = (
     ("documents", "/portail/documents", True),
     ("introuvable", "/portail/nulle-part", True),
 )
+NEW_PASSWORD = "Demo-portail-2026"
 
 
 def _login(demo) -> str:
@@ -54,7 +56,19 @@ def _login(demo) -> str:
         },
     )
     answer.raise_for_status()
-    return answer.json()["token"]
+    token = answer.json()["token"]
+    # The letter's password is for once: the parent chooses theirs (the session stays open).
+    with httpx.Client(base_url=demo.url, cookies={COOKIE: token}) as portal:
+        page = portal.get("/portail/mot-de-passe")
+        form = {
+            "csrf": csrf_of(page.text),
+            "actuel": demo.letter["password"],
+            "nouveau": NEW_PASSWORD,
+            "confirmation": NEW_PASSWORD,
+        }
+        changed = portal.post("/portail/mot-de-passe", data=form)
+        assert changed.status_code == 303, changed.text
+    return token
 
 
 def shoot(families: int, out: Path) -> list[Path]:

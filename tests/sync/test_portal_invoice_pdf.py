@@ -21,6 +21,7 @@ from eticket_desk.services.invoicing.run import credit_note, issue_run
 from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
 from tests.central.helpers import family_payload, invoice_payload
+from tests.central.portal_pages import csrf_of
 from tests.printed import words_on
 from tests.services.test_invoicing import CANTEEN, DAYS, NOVEMBER
 from tests.sync.conftest import parent_headers
@@ -41,10 +42,25 @@ def _issued(store, admin, family, activities, clock):
         return session.scalars(select(Invoice)).one()
 
 
+def _guardian(family):
+    return next(a.id for a in family.adults if a.legal_guardian and not a.third_party)
+
+
 def _parent_cookie(central, commune, letter) -> dict[str, str]:
-    """The parent logged in with the letter's password: the portal's session cookie."""
+    """The parent logged in with the letter's password, then their own chosen on the
+    password page (the letter's is for once): the portal's session cookie."""
     token = parent_headers(central, commune, letter)["Authorization"].removeprefix("Bearer ")
-    return {COOKIE: token}
+    cookie = {COOKIE: token}
+    with httpx.Client(base_url=central.url, cookies=cookie) as portal:
+        mine = "Mon-soleil-2026"
+        form = {
+            "csrf": csrf_of(portal.get("/portail/mot-de-passe").text),
+            "actuel": letter.password,
+            "nouveau": mine,
+            "confirmation": mine,
+        }
+        assert portal.post("/portail/mot-de-passe", data=form).status_code == 303
+    return cookie
 
 
 def _a_stranger_invoice(other_desk) -> uuid.UUID:
@@ -62,7 +78,7 @@ def test_the_parent_opens_on_the_portal_the_invoice_the_desk_printed_word_for_wo
     store, admin, lea_family, activities, clock, client, central, commune, other_desk, tmp_path
 ):
     invoice = _issued(store, admin, lea_family, activities, clock)
-    letter = issue_portal_access(store, admin, lea_family.id)
+    letter = issue_portal_access(store, admin, lea_family.id, _guardian(lea_family))
     report = sync_once(store, client)
     assert report.ok and report.rejected == 0, report.rejected_labels
     cookie = _parent_cookie(central, commune, letter)
@@ -95,7 +111,7 @@ def test_the_credit_note_is_the_desk_s_too_and_no_other_family_gets_either_docum
 ):
     invoice = _issued(store, admin, lea_family, activities, clock)
     credit_note(store, admin, invoice.id, "Repas comptés en double")
-    letter = issue_portal_access(store, admin, lea_family.id)
+    letter = issue_portal_access(store, admin, lea_family.id, _guardian(lea_family))
     assert sync_once(store, client).ok
     cookie = _parent_cookie(central, commune, letter)
     with store.read() as session:

@@ -19,7 +19,7 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import select
 
 from eticket_desk.clock import Clock, FrozenClock
-from eticket_desk.models import Adult, Family
+from eticket_desk.models import Adult, Family, Invoice
 from eticket_desk.services.access.users import authenticate
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Store
@@ -61,14 +61,22 @@ def _sync_all(store: Store) -> None:
     raise RuntimeError("La synchronisation n'a pas tout envoyé.")
 
 
-def _a_family(store: Store) -> uuid.UUID:
-    """The first validated dossier (by reference) with an adult to address the letter to."""
+def _a_guardian(store: Store) -> tuple[uuid.UUID, uuid.UUID]:
+    """The first validated dossier (by reference) with an invoice, so that the portal shows
+    one, and its first legal guardian: (family id, adult id), whom the letter is addressed to."""
+    invoiced = select(Invoice.id).where(Invoice.family_id == Family.id).exists()
     with store.read() as session:
-        return session.scalars(
-            select(Family.id)
+        return session.execute(
+            select(Family.id, Adult.id)
             .join(Adult, Adult.family_id == Family.id)
-            .where(Family.status == "validated", Adult.billing, ~Adult.third_party)
-            .order_by(Family.reference)
+            .where(Family.status == "validated", Adult.legal_guardian, ~Adult.third_party)
+            .order_by(
+                invoiced.desc(),
+                Family.reference,
+                Adult.billing.desc(),
+                Adult.last_name,
+                Adult.first_name,
+            )
             .limit(1)
         ).one()
 
@@ -82,7 +90,8 @@ def upload_demo_town(
     admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
     save_device(store, admin, url, device_id, token)
     _sync_all(store)
-    letter = issue_portal_access(store, admin, _a_family(store))
+    family_id, adult_id = _a_guardian(store)
+    letter = issue_portal_access(store, admin, family_id, adult_id)
     _sync_all(store)
     return {
         "family": letter.family_reference,
