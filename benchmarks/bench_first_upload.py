@@ -83,6 +83,23 @@ def _postgres_cpu(cluster: ThrowawayCluster) -> float:
     return total
 
 
+def sync_until_sent(store: Store) -> tuple[int, int, int, list[str]]:
+    """Syncs the desk until nothing is left to send: (syncs, ops pushed, rejected, errors)."""
+    pushed = rejected = syncs = 0
+    errors: list[str] = []
+    while syncs < MAX_SYNCS:
+        report = run_sync(store)
+        syncs += 1
+        pushed += report.pushed
+        rejected += report.rejected
+        if report.error:
+            errors.append(report.error)
+            break
+        if not _pending(store):
+            break
+    return syncs, pushed, rejected, errors
+
+
 def measure() -> list[Result]:
     path = copy_of_the_town()
     store = Store(path, FrozenClock(DEMO_TODAY))
@@ -101,18 +118,7 @@ def measure() -> list[Result]:
             save_device(store, admin, url, uuid.UUID(str(device.device_id)), device.token)
             queued = time.perf_counter()
             ops = _pending(store)
-            pushed = rejected = syncs = 0
-            errors: list[str] = []
-            while syncs < MAX_SYNCS:
-                report = run_sync(store)
-                syncs += 1
-                pushed += report.pushed
-                rejected += report.rejected
-                if report.error:
-                    errors.append(report.error)
-                    break
-                if not _pending(store):
-                    break
+            syncs, pushed, rejected, errors = sync_until_sent(store)
             done = time.perf_counter()
             cpu_after = (time.process_time(), _cpu(server.pid), _postgres_cpu(cluster))
             with sessions() as session:

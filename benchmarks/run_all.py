@@ -102,9 +102,15 @@ BENCHES = [
           "applied once (the server's rows counted), no 5xx and no deadlock "
           "(pg_stat_database and PostgreSQL's log); a 503 is retried as a desk does. "
           "(b) 300 families with a portal login and one ticket (prepaid canteen), logged in "
-          "beforehand (not timed), book the same day, 40 seats left, at random moments of "
-          "one minute, each from its own loopback address on an open connection; judged on the "
-          "p95 of the booking request, and capacity and wallets held."),
+          "and « Mon planning » open beforehand (not timed), tick the same day, 40 seats "
+          "left, and send the page's form at random moments of one minute, each from its own "
+          "loopback address on an open connection; judged on the p95 of the form's request, "
+          "and capacity and wallets held."),
+    Bench("portal_pages", "the families' portal: a page's server time (issue 20)",
+          "the reference town uploaded to `eticket-central` (not timed); 40 families with "
+          "a child and an invoice get a session; each reads Accueil, Mon planning, "
+          "Porte-monnaie, Factures, Dossier, Documents and its last invoice's PDF over "
+          "loopback, three rounds; budget 100 ms a page (300 ms the PDF).", design=False),
     Bench("startup", "start to a usable window",
           "nine fresh processes; from the spawn to the login dialog taking keys, to the "
           "database open, and to the main window showing the family list (the password "

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from eticket_central import changes, clock_trust, portal
+from eticket_central import changes, clock_trust, documents, portal
 from eticket_central.answers import (
     invalid,
     on_database_error,
@@ -37,6 +37,7 @@ from eticket_central.device_state import device_state
 from eticket_central.guard import PUSH_MAX_BYTES, Guard, route_families
 from eticket_central.models import Family
 from eticket_central.ops.families import family_data
+from eticket_central.payfip import routes as payfip_routes
 from eticket_central.portal import web as portal_web
 from eticket_central.push import push
 from eticket_central.push_watch import Abandoned, Busy, Watch
@@ -83,8 +84,13 @@ class Settings:
     clock_limit_s: int = DEFAULT_LIMIT_S
     # The portal's cookies are sent over HTTPS only; False on plain HTTP (tests, the demo).
     portal_cookie_secure: bool = True
-    # PayFiP's payment page, where a parent's payment form is sent (the CSP allows it).
+    # PayFiP's payment page, where a parent's payment form is sent (the CSP allows it); its
+    # web service is on the same host (eticket_central/payfip). The commune's client number
+    # and test/production mode are its organisation's.
     payfip_url: str = "https://www.payfip.gouv.fr/tpa/paiementws.web"
+    # Our own address as PayFiP and the parents' browsers reach it (its notification and
+    # return pages); empty: the address the parent's request came to.
+    public_url: str = ""
     # Outgoing e-mail (password reset, payment receipts): eticket_central/mail.py.
     smtp_host: str = ""  # empty: no e-mail is sent (said in the log)
     smtp_port: int = 25
@@ -148,6 +154,8 @@ def create_app(
     app.add_exception_handler(DBAPIError, on_database_error)
     app.add_middleware(Guard, families=route_families(app.state.settings.push_max_bytes))
     app.include_router(portal.router)
+    app.include_router(payfip_routes.router)
+    app.include_router(documents.desk_router)
     portal_web.mount(app)
 
     @app.get("/health")

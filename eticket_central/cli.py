@@ -6,6 +6,7 @@
     eticket-central --database URL add-tenant NAME
     eticket-central --database URL add-device TENANT LABEL    # prints the token, once
     eticket-central --database URL revoke-device DEVICE_ID
+    eticket-central [--port P] demo [--families N]  # the portal on a throwaway database
 
 The URL may also come from $ETICKET_CENTRAL_DATABASE (postgresql://user@host:port/db).
 
@@ -49,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     device.add_argument("label")
     revoke = commands.add_parser("revoke-device", help="révoque le jeton d'un poste")
     revoke.add_argument("device_id")
+    demo = commands.add_parser(
+        "demo", help="serveur de démonstration du portail sur une base jetable (Ctrl+C l'efface)"
+    )
+    demo.add_argument("--families", type=int, default=20, help="nombre de familles (20)")
     return parser
 
 
@@ -105,6 +110,10 @@ def _serve(args, engine) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from eticket_central.demo import run
+
+        return run(args.families, args.host, args.port)
     if not args.database:
         print("Indiquez la base : --database postgresql://…", file=sys.stderr)
         return 2

@@ -90,6 +90,8 @@ _SETTINGS = {
     OpType.TARIFF_UPSERT: ("record", "tariff_id"),
     OpType.SCHOOL_UPSERT: ("record", "school_id"),
     OpType.ORGANISATION_UPSERT: ("record", "organisation_id"),
+    OpType.DOCUMENT_REVIEW: ("document", "document_id"),
+    OpType.MESSAGE_UPSERT: ("message", "message_id"),
 }
 
 

@@ -270,6 +270,22 @@ class Invoice(Base):
     # Cancelled by a credit note: what was paid on it became the family's credit.
     cancelled_at: Mapped[datetime | None]
     credit_note_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # What the desk printed as the invoice's period (« novembre 2026 »), shown on the portal.
+    period_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+
+
+class InvoicePrint(Base):
+    """What an invoice ("invoice") or the credit note cancelling it ("credit_note") printed at
+    the desk (the op's `printed`), so that the portal renders the same PDF
+    (portal/invoice_document.py); absent for an op of a desk older than that."""
+
+    __tablename__ = "invoice_prints"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    data: Mapped[dict[str, Any]]
 
 
 class Payment(Base):
@@ -381,4 +397,53 @@ class CommuneRecord(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
     entity: Mapped[str] = mapped_column(String(20))  # ticket_type, tariff, school, organisation
     data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- documents and messages
+
+
+class Document(Base):
+    """A document a parent sent to the mairie (a medical certificate, a family-quotient
+    certificate): its bytes kept here (bytea, with their SHA-256), its state set at a desk
+    (sent, accepted, refused with a reason)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("state IN ('sent', 'accepted', 'refused')", name="state"),
+        Index("ix_documents_family", "tenant_id", "family_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"))
+    child_id: Mapped[uuid.UUID | None]
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read on download
+    comment: Mapped[str] = mapped_column(Text, default="")
+    sent_by: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12), default="sent")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
+    reviewed_at: Mapped[datetime | None]
+
+
+class MairieMessage(Base):
+    """A message of the mairie written at a desk, for every family of the commune
+    (`family_id` None) or one, shown on the portal's accueil until its last day."""
+
+    __tablename__ = "mairie_messages"
+    __table_args__ = (Index("ix_mairie_messages_tenant", "tenant_id", "valid_until"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    family_id: Mapped[uuid.UUID | None]
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    valid_until: Mapped[date] = mapped_column(Date)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    written_by: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime]

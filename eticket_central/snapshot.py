@@ -17,18 +17,22 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from eticket_central.changes import current_sequence
+from eticket_central.documents import document_data
 from eticket_central.models import (
     Activity,
     Booking,
     CommuneRecord,
+    Document,
     Family,
     Invoice,
+    MairieMessage,
     Payment,
     SchoolYear,
     Subscription,
     WalletEntry,
 )
 from eticket_central.ops.bookings import booking_data, booking_key
+from eticket_central.ops.documents import message_data
 from eticket_central.ops.families import family_data
 from eticket_central.ops.money_data import invoice_data, payment_data
 from eticket_central.ops.planning import school_year_data
@@ -109,6 +113,8 @@ ENTITIES: dict[str, Rows] = {
     "wallet_entry": _by_id(WalletEntry, _wallet),
     "booking": _bookings,
     "subscription": _by_id(Subscription, lambda row: row.data),
+    "document": _by_id(Document, document_data),
+    "message": _by_id(MairieMessage, message_data),
     **{entity: _records(entity) for entity in ("ticket_type", "tariff", "school", "organisation")},
 }
 

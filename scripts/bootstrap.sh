@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for eticket-desk: Qt's system libraries, poppler
 # (PDF previews in docs), PostgreSQL (the central server's tests start a throwaway cluster
-# from /usr/lib/postgresql/<version>/bin), and uv (which then installs the pinned Python
-# packages itself).
+# from /usr/lib/postgresql/<version>/bin), chromium and its driver with npm (the portal's
+# browser tests, tests/browser: axe-core is fetched once by `npm pack` into build/), and uv
+# (which then installs the pinned Python packages itself).
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -11,9 +12,12 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
   fonts-dejavu-core poppler-utils
   postgresql
+  chromium chromium-driver
 )
 
 python3 -m pip --version >/dev/null 2>&1 || APT_PACKAGES+=(python3-pip python3-venv)
+# npm from Debian, unless a nodejs that bundles its own npm is there (the two conflict).
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -39,3 +43,15 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
     || python3 -m pip install --quiet --user --break-system-packages uv
 fi
 python3 -m uv --version
+
+# axe-core, the accessibility engine the browser tests inject in each page (tests/browser):
+# the npm package at a pinned version, unpacked once into build/ (kept between runs).
+AXE_VERSION=4.14.1
+AXE_DIR="$(cd "$(dirname "$0")/.." && pwd)/build/axe-core-$AXE_VERSION"
+if [ ! -s "$AXE_DIR/axe.min.js" ]; then
+  echo "Récupération d'axe-core $AXE_VERSION (npm pack)"
+  mkdir -p "$AXE_DIR"
+  (cd "$AXE_DIR" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null \
+    && tar -xzf "axe-core-$AXE_VERSION.tgz" package/axe.min.js \
+    && mv package/axe.min.js axe.min.js && rmdir package && rm "axe-core-$AXE_VERSION.tgz")
+fi

@@ -41,6 +41,7 @@ from devtools.screenshots.import_wizard import render_import_screens  # noqa: E4
 from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
 from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
 from devtools.screenshots.planning import render_planning_screens  # noqa: E402
+from devtools.screenshots.portal_desk import render_portal_desk_screens  # noqa: E402
 from devtools.screenshots.subscriptions import render_subscription_screens  # noqa: E402
 from devtools.screenshots.tariffs import render_tariffs_screens  # noqa: E402
 from devtools.screenshots.till import render_till_screens  # noqa: E402
@@ -221,6 +222,7 @@ def render_all(families: int, folder: Path) -> int:
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms
     render_conflict_screens(ctx, OUT, showcase_family(store, ctx))  # records a server answer
+    render_portal_desk_screens(ctx, OUT, showcase_family(store, ctx))  # documents, messages
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

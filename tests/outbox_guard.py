@@ -9,7 +9,9 @@ transaction wrote with the intents it emitted:
 - rows written through the ORM (seen at each flush): a booking whose state changed needs its
   `BookingChanged` (or the form's `FormsBooked`); a new wallet line, payment or invoice its id
   in `WalletLines` / `PaymentsMade` / `InvoicesIssued`; a changed family, adult, child or portal
-  account its `FamilyChanged`; a changed setting of the commune its `PlanningChanged`;
+  account its `FamilyChanged`; a changed setting of the commune its `PlanningChanged`; a
+  parent's document reviewed its `DocumentReviewed`, a message of the mairie its
+  `MessageWritten`;
 - rows written with raw SQL or Core bulk statements (seen at the cursor): counted per table,
   and the transaction must emit at least as many (new wallet lines, payments and invoices,
   dossiers, the days of the forms' bookings, settings of each kind).
@@ -41,7 +43,9 @@ from eticket_desk.models import (
     ClosedSpan,
     Family,
     Invoice,
+    MairieMessage,
     Organisation,
+    ParentDocument,
     Payment,
     Period,
     PortalAccount,
@@ -118,6 +122,8 @@ class _Written:
     invoices: list[uuid.UUID] = field(default_factory=list)
     families: set[uuid.UUID] = field(default_factory=set)
     planning: set[tuple[str, uuid.UUID]] = field(default_factory=set)
+    documents: set[uuid.UUID] = field(default_factory=set)  # a parent's document reviewed
+    messages: set[uuid.UUID] = field(default_factory=set)  # a message of the mairie
 
 
 class OutboxGuard:
@@ -190,6 +196,10 @@ class OutboxGuard:
                 written.invoices.append(obj.id)
             elif (planned := planning_ids(obj)) is not None:
                 written.planning.add(planned)
+            elif isinstance(obj, ParentDocument):
+                written.documents.add(obj.id)
+            elif isinstance(obj, MairieMessage):
+                written.messages.add(obj.id)
             elif isinstance(obj, Family):
                 written.families.add(obj.id)
             elif isinstance(obj, (Adult, Child, PortalAccount)):
@@ -255,6 +265,10 @@ class OutboxGuard:
         for table, kind in _PLANNING_TABLES.items():
             if raw[table] and not any(k == kind for k, _ in planning):
                 problems.append(f"{raw[table]} ligne(s) {table} en SQL sans op {kind}")
+        reviewed = {d.document_id for d in of(outbox.DocumentReviewed)}
+        problems += [f"document {i}" for i in written.documents - reviewed]
+        written_messages = {m.message_id for m in of(outbox.MessageWritten)}
+        problems += [f"message {i}" for i in written.messages - written_messages]
         days = sum(len(f.book) + len(f.wait) + len(f.cancel) for f in forms)
         if raw["booking"] > days + len(booked):
             problems.append(f"{raw['booking']} réservation(s) en SQL, {days} jour(s) en op")

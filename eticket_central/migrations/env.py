@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from eticket_central.models import Base
+from eticket_central.payfip import table as _payfip_table  # noqa: F401  (its table)
 
 engine = context.config.attributes.get("engine")
 if engine is None:  # `alembic revision --autogenerate` from the command line

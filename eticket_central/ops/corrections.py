@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
 from eticket_central.models import Invoice, Payment
+from eticket_central.ops.invoice_prints import save_print
 from eticket_central.ops.money_data import family_credit, invoice_data, payment_data
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.sync.protocol import InvoiceCancel, OpType, PaymentCancel, RejectCode
@@ -71,6 +72,7 @@ def cancel_invoice(
         return {"invoice_id": str(invoice.id), "already_recorded": True}
     invoice.cancelled_at = payload.cancelled_at
     invoice.credit_note_number = payload.credit_note_number
+    save_print(session, ctx.tenant_id, invoice.id, "credit_note", payload.printed)
     moved = invoice.paid_cents
     invoice.paid_cents = 0
     invoice.updated_at = now

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.changes import record
 from eticket_central.models import Family, Invoice, Payment
+from eticket_central.ops.invoice_prints import save_invoice_prints, save_print
 from eticket_central.ops.money_data import family_credit, invoice_data, payment_data
 from eticket_central.ops.registry import OpContext, Rejected, handler
 from eticket_desk.rules.money import format_cents
@@ -31,10 +32,11 @@ _FAMILIES_KNOWN = text(
 )
 _NEW_INVOICES = text(
     "INSERT INTO invoices (id, tenant_id, family_id, number, amount_cents, paid_cents, "
-    "issued_on, due_on, updated_at, credit_note_number) SELECT i.id, :tenant_id, i.f, "
-    "i.number, i.amount, 0, i.issued, i.due, :updated_at, '' FROM unnest(CAST(:ids AS uuid[]), "
-    "CAST(:families AS uuid[]), CAST(:numbers AS text[]), CAST(:amounts AS bigint[]), "
-    "CAST(:issued AS date[]), CAST(:due AS date[])) AS i(id, f, number, amount, issued, due) "
+    "issued_on, due_on, updated_at, credit_note_number, period_label) SELECT i.id, :tenant_id, "
+    "i.f, i.number, i.amount, 0, i.issued, i.due, :updated_at, '', i.period FROM "
+    "unnest(CAST(:ids AS uuid[]), CAST(:families AS uuid[]), CAST(:numbers AS text[]), "
+    "CAST(:amounts AS bigint[]), CAST(:issued AS date[]), CAST(:due AS date[]), "
+    "CAST(:periods AS text[])) AS i(id, f, number, amount, issued, due, period) "
     "ON CONFLICT DO NOTHING RETURNING id"
 )
 
@@ -70,10 +72,12 @@ def new_invoices(
             "amounts": [p.amount_cents for p in payloads],
             "issued": [p.issued_on for p in payloads],
             "due": [p.due_on for p in payloads],
+            "periods": [p.period_label for p in payloads],
         },
     ).all()
     if len(created) != len(payloads):
         return None  # issued meanwhile elsewhere: each is answered alone
+    save_invoice_prints(session, tenant_id, {p.invoice_id: p.printed for p in payloads})
     for p in payloads:
         record(
             session,
@@ -89,6 +93,7 @@ def new_invoices(
                 "due_on": p.due_on.isoformat(),
                 "cancelled": False,
                 "credit_note_number": "",
+                "period_label": p.period_label,
             },
         )
     return [{"invoice_id": str(i), "already_recorded": False} for i in ids]
@@ -139,9 +144,11 @@ def issue_invoice(
         issued_on=payload.issued_on,
         due_on=payload.due_on,
         updated_at=now,
+        period_label=payload.period_label,
     )
     session.add(invoice)
     session.flush()
+    save_print(session, ctx.tenant_id, invoice.id, "invoice", payload.printed)
     credit = min(payload.credit_used_cents, payload.amount_cents)
     if credit:
         # The desk set the family's credit against it: the credit goes to the invoice.

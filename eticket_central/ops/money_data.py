@@ -26,6 +26,7 @@ def invoice_data(invoice: Invoice) -> dict[str, Any]:
         # when: a restored desk dates the credit note it gets back (syncing/recovered_money.py)
         "cancelled_at": invoice.cancelled_at.isoformat() if invoice.cancelled_at else None,
         "credit_note_number": invoice.credit_note_number or "",
+        "period_label": invoice.period_label or "",
     }
 
 

@@ -134,6 +134,7 @@ def registry() -> dict[OpType, OpHandler]:
         bookings,
         bulk_bookings,
         corrections,
+        documents,
         families,
         family_merge,
         invoices,

@@ -86,14 +86,14 @@ def book_online(body: PortalBooking, request: Request, parent: ParentDep) -> dic
                 session, ctx, parent.family_id, payload, Action(body.action), now
             )
         except Rejected as refusal:
-            detail = _detail(refusal, spec_of(session, body.activity_id))
+            detail = refusal_detail(refusal, spec_of(session, body.activity_id))
             session.rollback()
             raise HTTPException(409, detail) from None
         flush_changes(session, parent.tenant_id, None, now)
         return answer
 
 
-def _detail(refusal: Rejected, spec) -> dict[str, str]:
+def refusal_detail(refusal: Rejected, spec) -> dict[str, str]:
     """The refusal for the parent: the rules' code and message, the empty wallet said to a
     parent (the counter's message asks the agent to sell tickets)."""
     if refusal.code.value == RefusalCode.NO_TICKET.value:

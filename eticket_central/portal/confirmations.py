@@ -53,48 +53,57 @@ def record_confirmed_payment(
 ) -> dict[str, Any]:
     """Records the confirmed payment (idempotent) in one transaction; its answer, or
     TransactionRefused when the transaction id is another payment's or the invoice unknown."""
+    with sessions.begin() as session:
+        answer = record_confirmed_payment_in(session, confirmed, now)
+        flush_changes(session, confirmed.tenant_id, None, now)
+        return answer
+
+
+def record_confirmed_payment_in(
+    session: Session, confirmed: ConfirmedTransaction, now: datetime
+) -> dict[str, Any]:
+    """The same, inside the caller's transaction (PayFiP's notification marks its own record
+    of the attempt in the same commit); the caller flushes the changes."""
     if confirmed.amount_cents <= 0:
         raise TransactionRefused("Montant confirmé nul ou négatif : rien n'a été enregistré.")
     payment_id = payment_id_of(confirmed.provider, confirmed.transaction_id)
-    with sessions.begin() as session:
-        # Two confirmations of the same transaction at once: the second waits, then sees it.
-        session.execute(select(func.pg_advisory_xact_lock(payment_id.int >> 65)))
-        invoice = session.execute(
-            select(Invoice).where(Invoice.id == confirmed.invoice_id).with_for_update()
-        ).scalar_one_or_none()
-        existing = session.get(Payment, payment_id)
-        if existing is not None:
-            if (
-                existing.tenant_id,
-                existing.invoice_id,
-                existing.amount_cents,
-            ) != (confirmed.tenant_id, confirmed.invoice_id, confirmed.amount_cents):
-                raise TransactionRefused(
-                    f"La transaction {confirmed.provider} {confirmed.transaction_id} a déjà "
-                    "été enregistrée pour un autre paiement : rien n'a été enregistré, "
-                    "vérifiez la notification auprès du prestataire."
-                )
-        elif invoice is None or invoice.tenant_id != confirmed.tenant_id:
+    # Two confirmations of the same transaction at once: the second waits, then sees it.
+    session.execute(select(func.pg_advisory_xact_lock(payment_id.int >> 65)))
+    invoice = session.execute(
+        select(Invoice).where(Invoice.id == confirmed.invoice_id).with_for_update()
+    ).scalar_one_or_none()
+    existing = session.get(Payment, payment_id)
+    if existing is not None:
+        if (
+            existing.tenant_id,
+            existing.invoice_id,
+            existing.amount_cents,
+        ) != (confirmed.tenant_id, confirmed.invoice_id, confirmed.amount_cents):
             raise TransactionRefused(
-                f"La transaction {confirmed.provider} {confirmed.transaction_id} désigne une "
-                "facture inconnue de cette commune : rien n'a été enregistré."
+                f"La transaction {confirmed.provider} {confirmed.transaction_id} a déjà "
+                "été enregistrée pour un autre paiement : rien n'a été enregistré, "
+                "vérifiez la notification auprès du prestataire."
             )
-        family_id = existing.family_id if existing is not None else invoice.family_id
-        ctx = OpContext(confirmed.tenant_id, None, payment_id)
-        answer = take_payment(
-            session,
-            ctx,
-            payment_id=payment_id,
-            family_id=family_id,
-            invoice_id=confirmed.invoice_id,
-            method="online",
-            amount_cents=confirmed.amount_cents,
-            received_at=confirmed.paid_at,
-            details={
-                "provider": confirmed.provider,
-                "transaction_id": confirmed.transaction_id,
-            },
-            now=now,
+    elif invoice is None or invoice.tenant_id != confirmed.tenant_id:
+        raise TransactionRefused(
+            f"La transaction {confirmed.provider} {confirmed.transaction_id} désigne une "
+            "facture inconnue de cette commune : rien n'a été enregistré."
         )
-        flush_changes(session, confirmed.tenant_id, None, now)
-        return answer
+    family_id = existing.family_id if existing is not None else invoice.family_id
+    ctx = OpContext(confirmed.tenant_id, None, payment_id)
+    answer = take_payment(
+        session,
+        ctx,
+        payment_id=payment_id,
+        family_id=family_id,
+        invoice_id=confirmed.invoice_id,
+        method="online",
+        amount_cents=confirmed.amount_cents,
+        received_at=confirmed.paid_at,
+        details={
+            "provider": confirmed.provider,
+            "transaction_id": confirmed.transaction_id,
+        },
+        now=now,
+    )
+    return answer

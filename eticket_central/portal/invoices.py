@@ -1,8 +1,8 @@
-"""A parent's invoices, and the online payment that is not open yet.
+"""A parent's invoices (JSON), and a parent's own claim of a payment, refused.
 
 A payment counts only when the payment provider confirms it server to server
-(confirmations.py): a parent's own POST records nothing, it is refused in French until the
-portal issue opens PayFiP."""
+(confirmations.py, payfip/notifications.py): a parent's own POST records nothing; paying
+online goes through PayFiP from the Factures page (portal/web/invoice_pages.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from eticket_desk.sync.protocol import OnlinePayment
 
 router = APIRouter()
 NOT_OPEN = (
-    "Le paiement en ligne n'est pas encore ouvert : rien n'a été enregistré. Un paiement "
-    "ne compte qu'une fois confirmé par PayFiP, le service de paiement de la DGFiP ; "
-    "en attendant, réglez cette facture au guichet."
+    "Un paiement en ligne se fait sur PayFiP, le service de paiement de la DGFiP, depuis la "
+    "page « Factures » du portail : rien n'a été enregistré ici, seule la confirmation de "
+    "PayFiP compte."
 )
 
 

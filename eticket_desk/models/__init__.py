@@ -13,6 +13,7 @@ from eticket_desk.models.counter import (
     TillSession,
     WalletEntry,
 )
+from eticket_desk.models.documents import MairieMessage, ParentDocument
 from eticket_desk.models.dossier_sync import DossierConflict, FamilyBaseline
 from eticket_desk.models.duplicates import DuplicatePair
 from eticket_desk.models.families import Adult, Child, Family, PortalAccount
@@ -37,6 +38,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceRun",
+    "MairieMessage",
+    "ParentDocument",
     "PaymentAllocation",
     "DepositSlip",
     "Payment",

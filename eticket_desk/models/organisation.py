@@ -26,6 +26,8 @@ class Organisation(UuidPk, Base):
     treasury_postcode: Mapped[str] = mapped_column(String(10), default="")
     treasury_city: Mapped[str] = mapped_column(String(100), default="")
     payfip_id: Mapped[str] = mapped_column(String(20), default="")
+    # PayFiP's saisie: test (T), activation (X) or production (W) — see rules.payfip.
+    payfip_mode: Mapped[str] = mapped_column(String(12), default="test", server_default="test")
     invoice_mentions: Mapped[str] = mapped_column(Text, default="")
     cash_ceiling_cents: Mapped[int] = mapped_column(default=0)
     school_zone: Mapped[str] = mapped_column(String(1), default="A")

@@ -27,6 +27,7 @@ class OrganisationData:
     treasury_postcode: str = ""
     treasury_city: str = ""
     payfip_id: str = ""
+    payfip_mode: str = "test"
     invoice_mentions: str = ""
     cash_ceiling_cents: int = 0
     school_zone: str = "A"

@@ -8,6 +8,7 @@ drawn on any canvas: the invoice's own file and the merged print file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -143,6 +144,20 @@ class InvoiceData:
     @property
     def title(self) -> str:
         return f"{'Avoir' if self.is_credit_note else 'Facture'} n° {self.number}"
+
+
+def children_of(rows: Iterable[tuple[str, str, InvoiceLine]]) -> tuple[InvoiceChild, ...]:
+    """The invoice's children from its lines in print order (child name, school, line): one
+    grouping for the desk's frozen rows and the copy the server keeps, so both print alike."""
+    lines: dict[str, list[InvoiceLine]] = {}
+    schools: dict[str, str] = {}
+    for name, school, line in rows:
+        lines.setdefault(name, []).append(line)
+        schools[name] = school
+    return tuple(
+        InvoiceChild(name, schools[name], tuple(rows), sum(r.amount_cents for r in rows))
+        for name, rows in lines.items()
+    )
 
 
 def file_name(data: InvoiceData) -> str:

@@ -17,6 +17,14 @@ class FamilyStatus(StrEnum):
         return STATUS_LABELS[self]
 
 
+# A child's diet at the canteen, as the dossier holds it, and how people read it.
+DIETS = {
+    "": "Aucun régime",
+    "sans_porc": "Sans porc",
+    "vegetarien": "Végétarien",
+    "sans_gluten": "Sans gluten",
+}
+
 STATUS_LABELS = {
     FamilyStatus.DRAFT: "Brouillon",
     FamilyStatus.INCOMPLETE: "Incomplet",

@@ -55,6 +55,8 @@ SNAPSHOT_ENTITIES = (
     "ticket_type",
     "tariff",
     "family",
+    "document",  # a parent's document (its bytes are fetched when the agent opens it)
+    "message",  # the mairie's messages for the portal
     "wallet_entry",
     "invoice",  # before the payments: a restored desk gets its invoices back (no pull applies it)
     "payment",
@@ -151,6 +153,10 @@ class SyncClient:
     def pull(self, since: int, limit: int = PULL_PAGE) -> PullResponse:
         answer = self._send("GET", "/sync/pull", params={"since": since, "limit": limit})
         return PullResponse.model_validate_json(answer.content)
+
+    def document(self, document_id: uuid.UUID) -> bytes:
+        """The bytes of a document a parent sent (fetched when an agent opens it)."""
+        return self._send("GET", f"/sync/documents/{document_id}").content
 
     def snapshot(self, entity: str, after: str | None = None) -> SnapshotPage:
         params = {"entity": entity, "limit": PULL_PAGE}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eticket_desk.models import Invoice, Payment, PaymentAllocation, Sale, TicketType, WalletEntry
+from eticket_desk.sync.printed_invoices import printed_invoices
 from eticket_desk.sync.wire import OpType
 
 _WALLET_KINDS = {"purchase", "booking", "cancellation", "correction", "refund"}
@@ -55,11 +56,14 @@ def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
                 .group_by(PaymentAllocation.invoice_id)
             ).all()
         )
-        invoices = session.scalars(
-            select(Invoice)
-            .where(Invoice.id.in_(chunk))
-            .order_by(Invoice.kind.desc(), Invoice.number)  # invoices before credit notes
+        invoices = list(
+            session.scalars(
+                select(Invoice)
+                .where(Invoice.id.in_(chunk))
+                .order_by(Invoice.kind.desc(), Invoice.number)  # invoices before credit notes
+            )
         )
+        printed = printed_invoices(session, invoices)
         for invoice in invoices:
             if invoice.kind != "invoice":
                 if invoice.corrects_id is not None:
@@ -68,6 +72,7 @@ def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
                         "credit_note_number": invoice.number,
                         "reason": (invoice.reason or "")[:200],
                         "cancelled_at": invoice.issued_at,
+                        "printed": printed[invoice.id],
                     }
                     key = f"invoice:{invoice.corrects_id}"
                     ops.append((OpType.INVOICE_CANCEL, payload, key, invoice.number))
@@ -80,6 +85,8 @@ def invoice_ops(session: Session, invoice_ids: list[uuid.UUID]) -> list:
                 "issued_on": invoice.issued_at.date(),
                 "due_on": invoice.due_date,
                 "credit_used_cents": credit_used.get(invoice.id, 0),
+                "period_label": invoice.period_label,
+                "printed": printed[invoice.id],
             }
             ops.append((OpType.INVOICE_ISSUE, payload, f"invoice:{invoice.id}", invoice.number))
     return ops

@@ -2,7 +2,8 @@
 
 A use case that writes a row the server must hear of says so where it writes it:
 `emit(session, BookingChanged(activity_id, day, child_id, before, reason))`, `FamilyChanged`,
-`PlanningChanged`, `InvoicesIssued`, `WalletLines`, `PaymentsMade`. The intents are kept on
+`PlanningChanged`, `InvoicesIssued`, `WalletLines`, `PaymentsMade`, `DocumentReviewed`,
+`MessageWritten`. The intents are kept on
 the transaction; `Store.write` calls `write_outbox` at the end of it, before the commit, and
 the payload builders (`family_ops`, `money_ops`, `planning_ops`, `days_ops`) read the rows'
 final state to write the ops (Core inserts: neither the audit hook nor a flush sees them). A
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from eticket_desk.models import Booking
 from eticket_desk.rules.booking import BookingState
 from eticket_desk.sync.days_ops import FormDays, days_ops
+from eticket_desk.sync.document_ops import message_ops, review_ops
 from eticket_desk.sync.family_ops import family_ops
 from eticket_desk.sync.money_ops import invoice_ops, payment_ops, wallet_ops
 from eticket_desk.sync.oplog import booking_key, write_ops
@@ -96,6 +98,20 @@ class PaymentsMade:
 
 
 @dataclass(frozen=True)
+class DocumentReviewed:
+    """A parent's document accepted or refused here."""
+
+    document_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class MessageWritten:
+    """A message of the mairie for the portal written, changed or withdrawn."""
+
+    message_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class FormsBooked:
     """The days paper forms book, put on the waiting list and cancel (one op per form)."""
 
@@ -110,6 +126,8 @@ Intent = (
     | WalletLines
     | PaymentsMade
     | FormsBooked
+    | DocumentReviewed
+    | MessageWritten
 )
 
 _INTENTS, _BATCHES = "outbox_intents", "outbox_batches"
@@ -161,6 +179,7 @@ def _ops_of(session: Session, intents: list[Intent]) -> list:
     wallet: list[uuid.UUID] = []
     payments: list[uuid.UUID] = []
     forms: list[FormDays] = []
+    portal: dict[type, dict[uuid.UUID, None]] = {DocumentReviewed: {}, MessageWritten: {}}
     for intent in intents:
         if isinstance(intent, BookingChanged):
             key = (intent.activity_id, intent.day, intent.child_id)
@@ -179,10 +198,16 @@ def _ops_of(session: Session, intents: list[Intent]) -> list:
             payments += intent.ids
         elif isinstance(intent, FormsBooked):
             forms += intent.forms
+        elif isinstance(intent, DocumentReviewed):
+            portal[DocumentReviewed][intent.document_id] = None
+        elif isinstance(intent, MessageWritten):
+            portal[MessageWritten][intent.message_id] = None
     ops: list = []
     for kind, build in _PLANNING_OPS:
         ops += build(session, list(planning[kind]))
     ops += family_ops(session, list(families))
+    ops += message_ops(session, list(portal[MessageWritten]))  # after its family's dossier
+    ops += review_ops(session, list(portal[DocumentReviewed]))
     ops += invoice_ops(session, invoices)
     wanted = [f for f in forms if f.book or f.wait or f.cancel or f.subscription]
     ops += days_ops(wanted)

@@ -189,6 +189,31 @@ class WalletEntryPayload(Wire):
     occurred_at: datetime
 
 
+Cents = Annotated[StrictInt, Field(ge=-10_000_000_00, le=10_000_000_00)]
+Quantity = Annotated[StrictInt, Field(ge=-MAX_COUNT, le=MAX_COUNT)]
+# One printed line: activity, basis, quantity, unit price, amount, the days billed.
+PrintedLine = tuple[Text, LongText, Quantity, Cents, Cents, LongText]
+
+
+class PrintedChild(Wire):
+    name: Text
+    school: LongText = ""
+    lines: Annotated[list[PrintedLine], Field(max_length=200)]
+
+
+class PrintedInvoice(Wire):
+    """What the invoice or credit note printed at the desk shows of its own (the organisation
+    is the commune's record, the amounts paid the server's), so that the portal serves the
+    same document: reports.invoice renders it on both sides. Lines are tuples: a first upload
+    sends thousands of invoices."""
+
+    billing_name: Text
+    address: Annotated[list[LongText], Field(max_length=12)] = []
+    period: Text = ""
+    note: LongText = ""
+    children: Annotated[list[PrintedChild], Field(max_length=50)] = []
+
+
 class InvoiceIssue(Wire):
     invoice_id: uuid.UUID
     family_id: uuid.UUID
@@ -198,6 +223,10 @@ class InvoiceIssue(Wire):
     due_on: date
     # The family's credit the desk set against it at issue (paid by credit, not by money).
     credit_used_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
+    # The period it bills as printed on it (« novembre 2026 »): the portal's list shows it.
+    period_label: Annotated[str, Field(max_length=60)] = ""
+    # What the invoice prints (None: an op of a desk older than the portal's PDF).
+    printed: PrintedInvoice | None = None
 
 
 class ChequeDetails(Wire):
@@ -230,6 +259,7 @@ class InvoiceCancel(Wire):
     credit_note_number: Annotated[str, Field(min_length=1, max_length=40)]
     reason: Text
     cancelled_at: datetime
+    printed: PrintedInvoice | None = None  # the credit note's own lines and note
 
 
 class PaymentCancel(Wire):

@@ -171,6 +171,7 @@ ORGANISATION_FIELDS = (
     "treasury_postcode",
     "treasury_city",
     "payfip_id",
+    "payfip_mode",
     "invoice_mentions",
     "cash_ceiling_cents",
     "school_zone",

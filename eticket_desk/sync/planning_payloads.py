@@ -122,6 +122,7 @@ class OrganisationUpsert(Wire):
     treasury_postcode: Annotated[str, Field(max_length=10)] = ""
     treasury_city: Text = ""
     payfip_id: Annotated[str, Field(max_length=20)] = ""
+    payfip_mode: Literal["test", "activation", "production"] = "test"
     invoice_mentions: LongText = ""
     cash_ceiling_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
     school_zone: Annotated[str, Field(max_length=1)] = "A"

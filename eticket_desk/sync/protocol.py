@@ -41,6 +41,11 @@ from eticket_desk.sync.booking_payloads import (  # noqa: F401 (re-exported: the
     SubscriptionTerms,
     TermDays,
 )
+from eticket_desk.sync.document_payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
+    DOCUMENT_KINDS,
+    DocumentReview,
+    MessageUpsert,
+)
 from eticket_desk.sync.payloads import (  # noqa: F401 (re-exported: the protocol's one import point)
     AdultPayload,
     ChequeDetails,
@@ -97,6 +102,8 @@ PAYLOADS: dict[OpType, type[Wire]] = {
     OpType.SCHOOL_UPSERT: SchoolUpsert,
     OpType.ORGANISATION_UPSERT: OrganisationUpsert,
     OpType.FAMILY_MERGE: FamilyMerge,
+    OpType.DOCUMENT_REVIEW: DocumentReview,
+    OpType.MESSAGE_UPSERT: MessageUpsert,
 }
 
 # ---------------------------------------------------------------- envelopes

@@ -30,6 +30,8 @@ class OpType(StrEnum):
     SCHOOL_UPSERT = "school.upsert"  # a school and its classes
     ORGANISATION_UPSERT = "organisation.upsert"  # the commune, its régie and trésorerie
     FAMILY_MERGE = "family.merge"  # two dossiers of one family made one
+    DOCUMENT_REVIEW = "document.review"  # a parent's document accepted or refused at a desk
+    MESSAGE_UPSERT = "message.upsert"  # a message of the mairie for the portal (or withdrawn)
 
 
 class OpStatus(StrEnum):

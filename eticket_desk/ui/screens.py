@@ -50,6 +50,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen(
         "audit", "Journal des opérations", Permission.AUDIT_VIEW, None, "&Journal des opérations"
     ),
+    Screen("portal", "Portail des familles", Permission.FAMILY_EDIT, None, "P&ortail des familles"),
     Screen("sync", "Synchronisation", Permission.BOOKING_EDIT, "Ctrl+0", "S&ynchronisation"),
     Screen("settings", "Paramètres", None, None, "&Paramètres"),
 )
@@ -77,6 +78,8 @@ def build_screen(key: str, ctx: AppContext) -> QWidget:
         from eticket_desk.ui.admin.users_screen import UsersScreen as screen
     elif key == "audit":
         from eticket_desk.ui.admin.audit_screen import AuditScreen as screen
+    elif key == "portal":
+        from eticket_desk.ui.portal import PortalScreen as screen
     elif key == "sync":
         from eticket_desk.ui.sync import SyncIssuesScreen as screen
     elif key == "settings":

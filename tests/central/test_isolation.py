@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,7 +17,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 
+from eticket_central.changes import flush_changes
+from eticket_central.documents import store_document
 from eticket_central.models import Base, Invoice, PasswordReset, PortalAccount, Tenant
+from eticket_central.payfip.table import PayfipTransaction
 from eticket_central.snapshot import ENTITIES
 from eticket_central.tokens import hash_secret
 from eticket_desk.sync.protocol import OpType
@@ -47,6 +51,8 @@ class Side:
     payment_id: uuid.UUID = field(default_factory=uuid.uuid4)
     activity_id: uuid.UUID = field(default_factory=uuid.uuid4)
     year_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    document_id: uuid.UUID | None = None
     records: dict = field(default_factory=lambda: {t: uuid.uuid4() for t in _RECORD_OPS})
     parent: dict = field(default_factory=dict)
 
@@ -68,6 +74,8 @@ class Side:
                 self.payment_id,
                 self.activity_id,
                 self.year_id,
+                self.message_id,
+                self.document_id,
                 self.adult_id,
                 *self.records.values(),
             )
@@ -125,6 +133,13 @@ def _booking(desk, op_type, child_id, activity_id, day=TUESDAY):
     )
 
 
+def _printed(name: str) -> dict:
+    """What the invoice printed at the desk (the portal renders its PDF from it)."""
+    line = ["Cantine", "10 jours × 4,25 €", 10, 425, 4250, ""]
+    children = [{"name": f"Léa {name}", "school": "École Jules Ferry", "lines": [line]}]
+    return {"billing_name": f"Claire {name}", "address": [name], "children": children}
+
+
 def _side(central, name: str) -> Side:
     commune = new_commune(central, name)
     side = Side(commune, commune.desk())
@@ -140,17 +155,53 @@ def _side(central, name: str) -> Side:
         _activity(desk, side.activity_id),
         *(desk.op(t, **_record_payload(t, i)) for t, i in side.records.items()),
         desk.op(OpType.FAMILY_UPSERT, **family),
-        desk.op(OpType.INVOICE_ISSUE, **invoice_payload(side.family_id, side.invoice_id, 4250)),
+        desk.op(
+            OpType.INVOICE_ISSUE,
+            **invoice_payload(side.family_id, side.invoice_id, 4250),
+            printed=_printed(name),
+        ),
         _cash(desk, side.family_id, side.invoice_id, 1000, side.payment_id),
         desk.op(OpType.WALLET_ENTRY, **wallet_payload(side.family_id, 5)),
         _booking(desk, OpType.BOOKING_BOOK, side.child_id, side.activity_id),
+        _message(desk, side.message_id, side.family_id),
     ]
     answers = desk.push(*ops)
     assert {a["status"] for a in answers} == {"applied"}, answers
+    side.document_id = _document(central, commune.tenant_id, side.family_id)
     login = {"tenant_id": str(commune.tenant_id), "login": side.login, "password": PASSWORD}
     token = httpx.post(f"{central.url}/portal/login", json=login).json()["token"]
     side.parent = {"Authorization": f"Bearer {token}"}
     return side
+
+
+def _message(desk, message_id, family_id):
+    return desk.op(
+        OpType.MESSAGE_UPSERT,
+        message_id=str(message_id),
+        family_id=str(family_id) if family_id else None,
+        title="Fermeture",
+        text="La cantine est fermée.",
+        valid_until="2026-10-02",
+    )
+
+
+def _document(central, tenant_id, family_id) -> uuid.UUID:
+    """A certificate the family's parent sent from the portal."""
+    with central.sessions.begin() as session:
+        document = store_document(
+            session,
+            tenant_id,
+            family_id,
+            kind="certificat_medical",
+            filename="certificat.pdf",
+            content=b"%PDF-1.4 certificat",
+            child_id=None,
+            comment="",
+            sent_by="Claire",
+            now=START,
+        )
+        flush_changes(session, tenant_id, None, START)
+        return document.id
 
 
 def _cash(desk, family_id, invoice_id, amount, payment_id=None):
@@ -257,6 +308,15 @@ def _family(world: World) -> None:
         _alike(http.get(f"/sync/families/{foreign}"), unknown)
 
 
+@walks("GET", "/sync/documents/{document_id}")
+def _document_bytes(world: World) -> None:
+    http = world.a.desk.http
+    own = http.get(f"/sync/documents/{world.a.document_id}")
+    assert (own.status_code, own.content) == (200, b"%PDF-1.4 certificat")
+    unknown = http.get(f"/sync/documents/{uuid.uuid4()}")
+    _alike(http.get(f"/sync/documents/{world.b.document_id}"), unknown)
+
+
 def _foreign_ops(world: World) -> list:
     desk, b, a = world.a.desk, world.b, world.a
     family = family_payload(
@@ -313,6 +373,11 @@ def _foreign_ops(world: World) -> list:
             cancelled_at=datetime(2026, 9, 14, 9, 0).isoformat(),
         ),
         *(desk.op(t, **_record_payload(t, i)) for t, i in b.records.items()),
+        desk.op(
+            OpType.DOCUMENT_REVIEW, document_id=str(b.document_id), state="refused", reason="Non"
+        ),
+        _message(desk, b.message_id, None),  # another commune's message rewritten
+        _message(desk, uuid.uuid4(), b.family_id),  # a message for another commune's family
         *(  # a dossier of this commune merged with one of the other, either way round
             desk.op(
                 OpType.FAMILY_MERGE,
@@ -352,6 +417,7 @@ _NAMES_EXISTING_ROWS = {
     OpType.INVOICE_CANCEL,
     OpType.PAYMENT_CANCEL,
     OpType.FAMILY_MERGE,
+    OpType.DOCUMENT_REVIEW,
 }
 
 
@@ -581,6 +647,306 @@ def _reset_form(world: World) -> None:
             )
 
     _b_reset_link(world, walk)
+
+
+@walks("GET", "/portail/porte-monnaie")
+def _wallet_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/porte-monnaie", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert "5 tickets" in answer.text  # the parent's own wallet
+
+
+@walks("GET", "/portail/porte-monnaie/achat")
+def _purchase_summary(world: World) -> None:
+    # Ticket types are the commune's: B's code names nothing A sells.
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        answer = own.get("/portail/porte-monnaie/achat", params={"type": "CANTINE", "quantite": 2})
+        assert answer.status_code == 303
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@walks("GET", "/portail/factures")
+def _invoices_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/factures", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.invoice_id) in answer.text
+
+
+@walks("POST", "/portail/factures/{invoice_id}/payer")
+def _pay_invoice_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+
+        def pay(invoice_id):
+            token = csrf_of(own.get("/portail/").text)
+            return own.post(f"/portail/factures/{invoice_id}/payer", data={"csrf": token})
+
+        page_alike(pay(world.b.invoice_id), pay(uuid.uuid4()))
+
+
+@walks("POST", "/portail/paiements/tickets")
+def _pay_tickets_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/").text)
+        data = {
+            "csrf": token,
+            "type": "CANTINE",
+            "quantite": "2",
+            "family_id": str(world.b.family_id),
+        }
+        answer = own.post("/portail/paiements/tickets", data=data)
+        assert answer.status_code == 303  # no PayFiP in Aville: refused, nothing asked
+        _shows_nothing_of(world, own.get(answer.headers["location"]))
+
+
+@contextmanager
+def _payfip_attempt(world: World, side: Side):
+    """An attempt of `side`'s family, as a PayFiP request records it, for the walk's length
+    (taken away after: the walk must leave the commune as it found it)."""
+    attempt_id = uuid.uuid4()
+    with world.central.sessions.begin() as session:
+        session.add(
+            PayfipTransaction(
+                id=attempt_id,
+                idop=str(uuid.uuid4()),
+                tenant_id=side.commune.tenant_id,
+                family_id=side.family_id,
+                invoice_id=side.invoice_id,
+                numcli="012345",
+                exer="2026",
+                refdet="F2026000001",
+                saisie="T",
+                amount_cents=3250,
+                email="b@example.org",
+                objet="Facture",
+                state="pending",
+                created_at=START,
+                resultrans="",
+                numauto="",
+            )
+        )
+    try:
+        yield attempt_id
+    finally:
+        with world.central.sessions.begin() as session:
+            session.execute(delete(PayfipTransaction).where(PayfipTransaction.id == attempt_id))
+
+
+@walks("GET", "/portail/paiements/{transaction_id}")
+def _return_page(world: World) -> None:
+    with (
+        _payfip_attempt(world, world.b) as foreign,
+        httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own,
+    ):
+        page_alike(
+            own.get(f"/portail/paiements/{foreign}"), own.get(f"/portail/paiements/{uuid.uuid4()}")
+        )
+
+
+@walks("POST", "/portail/paiements/{transaction_id}")
+def _return_from_payfip(world: World) -> None:
+    # PayFiP's browser return writes nothing and reads nothing: sent to the GET, alike.
+    with _payfip_attempt(world, world.b) as foreign:
+        for attempt in (foreign, uuid.uuid4()):
+            answer = httpx.post(f"{world.url}/portail/paiements/{attempt}")
+            assert (answer.status_code, answer.headers["location"]) == (
+                303,
+                f"/portail/paiements/{attempt}",
+            )
+
+
+@walks("POST", "/payfip/notification")
+def _payfip_notification(world: World) -> None:
+    # PayFiP's call names an operation only; one never asked for is refused, nothing written.
+    answer = httpx.post(f"{world.url}/payfip/notification", data={"idop": str(uuid.uuid4())})
+    assert answer.status_code == 404
+    assert httpx.post(f"{world.url}/payfip/notification", data={}).status_code == 400
+
+
+@walks("GET", "/portail/dossier")
+def _dossier_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/dossier", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.adult_id) in answer.text  # the parent's own form is there
+
+
+@walks("POST", "/portail/dossier/coordonnees")
+def _contacts_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/dossier").text)
+
+        def change(adult_id):
+            form = {"csrf": token, "adulte": str(adult_id), "city": "Ailleurs"}
+            return pages.post("/portail/dossier/coordonnees", data=form)
+
+        page_alike(change(world.b.adult_id), change(uuid.uuid4()))
+
+
+@walks("GET", "/portail/documents")
+def _documents_page(world: World) -> None:
+    answer = httpx.get(f"{world.url}/portail/documents", cookies=page_cookies(world.a))
+    _shows_nothing_of(world, answer)
+    assert str(world.a.document_id) in answer.text
+
+
+@walks("POST", "/portail/documents")
+def _send_document_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as pages:
+        token = csrf_of(pages.get("/portail/documents").text)
+
+        def send(child_id):
+            form = {"csrf": token, "type": "certificat_medical", "enfant": str(child_id)}
+            files = {"fichier": ("c.pdf", b"%PDF-1.4 x", "application/pdf")}
+            return pages.post("/portail/documents", data=form, files=files)
+
+        foreign, unknown = send(world.b.child_id), send(uuid.uuid4())
+        assert (foreign.status_code, foreign.text) == (unknown.status_code, unknown.text)
+        assert foreign.status_code == 422
+
+
+@walks("GET", "/portail/documents/{document_id}")
+def _download_page(world: World) -> None:
+    cookies = page_cookies(world.a)
+    own = httpx.get(f"{world.url}/portail/documents/{world.a.document_id}", cookies=cookies)
+    assert own.content == b"%PDF-1.4 certificat"
+    page_alike(
+        httpx.get(f"{world.url}/portail/documents/{world.b.document_id}", cookies=cookies),
+        httpx.get(f"{world.url}/portail/documents/{uuid.uuid4()}", cookies=cookies),
+    )
+
+
+@walks("GET", "/portail/factures/{invoice_id}/pdf")
+def _invoice_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    own = pdf(world.a.invoice_id)
+    assert (own.status_code, own.headers["content-type"]) == (200, "application/pdf")
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+@walks("GET", "/portail/factures/{invoice_id}/avoir/pdf")
+def _credit_note_pdf(world: World) -> None:
+    def pdf(invoice_id):
+        url = f"{world.url}/portail/factures/{invoice_id}/avoir/pdf"
+        return httpx.get(url, cookies=page_cookies(world.a))
+
+    page_alike(pdf(world.b.invoice_id), pdf(uuid.uuid4()))
+
+
+def _planning_posts(world: World, path: str, forms: list[dict]) -> list[httpx.Response]:
+    """Parent A posts each form to a planning page with a valid CSRF token."""
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        token = csrf_of(own.get("/portail/planning").text)
+        return [own.post(path, data={**form, "csrf": token}) for form in forms]
+
+
+@walks("GET", "/portail/planning")
+def _planning_page(world: World) -> None:
+    a, b = world.a, world.b
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"/portail/planning?enfant={b.child_id}"),
+            own.get(f"/portail/planning?enfant={uuid.uuid4()}"),
+        )
+        _shows_nothing_of(world, own.get(f"/portail/planning?enfant={a.child_id}"))
+
+
+@walks("POST", "/portail/planning")
+def _planning_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        key = f"{activity_id}/{TUESDAY.isoformat()}"
+        week = "2026-09-14"
+        return {"enfant": str(child_id), "semaine": week, "vu": key, "j": key, "enregistrer": "1"}
+
+    foreign, unknown, their_activity, no_activity = _planning_posts(
+        world,
+        "/portail/planning",
+        [
+            form(b.child_id, b.activity_id),
+            form(uuid.uuid4(), b.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(foreign, unknown)
+    page_alike(their_activity, no_activity)
+
+
+@walks("GET", "/portail/planning/semaine-type")
+def _week_copy_page(world: World) -> None:
+    a, b = world.a, world.b
+    path = "/portail/planning/semaine-type?semaine=2026-09-14"
+    with httpx.Client(base_url=world.url, cookies=page_cookies(a)) as own:
+        page_alike(
+            own.get(f"{path}&enfant={b.child_id}&activite={a.activity_id}"),
+            own.get(f"{path}&enfant={uuid.uuid4()}&activite={a.activity_id}"),
+        )
+        page_alike(
+            own.get(f"{path}&enfant={a.child_id}&activite={b.activity_id}"),
+            own.get(f"{path}&enfant={a.child_id}&activite={uuid.uuid4()}"),
+        )
+
+
+@walks("POST", "/portail/planning/semaine-type")
+def _week_copy_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {"enfant": str(child_id), "activite": str(activity_id), "semaine": "2026-09-14"}
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/semaine-type",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    page_alike(*answers[2:])
+
+
+@walks("GET", "/portail/planning/plage")
+def _range_page(world: World) -> None:
+    with httpx.Client(base_url=world.url, cookies=page_cookies(world.a)) as own:
+        _shows_nothing_of(world, own.get(f"/portail/planning/plage?enfant={world.b.child_id}"))
+
+
+@walks("POST", "/portail/planning/plage")
+def _range_form(world: World) -> None:
+    a, b = world.a, world.b
+
+    def form(child_id, activity_id) -> dict:
+        return {
+            "enfant": str(child_id),
+            "activite": str(activity_id),
+            "du": "2026-09-14",
+            "au": "2026-09-30",
+            "jours": ["1"],
+            "semaines": "all",
+            "action": "book",
+            "etape": "confirmer",
+        }
+
+    answers = _planning_posts(
+        world,
+        "/portail/planning/plage",
+        [
+            form(b.child_id, a.activity_id),
+            form(uuid.uuid4(), a.activity_id),
+            form(a.child_id, b.activity_id),
+            form(a.child_id, uuid.uuid4()),
+        ],
+    )
+    page_alike(*answers[:2])
+    # Another commune's activity is no choice of A's, like one that does not exist (400).
+    assert (answers[2].status_code, answers[2].text) == (400, answers[3].text)
+    assert "Choisissez une activité." in answers[2].text
 
 
 def test_the_walk_covers_every_route_of_the_app(world):

@@ -166,3 +166,37 @@ def test_an_e_mail_is_read_back_with_its_french_text_and_attachment(central, mai
     attachment = next(message.iter_attachments())
     assert attachment.get_filename() == "Reçu F-2026-000101.pdf"
     assert attachment.get_content() == b"%PDF-1.4 test"
+
+
+def test_the_mairies_messages_show_on_the_accueil_to_the_families_they_are_for(
+    central, commune, desk
+):
+    parent = logged_in_parent(central, commune, desk)
+    other = logged_in_parent(central, commune, desk, last_name="Martin")
+    messages = [
+        ("Cantine fermée le 2 octobre", None, "2026-10-02"),
+        ("Pièce manquante : attestation CAF", other.family_id, "2026-10-31"),
+        ("Sortie au musée", None, "2026-09-13"),  # over since yesterday
+    ]
+    answers = desk.push(
+        *(
+            desk.op(
+                OpType.MESSAGE_UPSERT,
+                message_id=str(uuid.uuid4()),
+                family_id=str(family_id) if family_id else None,
+                title=title,
+                text="Texte du message\nsur deux lignes.",
+                valid_until=until,
+            )
+            for title, family_id, until in messages
+        )
+    )
+    assert {a["status"] for a in answers} == {"applied"}, answers
+
+    mine, theirs = parent.get("/portail/").text, other.get("/portail/").text
+
+    assert "Cantine fermée le 2 octobre" in mine and "Cantine fermée le 2 octobre" in theirs
+    assert "Jusqu'au vendredi 2 octobre 2026" in mine
+    assert "Pièce manquante" in theirs and "pour votre famille" in theirs
+    assert "Pièce manquante" not in mine
+    assert "Sortie au musée" not in mine

@@ -1,15 +1,16 @@
 """The outbox guard catches a writer that forgets its op (it can fail), through the ORM and
-with raw SQL, and lets a writer that states it through."""
+with raw SQL (a dossier, wallet lines, a message of the mairie), and lets a writer that states it through."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from eticket_desk.models import Family, OutboxOp, TicketType, WalletEntry
-from eticket_desk.sync.outbox import FamilyChanged, WalletLines, emit
+from eticket_desk.models import Family, MairieMessage, OutboxOp, TicketType, WalletEntry
+from eticket_desk.sync.outbox import FamilyChanged, MessageWritten, WalletLines, emit
 from tests.outbox_guard import UnstatedWrite
 
 
@@ -52,3 +53,28 @@ def test_raw_wallet_lines_need_as_many_ops(store, agent, family, garderie, outbo
         assert session.scalar(select(TicketType.code).where(TicketType.id == ticket.id))
         assert len(session.scalars(select(WalletEntry.id).where(WalletEntry.by == "x")).all()) == 2
     assert _pending(store)[-2:] == ["wallet.entry", "wallet.entry"]
+
+
+def test_a_message_of_the_mairie_written_without_its_op_is_caught(store, agent, outbox_guard):
+    before = _pending(store)
+    with pytest.raises(UnstatedWrite, match="message"), store.write(agent) as session:
+        session.add(_message())
+    outbox_guard.failures.clear()
+    assert _pending(store) == before
+    with store.write(agent) as session:
+        message = _message()
+        session.add(message)
+        session.flush()
+        emit(session, MessageWritten(message.id))
+    assert _pending(store) == [*before, "message.upsert"]
+
+
+def _message() -> MairieMessage:
+    return MairieMessage(
+        title="Fermeture",
+        text="La cantine est fermée.",
+        valid_until=date(2026, 10, 2),
+        withdrawn=False,
+        written_by="Agent",
+        updated_at=datetime(2026, 9, 14, 9, 30),
+    )

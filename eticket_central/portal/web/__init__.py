@@ -10,12 +10,36 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from eticket_central.portal.web import home, login_pages, password_pages, session
+from eticket_central.portal.web import (
+    document_pages,
+    dossier_pages,
+    home,
+    invoice_pages,
+    invoice_pdf,
+    login_pages,
+    password_pages,
+    payment_pages,
+    planning_pages,
+    session,
+    wallet_pages,
+)
 from eticket_central.portal.web.errors import install_error_pages
 from eticket_central.portal.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-PAGES = (session, home, login_pages, password_pages)
+PAGES = (
+    session,
+    home,
+    planning_pages,
+    login_pages,
+    password_pages,
+    wallet_pages,
+    invoice_pages,
+    invoice_pdf,
+    payment_pages,
+    dossier_pages,
+    document_pages,
+)
 
 router = APIRouter(prefix="/portail")
 for _page in PAGES:

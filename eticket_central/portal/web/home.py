@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.models import Child, CommuneRecord, Family, Invoice, WalletEntry
 from eticket_central.ops.money_data import family_credit
+from eticket_central.portal.messages import messages_for
 from eticket_central.portal.web.session import WebParentDep
 from eticket_central.portal.web.templating import render
 from eticket_desk.rules.dossier import (
@@ -166,4 +167,13 @@ def home(request: Request, parent: WebParentDep) -> HTMLResponse:
     today = state.clock.now().date()
     with state.sessions.begin() as session:
         view = home_of(session, parent.tenant_id, parent.family_id, today)
-    return render(request, "accueil.html", parent, active="accueil", home=view, today=today)
+        messages = messages_for(session, parent.tenant_id, parent.family_id, today)
+    return render(
+        request,
+        "accueil.html",
+        parent,
+        active="accueil",
+        home=view,
+        today=today,
+        messages=messages,
+    )

@@ -260,38 +260,9 @@ def save_presence(
     if any(change.state not in MARKS for change in changes):
         raise InvalidInput("Pointage inconnu : présent, absent justifié ou absent non justifié.")
     with store.write(actor) as session:
-        spec = _activity(session, activity_id)
-        now = session.info["now"]
-        wanted = {change.child_id: change.state for change in changes}
-        rows = session.execute(
-            select(Booking, Child.first_name, Child.last_name, Child.family_id)
-            .join(Child, Child.id == Booking.child_id)
-            .where(
-                Booking.activity_id == activity_id,
-                Booking.day == day,
-                Booking.child_id.in_(list(wanted)),
-            )
-        ).all()
-        if len(rows) != len(wanted) or any(b.state not in SEAT_STATES for b, *_ in rows):
-            raise DomainError(
-                "Un des enfants pointés n'est plus inscrit ce jour-là : rechargez la liste."
-            )
-        counts: Counter = Counter()
-        changed_families: dict[uuid.UUID, str] = {}
-        for booking, first, last, family_id in rows:
-            state = wanted[booking.child_id]
-            if booking.state == state.value:
-                continue
-            booking.audit_label = f"Pointage {first} {last.upper()} — {spec.name} du {day:%d/%m/%Y}"
-            emit(session, BookingChanged(activity_id, day, booking.child_id, booking.state))
-            booking.state = state.value
-            booking.updated_at = now
-            booking.updated_by = actor.login
-            counts[state] += 1
-            changed_families[family_id] = f"{first} {last.upper()}"
-        invoiced: set[uuid.UUID] = set()
-        if spec.billing_mode == BillingMode.UNIT:
-            invoiced = _invoiced_families(session, set(changed_families), day)
+        spec, counts, changed_families, invoiced = mark_presence_in(
+            session, actor, activity_id, day, changes
+        )
     changed = sum(counts.values())
     if not changed:
         return PresenceSaved(0, "Aucun changement à enregistrer.")
@@ -303,3 +274,45 @@ def save_presence(
             "pas (un avoir corrige une facture)."
         )
     return PresenceSaved(changed, message, late)
+
+
+def mark_presence_in(
+    session, actor: Actor, activity_id: uuid.UUID, day: date, changes: Sequence[PresenceChange]
+):
+    """Marks the children of `changes` inside the caller's unit of work (the presence sheet's
+    save, a medical certificate accepted: its days' absences justified). Returns the
+    activity, the marks set per state, the families changed (their child's name) and those
+    whose month is already invoiced."""
+    spec = _activity(session, activity_id)
+    now = session.info["now"]
+    wanted = {change.child_id: change.state for change in changes}
+    rows = session.execute(
+        select(Booking, Child.first_name, Child.last_name, Child.family_id)
+        .join(Child, Child.id == Booking.child_id)
+        .where(
+            Booking.activity_id == activity_id,
+            Booking.day == day,
+            Booking.child_id.in_(list(wanted)),
+        )
+    ).all()
+    if len(rows) != len(wanted) or any(b.state not in SEAT_STATES for b, *_ in rows):
+        raise DomainError(
+            "Un des enfants pointés n'est plus inscrit ce jour-là : rechargez la liste."
+        )
+    counts: Counter = Counter()
+    changed_families: dict[uuid.UUID, str] = {}
+    for booking, first, last, family_id in rows:
+        state = wanted[booking.child_id]
+        if booking.state == state.value:
+            continue
+        booking.audit_label = f"Pointage {first} {last.upper()} — {spec.name} du {day:%d/%m/%Y}"
+        emit(session, BookingChanged(activity_id, day, booking.child_id, booking.state))
+        booking.state = state.value
+        booking.updated_at = now
+        booking.updated_by = actor.login
+        counts[state] += 1
+        changed_families[family_id] = f"{first} {last.upper()}"
+    invoiced: set[uuid.UUID] = set()
+    if spec.billing_mode == BillingMode.UNIT:
+        invoiced = _invoiced_families(session, set(changed_families), day)
+    return spec, counts, changed_families, invoiced

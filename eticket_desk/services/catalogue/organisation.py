@@ -12,6 +12,7 @@ from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.rules.activity import LEVELS
 from eticket_desk.rules.contact import normalise_email, normalise_phone, normalise_postcode
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
+from eticket_desk.rules.payfip import check_mode, check_numcli
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
@@ -51,6 +52,11 @@ def _checked(data: OrganisationData) -> OrganisationData:
         ("phone", normalise_phone),
         ("email", normalise_email),
     ):
+        try:
+            setattr(data, key, check(getattr(data, key)))
+        except InvalidInput as exc:
+            errors[key] = exc.message
+    for key, check in (("payfip_id", check_numcli), ("payfip_mode", check_mode)):
         try:
             setattr(data, key, check(getattr(data, key)))
         except InvalidInput as exc:

@@ -50,6 +50,8 @@ ENTITY_LABELS = {
     "payment_allocation": "Affectation de règlement",
     "credit_entry": "Avoir sur compte",
     "attendance_list": "Liste de présence",
+    "parent_document": "Document d'une famille",
+    "mairie_message": "Message de la mairie",
 }
 ACTION_LABELS = {
     "create": "Création",

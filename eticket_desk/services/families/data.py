@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from eticket_desk.rules.dossier import FamilyStatus
+from eticket_desk.rules.dossier import DIETS, FamilyStatus  # noqa: F401 (DIETS: read from here too)
 
 RELATIONS = (
     "Mère",
@@ -26,12 +26,6 @@ RELATIONS = (
     "Ami(e)",
     "Autre",
 )
-DIETS = {
-    "": "Aucun régime",
-    "sans_porc": "Sans porc",
-    "vegetarien": "Végétarien",
-    "sans_gluten": "Sans gluten",
-}
 QF_SOURCES = ("", "CAF", "MSA", "Avis d'imposition", "Attestation")
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work", "phone_work_mobile")
 

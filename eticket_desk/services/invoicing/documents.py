@@ -15,7 +15,7 @@ from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun
 from eticket_desk.paths import safe_file_name
 from eticket_desk.reports import invoice as invoice_pdf
 from eticket_desk.reports import invoice_run
-from eticket_desk.reports.invoice import InvoiceChild, InvoiceData
+from eticket_desk.reports.invoice import InvoiceData, children_of
 from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
@@ -58,10 +58,10 @@ def _data(
     }
     out = []
     for invoice in invoices:
-        children: dict[str, list] = {}
-        schools: dict[str, str] = {}
-        for line in lines[invoice.id]:
-            children.setdefault(line.child_name, []).append(
+        printed = children_of(
+            (
+                line.child_name,
+                line.child_school,
                 PrintedLine(
                     line.label,
                     line.basis,
@@ -69,12 +69,9 @@ def _data(
                     line.unit_cents,
                     line.amount_cents,
                     line.days,
-                )
+                ),
             )
-            schools[line.child_name] = line.child_school
-        printed = tuple(
-            InvoiceChild(name, schools[name], tuple(rows), sum(r.amount_cents for r in rows))
-            for name, rows in children.items()
+            for line in lines[invoice.id]
         )
         credit_note = invoice.kind == "credit_note"
         paid = 0 if credit_note else settled.get(invoice.id, 0)

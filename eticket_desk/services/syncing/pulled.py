@@ -36,6 +36,7 @@ from eticket_desk.services.syncing.pulled_bookings import (
     apply_subscription,
 )
 from eticket_desk.services.syncing.pulled_commune import apply_organisation, apply_school
+from eticket_desk.services.syncing.pulled_documents import apply_document, apply_message
 from eticket_desk.services.syncing.pulled_families import apply_family
 from eticket_desk.services.syncing.pulled_merge import apply_family_merge
 from eticket_desk.services.syncing.pulled_money import apply_payment, apply_wallet_entry
@@ -60,6 +61,8 @@ _APPLY = {
     "tariff": (apply_tariff, Topic.TARIFFS),
     "school": (apply_school, Topic.SCHOOLS),
     "organisation": (apply_organisation, Topic.ORGANISATION),
+    "document": (apply_document, Topic.FAMILIES),  # a dossier's documents
+    "message": (apply_message, Topic.ORGANISATION),  # what the mairie says
 }
 # A seat given to a waiting child: its day, and the ticket it may take from the wallet (and
 # the child's family's own screens).

@@ -69,7 +69,7 @@ def _invoice(session, invoice_id, data: dict, family_id, issued: date, **fields)
         "period_kind": "month",
         "period_start": issued,
         "period_end": issued,
-        "period_label": "période non connue de ce poste",
+        "period_label": data.get("period_label") or "période non connue de ce poste",
         "issued_at": datetime.combine(issued, time()),
         "due_date": date.fromisoformat(data["due_on"]),
         "total_cents": data["amount_cents"],

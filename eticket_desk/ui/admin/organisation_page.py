@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from eticket_desk.rules.errors import InvalidInput, ValidationFailed
 from eticket_desk.rules.money import format_cents, parse_cents
+from eticket_desk.rules.payfip import MODE_LABELS, check_numcli
 from eticket_desk.services.catalogue import organisation, organisation_logo
 from eticket_desk.services.catalogue.organisation import OrganisationData
 from eticket_desk.services.core import fields as field_checks
@@ -39,6 +40,7 @@ _LIVE_CHECKS = {
     "treasury_postcode": field_checks.check_postcode,
     "phone": field_checks.check_phone,
     "email": field_checks.check_email,
+    "payfip_id": check_numcli,
 }
 
 
@@ -67,6 +69,9 @@ class OrganisationPage(QWidget):
         for zone in ("A", "B", "C"):
             self.zone_combo.addItem(self.tr("Zone {zone}").format(zone=zone), zone)
         self.ceiling_edit = self._line("cash_ceiling_cents", self.tr("ex. 1 500,00"))
+        self.payfip_mode_combo = QComboBox()
+        for mode, label in MODE_LABELS.items():
+            self.payfip_mode_combo.addItem(self.tr(label), mode)
 
         commune = self._group(
             self.tr("Collectivité"),
@@ -95,7 +100,12 @@ class OrganisationPage(QWidget):
                     self._line("payable_to", "Trésor Public"),
                 ),
                 ("cash_ceiling_cents", self.tr("Plafond d'encaisse de la régie"), euros),
-                ("payfip_id", self.tr("Identifiant PayFiP"), self._line("payfip_id")),
+                (
+                    "payfip_id",
+                    self.tr("Numéro client PayFiP"),
+                    self._line("payfip_id", self.tr("6 chiffres")),
+                ),
+                ("payfip_mode", self.tr("Mode PayFiP"), self.payfip_mode_combo),
             ],
         )
         treasury = self._group(
@@ -164,10 +174,12 @@ class OrganisationPage(QWidget):
                 editor.editingFinished.connect(lambda key=key: self._check_live(key))
         self.mentions_edit.textChanged.connect(self._on_editor_edited)
         self.zone_combo.activated.connect(self._on_editor_edited)
+        self.payfip_mode_combo.activated.connect(self._on_editor_edited)
         # Read-only rather than disabled: the text stays readable and can be copied.
         for widget in [*self.editors.values(), self.mentions_edit]:
             widget.setReadOnly(not editable)
         self.zone_combo.setEnabled(editable)
+        self.payfip_mode_combo.setEnabled(editable)
         self.save_button.setVisible(editable)
         ctx.bus.changed.connect(self._on_bus_changed)
         self.load()
@@ -310,6 +322,8 @@ class OrganisationPage(QWidget):
         self.mentions_edit.setPlainText(data.invoice_mentions)
         self.mentions_edit.blockSignals(False)
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(data.school_zone), 0))
+        mode_index = self.payfip_mode_combo.findData(data.payfip_mode)
+        self.payfip_mode_combo.setCurrentIndex(max(mode_index, 0))
         self._show_logo(logo)
         show_text_starts(self)
         self.errors.clear()
@@ -321,7 +335,7 @@ class OrganisationPage(QWidget):
         """What the form holds; raises ValidationFailed if the ceiling is not an amount."""
         values = {}
         for f in fields(OrganisationData):
-            if f.name in ("cash_ceiling_cents", "invoice_mentions", "school_zone"):
+            if f.name in ("cash_ceiling_cents", "invoice_mentions", "school_zone", "payfip_mode"):
                 continue
             values[f.name] = self.editors[f.name].text()
         try:
@@ -333,6 +347,7 @@ class OrganisationPage(QWidget):
             cash_ceiling_cents=ceiling,
             invoice_mentions=self.mentions_edit.toPlainText(),
             school_zone=self.zone_combo.currentData(),
+            payfip_mode=self.payfip_mode_combo.currentData(),
         )
 
     def _check_live(self, key: str) -> None:

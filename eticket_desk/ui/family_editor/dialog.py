@@ -51,6 +51,7 @@ from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_editor.widgets import plain_button
 from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.planning import WeekGrid
+from eticket_desk.ui.portal.documents_panel import DocumentsPanel
 
 READ_ONLY_STYLE = (
     "QLineEdit:read-only, QPlainTextEdit:read-only { background: #f1f1f1; color: #3c3c3c; }"
@@ -276,6 +277,8 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.planning = WeekGrid(self.ctx, data.id)
             self.tabs.addTab(self.planning, self.tr("P&lanning"))
             self.wallet = WalletTab(self.ctx, data.id, self.tabs)
+            self.documents = DocumentsPanel(self.ctx, data.id)
+            self.tabs.addTab(self.documents, self.tr("&Documents"))
         else:
             self.planning.reload()
 
