@@ -31,6 +31,7 @@ from fastapi import FastAPI
 
 from eticket_central.app import Settings, create_app
 from eticket_central.db import make_engine, migrate, session_factory
+from eticket_central.models import Tenant
 from eticket_central.tenants import add_device, add_tenant
 from eticket_central.throwaway import ThrowawayCluster
 from eticket_desk.clock import Clock
@@ -69,6 +70,7 @@ class Demo:
 
     url: str
     tenant_id: uuid.UUID
+    slug: str  # the commune in the portal's address: /portail/<slug>/connexion
     app: FastAPI
     letter: dict[str, str]  # family, guardian, login, password
     thread: threading.Thread  # uvicorn's
@@ -91,6 +93,8 @@ def running_demo(families: int, host: str, port: int, say=print) -> Iterator[Dem
         sessions = session_factory(engine)
         clock = RunningClock(DEMO_TODAY)
         tenant_id = add_tenant(sessions, COMMUNE, clock.now())
+        with sessions() as session:
+            slug = session.get(Tenant, tenant_id).slug
         device = add_device(sessions, str(tenant_id), "Accueil mairie (démo)", clock.now())
         engine.dispose()
         # Plain HTTP on loopback: the session cookie cannot be Secure there.
@@ -119,7 +123,7 @@ def running_demo(families: int, host: str, port: int, say=print) -> Iterator[Dem
                  url, str(device.device_id), device.token],
             ).splitlines()[-1]
         )  # fmt: skip
-        demo = Demo(url, tenant_id, app, letter, thread)
+        demo = Demo(url, tenant_id, slug, app, letter, thread)
         yield demo
         if not thread.is_alive():
             raise RuntimeError("Le serveur s'est arrêté.")
@@ -139,7 +143,7 @@ def run(families: int, host: str, port: int) -> int:
             letter = demo.letter
             print(
                 "\nLe portail des familles est prêt.\n"
-                f"  Adresse : {demo.url}/portail\n"
+                f"  Adresse : {demo.url}/portail/{demo.slug}/connexion\n"
                 f"  Commune : {COMMUNE} (identifiant {demo.tenant_id})\n"
                 f"  Famille : {letter['family']} — {letter['guardian']}\n"
                 f"  Identifiant : {letter['login']}\n"

@@ -62,11 +62,23 @@ def test_the_demo_prints_a_parent_login_that_opens_a_session_and_ctrl_c_cleans_u
             if line.startswith("Ctrl+C"):
                 break
         text = "".join(printed)
-        assert f"Adresse : http://127.0.0.1:{port}/portail" in text
+        address = re.search(
+            r"Adresse : (http://127\.0\.0\.1:\d+/portail/[a-z0-9-]+/connexion)", text
+        )
+        assert address, text
         tenant = re.search(r"Commune : Commune de démonstration \(identifiant (\S+)\)", text)
         login = re.search(r"Identifiant : (\S+)", text)
         password = re.search(r"Mot de passe à usage unique : (\S+)", text)
         assert tenant and login and password, text
+        # The printed address is the commune's login page: the letter's password opens it.
+        with httpx.Client() as browser:
+            page = browser.get(address[1])
+            token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert page.status_code == 200 and token, page.text
+            form = {"csrf": token[1], "identifiant": login[1], "mot_de_passe": password[1]}
+            logged = browser.post(address[1], data=form)
+        assert logged.status_code == 303, logged.text
+        assert logged.headers["location"] == "/portail/mot-de-passe"  # the letter's is one-time
         assert _processes_under(folder)  # PostgreSQL runs in the demo's folder
 
         answer = httpx.post(
