@@ -33,7 +33,9 @@ from tests.central.portal_pages import csrf_of  # noqa: E402
 
 # (name, path, whether the parent is logged in)
 PAGES = (
-    ("connexion", "/portail/connexion", False),
+    ("communes", "/portail/connexion", False),
+    ("connexion", "/portail/{slug}/connexion", False),
+    ("mot_de_passe_oublie", "/portail/{slug}/mot-de-passe-oublie", False),
     ("accueil", "/portail/", True),
     ("planning", "/portail/planning", True),
     ("planning_plage", "/portail/planning/plage", True),
@@ -78,7 +80,8 @@ def shoot(families: int, out: Path) -> list[Path]:
         token = _login(demo)
         driver = start_browser()
         try:
-            for name, path, logged in PAGES:
+            for name, address, logged in PAGES:
+                path = address.format(slug=demo.slug)
                 driver.delete_all_cookies()
                 driver.get(f"{demo.url}/portail/static/portail.css")
                 if logged:
