@@ -53,11 +53,7 @@ def start_browser() -> webdriver.Chrome:
     options.add_argument("--hide-scrollbars")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         options.add_argument("--no-sandbox")
-    # Chromium on Linux takes its language from the environment, not from --lang: dates in
-    # the pages' date fields read 23/11/2026, as a French parent's browser shows them.
-    french = {**os.environ, "LANGUAGE": "fr_FR:fr", "LANG": "fr_FR.UTF-8"}
-    service = Service(executable_path=str(CHROMEDRIVER), env=french)
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(60)
     return driver
