@@ -17,16 +17,19 @@ from dataclasses import dataclass
 
 import anyio
 from fastapi import HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eticket_central.answers import busy, invalid, is_busy
 from eticket_central.auth import device_caller
 from eticket_central.portal.parents import parent_caller
+from eticket_central.portal.web.csrf import UPLOAD_MAX_BYTES
 from eticket_central.portal.web.session import upload_caller
+from eticket_central.portal.web.templating import render
 
 MB = 1024 * 1024
 
@@ -51,7 +54,7 @@ def route_families(push_max_bytes: int = PUSH_MAX_BYTES) -> tuple[RouteFamily, .
         RouteFamily("/portal/login", 4 * 1024),
         RouteFamily("/portal/", 32 * 1024, parent_caller),
         # The portal's pages: a parent's document (5 MB) only from a logged-in parent.
-        RouteFamily("/portail/documents", 5 * MB + 64 * 1024, upload_caller, "cookie"),
+        RouteFamily("/portail/documents", UPLOAD_MAX_BYTES + 64 * 1024, upload_caller, "cookie"),
         RouteFamily("/portail/", 64 * 1024),
         RouteFamily("/", 16 * 1024),
     )
@@ -70,6 +73,23 @@ def too_large(limit: int) -> JSONResponse:
     )
 
 
+def _too_large_for(scope: Scope, limit: int) -> Response:
+    """413: JSON for the desks and the JSON endpoints, a French page for a parent's browser
+    (a document over 5 Mo is refused before it is read, the page says why)."""
+    if not scope["path"].startswith("/portail"):
+        return too_large(limit)
+    if scope["path"].startswith("/portail/documents"):
+        title = "Fichier trop volumineux"
+        text = (
+            f"Ce fichier dépasse {_readable(UPLOAD_MAX_BYTES)} : rien n'a été envoyé. Réduisez-"
+            "le (une photo moins grande, un PDF compressé) et recommencez."
+        )
+    else:
+        title = "Formulaire trop volumineux"
+        text = "Ce formulaire est trop volumineux : rien n'a été enregistré."
+    return render(Request(scope), "erreur.html", None, status=413, title=title, text=text)
+
+
 class Guard:
     def __init__(self, app: ASGIApp, families: tuple[RouteFamily, ...] = FAMILIES) -> None:
         self.app = app
@@ -81,12 +101,14 @@ class Guard:
             return
         family = next(f for f in self.families if scope["path"].startswith(f.prefix))
         refusal = self._declared_size_refusal(Headers(scope=scope), family)
+        if refusal is not None and refusal.status_code == 413:
+            refusal = _too_large_for(scope, family.max_bytes)
         if refusal is None and family.authenticate is not None:
             refusal = await self._authenticate(scope, family)
         if refusal is None:
             body = await _read(receive, family.max_bytes)
             if body is None:
-                refusal = too_large(family.max_bytes)
+                refusal = _too_large_for(scope, family.max_bytes)
         if refusal is not None:
             # Closed after the answer: the rest of an unread body is never read.
             refusal.headers["Connection"] = "close"
