@@ -5,8 +5,15 @@ their fields, and nothing is wider than the screen."""
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.browser.harness import SIZES, axe_violations, viewport
+
+
+def _once_shown(driver, selector: str):
+    """The element, once the page the form's submission asked for shows it (the click does
+    not wait for the navigation it starts)."""
+    return WebDriverWait(driver, 15).until(lambda b: b.find_elements("css selector", selector))[0]
 
 
 def _fits(driver, width: int) -> None:
@@ -30,7 +37,7 @@ def test_the_dossier_and_its_errors_pass_axe(logged_in, portal_parent, device):
     phone.send_keys("12")
     logged_in.find_element("css selector", "form.encart button[type=submit]").click()
 
-    error = logged_in.find_element("css selector", ".erreur-champ").text
+    error = _once_shown(logged_in, ".erreur-champ").text
     assert "« 12 » n'est pas un numéro valide" in error
     typed = logged_in.find_element("css selector", 'input[name="phone_mobile"]')
     assert typed.get_attribute("value") == "12"
@@ -53,7 +60,7 @@ def test_the_documents_page_and_a_refused_file_pass_axe(logged_in, portal_parent
     logged_in.find_element("id", "fichier").send_keys(str(program))
     logged_in.find_element("css selector", "form.encart button[type=submit]").click()
 
-    error = logged_in.find_element("id", "fichier-erreur").text
+    error = _once_shown(logged_in, "#fichier-erreur").text
     assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in error
     selected = logged_in.find_element("css selector", "#type option:checked")
     assert selected.get_attribute("value") == "certificat_medical"  # the choice is kept

@@ -1,11 +1,13 @@
 """Every page of the portal a parent opens, in a real browser on a phone and a computer:
-axe-core finds no serious or critical violation. (The dossier page is not listed yet: its
-scrolling tables are not keyboard-focusable at 375 px, scrollable-region-focusable.)"""
+axe-core finds no serious or critical violation. The dossier page is listed again (its
+scrolling tables are keyboard-focusable now), and so are the password pages: the change
+of password a logged-in parent meets, and « mot de passe oublié » on the commune's page."""
 
 from __future__ import annotations
 
 import pytest
 
+from eticket_central.models import Tenant
 from tests.browser.harness import SIZES, axe_violations, viewport
 
 PAGES = {
@@ -14,6 +16,8 @@ PAGES = {
     "porte_monnaie": ("/portail/porte-monnaie", "Porte-monnaie"),
     "factures": ("/portail/factures", "Factures"),
     "documents": ("/portail/documents", "Documents"),
+    "dossier": ("/portail/dossier", "Mon dossier"),
+    "mot_de_passe": ("/portail/mot-de-passe", "Votre mot de passe"),
 }
 
 
@@ -35,4 +39,15 @@ def test_the_login_page_passes_axe(browser, portal_parent, device):
     browser.get(f"{portal_parent.url}/portail/connexion")
 
     assert browser.find_element("tag name", "h1").text
+    assert axe_violations(browser) == []
+
+
+@pytest.mark.parametrize("device", SIZES)
+def test_the_forgotten_password_page_passes_axe(browser, portal_parent, commune, db, device):
+    slug = db.get(Tenant, commune.tenant_id).slug
+    browser.delete_all_cookies()
+    viewport(browser, SIZES[device])
+    browser.get(f"{portal_parent.url}/portail/{slug}/mot-de-passe-oublie")
+
+    assert browser.find_element("tag name", "h1").text == "Mot de passe oublié"
     assert axe_violations(browser) == []

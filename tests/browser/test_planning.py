@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import func, select
 
 from eticket_central.models import WalletEntry
@@ -70,7 +71,11 @@ def test_toute_la_semaine_then_enregistrer_books_the_cantine_days(dupont_in_brow
     assert [b.is_selected() for b in boxes.values()] == [True, True, True]
     browser.find_element(By.CSS_SELECTOR, 'button[name="enregistrer"]').click()
 
-    summary = browser.find_element(By.CSS_SELECTOR, ".planning-resultat").text
+    summary = (  # once the page « Enregistrer » asked for is shown (the click does not wait)
+        WebDriverWait(browser, 15)
+        .until(lambda b: b.find_elements(By.CSS_SELECTOR, ".planning-resultat"))[0]
+        .text
+    )
     assert "Réservés (2)" in summary
     assert "Cantine — jeudi 17 septembre 2026 — Léa Dupont" in summary
     assert "Cantine — vendredi 18 septembre 2026 — Léa Dupont" in summary
