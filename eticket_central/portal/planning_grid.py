@@ -4,8 +4,9 @@ same five cell states (rules.cells, seed 002), deadlines (rules.deadlines), seat
 grid, so a parent and the agent see one truth.
 
 The activities shown are the child's own (seed 003: « les activités auxquelles vos enfants
-sont inscrits »): those of the child's subscriptions, and those the child has a day of in the
-school period of the week (bookings are found by activity and day, the key's prefix: there is
+sont inscrits »): those of the child's subscriptions, those the child has a day of in the
+school period of the week, and every prepaid activity open to the child's school and class
+(seed 001: tickets bought in advance book any open day, no registration needed) (bookings are found by activity and day, the key's prefix: there is
 no index by child, migration 0004).
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from eticket_central.models import Activity, ActivityDay, Child, Family, SchoolYear, Subscription
 from eticket_central.ops.planning import activity_spec, calendar_set
-from eticket_desk.rules.activity import ActivitySpec
+from eticket_desk.rules.activity import ActivitySpec, BillingMode
 from eticket_desk.rules.booking import SEAT_STATES, BookingState, subscription_only_message
 from eticket_desk.rules.booking_decision import MARKED_STATES, seats_left
 from eticket_desk.rules.calendar import CalendarSet, PeriodSpan, days_between, week_days
@@ -165,10 +166,12 @@ def period_of(session: Session, tenant_id, day: date) -> PeriodSpan | None:
 def child_activities(
     session: Session, child: Child, specs: dict[uuid.UUID, ActivitySpec], span: tuple[date, date]
 ) -> list[ActivitySpec]:
-    """The activities the child is registered to: subscribed, or a day of it within `span`."""
+    """The activities the child is registered to: subscribed, or a day of it within `span`,
+    and the prepaid ones (a ticket is the registration)."""
     mine = set(
         session.scalars(select(Subscription.activity_id).where(Subscription.child_id == child.id))
     )
+    mine |= {a for a, s in specs.items() if s.billing_mode == BillingMode.PREPAID}
     others = [
         a for a, s in specs.items() if a not in mine and s.concerns(child.school_id, child.level)
     ]

@@ -63,8 +63,11 @@ def test_leas_week_shows_the_five_states_deadlines_and_places_as_the_desk_decide
         "Les TAP se modifient par l'inscription (formulaire d'inscription), pas jour par jour."
     )
     assert grid.period.name == "Période 1"
-    # Tom has no subscription: his Garderie shows from his one day of the period.
-    assert [r.name for r in _grid(central, commune, family.tom).rows] == ["Garderie soir"]
+    # Tom has no subscription: his Garderie shows from his one day of the period, and the
+    # prepaid Cantine because a ticket is all it takes to book it (seed 001).
+    toms = _grid(central, commune, family.tom).rows
+    assert [r.name for r in toms] == ["Cantine", "Garderie soir"]
+    assert any(c.editable for c in toms[0].cells)
 
 
 def test_a_full_day_goes_to_the_waiting_list_and_no_ticket_is_refused_with_the_portal_reason(
