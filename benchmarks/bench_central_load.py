@@ -47,6 +47,8 @@ PARENTS, SEATS_LEFT, SPREAD_S = 300, 40, 60.0
 PORTAL_BUDGET_MS = 300.0
 SCHOOL = uuid.UUID("5b1f9a52-8a43-4c3e-9a51-3d1c2b7f0e01")
 PASSWORD = "cantine-2026"
+# What « Mon planning » answers after « Enregistrer » (planning_resultat.html's lists).
+_OUTCOMES = tuple((name, f'class="resultat-{name}"') for name in ("booked", "waiting", "refused"))
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -308,9 +310,9 @@ def _book_last_seats(url, tokens, families, activity_id, day) -> dict:
         answer = client.post("/portail/planning", data=form)
         latencies[index] = (time.perf_counter() - began) * 1000
         codes[index] = answer.status_code
-        if answer.status_code == 200 and "Refusés" in answer.text:
-            with lock:
-                refusals["refused"] = refusals.get("refused", 0) + 1
+        outcome = next((name for name, heading in _OUTCOMES if heading in answer.text), "unknown")
+        with lock:
+            refusals[outcome] = refusals.get(outcome, 0) + 1
 
     threads = [threading.Thread(target=parent, args=(i,)) for i in range(len(families))]
     for thread in threads:
@@ -425,7 +427,7 @@ def _report(desks, counts, before, after, portal, held, tokens) -> list[Result]:
           f"max {max(latencies):.0f} ms (budget {PORTAL_BUDGET_MS:.0f} ms) "
           f"{'OK' if portal_ok else 'HORS BUDGET'}")  # fmt: skip
     print(f"    connectés : {logged_in}, réponses : { {c: codes.count(c) for c in set(codes)} }, "
-          f"refus : {portal['refusals']}")  # fmt: skip
+          f"issues : {portal['refusals']}")  # fmt: skip
     print(f"    tenu : {held}")
     return [
         once(
