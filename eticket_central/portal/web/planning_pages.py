@@ -168,13 +168,8 @@ def _copy_of(session, parent, request, enfant, activite, semaine):
     return child, spec, monday, copy
 
 
-@router.get("/planning/semaine-type", response_class=HTMLResponse)
-def week_copy_page(
-    request: Request, parent: WebParentDep, enfant: str = "", activite: str = "", semaine: str = ""
-) -> HTMLResponse:
-    """What « semaine type » would ask of the following weeks, before confirming."""
-    with request.app.state.sessions() as session:
-        child, spec, monday, copy = _copy_of(session, parent, request, enfant, activite, semaine)
+def _week_copy(request, parent, child, spec, monday, copy, summary) -> HTMLResponse:
+    """The « semaine type » page: what the copy would do, or (summary) what it did."""
     return render(
         request,
         "planning_semaine_type.html",
@@ -184,9 +179,19 @@ def week_copy_page(
         spec=spec,
         monday=monday,
         copy=copy,
-        summary=None,
+        summary=summary,
         read_only_text=subscription_only_message(spec.name),
     )
+
+
+@router.get("/planning/semaine-type", response_class=HTMLResponse)
+def week_copy_page(
+    request: Request, parent: WebParentDep, enfant: str = "", activite: str = "", semaine: str = ""
+) -> HTMLResponse:
+    """What « semaine type » would ask of the following weeks, before confirming."""
+    with request.app.state.sessions() as session:
+        child, spec, monday, copy = _copy_of(session, parent, request, enfant, activite, semaine)
+    return _week_copy(request, parent, child, spec, monday, copy, None)
 
 
 @router.post("/planning/semaine-type", response_class=HTMLResponse)
@@ -202,15 +207,4 @@ def week_copy_form(request: Request, parent: WebParentDep, form: CsrfFormDep) ->
             asks += [Ask(child.id, child.name, spec, d, Action.CANCEL) for d in copy.cancel]
             now = state.clock.now()
             summary = apply_asks(session, parent.tenant_id, parent.family_id, asks, now)
-    return render(
-        request,
-        "planning_semaine_type.html",
-        parent,
-        active="planning",
-        child=child,
-        spec=spec,
-        monday=monday,
-        copy=copy,
-        summary=summary,
-        read_only_text=subscription_only_message(spec.name),
-    )
+    return _week_copy(request, parent, child, spec, monday, copy, summary)
