@@ -23,6 +23,7 @@ from eticket_desk.models.invoices import (
     InvoiceLine,
     InvoiceRun,
     PaymentAllocation,
+    SepaMandate,
 )
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
@@ -69,6 +70,7 @@ __all__ = [
     "PortalAccount",
     "School",
     "SchoolClass",
+    "SepaMandate",
     "Setting",
     "Subscription",
     "OutboxOp",

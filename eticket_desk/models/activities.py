@@ -27,6 +27,9 @@ class Activity(UuidPk, Base):
     ticket_type: Mapped[str] = mapped_column(String(30), default="")
     colour: Mapped[str] = mapped_column(String(7), default="#2563eb")
     active: Mapped[bool] = mapped_column(default=True)
+    # The titre's accounting (PES V2): product code (CodProdLoc) and nature (compte, e.g. 7067).
+    product_code: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    accounting_nature: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     schools: Mapped[list[ActivitySchool]] = relationship(
         back_populates="activity", cascade="all, delete-orphan"

@@ -28,6 +28,8 @@ class InvoiceRun(UuidPk, Base):
     by: Mapped[str] = mapped_column(String(50))
     invoices: Mapped[int]
     total_cents: Mapped[int]
+    # The run's number in its year (1, 2, …): the bordereau number of its PES export.
+    number_in_year: Mapped[int | None]
 
 
 class Invoice(UuidPk, Base):
@@ -53,6 +55,9 @@ class Invoice(UuidPk, Base):
     billing_address: Mapped[str] = mapped_column(Text)  # lines joined by "\n"
     reason: Mapped[str] = mapped_column(Text, default="")  # why a credit note was made
     by: Mapped[str] = mapped_column(String(50))
+    # Paid by SEPA direct debit: the mandate used and the day announced on the invoice.
+    mandate_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("sepa_mandate.id"))
+    debit_date: Mapped[date | None]
 
 
 class InvoiceLine(UuidPk, Base):
@@ -105,4 +110,38 @@ class CreditEntry(UuidPk, Base):
     payment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("payment.id"))
     invoice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("invoice.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(50))
+
+
+class SepaMandate(UuidPk, Base):
+    """A family's SEPA direct-debit mandate (mandat de prélèvement): who pays, from which account.
+
+    The RUM (référence unique du mandat) never changes; an amendment of the account or the
+    debtor keeps the RUM and is announced in the next debit (amendment_pending). A mandate is
+    revoked by the family, or lapses when unused for 36 months (rules.sepa)."""
+
+    __tablename__ = "sepa_mandate"
+    __table_args__ = (Index("ix_sepa_mandate_family", "family_id"),)
+
+    family_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("family.id"))
+    rum: Mapped[str] = mapped_column(String(35), unique=True)
+    signed_on: Mapped[date]
+    recurrent: Mapped[bool] = mapped_column(default=True)  # False: one-off (OOFF)
+    debtor_name: Mapped[str] = mapped_column(String(140))
+    # The debtor's structured address (mandatory in SEPA files from November 2026).
+    street: Mapped[str] = mapped_column(String(70), default="")
+    building_number: Mapped[str] = mapped_column(String(16), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    town: Mapped[str] = mapped_column(String(35), default="")
+    country: Mapped[str] = mapped_column(String(2), default="FR")
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str] = mapped_column(String(11), default="")
+    first_debit_on: Mapped[date | None]  # None: the next debit is a first one (FRST)
+    last_debit_on: Mapped[date | None]
+    amendment_pending: Mapped[bool] = mapped_column(default=False)
+    original_iban: Mapped[str] = mapped_column(String(34), default="")  # before an amendment
+    original_debtor_name: Mapped[str] = mapped_column(String(140), default="")
+    revoked_on: Mapped[date | None]
+    revoked_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
     by: Mapped[str] = mapped_column(String(50))

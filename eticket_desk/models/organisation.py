@@ -32,6 +32,23 @@ class Organisation(UuidPk, Base):
     cash_ceiling_cents: Mapped[int] = mapped_column(default=0)
     school_zone: Mapped[str] = mapped_column(String(1), default="A")
     portal_url: Mapped[str] = mapped_column(String(300), default="")
+    # Money to the Trésor (DESIGN): régie de recettes or titres de recettes (PES V2 to Hélios).
+    collection_mode: Mapped[str] = mapped_column(
+        String(10), default="regie", server_default="regie"
+    )
+    siret: Mapped[str] = mapped_column(String(14), default="", server_default="")
+    pes_id_post: Mapped[str] = mapped_column(String(7), default="", server_default="")  # poste
+    pes_cod_col: Mapped[str] = mapped_column(String(3), default="", server_default="")
+    pes_cod_bud: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    # SEPA direct debit: the creditor identifier (ICS), the account credited, the pain.008
+    # version the bank reads, and how many days after the invoice's date the debit is made.
+    sepa_ics: Mapped[str] = mapped_column(String(35), default="", server_default="")
+    sepa_iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
+    sepa_bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    sepa_pain_version: Mapped[str] = mapped_column(
+        String(20), default="pain.008.001.02", server_default="pain.008.001.02"
+    )
+    sepa_debit_delay_days: Mapped[int] = mapped_column(default=14, server_default="14")
 
 
 class Setting(Base):

@@ -32,6 +32,16 @@ class OrganisationData:
     cash_ceiling_cents: int = 0
     school_zone: str = "A"
     portal_url: str = ""
+    collection_mode: str = "regie"
+    siret: str = ""
+    pes_id_post: str = ""
+    pes_cod_col: str = ""
+    pes_cod_bud: str = ""
+    sepa_ics: str = ""
+    sepa_iban: str = ""
+    sepa_bic: str = ""
+    sepa_pain_version: str = "pain.008.001.02"
+    sepa_debit_delay_days: int = 14
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,16 @@ ORGANISATION_FIELDS = (
     "cash_ceiling_cents",
     "school_zone",
     "portal_url",
+    "collection_mode",
+    "siret",
+    "pes_id_post",
+    "pes_cod_col",
+    "pes_cod_bud",
+    "sepa_ics",
+    "sepa_iban",
+    "sepa_bic",
+    "sepa_pain_version",
+    "sepa_debit_delay_days",
 )
 
 

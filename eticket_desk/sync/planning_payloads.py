@@ -127,3 +127,13 @@ class OrganisationUpsert(Wire):
     cash_ceiling_cents: Annotated[StrictInt, Field(ge=0, le=10_000_000_00)] = 0
     school_zone: Annotated[str, Field(max_length=1)] = "A"
     portal_url: Annotated[str, Field(max_length=300)] = ""
+    collection_mode: Literal["regie", "titres"] = "regie"
+    siret: Annotated[str, Field(max_length=14)] = ""
+    pes_id_post: Annotated[str, Field(max_length=7)] = ""
+    pes_cod_col: Annotated[str, Field(max_length=3)] = ""
+    pes_cod_bud: Annotated[str, Field(max_length=2)] = ""
+    sepa_ics: Annotated[str, Field(max_length=35)] = ""
+    sepa_iban: Annotated[str, Field(max_length=34)] = ""
+    sepa_bic: Annotated[str, Field(max_length=11)] = ""
+    sepa_pain_version: Literal["pain.008.001.02", "pain.008.001.08"] = "pain.008.001.02"
+    sepa_debit_delay_days: Annotated[StrictInt, Field(ge=0, le=90)] = 14

@@ -14,6 +14,15 @@ from eticket_desk.rules.contact import normalise_email, normalise_phone, normali
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.payfip import check_mode, check_numcli
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.treasury import (
+    check_bic,
+    check_collection_mode,
+    check_digits,
+    check_iban,
+    check_ics,
+    check_pain_version,
+    check_siret,
+)
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
@@ -56,13 +65,34 @@ def _checked(data: OrganisationData) -> OrganisationData:
             setattr(data, key, check(getattr(data, key)))
         except InvalidInput as exc:
             errors[key] = exc.message
-    for key, check in (("payfip_id", check_numcli), ("payfip_mode", check_mode)):
+    for key, check in (
+        ("payfip_id", check_numcli),
+        ("payfip_mode", check_mode),
+        ("collection_mode", check_collection_mode),
+        ("siret", check_siret),
+        ("pes_id_post", lambda v: check_digits(v, 7, "Le code du poste comptable (IdPost)")),
+        ("pes_cod_col", lambda v: check_digits(v, 3, "Le code collectivité (CodCol)")),
+        ("pes_cod_bud", lambda v: check_digits(v, 2, "Le code budget (CodBud)")),
+        ("sepa_ics", check_ics),
+        ("sepa_iban", lambda v: check_iban(v, required=False)),
+        ("sepa_pain_version", check_pain_version),
+    ):
         try:
             setattr(data, key, check(getattr(data, key)))
         except InvalidInput as exc:
             errors[key] = exc.message
     if data.school_zone not in ("A", "B", "C"):
         errors["school_zone"] = "La zone de vacances scolaires doit être A, B ou C."
+    if "sepa_iban" not in errors:
+        try:
+            data.sepa_bic = check_bic(data.sepa_bic, data.sepa_iban)
+        except InvalidInput as exc:
+            errors["sepa_bic"] = exc.message
+    if not 2 <= data.sepa_debit_delay_days <= 60:
+        errors["sepa_debit_delay_days"] = (
+            "Le délai avant prélèvement va de 2 à 60 jours après la date de la facture "
+            "(la pré-notification doit arriver avant le prélèvement)."
+        )
     if data.cash_ceiling_cents < 0:
         errors["cash_ceiling_cents"] = "Le plafond d'encaisse ne peut pas être négatif."
     if errors:

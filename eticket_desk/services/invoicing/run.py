@@ -119,6 +119,7 @@ def issue_run(
             by=actor.login,
             invoices=len(drafts),
             total_cents=sum(d.total_cents for d in drafts),
+            number_in_year=next_number(session, f"invoice-run-{year}"),
         )
         session.add(run)
         session.flush()
