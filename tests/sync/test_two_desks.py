@@ -220,7 +220,13 @@ def test_a_class_opened_and_the_regie_changed_at_the_town_hall_reach_the_annex(
         office,
         admin,
         dataclasses.replace(
-            organisation, regie_name="Régie des services périscolaires", treasury_city="Thonon"
+            organisation,
+            regie_name="Régie des services périscolaires",
+            treasury_city="Thonon",
+            collection_mode="titres",
+            siret="21380458600013",
+            sepa_ics="FR72ZZZ123456",
+            sepa_debit_delay_days=9,
         ),
     )
     assert run_sync(office).ok and run_sync(annex).ok
@@ -233,3 +239,10 @@ def test_a_class_opened_and_the_regie_changed_at_the_town_hall_reach_the_annex(
     assert "CM1 B" in [c.name for c in pulled.classes]
     there = load_organisation(annex)
     assert (there.regie_name, there.treasury_city) == ("Régie des services périscolaires", "Thonon")
+    # Money to the Trésor: the way the commune collects and its SEPA creditor settings.
+    assert (there.collection_mode, there.siret, there.sepa_ics, there.sepa_debit_delay_days) == (
+        "titres",
+        "21380458600013",
+        "FR72ZZZ123456",
+        9,
+    )
