@@ -141,3 +141,37 @@ def test_without_a_session_the_pdf_sends_to_the_login_page(central, commune):
     answer = httpx.get(f"{central.url}/portail/factures/{uuid.uuid4()}/pdf")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/portail/connexion?suite=")
+
+
+def test_an_invoice_debited_by_sepa_reads_the_same_on_the_portal_with_no_payment_offered(
+    store, admin, lea_family, activities, clock, client, central, commune, tmp_path
+):
+    import dataclasses
+
+    from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
+    from eticket_desk.services.invoicing.mandates import new_mandate_form, sign_mandate
+
+    organisation = dataclasses.replace(
+        load_organisation(store), sepa_ics="FR72ZZZ123456", sepa_debit_delay_days=12
+    )
+    save_organisation(store, admin, organisation)
+    form = new_mandate_form(store, admin, lea_family.id)
+    mandate = sign_mandate(
+        store, admin, lea_family.id, dataclasses.replace(form, iban="FR7630006000011234567890189")
+    )
+    invoice = _issued(store, admin, lea_family, activities, clock)
+    letter = issue_portal_access(store, admin, lea_family.id, _guardian(lea_family))
+    assert sync_once(store, client).ok
+    cookie = _parent_cookie(central, commune, letter)
+    desk_pdf = print_invoice(store, admin, invoice.id, tmp_path / "desk.pdf")
+
+    with httpx.Client(base_url=central.url, cookies=cookie) as portal:
+        answer = portal.get(f"/portail/factures/{invoice.id}/pdf")
+        page = portal.get("/portail/factures").text
+    server_pdf = tmp_path / "server.pdf"
+    server_pdf.write_bytes(answer.content)
+    assert _texts(server_pdf) == _texts(desk_pdf)
+    words = " ".join(" ".join(_texts(server_pdf)[-1]).split())
+    assert "Montant prélevé le 14/12/2026 sur le compte FR76 •••• 0189" in words
+    assert mandate.rum in words and "FR72ZZZ123456" in words
+    assert "Prélevé le 14/12/2026" in page and "Payer en ligne" not in page
