@@ -3,10 +3,12 @@ what it printed with the invoice, and the server renders it with the same report
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 
 import httpx
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from eticket_central.models import InvoicePrint
@@ -15,8 +17,10 @@ from eticket_central.portal.web.cookies import COOKIE
 from eticket_desk.models import Invoice
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 from eticket_desk.services.families.portal import issue_portal_access
 from eticket_desk.services.invoicing.documents import print_invoice
+from eticket_desk.services.invoicing.mandates import new_mandate_form, sign_mandate
 from eticket_desk.services.invoicing.run import credit_note, issue_run
 from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
@@ -146,11 +150,6 @@ def test_without_a_session_the_pdf_sends_to_the_login_page(central, commune):
 def test_an_invoice_debited_by_sepa_reads_the_same_on_the_portal_with_no_payment_offered(
     store, admin, lea_family, activities, clock, client, central, commune, tmp_path
 ):
-    import dataclasses
-
-    from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
-    from eticket_desk.services.invoicing.mandates import new_mandate_form, sign_mandate
-
     organisation = dataclasses.replace(
         load_organisation(store), sepa_ics="FR72ZZZ123456", sepa_debit_delay_days=12
     )
@@ -171,7 +170,7 @@ def test_an_invoice_debited_by_sepa_reads_the_same_on_the_portal_with_no_payment
     server_pdf = tmp_path / "server.pdf"
     server_pdf.write_bytes(answer.content)
     assert _texts(server_pdf) == _texts(desk_pdf)
-    words = " ".join(" ".join(_texts(server_pdf)[-1]).split())
-    assert "Montant prélevé le 14/12/2026 sur le compte FR76 •••• 0189" in words
+    words = " ".join(PdfReader(server_pdf).pages[-1].extract_text().split())
+    assert "Montant prélevé le 14/12/2026 sur le compte FR76 •••• 0189 : 23,00 €" in words
     assert mandate.rum in words and "FR72ZZZ123456" in words
     assert "Prélevé le 14/12/2026" in page and "Payer en ligne" not in page
