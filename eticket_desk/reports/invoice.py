@@ -219,7 +219,7 @@ def _references(data: InvoiceData) -> list[tuple[str, str]]:
         since = f" du {long_date(data.refers_to_date)}" if data.refers_to_date else ""
         rows.append(("Facture concernée", f"{data.refers_to}{since}"))
     elif data.is_debited:
-        rows.append(("Date de prélèvement", long_date(data.debit.debit_on)))
+        rows.append(("Prélèvement le", long_date(data.debit.debit_on)))
     else:
         rows.append(("Date d'échéance", long_date(data.due_on)))
     rows.append(("Dossier famille", data.family_reference))
