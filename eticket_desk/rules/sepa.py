@@ -48,6 +48,7 @@ class MandateState(StrEnum):
     ACTIVE = "actif"
     REVOKED = "révoqué"
     LAPSED = "caduc"
+    USED = "utilisé"  # a one-off mandate once debited: it serves once
 
 
 def ics_national_part(ics: str) -> str:
@@ -94,11 +95,18 @@ def lapsed_on(signed_on: date, last_debit_on: date | None) -> date:
 
 
 def mandate_state(
-    signed_on: date, last_debit_on: date | None, revoked_on: date | None, on: date
+    signed_on: date,
+    last_debit_on: date | None,
+    revoked_on: date | None,
+    on: date,
+    recurrent: bool = True,
 ) -> MandateState:
-    """The mandate's state on a day: revoked (from its revocation day), lapsed, or active."""
+    """The mandate's state on a day: revoked (from its revocation day), used (a one-off
+    mandate once debited), lapsed, or active."""
     if revoked_on is not None and revoked_on <= on:
         return MandateState.REVOKED
+    if not recurrent and last_debit_on is not None:
+        return MandateState.USED
     if on >= lapsed_on(signed_on, last_debit_on):
         return MandateState.LAPSED
     return MandateState.ACTIVE

@@ -95,3 +95,10 @@ def test_the_debit_day_is_the_delay_after_issue_on_a_target2_business_day():
     assert debit_day(date(2028, 4, 17), 14) == date(2028, 5, 2)
     # 1 Jan 2027 is a Friday -> Monday 4 Jan
     assert debit_day(date(2026, 12, 18), 14) == date(2027, 1, 4)
+
+
+def test_a_one_off_mandate_serves_once():
+    signed = date(2026, 9, 1)
+    assert mandate_state(signed, None, None, date(2026, 10, 1), recurrent=False) == "actif"
+    used = mandate_state(signed, date(2026, 10, 15), None, date(2026, 10, 16), recurrent=False)
+    assert used is MandateState.USED

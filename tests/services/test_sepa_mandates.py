@@ -118,12 +118,11 @@ def test_an_amendment_keeps_the_rum_and_remembers_the_old_account(store, admin, 
     signed = sign_mandate(store, admin, family.id, signed_form(store, admin, family))
     with store.write(admin) as session:  # the mandate was used once already
         session.get(SepaMandate, signed.id).first_debit_on = date(2026, 10, 15)
-    form = dataclasses.replace(
-        signed.as_input(), iban=OTHER_BANK, bic="", debtor_name="Marie MARTIN"
-    )
+    form = dataclasses.replace(signed.as_input(), iban=OTHER_BANK, debtor_name="Marie MARTIN")
     amended = amend_mandate(store, admin, signed.id, form)
     assert amended.rum == signed.rum
     assert amended.account == "FR76 •••• 0129" and amended.amendment_pending
+    assert amended.bic == "BREDFRPP"  # the new bank's, not the old one left in the form
     assert amended.next_sequence == "FRST"  # another bank (SMNDA)
     with store.read() as session:
         row = session.get(SepaMandate, signed.id)

@@ -66,6 +66,8 @@ class MandateInfo:
         """« actif », « révoqué le 01/12/2026 », « caduc depuis le 15/01/2027 »."""
         if self.state is MandateState.REVOKED and self.revoked_on:
             return f"révoqué le {self.revoked_on:%d/%m/%Y}"
+        if self.state is MandateState.USED and self.last_debit_on:
+            return f"utilisé le {self.last_debit_on:%d/%m/%Y} (ponctuel)"
         if self.state is MandateState.LAPSED:
             return f"caduc depuis le {self.lapses_on:%d/%m/%Y} (inutilisé 36 mois)"
         return "actif"
@@ -118,7 +120,9 @@ def mandate_info(mandate: SepaMandate, today: date) -> MandateInfo:
 
 
 def _state(mandate: SepaMandate, on: date) -> MandateState:
-    return mandate_state(mandate.signed_on, mandate.last_debit_on, mandate.revoked_on, on)
+    return mandate_state(
+        mandate.signed_on, mandate.last_debit_on, mandate.revoked_on, on, mandate.recurrent
+    )
 
 
 def family_mandates(session: Session, family_id: uuid.UUID) -> list[SepaMandate]:

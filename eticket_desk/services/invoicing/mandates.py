@@ -20,7 +20,7 @@ from eticket_desk.rules.contact import normalise_postcode
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound, ValidationFailed
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.sepa import MANDATE_SERIES, make_rum
-from eticket_desk.rules.treasury import check_bic, check_iban, masked_iban
+from eticket_desk.rules.treasury import bank_bic, check_bic, check_iban, masked_iban
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import FamilyTopic, changes
 from eticket_desk.services.core.numbering import next_number
@@ -204,6 +204,8 @@ def amend_mandate(
                 "Enregistrez un nouveau mandat signé."
             )
         clean = checked_input(replace(data, signed_on=mandate.signed_on), today)
+        if clean.iban != mandate.iban and data.bic.strip() in ("", mandate.bic):
+            clean.bic = bank_bic(clean.iban)  # the old bank's BIC left in the form: the new one
         what = []
         if clean.iban != mandate.iban:
             if not mandate.amendment_pending or not mandate.original_iban:
