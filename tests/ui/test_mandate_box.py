@@ -127,3 +127,19 @@ def test_an_agent_sees_the_mandate_but_cannot_change_it(
     assert not box.amend_button.isEnabled() and not box.revoke_button.isEnabled()
     assert "mandat de prélèvement SEPA" in box.amend_button.toolTip()
     assert box.print_button.isEnabled()
+
+
+def test_an_amended_account_keeps_the_rum(qtbot, ctx, store, admin, family, with_ics):
+    form = dataclasses.replace(new_mandate_form(store, admin, family.id), iban=IBAN)
+    signed = sign_mandate(store, admin, family.id, form)
+    box = _editor(qtbot, ctx, family.id).mandate_box
+    qtbot.keyClick(box.amend_button, Qt.Key.Key_Space)
+    dialog = box.dialog
+    assert isinstance(dialog, MandateDialog) and not dialog.signed_on.isEnabled()
+    iban = dialog.fields["iban"]
+    iban.selectAll()
+    qtbot.keyClicks(iban, "FR76 1010 7001 0112 3456 7890 129")
+    qtbot.keyClick(iban, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert box.rum.text() == signed.rum
+    assert box.account.text() == "FR76 •••• 0129   BIC BREDFRPP"
