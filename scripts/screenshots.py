@@ -39,6 +39,7 @@ from devtools.screenshots.family_editor import (  # noqa: E402
 )
 from devtools.screenshots.import_wizard import render_import_screens  # noqa: E402
 from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
+from devtools.screenshots.mandates import render_mandate_screens  # noqa: E402
 from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
 from devtools.screenshots.planning import render_planning_screens  # noqa: E402
 from devtools.screenshots.portal_desk import render_portal_desk_screens  # noqa: E402
@@ -223,6 +224,7 @@ def render_all(families: int, folder: Path) -> int:
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms
     render_conflict_screens(ctx, OUT, showcase_family(store, ctx))  # records a server answer
     render_portal_desk_screens(ctx, OUT, showcase_family(store, ctx))  # documents, messages
+    render_mandate_screens(ctx, OUT, showcase_family(store, ctx))  # sets the ICS, signs one
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
+from datetime import date
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from eticket_central.models import InvoicePrint
 from eticket_desk.sync.payloads import PrintedInvoice
 
 _SAVE_ONE = text(
@@ -54,3 +57,17 @@ def save_invoice_prints(
             "data": [json.dumps(p.model_dump(mode="json")) for p in kept.values()],
         },
     )
+
+
+def debit_days(session: Session, invoice_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, date]:
+    """The day each of these invoices is debited (SEPA), as its printed copy says: such an
+    invoice is not paid online (the portal shows « Prélevé le … » instead)."""
+    ids = list(invoice_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(InvoicePrint.invoice_id, InvoicePrint.data["debit"]["debit_on"].astext).where(
+            InvoicePrint.invoice_id.in_(ids), InvoicePrint.kind == "invoice"
+        )
+    )
+    return {invoice_id: date.fromisoformat(day) for invoice_id, day in rows if day}

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from eticket_central.models import Family, Invoice
+from eticket_central.ops.invoice_prints import debit_days
 from eticket_central.payfip.soap import create_payment, service_url
 from eticket_central.payfip.table import PENDING, PayfipTransaction
 from eticket_central.portal.ticket_prices import (
@@ -97,6 +98,12 @@ def _invoice_request(session, payer: Payer, invoice_id: uuid.UUID) -> dict:
         raise DomainError("Cette facture a été annulée par un avoir : il n'y a rien à payer.")
     if due <= 0:
         raise DomainError("Cette facture est déjà payée.")
+    debit_on = debit_days(session, [invoice.id]).get(invoice.id)
+    if debit_on is not None:
+        raise DomainError(
+            f"Cette facture sera prélevée le {debit_on:%d/%m/%Y} sur votre compte (mandat SEPA) : "
+            "il n'y a rien à payer en ligne."
+        )
     return {
         "invoice_id": invoice.id,
         "amount_cents": due,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eticket_central.models import Invoice, WalletEntry
+from eticket_central.ops.invoice_prints import debit_days
 from eticket_central.ops.money_data import family_credit
 from eticket_central.portal.ticket_prices import records
 
@@ -53,6 +54,7 @@ class InvoiceLine:
     status: str
     credit_note_number: str
     period_label: str
+    debit_on: date | None = None  # debited by SEPA on that day: not paid online
 
     @property
     def left_cents(self) -> int:
@@ -95,11 +97,16 @@ def wallet(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID):
 
 def invoices(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID):
     """(the family's invoices newest first, its credit in cents)."""
-    found = session.execute(
-        select(Invoice)
-        .where(Invoice.tenant_id == tenant_id, Invoice.family_id == family_id)
-        .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
-    ).scalars()
+    found = (
+        session.execute(
+            select(Invoice)
+            .where(Invoice.tenant_id == tenant_id, Invoice.family_id == family_id)
+            .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
+        )
+        .scalars()
+        .all()
+    )
+    debited = debit_days(session, (i.id for i in found))
     lines = [
         InvoiceLine(
             i.id,
@@ -115,6 +122,7 @@ def invoices(session: Session, tenant_id: uuid.UUID, family_id: uuid.UUID):
             else TO_PAY,
             i.credit_note_number,
             i.period_label,
+            debited.get(i.id),
         )
         for i in found
     ]

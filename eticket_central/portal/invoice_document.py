@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import fields
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from eticket_central.models import CommuneRecord, Family, Invoice, InvoicePrint
 from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.reports.invoice import InvoiceData, InvoiceLine, children_of
+from eticket_desk.reports.invoice_debit import DebitNotice
 
 _ORGANISATION = frozenset(f.name for f in fields(OrganisationData))
 
@@ -76,6 +78,7 @@ def family_document(
             **common,
         )
     paid = invoice.paid_cents
+    debit = data.get("debit")  # absent from a copy of an older desk or a family that pays
     return InvoiceData(
         kind="invoice",
         number=invoice.number,
@@ -83,5 +86,10 @@ def family_document(
         due_on=invoice.due_on,
         amount_due_cents=max(0, total - paid),
         paid_cents=min(paid, total),
+        debit=DebitNotice(
+            date.fromisoformat(debit["debit_on"]), debit["account"], debit["rum"], debit["ics"]
+        )
+        if debit
+        else None,
         **common,
     )

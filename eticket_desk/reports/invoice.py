@@ -51,6 +51,7 @@ from eticket_desk.reports.invoice_coupon import (
     PaymentText,
     draw_coupon,
 )
+from eticket_desk.reports.invoice_debit import DebitNotice, DebitText, title_lines
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class InvoiceData:
     refers_to_date: date | None = None
     note: str = ""  # a sentence under the totals (e.g. the reason of a credit note)
     logo: bytes | None = None  # PNG or JPEG of the organisation, in the letterhead
+    debit: DebitNotice | None = None  # a family on SEPA direct debit: no coupon, the notice
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -139,7 +141,12 @@ class InvoiceData:
 
     @property
     def has_coupon(self) -> bool:
-        return not self.is_credit_note and self.amount_due_cents > 0
+        return not self.is_credit_note and self.amount_due_cents > 0 and self.debit is None
+
+    @property
+    def is_debited(self) -> bool:
+        """Debit notice instead of the coupon: what is left to pay is debited (SEPA)."""
+        return not self.is_credit_note and self.amount_due_cents > 0 and self.debit is not None
 
     @property
     def title(self) -> str:
@@ -175,10 +182,14 @@ def _totals(data: InvoiceData, space: Spacing) -> Block:
     less = (("Déjà réglé", data.paid_cents), ("Avoir déduit", data.credit_cents))
     rows += [(label, -cents) for label, cents in less if cents]
     final = None if data.is_credit_note else ("Montant à payer", data.amount_due_cents)
+    if data.is_debited:
+        final = ("Montant prélevé", data.amount_due_cents)
     width, row = 70 * mm, 5.4 * mm
-    ways = None
+    ways: PaymentText | DebitText | None = None
     if data.has_coupon:
         ways = PaymentText.of(data.organisation, [data.reference], CONTENT_WIDTH - width - 8 * mm)
+    elif data.is_debited:
+        ways = DebitText.of(data.debit, data.amount_due_cents, CONTENT_WIDTH - width - 8 * mm)
     height = len(rows) * row + (7.5 * mm if final else 0)
 
     def draw(canvas: Canvas, top: float) -> None:
@@ -207,6 +218,8 @@ def _references(data: InvoiceData) -> list[tuple[str, str]]:
     if data.is_credit_note:
         since = f" du {long_date(data.refers_to_date)}" if data.refers_to_date else ""
         rows.append(("Facture concernée", f"{data.refers_to}{since}"))
+    elif data.is_debited:
+        rows.append(("Prélèvement le", long_date(data.debit.debit_on)))
     else:
         rows.append(("Date d'échéance", long_date(data.due_on)))
     rows.append(("Dossier famille", data.family_reference))
@@ -234,7 +247,7 @@ def _layout(data: InvoiceData, space: Spacing) -> Layout:
     blocks = table_blocks(data.children, space) + [_totals(data, space)]
     if data.note:
         blocks += paragraphs(data.note, 8.5, before=space.gap, color=INK)
-    if not data.has_coupon and not data.is_credit_note:
+    if not data.has_coupon and not data.is_debited and not data.is_credit_note:
         blocks += paragraphs(NOTHING_TO_PAY, 9, before=space.gap, color=INK)
     mentions = paragraphs(data.organisation.invoice_mentions, space.mentions)
     if mentions:
@@ -255,6 +268,8 @@ def draw_invoice(canvas: Canvas, data: InvoiceData, plan: Layout | None = None) 
             f"Montant de l'avoir : {money(data.total_cents)}",
             f"sur la facture n° {data.refers_to}",
         ]
+    elif data.is_debited:
+        lines = title_lines(data.debit, data.amount_due_cents)
     else:
         lines = [
             f"Montant à payer : {money(data.amount_due_cents)}",

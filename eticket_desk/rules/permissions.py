@@ -70,6 +70,9 @@ class Permission(StrEnum):
     ACTIVITY_EDIT = "activity.edit"
     CALENDAR_EDIT = "calendar.edit"
     INVOICE_RUN = "invoice.run"
+    # A family's SEPA mandate: the régisseur answers for the régie's money and its debits
+    # (docs/sepa_mandates.md); every profile still sees the mandate and prints it.
+    MANDATE_EDIT = "mandate.edit"
     REPORTS_VIEW = "reports.view"
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
@@ -94,6 +97,7 @@ PERMISSION_LABELS = {
     Permission.ACTIVITY_EDIT: "modifier les activités",
     Permission.CALENDAR_EDIT: "modifier le calendrier",
     Permission.INVOICE_RUN: "lancer la facturation",
+    Permission.MANDATE_EDIT: "enregistrer, modifier ou révoquer un mandat de prélèvement SEPA",
     Permission.REPORTS_VIEW: "imprimer les listes et les effectifs",
     Permission.USER_MANAGE: "gérer les utilisateurs",
     Permission.AUDIT_VIEW: "consulter le journal des opérations",
@@ -123,6 +127,7 @@ _REGISSEUR = _COORDINATOR | {
     Permission.ACTIVITY_EDIT,
     Permission.CALENDAR_EDIT,
     Permission.INVOICE_RUN,
+    Permission.MANDATE_EDIT,
     Permission.BACKUP,
 }
 MATRIX: dict[Role, frozenset[Permission]] = {

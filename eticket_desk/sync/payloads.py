@@ -201,6 +201,16 @@ class PrintedChild(Wire):
     lines: Annotated[list[PrintedLine], Field(max_length=200)]
 
 
+class PrintedDebit(Wire):
+    """The SEPA pre-notification printed instead of the coupon: the day, the account masked
+    (« FR76 •••• 1234 », never the whole IBAN), the mandate's RUM and the creditor's ICS."""
+
+    debit_on: date
+    account: Annotated[str, Field(max_length=40)]
+    rum: Annotated[str, Field(max_length=35)]
+    ics: Annotated[str, Field(max_length=35)] = ""
+
+
 class PrintedInvoice(Wire):
     """What the invoice or credit note printed at the desk shows of its own (the organisation
     is the commune's record, the amounts paid the server's), so that the portal serves the
@@ -212,6 +222,8 @@ class PrintedInvoice(Wire):
     period: Text = ""
     note: LongText = ""
     children: Annotated[list[PrintedChild], Field(max_length=50)] = []
+    # A family on direct debit (None: paid by the family, or a copy from an older desk).
+    debit: PrintedDebit | None = None
 
 
 class InvoiceIssue(Wire):

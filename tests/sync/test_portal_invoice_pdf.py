@@ -3,10 +3,12 @@ what it printed with the invoice, and the server renders it with the same report
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 
 import httpx
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from eticket_central.models import InvoicePrint
@@ -15,8 +17,10 @@ from eticket_central.portal.web.cookies import COOKIE
 from eticket_desk.models import Invoice
 from eticket_desk.services.bookings.booking import book_day
 from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 from eticket_desk.services.families.portal import issue_portal_access
 from eticket_desk.services.invoicing.documents import print_invoice
+from eticket_desk.services.invoicing.mandates import new_mandate_form, sign_mandate
 from eticket_desk.services.invoicing.run import credit_note, issue_run
 from eticket_desk.services.syncing.cycle import sync_once
 from eticket_desk.sync.protocol import OpType
@@ -141,3 +145,32 @@ def test_without_a_session_the_pdf_sends_to_the_login_page(central, commune):
     answer = httpx.get(f"{central.url}/portail/factures/{uuid.uuid4()}/pdf")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/portail/connexion?suite=")
+
+
+def test_an_invoice_debited_by_sepa_reads_the_same_on_the_portal_with_no_payment_offered(
+    store, admin, lea_family, activities, clock, client, central, commune, tmp_path
+):
+    organisation = dataclasses.replace(
+        load_organisation(store), sepa_ics="FR72ZZZ123456", sepa_debit_delay_days=12
+    )
+    save_organisation(store, admin, organisation)
+    form = new_mandate_form(store, admin, lea_family.id)
+    mandate = sign_mandate(
+        store, admin, lea_family.id, dataclasses.replace(form, iban="FR7630006000011234567890189")
+    )
+    invoice = _issued(store, admin, lea_family, activities, clock)
+    letter = issue_portal_access(store, admin, lea_family.id, _guardian(lea_family))
+    assert sync_once(store, client).ok
+    cookie = _parent_cookie(central, commune, letter)
+    desk_pdf = print_invoice(store, admin, invoice.id, tmp_path / "desk.pdf")
+
+    with httpx.Client(base_url=central.url, cookies=cookie) as portal:
+        answer = portal.get(f"/portail/factures/{invoice.id}/pdf")
+        page = portal.get("/portail/factures").text
+    server_pdf = tmp_path / "server.pdf"
+    server_pdf.write_bytes(answer.content)
+    assert _texts(server_pdf) == _texts(desk_pdf)
+    words = " ".join(PdfReader(server_pdf).pages[-1].extract_text().split())
+    assert "Montant prélevé le 14/12/2026 sur le compte FR76 •••• 0189 : 23,00 €" in words
+    assert mandate.rum in words and "FR72ZZZ123456" in words
+    assert "Prélevé le 14/12/2026" in page and "Payer en ligne" not in page

@@ -14,6 +14,7 @@ from eticket_desk.ids import new_id
 from eticket_desk.models import AuditEntry, NumberSeries
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import fold
+from eticket_desk.rules.treasury import masked_iban
 from eticket_desk.services.access.people import People
 
 ENTITY_LABELS = {
@@ -52,6 +53,7 @@ ENTITY_LABELS = {
     "attendance_list": "Liste de présence",
     "parent_document": "Document d'une famille",
     "mairie_message": "Message de la mairie",
+    "sepa_mandate": "Mandat SEPA",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -78,11 +80,16 @@ ACTION_LABELS = {
     "invoice_run": "Facturation",
     "credit_note": "Avoir",
     "invoice_payment": "Règlement de facture",
+    "mandate_signed": "Mandat SEPA enregistré",
+    "mandate_amended": "Mandat SEPA modifié",
+    "mandate_revoked": "Mandat SEPA révoqué",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
     "restore": "Restauration",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
+# A family's bank account is never written whole in the journal: « FR76 •••• 1234 ».
+_ACCOUNT_FIELDS = {"iban", "original_iban"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}
 
 
@@ -123,6 +130,8 @@ def _changes(obj: object) -> dict[str, list[object]]:
             continue
         if attr.key in _SECRET_FIELDS:
             changes[attr.key] = ["***", "***"]
+        elif attr.key in _ACCOUNT_FIELDS:
+            changes[attr.key] = [masked_iban(old) if old else old, masked_iban(new) if new else new]
         else:
             changes[attr.key] = [_plain(old), _plain(new)]
     return changes

@@ -11,14 +11,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun
+from eticket_desk.models import Family, Invoice, InvoiceLine, InvoiceRun, SepaMandate
 from eticket_desk.paths import safe_file_name
 from eticket_desk.reports import invoice as invoice_pdf
 from eticket_desk.reports import invoice_run
 from eticket_desk.reports.invoice import InvoiceData, children_of
 from eticket_desk.reports.invoice import InvoiceLine as PrintedLine
+from eticket_desk.reports.invoice_debit import DebitNotice
 from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.treasury import masked_iban
 from eticket_desk.services.catalogue.organisation import OrganisationData, load_organisation
 from eticket_desk.services.catalogue.organisation_logo import load_logo
 from eticket_desk.services.core.changes import Topic, changes
@@ -56,6 +58,7 @@ def _data(
     corrected = {
         i.corrects_id: session.get(Invoice, i.corrects_id) for i in invoices if i.corrects_id
     }
+    debits = debit_notices(session, organisation.sepa_ics, invoices)
     out = []
     for invoice in invoices:
         printed = children_of(
@@ -95,9 +98,33 @@ def _data(
                 refers_to_date=original.issued_at.date() if original else None,
                 note=invoice.reason,
                 logo=logo,
+                debit=debits.get(invoice.id),
             )
         )
     return out
+
+
+def debit_notices(
+    session: Session, ics: str, invoices: list[Invoice]
+) -> dict[uuid.UUID, DebitNotice]:
+    """The SEPA pre-notification of each invoice the run set on a mandate (a credit note has
+    none), by invoice id: the account as the mandate holds it now, masked."""
+    wanted = {i.mandate_id for i in invoices if i.mandate_id and i.debit_date}
+    mandates: dict[uuid.UUID, SepaMandate] = {}
+    ids = list(wanted)
+    for chunk in range(0, len(ids), 900):
+        query = select(SepaMandate).where(SepaMandate.id.in_(ids[chunk : chunk + 900]))
+        mandates.update((m.id, m) for m in session.scalars(query))
+    return {
+        invoice.id: DebitNotice(
+            invoice.debit_date,
+            masked_iban(mandates[invoice.mandate_id].iban),
+            mandates[invoice.mandate_id].rum,
+            ics,
+        )
+        for invoice in invoices
+        if invoice.kind == "invoice" and invoice.mandate_id in mandates and invoice.debit_date
+    }
 
 
 def invoice_data(store: Store, actor: Actor, invoice_id: uuid.UUID):

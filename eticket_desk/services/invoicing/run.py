@@ -24,6 +24,7 @@ from eticket_desk.models import (
     Invoice,
     InvoiceLine,
     InvoiceRun,
+    Organisation,
     PaymentAllocation,
     Setting,
 )
@@ -31,12 +32,14 @@ from eticket_desk.rules.billing import due_date
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.sepa import debit_day
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.numbering import next_number, take_numbers
 from eticket_desk.services.core.settings import read_setting
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.drafts import RunPeriod, RunPreview, compute_drafts
+from eticket_desk.services.invoicing.mandate_data import active_mandates
 from eticket_desk.sync.outbox import InvoicesIssued, emit
 
 # progress(step, done, total): what is being done now, in French (« Numérotation des
@@ -73,6 +76,11 @@ def _addresses(session) -> dict[uuid.UUID, tuple[str, str]]:
         lines.append(f"{adult.postcode} {adult.city.upper()}".strip())
         out[adult.family_id] = (name, "\n".join(line for line in lines if line))
     return out
+
+
+def _debit_delay(session) -> int:
+    """Days between an invoice's issue and its SEPA debit (Paramètres › Organisation)."""
+    return session.scalar(select(Organisation.sepa_debit_delay_days)) or 14
 
 
 def _credits(session) -> dict[uuid.UUID, int]:
@@ -125,10 +133,15 @@ def issue_run(
         session.flush()
         addresses = _addresses(session)
         credits = _credits(session)
+        mandates = active_mandates(session, (d.family_id for d in drafts), now.date())
+        debited_on = debit_day(now.date(), _debit_delay(session))
         invoices, lines, allocations, uses = [], [], [], []
         for index, draft in enumerate(drafts):
             invoice_id = new_id()
             name, address = addresses.get(draft.family_id, (draft.family_name, ""))
+            credit = min(credits.get(draft.family_id, 0), draft.total_cents)
+            # Debit notice instead of the coupon: a family on direct debit with money to pay.
+            mandate = mandates.get(draft.family_id) if draft.total_cents > credit else None
             invoices.append(
                 dict(
                     id=invoice_id,
@@ -148,6 +161,8 @@ def issue_run(
                     billing_address=address,
                     reason="",
                     by=actor.login,
+                    mandate_id=mandate.id if mandate else None,
+                    debit_date=debited_on if mandate else None,
                 )
             )
             position = 0
@@ -171,7 +186,6 @@ def issue_run(
                         )
                     )
                     position += 1
-            credit = min(credits.get(draft.family_id, 0), draft.total_cents)
             if credit:
                 entry_id = new_id()
                 uses.append(

@@ -42,6 +42,7 @@ from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
 from eticket_desk.ui.family_editor.header import DossierHeader
+from eticket_desk.ui.family_editor.mandate_box import MandateBox
 from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
 from eticket_desk.ui.family_editor.people import DossierPeople
 from eticket_desk.ui.family_editor.people_page import PeoplePage
@@ -139,7 +140,8 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         today = self.ctx.store.clock.today
         self.header = DossierHeader()
         self.conflicts = ConflictBanner(self.ctx)  # fields changed here and elsewhere too
-        self.family_tab = FamilyTab(today)
+        self.mandate_box = MandateBox(self.ctx)  # « Prélèvement SEPA », saved on its own
+        self.family_tab = FamilyTab(today, extra=self.mandate_box)
         self.adult_form = AdultForm(third_party=False)
         self.adults_page = PeoplePage(
             self.adult_form,
@@ -260,6 +262,8 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.children_page.set_items([replace(c) for c in data.children], rows[1])
         self.third_parties_page.set_items([a for a in adults if a.third_party], rows[2])
         self.family_tab.load(data.qf_value, data.qf_date, data.qf_source, data.notes)
+        if data.id != self.mandate_box.family_id:
+            self.mandate_box.set_family(data.id)
         read_only = self.is_read_only()
         self.family_tab.set_read_only(read_only)
         for page in self._pages():

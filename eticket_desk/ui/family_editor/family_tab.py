@@ -1,4 +1,5 @@
-"""The "Famille" tab: quotient familial (amount, date, source) and the dossier's notes."""
+"""The "Famille" tab: quotient familial (amount, date, source), the SEPA mandate's box
+(mandate_box.py, given by the dialog) and the dossier's notes."""
 
 from __future__ import annotations
 
@@ -47,7 +48,13 @@ class FamilyTab(QWidget):
     edited = Signal()
     errors_changed = Signal()
 
-    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        today: Callable[[], date],
+        parent: QWidget | None = None,
+        extra: QWidget | None = None,
+    ) -> None:
+        """`extra`: a box shown between the QF and the notes (the SEPA mandate's)."""
         super().__init__(parent)
         self._today = today
         self._loading = False
@@ -98,12 +105,16 @@ class FamilyTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(qf_box)
+        if extra is not None:
+            layout.addWidget(extra)
         layout.addWidget(notes_box, 1)
+        buttons = extra.buttons() if extra is not None and hasattr(extra, "buttons") else []
         chain = [
             self.qf_value.line_edit,
             self.qf_date.known,
             self.qf_date.date_edit,
             self.qf_source,
+            *buttons,
             self.notes,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
