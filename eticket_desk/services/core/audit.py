@@ -52,6 +52,8 @@ ENTITY_LABELS = {
     "attendance_list": "Liste de présence",
     "parent_document": "Document d'une famille",
     "mairie_message": "Message de la mairie",
+    "debit_batch": "Lot de prélèvements",
+    "debit_item": "Prélèvement",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -78,6 +80,8 @@ ACTION_LABELS = {
     "invoice_run": "Facturation",
     "credit_note": "Avoir",
     "invoice_payment": "Règlement de facture",
+    "debit_batch": "Lot de prélèvements",
+    "debit_reject": "Rejet de prélèvement",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
     "restore": "Restauration",

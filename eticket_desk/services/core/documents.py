@@ -15,6 +15,7 @@ FOLDERS = {
     "invoice": "Factures",
     "reminder": "Relances",
     "list": "Listes",
+    "debit": "Prélèvements",
 }
 
 
