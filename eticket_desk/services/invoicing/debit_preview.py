@@ -15,6 +15,7 @@ from eticket_desk.models import DebitItem, Family, Invoice, InvoiceRun, SepaMand
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.sepa_sequence import SEQUENCE_LABELS, has_lapsed, sequence_type
+from eticket_desk.rules.text import first_upper
 from eticket_desk.services.catalogue.organisation import organisation_data
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.run import settled_by_invoice
@@ -103,7 +104,7 @@ def _run_label(run: InvoiceRun | None) -> str:
     if run is None:
         return "toutes les factures à prélever"
     number = f" (n° {run.number_in_year})" if run.number_in_year else ""
-    return f"{run.period_label}{number}"
+    return f"{first_upper(run.period_label)}{number}"
 
 
 def _problem(org) -> str:

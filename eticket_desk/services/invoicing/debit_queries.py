@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eticket_desk.models import DebitBatch, DebitItem, Family, Invoice, InvoiceRun, SepaMandate
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.rules.text import first_upper
 from eticket_desk.rules.treasury import masked_iban
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.store import Actor, Store
@@ -77,7 +78,7 @@ def list_batches(store: Store, actor: Actor) -> list[BatchSummary]:
                 b.message_id,
                 b.created_at,
                 people.label(b.by),
-                label or "toutes factures",
+                first_upper(label) if label else "Toutes factures",
                 b.collection_date,
                 b.count,
                 b.total_cents,
@@ -125,7 +126,7 @@ def runs_to_debit(store: Store, actor: Actor) -> list[RunChoice]:
         return [
             RunChoice(
                 run.id,
-                f"{run.period_label}"
+                first_upper(run.period_label)
                 + (f" (n° {run.number_in_year})" if run.number_in_year else "")
                 + f" — {run.invoices} factures",
             )

@@ -1,0 +1,100 @@
+"""The « Prélèvements » screen driven like a person: a batch prepared (totals and what is left
+out shown before export), exported to the file chosen, listed with its invoices; a reject
+entered with its code chosen from the French list."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from eticket_desk.ui import messages
+from eticket_desk.ui.debits import DebitsScreen, prepare_dialog
+from eticket_desk.ui.debits.models import ItemColumn
+from tests.services.sepa_fixtures import set_creditor
+from tests.services.test_debit_batches import town  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def shown(monkeypatch) -> dict:
+    said: dict[str, list] = {"infos": [], "errors": []}
+    monkeypatch.setattr(
+        messages, "show_info", lambda parent, title, text: said["infos"].append(text)
+    )
+    monkeypatch.setattr(
+        messages,
+        "show_error",
+        lambda parent, exc, title="": said["errors"].append(messages.error_text(exc)),
+    )
+    return said
+
+
+def test_prepare_export_and_enter_a_reject(
+    qtbot, ctx, store, admin, town, tmp_path, shown, monkeypatch
+):  # noqa: F811
+    set_creditor(store, admin)
+    out = tmp_path / "lot-novembre.xml"
+    monkeypatch.setattr(prepare_dialog, "choose_file", lambda parent, suggested: str(out))
+    screen = DebitsScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.batches_model.rowCount() == 0
+    assert "Aucun lot exporté" in screen.status.text()
+    dialog = screen.open_prepare_dialog()
+    assert "Octobre 2026" in dialog.run_combo.currentText()
+    assert dialog.summary.text() == "3 factures à prélever pour 82,80 € (pain.008.001.02)."
+    totals = [
+        [dialog.totals_model.index(r, c).data() for c in range(3)]
+        for r in range(dialog.totals_model.rowCount())
+    ]
+    assert totals == [
+        ["Premier (FRST)", "1", "46,00 €"],
+        ["Récurrent (RCUR)", "1", "23,00 €"],
+        ["Ponctuel (OOFF)", "1", "13,80 €"],
+    ]
+    assert dialog.left_out_model.rowCount() == 0
+    assert dialog.export_button.isEnabled()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert out.exists() and shown["errors"] == []
+    screen.refresh()
+    assert screen.batches_model.rowCount() == 1
+    batch = screen.batches_model.row_at(0)
+    assert (batch.count, batch.total_cents, batch.file_name) == (3, 8280, "lot-novembre.xml")
+    assert screen.items_model.rowCount() == 3
+    families = [screen.items_model.index(r, ItemColumn.FAMILY).data() for r in range(3)]
+    row = next(r for r, f in enumerate(families) if "DUPONT" in f)
+    screen.items_view.selectRow(
+        screen.items_view.model().mapFromSource(screen.items_model.index(row, 0)).row()
+    )
+    assert screen.reject_button.isEnabled()
+    reject = screen.open_reject_dialog()
+    reject.code_combo.setCurrentIndex(reject.code_combo.findData("AM04"))
+    assert reject.code_combo.currentText() == "AM04 — Provision insuffisante"
+    qtbot.mouseClick(reject.save_button, Qt.MouseButton.LeftButton)
+    assert "est de nouveau à régler (AM04 — Provision insuffisante)" in shown["infos"][0]
+    screen.refresh()
+    texts = [screen.items_model.index(r, ItemColumn.STATE).data() for r in range(3)]
+    assert "Rejeté : AM04 — Provision insuffisante" in texts
+    assert "dont 1 rejeté(s)" in screen.status.text()
+
+
+def test_a_reject_without_a_code_is_refused_beside_the_field(
+    qtbot, ctx, store, admin, town, tmp_path, monkeypatch
+):  # noqa: F811
+    set_creditor(store, admin)
+    monkeypatch.setattr(prepare_dialog, "choose_file", lambda p, s: str(tmp_path / "l.xml"))
+    screen = DebitsScreen(ctx)
+    qtbot.addWidget(screen)
+    qtbot.mouseClick(screen.open_prepare_dialog().export_button, Qt.MouseButton.LeftButton)
+    screen.refresh()
+    screen.items_view.selectRow(0)
+    reject = screen.open_reject_dialog()
+    qtbot.mouseClick(reject.save_button, Qt.MouseButton.LeftButton)
+    assert reject.error.text().startswith("Choisissez le motif du rejet")
+    assert reject.isVisible()
+
+
+def test_a_commune_without_ics_sees_why_before_export(qtbot, ctx, store, admin, town):  # noqa: F811
+    screen = DebitsScreen(ctx)
+    qtbot.addWidget(screen)
+    dialog = screen.open_prepare_dialog()
+    assert "Il manque l'ICS" in dialog.error.text()
+    assert not dialog.export_button.isEnabled()
