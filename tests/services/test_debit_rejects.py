@@ -22,12 +22,14 @@ from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.queries import list_invoices
 from eticket_desk.services.invoicing.reminders import overdue_by_family, reminder_data
 from eticket_desk.services.invoicing.run import issue_run
+from tests.services import test_debit_batches
 from tests.services.sepa_fixtures import debit_invoices, set_creditor
-from tests.services.test_debit_batches import DEBIT_DAY, town  # noqa: F401 (fixture)
+
+town = test_debit_batches.town  # the three families invoiced for October
 
 
 @pytest.fixture
-def exported(store, admin, town, tmp_path):  # noqa: F811
+def exported(store, admin, town, tmp_path):
     families, mandates, run = town
     set_creditor(store, admin)
     export_batch(store, admin, tmp_path / "lot.xml", run.id)

@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt
 from eticket_desk.ui import messages
 from eticket_desk.ui.debits import DebitsScreen, prepare_dialog
 from eticket_desk.ui.debits.models import ItemColumn
+from tests.services import test_debit_batches
 from tests.services.sepa_fixtures import set_creditor
-from tests.services.test_debit_batches import town  # noqa: F401 (fixture)
+
+town = test_debit_batches.town  # the three families invoiced for October
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def shown(monkeypatch) -> dict:
 
 def test_prepare_export_and_enter_a_reject(
     qtbot, ctx, store, admin, town, tmp_path, shown, monkeypatch
-):  # noqa: F811
+):
     set_creditor(store, admin)
     out = tmp_path / "lot-novembre.xml"
     monkeypatch.setattr(prepare_dialog, "choose_file", lambda parent, suggested: str(out))
@@ -78,7 +80,7 @@ def test_prepare_export_and_enter_a_reject(
 
 def test_a_reject_without_a_code_is_refused_beside_the_field(
     qtbot, ctx, store, admin, town, tmp_path, monkeypatch
-):  # noqa: F811
+):
     set_creditor(store, admin)
     monkeypatch.setattr(prepare_dialog, "choose_file", lambda p, s: str(tmp_path / "l.xml"))
     screen = DebitsScreen(ctx)
@@ -92,7 +94,7 @@ def test_a_reject_without_a_code_is_refused_beside_the_field(
     assert reject.isVisible()
 
 
-def test_a_commune_without_ics_sees_why_before_export(qtbot, ctx, store, admin, town):  # noqa: F811
+def test_a_commune_without_ics_sees_why_before_export(qtbot, ctx, store, admin, town):
     screen = DebitsScreen(ctx)
     qtbot.addWidget(screen)
     dialog = screen.open_prepare_dialog()
