@@ -4,14 +4,23 @@ entered with its code chosen from the French list."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from PySide6.QtCore import Qt
 
+from eticket_desk.services.bookings.booking import book_day
+from eticket_desk.services.invoicing.debit_export import export_batch
+from eticket_desk.services.invoicing.debit_queries import batch_items, list_batches
+from eticket_desk.services.invoicing.debit_rejects import record_reject
+from eticket_desk.services.invoicing.drafts import month_period
+from eticket_desk.services.invoicing.run import issue_run
 from eticket_desk.ui import messages
+from eticket_desk.ui.family_editor import FamilyEditorDialog
 from eticket_desk.ui.debits import DebitsScreen, prepare_dialog
 from eticket_desk.ui.debits.models import ItemColumn
 from tests.services import test_debit_batches
-from tests.services.sepa_fixtures import set_creditor
+from tests.services.sepa_fixtures import debit_invoices, set_creditor
 
 town = test_debit_batches.town  # the three families invoiced for October
 
@@ -100,3 +109,29 @@ def test_a_commune_without_ics_sees_why_before_export(qtbot, ctx, store, admin, 
     dialog = screen.open_prepare_dialog()
     assert "Il manque l'ICS" in dialog.error.text()
     assert not dialog.export_button.isEnabled()
+
+
+def test_the_dossier_header_flags_two_rejects_in_twelve_months(
+    qtbot, ctx, store, admin, town, activities, clock, tmp_path
+):
+    families, mandates, _run = town
+    dupont = families["Dupont"]
+    set_creditor(store, admin)
+    export_batch(store, admin, tmp_path / "oct.xml")
+    canteen = activities["CANTINE"]
+    for day in (16, 17, 19):
+        book_day(store, admin, dupont.children[0].id, canteen.id, date(2026, 11, day))
+    clock.current = datetime(2026, 12, 1, 9, 0)
+    issue_run(store, admin, month_period("2026-11"))
+    debit_invoices(store, admin, dupont.id, mandates["Dupont"], date(2026, 12, 15))
+    export_batch(store, admin, tmp_path / "nov.xml")
+    dossier = FamilyEditorDialog(ctx, dupont.id)
+    qtbot.addWidget(dossier)
+    assert dossier.header.debit_flag.isHidden()
+    for batch in list_batches(store, admin):
+        item = next(i for i in batch_items(store, admin, batch.id) if "DUPONT" in i.family_label)
+        ctx.write(record_reject, item.id, "AM04")
+    assert dossier.header.debit_flag.text() == (
+        "⚠ 2 prélèvements rejetés en 12 mois (dernier : AM04 — Provision insuffisante)"
+    )
+    assert not dossier.header.debit_flag.isHidden()
