@@ -16,9 +16,9 @@ from eticket_desk.services.invoicing.debit_rejects import record_reject
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.run import issue_run
 from eticket_desk.ui import messages
-from eticket_desk.ui.family_editor import FamilyEditorDialog
 from eticket_desk.ui.debits import DebitsScreen, prepare_dialog
 from eticket_desk.ui.debits.models import ItemColumn
+from eticket_desk.ui.family_editor import FamilyEditorDialog
 from tests.services import test_debit_batches
 from tests.services.sepa_fixtures import debit_invoices, set_creditor
 
