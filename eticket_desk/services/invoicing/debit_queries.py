@@ -10,11 +10,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from eticket_desk.models import DebitBatch, DebitItem, Family, Invoice, InvoiceRun, SepaMandate
+from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.text import first_upper
 from eticket_desk.rules.treasury import masked_iban
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.invoicing.drafts import month_period
 
 ITEM_STATES = {"envoye": "Envoyé", "rejete": "Rejeté"}
 
@@ -132,3 +134,18 @@ def runs_to_debit(store: Store, actor: Actor) -> list[RunChoice]:
             )
             for run in runs
         ]
+
+
+def month_run(store: Store, actor: Actor, month: str) -> uuid.UUID:
+    """The invoice run of a month, « 2026-11 » (the command line's --run)."""
+    actor.require(Permission.INVOICE_RUN)
+    period = month_period(month)
+    with store.read() as session:
+        run_id = session.scalar(
+            select(InvoiceRun.id)
+            .where(InvoiceRun.kind == "month", InvoiceRun.period_start == period.start)
+            .order_by(InvoiceRun.issued_at.desc())
+        )
+    if run_id is None:
+        raise NotFound(f"Aucune facturation de {period.label} n'a été émise.")
+    return run_id
