@@ -40,8 +40,9 @@ def measure() -> list[Result]:
     source.close()
     target.close()
     store = Store(copy, FrozenClock(datetime(2026, 12, 1, 9, 0)))
+    admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
+    set_creditor(store, admin)  # Paramètres › Organisation: the admin's
     actor, _ = authenticate(store, "regisseur", DEMO_PASSWORD)
-    set_creditor(store, actor)
     run = issue_run(store, actor, month_period("2026-11"))
     mandates = mandates_for_run(store, actor, run.run_id, date(2026, 12, 15))
     print(f"setup: {run.invoices} invoices in November's run, {mandates} mandates")

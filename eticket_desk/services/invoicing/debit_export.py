@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from eticket_desk.ids import new_id
 from eticket_desk.models import DebitBatch, DebitItem, Payment, PaymentAllocation, SepaMandate
@@ -154,62 +154,84 @@ def _nothing_left(session, run_id, left_out: int) -> str:
 def _record_debits(
     session, batch: DebitBatch, lines: tuple[DebitLine, ...], login: str, now: datetime
 ) -> list[uuid.UUID]:
-    """Per invoice: the payment, its allocation, the item; then the mandates' debit days."""
-    payment_ids = []
-    mandates: dict[uuid.UUID, list[DebitLine]] = {}
+    """Per invoice: the payment, its allocation, the item (bulk statements: a month is
+    thousands of rows; the batch's audit entry names them); then the mandates' debit days."""
+    payments, allocations, items = [], [], []
+    days: dict[uuid.UUID, list] = {}
     for line in lines:
-        payment = Payment(
-            id=new_id(),
-            sale_id=None,
-            till_id=None,
-            at=now,
-            method=Method.DEBIT.value,
-            amount_cents=line.amount_cents,
-            given_cents=None,
-            change_cents=None,
+        payment_id = new_id()
+        payments.append(
+            {
+                "id": payment_id,
+                "sale_id": None,
+                "till_id": None,
+                "at": now,
+                "method": Method.DEBIT.value,
+                "amount_cents": line.amount_cents,
+                "given_cents": None,
+                "change_cents": None,
+            }
         )
-        session.add(payment)
-        session.add(
-            PaymentAllocation(
-                id=new_id(),
-                invoice_id=line.invoice_id,
-                payment_id=payment.id,
-                credit_entry_id=None,
-                amount_cents=line.amount_cents,
-                at=now,
-                by=login,
+        allocations.append(
+            {
+                "id": new_id(),
+                "invoice_id": line.invoice_id,
+                "payment_id": payment_id,
+                "credit_entry_id": None,
+                "amount_cents": line.amount_cents,
+                "at": now,
+                "by": login,
+            }
+        )
+        items.append(
+            {
+                "id": new_id(),
+                "batch_id": batch.id,
+                "invoice_id": line.invoice_id,
+                "mandate_id": line.debtor.mandate_id,
+                "family_id": line.family_id,
+                "amount_cents": line.amount_cents,
+                "sequence_type": line.sequence_type,
+                "collection_date": line.collection_date,
+                "end_to_end_id": line.invoice_number,
+                "state": "envoye",
+                "reject_code": "",
+                "reject_reason": "",
+                "rejected_at": None,
+                "payment_id": payment_id,
+                "reversal_payment_id": None,
+            }
+        )
+        days.setdefault(line.debtor.mandate_id, []).append(line.collection_date)
+    session.execute(insert(Payment), payments)
+    session.execute(insert(PaymentAllocation), allocations)
+    session.execute(insert(DebitItem), items)
+    _mark_mandates_used(session, days)
+    return [payment["id"] for payment in payments]
+
+
+def _mark_mandates_used(session, days: dict[uuid.UUID, list]) -> None:
+    """First debit day (when it was the first), last debit day, amendment announced."""
+    ids = list(days)
+    changes = []
+    for start in range(0, len(ids), 900):
+        rows = session.execute(
+            select(SepaMandate.id, SepaMandate.first_debit_on, SepaMandate.last_debit_on).where(
+                SepaMandate.id.in_(ids[start : start + 900])
             )
-        )
-        session.add(
-            DebitItem(
-                id=new_id(),
-                batch_id=batch.id,
-                invoice_id=line.invoice_id,
-                mandate_id=line.debtor.mandate_id,
-                family_id=line.family_id,
-                amount_cents=line.amount_cents,
-                sequence_type=line.sequence_type,
-                collection_date=line.collection_date,
-                end_to_end_id=line.invoice_number,
-                state="envoye",
-                reject_code="",
-                reject_reason="",
-                rejected_at=None,
-                payment_id=payment.id,
-                reversal_payment_id=None,
+        ).all()
+        for mandate_id, first, last in rows:
+            used = days[mandate_id]
+            changes.append(
+                {
+                    "id": mandate_id,
+                    "first_debit_on": first or min(used),
+                    "last_debit_on": max([*used, *([last] if last else [])]),
+                    "amendment_pending": False,
+                }
             )
-        )
-        payment_ids.append(payment.id)
-        mandates.setdefault(line.debtor.mandate_id, []).append(line)
-    for start in range(0, len(mandates), 900):
-        part = list(mandates)[start : start + 900]
-        for mandate in session.scalars(select(SepaMandate).where(SepaMandate.id.in_(part))):
-            days = [line.collection_date for line in mandates[mandate.id]]
-            if mandate.first_debit_on is None:
-                mandate.first_debit_on = min(days)
-            mandate.last_debit_on = max([*days, mandate.last_debit_on or min(days)])
-            mandate.amendment_pending = False
-    return payment_ids
+    if changes:
+        session.execute(update(SepaMandate), changes)  # by primary key, in bulk
 
 
 def save_batch_file(store: Store, actor: Actor, batch_id: uuid.UUID, out: Path | str) -> Path:
