@@ -128,6 +128,11 @@ BENCHES = [
     Bench("attendance_pdf", "attendance PDF, the renderer alone (its share of the 2 s)",
           "generated lists, no database: the brief's day and the town's Tuesday rendered "
           "five times each; judged on the slowest run.", design=False),
+    Bench("debit_batch", "SEPA debit batch of the reference town's month (≈ 4,600 invoices)",
+          "on a copy, clock 1/12/2026, November's run issued and every family of it given a "
+          "mandate (not timed); then `preview_batch` and `export_batch` (pain.008 built by "
+          "sepaxml, validated against the XSD, written; batch, items, payments in one "
+          "transaction), once.", design=False),
     Bench("invoice_pdf", "invoice run PDFs, the renderer alone (their share of the 60 s)",
           "6,000 generated invoices, no database, `render_all` with one worker process "
           "per core, once.", design=False),

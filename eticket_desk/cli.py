@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from eticket_desk import __version__, cli_admin, cli_reports
+from eticket_desk import __version__, cli_admin, cli_debits, cli_reports
 from eticket_desk.paths import default_database_path
 from eticket_desk.selftest import STEP_KEYS
 
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="montre ce qui serait facturé, sans rien émettre"
     )
     cli_reports.add_commands(commands)
+    cli_debits.add_commands(commands)
     cli_admin.add_commands(commands)
     return parser
 
@@ -232,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "invoices": _run_invoices,
         "attendance": lambda args: cli_reports.run_attendance(args, _db_path(args)),
         "meals": lambda args: cli_reports.run_meals(args, _db_path(args)),
+        "debits": lambda args: cli_debits.run_debits(args, _db_path(args)),
     }
     if args.command in cli_admin.HANDLERS:
         return cli_admin.HANDLERS[args.command](args, _db_path(args))

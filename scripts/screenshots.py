@@ -32,6 +32,7 @@ from devtools.screenshots.counter import (  # noqa: E402
     render_counter_screens,
     render_regie_history,
 )
+from devtools.screenshots.debits import render_debit_screens  # noqa: E402
 from devtools.screenshots.dossier_conflicts import render_conflict_screens  # noqa: E402
 from devtools.screenshots.family_editor import (  # noqa: E402
     render_editor_screens,
@@ -219,6 +220,7 @@ def render_all(families: int, folder: Path) -> int:
     history = history_context(folder, families)  # its own past: October invoiced, tills
     render_regie_history(history, OUT)
     render_invoicing_screens(history, OUT)  # issues November, credits one of October's
+    render_debit_screens(history, OUT)  # mandates for October's families, a batch, a reject
     history.store.close()
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms

@@ -13,6 +13,7 @@ from eticket_desk.models.counter import (
     TillSession,
     WalletEntry,
 )
+from eticket_desk.models.debits import DebitBatch, DebitItem
 from eticket_desk.models.documents import MairieMessage, ParentDocument
 from eticket_desk.models.dossier_sync import DossierConflict, FamilyBaseline
 from eticket_desk.models.duplicates import DuplicatePair
@@ -33,6 +34,8 @@ from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "DebitBatch",
+    "DebitItem",
     "DossierConflict",
     "FamilyBaseline",
     "CreditEntry",

@@ -126,6 +126,7 @@ VALUE_LABELS = {
     "cash": "espèces",
     "cheque": "chèque",
     "card": "carte",
+    "debit": "prélèvement",
     "validated": "validé",
     "incomplete": "incomplet",
     "draft": "brouillon",

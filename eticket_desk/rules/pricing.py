@@ -74,9 +74,15 @@ class Method(StrEnum):
     CASH = "cash"
     CHEQUE = "cheque"
     CARD = "card"
+    DEBIT = "debit"  # SEPA direct debit: recorded by a debit batch, never typed at the counter
 
 
-METHOD_LABELS = {Method.CASH: "Espèces", Method.CHEQUE: "Chèque", Method.CARD: "Carte bancaire"}
+METHOD_LABELS = {
+    Method.CASH: "Espèces",
+    Method.CHEQUE: "Chèque",
+    Method.CARD: "Carte bancaire",
+    Method.DEBIT: "Prélèvement",
+}
 
 
 @dataclass(frozen=True)

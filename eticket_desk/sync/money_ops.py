@@ -12,7 +12,15 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Invoice, Payment, PaymentAllocation, Sale, TicketType, WalletEntry
+from eticket_desk.models import (
+    DebitItem,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    Sale,
+    TicketType,
+    WalletEntry,
+)
 from eticket_desk.sync.printed_invoices import printed_invoices
 from eticket_desk.sync.wire import OpType
 
@@ -117,6 +125,7 @@ def _cancel_ops(session: Session, sale_ids: set) -> list:
 def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
     ops = []
     cancelled_sales = set()
+    debits = []
     for start in range(0, len(payment_ids), 500):  # read 500 at a time (a first upload)
         chunk = payment_ids[start : start + 500]
         payments = {
@@ -140,6 +149,9 @@ def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
             allocations[payment_id].append((invoice_id, amount))
         for payment_id in chunk:
             payment = payments.get(payment_id)
+            if payment is not None and payment.method == "debit" and payment.sale_id is None:
+                debits.append(payment)
+                continue
             if payment is not None and payment.amount_cents < 0 and payment.sale_id is not None:
                 cancelled_sales.add(payment.sale_id)
                 continue
@@ -147,7 +159,42 @@ def payment_ops(session: Session, payment_ids: list[uuid.UUID]) -> list:
             if payment is None or sale is None or payment.amount_cents <= 0:
                 continue
             ops += _received_ops(payment, sale, allocations[payment_id])
-    return ops + _cancel_ops(session, cancelled_sales)
+    return ops + _cancel_ops(session, cancelled_sales) + _debit_ops(session, debits)
+
+
+def _debit_ops(session: Session, payments: list[Payment]) -> list:
+    """A debit batch's payments (no receipt: the family and invoice come from the batch's
+    item): payment.received of a debit; payment.cancel of the debit a reject reversed."""
+    ops = []
+    for start in range(0, len(payments), 500):
+        chunk = {payment.id: payment for payment in payments[start : start + 500]}
+        items = session.execute(
+            select(DebitItem).where(
+                DebitItem.payment_id.in_(chunk) | DebitItem.reversal_payment_id.in_(chunk)
+            )
+        ).scalars()
+        for item in items:
+            if item.payment_id in chunk:
+                payment = chunk[item.payment_id]
+                payload = {
+                    "payment_id": payment.id,
+                    "family_id": item.family_id,
+                    "method": "debit",
+                    "amount_cents": payment.amount_cents,
+                    "invoice_id": item.invoice_id,
+                    "received_at": payment.at,
+                    "receipt_number": item.end_to_end_id,
+                }
+                ops.append((OpType.PAYMENT_RECEIVED, payload, f"payment:{payment.id}", ""))
+            if item.reversal_payment_id in chunk:
+                payload = {
+                    "payment_id": item.payment_id,
+                    "reason": (f"Prélèvement rejeté : {item.reject_reason}")[:200],
+                    "cancelled_at": chunk[item.reversal_payment_id].at,
+                }
+                key = f"payment:{item.payment_id}"
+                ops.append((OpType.PAYMENT_CANCEL, payload, key, item.end_to_end_id))
+    return ops
 
 
 def split_payment_id(payment_id: uuid.UUID, invoice_id: uuid.UUID) -> uuid.UUID:

@@ -253,7 +253,7 @@ class PaymentReceived(Wire):
 
     payment_id: uuid.UUID
     family_id: uuid.UUID
-    method: Literal["cash", "cheque", "card"]
+    method: Literal["cash", "cheque", "card", "debit"]  # debit: a SEPA debit batch
     amount_cents: PositiveCents
     invoice_id: uuid.UUID | None = None  # None: tickets (the wallet entries come as ops)
     received_at: datetime

@@ -43,6 +43,7 @@ SCREENS: tuple[Screen, ...] = (
         "&Listes et présences",
     ),
     Screen("invoicing", "Facturation", Permission.INVOICE_RUN, "Ctrl+6", "F&acturation"),
+    Screen("debits", "Prélèvements", Permission.INVOICE_RUN, None, "Prélè&vements"),
     Screen("activities", "Activités", None, "Ctrl+7", "A&ctivités"),
     Screen("tariffs", "Tarifs", None, "Ctrl+8", "&Tarifs"),
     Screen("calendar", "Calendrier", None, "Ctrl+9", "Ca&lendrier"),
@@ -70,6 +71,8 @@ def build_screen(key: str, ctx: AppContext) -> QWidget:
         from eticket_desk.ui.tariffs import TariffsScreen as screen
     elif key == "invoicing":
         from eticket_desk.ui.invoicing import InvoicingScreen as screen
+    elif key == "debits":
+        from eticket_desk.ui.debits import DebitsScreen as screen
     elif key == "activities":
         from eticket_desk.ui.activities.activities_screen import ActivitiesScreen as screen
     elif key == "calendar":

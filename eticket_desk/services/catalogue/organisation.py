@@ -45,10 +45,15 @@ class SchoolInfo:
 
 def load_organisation(store: Store) -> OrganisationData:
     with store.read() as session:
-        org = session.scalar(select(Organisation))
-        if org is None:
-            return OrganisationData()
-        return OrganisationData(**{f.name: getattr(org, f.name) for f in fields(OrganisationData)})
+        return organisation_data(session)
+
+
+def organisation_data(session) -> OrganisationData:
+    """The organisation as read inside a use case's own transaction."""
+    org = session.scalar(select(Organisation))
+    if org is None:
+        return OrganisationData()
+    return OrganisationData(**{f.name: getattr(org, f.name) for f in fields(OrganisationData)})
 
 
 def _checked(data: OrganisationData) -> OrganisationData:

@@ -54,6 +54,8 @@ ENTITY_LABELS = {
     "parent_document": "Document d'une famille",
     "mairie_message": "Message de la mairie",
     "sepa_mandate": "Mandat SEPA",
+    "debit_batch": "Lot de prélèvements",
+    "debit_item": "Prélèvement",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -83,6 +85,8 @@ ACTION_LABELS = {
     "mandate_signed": "Mandat SEPA enregistré",
     "mandate_amended": "Mandat SEPA modifié",
     "mandate_revoked": "Mandat SEPA révoqué",
+    "debit_batch": "Lot de prélèvements",
+    "debit_reject": "Rejet de prélèvement",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
     "restore": "Restauration",

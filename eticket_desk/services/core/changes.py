@@ -37,6 +37,7 @@ class Topic(StrEnum):
     SALES = "sales"
     TILL = "till"
     INVOICES = "invoices"
+    DEBITS = "debits"
     SYNC = "sync"
 
 

@@ -16,6 +16,7 @@ FOLDERS = {
     "reminder": "Relances",
     "list": "Listes",
     "mandate": "Mandats SEPA",
+    "debit": "Prélèvements",
 }
 
 

@@ -34,6 +34,7 @@ from eticket_desk.services.families.data import (
     FamilyData,
 )
 from eticket_desk.services.families.dossiers import load_family
+from eticket_desk.services.invoicing.debit_rejects import reject_flag
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.actions import DossierActions
@@ -110,6 +111,16 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.tabs.setCurrentIndex(0)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._on_tabs_current_changed()
+        self._load_debit_flag()
+
+    def _load_debit_flag(self) -> None:
+        """The rejected debits' warning of the header (read apart: a family without any)."""
+        store, actor, family_id = self.ctx.store, self.ctx.actor, self._data.id
+        if family_id is not None and actor.can(Permission.FAMILY_VIEW):
+            self.ctx.runner.submit(
+                lambda: reject_flag(store, actor, family_id),
+                lambda flag: self.header.set_debit_flag(flag.text),
+            )
 
     def _on_load_failed(self, exc: Exception) -> None:
         show_error(self, exc, self.tr("Ouverture du dossier impossible"))
@@ -123,6 +134,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             return
         if Topic.FAMILIES in topics or FamilyTopic(family_id) in topics:
             self.ctx.runner.submit(self._reader(family_id), self._on_read_again)
+            self._load_debit_flag()
 
     def _on_read_again(self, data: FamilyData) -> None:
         if data != self._data and not self._busy and not self.is_dirty():

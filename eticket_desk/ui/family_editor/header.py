@@ -1,4 +1,5 @@
-"""The dossier header: reference, family name, status badge and what is missing to validate."""
+"""The dossier header: reference, family name, status badge, what is missing to validate, and
+a warning when the family's direct debits were rejected twice or more in twelve months."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class DossierHeader(QFrame):
         self.name.setWordWrap(True)
         self.portal = QLabel()
         self.portal.setStyleSheet("color: #6b6b6b;")
+        self.debit_flag = QLabel()
+        self.debit_flag.setObjectName("debitFlag")
+        self.debit_flag.setStyleSheet("color: #b91c1c; font-weight: bold;")
+        self.debit_flag.setWordWrap(True)
+        self.debit_flag.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.reference)
@@ -52,6 +58,7 @@ class DossierHeader(QFrame):
         identity.addLayout(top)
         identity.addWidget(self.name)
         identity.addWidget(self.portal)
+        identity.addWidget(self.debit_flag)
         identity.addStretch(1)
 
         self.missing_panel = QFrame()
@@ -109,6 +116,11 @@ class DossierHeader(QFrame):
             if logins
             else self.tr("Pas encore d'accès au portail")
         )
+
+    def set_debit_flag(self, text: str) -> None:
+        """« ⚠ 2 prélèvements rejetés en 12 mois (…) », or nothing."""
+        self.debit_flag.setText(text)
+        self.debit_flag.setVisible(bool(text))
 
     def set_missing(self, missing: list[str]) -> None:
         """Orange list of what is missing, or a green "Dossier complet"."""
