@@ -251,8 +251,8 @@ def test_exporting_again_keeps_the_number_and_remembers_who(store, admin, novemb
         assert v(root, "PES_RecetteAller/Bordereau/BlocBordereau/IdBord") == "1"
     exports = previous_exports(store, run.run_id)
     assert [(e.file_name, e.by, e.pieces, e.total_cents) for e in exports] == [
-        ("a.xml", "admin", 2, 4150),
-        ("b.xml", "admin", 2, 4150),
+        ("a.xml", "Anne Martin", 2, 4150),
+        ("b.xml", "Anne Martin", 2, 4150),
     ]
     assert exports[0].exported_at == datetime(2026, 12, 1, 9, 0)
     with store.read() as session:

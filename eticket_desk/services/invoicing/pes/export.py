@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eticket_desk.models import InvoiceRun, PesExport
+from eticket_desk.models import InvoiceRun, Organisation, PesExport
 from eticket_desk.paths import safe_file_name
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
+from eticket_desk.services.access.people import People
 from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.documents import FOLDERS, documents_root
@@ -49,17 +50,43 @@ class PesExportInfo:
     total_cents: int
 
 
+@dataclass(frozen=True)
+class PesExportStatus:
+    """What the screen shows before an export: whether the commune sends titres at all, the
+    bordereau number, the exports already made and a file name to propose."""
+
+    titres: bool
+    bordereau: int
+    previous: list[PesExportInfo]
+    path: Path  # proposed: documents/PES/2026/PES 2026-001 novembre 2026.xml
+
+
 def previous_exports(store: Store, run_id: uuid.UUID) -> list[PesExportInfo]:
-    """The run's exports, the latest first."""
+    """The run's exports, the first first; `by` is the person's name."""
     with store.read() as session:
+        people = People(session)
         return [
-            PesExportInfo(e.exported_at, e.by, e.file_name, e.pieces, e.total_cents)
+            PesExportInfo(e.exported_at, people.label(e.by), e.file_name, e.pieces, e.total_cents)
             for e in session.scalars(
                 select(PesExport)
                 .where(PesExport.run_id == run_id)
-                .order_by(PesExport.exported_at.desc())
+                .order_by(PesExport.exported_at, PesExport.file_name)
             )
         ]
+
+
+def export_status(store: Store, actor: Actor, run_id: uuid.UUID) -> PesExportStatus:
+    actor.require(Permission.INVOICE_RUN)
+    with store.read() as session:
+        run = session.get(InvoiceRun, run_id)
+        if run is None:
+            raise NotFound("Cette facturation n'existe pas.")
+        mode = session.scalar(select(Organisation.collection_mode))
+        number = run.number_in_year or 1
+        year = run.issued_at.year
+        name = safe_file_name(f"PES {year}-{number:03d} {run.period_label}.xml")
+    path = documents_root(store) / "PES" / str(year) / name
+    return PesExportStatus(mode == "titres", number, previous_exports(store, run_id), path)
 
 
 def _pdf_of(store: Store, label: str) -> Callable[[str, int, bool], Path]:
