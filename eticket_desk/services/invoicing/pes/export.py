@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from eticket_desk.models import InvoiceRun, Organisation, PesExport
 from eticket_desk.paths import safe_file_name
-from eticket_desk.rules.errors import NotFound
+from eticket_desk.rules.errors import DomainError, NotFound
 from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.permissions import Permission
 from eticket_desk.services.access.people import People
@@ -23,6 +23,7 @@ from eticket_desk.services.core.audit import record
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.documents import FOLDERS, documents_root
 from eticket_desk.services.core.store import Actor, Store
+from eticket_desk.services.invoicing.drafts import RunPeriod
 from eticket_desk.services.invoicing.pes.data import ORDINARY, REDUCTION, read_run
 from eticket_desk.services.invoicing.pes.xml_writer import write_pes
 from eticket_desk.services.invoicing.run import Progress
@@ -87,6 +88,31 @@ def export_status(store: Store, actor: Actor, run_id: uuid.UUID) -> PesExportSta
         name = safe_file_name(f"PES {year}-{number:03d} {run.period_label}.xml")
     path = documents_root(store) / "PES" / str(year) / name
     return PesExportStatus(mode == "titres", number, previous_exports(store, run_id), path)
+
+
+def month_run(store: Store, actor: Actor, period: RunPeriod) -> uuid.UUID:
+    """The invoice run of a month (`invoices pes --period`), or NotFound in French."""
+    actor.require(Permission.INVOICE_RUN)
+    with store.read() as session:
+        runs = list(
+            session.scalars(
+                select(InvoiceRun.id)
+                .where(
+                    InvoiceRun.kind == period.kind,
+                    InvoiceRun.period_start == period.start,
+                    InvoiceRun.period_end == period.end,
+                )
+                .order_by(InvoiceRun.issued_at)
+            )
+        )
+    if not runs:
+        raise NotFound(f"Aucune facturation émise pour {period.label}.")
+    if len(runs) > 1:
+        raise DomainError(
+            f"{len(runs)} facturations pour {period.label} : exportez celle qu'il faut depuis "
+            "l'écran Facturation."
+        )
+    return runs[0]
 
 
 def _pdf_of(store: Store, label: str) -> Callable[[str, int, bool], Path]:
