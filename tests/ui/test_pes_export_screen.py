@@ -107,7 +107,7 @@ def test_the_run_exported_from_the_screen(qtbot, ctx, store, admin, issued, tmp_
     assert again is not dialog and again.isVisible()
     assert again.already_label.isVisible()
     assert again.already_label.text().startswith(
-        "Déjà exportée le 01/12/2026 09:00 par Anne Martin (« titres novembre.xml »)."
+        "Déjà exportée le 01/12/2026 à 09:00 par Anne Martin (« titres novembre.xml »)."
     )
     qtbot.keyClick(again, Qt.Key.Key_Escape)
     assert not again.isVisible()

@@ -51,6 +51,7 @@ class InvoicesPage(QWidget):
         self.run_folder_button.clicked.connect(self._on_run_folder_button_clicked)
         self.pes_button.clicked.connect(self._on_pes_button_clicked)
         self.titres = False  # the commune sends titres de recettes (PES V2), not a régie
+        self.pes_dialog: PesExportDialog | None = None
         self.pes_note = note_label(
             self.tr(
                 "Export PES V2 non proposé : la commune encaisse en régie de recettes. Les "

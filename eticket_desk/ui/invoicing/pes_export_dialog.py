@@ -27,7 +27,7 @@ from eticket_desk.services.invoicing.pes import export as pes
 from eticket_desk.services.invoicing.pes.export import PesExportResult, PesExportStatus
 from eticket_desk.services.invoicing.queries import RunSummary
 from eticket_desk.ui import messages
-from eticket_desk.ui.admin.forms import error_label, format_datetime, note_label
+from eticket_desk.ui.admin.forms import error_label, format_date, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.widgets import OK_COLOUR, WARNING_COLOUR, coloured, scaled
 from eticket_desk.ui.invoicing.common import count, invoices_word, money
@@ -72,7 +72,9 @@ class PesExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
-        form.addRow(self.tr("&Fichier :"), path_row)
+        path_label = QLabel(self.tr("&Fichier :"))
+        path_label.setBuddy(self.path_edit)
+        form.addRow(path_label, path_row)
         self.already_label = coloured(QLabel(), WARNING_COLOUR)
         self.already_label.setWordWrap(True)
         self.already_label.setVisible(bool(status.previous))
@@ -122,9 +124,14 @@ class PesExportDialog(QDialog):
     def _already_text(self, status: PesExportStatus) -> str:
         last = status.previous[-1]
         text = self.tr(
-            "Déjà exportée le {when} par {who} (« {file} »). Un nouvel export reprend le même "
-            "numéro de bordereau : n'envoyez pas deux fois les mêmes titres à la trésorerie."
-        ).format(when=format_datetime(last.exported_at), who=last.by, file=last.file_name)
+            "Déjà exportée le {day} à {time} par {who} (« {file} »). Un nouvel export reprend le "
+            "même numéro de bordereau : n'envoyez pas deux fois les mêmes titres à la trésorerie."
+        ).format(
+            day=format_date(last.exported_at.date()),
+            time=last.exported_at.strftime("%H:%M"),
+            who=last.by,
+            file=last.file_name,
+        )
         if len(status.previous) > 1:
             text += " " + self.tr("({n} exports en tout.)").format(n=len(status.previous))
         return text
