@@ -39,8 +39,8 @@ from devtools.screenshots.family_editor import (  # noqa: E402
 )
 from devtools.screenshots.import_wizard import render_import_screens  # noqa: E402
 from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
-from devtools.screenshots.pes_export import render_pes_export_screens  # noqa: E402
 from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
+from devtools.screenshots.pes_export import render_pes_export_screens  # noqa: E402
 from devtools.screenshots.planning import render_planning_screens  # noqa: E402
 from devtools.screenshots.portal_desk import render_portal_desk_screens  # noqa: E402
 from devtools.screenshots.subscriptions import render_subscription_screens  # noqa: E402
