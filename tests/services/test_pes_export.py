@@ -315,3 +315,12 @@ def test_a_billing_address_without_postcode_names_the_family(store, admin, novem
     assert "Adresse de facturation incomplète" in message
     assert f"({dupont.reference})" in message
     assert "Martin" not in message
+
+
+def test_text_outside_latin1_is_spelled_in_latin1_and_amounts_have_a_point():
+    from eticket_desk.services.invoicing.pes.xml_writer import euros, text
+
+    assert text("Cœur’s « école »\n  d’été — 5 €", 160) == "Coeur's \"école\" d'été - 5 EUR"
+    assert text("Łukasz Nowak", 38) == "Lukasz Nowak"
+    assert text("x" * 50, 38) == "x" * 38
+    assert [euros(c) for c in (0, 5, 1234, 460000)] == ["0.00", "0.05", "12.34", "4600.00"]

@@ -6,6 +6,7 @@ of thousands of invoices never sits whole in memory. Field choices: docs/pes_v2.
 from __future__ import annotations
 
 import base64
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -27,12 +28,17 @@ SEQUENCES = {"OOFF": "01", "FRST": "02", "RCUR": "03", "FNAL": "04"}  # Sequence
 # Characters the French text of an invoice may hold that ISO-8859-1 has not.
 _LATIN1 = str.maketrans(
     {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-",
-     "œ": "oe", "Œ": "OE", "…": "...", "€": "EUR", "\u00a0": " ", "\u202f": " "}
+     "œ": "oe", "Œ": "OE", "…": "...", "€": "EUR", "\u00a0": " ", "\u202f": " ",
+     "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ŀ": "L", "ŀ": "l"}
 )  # fmt: skip
+
+
+_GUILLEMETS = re.compile(r"«[\s\u00a0\u202f]*|[\s\u00a0\u202f]*»")
 
 
 def text(value: str, limit: int) -> str:
     """A value as PES takes it: one line, ISO-8859-1 only, at most `limit` characters."""
+    value = _GUILLEMETS.sub('"', value)
     value = " ".join(value.translate(_LATIN1).split())
     if not value.isascii():
         value = "".join(
