@@ -78,6 +78,12 @@ BENCHES = [
           "on a copy, clock 1/12/2026, November's run for the whole town, once: "
           "`preview_run`, `issue_run` (one transaction), `write_run_pdfs` (one PDF per "
           "invoice and the merged file to print). No warm-up."),
+    Bench("pes_export", "PES V2 file of the reference town's month (issue 21)",
+          "on a copy, clock 1/12/2026; the commune set in titres mode, every activity coded "
+          "and one family in five of the run on direct debit (not timed); `export_pes` of "
+          "the latest run (≈ 4,600 pièces: read, checked, XML written atomically, recorded "
+          "and audited), once. PDFs referenced, not embedded (none in the copy's folder).",
+          design=False),
     Bench("sync", "sync of 10,000 ops, push + pull, loopback PostgreSQL",
           "a throwaway PostgreSQL cluster with its default durability, the server in its "
           "own process on loopback; 10,000 ops (200 dossiers, 7,800 wallet lines, 2,000 "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from eticket_desk import __version__, cli_admin, cli_debits, cli_reports
+from eticket_desk import __version__, cli_admin, cli_debits, cli_pes, cli_reports
 from eticket_desk.paths import default_database_path
 from eticket_desk.selftest import STEP_KEYS
 
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--dry-run", action="store_true", help="montre ce qui serait facturé, sans rien émettre"
     )
+    cli_pes.add_command(invoice_commands)
     cli_reports.add_commands(commands)
     cli_debits.add_commands(commands)
     cli_admin.add_commands(commands)
@@ -141,6 +142,8 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _run_invoices(args: argparse.Namespace) -> int:
+    if args.invoice_command == "pes":
+        return cli_pes.run_pes(args, _db_path(args))
     from eticket_desk.rules.errors import DomainError
     from eticket_desk.rules.money import format_cents
     from eticket_desk.rules.text import first_upper

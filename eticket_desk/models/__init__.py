@@ -24,6 +24,7 @@ from eticket_desk.models.invoices import (
     InvoiceLine,
     InvoiceRun,
     PaymentAllocation,
+    PesExport,
     SepaMandate,
 )
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
@@ -45,6 +46,7 @@ __all__ = [
     "MairieMessage",
     "ParentDocument",
     "PaymentAllocation",
+    "PesExport",
     "DepositSlip",
     "Payment",
     "Sale",

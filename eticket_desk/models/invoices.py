@@ -145,3 +145,18 @@ class SepaMandate(UuidPk, Base):
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     by: Mapped[str] = mapped_column(String(50))
+
+
+class PesExport(UuidPk, Base):
+    """One export of an invoice run as a PES V2 « PES_Aller » file: when, by whom, what it held
+    (a run may be exported again: the screen says when and by whom it already was)."""
+
+    __tablename__ = "pes_export"
+    __table_args__ = (Index("ix_pes_export_run", "run_id"),)
+
+    run_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("invoice_run.id"))
+    exported_at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(String(255))
+    pieces: Mapped[int]
+    total_cents: Mapped[int]

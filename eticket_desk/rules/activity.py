@@ -29,6 +29,8 @@ BILLING_LABELS = {
 }
 _CODE = re.compile(r"^[A-Z0-9_]{2,20}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_PRODUCT_CODE = re.compile(r"^[A-Z0-9]{1,4}$")
+_NATURE = re.compile(r"^[0-9]{1,10}$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class ActivitySpec:
     position: int = 0
     active: bool = True
     id: uuid.UUID | None = None
+    # The titre's accounting in a PES V2 export (titres de recettes; régie desk only, not
+    # synced): product code (CodProdLoc, 1 to 4 letters or digits) and nature (compte, 7067).
+    product_code: str = ""
+    accounting_nature: str = ""
 
     # ------------------------------------------------------------ when it runs
 
@@ -149,5 +155,13 @@ def check_activity(spec: ActivitySpec) -> None:
         errors["ticket_type"] = "Une activité prépayée doit indiquer son type de ticket."
     if not _COLOUR.match(spec.colour):
         errors["colour"] = "La couleur doit être de la forme #RRVVBB."
+    if spec.product_code and not _PRODUCT_CODE.match(spec.product_code):
+        errors["product_code"] = (
+            "Le code produit (PES) fait de 1 à 4 lettres ou chiffres, sans espace (ex. 01, CANT)."
+        )
+    if spec.accounting_nature and not _NATURE.match(spec.accounting_nature):
+        errors["accounting_nature"] = (
+            "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067."
+        )
     if errors:
         raise ValidationFailed(errors)

@@ -99,6 +99,16 @@ def test_a_well_formed_activity_passes():
             "Une activité prépayée doit indiquer son type de ticket.",
         ),
         ({"colour": "rouge"}, "colour", "La couleur doit être de la forme #RRVVBB."),
+        (
+            {"product_code": "CANT1"},
+            "product_code",
+            "Le code produit (PES) fait de 1 à 4 lettres ou chiffres, sans espace (ex. 01, CANT).",
+        ),
+        (
+            {"accounting_nature": "7067A"},
+            "accounting_nature",
+            "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067.",
+        ),
     ],
 )
 def test_each_wrong_field_is_refused_with_its_french_message(change, field, message):
@@ -112,6 +122,11 @@ def test_every_wrong_field_is_reported_at_once():
     with pytest.raises(ValidationFailed) as refused:
         check_activity(replace(CANTINE, code="", name="", weekdays=(), ticket_type=""))
     assert set(refused.value.errors) == {"code", "name", "weekdays", "ticket_type"}
+
+
+def test_a_product_code_and_a_nature_may_be_left_empty_or_set():
+    check_activity(replace(CANTINE, product_code="", accounting_nature=""))
+    check_activity(replace(CANTINE, product_code="01", accounting_nature="7067"))
 
 
 def test_a_ticket_type_is_needed_only_when_prepaid():

@@ -369,3 +369,35 @@ def test_screenshots_are_rendered_with_sample_activities(qtbot, ctx, store, tmp_
     assert [p.name for p in paths] == ["activities.png", "activity_dialog.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
     assert len(list_activities(store, include_inactive=True)) == 7
+
+
+def test_the_product_code_and_nature_for_the_pes_are_checked_then_saved(
+    qtbot, ctx, store, admin, school_year
+):
+    save_activity(store, admin, BUS)
+    screen = ActivitiesScreen(ctx)
+    qtbot.addWidget(screen)
+    double_click_row(qtbot, screen, 0)
+    dialog = screen.findChild(ActivityDialog)
+    qtbot.keyClicks(dialog.product_code_edit, "b 1")
+    qtbot.keyClicks(dialog.nature_edit, "70-67")
+    click(qtbot, dialog.save_button)
+
+    assert dialog.isVisible()
+    assert dialog.errors.message("product_code") == (
+        "Le code produit (PES) fait de 1 à 4 lettres ou chiffres, sans espace (ex. 01, CANT)."
+    )
+    assert dialog.errors.message("accounting_nature") == (
+        "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067."
+    )
+    assert list_activities(store)[0].product_code == ""
+
+    dialog.product_code_edit.clear()
+    qtbot.keyClicks(dialog.product_code_edit, "bus1")
+    dialog.nature_edit.clear()
+    qtbot.keyClicks(dialog.nature_edit, "70632")
+    click(qtbot, dialog.save_button)
+
+    assert not dialog.isVisible()
+    [saved] = list_activities(store)
+    assert (saved.product_code, saved.accounting_nature) == ("BUS1", "70632")

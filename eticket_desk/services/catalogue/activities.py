@@ -37,6 +37,8 @@ def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> Ac
         colour=activity.colour,
         position=activity.position,
         active=activity.active,
+        product_code=activity.product_code,
+        accounting_nature=activity.accounting_nature,
     )
 
 
@@ -70,6 +72,8 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
     activity.ticket_type = spec.ticket_type.strip().upper()
     activity.colour = spec.colour.lower()
     activity.active = spec.active
+    activity.product_code = spec.product_code
+    activity.accounting_nature = spec.accounting_nature
     wanted = dict(spec.school_capacities)
     for link in list(activity.schools):
         if link.school_id not in wanted:
@@ -84,7 +88,12 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
 def save_activity(store: Store, actor: Actor, spec: ActivitySpec) -> ActivitySpec:
     """Creates (no id) or changes an activity; every wrong field is reported at once."""
     actor.require(Permission.ACTIVITY_EDIT)
-    spec = replace(spec, code=spec.code.strip().upper())
+    spec = replace(
+        spec,
+        code=spec.code.strip().upper(),
+        product_code=spec.product_code.strip().upper(),
+        accounting_nature=spec.accounting_nature.strip(),
+    )
     check_activity(spec)
     with store.write(actor) as session:
         clash = session.scalar(select(Activity.id).where(Activity.code == spec.code))

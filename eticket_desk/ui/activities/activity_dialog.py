@@ -142,6 +142,29 @@ class ActivityDialog(QDialog):
         self._billing_form.addRow(self.tr("Mode :"), self.billing_combo)
         self._ticket_row = self.errors.wrap("ticket_type", self.ticket_edit)
         self._billing_form.addRow(self.tr("Type de ticket :"), self._ticket_row)
+        self.product_code_edit = QLineEdit()
+        self.product_code_edit.setMaxLength(4)
+        self.product_code_edit.setPlaceholderText(self.tr("ex. CANT"))
+        self.nature_edit = QLineEdit()
+        self.nature_edit.setMaxLength(10)
+        self.nature_edit.setPlaceholderText(self.tr("ex. 7067"))
+        self._billing_form.addRow(
+            self.tr("Code produit (PES) :"),
+            self.errors.wrap("product_code", _row(self.product_code_edit)),
+        )
+        self._billing_form.addRow(
+            self.tr("Imputation (nature) :"),
+            self.errors.wrap("accounting_nature", _row(self.nature_edit)),
+        )
+        self._billing_form.addRow(
+            "",
+            note_label(
+                self.tr(
+                    "Pour les titres de recettes (export PES V2) : donnés par la trésorerie "
+                    "ou le logiciel de finances."
+                )
+            ),
+        )
 
         self.fields = QWidget()
         left = QVBoxLayout()
@@ -205,11 +228,19 @@ class ActivityDialog(QDialog):
         self.deadline_editor.set_rule(spec.deadline)
         self.billing_combo.setCurrentIndex(self.billing_combo.findData(spec.billing_mode.value))
         self.ticket_edit.setText(spec.ticket_type)
+        self.product_code_edit.setText(spec.product_code)
+        self.nature_edit.setText(spec.accounting_nature)
         self._on_billing_combo_changed()
         self._on_deadline_editor_rule_changed()
 
     def _make_read_only(self) -> None:
-        for editor in (self.code_edit, self.name_edit, self.ticket_edit):
+        for editor in (
+            self.code_edit,
+            self.name_edit,
+            self.ticket_edit,
+            self.product_code_edit,
+            self.nature_edit,
+        ):
             editor.setReadOnly(True)
         for widget in (
             self.colour_button,
@@ -267,6 +298,8 @@ class ActivityDialog(QDialog):
             ticket_type=self.ticket_edit.text() if mode == BillingMode.PREPAID else "",
             colour=self._colour,
             active=self.active_check.isChecked(),
+            product_code=self.product_code_edit.text().strip().upper(),
+            accounting_nature=self.nature_edit.text().strip(),
         )
 
     # -- slots -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The « Factures » tab: the invoice runs (print a run again), and the invoices and credit
-notes found by number, family reference or name, with their status; double-click shows an
+"""The « Factures » tab: the invoice runs (print a run again, export it as a PES V2 file when
+the commune sends titres de recettes), and the invoices and credit notes found by number, family reference or name, with their status; double-click shows an
 invoice's PDF, « Avoir… » cancels one with a credit note."""
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from eticket_desk.rules.billing import InvoiceStatus
+from eticket_desk.services.catalogue.organisation import load_organisation
 from eticket_desk.services.invoicing import documents as invoice_documents
 from eticket_desk.services.invoicing import files as invoice_files
 from eticket_desk.services.invoicing import queries as invoice_queries
+from eticket_desk.services.invoicing.pes import export as pes_export
 from eticket_desk.services.invoicing.queries import InvoiceSummary, RunSummary
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import note_label
@@ -27,6 +29,7 @@ from eticket_desk.ui.invoicing import common
 from eticket_desk.ui.invoicing.common import count, source_rows, table_view
 from eticket_desk.ui.invoicing.credit_note_dialog import CreditNoteDialog
 from eticket_desk.ui.invoicing.invoices_model import InvoiceColumn, InvoicesModel, RunsModel
+from eticket_desk.ui.invoicing.pes_export_dialog import PesExportDialog
 
 LIMIT = 500
 SEARCH_DELAY_MS = 250
@@ -43,16 +46,31 @@ class InvoicesPage(QWidget):
         self.runs_view.setMaximumHeight(120)
         self.print_run_button = QPushButton(self.tr("Fichier à &imprimer…"))
         self.run_folder_button = QPushButton(self.tr("Dossier des PDF"))
+        self.pes_button = QPushButton(self.tr("Exporter le P&ES V2…"))
         self.print_run_button.clicked.connect(self._on_print_run_button_clicked)
         self.run_folder_button.clicked.connect(self._on_run_folder_button_clicked)
+        self.pes_button.clicked.connect(self._on_pes_button_clicked)
+        self.titres = False  # the commune sends titres de recettes (PES V2), not a régie
+        self.pes_dialog: PesExportDialog | None = None
+        self.pes_note = note_label(
+            self.tr(
+                "Export PES V2 non proposé : la commune encaisse en régie de recettes. Les "
+                "titres de recettes se choisissent dans Paramètres › Organisation."
+            )
+        )
+        self.pes_note.setVisible(False)
         run_buttons = QVBoxLayout()
         run_buttons.addWidget(self.print_run_button)
         run_buttons.addWidget(self.run_folder_button)
+        run_buttons.addWidget(self.pes_button)
         run_buttons.addStretch(1)
         runs_box = QGroupBox(self.tr("Facturations"))
-        runs_layout = QHBoxLayout(runs_box)
+        runs_layout = QHBoxLayout()
         runs_layout.addWidget(self.runs_view, 1)
         runs_layout.addLayout(run_buttons)
+        runs_column = QVBoxLayout(runs_box)
+        runs_column.addLayout(runs_layout)
+        runs_column.addWidget(self.pes_note)
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(
@@ -104,8 +122,18 @@ class InvoicesPage(QWidget):
     def refresh(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
         self.ctx.runner.submit(
+            lambda: load_organisation(store).collection_mode == "titres",
+            self._on_mode_loaded,
+            self._failed,
+        )
+        self.ctx.runner.submit(
             lambda: invoice_queries.list_runs(store, actor), self._on_runs_loaded, self._failed
         )
+
+    def _on_mode_loaded(self, titres: bool) -> None:
+        self.titres = titres
+        self.pes_note.setVisible(not titres)
+        self._update_run_buttons()
 
     def load_invoices(self) -> None:
         self._timer.stop()
@@ -206,6 +234,12 @@ class InvoicesPage(QWidget):
         has_run = self.selected_run() is not None
         self.print_run_button.setEnabled(has_run)
         self.run_folder_button.setEnabled(has_run)
+        self.pes_button.setEnabled(has_run and self.titres)
+        self.pes_button.setToolTip(
+            self.tr("Le fichier des titres de recettes de la facturation, pour Hélios")
+            if self.titres
+            else self.tr("La commune encaisse en régie : pas de titres de recettes à exporter")
+        )
         self.all_button.setEnabled(has_run)
 
     # -- slots -----------------------------------------------------------------------------
@@ -283,3 +317,23 @@ class InvoicesPage(QWidget):
             )
             return
         common.open_folder(folder)
+
+    # -- the PES V2 export -----------------------------------------------------------------
+
+    def _on_pes_button_clicked(self) -> None:
+        run = self.selected_run()
+        if run is None or not self.titres:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.ctx.runner.submit(
+            lambda: pes_export.export_status(store, actor, run.id),
+            lambda status: self.open_pes_dialog(run, status),
+            self._failed,
+        )
+
+    def open_pes_dialog(self, run: RunSummary, status) -> PesExportDialog:
+        dialog = PesExportDialog(self.ctx, run, status, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.pes_dialog = dialog
+        return dialog

@@ -14,7 +14,7 @@ from eticket_desk.ui.invoicing.invoices_page import InvoicesPage
 from eticket_desk.ui.invoicing.run_dialog import RunDialog
 from eticket_desk.ui.invoicing.unpaid_page import UnpaidPage
 
-TOPICS = {Topic.INVOICES}  # issued, credited, paid at the counter
+TOPICS = {Topic.INVOICES, Topic.ORGANISATION}  # issued, credited, paid; régie or titres
 
 
 class InvoicingScreen(QWidget):
