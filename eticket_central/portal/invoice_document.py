@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from eticket_central.models import CommuneRecord, Family, Invoice, InvoicePrint
 from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.reports.invoice import InvoiceData, InvoiceLine, children_of
+from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference
 
 _ORGANISATION = frozenset(f.name for f in fields(OrganisationData))
 
@@ -76,6 +77,7 @@ def family_document(
             **common,
         )
     paid = invoice.paid_cents
+    code = data.get("datamatrix")  # the tobacconist's code of a titres commune, as printed
     return InvoiceData(
         kind="invoice",
         number=invoice.number,
@@ -83,5 +85,6 @@ def family_document(
         due_on=invoice.due_on,
         amount_due_cents=max(0, total - paid),
         paid_cents=min(paid, total),
+        datamatrix=DatamatrixReference(**code) if code else None,
         **common,
     )

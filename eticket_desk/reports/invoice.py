@@ -51,7 +51,9 @@ from eticket_desk.reports.invoice_coupon import (
     PaymentText,
     draw_coupon,
 )
+from eticket_desk.reports.invoice_datamatrix import proximity_block
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
+from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference, datamatrix_string
 
 if TYPE_CHECKING:
     from eticket_desk.reports.inputs import OrganisationData
@@ -109,6 +111,9 @@ class InvoiceData:
     refers_to_date: date | None = None
     note: str = ""  # a sentence under the totals (e.g. the reason of a credit note)
     logo: bytes | None = None  # PNG or JPEG of the organisation, in the letterhead
+    # The titre's references for the DGFiP « paiement de proximité » code: only on an invoice
+    # of a titres commune that is not debited (services decide; None prints no code).
+    datamatrix: DatamatrixReference | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -140,6 +145,13 @@ class InvoiceData:
     @property
     def has_coupon(self) -> bool:
         return not self.is_credit_note and self.amount_due_cents > 0
+
+    @property
+    def proximity_code(self) -> str:
+        """The datamatrix string for what is left to pay, "" when none is printed."""
+        if self.datamatrix is None or not self.has_coupon:
+            return ""
+        return datamatrix_string(self.datamatrix, self.amount_due_cents)
 
     @property
     def title(self) -> str:
@@ -232,6 +244,8 @@ def layout(data: InvoiceData) -> Layout:
 
 def _layout(data: InvoiceData, space: Spacing) -> Layout:
     blocks = table_blocks(data.children, space) + [_totals(data, space)]
+    if data.proximity_code:  # titres commune: « Chez un buraliste » under « Comment payer »
+        blocks.append(proximity_block(CONTENT_WIDTH - 78 * mm, 1 * mm))
     if data.note:
         blocks += paragraphs(data.note, 8.5, before=space.gap, color=INK)
     if not data.has_coupon and not data.is_credit_note:
@@ -289,6 +303,7 @@ def _coupon(data: InvoiceData) -> Coupon:
         reference=data.number,
         amount_cents=data.amount_due_cents,
         due_on=data.due_on,
+        datamatrix=data.proximity_code,
     )
 
 

@@ -201,6 +201,22 @@ class PrintedChild(Wire):
     lines: Annotated[list[PrintedLine], Field(max_length=200)]
 
 
+Digits = Annotated[str, Field(pattern=r"^[0-9]{1,15}$")]
+
+
+class PrintedDatamatrix(Wire):
+    """The titre's references of the DGFiP « paiement de proximité » code printed on the
+    invoice of a titres commune (rules.dgfip_datamatrix.DatamatrixReference): the portal
+    draws the same code for what is left to pay."""
+
+    establishment: Digits
+    period: Digits
+    product: Digits
+    year: Annotated[StrictInt, Field(ge=2000, le=2999)]
+    debt_number: Digits
+    accountant: Digits
+
+
 class PrintedInvoice(Wire):
     """What the invoice or credit note printed at the desk shows of its own (the organisation
     is the commune's record, the amounts paid the server's), so that the portal serves the
@@ -212,6 +228,7 @@ class PrintedInvoice(Wire):
     period: Text = ""
     note: LongText = ""
     children: Annotated[list[PrintedChild], Field(max_length=50)] = []
+    datamatrix: PrintedDatamatrix | None = None  # None: no tobacconist's code on it
 
 
 class InvoiceIssue(Wire):

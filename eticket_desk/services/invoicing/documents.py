@@ -26,6 +26,7 @@ from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.restored import RECOVERED_INVOICE
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.run import Progress, pdfs_written, settled_by_invoice
+from eticket_desk.sync.printed_invoices import proximity_references
 
 
 def _data(
@@ -56,6 +57,7 @@ def _data(
     corrected = {
         i.corrects_id: session.get(Invoice, i.corrects_id) for i in invoices if i.corrects_id
     }
+    proximity = proximity_references(session, invoices)
     out = []
     for invoice in invoices:
         printed = children_of(
@@ -95,6 +97,7 @@ def _data(
                 refers_to_date=original.issued_at.date() if original else None,
                 note=invoice.reason,
                 logo=logo,
+                datamatrix=proximity.get(invoice.id),
             )
         )
     return out
