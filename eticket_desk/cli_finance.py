@@ -42,5 +42,6 @@ def run_export(args: argparse.Namespace, db_path: Path) -> int:
         except DomainError as refused:
             print(refused.message, file=sys.stderr)
             return 1
-    print(f"{done.rows} lignes, total {format_cents(done.total_cents)} : {done.path}")
+    lines = f"{done.rows} ligne{'' if done.rows == 1 else 's'}"
+    print(f"{lines}, total {format_cents(done.total_cents)} : {done.path}")
     return 0

@@ -28,6 +28,7 @@ from eticket_desk.rules.permissions import Permission
 from eticket_desk.rules.pricing import METHOD_LABELS, Method
 from eticket_desk.services.access.people import People
 from eticket_desk.services.core.audit import record
+from eticket_desk.services.core.changes import changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.finance_files import Column, write_table
@@ -192,6 +193,7 @@ def invoice_rows(store: Store, actor: Actor, period: str) -> list[tuple]:
         return out
 
 
+@changes(unseen="an export writes a file and its audit line; no screen shows either")
 def export_receipts(store: Store, actor: Actor, first: date, last: date, out: Path) -> ExportDone:
     """The receipts journal from `first` to `last` written to `out` (.csv or .xlsx)."""
     rows = receipt_rows(store, actor, first, last)
@@ -199,6 +201,7 @@ def export_receipts(store: Store, actor: Actor, first: date, last: date, out: Pa
     return _written(store, actor, title, RECEIPT_COLUMNS, rows, out, amount=8)
 
 
+@changes(unseen="an export writes a file and its audit line; no screen shows either")
 def export_invoices(store: Store, actor: Actor, period: str, out: Path) -> ExportDone:
     """The month's invoices and credit notes, line by line, written to `out` (.csv or .xlsx)."""
     rows = invoice_rows(store, actor, period)
