@@ -62,6 +62,12 @@ def render_admin_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     for index, name in enumerate(("organisation", "schools", "desk")):
         settings_screen.tabs.setCurrentIndex(index)
         saved.append(_save(settings_screen, out / f"settings_{name}.png"))
+    settings_screen.tabs.setCurrentIndex(0)
+    page = settings_screen.organisation_page
+    settings_screen.resize(*SCREEN_SIZE)
+    settings_screen.show()
+    page.scroll.ensureWidgetVisible(page.treasury_section, 0, 0)
+    saved.append(grab(settings_screen, out / "settings_organisation_tresor.png", SCREEN_SIZE))
     settings_screen.deleteLater()
 
     saved.append(_save(ChangePasswordDialog(ctx, forced=True), out / "change_password.png", None))
@@ -142,6 +148,13 @@ def sample_context(folder: Path) -> AppContext:
     data.payfip_id = "012345"
     data.cash_ceiling_cents = 150000
     data.portal_url = "https://neuvecelle.eticket.fr"
+    data.collection_mode = "titres"
+    data.siret = "21740201500010"
+    data.pes_id_post = "0740000"
+    data.pes_cod_col = "123"
+    data.pes_cod_bud = "01"
+    data.sepa_ics = "FR72ZZZ123456"
+    data.sepa_iban = "FR7630001007941234567890185"
     data.invoice_mentions = (
         "Paiement à réception, au plus tard à la date d'échéance.\n"
         "Voies de recours : tribunal judiciaire de Thonon-les-Bains, dans un délai de deux mois."

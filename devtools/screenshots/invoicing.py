@@ -42,7 +42,8 @@ def _credit_one(ctx: AppContext) -> None:
 
 def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     """Saves invoicing_period.png, invoicing_preview.png, invoicing_done.png,
-    invoicing_invoices.png, invoicing_credit_note.png and invoicing_unpaid.png."""
+    invoicing_invoices.png, invoicing_credit_note.png, invoicing_unpaid.png and
+    invoicing_finance_export.png."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     clock = ctx.store.clock
@@ -87,6 +88,9 @@ def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]
         if tree.topLevelItemCount():
             tree.topLevelItem(0).setExpanded(True)
         saved.append(grab(screen, out / "invoicing_unpaid.png", close=True))
+        export = screen.open_export_dialog()
+        export.invoices_radio.setChecked(True)
+        saved.append(grab(export, out / "invoicing_finance_export.png", fit=True, close=True))
         screen.deleteLater()
     finally:
         clock.current = kept

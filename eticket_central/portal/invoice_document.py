@@ -19,6 +19,7 @@ from eticket_central.models import CommuneRecord, Family, Invoice, InvoicePrint
 from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.reports.invoice import InvoiceData, InvoiceLine, children_of
 from eticket_desk.reports.invoice_debit import DebitNotice
+from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference
 
 _ORGANISATION = frozenset(f.name for f in fields(OrganisationData))
 
@@ -79,6 +80,7 @@ def family_document(
         )
     paid = invoice.paid_cents
     debit = data.get("debit")  # absent from a copy of an older desk or a family that pays
+    code = data.get("datamatrix")  # the tobacconist's code of a titres commune, as printed
     return InvoiceData(
         kind="invoice",
         number=invoice.number,
@@ -91,5 +93,6 @@ def family_document(
         )
         if debit
         else None,
+        datamatrix=DatamatrixReference(**code) if code else None,
         **common,
     )

@@ -20,8 +20,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITER = ";"
 
 
+class NumberText(str):
+    """A number the program formatted itself the French way (« -12,50 »): written as it is,
+    a leading minus included (it is not text a family typed)."""
+
+
 def safe_cell(value: object) -> object:
     """The cell as written: text that a spreadsheet would run gets a leading single quote."""
+    if isinstance(value, NumberText):
+        return str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -52,7 +52,9 @@ from eticket_desk.reports.invoice_coupon import (
     draw_coupon,
 )
 from eticket_desk.reports.invoice_debit import DebitNotice, DebitText, title_lines
+from eticket_desk.reports.invoice_datamatrix import proximity_block
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
+from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference, datamatrix_string
 
 if TYPE_CHECKING:
     from eticket_desk.reports.inputs import OrganisationData
@@ -111,6 +113,9 @@ class InvoiceData:
     note: str = ""  # a sentence under the totals (e.g. the reason of a credit note)
     logo: bytes | None = None  # PNG or JPEG of the organisation, in the letterhead
     debit: DebitNotice | None = None  # a family on SEPA direct debit: no coupon, the notice
+    # The titre's references for the DGFiP « paiement de proximité » code: only on an invoice
+    # of a titres commune that is not debited (services decide; None prints no code).
+    datamatrix: DatamatrixReference | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -147,6 +152,13 @@ class InvoiceData:
     def is_debited(self) -> bool:
         """Debit notice instead of the coupon: what is left to pay is debited (SEPA)."""
         return not self.is_credit_note and self.amount_due_cents > 0 and self.debit is not None
+
+    @property
+    def proximity_code(self) -> str:
+        """The datamatrix string for what is left to pay, "" when none is printed."""
+        if self.datamatrix is None or not self.has_coupon:
+            return ""
+        return datamatrix_string(self.datamatrix, self.amount_due_cents)
 
     @property
     def title(self) -> str:
@@ -245,6 +257,8 @@ def layout(data: InvoiceData) -> Layout:
 
 def _layout(data: InvoiceData, space: Spacing) -> Layout:
     blocks = table_blocks(data.children, space) + [_totals(data, space)]
+    if data.proximity_code:  # titres commune: « Chez un buraliste » under « Comment payer »
+        blocks.append(proximity_block(CONTENT_WIDTH - 78 * mm, 1 * mm))
     if data.note:
         blocks += paragraphs(data.note, 8.5, before=space.gap, color=INK)
     if not data.has_coupon and not data.is_debited and not data.is_credit_note:
@@ -304,6 +318,7 @@ def _coupon(data: InvoiceData) -> Coupon:
         reference=data.number,
         amount_cents=data.amount_due_cents,
         due_on=data.due_on,
+        datamatrix=data.proximity_code,
     )
 
 

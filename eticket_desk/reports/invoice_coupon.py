@@ -44,6 +44,7 @@ from eticket_desk.reports.bill_page import (
     text_width,
     wrap,
 )
+from eticket_desk.reports.invoice_datamatrix import SIDE, draw_code_with_caption
 
 NOT_STAPLED = "Coupon à joindre à votre chèque — ne pas agrafer"
 SCISSORS = "\u2702"  # ✂, in DejaVu Sans
@@ -179,6 +180,8 @@ class Coupon:
     amount_cents: int
     due_on: date
     covers: tuple[str, ...] = ()
+    # The DGFiP « paiement de proximité » string (titres commune, invoice not debited), else "".
+    datamatrix: str = ""
 
 
 def draw_cut_line(canvas: Canvas) -> None:
@@ -240,6 +243,8 @@ def draw_coupon(canvas: Canvas, coupon: Coupon) -> None:
 
     # Left: who pays what, and the barcode the counter scans.
     x, width = MARGIN_LEFT + 4 * mm, 94 * mm
+    if coupon.datamatrix:  # the tobacconist's code takes the right end of the column
+        width -= SIDE + 6 * mm
     y = top - 16.5 * mm
     y = _field(canvas, x, y, "Dossier famille", coupon.family_reference, width)
     numbers = ", ".join(coupon.covers) if coupon.covers else coupon.reference
@@ -253,6 +258,9 @@ def draw_coupon(canvas: Canvas, coupon: Coupon) -> None:
     bars = COUPON_BOTTOM + 5.5 * mm
     draw_barcode(canvas, x - QUIET, bars, code)
     put(canvas, x, bars - 3.4 * mm, code, size=7.5)
+    if coupon.datamatrix:  # at the right end of the column, before the rule
+        code_x = MARGIN_LEFT + 94 * mm - SIDE
+        draw_code_with_caption(canvas, coupon.datamatrix, code_x, top - 10.5 * mm - SIDE)
 
     # Right: the amount (the rest of that side is the same on every coupon).
     amount = money(coupon.amount_cents)

@@ -211,6 +211,22 @@ class PrintedDebit(Wire):
     ics: Annotated[str, Field(max_length=35)] = ""
 
 
+Digits = Annotated[str, Field(pattern=r"^[0-9]{1,15}$")]
+
+
+class PrintedDatamatrix(Wire):
+    """The titre's references of the DGFiP « paiement de proximité » code printed on the
+    invoice of a titres commune (rules.dgfip_datamatrix.DatamatrixReference): the portal
+    draws the same code for what is left to pay."""
+
+    establishment: Digits
+    period: Digits
+    product: Digits
+    year: Annotated[StrictInt, Field(ge=2000, le=2999)]
+    debt_number: Digits
+    accountant: Digits
+
+
 class PrintedInvoice(Wire):
     """What the invoice or credit note printed at the desk shows of its own (the organisation
     is the commune's record, the amounts paid the server's), so that the portal serves the
@@ -224,6 +240,7 @@ class PrintedInvoice(Wire):
     children: Annotated[list[PrintedChild], Field(max_length=50)] = []
     # A family on direct debit (None: paid by the family, or a copy from an older desk).
     debit: PrintedDebit | None = None
+    datamatrix: PrintedDatamatrix | None = None  # None: no tobacconist's code on it
 
 
 class InvoiceIssue(Wire):

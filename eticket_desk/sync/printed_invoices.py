@@ -1,18 +1,62 @@
 """What an invoice or credit note prints of its own, carried by its op (`printed` of
 invoice.issue and invoice.cancel), so that the families' portal serves the document the desk
-issued: the same lines, read from the frozen rows, rendered by the same reports.invoice."""
+issued: the same lines, read from the frozen rows, rendered by the same reports.invoice; and
+the references of the DGFiP « paiement de proximité » code it carries (proximity_references),
+read here once for the desk's PDF and for the op."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eticket_desk.models import Invoice, InvoiceLine, Organisation, SepaMandate
+from eticket_desk.models import Activity, Invoice, InvoiceLine, Organisation, SepaMandate
+from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference, reference_for
+from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.treasury import masked_iban
+
+
+def proximity_references(
+    session: Session, invoices: list[Invoice]
+) -> dict[uuid.UUID, DatamatrixReference]:
+    """The datamatrix references of the invoices that print the tobacconist's code: those of a
+    commune in titres mode, not credit notes, not debited (a mandate's invoice says when it is
+    debited instead). The product is the first line's activity's; an invoice whose codes are
+    missing (CodCol, IdPost, a product code starting with two digits) gets none — the PES
+    export refuses such a run with its own French message."""
+    org = session.scalar(select(Organisation))
+    if org is None or org.collection_mode != "titres":
+        return {}
+    wanted = [i for i in invoices if i.kind == "invoice" and i.mandate_id is None]
+    products: dict[uuid.UUID, str] = {}
+    ids = [i.id for i in wanted]
+    for chunk in range(0, len(ids), 900):
+        rows = session.execute(
+            select(InvoiceLine.invoice_id, Activity.product_code)
+            .join(Activity, Activity.id == InvoiceLine.activity_id)
+            .where(InvoiceLine.invoice_id.in_(ids[chunk : chunk + 900]))
+            .order_by(InvoiceLine.invoice_id, InvoiceLine.position.desc())
+        )
+        for invoice_id, code in rows:  # the last row kept per invoice: its first line's
+            products[invoice_id] = code
+    references = {}
+    for invoice in wanted:
+        try:
+            references[invoice.id] = reference_for(
+                org.pes_cod_col,
+                org.pes_id_post,
+                products.get(invoice.id, ""),
+                invoice.issued_at.year,
+                invoice.period_start.month,
+                invoice.number,
+            )
+        except InvalidInput:
+            continue
+    return references
 
 
 def printed_invoices(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, dict[str, Any]]:
@@ -26,8 +70,11 @@ def printed_invoices(session: Session, invoices: list[Invoice]) -> dict[uuid.UUI
     ):
         lines[line.invoice_id].append(line)
     debits = _debits(session, invoices)
+    codes = proximity_references(session, invoices)
     return {
-        invoice.id: _printed(invoice, lines[invoice.id], debits.get(invoice.id))
+        invoice.id: _printed(
+            invoice, lines[invoice.id], debits.get(invoice.id), codes.get(invoice.id)
+        )
         for invoice in invoices
     }
 
@@ -58,7 +105,10 @@ def _debits(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, dict[s
 
 
 def _printed(
-    invoice: Invoice, lines: list[InvoiceLine], debit: dict[str, str] | None = None
+    invoice: Invoice,
+    lines: list[InvoiceLine],
+    debit: dict[str, str] | None = None,
+    code: DatamatrixReference | None = None,
 ) -> dict[str, Any]:
     children: dict[str, dict[str, Any]] = {}
     for line in lines:
@@ -85,4 +135,6 @@ def _printed(
     }
     if debit is not None:  # only then: a copy without it reads as before
         printed["debit"] = debit
+    if code is not None:  # the tobacconist's code of a titres commune
+        printed["datamatrix"] = asdict(code)
     return printed

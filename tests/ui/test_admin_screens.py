@@ -475,6 +475,7 @@ def test_screenshots_are_rendered(qtbot, ctx, agent, tmp_path):
             "user_dialog.png",
             "audit.png",
             "settings_organisation.png",
+            "settings_organisation_tresor.png",
             "settings_schools.png",
             "settings_desk.png",
             "change_password.png",

@@ -28,6 +28,7 @@ from eticket_desk.services.core.documents import document_path
 from eticket_desk.services.core.restored import RECOVERED_INVOICE
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.services.invoicing.run import Progress, pdfs_written, settled_by_invoice
+from eticket_desk.sync.printed_invoices import proximity_references
 
 
 def _data(
@@ -59,6 +60,7 @@ def _data(
         i.corrects_id: session.get(Invoice, i.corrects_id) for i in invoices if i.corrects_id
     }
     debits = debit_notices(session, organisation.sepa_ics, invoices)
+    proximity = proximity_references(session, invoices)
     out = []
     for invoice in invoices:
         printed = children_of(
@@ -99,6 +101,7 @@ def _data(
                 note=invoice.reason,
                 logo=logo,
                 debit=debits.get(invoice.id),
+                datamatrix=proximity.get(invoice.id),
             )
         )
     return out

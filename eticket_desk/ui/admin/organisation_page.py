@@ -32,6 +32,8 @@ from eticket_desk.services.core import fields as field_checks
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, show_text_starts
+from eticket_desk.ui.admin.treasury_section import KEYS as TREASURY_KEYS
+from eticket_desk.ui.admin.treasury_section import TreasurySection
 from eticket_desk.ui.context import AppContext
 
 # Live checks while typing (the service applies the same ones on save).
@@ -140,6 +142,8 @@ class OrganisationPage(QWidget):
         )
 
         logo = self._logo_group()
+        self.treasury_section = TreasurySection(self.errors, editable)
+        self.treasury_section.edited.connect(self._on_editor_edited)
 
         columns = QHBoxLayout()
         for groups in ((commune, regie, logo), (treasury, families)):
@@ -149,8 +153,10 @@ class OrganisationPage(QWidget):
             column.addStretch(1)
             columns.addLayout(column, 1)
         body = QWidget()
-        body.setLayout(columns)
-        scroll = QScrollArea()
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(columns)
+        body_layout.addWidget(self.treasury_section)
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -324,6 +330,7 @@ class OrganisationPage(QWidget):
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(data.school_zone), 0))
         mode_index = self.payfip_mode_combo.findData(data.payfip_mode)
         self.payfip_mode_combo.setCurrentIndex(max(mode_index, 0))
+        self.treasury_section.load(data)
         self._show_logo(logo)
         show_text_starts(self)
         self.errors.clear()
@@ -337,7 +344,10 @@ class OrganisationPage(QWidget):
         for f in fields(OrganisationData):
             if f.name in ("cash_ceiling_cents", "invoice_mentions", "school_zone", "payfip_mode"):
                 continue
+            if f.name in TREASURY_KEYS:
+                continue
             values[f.name] = self.editors[f.name].text()
+        values.update(self.treasury_section.values())
         try:
             ceiling = parse_cents(self.editors["cash_ceiling_cents"].text() or "0")
         except InvalidInput as exc:

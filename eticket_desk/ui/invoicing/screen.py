@@ -10,6 +10,7 @@ from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import make_tabs, note_label, title_label
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.invoicing.finance_export_dialog import FinanceExportDialog
 from eticket_desk.ui.invoicing.invoices_page import InvoicesPage
 from eticket_desk.ui.invoicing.run_dialog import RunDialog
 from eticket_desk.ui.invoicing.unpaid_page import UnpaidPage
@@ -27,8 +28,15 @@ class InvoicingScreen(QWidget):
         self.new_run_button = QPushButton(self.tr("&Nouvelle facturation…"))
         self.new_run_button.setEnabled(self.can_run)
         self.new_run_button.clicked.connect(self._on_new_run_button_clicked)
+        self.export_button = QPushButton(self.tr("&Exporter pour la comptabilité…"))
+        self.export_button.setToolTip(
+            self.tr("Journal des encaissements, factures et avoirs d'un mois : CSV ou Excel")
+        )
+        self.export_button.setEnabled(self.can_run)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
         head = QHBoxLayout()
         head.addWidget(title_label(self.tr("Facturation")), 1)
+        head.addWidget(self.export_button)
         head.addWidget(self.new_run_button)
         self.read_only_note = note_label(
             self.tr("Votre profil ({role}) ne permet pas de {action}.").format(
@@ -60,8 +68,18 @@ class InvoicingScreen(QWidget):
         dialog.open()
         return dialog
 
+    def open_export_dialog(self) -> FinanceExportDialog:
+        """Opens « Exporter pour la comptabilité » (window-modal); the caller may drive it."""
+        dialog = FinanceExportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _on_new_run_button_clicked(self) -> None:
         self.open_run_dialog()
+
+    def _on_export_button_clicked(self) -> None:
+        self.open_export_dialog()
 
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if self.can_run and topics & TOPICS:
