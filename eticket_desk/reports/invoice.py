@@ -51,8 +51,8 @@ from eticket_desk.reports.invoice_coupon import (
     PaymentText,
     draw_coupon,
 )
-from eticket_desk.reports.invoice_debit import DebitNotice, DebitText, title_lines
 from eticket_desk.reports.invoice_datamatrix import proximity_block
+from eticket_desk.reports.invoice_debit import DebitNotice, DebitText, title_lines
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
 from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference, datamatrix_string
 
