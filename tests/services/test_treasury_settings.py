@@ -19,6 +19,7 @@ from eticket_desk.services.catalogue.organisation import load_organisation, save
 from eticket_desk.services.core.numbering import next_number
 from eticket_desk.services.core.store import Store
 from eticket_desk.sync.planning_ops import organisation_ops
+from tests.services.test_invoicing import canteen  # noqa: F401
 
 GOOD = dict(
     collection_mode="titres",
@@ -125,3 +126,35 @@ def test_runs_issued_before_get_their_number_in_the_year_and_the_next_follows(tm
 
             with Session(bind=connection) as session:
                 assert next_number(session, "invoice-run-2026") == 3
+
+
+def test_a_town_with_invoices_and_bookings_goes_back_to_0018_and_up_again_keeping_them(
+    store,
+    admin,
+    schools,
+    canteen,  # noqa: F811
+    clock,
+):
+    """Columns are added and dropped in place: no table that other rows point at (invoice,
+    activity) is rebuilt, which SQLite would refuse with those rows' references checked."""
+    from alembic import command
+
+    from eticket_desk.models import Invoice, InvoiceLine
+    from eticket_desk.models.database import alembic_config
+    from eticket_desk.services.invoicing.run import issue_run
+    from tests.services.test_invoice_debit_notice import _town_on_debit
+    from tests.services.test_invoicing import NOVEMBER
+
+    debited, _paying, mandate = _town_on_debit(store, admin, schools, canteen, clock)
+    issue_run(store, admin, NOVEMBER)
+    with store.read() as session:
+        before = sorted((i.number, i.total_cents) for i in session.scalars(select(Invoice)))
+        lines = len(session.scalars(select(InvoiceLine)).all())
+    command.downgrade(alembic_config(store.engine), "0018")
+    migrate(store.engine)
+    with store.read() as session:
+        after = session.scalars(select(Invoice)).all()
+        assert sorted((i.number, i.total_cents) for i in after) == before
+        assert len(session.scalars(select(InvoiceLine)).all()) == lines
+        # What 0019 added starts empty again: the mandate is gone with its table's rows.
+        assert {i.mandate_id for i in after} == {None}
