@@ -5,11 +5,13 @@ credit note."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from eticket_desk.reports import invoice, reminder_letter
 from eticket_desk.reports.invoice import InvoiceData, InvoiceLine
+from eticket_desk.rules.dgfip_datamatrix import reference_for
 from eticket_desk.selftest_data import (
     ISSUED,
     SCHOOL,
@@ -36,6 +38,7 @@ __all__ = [
     "sample_logo",
     "sample_long_invoice",
     "sample_reminder",
+    "sample_titres_invoice",
 ]
 
 
@@ -109,14 +112,30 @@ def sample_credit_note() -> InvoiceData:
     )
 
 
+def sample_titres_invoice() -> InvoiceData:
+    """The self-test's invoice of a commune in titres mode: the DGFiP « paiement de proximité »
+    datamatrix on its coupon (CodCol 123, IdPost 0740000, product 7067)."""
+    data = sample_invoice()
+    organisation = replace(
+        data.organisation,
+        collection_mode="titres",
+        pes_cod_col="123",
+        pes_id_post="0740000",
+        pes_cod_bud="01",
+    )
+    code = reference_for("123", "0740000", "7067", data.issued_on.year, 11, data.number)
+    return replace(data, organisation=organisation, datamatrix=code)
+
+
 def render_invoice_samples(out_dir: Path) -> list[Path]:
     """Write invoice_a4.pdf, invoice_long.pdf, invoice_four_children.pdf,
-    invoice_credit_note.pdf, reminder_letter.pdf."""
+    invoice_credit_note.pdf, invoice_titres_datamatrix.pdf, reminder_letter.pdf."""
     out_dir = Path(out_dir)
     return [
         invoice.render(sample_invoice(), out_dir / "invoice_a4.pdf"),
         invoice.render(sample_long_invoice(), out_dir / "invoice_long.pdf"),
         invoice.render(sample_family_invoice(), out_dir / "invoice_four_children.pdf"),
         invoice.render(sample_credit_note(), out_dir / "invoice_credit_note.pdf"),
+        invoice.render(sample_titres_invoice(), out_dir / "invoice_titres_datamatrix.pdf"),
         reminder_letter.render(sample_reminder(), out_dir / "reminder_letter.pdf"),
     ]

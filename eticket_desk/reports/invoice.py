@@ -51,7 +51,6 @@ from eticket_desk.reports.invoice_coupon import (
     PaymentText,
     draw_coupon,
 )
-from eticket_desk.reports.invoice_datamatrix import proximity_block
 from eticket_desk.reports.invoice_debit import DebitNotice, DebitText, title_lines
 from eticket_desk.reports.invoice_table import COMPACT, NORMAL, Spacing, table_blocks
 from eticket_desk.rules.dgfip_datamatrix import DatamatrixReference, datamatrix_string
@@ -257,8 +256,6 @@ def layout(data: InvoiceData) -> Layout:
 
 def _layout(data: InvoiceData, space: Spacing) -> Layout:
     blocks = table_blocks(data.children, space) + [_totals(data, space)]
-    if data.proximity_code:  # titres commune: « Chez un buraliste » under « Comment payer »
-        blocks.append(proximity_block(CONTENT_WIDTH - 78 * mm, 1 * mm))
     if data.note:
         blocks += paragraphs(data.note, 8.5, before=space.gap, color=INK)
     if not data.has_coupon and not data.is_debited and not data.is_credit_note:

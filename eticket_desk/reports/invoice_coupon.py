@@ -227,11 +227,13 @@ def fitted(text: str, width: float, size: float, font: str = BOLD, smallest: flo
     return text, size
 
 
-def _field(canvas: Canvas, x: float, y: float, label: str, value: str, width: float) -> float:
+def _field(
+    canvas: Canvas, x: float, y: float, label: str, value: str, width: float, term=30 * mm
+) -> float:
     """A label and its value beside it, on one line (the slip has no room for more)."""
     put(canvas, x, y, label, size=7.5, color=MUTED)
-    text, size = fitted(value, width - 30 * mm, 9)
-    put(canvas, x + 30 * mm, y, text, size=size, font=BOLD)
+    text, size = fitted(value, width - term, 9)
+    put(canvas, x + term, y, text, size=size, font=BOLD)
     return y - 4.6 * mm
 
 
@@ -242,24 +244,24 @@ def draw_coupon(canvas: Canvas, coupon: Coupon) -> None:
     top = COUPON_BOTTOM + COUPON_HEIGHT
 
     # Left: who pays what, and the barcode the counter scans.
-    x, width = MARGIN_LEFT + 4 * mm, 94 * mm
+    x, width, term = MARGIN_LEFT + 4 * mm, 94 * mm, 30 * mm
     if coupon.datamatrix:  # the tobacconist's code takes the right end of the column
-        width -= SIDE + 6 * mm
+        width, term = width - SIDE - 6 * mm, 22 * mm
     y = top - 16.5 * mm
-    y = _field(canvas, x, y, "Dossier famille", coupon.family_reference, width)
+    y = _field(canvas, x, y, "Dossier famille", coupon.family_reference, width, term)
     numbers = ", ".join(coupon.covers) if coupon.covers else coupon.reference
     if len(coupon.covers) > 4:  # the letter lists them all
         numbers = f"{coupon.covers[0]} et {len(coupon.covers) - 1} autres"
     label = "Factures n°" if len(coupon.covers) > 1 else "Facture n°"
-    y = _field(canvas, x, y, label, numbers, width)
-    y = _field(canvas, x, y, "Redevable", coupon.payer, width)
-    _field(canvas, x, y, "Échéance", long_date(coupon.due_on), width)
+    y = _field(canvas, x, y, label, numbers, width, term)
+    y = _field(canvas, x, y, "Redevable", coupon.payer, width, term)
+    _field(canvas, x, y, "Échéance", long_date(coupon.due_on), width, term)
     code = coupon_code(coupon.reference)
     bars = COUPON_BOTTOM + 5.5 * mm
     draw_barcode(canvas, x - QUIET, bars, code)
     put(canvas, x, bars - 3.4 * mm, code, size=7.5)
     if coupon.datamatrix:  # at the right end of the column, before the rule
-        code_x = MARGIN_LEFT + 94 * mm - SIDE
+        code_x = MARGIN_LEFT + 92 * mm - SIDE
         draw_code_with_caption(canvas, coupon.datamatrix, code_x, top - 10.5 * mm - SIDE)
 
     # Right: the amount (the rest of that side is the same on every coupon).

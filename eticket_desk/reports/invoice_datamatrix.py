@@ -1,5 +1,5 @@
-"""The DGFiP « paiement de proximité » block of a titres invoice's coupon: the ECC200
-datamatrix a tobacconist scans, and the mention that says what it is for.
+"""The DGFiP « paiement de proximité » part of a titres invoice's coupon: the ECC200
+datamatrix a tobacconist scans, and under it the mention that says what it is for.
 
 The string comes from rules.dgfip_datamatrix; reportlab's ECC200DataMatrix encodes it (a 44×44
 symbol, C40), drawn here as one filled path as the coupon's barcode is.
@@ -11,25 +11,22 @@ from reportlab.graphics.barcode.ecc200datamatrix import ECC200DataMatrix
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from eticket_desk.reports.bill_blocks import Block
 from eticket_desk.reports.bill_page import put, wrap
-from eticket_desk.reports.common import ACCENT, INK, MARGIN_LEFT, MUTED
-from eticket_desk.reports.fonts import BOLD, REGULAR
+from eticket_desk.reports.common import MUTED
+from eticket_desk.reports.fonts import BOLD
 from eticket_desk.rules.dgfip_datamatrix import CASH_CEILING_CENTS
 from eticket_desk.rules.money import format_cents
 
-MODULE = 0.42 * mm  # 44 modules: an 18.5 mm square, read by a counter scanner at arm's length
+MODULE = 0.38 * mm  # 44 modules: a 16.7 mm square (15 mils), read by any 2D counter scanner
 MODULES = 44
 SIDE = MODULES * MODULE
 QUIET = 2 * MODULE
-TERM = 20 * mm  # the width of « Comment payer »'s ways column, which this block follows
-TITLE = "Buraliste"
+TITLE = "Paiement de proximité"
+CAPTION_WIDTH = 27 * mm
 MENTION = (
     f"Payable en espèces (jusqu'à {format_cents(CASH_CEILING_CENTS).replace(',00', '')}) ou "
-    "par carte bancaire chez les buralistes agréés «\u00a0paiement de proximité\u00a0», en "
-    "présentant le code du coupon ci-dessous."
+    "par carte bancaire chez les buralistes agréés."
 )
-CAPTION = ("Paiement de proximité", "chez un buraliste")
 
 
 class _DataMatrix(ECC200DataMatrix):
@@ -88,33 +85,12 @@ def draw_datamatrix(canvas: Canvas, x: float, y: float, text: str, module: float
 
 
 def draw_code_with_caption(canvas: Canvas, text: str, code_x: float, code_y: float) -> None:
-    """The coupon's code, bottom left at (code_x, code_y), with its caption centred under it."""
+    """The coupon's code, bottom left at (code_x, code_y), with its title and the mention
+    centred under it (CAPTION_WIDTH wide)."""
     draw_datamatrix(canvas, code_x, code_y, text)
     middle = code_x + SIDE / 2
-    for index, line in enumerate(CAPTION):
-        y = code_y - QUIET - 2.6 * mm - index * 2.6 * mm
-        put(
-            canvas,
-            middle,
-            y,
-            line,
-            size=6.5,
-            font=BOLD if index == 0 else REGULAR,
-            color=INK if index == 0 else MUTED,
-            align="centre",
-        )
-
-
-def proximity_block(width: float, before: float) -> Block:
-    """« Chez un buraliste », under « Comment payer » and set like its ways: the mention."""
-    lines = wrap(MENTION, width - TERM, 8)
-    leading = 3.4 * mm
-
-    def draw(canvas: Canvas, top: float) -> None:
-        y = top - 3 * mm
-        put(canvas, MARGIN_LEFT, y, TITLE, size=8, font=BOLD, color=ACCENT)
-        for line in lines:
-            put(canvas, MARGIN_LEFT + TERM, y, line, size=8)
-            y -= leading
-
-    return Block(len(lines) * leading + 1.5 * mm, draw, before)
+    y = code_y - QUIET - 2.6 * mm
+    put(canvas, middle, y, TITLE, size=6.5, font=BOLD, align="centre")
+    for line in wrap(MENTION, CAPTION_WIDTH, 6):
+        y -= 2.4 * mm
+        put(canvas, middle, y, line, size=6, color=MUTED, align="centre")

@@ -312,5 +312,6 @@ def test_the_samples_render(tmp_path):
         "invoice_long.pdf",
         "invoice_four_children.pdf",
         "invoice_credit_note.pdf",
+        "invoice_titres_datamatrix.pdf",
         "reminder_letter.pdf",
     ]

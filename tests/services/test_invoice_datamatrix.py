@@ -91,8 +91,9 @@ def test_a_titres_invoice_carries_the_code_a_tobacconist_reads(
     assert decoded(pdf.read_bytes()) == [expected]
     assert expected.endswith("806     1540")  # 15,40 € to pay
     text = " ".join(PdfReader(pdf).pages[-1].extract_text().split())
-    assert "Paiement de proximité chez un buraliste" in text
-    assert "Payable en espèces (jusqu'à 300 €) ou par carte bancaire" in text.replace("\xa0", " ")
+    assert "Paiement de proximité" in text
+    mention = "Payable en espèces (jusqu'à 300 €) ou par carte bancaire chez les buralistes agréés."
+    assert mention in text.replace("\xa0", " ")
 
 
 def test_a_regie_invoice_has_no_datamatrix(store, admin, schools, canteen, clock):
