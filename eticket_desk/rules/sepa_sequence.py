@@ -11,7 +11,7 @@ LAPSE_MONTHS = 36  # a mandate unused for 36 months can no longer be used
 SEQUENCE_LABELS = {"FRST": "Premier", "RCUR": "Récurrent", "OOFF": "Ponctuel"}
 
 
-def _bank_of(iban: str) -> str:
+def bank_of(iban: str) -> str:
     """The country and bank part of an IBAN (for France, the 5-digit bank code)."""
     iban = iban.replace(" ", "").upper()
     return iban[:2] + iban[4:9]
@@ -25,7 +25,7 @@ def sequence_type(mandate) -> str:
         return "OOFF"
     if mandate.first_debit_on is None:
         return "FRST"
-    moved = mandate.original_iban and _bank_of(mandate.original_iban) != _bank_of(mandate.iban)
+    moved = mandate.original_iban and bank_of(mandate.original_iban) != bank_of(mandate.iban)
     return "FRST" if mandate.amendment_pending and moved else "RCUR"
 
 

@@ -237,3 +237,33 @@ def test_a_file_that_does_not_validate_is_refused_in_french():
         validate_pain008(
             b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.008.001.02'/>", "pain.008.001.02"
         )
+
+
+@pytest.mark.parametrize("version", ["pain.008.001.02", "pain.008.001.08"])
+def test_an_amended_mandate_is_announced_in_its_next_debit(store, admin, town, tmp_path, version):
+    families, mandates, run = town
+    set_creditor(store, admin, version)
+    same_bank = IBANS[0][:-4] + "0000"  # La Poste, another account
+    with store.write(admin) as session:
+        martin = session.get(SepaMandate, mandates["Martin"])  # from La Poste to the BRED
+        martin.amendment_pending, martin.original_iban = True, IBANS[0]
+        dupont = session.get(SepaMandate, mandates["Dupont"])  # within La Poste
+        dupont.amendment_pending, dupont.original_iban = True, same_bank
+    export_batch(store, admin, tmp_path / "lot.xml", run.id)
+    validate_pain008((tmp_path / "lot.xml").read_bytes(), version)
+    _root, ns, txs = _read(tmp_path / "lot.xml")
+    numbers = {i.family_id: i.number for i in list_invoices(store, admin)}
+    kind, _info, tx = txs[numbers[families["Martin"].id]]
+    mandate = tx.find("p:DrctDbtTx/p:MndtRltdInf", ns)
+    assert kind == "FRST"  # another bank: a first debit again
+    assert mandate.findtext("p:AmdmntInd", namespaces=ns) == "true"
+    agent = "p:AmdmntInfDtls/p:OrgnlDbtrAgt/p:FinInstnId/p:Othr/p:Id"
+    assert mandate.findtext(agent, namespaces=ns) == "SMNDA"
+    _kind, _info, tx = txs[numbers[families["Dupont"].id]]
+    mandate = tx.find("p:DrctDbtTx/p:MndtRltdInf", ns)
+    account = "p:AmdmntInfDtls/p:OrgnlDbtrAcct/p:Id/p:IBAN"
+    assert mandate.findtext(account, namespaces=ns) == same_bank
+    _kind, _info, tx = txs[numbers[families["Bernard"].id]]
+    assert tx.find("p:DrctDbtTx/p:MndtRltdInf/p:AmdmntInd", ns) is None
+    with store.read() as session:
+        assert session.get(SepaMandate, mandates["Martin"]).amendment_pending is False

@@ -49,6 +49,7 @@ from eticket_desk.ui.attendance.attendance_screen import AttendanceScreen
 from eticket_desk.ui.calendar.calendar_screen import CalendarScreen
 from eticket_desk.ui.calendar.tables import ClosureColumn
 from eticket_desk.ui.counter.counter_screen import CounterScreen
+from eticket_desk.ui.debits import DebitsScreen
 from eticket_desk.ui.family_editor import FamilyEditorDialog, prompts
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_search import FamilySearchScreen
@@ -130,7 +131,11 @@ SUBSCRIBERS: dict[Topic, list[tuple[Factory, str]]] = {
         (lambda ctx, family: WalletTab(ctx, family.id), "reload"),
     ],
     Topic.TILL: [(lambda ctx, family: CounterScreen(ctx), "_refresh_till")],
-    Topic.INVOICES: [(lambda ctx, family: InvoicingScreen(ctx), "refresh")],
+    Topic.INVOICES: [
+        (lambda ctx, family: InvoicingScreen(ctx), "refresh"),
+        (lambda ctx, family: DebitsScreen(ctx), "refresh"),
+    ],
+    Topic.DEBITS: [(lambda ctx, family: DebitsScreen(ctx), "refresh")],
     Topic.SYNC: [
         (lambda ctx, family: SyncIssuesScreen(ctx), "load"),
         (lambda ctx, family: ServerBox(ctx), "load"),

@@ -38,6 +38,7 @@ class Debtor:
     postcode: str
     town: str
     country: str
+    amended_from_iban: str = ""  # the account before an amendment not yet announced
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def collect(session, run_id: uuid.UUID | None, today: date) -> DebitPreview:
             mandate.postcode,
             mandate.town,
             mandate.country,
+            mandate.original_iban if mandate.amendment_pending else "",
         )
         lines.append(
             DebitLine(

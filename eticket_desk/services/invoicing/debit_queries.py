@@ -47,7 +47,8 @@ class ItemRow:
     collection_date: date
     amount_cents: int
     state: str  # envoye, rejete
-    reject_reason: str
+    reject_reason: str  # « AM04 — Provision insuffisante — avis du 3 décembre »
+    reject_code: str = ""
 
     @property
     def state_label(self) -> str:
@@ -115,6 +116,7 @@ def batch_items(store: Store, actor: Actor, batch_id: uuid.UUID) -> list[ItemRow
                 item.amount_cents,
                 item.state,
                 item.reject_reason,
+                item.reject_code,
             )
             for item, number, reference, name, mandate in rows
         ]

@@ -8,6 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from eticket_desk.rules.sepa_rejects import reject_label
 from eticket_desk.services.invoicing.debit_preview import LeftOut, SequenceTotal
 from eticket_desk.services.invoicing.debit_queries import BatchSummary, ItemRow
 from eticket_desk.ui.admin.forms import format_date, format_datetime
@@ -88,12 +89,9 @@ class ItemsModel(_ListModel):
         ]
 
     def text(self, item: ItemRow, column: ItemColumn) -> str:
-        if column == ItemColumn.STATE:
-            return (
-                f"{item.state_label} : {item.reject_reason}"
-                if item.reject_reason
-                else (item.state_label)
-            )
+        if column == ItemColumn.STATE:  # the remark typed with it is in the tooltip
+            code = f" : {reject_label(item.reject_code)}" if item.reject_code else ""
+            return item.state_label + code
         return {
             ItemColumn.INVOICE: item.invoice_number,
             ItemColumn.FAMILY: item.family_label,
@@ -114,6 +112,8 @@ class ItemsModel(_ListModel):
     def decoration(self, item: ItemRow, column: ItemColumn, role: int):
         if role == Qt.ItemDataRole.ForegroundRole and item.state == "rejete":
             return QBrush(REJECTED)
+        if role == Qt.ItemDataRole.ToolTipRole and item.reject_reason:
+            return item.reject_reason
         return None
 
 
