@@ -44,6 +44,9 @@ class SequenceType(StrEnum):
     RCUR = "RCUR"  # recurrent
 
 
+SEQUENCE_LABELS = {"FRST": "Premier", "RCUR": "Récurrent", "OOFF": "Ponctuel"}
+
+
 class MandateState(StrEnum):
     ACTIVE = "actif"
     REVOKED = "révoqué"

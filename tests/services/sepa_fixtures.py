@@ -1,6 +1,6 @@
 """SEPA fixtures for the debit batch tests: the commune's creditor settings, a family's mandate
-and invoices to debit, written as model rows (the mandate service comes with its own work and
-will replace `give_mandate` / `debit_invoices` at merge)."""
+signed through the mandate service, and (for invoices issued before their mandate) the debit
+day set on invoices already issued."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from eticket_desk.models import Invoice, SepaMandate
 from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
+from eticket_desk.services.invoicing.mandate_data import MandateInput
+from eticket_desk.services.invoicing.mandates import sign_mandate
 
 ICS = "FR72ZZZ123456"
 COMMUNE_IBAN = "FR7630006000011234567890189"  # Crédit Agricole, AGRIFRPPXXX
@@ -32,35 +34,30 @@ def set_creditor(store, admin, version: str = "pain.008.001.02", **fields) -> No
 
 
 def give_mandate(store, admin, family_id: uuid.UUID, number: int = 1, **fields) -> uuid.UUID:
-    with store.write(admin) as session:
-        values = {
-            "family_id": family_id,
-            "rum": f"RUM-NEUV-{number:06d}",
-            "signed_on": date(2026, 9, 1),
-            "recurrent": True,
-            "debtor_name": "Jeanne Dupont",
-            "street": "Rue des Écoles",
-            "building_number": "12",
-            "postcode": "74500",
-            "town": "Neuvecelle",
-            "country": "FR",
-            "iban": IBANS[0],
-            "bic": "",
-            "first_debit_on": None,
-            "last_debit_on": None,
-            "amendment_pending": False,
-            "original_iban": "",
-            "original_debtor_name": "",
-            "revoked_on": None,
-            "revoked_reason": "",
-            "created_at": session.info["now"],
-            "by": admin.login,
-            **fields,
-        }
-        mandate = SepaMandate(**values)
-        session.add(mandate)
-        session.flush()
-        return mandate.id
+    """The family's mandate, signed through the mandate service (RUM from its series, IBAN
+    checked). `fields` may name the form's fields (debtor_name, iban, bic, recurrent…) and the
+    state a past debit left (first_debit_on, last_debit_on), set on the row afterwards as an
+    earlier batch would have."""
+    past = {k: fields.pop(k) for k in ("first_debit_on", "last_debit_on") if k in fields}
+    form = MandateInput(
+        debtor_name="Jeanne Dupont",
+        street="Rue des Écoles",
+        building_number="12",
+        postcode="74500",
+        town="Neuvecelle",
+        country="FR",
+        iban=IBANS[0],
+        bic="",
+        signed_on=date(2026, 9, 1),
+        recurrent=True,
+    )
+    signed = sign_mandate(store, admin, family_id, dataclasses.replace(form, **fields))
+    if past:
+        with store.write(admin) as session:
+            mandate = session.get(SepaMandate, signed.id)
+            for name, value in past.items():
+                setattr(mandate, name, value)
+    return signed.id
 
 
 def debit_invoices(store, admin, family_id, mandate_id, debit_date: date) -> list[uuid.UUID]:

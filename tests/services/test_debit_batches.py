@@ -29,7 +29,6 @@ from tests.conftest import validated_family
 from tests.services.sepa_fixtures import (
     IBANS,
     ICS,
-    debit_invoices,
     give_mandate,
     set_creditor,
 )
@@ -51,8 +50,7 @@ def town(store, admin, schools, activities, clock):
         for day in OCT[:days]:
             book_day(store, admin, family.children[0].id, canteen.id, day)
         families[name] = family
-    clock.current = datetime(2026, 11, 2, 9, 0)
-    issue_run(store, admin, month_period("2026-10"))
+    set_creditor(store, admin)  # the commune's ICS: mandates can be signed
     mandates = {
         "Dupont": give_mandate(store, admin, families["Dupont"].id, 1),
         "Martin": give_mandate(
@@ -68,8 +66,9 @@ def town(store, admin, schools, activities, clock):
         ),
         "Bernard": give_mandate(store, admin, families["Bernard"].id, 3, recurrent=False),
     }
-    for name, family in families.items():
-        debit_invoices(store, admin, family.id, mandates[name], DEBIT_DAY)
+    # The run gives each invoice its family's mandate and the debit day: issue day + 14 days.
+    clock.current = datetime(2026, 11, 2, 9, 0)
+    issue_run(store, admin, month_period("2026-10"))
     [run] = list_runs(store, admin)
     return families, mandates, run
 
@@ -124,7 +123,8 @@ def test_the_batch_file_read_back_says_what_the_preview_showed(
     assert info.findtext(creditor_id, namespaces=ns) == ICS
     assert tx.findtext("p:InstdAmt", namespaces=ns) == "46.00"
     mandate = tx.find("p:DrctDbtTx/p:MndtRltdInf", ns)
-    assert mandate.findtext("p:MndtId", namespaces=ns) == "RUM-NEUV-000001"
+    rum = f"123456-{families['Dupont'].reference}-000001"  # ICS national part, dossier, n°
+    assert mandate.findtext("p:MndtId", namespaces=ns) == rum
     assert mandate.findtext("p:DtOfSgntr", namespaces=ns) == "2026-09-01"
     assert tx.findtext("p:DbtrAcct/p:Id/p:IBAN", namespaces=ns) == IBANS[0]
     bic_tag = "BIC" if version.endswith("02") else "BICFI"
@@ -134,7 +134,7 @@ def test_the_batch_file_read_back_says_what_the_preview_showed(
         ("StrtNm", "Rue des Ecoles"),
         ("BldgNb", "12"),
         ("PstCd", "74500"),
-        ("TwnNm", "Neuvecelle"),
+        ("TwnNm", "NEUVECELLE"),
         ("Ctry", "FR"),
     ]
     assert tx.findtext("p:Dbtr/p:Nm", namespaces=ns) == "Jeanne Dupont"
@@ -243,7 +243,7 @@ def test_a_file_that_does_not_validate_is_refused_in_french():
 def test_an_amended_mandate_is_announced_in_its_next_debit(store, admin, town, tmp_path, version):
     families, mandates, run = town
     set_creditor(store, admin, version)
-    same_bank = IBANS[0][:-4] + "0000"  # La Poste, another account
+    same_bank = "FR7620041010051234567890178"  # La Poste (20041), another account
     with store.write(admin) as session:
         martin = session.get(SepaMandate, mandates["Martin"])  # from La Poste to the BRED
         martin.amendment_pending, martin.original_iban = True, IBANS[0]

@@ -104,6 +104,7 @@ def test_a_reject_without_a_code_is_refused_beside_the_field(
 
 
 def test_a_commune_without_ics_sees_why_before_export(qtbot, ctx, store, admin, town):
+    set_creditor(store, admin, sepa_ics="")  # the identifier erased since the mandates
     screen = DebitsScreen(ctx)
     qtbot.addWidget(screen)
     dialog = screen.open_prepare_dialog()

@@ -22,7 +22,7 @@ from text_unidecode import unidecode
 
 from eticket_desk.reports.inputs import OrganisationData
 from eticket_desk.rules.errors import DomainError
-from eticket_desk.rules.sepa_sequence import bank_of
+from eticket_desk.rules.sepa import bank_of
 from eticket_desk.rules.treasury import bank_bic
 from eticket_desk.services.invoicing.debit_preview import DebitLine
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from eticket_desk.models import DebitItem, Family, Invoice, InvoiceRun, SepaMandate
 from eticket_desk.rules.errors import NotFound
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.rules.sepa_sequence import SEQUENCE_LABELS, has_lapsed, sequence_type
+from eticket_desk.rules.sepa import SEQUENCE_LABELS, MandateState, mandate_state, sequence_type
 from eticket_desk.rules.text import first_upper
 from eticket_desk.services.catalogue.organisation import organisation_data
 from eticket_desk.services.core.store import Actor, Store
@@ -133,8 +133,11 @@ def _left_out_reason(invoice, mandate, left: int, cancelled: bool, today: date) 
     if mandate.revoked_on is not None:
         why = f" ({mandate.revoked_reason})" if mandate.revoked_reason else ""
         return f"mandat révoqué le {mandate.revoked_on:%d/%m/%Y}{why}"
-    if has_lapsed(mandate.signed_on, mandate.last_debit_on, today):
+    state = mandate_state(mandate.signed_on, mandate.last_debit_on, None, today, mandate.recurrent)
+    if state is MandateState.LAPSED:
         return "mandat caduc : inutilisé depuis 36 mois"
+    if state is MandateState.USED:
+        return f"mandat ponctuel déjà utilisé le {mandate.last_debit_on:%d/%m/%Y}"
     if not (mandate.town.strip() and mandate.postcode.strip() and mandate.country.strip()):
         return "adresse du débiteur incomplète dans le mandat (code postal, ville, pays)"
     return ""
@@ -201,7 +204,13 @@ def collect(session, run_id: uuid.UUID | None, today: date) -> DebitPreview:
                 family_label,
                 debtor,
                 left,
-                sequence_type(mandate),
+                sequence_type(
+                    mandate.recurrent,
+                    mandate.first_debit_on,
+                    mandate.amendment_pending,
+                    mandate.original_iban,
+                    mandate.iban,
+                ).value,
                 collection_day(invoice.debit_date, today),
             )
         )
