@@ -9,13 +9,10 @@ Run: `uv run python -m benchmarks.bench_attendance`.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 import time
 from datetime import date, datetime
-from pathlib import Path
 
-from benchmarks.reference_town import reference_town, summary
+from benchmarks.reference_town import summary, town_copy
 from benchmarks.results import Result, timing
 from eticket_desk.clock import FrozenClock
 from eticket_desk.services.access.users import authenticate
@@ -31,12 +28,8 @@ RUNS = 5
 def measure() -> list[Result]:
     """Prints each day's lists RUNS times, prints the summaries and returns them."""
     results = []
-    folder = Path(tempfile.mkdtemp(prefix="eticket-bench-attendance-"))
-    copy = folder / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = town_copy("attendance")
+    folder = copy.parent
     store = Store(copy, FrozenClock(datetime(2026, 11, 23, 16, 30)))
     coordinator, _ = authenticate(store, "coordinatrice", DEMO_PASSWORD)
     for name, day in DAYS.items():

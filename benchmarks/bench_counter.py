@@ -7,15 +7,12 @@ Run: `uv run python -m benchmarks.bench_counter`.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import text
 
-from benchmarks.reference_town import reference_town, summary
+from benchmarks.reference_town import summary, town_copy
 from benchmarks.results import Result, timing
 from eticket_desk.clock import FrozenClock
 from eticket_desk.rules.pricing import Method, PaymentInput
@@ -30,12 +27,8 @@ from eticket_desk.services.demo.town import DEMO_PASSWORD
 
 def measure() -> list[Result]:
     """Sells and prints 80 times, prints the summary line and returns it as a result."""
-    folder = Path(tempfile.mkdtemp(prefix="eticket-bench-counter-"))
-    copy = folder / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = town_copy("counter")
+    folder = copy.parent
     store = Store(copy, FrozenClock(datetime(2026, 11, 23, 9, 0)))
     actor, _ = authenticate(store, "agent", DEMO_PASSWORD)
     if current_till(store) is None:

@@ -11,13 +11,10 @@ benchmarks.bench_debit_batch`.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 import time
 from datetime import date, datetime
-from pathlib import Path
 
-from benchmarks.reference_town import reference_town
+from benchmarks.reference_town import town_copy
 from benchmarks.results import Result, once
 from devtools.samples.sepa import mandates_for_run, set_creditor
 from eticket_desk.clock import FrozenClock
@@ -33,12 +30,8 @@ BUDGET_S = 10
 
 
 def measure() -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="eticket-bench-debits-"))
-    copy = folder / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = town_copy("debits")
+    folder = copy.parent
     store = Store(copy, FrozenClock(datetime(2026, 12, 1, 9, 0)))
     admin, _ = authenticate(store, "admin", DEMO_PASSWORD)
     set_creditor(store, admin)  # Paramètres › Organisation: the admin's

@@ -7,13 +7,10 @@ Run: `uv run python -m benchmarks.bench_invoice_run`.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
-from benchmarks.reference_town import reference_town
+from benchmarks.reference_town import town_copy
 from benchmarks.results import Result, once
 from eticket_desk.clock import FrozenClock
 from eticket_desk.services.access.users import authenticate
@@ -26,12 +23,8 @@ from eticket_desk.services.invoicing.run import issue_run, preview_run
 
 def measure() -> list[Result]:
     """Previews, issues and prints the November run, prints the steps and returns the total."""
-    folder = Path(tempfile.mkdtemp(prefix="eticket-bench-invoices-"))
-    copy = folder / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = town_copy("invoices")
+    folder = copy.parent
     store = Store(copy, FrozenClock(datetime(2026, 12, 1, 9, 0)))
     actor, _ = authenticate(store, "regisseur", DEMO_PASSWORD)
     period = month_period("2026-11")

@@ -11,16 +11,13 @@ referenced, not embedded. Run: `uv run python -m benchmarks.bench_pes_export`.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 import time
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
-from benchmarks.reference_town import reference_town
+from benchmarks.reference_town import town_copy
 from benchmarks.results import Result, once
 from eticket_desk.clock import FrozenClock
 from eticket_desk.models import Invoice, InvoiceRun, SepaMandate
@@ -72,12 +69,8 @@ def _as_titres(store: Store, actor) -> InvoiceRun:
 
 
 def measure() -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="eticket-bench-pes-"))
-    copy = folder / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = town_copy("pes")
+    folder = copy.parent
     store = Store(copy, FrozenClock(datetime(2026, 12, 1, 9, 0)))
     actor, _ = authenticate(store, "admin", DEMO_PASSWORD)
     run = _as_titres(store, actor)

@@ -8,8 +8,6 @@ Run: `uv run python -m benchmarks.bench_planning`.
 from __future__ import annotations
 
 import os
-import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import text  # noqa: E402
 
-from benchmarks.reference_town import reference_town, summary  # noqa: E402
+from benchmarks.reference_town import summary, town_copy  # noqa: E402
 from benchmarks.results import Result, timing  # noqa: E402
 from eticket_desk.clock import FrozenClock  # noqa: E402
 from eticket_desk.rules.cells import CellState  # noqa: E402
@@ -72,12 +70,7 @@ def open_cells(store: Store, actor, plan) -> Iterator[Callable[[], object]]:
 
 def copy_of_the_town() -> Path:
     """The toggles write: they go to a copy, so the cached town stays as built."""
-    copy = Path(tempfile.mkdtemp(prefix="eticket-bench-planning-")) / "town.sqlite"
-    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    return copy
+    return town_copy("planning")
 
 
 def measure() -> list[Result]:

@@ -26,6 +26,19 @@ def reference_town(families: int = FAMILIES) -> Path:
     return path
 
 
+def town_copy(prefix: str) -> Path:
+    """A copy of the reference town in a new folder: benchmarks that write work on it, so the
+    cached town stays as built. The copy goes through SQLite's backup (WAL included)."""
+    import sqlite3
+
+    copy = Path(tempfile.mkdtemp(prefix=f"eticket-bench-{prefix}-")) / "town.sqlite"
+    source, target = sqlite3.connect(reference_town()), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    return copy
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
