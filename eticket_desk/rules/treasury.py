@@ -4,16 +4,12 @@ creditor identifier (ICS), IBANs and BICs. Each check returns the value as store
 upper case) or raises InvalidInput with the French message shown beside the field.
 
 The checksums come from the libraries made for them (python-stdnum, schwifty), never from a
-hand-written copy."""
+hand-written copy. They are imported on first use: the window opens without them (schwifty
+loads its bank registry, about 0.2 s)."""
 
 from __future__ import annotations
 
 import re
-
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
-from stdnum.eu import at_02
-from stdnum.fr import siret
 
 from eticket_desk.rules.errors import InvalidInput
 
@@ -33,6 +29,8 @@ def check_collection_mode(value: str) -> str:
 
 def check_siret(value: str) -> str:
     """The commune's SIRET (14 digits, Luhn key); "" while not set."""
+    from stdnum.fr import siret
+
     value = compact(value)
     if value and not siret.is_valid(value):
         raise InvalidInput(
@@ -55,6 +53,8 @@ def check_ics(value: str) -> str:
     """The SEPA creditor identifier (identifiant créancier SEPA, ICS): country, 2 check digits
     (ISO 7064 MOD 97-10, stdnum's AT-02), business code, national id —
     FR12ZZZ123456 in France. "" while not set."""
+    from stdnum.eu import at_02
+
     value = compact(value)
     if not value:
         return value
@@ -69,6 +69,9 @@ def check_ics(value: str) -> str:
 
 
 def check_iban(value: str, required: bool = True) -> str:
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     value = compact(value)
     if not value:
         if required:
@@ -86,6 +89,9 @@ def check_iban(value: str, required: bool = True) -> str:
 def check_bic(value: str, iban: str = "") -> str:
     """A BIC of 8 or 11 characters; "" when not given, then the IBAN's own bank is used when
     schwifty knows it (the BIC is optional in SEPA files since 2016)."""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
     value = compact(value)
     if not value:
         return bank_bic(iban) if iban else ""
@@ -96,6 +102,9 @@ def check_bic(value: str, iban: str = "") -> str:
 
 
 def bank_bic(iban: str) -> str:
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     try:
         bic = IBAN(iban).bic
     except SchwiftyException:
@@ -115,3 +124,17 @@ def masked_iban(iban: str) -> str:
     """« FR76 •••• 1234 »: what an invoice or a screen shows of an account."""
     iban = compact(iban)
     return f"{iban[:4]} •••• {iban[-4:]}" if len(iban) > 8 else iban
+
+
+# The organisation's settings of money to the Trésor and the check of each, used alike by the
+# service that saves them and by Paramètres › Organisation as the agent types.
+ORGANISATION_CHECKS = {
+    "collection_mode": check_collection_mode,
+    "siret": check_siret,
+    "pes_id_post": lambda v: check_digits(v, 7, "Le code du poste comptable (IdPost)"),
+    "pes_cod_col": lambda v: check_digits(v, 3, "Le code collectivité (CodCol)"),
+    "pes_cod_bud": lambda v: check_digits(v, 2, "Le code budget (CodBud)"),
+    "sepa_ics": check_ics,
+    "sepa_iban": lambda v: check_iban(v, required=False),
+    "sepa_pain_version": check_pain_version,
+}

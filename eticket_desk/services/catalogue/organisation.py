@@ -14,15 +14,7 @@ from eticket_desk.rules.contact import normalise_email, normalise_phone, normali
 from eticket_desk.rules.errors import DomainError, InvalidInput, ValidationFailed
 from eticket_desk.rules.payfip import check_mode, check_numcli
 from eticket_desk.rules.permissions import Permission
-from eticket_desk.rules.treasury import (
-    check_bic,
-    check_collection_mode,
-    check_digits,
-    check_iban,
-    check_ics,
-    check_pain_version,
-    check_siret,
-)
+from eticket_desk.rules.treasury import ORGANISATION_CHECKS, check_bic
 from eticket_desk.services.core.changes import Topic, changes
 from eticket_desk.services.core.store import Actor, Store
 from eticket_desk.sync.outbox import PlanningChanged, emit
@@ -70,18 +62,8 @@ def _checked(data: OrganisationData) -> OrganisationData:
             setattr(data, key, check(getattr(data, key)))
         except InvalidInput as exc:
             errors[key] = exc.message
-    for key, check in (
-        ("payfip_id", check_numcli),
-        ("payfip_mode", check_mode),
-        ("collection_mode", check_collection_mode),
-        ("siret", check_siret),
-        ("pes_id_post", lambda v: check_digits(v, 7, "Le code du poste comptable (IdPost)")),
-        ("pes_cod_col", lambda v: check_digits(v, 3, "Le code collectivité (CodCol)")),
-        ("pes_cod_bud", lambda v: check_digits(v, 2, "Le code budget (CodBud)")),
-        ("sepa_ics", check_ics),
-        ("sepa_iban", lambda v: check_iban(v, required=False)),
-        ("sepa_pain_version", check_pain_version),
-    ):
+    checks = {"payfip_id": check_numcli, "payfip_mode": check_mode, **ORGANISATION_CHECKS}
+    for key, check in checks.items():
         try:
             setattr(data, key, check(getattr(data, key)))
         except InvalidInput as exc:

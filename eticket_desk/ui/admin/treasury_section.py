@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import InvalidInput
 from eticket_desk.rules.treasury import (
     COLLECTION_MODES,
+    ORGANISATION_CHECKS,
     PAIN_VERSIONS,
     check_bic,
-    check_digits,
-    check_iban,
-    check_ics,
-    check_siret,
 )
 from eticket_desk.services.catalogue.organisation import OrganisationData
 from eticket_desk.ui.admin.forms import FieldErrors, note_label
@@ -43,15 +40,8 @@ KEYS = (
     "sepa_debit_delay_days",
 )
 
-_LIVE_CHECKS = {
-    "siret": check_siret,
-    "pes_id_post": lambda v: check_digits(v, 7, "Le code du poste comptable (IdPost)"),
-    "pes_cod_col": lambda v: check_digits(v, 3, "Le code collectivité (CodCol)"),
-    "pes_cod_bud": lambda v: check_digits(v, 2, "Le code budget (CodBud)"),
-    "sepa_ics": check_ics,
-    "sepa_iban": lambda v: check_iban(v, required=False),
-    "sepa_bic": check_bic,
-}
+# The same checks as the service's, run as the agent leaves a field.
+_LIVE_CHECKS = {**ORGANISATION_CHECKS, "sepa_bic": check_bic}
 
 _PAIN_LABELS = {
     "pain.008.001.02": "pain.008.001.02 (version historique, la plus répandue)",
