@@ -11,8 +11,10 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, update
 
 from eticket_desk.ids import new_id
-from eticket_desk.models import Adult, Invoice, SepaMandate
+from eticket_desk.models import Adult, Family, Invoice, Organisation, SepaMandate
+from eticket_desk.rules.sepa import MANDATE_SERIES, make_rum
 from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
+from eticket_desk.services.core.numbering import take_numbers
 from eticket_desk.services.core.store import Actor, Store
 
 ICS = "FR72ZZZ123456"
@@ -53,6 +55,11 @@ def mandates_for_run(
                 select(Adult).where(Adult.billing.is_(True), Adult.family_id.in_(families))
             )
         }
+        ics = session.scalar(select(Organisation.sepa_ics)) or ""
+        query = select(Family.id, Family.reference).where(Family.id.in_(families))
+        references = dict(session.execute(query).tuples().all())
+        # The RUMs of the mandate service's own series, so mandates signed later follow them.
+        first = take_numbers(session, MANDATE_SERIES, len(families))
         rows, by_family = [], {}
         for index, family_id in enumerate(families):
             adult = adults.get(family_id)
@@ -68,7 +75,7 @@ def mandates_for_run(
                 {
                     "id": mandate_id,
                     "family_id": family_id,
-                    "rum": f"RUM-{index + 1:06d}",
+                    "rum": make_rum(ics, references[family_id], first + index),
                     "signed_on": debit_day - timedelta(days=60 + index % 300),
                     "recurrent": index % 13 != 5,
                     "debtor_name": f"{adult.first_name} {adult.last_name.upper()}"[:140],
