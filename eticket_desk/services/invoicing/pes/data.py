@@ -23,7 +23,9 @@ from eticket_desk.models import (
     Organisation,
     SepaMandate,
 )
+from eticket_desk.rules.dgfip_datamatrix import debt_number
 from eticket_desk.rules.errors import DomainError, InvalidInput, NotFound
+from eticket_desk.rules.sepa import sequence_type
 from eticket_desk.rules.treasury import check_siret
 
 ORDINARY = "01"  # TypBord / TypPce of a « titre ordinaire »
@@ -105,8 +107,9 @@ class PesHeader:
 
 
 def sequence_of(number: str) -> int:
-    """F-2026-000123 → 123 (the gapless sequence of the year, as IdPce)."""
-    return int(number.rsplit("-", 1)[-1])
+    """F-2026-000123 → 123 (the gapless sequence of the year, as IdPce): the same number as the
+    datamatrix's NumDette printed on the invoice."""
+    return int(debt_number(number))
 
 
 def check_header(org: Organisation | None) -> PesHeader:
@@ -177,12 +180,14 @@ def _mandates(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, PesM
     debit_on = {i.mandate_id: i.debit_date for i in invoices if i.mandate_id is not None}
     out = {}
     for mandate in session.scalars(select(SepaMandate).where(SepaMandate.id.in_(ids))):
-        if not mandate.recurrent:
-            sequence = "OOFF"
-        elif mandate.first_debit_on is None:
-            sequence = "FRST"
-        else:
-            sequence = "RCUR"
+        # The same sequence type as the debit batch's (FRST again after a move to another bank).
+        sequence = sequence_type(
+            mandate.recurrent,
+            mandate.first_debit_on,
+            mandate.amendment_pending,
+            mandate.original_iban,
+            mandate.iban,
+        ).value
         out[mandate.id] = PesMandate(
             rum=mandate.rum,
             signed_on=mandate.signed_on,
