@@ -106,7 +106,7 @@ def test_malformed_ops_are_refused_alone_in_french_and_malformed_requests_whole(
     ]
     assert results[1]["message"].startswith("Opération refusée par le serveur : ")
     assert (
-        "payload.method : valeur non permise (attendu : 'cash', 'cheque' ou 'card')"
+        "payload.method : valeur non permise (attendu : 'cash', 'cheque', 'card' ou 'debit')"
         in results[1]["message"]
     )
     assert "payload.amount_cents : nombre entier attendu" in results[1]["message"]
