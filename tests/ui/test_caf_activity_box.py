@@ -9,12 +9,7 @@ from PySide6.QtCore import Qt
 
 from eticket_desk.services.catalogue.activities import list_activities
 from eticket_desk.ui.activities import ActivitiesScreen
-from tests.ui.test_activities_screen import (  # noqa: F401 (fixtures)
-    open_new_dialog,
-    school_year,
-    shown_errors,
-    type_time,
-)
+from tests.ui.test_activities_screen import open_new_dialog, type_time
 
 
 def _new_morning(qtbot, ctx):
@@ -42,7 +37,7 @@ def test_the_declared_slot_and_the_wednesday_cap_are_saved(qtbot, ctx, store, sc
 
 
 def test_a_slot_ending_before_it_starts_is_refused_beside_it(
-    qtbot, ctx, store, school_year, shown_errors
+    qtbot, ctx, store, school_year
 ):
     _screen, dialog = _new_morning(qtbot, ctx)
     type_time(qtbot, dialog.caf_box.start_edit, "0900")
