@@ -36,9 +36,7 @@ def test_the_declared_slot_and_the_wednesday_cap_are_saved(qtbot, ctx, store, sc
     assert saved.caf_wednesday_cap == 60
 
 
-def test_a_slot_ending_before_it_starts_is_refused_beside_it(
-    qtbot, ctx, store, school_year
-):
+def test_a_slot_ending_before_it_starts_is_refused_beside_it(qtbot, ctx, store, school_year):
     _screen, dialog = _new_morning(qtbot, ctx)
     type_time(qtbot, dialog.caf_box.start_edit, "0900")
     type_time(qtbot, dialog.caf_box.end_edit, "0800")
