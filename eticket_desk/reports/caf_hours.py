@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
-from eticket_desk.reports.caf_hours_data import ActivityHours, CafReport, month_label
+from eticket_desk.reports.caf_hours_data import COLUMNS, ActivityHours, CafReport, hour_rows
 from eticket_desk.reports.common import (
     ACCENT,
     FOOTER_TOP,
@@ -36,16 +36,11 @@ from eticket_desk.rules.caf_hours import (
     BAND_LABELS,
     REGIME_LABELS,
     AgeBand,
-    Hours,
-    Regime,
     decimal_hours,
-    format_hours,
 )
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-COLUMNS = tuple((band, regime) for band in AgeBand for regime in Regime)
-FORECAST, ACTUAL = "prévues", "réalisées"
 COUNTING = (
     "Heures comptées selon la règle de la prestation de service : pour chaque jour où l'enfant "
     "est réservé (heures prévues) ou pointé présent (heures réalisées), le créneau déclaré de "
@@ -72,31 +67,6 @@ def period_text(report: CafReport) -> str:
     return f"Du {french_date(report.first)} au {french_date(report.last)}"
 
 
-def _values(hours: Hours, actual: bool) -> str:
-    return format_hours(hours.actual if actual else hours.forecast)
-
-
-def _rows(activity: ActivityHours) -> tuple[list[list], list[int]]:
-    """Two rows per month (forecast, actual) and two for the period; the indexes of the first
-    row of each pair."""
-    rows: list[list] = []
-    starts: list[int] = []
-    for month in (*activity.months, ""):
-        starts.append(len(rows))
-        label = month_label(month) if month else "Total de la période"
-        for actual in (False, True):
-            cells = [activity.cell(month, band, regime) for band, regime in COLUMNS]
-            rows.append(
-                [
-                    label if not actual else "",
-                    ACTUAL if actual else FORECAST,
-                    *(_values(cell, actual) for cell in cells),
-                    _values(activity.total(month), actual),
-                ]
-            )
-    return rows, starts
-
-
 def _table(activity: ActivityHours, st: Styles) -> ListTable:
     head = st.body.clone(
         "head", fontName=BOLD, fontSize=7.5, leading=9, textColor=ACCENT, alignment=TA_CENTER
@@ -104,7 +74,7 @@ def _table(activity: ActivityHours, st: Styles) -> ListTable:
     top = ["", "", Paragraph(BAND_LABELS[AgeBand.UNDER_6], head), "", ""]
     top += [Paragraph(BAND_LABELS[AgeBand.SIX_AND_OVER], head), "", "", ""]
     second = ["Mois", "Heures", *(REGIME_LABELS[regime] for _band, regime in COLUMNS), "Total"]
-    body, starts = _rows(activity)
+    body, starts = hour_rows(activity)
     rows = [top, second, *body]
     last = len(rows) - 1
     commands = list_table_style(range(2, 9), size=8) + [

@@ -7,7 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from eticket_desk.rules.caf_hours import AgeBand, Hours, Regime
+from eticket_desk.rules.caf_hours import AgeBand, Hours, Regime, format_hours
+
+COLUMNS = tuple((band, regime) for band in AgeBand for regime in Regime)
+FORECAST, ACTUAL = "prévues", "réalisées"
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,25 @@ def month_label(month: str) -> str:
     ]
     year, number = month.split("-")
     return f"{names[int(number) - 1]} {year}"
+
+
+def hour_rows(activity: ActivityHours) -> tuple[list[list[str]], list[int]]:
+    """Two rows per month (forecast, actual) and two for the period, as the PDF and the
+    screen show them: month, kind, the six age band × regime cells, the total; and the index
+    of the first row of each pair."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    for month in (*activity.months, ""):
+        starts.append(len(rows))
+        label = month_label(month) if month else "Total de la période"
+        for actual in (False, True):
+            cells = [activity.cell(month, band, regime) for band, regime in COLUMNS]
+            cells.append(activity.total(month))
+            rows.append(
+                [
+                    "" if actual else label,
+                    ACTUAL if actual else FORECAST,
+                    *(format_hours(c.actual if actual else c.forecast) for c in cells),
+                ]
+            )
+    return rows, starts
