@@ -32,14 +32,14 @@ from eticket_desk.ui.attendance.tables import (
 from eticket_desk.ui.context import AppContext
 
 HEADERS = (
-    "Activité / mois",
+    "Mois",
     "Heures",
-    "< 6 ans CAF",
-    "< 6 ans MSA",
-    "< 6 ans autre",
-    "6 ans et + CAF",
-    "6 ans et + MSA",
-    "6 ans et + autre",
+    "< 6 ans\nCAF",
+    "< 6 ans\nMSA",
+    "< 6 ans\nautre",
+    "6 ans et +\nCAF",
+    "6 ans et +\nMSA",
+    "6 ans et +\nautre",
     "Total",
 )
 
@@ -64,9 +64,11 @@ class CafHoursDialog(QDialog):
         self.table = rows_table(self.model)
         self.pdf_button = QPushButton(self.tr("Imprimer le &PDF…"))
         self.csv_button = QPushButton(self.tr("Exporter le C&SV…"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = QPushButton(self.tr("Fermer"))
+        buttons = QDialogButtonBox()
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
 
         period = QHBoxLayout()
@@ -95,7 +97,7 @@ class CafHoursDialog(QDialog):
         self.compute_button.clicked.connect(self._on_compute_button_clicked)
         self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
-        self.resize(1000, 560)
+        self.resize(1040, 560)
         self._set_exports_enabled(False)
         self._on_compute_button_clicked()
 
@@ -128,7 +130,9 @@ class CafHoursDialog(QDialog):
         rows: list[tuple[str, ...]] = []
         shaded: set[int] = set()
         bold: set[int] = set()
+        titles: list[int] = []
         for activity in report.activities:
+            titles.append(len(rows))
             bold.add(len(rows))
             shaded.add(len(rows))
             rows.append((f"{activity.name} — {activity.slot_label}", *[""] * 8))
@@ -137,6 +141,10 @@ class CafHoursDialog(QDialog):
             rows += [tuple(row) for row in body]
             bold.update({offset + starts[-1], offset + starts[-1] + 1})
         self.model.set_rows(rows, shaded=shaded, bold=bold)
+        self.table.clearSpans()
+        for row in titles:  # the activity's name and slot across the whole row
+            self.table.setSpan(row, 0, 1, len(HEADERS))
+        self.table.resizeColumnsToContents()
         text = self.tr("Du {first} au {last} : {count} activité(s) comptée(s).").format(
             first=f"{report.first:%d/%m/%Y}",
             last=f"{report.last:%d/%m/%Y}",
