@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from eticket_desk import __version__, cli_admin, cli_debits, cli_finance, cli_pes, cli_reports
+from eticket_desk import (
+    __version__,
+    cli_admin,
+    cli_caf,
+    cli_debits,
+    cli_finance,
+    cli_pes,
+    cli_reports,
+)
 from eticket_desk.paths import default_database_path
 from eticket_desk.selftest import STEP_KEYS
 
@@ -73,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cli_pes.add_command(invoice_commands)
     cli_reports.add_commands(commands)
+    cli_caf.add_command(commands)
     cli_debits.add_commands(commands)
     cli_admin.add_commands(commands)
     cli_finance.add_commands(commands)
@@ -237,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "invoices": _run_invoices,
         "attendance": lambda args: cli_reports.run_attendance(args, _db_path(args)),
         "meals": lambda args: cli_reports.run_meals(args, _db_path(args)),
+        "caf": lambda args: cli_caf.run_caf(args, _db_path(args)),
         "debits": lambda args: cli_debits.run_debits(args, _db_path(args)),
         "export": lambda args: cli_finance.run_export(args, _db_path(args)),
     }

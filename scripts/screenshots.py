@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from devtools.screenshots.activities import render_activity_screens  # noqa: E402
 from devtools.screenshots.admin import render_admin_screens  # noqa: E402
 from devtools.screenshots.attendance import render_attendance_screens  # noqa: E402
+from devtools.screenshots.caf_hours import render_caf_screens  # noqa: E402
 from devtools.screenshots.calendar import render_calendar_screens  # noqa: E402
 from devtools.screenshots.counter import (  # noqa: E402
     render_counter_screens,
@@ -229,6 +230,7 @@ def render_all(families: int, folder: Path) -> int:
     render_conflict_screens(ctx, OUT, showcase_family(store, ctx))  # records a server answer
     render_portal_desk_screens(ctx, OUT, showcase_family(store, ctx))  # documents, messages
     render_mandate_screens(ctx, OUT, showcase_family(store, ctx))  # sets the ICS, signs one
+    render_caf_screens(ctx, OUT)  # regimes on the dossiers, the morning garderie marked
     portal_letter_sample(store, ctx, folder)
     app.processEvents()
     store.close()

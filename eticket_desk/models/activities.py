@@ -30,6 +30,12 @@ class Activity(UuidPk, Base):
     # The titre's accounting (PES V2): product code (CodProdLoc) and nature (compte, e.g. 7067).
     product_code: Mapped[str] = mapped_column(String(4), default="", server_default="")
     accounting_nature: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # CAF / MSA hours (rules.caf_hours): counted for the funders, the declared slot, and the
+    # most minutes counted per child on a Wednesday (None: the slot as declared).
+    caf_counted: Mapped[bool] = mapped_column(default=False, server_default="0")
+    caf_slot_start: Mapped[time | None]
+    caf_slot_end: Mapped[time | None]
+    caf_wednesday_cap: Mapped[int | None]
 
     schools: Mapped[list[ActivitySchool]] = relationship(
         back_populates="activity", cascade="all, delete-orphan"

@@ -30,6 +30,10 @@ class Family(UuidPk, Base):
     validated_at: Mapped[datetime | None]
     # Incremented by every save: a window holding an older version cannot overwrite a newer one.
     version: Mapped[int] = mapped_column(default=1)
+    # The funder of the CAF / MSA hours (rules.caf_hours.Regime: caf, msa, autre; "": not
+    # given) and the allocataire number; edited on their own (services.families.funder).
+    funder_regime: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    funder_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     members: Mapped[list[Adult]] = relationship(
         back_populates="family", order_by="Adult.position", cascade="all, delete-orphan"

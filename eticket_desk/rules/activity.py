@@ -6,9 +6,10 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from eticket_desk.rules.caf_hours import caf_slot_errors
 from eticket_desk.rules.calendar import WEEKDAY_NAMES, WEEKDAY_SHORT, CalendarSet
 from eticket_desk.rules.deadlines import DeadlineKind, DeadlineRule, deadline_for
 from eticket_desk.rules.errors import ValidationFailed
@@ -54,6 +55,11 @@ class ActivitySpec:
     # synced): product code (CodProdLoc, 1 to 4 letters or digits) and nature (compte, 7067).
     product_code: str = ""
     accounting_nature: str = ""
+    # CAF / MSA hours (rules.caf_hours; desk only, not synced): counted for the funders, the
+    # declared slot (start, end) and the Wednesday cap in minutes per child (None: none).
+    caf_counted: bool = False
+    caf_slot: tuple[time, time] | None = None
+    caf_wednesday_cap: int | None = None
 
     # ------------------------------------------------------------ when it runs
 
@@ -163,5 +169,6 @@ def check_activity(spec: ActivitySpec) -> None:
         errors["accounting_nature"] = (
             "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067."
         )
+    errors.update(caf_slot_errors(spec.caf_counted, spec.caf_slot, spec.caf_wednesday_cap))
     if errors:
         raise ValidationFailed(errors)

@@ -80,3 +80,29 @@ def test_mistakes_are_said_in_french(town, tmp_path, capsys):
     meals = ["--db", str(town), "meals", "--from", "2026-11-27", "--to", "2026-11-23"]
     assert main(meals) == 1
     assert "La fin de la période doit venir après son début." in capsys.readouterr().err
+
+
+def test_caf_hours_of_a_month_as_pdf_and_csv(town, tmp_path, capsys):
+    pdf, csv_path = tmp_path / "caf.pdf", tmp_path / "caf.csv"
+    command = ["--db", str(town), "caf", "--from", "2026-11-01", "--to", "2026-11-30"]
+    assert main([*command, "--out", str(pdf), "--csv", str(csv_path)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Heures CAF / MSA du 01/11/2026 au 30/11/2026")
+    forecast = re.search(r"Garderie matin : (\d+) h (\d\d) prévues", printed)
+    assert forecast is not None and "Garderie soir :" in printed
+    text = _text(pdf)
+    assert "Heures CAF / MSA" in text and "Garderie matin" in text
+    assert f"{forecast.group(1)} h {forecast.group(2)}" in text
+    with csv_path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file, delimiter=";"))
+    morning = [row for row in rows[1:] if row[0] == "Garderie matin"]
+    minutes = sum(round(float(row[8].replace(",", ".")) * 60) for row in morning)
+    assert minutes == int(forecast.group(1)) * 60 + int(forecast.group(2))
+
+
+def test_a_bad_caf_period_is_said_in_french(town, tmp_path, capsys):
+    base = ["--db", str(town), "caf", "--out", str(tmp_path / "caf.pdf")]
+    assert main([*base, "--from", "2026-11-30", "--to", "2026-11-01"]) == 1
+    assert "La date de fin doit être le même jour" in capsys.readouterr().err
+    assert main([*base, "--from", "2026-09-01", "--to", "2027-09-01"]) == 1
+    assert "ne peut pas dépasser un an" in capsys.readouterr().err

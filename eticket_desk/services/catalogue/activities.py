@@ -39,6 +39,13 @@ def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> Ac
         active=activity.active,
         product_code=activity.product_code,
         accounting_nature=activity.accounting_nature,
+        caf_counted=activity.caf_counted,
+        caf_slot=(
+            (activity.caf_slot_start, activity.caf_slot_end)
+            if activity.caf_slot_start is not None and activity.caf_slot_end is not None
+            else None
+        ),
+        caf_wednesday_cap=activity.caf_wednesday_cap,
     )
 
 
@@ -74,6 +81,9 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
     activity.active = spec.active
     activity.product_code = spec.product_code
     activity.accounting_nature = spec.accounting_nature
+    activity.caf_counted = spec.caf_counted
+    activity.caf_slot_start, activity.caf_slot_end = spec.caf_slot or (None, None)
+    activity.caf_wednesday_cap = spec.caf_wednesday_cap
     wanted = dict(spec.school_capacities)
     for link in list(activity.schools):
         if link.school_id not in wanted:

@@ -56,6 +56,7 @@ ENTITY_LABELS = {
     "sepa_mandate": "Mandat SEPA",
     "debit_batch": "Lot de prélèvements",
     "debit_item": "Prélèvement",
+    "caf_hours": "Heures CAF / MSA",
 }
 ACTION_LABELS = {
     "create": "Création",

@@ -38,6 +38,8 @@ DEMO_ACTIVITIES = (
         ticket_type="GARDERIE",
         colour="#f59e0b",
         position=1,
+        caf_counted=True,  # accueil périscolaire: its hours go to the CAF / MSA
+        caf_slot=(time(7, 30), time(8, 30)),
     ),
     ActivitySpec(
         code="CANTINE",
@@ -57,6 +59,8 @@ DEMO_ACTIVITIES = (
         ticket_type="GARDERIE",
         colour="#ea580c",
         position=3,
+        caf_counted=True,
+        caf_slot=(time(16, 30), time(18, 30)),
     ),
     ActivitySpec(
         code="BUS_0830",

@@ -28,6 +28,7 @@ from eticket_desk.rules.errors import ValidationFailed
 from eticket_desk.services.catalogue import activities
 from eticket_desk.services.catalogue.organisation import SchoolInfo
 from eticket_desk.ui import messages
+from eticket_desk.ui.activities.caf_box import CafBox
 from eticket_desk.ui.activities.deadline_editor import DeadlineEditor
 from eticket_desk.ui.activities.school_list import MAX_PLACES, SchoolCapacityList
 from eticket_desk.ui.admin.forms import FieldErrors, note_label, save_cancel_buttons
@@ -166,10 +167,13 @@ class ActivityDialog(QDialog):
             ),
         )
 
+        self.caf_box = CafBox(self.errors)  # « Heures CAF / MSA »
+
         self.fields = QWidget()
         left = QVBoxLayout()
         left.addLayout(identity)
         left.addWidget(whom_box)
+        left.addWidget(self.caf_box)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(seats_box)
@@ -230,6 +234,7 @@ class ActivityDialog(QDialog):
         self.ticket_edit.setText(spec.ticket_type)
         self.product_code_edit.setText(spec.product_code)
         self.nature_edit.setText(spec.accounting_nature)
+        self.caf_box.set_spec(spec)
         self._on_billing_combo_changed()
         self._on_deadline_editor_rule_changed()
 
@@ -256,6 +261,7 @@ class ActivityDialog(QDialog):
             *self.level_checks.values(),
         ):
             widget.setEnabled(False)
+        self.caf_box.set_read_only()
         self.save_button.hide()
         cancel = self.buttons.findChild(QPushButton, "cancel_button")
         if cancel is not None:
@@ -300,6 +306,7 @@ class ActivityDialog(QDialog):
             active=self.active_check.isChecked(),
             product_code=self.product_code_edit.text().strip().upper(),
             accounting_nature=self.nature_edit.text().strip(),
+            **self.caf_box.values(),
         )
 
     # -- slots -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from eticket_desk.services.attendance.lists import activities_of_day, print_atte
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import make_tabs, title_label
+from eticket_desk.ui.attendance.caf_dialog import CafHoursDialog
 from eticket_desk.ui.attendance.checks_tab import BusFaresTab, UnconsumedTab
 from eticket_desk.ui.attendance.meals_tab import MealsTab
 from eticket_desk.ui.attendance.presence_tab import PresenceTab
@@ -81,6 +82,9 @@ class AttendanceScreen(QWidget):
         self.print_one_button = QPushButton(self.tr("Imprimer cette liste…"))
         self.print_all_button = QPushButton(self.tr("Imprimer toutes les listes du jour…"))
         self.print_one_button.clicked.connect(self._on_print_one_button_clicked)
+        self.caf_button = QPushButton(self.tr("Heures CAF / MSA…"))
+        self.caf_button.setVisible(ctx.actor.can(Permission.REPORTS_VIEW))
+        self.caf_button.clicked.connect(self._on_caf_button_clicked)
         self.print_all_button.clicked.connect(self._on_print_all_button_clicked)
 
         day_row = QHBoxLayout()
@@ -103,6 +107,7 @@ class AttendanceScreen(QWidget):
         list_row.addStretch(1)
         list_row.addWidget(self.print_one_button)
         list_row.addWidget(self.print_all_button)
+        list_row.addWidget(self.caf_button)
 
         self.presence_tab = PresenceTab(ctx)
         self.presence_tab.with_health = self._health_shown()
@@ -277,3 +282,7 @@ class AttendanceScreen(QWidget):
 
     def _on_print_all_button_clicked(self) -> None:
         self.print_lists(True)
+
+    def _on_caf_button_clicked(self) -> None:
+        self.caf_dialog = CafHoursDialog(self._ctx, self.day, self)
+        self.caf_dialog.open()
