@@ -30,6 +30,9 @@ class Activity(UuidPk, Base):
     # The titre's accounting (PES V2): product code (CodProdLoc) and nature (compte, e.g. 7067).
     product_code: Mapped[str] = mapped_column(String(4), default="", server_default="")
     accounting_nature: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # The part of the price that is care (garde) for the tax certificate, in basis points
+    # (10000: all of it; 0: none, e.g. a canteen's meal); the rest is meals or other.
+    care_share_bp: Mapped[int] = mapped_column(default=0, server_default="0")
 
     schools: Mapped[list[ActivitySchool]] = relationship(
         back_populates="activity", cascade="all, delete-orphan"

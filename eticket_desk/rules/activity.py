@@ -54,6 +54,10 @@ class ActivitySpec:
     # synced): product code (CodProdLoc, 1 to 4 letters or digits) and nature (compte, 7067).
     product_code: str = ""
     accounting_nature: str = ""
+    # The part of the price that is care (garde) for the tax certificate of article 200
+    # quater B of the CGI, in basis points (10000: all; 0: none, a canteen's meal); the rest
+    # is meals or other. Régie desk only, not synced (docs/tax_certificates.md).
+    care_share_bp: int = 0
 
     # ------------------------------------------------------------ when it runs
 
@@ -163,5 +167,7 @@ def check_activity(spec: ActivitySpec) -> None:
         errors["accounting_nature"] = (
             "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067."
         )
+    if not 0 <= spec.care_share_bp <= 10000:
+        errors["care_share_bp"] = "La part garde est un pourcentage entre 0 et 100."
     if errors:
         raise ValidationFailed(errors)

@@ -39,6 +39,7 @@ def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> Ac
         active=activity.active,
         product_code=activity.product_code,
         accounting_nature=activity.accounting_nature,
+        care_share_bp=activity.care_share_bp,
     )
 
 
@@ -74,6 +75,7 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
     activity.active = spec.active
     activity.product_code = spec.product_code
     activity.accounting_nature = spec.accounting_nature
+    activity.care_share_bp = spec.care_share_bp
     wanted = dict(spec.school_capacities)
     for link in list(activity.schools):
         if link.school_id not in wanted:
