@@ -167,11 +167,11 @@ def _signatures(data: CertificateData) -> Block:
 def _body(data: CertificateData) -> list[Block]:
     org = data.organisation
     town = town_name(org.city) if org.city else org.name
-    who = org.name or "la commune"
+    who = org.regie_name or org.name or "la commune"
     blocks = [
         *paragraphs(f"{TITLE} — année {data.year}", 12, color=ACCENT, font=BOLD),
         *paragraphs(
-            f"Je soussigné(e), {data.signer_title.lower()} de {who}, atteste que "
+            f"Je soussigné(e), {data.signer_title.lower()} ({who}), atteste que "
             f"{data.billing_name} a payé en {data.year}, pour la garde de ses enfants de moins "
             f"de six ans au 1er janvier {data.year}, les sommes suivantes :",
             9,
