@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from eticket_desk import __version__, cli_admin, cli_debits, cli_finance, cli_pes, cli_reports
+from eticket_desk import (
+    __version__,
+    cli_admin,
+    cli_certificates,
+    cli_debits,
+    cli_finance,
+    cli_pes,
+    cli_reports,
+)
 from eticket_desk.paths import default_database_path
 from eticket_desk.selftest import STEP_KEYS
 
@@ -76,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_debits.add_commands(commands)
     cli_admin.add_commands(commands)
     cli_finance.add_commands(commands)
+    cli_certificates.add_commands(commands)
     return parser
 
 
@@ -239,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         "meals": lambda args: cli_reports.run_meals(args, _db_path(args)),
         "debits": lambda args: cli_debits.run_debits(args, _db_path(args)),
         "export": lambda args: cli_finance.run_export(args, _db_path(args)),
+        "certificates": lambda args: cli_certificates.run_certificates(args, _db_path(args)),
     }
     if args.command in cli_admin.HANDLERS:
         return cli_admin.HANDLERS[args.command](args, _db_path(args))

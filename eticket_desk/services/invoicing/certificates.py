@@ -70,7 +70,8 @@ def merged_name(year: int) -> str:
 
 def _datas(session, store: Store, actor: Actor, year: int, cares) -> list[CertificateData]:
     organisation, logo = load_organisation(store), load_logo(store)
-    signer = person_label(session, actor.login)
+    # The program itself (the command line) signs no name: the régisseur signs by hand.
+    signer = person_label(session, actor.login) if actor.user_id is not None else ""
     families = {f.id: f for f in session.scalars(select(Family).where(Family.id.in_(list(cares))))}
     datas = []
     for family_id in sorted(cares, key=lambda f: families[f].reference):
