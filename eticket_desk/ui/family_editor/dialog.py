@@ -39,6 +39,7 @@ from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.actions import DossierActions
 from eticket_desk.ui.family_editor.adult_form import AdultForm
+from eticket_desk.ui.family_editor.certificate_box import BoxesColumn, CertificateBox
 from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
@@ -153,7 +154,9 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.header = DossierHeader()
         self.conflicts = ConflictBanner(self.ctx)  # fields changed here and elsewhere too
         self.mandate_box = MandateBox(self.ctx)  # « Prélèvement SEPA », saved on its own
-        self.family_tab = FamilyTab(today, extra=self.mandate_box)
+        self.certificate_box = CertificateBox(self.ctx)  # the tax certificate of a year
+        extra = BoxesColumn(self.mandate_box, self.certificate_box)
+        self.family_tab = FamilyTab(today, extra=extra)
         self.adult_form = AdultForm(third_party=False)
         self.adults_page = PeoplePage(
             self.adult_form,
@@ -276,6 +279,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.family_tab.load(data.qf_value, data.qf_date, data.qf_source, data.notes)
         if data.id != self.mandate_box.family_id:
             self.mandate_box.set_family(data.id)
+        self.certificate_box.set_family(data.id)
         read_only = self.is_read_only()
         self.family_tab.set_read_only(read_only)
         for page in self._pages():

@@ -46,7 +46,7 @@ class CertificatesDialog(QDialog):
         self._progress = _Progress(self)
         self._progress.moved.connect(self._on_progress_moved)
         self.setWindowTitle(self.tr("Attestations de frais de garde"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(680)
         today = ctx.store.clock.today()
         self.year_spin = QSpinBox()
         self.year_spin.setRange(certificates.FIRST_YEAR, today.year)
