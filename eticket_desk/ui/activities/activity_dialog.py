@@ -165,6 +165,25 @@ class ActivityDialog(QDialog):
                 )
             ),
         )
+        self.care_share_spin = QSpinBox()
+        self.care_share_spin.setRange(0, 100)
+        self.care_share_spin.setSuffix(" %")
+        self.care_share_spin.setAccessibleName(
+            self.tr("Part éligible au crédit d’impôt (garde), en pourcentage du prix")
+        )
+        self._billing_form.addRow(
+            self.tr("Part éligible au crédit d’impôt (garde) :"),
+            self.errors.wrap("care_share_bp", _row(self.care_share_spin)),
+        )
+        self._billing_form.addRow(
+            "",
+            note_label(
+                self.tr(
+                    "Attestation de frais de garde (enfants de moins de 6 ans) : 100 % pour "
+                    "une garderie, 0 % pour un repas ; pour la cantine, la part encadrement."
+                )
+            ),
+        )
 
         self.fields = QWidget()
         left = QVBoxLayout()
@@ -230,6 +249,7 @@ class ActivityDialog(QDialog):
         self.ticket_edit.setText(spec.ticket_type)
         self.product_code_edit.setText(spec.product_code)
         self.nature_edit.setText(spec.accounting_nature)
+        self.care_share_spin.setValue(spec.care_share_bp // 100)
         self._on_billing_combo_changed()
         self._on_deadline_editor_rule_changed()
 
@@ -248,6 +268,7 @@ class ActivityDialog(QDialog):
             self.school_list,
             self.unlimited_check,
             self.capacity_spin,
+            self.care_share_spin,
             self.deadline_editor.kind_combo,
             self.deadline_editor.weekday_combo,
             self.deadline_editor.time_edit,
@@ -300,6 +321,7 @@ class ActivityDialog(QDialog):
             active=self.active_check.isChecked(),
             product_code=self.product_code_edit.text().strip().upper(),
             accounting_nature=self.nature_edit.text().strip(),
+            care_share_bp=self.care_share_spin.value() * 100,
         )
 
     # -- slots -------------------------------------------------------------------------------
