@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -172,17 +173,17 @@ class ActivityDialog(QDialog):
             self.tr("Part éligible au crédit d’impôt (garde), en pourcentage du prix")
         )
         self._billing_form.addRow(
-            self.tr("Part éligible au crédit d’impôt (garde) :"),
-            self.errors.wrap("care_share_bp", _row(self.care_share_spin)),
-        )
-        self._billing_form.addRow(
-            "",
-            note_label(
-                self.tr(
-                    "Attestation de frais de garde (enfants de moins de 6 ans) : 100 % pour "
-                    "une garderie, 0 % pour un repas ; pour la cantine, la part encadrement."
-                )
+            self.tr("Part garde :"),
+            self.errors.wrap(
+                "care_share_bp",
+                _row(self.care_share_spin, QLabel(self.tr("éligible au crédit d’impôt"))),
             ),
+        )
+        self.care_share_spin.setToolTip(
+            self.tr(
+                "Attestation de frais de garde (enfants de moins de 6 ans) : 100 % pour une "
+                "garderie, 0 % pour un repas ; pour la cantine, la part encadrement."
+            )
         )
 
         self.fields = QWidget()
@@ -219,6 +220,8 @@ class ActivityDialog(QDialog):
         # An explicit minimum replaces the layout's own: keep the larger, so a long school
         # name is never squeezed under its capacity field.
         self.setMinimumWidth(max(980, self.layout().minimumSize().width()))
+        # The wrapped notes of the billing box need their two lines (care share row added).
+        self.setMinimumHeight(max(570, self.layout().minimumSize().height()))
 
     # -- filling -----------------------------------------------------------------------------
 
