@@ -9,6 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 from eticket_desk.rules.errors import DomainError, InvalidInput
+from eticket_desk.services.catalogue.tariffs import save_tariff, save_ticket_type
+from eticket_desk.services.counter.sale_cancellation import cancel_sale
+from eticket_desk.services.counter.till import open_till
 from eticket_desk.services.invoicing.certificates import (
     certificate_paths,
     family_certificate_data,
@@ -16,6 +19,7 @@ from eticket_desk.services.invoicing.certificates import (
     print_family_certificate,
 )
 from eticket_desk.services.invoicing.run import credit_note
+from tests.conftest import BRACKETS, cash_sale
 from tests.services.certificate_town import (
     DECEMBER,
     NOVEMBER,
@@ -130,3 +134,18 @@ def test_the_yearly_batch_writes_one_pdf_per_family_and_the_merged_file(
 def test_a_future_year_is_refused_in_french(store, admin, town):
     with pytest.raises(InvalidInput, match="entre 2000 et l'année en cours"):
         make_certificates(store, admin, 2027)
+
+
+def test_tickets_bought_at_the_counter_count_and_a_cancelled_receipt_does_not(store, admin, town):
+    ticket = save_ticket_type(store, admin, "garderie", "Garderie", care_share_bp=10000)
+    save_tariff(store, admin, ticket.id, store.clock.today(), BRACKETS)
+    open_till(store, admin, 0)
+    sold = cash_sale(store, admin, town["family"], ticket, 10, 10000)
+    cancelled = cash_sale(store, admin, town["family"], ticket, 5, 10000)
+    cancel_sale(store, admin, cancelled.sale_id, "Erreur de quantité")
+    total = sold.quote.total_cents
+    data = family_certificate_data(store, admin, town["family"].id, 2026)
+    # No ticket used yet: spread over the three children; Tom's third is not certified.
+    assert _amounts(data) == {"Léa DUPONT": total // 3, "Zoé DUPONT": total - 2 * (total // 3)}
+    assert data.children[0].lines[0].label == "Garderie"
+    assert data.children[0].lines[0].periods[0].startswith("achat du ")
