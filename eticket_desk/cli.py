@@ -10,6 +10,7 @@ from eticket_desk import (
     __version__,
     cli_admin,
     cli_caf,
+    cli_certificates,
     cli_debits,
     cli_finance,
     cli_pes,
@@ -85,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_debits.add_commands(commands)
     cli_admin.add_commands(commands)
     cli_finance.add_commands(commands)
+    cli_certificates.add_commands(commands)
     return parser
 
 
@@ -249,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "caf": lambda args: cli_caf.run_caf(args, _db_path(args)),
         "debits": lambda args: cli_debits.run_debits(args, _db_path(args)),
         "export": lambda args: cli_finance.run_export(args, _db_path(args)),
+        "certificates": lambda args: cli_certificates.run_certificates(args, _db_path(args)),
     }
     if args.command in cli_admin.HANDLERS:
         return cli_admin.HANDLERS[args.command](args, _db_path(args))

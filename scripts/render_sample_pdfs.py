@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from devtools.samples.attendance import render_attendance_samples  # noqa: E402
 from devtools.samples.invoices import render_invoice_samples  # noqa: E402
+from devtools.samples.tax_certificate import render_certificate_sample  # noqa: E402
 from eticket_desk.reports import portal_letter  # noqa: E402
 from eticket_desk.services.catalogue.organisation import OrganisationData  # noqa: E402
 from eticket_desk.services.families.portal import PortalLetter  # noqa: E402
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         print(to_png(pdf))
     for pdf in render_invoice_samples(out):  # invoice_*.png, reminder_letter.png
         print(to_png(pdf))
+    print(to_png(render_certificate_sample(out, ORGANISATION)))  # tax_certificate.png
 
 
 if __name__ == "__main__":

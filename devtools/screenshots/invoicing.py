@@ -42,8 +42,8 @@ def _credit_one(ctx: AppContext) -> None:
 
 def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     """Saves invoicing_period.png, invoicing_preview.png, invoicing_done.png,
-    invoicing_invoices.png, invoicing_credit_note.png, invoicing_unpaid.png and
-    invoicing_finance_export.png."""
+    invoicing_invoices.png, invoicing_credit_note.png, invoicing_unpaid.png,
+    invoicing_finance_export.png and invoicing_certificates.png."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     clock = ctx.store.clock
@@ -91,6 +91,10 @@ def render_invoicing_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]
         export = screen.open_export_dialog()
         export.invoices_radio.setChecked(True)
         saved.append(grab(export, out / "invoicing_finance_export.png", fit=True, close=True))
+        certificates = screen.open_certificates_dialog()
+        certificates.year_spin.setValue(2026)
+        certificates.make_button.click()  # the year's care paid at the counter and on invoices
+        saved.append(grab(certificates, out / "invoicing_certificates.png", fit=True, close=True))
         screen.deleteLater()
     finally:
         clock.current = kept

@@ -28,8 +28,8 @@ def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = SCREEN_SIZ
 
 def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     """Saves tariffs.png (the first ticket type, a QF simulated), tariff_dialog.png,
-    tariffs_activity.png (the canteen's price per day) and tariff_fare_dialog.png (a new
-    tariff of a bus fare)."""
+    ticket_type_dialog.png (the first type's name and care share), tariffs_activity.png (the
+    canteen's price per day) and tariff_fare_dialog.png (a new tariff of a bus fare)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     screen = TariffsScreen(ctx)
@@ -41,6 +41,12 @@ def render_tariffs_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
     dialog = screen.open_tariff_dialog()
     if dialog is not None:
         saved.append(_save(dialog, out / "tariff_dialog.png", None))
+        dialog.deleteLater()
+    ticket = screen.selected_type()
+    if ticket is not None:
+        screen.show()
+        dialog = screen.open_type_dialog(ticket)  # its name and care share (tax certificate)
+        saved.append(_save(dialog, out / "ticket_type_dialog.png", None))
         dialog.deleteLater()
     activities = {a.code: a for a in screen._activities}
     if "CANTINE" in activities:

@@ -36,6 +36,9 @@ class Activity(UuidPk, Base):
     caf_slot_start: Mapped[time | None]
     caf_slot_end: Mapped[time | None]
     caf_wednesday_cap: Mapped[int | None]
+    # The part of the price that is care (garde) for the tax certificate, in basis points
+    # (10000: all of it; 0: none, e.g. a canteen's meal); the rest is meals or other.
+    care_share_bp: Mapped[int] = mapped_column(default=0, server_default="0")
 
     schools: Mapped[list[ActivitySchool]] = relationship(
         back_populates="activity", cascade="all, delete-orphan"

@@ -20,6 +20,9 @@ class TicketType(UuidPk, Base):
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # The part of a ticket's price that is care (garde) for the tax certificate, in basis
+    # points (10000: all of it); the rest is meals or other.
+    care_share_bp: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Tariff(UuidPk, Base):

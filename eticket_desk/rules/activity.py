@@ -60,6 +60,10 @@ class ActivitySpec:
     caf_counted: bool = False
     caf_slot: tuple[time, time] | None = None
     caf_wednesday_cap: int | None = None
+    # The part of the price that is care (garde) for the tax certificate of article 200
+    # quater B of the CGI, in basis points (10000: all; 0: none, a canteen's meal); the rest
+    # is meals or other. Régie desk only, not synced (docs/tax_certificates.md).
+    care_share_bp: int = 0
 
     # ------------------------------------------------------------ when it runs
 
@@ -170,5 +174,7 @@ def check_activity(spec: ActivitySpec) -> None:
             "L'imputation (nature) s'écrit en chiffres seulement, comme le compte 7067."
         )
     errors.update(caf_slot_errors(spec.caf_counted, spec.caf_slot, spec.caf_wednesday_cap))
+    if not 0 <= spec.care_share_bp <= 10000:
+        errors["care_share_bp"] = "La part garde est un pourcentage entre 0 et 100."
     if errors:
         raise ValidationFailed(errors)

@@ -401,3 +401,20 @@ def test_the_product_code_and_nature_for_the_pes_are_checked_then_saved(
     assert not dialog.isVisible()
     [saved] = list_activities(store)
     assert (saved.product_code, saved.accounting_nature) == ("BUS1", "70632")
+
+
+def test_the_care_share_for_the_tax_certificate_is_typed_then_saved(
+    qtbot, ctx, store, admin, school_year
+):
+    save_activity(store, admin, BUS)
+    screen = ActivitiesScreen(ctx)
+    qtbot.addWidget(screen)
+    double_click_row(qtbot, screen, 0)
+    dialog = screen.findChild(ActivityDialog)
+    assert dialog.care_share_spin.value() == 0 and dialog.care_share_spin.suffix() == " %"
+    dialog.care_share_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.care_share_spin, "20")
+    click(qtbot, dialog.save_button)
+
+    assert not dialog.isVisible()
+    assert list_activities(store)[0].care_share_bp == 2000

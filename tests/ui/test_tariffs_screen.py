@@ -12,6 +12,7 @@ from eticket_desk.rules.money import format_cents
 from eticket_desk.rules.pricing import Bracket
 from eticket_desk.services.catalogue.tariffs import (
     list_tariffs,
+    list_ticket_types,
     load_commune_postcodes,
     save_tariff,
     save_ticket_type,
@@ -169,3 +170,25 @@ def test_an_agent_reads_the_tariffs_without_editing(qtbot, qapp, store, agent, g
     assert screen.postcodes_edit.isReadOnly()
     qtbot.keyClicks(screen.qf_edit, "450")
     assert screen.simulated_label.text().startswith(format_cents(120))
+
+
+def test_the_care_share_of_a_ticket_type_is_changed_for_the_tax_certificate(
+    qtbot, ctx, store, garderie
+):
+    screen = _screen(qtbot, ctx)
+    screen.select_type(garderie.id)
+    qtbot.mouseClick(screen.edit_type_button, Qt.MouseButton.LeftButton)
+    dialog = screen.findChild(TicketTypeDialog)
+    assert dialog.code_edit.isReadOnly() and dialog.name_edit.text() == "Garderie"
+    assert dialog.save_button.text() == "Enregistrer"
+    dialog.care_share_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.care_share_spin, "100")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    [saved] = list_ticket_types(store)
+    assert (saved.code, saved.name, saved.active, saved.care_share_bp) == (
+        "GARDERIE",
+        "Garderie",
+        True,
+        10000,
+    )

@@ -46,6 +46,7 @@ def _spec(activity: Activity, schools: list[ActivitySchool] | None = None) -> Ac
             else None
         ),
         caf_wednesday_cap=activity.caf_wednesday_cap,
+        care_share_bp=activity.care_share_bp,
     )
 
 
@@ -84,6 +85,7 @@ def _apply(activity: Activity, spec: ActivitySpec) -> None:
     activity.caf_counted = spec.caf_counted
     activity.caf_slot_start, activity.caf_slot_end = spec.caf_slot or (None, None)
     activity.caf_wednesday_cap = spec.caf_wednesday_cap
+    activity.care_share_bp = spec.care_share_bp
     wanted = dict(spec.school_capacities)
     for link in list(activity.schools):
         if link.school_id not in wanted:

@@ -34,6 +34,7 @@ class TicketTypeInfo:
     code: str
     name: str
     active: bool
+    care_share_bp: int = 0  # the care (garde) part of its price, tax certificate
 
 
 @dataclass(frozen=True)
@@ -49,18 +50,32 @@ def list_ticket_types(store: Store, *, include_inactive: bool = False) -> list[T
         query = select(TicketType).order_by(TicketType.position, TicketType.name)
         if not include_inactive:
             query = query.where(TicketType.active.is_(True))
-        return [TicketTypeInfo(t.id, t.code, t.name, t.active) for t in session.scalars(query)]
+        return [
+            TicketTypeInfo(t.id, t.code, t.name, t.active, t.care_share_bp)
+            for t in session.scalars(query)
+        ]
 
 
 @changes(Topic.TARIFFS)
 def save_ticket_type(
-    store: Store, actor: Actor, code: str, name: str, *, active: bool = True
+    store: Store,
+    actor: Actor,
+    code: str,
+    name: str,
+    *,
+    active: bool = True,
+    care_share_bp: int | None = None,
 ) -> TicketTypeInfo:
-    """Creates the ticket type of `code`, or renames / (de)activates it."""
+    """Creates the ticket type of `code`, or renames / (de)activates it; `care_share_bp`
+    (None: unchanged) is the care part of its price for the tax certificate."""
     actor.require(Permission.TARIFF_EDIT)
     code, name = code.strip().upper(), " ".join(name.split())
     if not code or not name:
         raise ValidationFailed({"code": "Le code et le nom du ticket sont obligatoires."})
+    if care_share_bp is not None and not 0 <= care_share_bp <= 10000:
+        raise ValidationFailed(
+            {"care_share_bp": "La part garde est un pourcentage entre 0 et 100."}
+        )
     with store.write(actor) as session:
         ticket = session.scalar(select(TicketType).where(TicketType.code == code))
         if ticket is None:
@@ -69,9 +84,13 @@ def save_ticket_type(
             session.add(ticket)
         else:
             ticket.name, ticket.active = name, active
+        if care_share_bp is not None:
+            ticket.care_share_bp = care_share_bp
         session.flush()
         emit(session, PlanningChanged("ticket_type", ticket.id))
-        return TicketTypeInfo(ticket.id, ticket.code, ticket.name, ticket.active)
+        return TicketTypeInfo(
+            ticket.id, ticket.code, ticket.name, ticket.active, ticket.care_share_bp
+        )
 
 
 @changes(Topic.TARIFFS)

@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "mandate_revoked": "Mandat SEPA révoqué",
     "debit_batch": "Lot de prélèvements",
     "debit_reject": "Rejet de prélèvement",
+    "tax_certificates": "Attestations de frais de garde",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
     "restore": "Restauration",

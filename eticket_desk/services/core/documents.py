@@ -17,11 +17,19 @@ FOLDERS = {
     "list": "Listes",
     "mandate": "Mandats SEPA",
     "debit": "Prélèvements",
+    "tax": "Attestations fiscales",
 }
 
 
 def documents_root(store: Store) -> Path:
     return documents_folder(store.path)
+
+
+def document_folder(store: Store, kind: str, year: int) -> Path:
+    """`<documents>/<Kind>/<year>/`, created on demand."""
+    folder = documents_root(store) / FOLDERS[kind] / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def document_path(store: Store, kind: str, year: int, name: str) -> Path:

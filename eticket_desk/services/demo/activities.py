@@ -36,6 +36,7 @@ DEMO_ACTIVITIES = (
         deadline=_BEFORE_DAY,
         billing_mode=BillingMode.PREPAID,
         ticket_type="GARDERIE",
+        care_share_bp=10000,  # all care (tax certificate)
         colour="#f59e0b",
         position=1,
         caf_counted=True,  # accueil périscolaire: its hours go to the CAF / MSA
@@ -57,6 +58,7 @@ DEMO_ACTIVITIES = (
         deadline=_BEFORE_DAY,
         billing_mode=BillingMode.PREPAID,
         ticket_type="GARDERIE",
+        care_share_bp=10000,  # all care (tax certificate)
         colour="#ea580c",
         position=3,
         caf_counted=True,
@@ -313,7 +315,9 @@ GARDERIE_BRACKETS = (  # (QF up to, price, hors commune), in cents
 
 def write_ticket_types(session: Session, new_id, start: date, now: datetime) -> uuid.UUID:
     """The demo's one ticket type (Garderie, seeds 001 and 002) and its tariff by QF."""
-    ticket = TicketType(id=new_id(), code="GARDERIE", name="Garderie", position=1, active=True)
+    ticket = TicketType(
+        id=new_id(), code="GARDERIE", name="Garderie", position=1, active=True, care_share_bp=10000
+    )
     session.add(ticket)
     session.flush()  # no relationship between the two: the ticket type goes in first
     emit(session, PlanningChanged("ticket_type", ticket.id))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -166,6 +167,25 @@ class ActivityDialog(QDialog):
                 )
             ),
         )
+        self.care_share_spin = QSpinBox()
+        self.care_share_spin.setRange(0, 100)
+        self.care_share_spin.setSuffix(" %")
+        self.care_share_spin.setAccessibleName(
+            self.tr("Part éligible au crédit d’impôt (garde), en pourcentage du prix")
+        )
+        self._billing_form.addRow(
+            self.tr("Part garde :"),
+            self.errors.wrap(
+                "care_share_bp",
+                _row(self.care_share_spin, QLabel(self.tr("éligible au crédit d’impôt"))),
+            ),
+        )
+        self.care_share_spin.setToolTip(
+            self.tr(
+                "Attestation de frais de garde (enfants de moins de 6 ans) : 100 % pour une "
+                "garderie, 0 % pour un repas ; pour la cantine, la part encadrement."
+            )
+        )
 
         self.caf_box = CafBox(self.errors)  # « Heures CAF / MSA »
 
@@ -204,6 +224,8 @@ class ActivityDialog(QDialog):
         # An explicit minimum replaces the layout's own: keep the larger, so a long school
         # name is never squeezed under its capacity field.
         self.setMinimumWidth(max(980, self.layout().minimumSize().width()))
+        # The wrapped notes of the billing box need their two lines (care share row added).
+        self.setMinimumHeight(max(570, self.layout().minimumSize().height()))
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -235,6 +257,7 @@ class ActivityDialog(QDialog):
         self.product_code_edit.setText(spec.product_code)
         self.nature_edit.setText(spec.accounting_nature)
         self.caf_box.set_spec(spec)
+        self.care_share_spin.setValue(spec.care_share_bp // 100)
         self._on_billing_combo_changed()
         self._on_deadline_editor_rule_changed()
 
@@ -253,6 +276,7 @@ class ActivityDialog(QDialog):
             self.school_list,
             self.unlimited_check,
             self.capacity_spin,
+            self.care_share_spin,
             self.deadline_editor.kind_combo,
             self.deadline_editor.weekday_combo,
             self.deadline_editor.time_edit,
@@ -307,6 +331,7 @@ class ActivityDialog(QDialog):
             product_code=self.product_code_edit.text().strip().upper(),
             accounting_nature=self.nature_edit.text().strip(),
             **self.caf_box.values(),
+            care_share_bp=self.care_share_spin.value() * 100,
         )
 
     # -- slots -------------------------------------------------------------------------------

@@ -39,10 +39,11 @@ from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.family_editor import prompts
 from eticket_desk.ui.family_editor.actions import DossierActions
 from eticket_desk.ui.family_editor.adult_form import AdultForm
+from eticket_desk.ui.family_editor.certificate_box import BoxesColumn, CertificateBox
 from eticket_desk.ui.family_editor.child_form import ChildForm
 from eticket_desk.ui.family_editor.conflicts import ConflictBanner
 from eticket_desk.ui.family_editor.family_tab import FamilyTab
-from eticket_desk.ui.family_editor.funder_box import FunderBox, stacked
+from eticket_desk.ui.family_editor.funder_box import FunderBox
 from eticket_desk.ui.family_editor.header import DossierHeader
 from eticket_desk.ui.family_editor.mandate_box import MandateBox
 from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
@@ -155,7 +156,9 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
         self.conflicts = ConflictBanner(self.ctx)  # fields changed here and elsewhere too
         self.mandate_box = MandateBox(self.ctx)  # « Prélèvement SEPA », saved on its own
         self.funder_box = FunderBox(self.ctx)  # « Régime (heures CAF / MSA) », on its own too
-        self.family_tab = FamilyTab(today, extra=stacked(self.mandate_box, self.funder_box))
+        self.certificate_box = CertificateBox(self.ctx)  # the tax certificate of a year
+        extra = BoxesColumn(self.mandate_box, self.funder_box, self.certificate_box)
+        self.family_tab = FamilyTab(today, extra=extra)
         self.adult_form = AdultForm(third_party=False)
         self.adults_page = PeoplePage(
             self.adult_form,
@@ -280,6 +283,7 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.mandate_box.set_family(data.id)
         if data.id != self.funder_box.family_id:
             self.funder_box.set_family(data.id)
+        self.certificate_box.set_family(data.id)
         read_only = self.is_read_only()
         self.family_tab.set_read_only(read_only)
         for page in self._pages():

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,16 +23,6 @@ from eticket_desk.services.families.funder import Funder, family_funder, save_fu
 from eticket_desk.ui.admin.forms import FieldErrors
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.messages import show_error
-
-
-def stacked(*boxes: QWidget) -> QWidget:
-    """Boxes one above the other, for the Famille tab's `extra` place."""
-    holder = QWidget()
-    layout = QVBoxLayout(holder)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for box in boxes:
-        layout.addWidget(box)
-    return holder
 
 
 class FunderBox(QGroupBox):

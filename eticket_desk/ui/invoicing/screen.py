@@ -10,6 +10,7 @@ from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.ui.admin.forms import make_tabs, note_label, title_label
 from eticket_desk.ui.context import AppContext
+from eticket_desk.ui.invoicing.certificates_dialog import CertificatesDialog
 from eticket_desk.ui.invoicing.finance_export_dialog import FinanceExportDialog
 from eticket_desk.ui.invoicing.invoices_page import InvoicesPage
 from eticket_desk.ui.invoicing.run_dialog import RunDialog
@@ -34,8 +35,15 @@ class InvoicingScreen(QWidget):
         )
         self.export_button.setEnabled(self.can_run)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.certificates_button = QPushButton(self.tr("Attestations de &frais de garde…"))
+        self.certificates_button.setToolTip(
+            self.tr("Attestations fiscales d’une année pour les enfants de moins de 6 ans")
+        )
+        self.certificates_button.setEnabled(self.can_run)
+        self.certificates_button.clicked.connect(self._on_certificates_button_clicked)
         head = QHBoxLayout()
         head.addWidget(title_label(self.tr("Facturation")), 1)
+        head.addWidget(self.certificates_button)
         head.addWidget(self.export_button)
         head.addWidget(self.new_run_button)
         self.read_only_note = note_label(
@@ -74,6 +82,16 @@ class InvoicingScreen(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def open_certificates_dialog(self) -> CertificatesDialog:
+        """Opens « Attestations de frais de garde » (window-modal); the caller may drive it."""
+        dialog = CertificatesDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_certificates_button_clicked(self) -> None:
+        self.open_certificates_dialog()
 
     def _on_new_run_button_clicked(self) -> None:
         self.open_run_dialog()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -49,24 +50,55 @@ def cents_text(cents: int) -> str:
     return format_cents(cents).replace("\xa0€", "").replace(" €", "").strip()
 
 
+def _wrapped(layout: QHBoxLayout) -> QWidget:
+    widget = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget.setLayout(layout)
+    return widget
+
+
 class TicketTypeDialog(QDialog):
-    """« Nouveau type de ticket » : a code and a name."""
+    """« Nouveau type de ticket » : a code, a name and the care share of its price (tax
+    certificate); with `ticket`, that type's name and care share changed (its code kept)."""
 
     ticket_type_saved = Signal(object)  # TicketTypeInfo
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, ticket: TicketTypeInfo | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.setWindowTitle(self.tr("Nouveau type de ticket"))
+        self._ticket = ticket
+        self.setWindowTitle(
+            self.tr("Type de ticket") if ticket else self.tr("Nouveau type de ticket")
+        )
         self.errors = FieldErrors()
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText(self.tr("ex. GARDERIE"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("ex. Garderie du soir"))
+        self.care_share_spin = QSpinBox()
+        self.care_share_spin.setRange(0, 100)
+        self.care_share_spin.setSuffix(" %")
+        self.care_share_spin.setToolTip(
+            self.tr("Attestation de frais de garde : 100 % pour une garderie, 0 % pour un repas.")
+        )
+        share_row = QHBoxLayout()
+        share_row.addWidget(self.care_share_spin)
+        share_row.addWidget(QLabel(self.tr("éligible au crédit d’impôt")))
+        share_row.addStretch(1)
+        if ticket is not None:
+            self.code_edit.setText(ticket.code)
+            self.code_edit.setReadOnly(True)
+            self.name_edit.setText(ticket.name)
+            self.care_share_spin.setValue(ticket.care_share_bp // 100)
         form = QFormLayout()
         form.addRow(self.tr("Code"), self.errors.wrap("code", self.code_edit))
         form.addRow(self.tr("Nom"), self.name_edit)
-        buttons, self.save_button = save_cancel_buttons(self, self.tr("Créer"))
+        form.addRow(self.tr("Part garde"), self.errors.wrap("care_share_bp", _wrapped(share_row)))
+        buttons, self.save_button = save_cancel_buttons(
+            self, self.tr("Enregistrer") if ticket else self.tr("Créer")
+        )
         self.save_button.clicked.connect(self._on_save_button_clicked)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -83,6 +115,8 @@ class TicketTypeDialog(QDialog):
             tariffs.save_ticket_type,
             self.code_edit.text(),
             self.name_edit.text(),
+            active=self._ticket.active if self._ticket is not None else True,
+            care_share_bp=self.care_share_spin.value() * 100,
             on_done=self._on_save_done,
             on_error=self._on_save_failed,
         )

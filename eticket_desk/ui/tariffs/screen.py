@@ -51,10 +51,14 @@ class TariffsScreen(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.new_type_button = QPushButton(self.tr("Nouveau type de ticket…"))
         self.toggle_button = QPushButton(self.tr("Désactiver"))
+        self.edit_type_button = QPushButton(self.tr("Modifier…"))
+        self.edit_type_button.setToolTip(self.tr("Nom et part garde (crédit d’impôt)"))
         self.new_type_button.clicked.connect(self._on_new_type_button_clicked)
+        self.edit_type_button.clicked.connect(self._on_edit_type_button_clicked)
         self.toggle_button.clicked.connect(self._on_toggle_button_clicked)
         type_buttons = QHBoxLayout()
         type_buttons.addWidget(self.new_type_button)
+        type_buttons.addWidget(self.edit_type_button)
         type_buttons.addWidget(self.toggle_button)
         type_buttons.addStretch(1)
         types_box = QGroupBox(self.tr("Types de ticket (activités prépayées)"))
@@ -125,6 +129,7 @@ class TariffsScreen(QWidget):
 
         self.new_type_button.setVisible(self.can_edit)
         self.toggle_button.setVisible(self.can_edit)
+        self.edit_type_button.setVisible(self.can_edit)
         self.new_tariff_button.setVisible(self.can_edit)
         self.postcodes_edit.setReadOnly(not can_edit_postcodes)
         self.save_postcodes_button.setVisible(can_edit_postcodes)
@@ -280,8 +285,9 @@ class TariffsScreen(QWidget):
             self.fare_combo.addItem(label, option.value)
         self.fare_combo.blockSignals(False)
 
-    def open_type_dialog(self) -> TicketTypeDialog:
-        dialog = TicketTypeDialog(self._ctx, self)
+    def open_type_dialog(self, ticket: TicketTypeInfo | None = None) -> TicketTypeDialog:
+        """« Nouveau type de ticket », or `ticket`'s name and care share changed."""
+        dialog = TicketTypeDialog(self._ctx, self, ticket)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.ticket_type_saved.connect(self._on_dialog_ticket_type_saved)
         dialog.open()
@@ -327,6 +333,11 @@ class TariffsScreen(QWidget):
 
     def _on_new_type_button_clicked(self) -> None:
         self.open_type_dialog()
+
+    def _on_edit_type_button_clicked(self) -> None:
+        ticket = self.selected_type()
+        if ticket is not None:
+            self.open_type_dialog(ticket)
 
     def _on_new_tariff_button_clicked(self) -> None:
         self.open_tariff_dialog()

@@ -1,7 +1,7 @@
 """caf hours
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 23:30:00.000000
 
 CAF / MSA hours (heures réalisées): per activity whether it counts for the funders, its
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
