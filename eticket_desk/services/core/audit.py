@@ -56,6 +56,7 @@ ENTITY_LABELS = {
     "sepa_mandate": "Mandat SEPA",
     "debit_batch": "Lot de prélèvements",
     "debit_item": "Prélèvement",
+    "outgoing_mail": "Courriel",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -89,6 +90,9 @@ ACTION_LABELS = {
     "debit_reject": "Rejet de prélèvement",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
+    "mail_sent": "Courriel envoyé",
+    "mail_failed": "Courriel refusé",
+    "mail_retry": "Courriel renvoyé",
     "restore": "Restauration",
 }
 _SECRET_FIELDS = {"password_hash", "search_text"}
