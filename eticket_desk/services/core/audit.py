@@ -95,7 +95,7 @@ ACTION_LABELS = {
     "mail_retry": "Courriel renvoyé",
     "restore": "Restauration",
 }
-_SECRET_FIELDS = {"password_hash", "search_text"}
+_SECRET_FIELDS = {"password_hash", "search_text", "attachment_data"}
 # A family's bank account is never written whole in the journal: « FR76 •••• 1234 ».
 _ACCOUNT_FIELDS = {"iban", "original_iban"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

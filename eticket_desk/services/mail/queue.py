@@ -38,6 +38,7 @@ STATES = {
     UNCERTAIN: "Interrompu, à vérifier",
 }
 NO_CONSENT = "Aucun adulte payeur n'accepte de recevoir les documents par e-mail."
+NO_ADULT_CONSENT = "Cet adulte n'a pas accepté de recevoir les documents par e-mail."
 NO_ADDRESS = "L'adulte payeur accepte les e-mails mais son adresse n'est pas valide."
 
 
@@ -51,15 +52,20 @@ class NotQueued(DomainError):
     """Why a document was not queued (no consent, no valid address), in French."""
 
 
-def recipient_of(session: Session, family_id: uuid.UUID) -> Recipient:
-    """The adult of the family documents go to: the one who pays, if he consented and his
-    address is valid; NotQueued with the reason otherwise."""
+def recipient_of(
+    session: Session, family_id: uuid.UUID, adult_id: uuid.UUID | None = None
+) -> Recipient:
+    """The adult of the family documents go to: the one who pays (or the adult named), if he
+    consented and his address is valid; NotQueued with the reason otherwise."""
     adults = session.scalars(
         select(Adult).where(Adult.family_id == family_id, Adult.third_party.is_(False))
     ).all()
-    payer = next((a for a in adults if a.billing and a.mail_consent), None)
+    if adult_id is None:
+        payer = next((a for a in adults if a.billing and a.mail_consent), None)
+    else:
+        payer = next((a for a in adults if a.id == adult_id and a.mail_consent), None)
     if payer is None:
-        raise NotQueued(NO_CONSENT)
+        raise NotQueued(NO_CONSENT if adult_id is None else NO_ADULT_CONSENT)
     try:
         address = normalise_email(payer.email)
     except InvalidInput:

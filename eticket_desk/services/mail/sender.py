@@ -32,6 +32,7 @@ from eticket_desk.services.mail.transport import (
 )
 
 STALE_MINUTES = 10
+FORGET_AFTER_SENDING = {"portal_letter"}  # attachments kept no longer than needed
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)  # after the 1st, 2nd… temporary failure
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 INTERRUPTED = (
@@ -93,6 +94,8 @@ def _finish(store: Store, mail_id: uuid.UUID, now: datetime, error: Exception | 
         mail = session.get(OutgoingMail, mail_id)
         if error is None:
             mail.state, mail.sent_at, mail.last_error = SENT, now, ""
+            if mail.kind in FORGET_AFTER_SENDING:
+                mail.attachment_data = None  # a portal letter's one-time password
             record(
                 session,
                 "mail_sent",

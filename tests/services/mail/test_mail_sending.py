@@ -18,8 +18,15 @@ from eticket_desk.services.catalogue.activity_tariffs import save_activity_tarif
 from eticket_desk.services.invoicing.drafts import month_period
 from eticket_desk.services.invoicing.run import issue_run
 from eticket_desk.services.mail.invoices import queue_run_invoices
+from eticket_desk.services.mail.letters import queue_portal_letter, queue_reminders
 from eticket_desk.services.mail.meal_order import queue_due_meal_orders
-from eticket_desk.services.mail.queue import NO_CONSENT, family_mails, mail_queue, retry_mail
+from eticket_desk.services.mail.queue import (
+    NO_CONSENT,
+    NotQueued,
+    family_mails,
+    mail_queue,
+    retry_mail,
+)
 from eticket_desk.services.mail.sender import send_pending
 from eticket_desk.services.mail.settings import load_mail_settings
 from eticket_desk.services.mail.testing import desk_transport, send_test_message
@@ -253,3 +260,42 @@ def test_an_adult_without_an_email_cannot_consent(store, admin, family):
     with pytest.raises(ValidationFailed) as refused:
         save_family(store, admin, data)
     assert "sans adresse e-mail valide" in refused.value.errors["adults[0].mail_consent"]
+
+
+def test_a_reminder_goes_with_its_letter_to_the_payer_who_accepted(
+    store, admin, mail_settings, mailbox, october_run, clock
+):
+    _, dupont, martin = october_run
+    clock.current = datetime(2026, 12, 10, 9, 0)  # the invoices were due on 2 December
+    queued = queue_reminders(store, admin, [dupont.id, martin.id])
+    assert (queued.queued, queued.skipped) == (1, [("MARTIN Marie", NO_CONSENT)])
+    assert queue_reminders(store, admin, [dupont.id]).already == 1
+    send_pending(store, desk_transport(store))
+    [message] = mailbox.to(MARIE)
+    assert message["Subject"].startswith("Rappel : factures restant à payer")
+    assert "23,00\u00a0€" in message.get_body(("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename().startswith("Relance ")
+
+
+def test_the_portal_letter_goes_to_the_guardian_and_is_not_kept_after(
+    store, admin, mail_settings, mailbox, october_run, tmp_path
+):
+    from sqlalchemy import select
+
+    from eticket_desk.models import OutgoingMail
+    from eticket_desk.reports.portal_letter import render
+    from eticket_desk.services.families.portal import issue_portal_access
+
+    _, dupont, martin = october_run
+    letter = issue_portal_access(store, admin, dupont.id, dupont.adults[0].id)
+    path = render(letter, tmp_path / "lettre.pdf")
+    assert queue_portal_letter(store, admin, dupont.id, dupont.adults[0].id, path, "1")
+    with pytest.raises(NotQueued, match="n'a pas accepté"):
+        queue_portal_letter(store, admin, martin.id, martin.adults[0].id, path, "1")
+    send_pending(store, desk_transport(store))
+    [message] = mailbox.to(MARIE)
+    assert message["Subject"] == "Vos codes d'accès au portail des familles — Commune de Neuvecelle"
+    with store.read() as session:
+        kept = session.scalar(select(OutgoingMail.attachment_data))
+    assert kept is None  # the one-time password is not kept in the base once sent
