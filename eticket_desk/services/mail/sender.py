@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -123,6 +125,15 @@ def _finish(store: Store, mail_id: uuid.UUID, now: datetime, error: Exception | 
         return mail.state
 
 
+def _due(store: Store, now: datetime) -> int:
+    with store.read() as session:
+        return session.scalar(
+            select(func.count(OutgoingMail.id)).where(
+                OutgoingMail.state == PENDING, OutgoingMail.next_attempt_at <= now
+            )
+        )
+
+
 @changes(lambda call: call.result.changed)
 def send_pending(
     store: Store,
@@ -132,24 +143,23 @@ def send_pending(
     limit: int = 200,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    run_local: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> SendReport:
     """Sends the messages due at `now` (by default the store's clock), `limit` at most;
-    `should_stop` is asked between two messages (« Arrêter »), `progress(done, total)`."""
+    `should_stop` is asked between two messages (« Arrêter »), `progress(done, total)`.
+    `run_local` runs each database step (the UI's worker hands them to the single writer and
+    waits, the network staying on its own thread); by default on the calling thread."""
+    local = run_local or (lambda step: step())
     now = now or store.clock.now()
     report = SendReport()
-    _interrupted(store, now, report)
-    with store.read() as session:
-        due = session.scalar(
-            select(func.count(OutgoingMail.id)).where(
-                OutgoingMail.state == PENDING, OutgoingMail.next_attempt_at <= now
-            )
-        )
+    local(partial(_interrupted, store, now, report))
+    due = local(partial(_due, store, now))
     total = min(due or 0, limit)
     for done in range(total):
         if should_stop is not None and should_stop():
             report.stopped = True
             break
-        mail = _claim(store, now)
+        mail = local(partial(_claim, store, now))
         if mail is None:
             break
         error: Exception | None = None
@@ -157,7 +167,7 @@ def send_pending(
             transport.send(build_message(transport.settings, mail, now))
         except (TemporaryFailure, DefinitiveFailure) as failure:
             error = failure
-        state = _finish(store, mail.id, now, error)
+        state = local(partial(_finish, store, mail.id, now, error))
         report.sent += state == SENT
         report.failed += state == FAILED
         report.retried += state == PENDING
