@@ -5,6 +5,7 @@ d'essai » (on a thread of its own: the network never holds the writer)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from PySide6.QtCore import Signal
@@ -192,10 +193,8 @@ class MailPage(QWidget):
                 said, ok = error.message, False
             except Exception as error:  # shown, never a crash of the window
                 said, ok = str(error), False
-            try:
+            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
                 self.test_finished.emit(said, ok)
-            except RuntimeError:  # the page was closed meanwhile
-                pass
 
         threading.Thread(target=run, name="eticket-mail-test", daemon=True).start()
 
