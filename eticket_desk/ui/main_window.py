@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
             widget = build_screen(key, self.ctx)
             if key == "attendance":
                 widget.family_requested.connect(self.open_family)
+            if key == "mail":
+                widget.attach_worker(self.mail_worker)
             self._pages[key] = widget
             self.stack.addWidget(self._held(widget))
         return widget
