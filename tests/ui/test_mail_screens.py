@@ -116,3 +116,43 @@ def test_the_settings_tab_says_a_wrong_address_beside_it_and_keeps_the_password_
     assert page.password_edit.text() == ""
     assert list(memory_keyring.passwords.values()) == ["S3cret-Pa55!"]
     assert b"S3cret-Pa55!" not in store.path.read_bytes()
+
+
+def test_after_a_run_the_invoices_go_by_email_to_the_payers_who_accepted(
+    qtbot, ctx, store, admin, schools, activities, clock
+):
+    from dataclasses import replace
+    from datetime import date, datetime
+
+    from eticket_desk.rules.pricing import Bracket
+    from eticket_desk.services.bookings.booking import book_day
+    from eticket_desk.services.catalogue.activity_tariffs import save_activity_tariff
+    from eticket_desk.services.families.dossiers import load_family, save_family
+    from eticket_desk.services.invoicing.drafts import month_period
+    from eticket_desk.services.invoicing.run import issue_run
+    from eticket_desk.services.mail.queue import mail_queue
+    from eticket_desk.ui.mail.send_invoices_box import SendInvoicesBox
+    from tests.conftest import validated_family
+
+    canteen = activities["CANTINE"]
+    save_activity_tariff(store, admin, canteen.id, date(2026, 9, 14), [Bracket(None, 460, 520)])
+    dupont = validated_family(store, admin, schools)
+    data = load_family(store, admin, dupont.id)
+    data.adults = [replace(a, mail_consent=True) for a in data.adults]
+    save_family(store, admin, data)
+    martin = validated_family(store, admin, schools, last_name="Martin")
+    for family in (dupont, martin):
+        book_day(store, admin, family.children[0].id, canteen.id, date(2026, 10, 1))
+    clock.current = datetime(2026, 11, 2, 9, 0)
+    run = issue_run(store, admin, month_period("2026-10"))
+
+    box = SendInvoicesBox(ctx)
+    qtbot.addWidget(box)
+    box.set_run(run.run_id)
+    assert box.send_button.text() == "Envoyer 1 facture par &e-mail"
+    assert box.status.text() == "1 famille sur 2 a accepté de recevoir ses factures par e-mail."
+    box.send_button.click()
+    assert box.status.text().startswith("1 facture mise en file d'envoi")
+    assert "Sans accord pour l'e-mail (1) : MARTIN Marie" in box.status.text()
+    [line] = mail_queue(store, admin)
+    assert line.subject == "Votre facture F-2026-000001 de octobre 2026 — Commune de Neuvecelle"

@@ -46,6 +46,21 @@ def run_invoices(store: Store, actor: Actor, run_id: uuid.UUID) -> list[tuple[uu
     return [(i, name) for i, name in rows]
 
 
+def run_mail_count(store: Store, actor: Actor, run_id: uuid.UUID) -> tuple[int, int]:
+    """(invoices that can go by e-mail, invoices of the run): the button's count."""
+    invoices = run_invoices(store, actor, run_id)
+    sendable = 0
+    with store.read() as session:
+        for invoice_id, _name in invoices:
+            family_id = session.scalar(select(Invoice.family_id).where(Invoice.id == invoice_id))
+            try:
+                recipient_of(session, family_id)
+            except NotQueued:
+                continue
+            sendable += 1
+    return sendable, len(invoices)
+
+
 @changes(Topic.MAIL, Topic.FAMILIES)
 def queue_run_invoices(
     store: Store,
