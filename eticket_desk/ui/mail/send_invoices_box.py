@@ -90,12 +90,12 @@ class SendInvoicesBox(QGroupBox):
     def _on_queued(self, result) -> None:
         self.stop_button.setVisible(False)
         self.progress.setVisible(False)
-        parts = [
-            self.tr(
-                "%1 factures mises en file d'envoi ; elles partent dans la minute "
-                "(écran « Messagerie »)."
-            ).replace("%1", str(result.queued))
-        ]
+        queued = (
+            self.tr("%1 facture mise en file d'envoi ; elle part dans la minute")
+            if result.queued <= 1
+            else self.tr("%1 factures mises en file d'envoi ; elles partent dans la minute")
+        )
+        parts = [queued.replace("%1", str(result.queued)) + self.tr(" (écran « Messagerie »).")]
         if result.already:
             parts.append(self.tr("%1 déjà envoyées.").replace("%1", str(result.already)))
         if result.stopped:
