@@ -38,7 +38,7 @@ def refused(store, family):
             document_id="F-2026-000001",
             recipient=Recipient("marie.dupont@example.fr", "Marie Dupont"),
             family_id=family.id,
-            subject="Votre facture F-2026-000001 de octobre 2026 — Commune de Neuvecelle",
+            subject="Votre facture F-2026-000001 d'octobre 2026 — Commune de Neuvecelle",
             body="Bonjour",
         )
     send_pending(store, Refusing())
@@ -155,4 +155,4 @@ def test_after_a_run_the_invoices_go_by_email_to_the_payers_who_accepted(
     assert box.status.text().startswith("1 facture mise en file d'envoi")
     assert "Sans accord pour l'e-mail (1) : MARTIN Marie" in box.status.text()
     [line] = mail_queue(store, admin)
-    assert line.subject == "Votre facture F-2026-000001 de octobre 2026 — Commune de Neuvecelle"
+    assert line.subject == "Votre facture F-2026-000001 d'octobre 2026 — Commune de Neuvecelle"

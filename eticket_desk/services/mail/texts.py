@@ -19,9 +19,14 @@ def _hello(name: str) -> str:
     return f"Bonjour {name}," if name else "Bonjour,"
 
 
+def of(label: str) -> str:
+    """« de novembre 2026 », « d'octobre 2026 »."""
+    return f"d'{label}" if label[:1].lower() in "aeiouyéèâ" else f"de {label}"
+
+
 def invoice_subject(org: OrganisationData, number: str, period_label: str) -> str:
     """« Votre facture F-2026-000123 de novembre 2026 — Commune de Neuvecelle »."""
-    return f"Votre facture {number} de {period_label} — {org.name}"
+    return f"Votre facture {number} {of(period_label)} — {org.name}"
 
 
 def invoice_body(
@@ -29,8 +34,8 @@ def invoice_body(
 ) -> str:
     return (
         f"{_hello(name)}\n\n"
-        f"Veuillez trouver ci-joint votre facture {number} des services périscolaires de "
-        f"{period_label}, d'un montant de {format_cents(total)}, à régler au plus tard le "
+        f"Veuillez trouver ci-joint votre facture {number} des services périscolaires "
+        f"{of(period_label)}, d'un montant de {format_cents(total)}, à régler au plus tard le "
         f"{due:%d/%m/%Y}.\n\n"
         "Les moyens de paiement figurent sur la facture. Pour toute question, répondez à ce "
         "message ou passez au guichet.\n\n"

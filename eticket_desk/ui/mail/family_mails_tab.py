@@ -25,7 +25,9 @@ class FamilyMailsTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(MailColumn.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MailColumn.SUBJECT, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(MailColumn.SUBJECT, 300)
+        header.setSectionResizeMode(MailColumn.ERROR, QHeaderView.ResizeMode.Stretch)
         compact_rows(self.table)
         self.empty_note = note_label(
             self.tr(

@@ -67,7 +67,7 @@ def test_an_invoice_is_sent_with_its_french_subject_body_and_pdf(
     assert (report.sent, report.failed) == (1, 0)
     [message] = mailbox.to(MARIE)
     assert (
-        message["Subject"] == "Votre facture F-2026-000001 de octobre 2026 — Commune de Neuvecelle"
+        message["Subject"] == "Votre facture F-2026-000001 d'octobre 2026 — Commune de Neuvecelle"
     )
     assert "Régie périscolaire de Neuvecelle" in message["From"]
     body = message.get_body(("plain",)).get_content()
