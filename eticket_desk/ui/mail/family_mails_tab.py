@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxL
 
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.mail.queue import family_mails
-from eticket_desk.ui.admin.forms import compact_rows, note_label
+from eticket_desk.ui.admin.forms import compact_rows, error_label, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.mail.mails_model import MailColumn, MailsModel
 
@@ -35,9 +35,11 @@ class FamilyMailsTab(QWidget):
                 "payeur qui l'a accepté (case sous son adresse e-mail)."
             )
         )
+        self.failure_label = error_label()  # the last refusal, whole (the column is narrow)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty_note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.failure_label)
         ctx.bus.changed.connect(self._on_bus_changed)
         self.reload()
 
@@ -48,6 +50,16 @@ class FamilyMailsTab(QWidget):
     def _on_loaded(self, lines) -> None:
         self.model.set_lines(lines)
         self.empty_note.setVisible(not lines)
+        failed = next((line for line in lines if line.can_retry), None)
+        self.failure_label.setText(
+            self.tr("Non envoyé le %1 — %2 : %3")
+            .replace("%1", f"{failed.queued_at:%d/%m/%Y}")
+            .replace("%2", failed.subject)
+            .replace("%3", failed.last_error)
+            if failed
+            else ""
+        )
+        self.failure_label.setVisible(failed is not None)
 
     def _on_bus_changed(self, topics: frozenset[Change]) -> None:
         if Topic.MAIL in topics or FamilyTopic(self.family_id) in topics:
