@@ -156,3 +156,35 @@ def test_after_a_run_the_invoices_go_by_email_to_the_payers_who_accepted(
     assert "Sans accord pour l'e-mail (1) : MARTIN Marie" in box.status.text()
     [line] = mail_queue(store, admin)
     assert line.subject == "Votre facture F-2026-000001 d'octobre 2026 — Commune de Neuvecelle"
+
+
+def test_the_portal_letter_is_offered_by_email_to_a_guardian_who_accepted(
+    qtbot, ctx, store, admin, family, monkeypatch, tmp_path
+):
+    from dataclasses import replace
+
+    from eticket_desk.services.families.dossiers import load_family, save_family, validate_family
+    from eticket_desk.services.mail.queue import mail_queue
+    from eticket_desk.ui.family_editor import FamilyEditorDialog, actions, prompts
+
+    data = load_family(store, admin, family.id)
+    data.adults = [replace(a, mail_consent=True) for a in data.adults]
+    save_family(store, admin, data)
+    validate_family(store, admin, family.id)
+    monkeypatch.setattr(prompts, "choose_portal_guardian", lambda parent, data: data.adults[0].id)
+    monkeypatch.setattr(prompts, "tell_portal_issued", lambda parent, login, path: None)
+    monkeypatch.setattr(actions, "open_file", lambda path, parent=None: None)
+    asked = []
+
+    def ask(parent, name, email):
+        asked.append((name, email))
+        return True
+
+    monkeypatch.setattr(prompts, "ask_portal_by_mail", ask)
+    dialog = FamilyEditorDialog(ctx, family.id)
+    qtbot.addWidget(dialog)
+    dialog.portal_button.click()
+
+    assert asked == [("Marie DUPONT", "marie.dupont@example.fr")]
+    [line] = mail_queue(store, admin)
+    assert (line.kind_label, line.recipient) == ("Lettre portail", "marie.dupont@example.fr")
