@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from eticket_desk.rules.errors import DomainError, ValidationFailed
 from eticket_desk.services.core.changes import Change, Topic
@@ -134,6 +135,8 @@ class MailPage(QWidget):
         self._ctx.runner.submit(lambda: load_mail_settings(store), self._on_loaded)
 
     def _on_loaded(self, stored: MailSettings) -> None:
+        if not isValid(self):  # closed before the answer came
+            return
         self.host_edit.setText(stored.host)
         self.port_spin.setValue(stored.port)
         self.security_combo.setCurrentIndex(max(0, self.security_combo.findData(stored.security)))
@@ -199,6 +202,8 @@ class MailPage(QWidget):
         threading.Thread(target=run, name="eticket-mail-test", daemon=True).start()
 
     def _on_test_finished(self, said: str, ok: bool) -> None:
+        if not isValid(self):  # closed before the answer came
+            return
         self.test_button.setEnabled(True)
         if ok:
             self.status_label.setText(said)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from eticket_desk.services.core.changes import Change, FamilyTopic, Topic
 from eticket_desk.services.mail.queue import family_mails
@@ -48,6 +49,8 @@ class FamilyMailsTab(QWidget):
         self._ctx.runner.submit(lambda: family_mails(store, actor, family_id), self._on_loaded)
 
     def _on_loaded(self, lines) -> None:
+        if not isValid(self):  # closed before the answer came
+            return
         self.model.set_lines(lines)
         self.empty_note.setVisible(not lines)
         failed = next((line for line in lines if line.can_retry), None)

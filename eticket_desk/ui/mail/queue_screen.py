@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from eticket_desk.services.core.changes import Change, Topic
 from eticket_desk.services.mail.queue import mail_queue, retry_mail
@@ -92,6 +93,8 @@ class MailQueueScreen(QWidget):
         )
 
     def _on_loaded(self, lines) -> None:
+        if not isValid(self):  # closed before the answer came
+            return
         self.model.set_lines(lines)
         waiting = sum(line.state == "pending" for line in lines)
         failed = sum(line.can_retry for line in lines)

@@ -9,6 +9,7 @@ import uuid
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout
+from shiboken6 import isValid
 
 from eticket_desk.services.mail.invoices import queue_run_invoices, run_mail_count
 from eticket_desk.ui.admin.forms import note_label
@@ -53,6 +54,8 @@ class SendInvoicesBox(QGroupBox):
         self._ctx.runner.submit(lambda: run_mail_count(store, actor, run_id), self._on_counted)
 
     def _on_counted(self, counted: tuple[int, int]) -> None:
+        if not isValid(self):  # the run's window closed before the answer
+            return
         sendable, total = counted
         self.setVisible(True)
         self.send_button.setEnabled(sendable > 0)
@@ -84,10 +87,14 @@ class SendInvoicesBox(QGroupBox):
         )
 
     def _on_moved(self, done: int, total: int) -> None:
+        if not isValid(self):  # the run's window closed before the answer
+            return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
     def _on_queued(self, result) -> None:
+        if not isValid(self):  # the run's window closed before the answer
+            return
         self.stop_button.setVisible(False)
         self.progress.setVisible(False)
         queued = (
@@ -113,6 +120,8 @@ class SendInvoicesBox(QGroupBox):
         self.status.setText("\n".join(parts))
 
     def _on_failed(self, exc: BaseException) -> None:
+        if not isValid(self):  # the run's window closed before the answer
+            return
         self.stop_button.setVisible(False)
         self.progress.setVisible(False)
         self.send_button.setEnabled(True)
