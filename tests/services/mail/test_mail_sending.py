@@ -299,3 +299,17 @@ def test_the_portal_letter_goes_to_the_guardian_and_is_not_kept_after(
     with store.read() as session:
         kept = session.scalar(select(OutgoingMail.attachment_data))
     assert kept is None  # the one-time password is not kept in the base once sent
+
+
+def test_the_courriels_of_a_merged_family_follow_it(store, admin, mail_settings, october_run):
+    from eticket_desk.rules.permissions import Role
+    from eticket_desk.services.families.merge import merge_families
+    from tests.conftest import _make_user
+
+    run, dupont, martin = october_run
+    consent(store, admin, martin.id)
+    queue_run_invoices(store, admin, run.run_id)
+    regisseur = _make_user(store, admin, "regine", "Régine Caisse", Role.REGISSEUR)
+    merge_families(store, regisseur, dupont.id, martin.id)
+    assert len(family_mails(store, admin, dupont.id)) == 2
+    assert family_mails(store, admin, martin.id) == []
