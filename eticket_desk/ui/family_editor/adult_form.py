@@ -127,9 +127,15 @@ class AdultForm(QWidget):
         self.flags_error = error_label()
         flags_layout.addWidget(self.flags_error)
         if not third_party:  # documents by e-mail: only with a valid address (checked on save)
-            consent = QCheckBox(self.tr("Accepte de recevoir les documents par e-mail"))
+            consent = QCheckBox(self.tr("par e-mail (accord)"))
+            consent.setToolTip(
+                self.tr(
+                    "Accepte de recevoir les documents (factures, relances, attestations) par "
+                    "e-mail, à l'adresse ci-dessus."
+                )
+            )
             consent.toggled.connect(lambda checked: self._on_flag_toggled("mail_consent", checked))
-            left.addRow("", consent)
+            left.addRow(self.tr("Documents"), consent)
             self.flags["mail_consent"] = consent
 
         grid = QGridLayout(self)
