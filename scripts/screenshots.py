@@ -41,6 +41,7 @@ from devtools.screenshots.family_editor import (  # noqa: E402
 )
 from devtools.screenshots.import_wizard import render_import_screens  # noqa: E402
 from devtools.screenshots.invoicing import render_invoicing_screens  # noqa: E402
+from devtools.screenshots.mail import render_mail_screens  # noqa: E402
 from devtools.screenshots.mandates import render_mandate_screens  # noqa: E402
 from devtools.screenshots.occupancy import render_occupancy_screens  # noqa: E402
 from devtools.screenshots.pes_export import render_pes_export_screens  # noqa: E402
@@ -224,6 +225,7 @@ def render_all(families: int, folder: Path) -> int:
     render_invoicing_screens(history, OUT)  # issues November, credits one of October's
     render_debit_screens(history, OUT)  # mandates for October's families, a batch, a reject
     render_pes_export_screens(history, OUT)  # titres mode, exports November twice
+    render_mail_screens(history, OUT)  # payers accept e-mail, October's invoices sent
     history.store.close()
     render_wallet_screens(ctx, OUT, showcase_family(store, ctx))  # sells, books, corrects
     render_subscription_screens(ctx, OUT, showcase_family(store, ctx))  # it saves forms

@@ -27,6 +27,7 @@ from eticket_desk.models.invoices import (
     PesExport,
     SepaMandate,
 )
+from eticket_desk.models.mail import OutgoingMail
 from eticket_desk.models.organisation import NumberSeries, Organisation, Setting
 from eticket_desk.models.schools import School, SchoolClass
 from eticket_desk.models.subscriptions import Subscription
@@ -35,6 +36,7 @@ from eticket_desk.models.tariffs import Tariff, TariffBracket, TicketType
 from eticket_desk.models.users import AuditEntry, User
 
 __all__ = [
+    "OutgoingMail",
     "DebitBatch",
     "DebitItem",
     "DossierConflict",

@@ -69,6 +69,8 @@ class Adult(UuidPk, Base):
     billing: Mapped[bool] = mapped_column(default=False)
     emergency_contact: Mapped[bool] = mapped_column(default=False)
     may_pick_up: Mapped[bool] = mapped_column(default=False)
+    # « accepte de recevoir les documents par e-mail » (only with a valid e-mail).
+    mail_consent: Mapped[bool] = mapped_column(default=False)
 
     family: Mapped[Family] = relationship(back_populates="members")
 

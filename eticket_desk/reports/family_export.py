@@ -104,6 +104,7 @@ FIELD_LABELS = {
     "billing": "Payeur",
     "emergency_contact": "À prévenir en cas d'urgence",
     "may_pick_up": "Peut venir chercher l'enfant",
+    "mail_consent": "Accepte les documents par e-mail",
     "birth_date": "Date de naissance",
     "diet": "Régime",
     "allergies": "Allergies",

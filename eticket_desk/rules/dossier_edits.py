@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "billing": "payeur (adresse de facturation)",
     "emergency_contact": "contact d'urgence",
     "may_pick_up": "autorisé à venir chercher",
+    "mail_consent": "documents par e-mail",
     "birth_date": "date de naissance",
     "school_id": "école",
     "level": "niveau",

@@ -30,6 +30,7 @@ from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.counter.till_guard import confirm_leaving
 from eticket_desk.ui.family_search import FamilySearchScreen
 from eticket_desk.ui.idle_lock import ScreenLocker
+from eticket_desk.ui.mail.worker import MailWorker
 from eticket_desk.ui.screens import SCREENS, build_screen
 from eticket_desk.ui.sync import SyncStatusWidget, SyncWorker
 from eticket_desk.ui.sync.restored_banner import RestoredBanner
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
             widget = build_screen(key, self.ctx)
             if key == "attendance":
                 widget.family_requested.connect(self.open_family)
+            if key == "mail":
+                widget.attach_worker(self.mail_worker)
             self._pages[key] = widget
             self.stack.addWidget(self._held(widget))
         return widget
@@ -286,6 +289,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.sync_status)
         self.sync_worker = SyncWorker(self.ctx, self)
         self.sync_worker.start()
+        self.mail_worker = MailWorker(self.ctx, self)
+        self.mail_worker.start()
         self.restored_banner.sync_requested.connect(self._on_sync_triggered)
         self.statusBar().addPermanentWidget(where)
 
@@ -374,6 +379,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.sync_worker.stop()
+        self.mail_worker.stop()
         store = self.ctx.store
         self.ctx.runner.submit(lambda: automatic_backup(store))  # run_gui waits for it
         event.accept()

@@ -52,6 +52,7 @@ SCREENS: tuple[Screen, ...] = (
         "audit", "Journal des opérations", Permission.AUDIT_VIEW, None, "&Journal des opérations"
     ),
     Screen("portal", "Portail des familles", Permission.FAMILY_EDIT, None, "P&ortail des familles"),
+    Screen("mail", "Messagerie", Permission.FAMILY_VIEW, None, "&Messagerie"),
     Screen("sync", "Synchronisation", Permission.BOOKING_EDIT, "Ctrl+0", "S&ynchronisation"),
     Screen("settings", "Paramètres", None, None, "&Paramètres"),
 )
@@ -85,6 +86,8 @@ def build_screen(key: str, ctx: AppContext) -> QWidget:
         from eticket_desk.ui.portal import PortalScreen as screen
     elif key == "sync":
         from eticket_desk.ui.sync import SyncIssuesScreen as screen
+    elif key == "mail":
+        from eticket_desk.ui.mail.queue_screen import MailQueueScreen as screen
     elif key == "settings":
         from eticket_desk.ui.admin.settings_screen import SettingsScreen as screen
     else:

@@ -57,6 +57,7 @@ ENTITY_LABELS = {
     "debit_batch": "Lot de prélèvements",
     "debit_item": "Prélèvement",
     "caf_hours": "Heures CAF / MSA",
+    "outgoing_mail": "Courriel",
 }
 ACTION_LABELS = {
     "create": "Création",
@@ -89,11 +90,15 @@ ACTION_LABELS = {
     "debit_batch": "Lot de prélèvements",
     "debit_reject": "Rejet de prélèvement",
     "tax_certificates": "Attestations de frais de garde",
+    "export": "Export",
     "anonymise": "Anonymisation",
     "backup": "Sauvegarde",
+    "mail_sent": "Courriel envoyé",
+    "mail_failed": "Courriel refusé",
+    "mail_retry": "Courriel renvoyé",
     "restore": "Restauration",
 }
-_SECRET_FIELDS = {"password_hash", "search_text"}
+_SECRET_FIELDS = {"password_hash", "search_text", "attachment_data"}
 # A family's bank account is never written whole in the journal: « FR76 •••• 1234 ».
 _ACCOUNT_FIELDS = {"iban", "original_iban"}
 _SKIP_TABLES = {AuditEntry.__tablename__, NumberSeries.__tablename__}

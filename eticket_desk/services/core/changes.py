@@ -39,6 +39,7 @@ class Topic(StrEnum):
     INVOICES = "invoices"
     DEBITS = "debits"
     SYNC = "sync"
+    MAIL = "mail"
 
 
 @dataclass(frozen=True)

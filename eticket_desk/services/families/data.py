@@ -50,6 +50,7 @@ class AdultData:
     billing: bool = False
     emergency_contact: bool = False
     may_pick_up: bool = False
+    mail_consent: bool = False  # « accepte de recevoir les documents par e-mail »
     id: uuid.UUID | None = None
 
     @property

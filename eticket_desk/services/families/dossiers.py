@@ -209,6 +209,11 @@ def _check(
             setattr(a, phone, guard(f"adults[{i}].{phone}", normalise_phone, getattr(a, phone)))
         a.email = guard(f"adults[{i}].email", normalise_email, a.email)
         a.postcode = guard(f"adults[{i}].postcode", normalise_postcode, a.postcode)
+        if a.mail_consent and not a.email and f"adults[{i}].email" not in errors:
+            errors[f"adults[{i}].mail_consent"] = (
+                f"{a.display_name} : sans adresse e-mail valide, il ne peut pas recevoir les "
+                "documents par e-mail."
+            )
         if a.third_party and (a.billing or a.legal_guardian):
             errors[f"adults[{i}].billing"] = (
                 f"{a.display_name} : un tiers ne peut être ni responsable légal ni payeur."

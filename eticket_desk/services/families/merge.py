@@ -26,6 +26,7 @@ from eticket_desk.models import (
     Booking,
     CreditEntry,
     Family,
+    OutgoingMail,
     PortalAccount,
     Sale,
     Subscription,
@@ -212,6 +213,7 @@ def merge_rows(
         (Sale, "sales"),
         (InvoiceRow, "invoices"),
         (CreditEntry, None),
+        (OutgoingMail, None),  # the absorbed family's « Courriels » log follows it
     ):
         moved = session.execute(
             update(model)

@@ -22,6 +22,7 @@ from eticket_desk.models import (
     Family,
     Invoice,
     InvoiceLine,
+    OutgoingMail,
     Payment,
     PaymentAllocation,
     PortalAccount,
@@ -261,6 +262,8 @@ def _anonymise(session: Session, family: Family) -> None:
             )
         )
     session.execute(PortalAccount.__table__.delete().where(PortalAccount.family_id == family.id))
+    # The e-mails sent to the family carry names and addresses: the log keeps none of them.
+    session.execute(OutgoingMail.__table__.delete().where(OutgoingMail.family_id == family.id))
     session.execute(
         update(Family)
         .where(Family.id == family.id)

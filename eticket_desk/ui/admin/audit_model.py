@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "billing": "Adresse de facturation",
     "emergency_contact": "Contact d'urgence",
     "may_pick_up": "Autorisé à récupérer les enfants",
+    "mail_consent": "Accepte les documents par e-mail",
     "third_party": "Tiers",
     # family and children
     "reference": "Référence",

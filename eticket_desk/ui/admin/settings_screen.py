@@ -1,4 +1,4 @@
-"""The "Paramètres" screen: organisation, schools and classes, desk and security tabs."""
+"""The "Paramètres" screen: organisation, schools and classes, desk and security, e-mail tabs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from eticket_desk.rules.permissions import PERMISSION_LABELS, Permission
 from eticket_desk.ui.admin.desk_page import DeskPage
 from eticket_desk.ui.admin.forms import make_tabs, note_label, title_label
+from eticket_desk.ui.admin.mail_page import MailPage
 from eticket_desk.ui.admin.organisation_page import OrganisationPage
 from eticket_desk.ui.admin.schools_page import SchoolsPage
 from eticket_desk.ui.context import AppContext
@@ -33,6 +34,8 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.organisation_page, self.tr("Organisation"))
         self.tabs.addTab(self.schools_page, self.tr("Écoles et classes"))
         self.tabs.addTab(self.desk_page, self.tr("Poste et sécurité"))
+        self.mail_page = MailPage(ctx, self.editable)
+        self.tabs.addTab(self.mail_page, self.tr("Messagerie"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(self.tr("Paramètres")))

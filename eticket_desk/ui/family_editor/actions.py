@@ -27,6 +27,7 @@ from eticket_desk.services.families.dossiers import (
 )
 from eticket_desk.services.families.duplicates import likely_duplicates
 from eticket_desk.services.families.portal import PortalLetter, issue_portal_access
+from eticket_desk.services.mail.letters import queue_portal_letter
 from eticket_desk.ui.family_editor import duplicate_prompt, prompts
 from eticket_desk.ui.family_editor.checks import check_adult, check_child, split_key
 from eticket_desk.ui.family_editor.merge_dialog import MergeDialog
@@ -249,7 +250,7 @@ class DossierActions(_Base):
                 family_id,
                 adult_id,
                 then=lambda letter: (letter, write(letter), read()),
-                on_done=self._on_portal_issued,
+                on_done=lambda result: self._on_portal_issued(result, adult_id),
                 on_error=self._on_action_failed,
             )
 
@@ -257,12 +258,26 @@ class DossierActions(_Base):
         # the letter's writer first, on the worker: no new password without its letter
         self.ctx.runner.submit(portal_letter_writer, issue, self._on_action_failed)
 
-    def _on_portal_issued(self, result: tuple[PortalLetter, Path, FamilyData]) -> None:
+    def _on_portal_issued(
+        self, result: tuple[PortalLetter, Path, FamilyData], adult_id: uuid.UUID | None = None
+    ) -> None:
         letter, path, data = result
         self._busy = False
         self.show_family(data)
         prompts.tell_portal_issued(self, letter.login, path)
         open_file(path, self)
+        guardian = next((a for a in data.adults if a.id == adult_id), None)
+        if guardian is not None and guardian.mail_consent and guardian.email:
+            name = f"{guardian.first_name} {guardian.last_name.upper()}".strip()
+            if prompts.ask_portal_by_mail(self, name, guardian.email):
+                self.ctx.write(
+                    queue_portal_letter,
+                    data.id,
+                    adult_id,
+                    path,
+                    letter.login + letter.issued_on.isoformat() + path.parent.name,
+                    on_error=self._on_action_failed,
+                )
 
     # ------------------------------------------------------------ archiving
 

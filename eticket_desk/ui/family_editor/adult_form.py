@@ -126,6 +126,17 @@ class AdultForm(QWidget):
         )
         self.flags_error = error_label()
         flags_layout.addWidget(self.flags_error)
+        if not third_party:  # documents by e-mail: only with a valid address (checked on save)
+            consent = QCheckBox(self.tr("par e-mail (accord)"))
+            consent.setToolTip(
+                self.tr(
+                    "Accepte de recevoir les documents (factures, relances, attestations) par "
+                    "e-mail, à l'adresse ci-dessus."
+                )
+            )
+            consent.toggled.connect(lambda checked: self._on_flag_toggled("mail_consent", checked))
+            left.addRow(self.tr("Documents"), consent)
+            self.flags["mail_consent"] = consent
 
         grid = QGridLayout(self)
         grid.addWidget(identity, 0, 0, 2, 1)
@@ -152,7 +163,11 @@ class AdultForm(QWidget):
                 *ADDRESS_FIELDS,
             )
         ]
-        chain += [self.copy_address, *self.flags.values()]
+        if "mail_consent" in self.flags:  # right under the e-mail
+            chain.insert(
+                chain.index(self.fields["email"].line_edit) + 1, self.flags["mail_consent"]
+            )
+        chain += [self.copy_address, *(b for n, b in self.flags.items() if n != "mail_consent")]
         for first, second in zip(chain, chain[1:], strict=False):
             self.setTabOrder(first, second)
 

@@ -53,6 +53,7 @@ from eticket_desk.ui.family_editor.rows import describe_adult, describe_child
 from eticket_desk.ui.family_editor.status import DossierStatus
 from eticket_desk.ui.family_editor.wallet_tab import WalletTab
 from eticket_desk.ui.family_editor.widgets import plain_button
+from eticket_desk.ui.mail.family_mails_tab import FamilyMailsTab
 from eticket_desk.ui.messages import show_error
 from eticket_desk.ui.planning import WeekGrid
 from eticket_desk.ui.portal.documents_panel import DocumentsPanel
@@ -303,6 +304,8 @@ class FamilyEditorDialog(DossierPeople, DossierActions, DossierStatus, QDialog):
             self.wallet = WalletTab(self.ctx, data.id, self.tabs)
             self.documents = DocumentsPanel(self.ctx, data.id)
             self.tabs.addTab(self.documents, self.tr("&Documents"))
+            self.mails = FamilyMailsTab(self.ctx, data.id)
+            self.tabs.addTab(self.mails, self.tr("Co&urriels"))
         else:
             self.planning.reload()
 

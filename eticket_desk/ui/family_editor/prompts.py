@@ -71,6 +71,19 @@ def tell_portal_issued(parent: QWidget, login: str, path: Path) -> None:
     box.exec()
 
 
+def ask_portal_by_mail(parent: QWidget, name: str, email: str) -> bool:
+    """The guardian accepts documents by e-mail: send the letter there too?"""
+    answer = QMessageBox.question(
+        parent,
+        _tr("Accès portail"),
+        _tr("%s accepte de recevoir les documents par e-mail.\nEnvoyer aussi ce courrier à %s ?")
+        % (name, email),
+        _Button.Yes | _Button.No,
+        _Button.No,
+    )
+    return answer == _Button.Yes
+
+
 def confirm_archive(parent: QWidget, reference: str, archive: bool) -> bool:
     if archive:
         text = (

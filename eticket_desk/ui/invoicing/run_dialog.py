@@ -36,6 +36,7 @@ from eticket_desk.ui.invoicing.common import count, invoices_word, money, unpric
 from eticket_desk.ui.invoicing.done_page import DonePage
 from eticket_desk.ui.invoicing.period_page import PeriodPage
 from eticket_desk.ui.invoicing.preview_page import PreviewPage
+from eticket_desk.ui.mail.send_invoices_box import SendInvoicesBox
 
 
 class _Progress(QObject):
@@ -82,6 +83,8 @@ class RunDialog(QDialog):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.folder_button.clicked.connect(self._on_folder_button_clicked)
         self.retry_button.clicked.connect(self._on_retry_button_clicked)
+        self.mail_box = SendInvoicesBox(ctx)
+        self.done_page.layout().insertWidget(self.done_page.layout().count() - 2, self.mail_box)
 
         self.back_button = QPushButton(self.tr("← Changer de période"))
         self.compute_button = QPushButton(self.tr("&Calculer l'aperçu"))
@@ -312,6 +315,7 @@ class RunDialog(QDialog):
         _files, self.merged = written
         self.folder = self.merged.parent
         self.done_page.show_files(self.folder)
+        self.mail_box.set_run(self.result.run_id)
         self._set_state("done")
         self.print_button.setFocus()
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from eticket_desk.services.invoicing import queries as invoice_queries
 from eticket_desk.services.invoicing import reminders
 from eticket_desk.services.invoicing.queries import AGE_BUCKETS, InvoiceSummary, age_bucket
+from eticket_desk.services.mail.letters import queue_reminders
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import compact_rows, format_date, note_label
 from eticket_desk.ui.context import AppContext
@@ -96,11 +97,13 @@ class UnpaidPage(QWidget):
         self.check_late_button = QPushButton(self.tr("Cocher les familles en retard"))
         self.uncheck_button = QPushButton(self.tr("Tout décocher"))
         self.letters_button = QPushButton(self.tr("&Lettres de relance…"))
+        self.mail_letters_button = QPushButton(self.tr("Relancer par e-&mail"))
         self.selection_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_late_button)
         buttons.addWidget(self.uncheck_button)
         buttons.addWidget(self.selection_label, 1)
+        buttons.addWidget(self.mail_letters_button)
         buttons.addWidget(self.letters_button)
 
         self.letters_label = coloured(QLabel(), OK_COLOUR)
@@ -134,6 +137,7 @@ class UnpaidPage(QWidget):
         self.check_late_button.clicked.connect(self._on_check_late_button_clicked)
         self.uncheck_button.clicked.connect(self._on_uncheck_button_clicked)
         self.letters_button.clicked.connect(self._on_letters_button_clicked)
+        self.mail_letters_button.clicked.connect(self._on_mail_letters_button_clicked)
         self.show_letters_button.clicked.connect(self._on_show_letters_button_clicked)
         self.letters_folder_button.clicked.connect(self._on_letters_folder_button_clicked)
         self._update_selection()
@@ -259,6 +263,7 @@ class UnpaidPage(QWidget):
             text = ""
         self.selection_label.setText(text)
         self.letters_button.setEnabled(n > 0)
+        self.mail_letters_button.setEnabled(n > 0)
         self.check_late_button.setEnabled(bool(self.late_families()))
         self.uncheck_button.setEnabled(n > 0)
 
@@ -300,6 +305,28 @@ class UnpaidPage(QWidget):
             self._on_letters_written,
             self._on_letters_failed,
         )
+
+    def _on_mail_letters_button_clicked(self) -> None:
+        """The ticked families' reminders by e-mail, to the payers who accepted it."""
+        self.mail_letters_button.setEnabled(False)
+        self.ctx.write(
+            queue_reminders,
+            sorted(self.checked, key=str),
+            on_done=self._on_mail_letters_queued,
+            on_error=self._on_letters_failed,
+        )
+
+    def _on_mail_letters_queued(self, result) -> None:
+        self._update_selection()
+        text = self.tr("{n} relance(s) mise(s) en file d'envoi par e-mail.").format(
+            n=count(result.queued)
+        )
+        if result.skipped:
+            text += " " + self.tr("Sans accord pour l'e-mail : {names}.").format(
+                names=", ".join(name for name, _reason in result.skipped)
+            )
+        self.letters_label.setText(text)
+        self.letters_bar.setVisible(True)
 
     def _on_letters_written(self, paths: list[Path]) -> None:
         self.letters = list(paths)
