@@ -28,6 +28,8 @@ SYNCHRONOUS = {
     ("ui/login_dialog.py", "has_users"): "StoreOpener, a QThread opening the base",
     ("ui/login_dialog.py", "load_organisation"): "StoreOpener, a QThread opening the base",
     ("ui/sync/worker.py", "run_sync"): "the sync thread; its database steps use runner.call",
+    ("ui/mail/worker.py", "send_pending"): "the mail thread; its database steps use runner.call",
+    ("ui/admin/mail_page.py", "send_test_message"): "a thread of its own: the SMTP exchange",
     # Builds the closure that the runner runs (returned, not handed, so not seen above).
     ("ui/family_editor/actions.py", "load_family_quietly"): "inside the lambda _reader returns",
     # The main window's closeEvent needs the answer before it returns (Qt asks at once
