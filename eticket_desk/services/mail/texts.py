@@ -93,3 +93,19 @@ def test_body(org: OrganisationData) -> str:
         "Bonjour,\n\nCe message d'essai confirme que le guichet peut envoyer des courriels.\n\n"
         f"Cordialement,\n\n{signature(org)}\n"
     )
+
+
+def certificate_subject(org: OrganisationData, year: int) -> str:
+    """« Attestation de frais de garde 2026 — Commune de Neuvecelle »."""
+    return f"Attestation de frais de garde {year} — {org.name}"
+
+
+def certificate_body(org: OrganisationData, name: str, year: int, total: int) -> str:
+    return (
+        f"{_hello(name)}\n\n"
+        f"Veuillez trouver ci-joint l'attestation des frais de garde de vos enfants de moins "
+        f"de 6 ans que vous avez payés en {year} ({format_cents(total)}), à joindre à votre "
+        "déclaration de revenus (crédit d'impôt, article 200 quater B du code général des "
+        "impôts ; les repas n'y figurent pas).\n\n"
+        f"Cordialement,\n\n{signature(org)}\n"
+    )
