@@ -53,3 +53,22 @@ def test_a_year_without_care_paid_says_so(qtbot, ctx, paid_october):
         "Aucune famille n'a payé de frais de garde éligibles en 2025."
     )
     assert not dialog.print_button.isVisible() and not dialog.folder_button.isVisible()
+
+
+def test_the_certificates_go_by_e_mail_to_the_payers_who_accepted(
+    qtbot, ctx, store, admin, paid_october
+):
+    from tests.services.mail.conftest import consent
+
+    consent(store, admin, paid_october["family"].id)
+    dialog = CertificatesDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert dialog.mail_button.isVisible() and dialog.mail_button.isEnabled()
+    qtbot.mouseClick(dialog.mail_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_label.text() == (
+        "1 attestation(s) 2026 écrite(s), 68,40 € au total.\n"
+        "1 attestation mise en file d'envoi ; elle part dans la minute (écran « Messagerie »)."
+    )
+    assert not dialog.mail_button.isEnabled()  # queued once: a second click is not offered

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from eticket_desk.rules.errors import DomainError
 from eticket_desk.services.invoicing import certificates
 from eticket_desk.services.invoicing.certificates import CertificatesMade
+from eticket_desk.services.mail.certificates import queue_year_certificates
 from eticket_desk.ui import messages, pdf_preview
 from eticket_desk.ui.admin.forms import error_label, note_label
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing import common
+from eticket_desk.ui.mail.send_invoices_box import queued_summary
 
 
 class _Progress(QObject):
@@ -65,10 +67,15 @@ class CertificatesDialog(QDialog):
         self.stop_button.setVisible(False)
         self.print_button = QPushButton(self.tr("Ouvrir le fichier à &imprimer"))
         self.folder_button = QPushButton(self.tr("Ouvrir le &dossier"))
-        for button in (self.print_button, self.folder_button):
+        self.mail_button = QPushButton(self.tr("Envoyer par &e-mail"))
+        self.mail_button.setToolTip(
+            self.tr("À chaque famille dont l’adulte payeur accepte les documents par e-mail.")
+        )
+        for button in (self.print_button, self.folder_button, self.mail_button):
             button.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        for button in (self.make_button, self.stop_button, self.print_button, self.folder_button):
+        actions = (self.make_button, self.stop_button, self.print_button, self.folder_button)
+        for button in (*actions, self.mail_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -78,6 +85,7 @@ class CertificatesDialog(QDialog):
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.folder_button.clicked.connect(self._on_folder_button_clicked)
+        self.mail_button.clicked.connect(self._on_mail_button_clicked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -143,6 +151,7 @@ class CertificatesDialog(QDialog):
         self.result_label.setText(common.plain(made.message))
         self.print_button.setVisible(made.merged is not None)
         self.folder_button.setVisible(bool(made.files))
+        self.mail_button.setVisible(bool(made.files))
         if made.merged is not None:
             self.print_button.setFocus()
 
@@ -163,6 +172,27 @@ class CertificatesDialog(QDialog):
             ),
             self,
         )
+
+    def _on_mail_button_clicked(self) -> None:
+        """Queues the year's certificates for e-mail; the mail worker sends them."""
+        self._stop.clear()
+        self._set_working(True)
+        self.mail_button.setEnabled(False)
+        self.ctx.write(
+            queue_year_certificates,
+            self.made.year,
+            lambda done, total: self._moved(self.tr("Mise en file d’envoi"), done, total),
+            self._stop.is_set,
+            on_done=self._on_mails_queued,
+            on_error=self._on_failed,
+        )
+
+    def _on_mails_queued(self, result) -> None:
+        self._set_working(False)
+        self.step_label.clear()
+        self.mail_button.setEnabled(result.stopped)
+        summary = queued_summary(self, result, self.tr("attestation"), self.tr("attestations"))
+        self.result_label.setText(common.plain(self.made.message) + "\n" + summary)
 
     def _on_folder_button_clicked(self) -> None:
         common.open_folder(Path(self.made.files[0]).parent)

@@ -97,27 +97,9 @@ class SendInvoicesBox(QGroupBox):
             return
         self.stop_button.setVisible(False)
         self.progress.setVisible(False)
-        queued = (
-            self.tr("%1 facture mise en file d'envoi ; elle part dans la minute")
-            if result.queued <= 1
-            else self.tr("%1 factures mises en file d'envoi ; elles partent dans la minute")
-        )
-        parts = [queued.replace("%1", str(result.queued)) + self.tr(" (écran « Messagerie »).")]
-        if result.already:
-            parts.append(self.tr("%1 déjà envoyées.").replace("%1", str(result.already)))
         if result.stopped:
-            parts.append(self.tr("Envoi arrêté : les autres factures ne sont pas parties."))
             self.send_button.setEnabled(True)
-        if result.skipped:
-            names = ", ".join(name for name, _reason in result.skipped[:NAMES_SHOWN])
-            if len(result.skipped) > NAMES_SHOWN:
-                names += ", …"
-            parts.append(
-                self.tr("Sans accord pour l'e-mail (%1) : %2")
-                .replace("%1", str(len(result.skipped)))
-                .replace("%2", names)
-            )
-        self.status.setText("\n".join(parts))
+        self.status.setText(queued_summary(self, result, self.tr("facture"), self.tr("factures")))
 
     def _on_failed(self, exc: BaseException) -> None:
         if not isValid(self):  # the run's window closed before the answer
@@ -126,3 +108,30 @@ class SendInvoicesBox(QGroupBox):
         self.progress.setVisible(False)
         self.send_button.setEnabled(True)
         self.status.setText(error_text(exc))
+
+
+def queued_summary(widget: QObject, result, one: str, many: str) -> str:
+    """What a queueing of documents did (queued, already sent, stopped, who had not accepted),
+    for the invoices of a run and the year's certificates alike."""
+    tr = widget.tr
+    if result.queued <= 1:
+        queued = tr("%1 %2 mise en file d'envoi ; elle part dans la minute").replace("%2", one)
+    else:
+        queued = tr("%1 %2 mises en file d'envoi ; elles partent dans la minute").replace(
+            "%2", many
+        )
+    parts = [queued.replace("%1", str(result.queued)) + tr(" (écran « Messagerie »).")]
+    if result.already:
+        parts.append(tr("%1 déjà envoyées.").replace("%1", str(result.already)))
+    if result.stopped:
+        parts.append(tr("Envoi arrêté : les autres %1 ne sont pas parties.").replace("%1", many))
+    if result.skipped:
+        names = ", ".join(name for name, _reason in result.skipped[:NAMES_SHOWN])
+        if len(result.skipped) > NAMES_SHOWN:
+            names += ", …"
+        parts.append(
+            tr("Sans accord pour l'e-mail (%1) : %2")
+            .replace("%1", str(len(result.skipped)))
+            .replace("%2", names)
+        )
+    return "\n".join(parts)
