@@ -450,6 +450,7 @@ def test_screenshots_are_rendered(qtbot, ctx, store, town, clock, tmp_path):
         "invoicing_credit_note.png",
         "invoicing_unpaid.png",
         "invoicing_finance_export.png",
+        "invoicing_certificates.png",
     ]
     assert all(p.stat().st_size > 10_000 for p in paths)
     assert clock.current == kept

@@ -69,6 +69,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Tarifs",
         "Calendrier",
         "Portail des familles",  # the parents' documents, the mairie's messages
+        "Messagerie",  # the e-mails waiting or refused, to see and try again
         "Synchronisation",
         "Paramètres",
     ]
@@ -85,6 +86,7 @@ def test_an_agent_sees_no_admin_screens(qtbot, store, agent, coordinator):
         "Tarifs",
         "Calendrier",
         "Portail des familles",  # the parents' documents, the mairie's messages
+        "Messagerie",
         "Synchronisation",
         "Paramètres",
     ]
