@@ -66,23 +66,11 @@ class CafReport:
 
 
 def month_label(month: str) -> str:
-    """« 2026-11 » → « novembre 2026 »."""
-    names = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ]
+    """« 2026-11 » → « novembre 2026 » (babel's French month name)."""
+    from babel.dates import format_date
+
     year, number = month.split("-")
-    return f"{names[int(number) - 1]} {year}"
+    return format_date(date(int(year), int(number), 1), "LLLL y", locale="fr_FR")
 
 
 def hour_rows(activity: ActivityHours) -> tuple[list[list[str]], list[int]]:
