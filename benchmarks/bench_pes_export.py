@@ -12,18 +12,17 @@ referenced, not embedded. Run: `uv run python -m benchmarks.bench_pes_export`.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from benchmarks.reference_town import town_copy
 from benchmarks.results import Result, once
+from devtools.samples.sepa import mandates_for_run, set_creditor
+from devtools.samples.titres import as_titres
 from eticket_desk.clock import FrozenClock
-from eticket_desk.models import Invoice, InvoiceRun, SepaMandate
+from eticket_desk.models import InvoiceRun
 from eticket_desk.services.access.users import authenticate
-from eticket_desk.services.catalogue.activities import list_activities, save_activity
-from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.demo.town import DEMO_PASSWORD
 from eticket_desk.services.invoicing.pes.export import export_pes
@@ -33,39 +32,12 @@ BUDGET_S = 10
 
 def _as_titres(store: Store, actor) -> InvoiceRun:
     """The commune sends titres; activities coded; one family in five on direct debit."""
-    save_organisation(
-        store,
-        actor,
-        replace(
-            load_organisation(store),
-            collection_mode="titres",
-            siret="21740191800016",
-            pes_id_post="0740120",
-            pes_cod_col="123",
-            pes_cod_bud="01",
-        ),
-    )
-    for number, activity in enumerate(list_activities(store, include_inactive=True), start=1):
-        coded = replace(activity, product_code=f"{number:02d}", accounting_nature="7067")
-        save_activity(store, actor, coded)
-    with store.write(actor) as session:
+    as_titres(store, actor)
+    set_creditor(store, actor)
+    with store.read() as session:
         run = session.scalars(select(InvoiceRun).order_by(InvoiceRun.issued_at.desc())).first()
-        invoices = session.scalars(select(Invoice).where(Invoice.run_id == run.id)).all()
-        for index, invoice in enumerate(invoices[::5]):
-            mandate = SepaMandate(
-                family_id=invoice.family_id,
-                rum=f"BENCH-{index:06d}",
-                signed_on=date(2026, 9, 1),
-                debtor_name=invoice.billing_name[:140],
-                iban="FR7630006000011234567890189",
-                bic="AGRIFRPP",
-                created_at=datetime(2026, 9, 1, 9, 0),
-                by=actor.login,
-            )
-            session.add(mandate)
-            session.flush()
-            invoice.mandate_id, invoice.debit_date = mandate.id, date(2026, 12, 15)
-        return run
+    mandates_for_run(store, actor, run.id, date(2026, 12, 15), share=5)
+    return run
 
 
 def measure() -> list[Result]:

@@ -10,42 +10,17 @@ render on a small demo town: `python -m devtools.screenshots.pes_export OUT_DIR`
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from devtools.samples.titres import as_titres
 from devtools.screenshots.tools import grab, run_on_sample
 from eticket_desk.clock import FrozenClock
-from eticket_desk.services.catalogue.activities import list_activities, save_activity
-from eticket_desk.services.catalogue.organisation import load_organisation, save_organisation
 from eticket_desk.services.core.changes import Topic
 from eticket_desk.services.invoicing.pes.export import export_pes
 from eticket_desk.services.invoicing.queries import list_runs
 from eticket_desk.ui.context import AppContext
 from eticket_desk.ui.invoicing.screen import InvoicingScreen
-
-NATURES = {"CANTINE": "7067", "TAP": "7066"}  # restauration scolaire; the others: périscolaire
-
-
-def _as_titres(ctx: AppContext) -> None:
-    store, actor = ctx.store, ctx.actor
-    save_organisation(
-        store,
-        actor,
-        replace(
-            load_organisation(store),
-            collection_mode="titres",
-            siret="21740191800016",
-            pes_id_post="0740120",
-            pes_cod_col="123",
-            pes_cod_bud="01",
-        ),
-    )
-    for number, activity in enumerate(list_activities(store, include_inactive=True), start=1):
-        nature = NATURES.get(activity.code, "70632")
-        save_activity(
-            store, actor, replace(activity, product_code=f"{number:02d}", accounting_nature=nature)
-        )
 
 
 def render_pes_export_screens(ctx: AppContext, out_dir: Path | str) -> list[Path]:
@@ -57,7 +32,7 @@ def render_pes_export_screens(ctx: AppContext, out_dir: Path | str) -> list[Path
     kept = clock.current
     saved = []
     try:
-        _as_titres(ctx)
+        as_titres(ctx.store, ctx.actor)
         clock.current = datetime(2026, 12, 1, 17, 5)
         [november] = [r for r in list_runs(ctx.store, ctx.actor) if "novembre" in r.period_label]
         folder = Path(tempfile.mkdtemp(prefix="eticket-pes-"))
