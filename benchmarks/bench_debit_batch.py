@@ -18,6 +18,7 @@ from benchmarks.reference_town import town_copy
 from benchmarks.results import Result, once
 from devtools.samples.sepa import mandates_for_run, set_creditor
 from eticket_desk.clock import FrozenClock
+from eticket_desk.rules.money import format_cents
 from eticket_desk.services.access.users import authenticate
 from eticket_desk.services.core.store import Store
 from eticket_desk.services.demo.town import DEMO_PASSWORD
@@ -46,7 +47,7 @@ def measure() -> list[Result]:
     exported = time.perf_counter()
     size = (folder / "prelevements.xml").stat().st_size
     print(
-        f"batch: {done.count} debits, {done.total_cents / 100:.2f} EUR, "
+        f"batch: {done.count} debits, {format_cents(done.total_cents)}, "
         f"{len(preview.left_out)} left out; file {size // 1000} kB"
     )
     print(f"preview          {previewed - start:6.2f} s")
